@@ -1,0 +1,45 @@
+#pragma once
+
+#include "httptransport.h"
+#include "queryoptions.h"
+
+#include <QUrlQuery>
+#include <memory>
+
+namespace refetch {
+
+// One REST server the client talks to (Refine's data provider): its base URL, the headers every request
+// carries (e.g. Authorization), the timeout and the response limits.
+struct EndpointConfig
+{
+    QString name = QStringLiteral("default");
+    QUrl baseUrl;
+    HttpHeaders headers;
+    Millis timeout{30000};
+    ResponseLimits limits;
+};
+
+class Endpoint
+{
+public:
+    Endpoint(HttpTransport *transport, EndpointConfig config);
+
+    const EndpointConfig &config() const { return m_config; }
+    const QString &name() const { return m_config.name; }
+    HttpTransport *transport() const { return m_transport; }
+
+    // base URL + path (joined with exactly one '/') + query.
+    QUrl url(const QString &path, const QUrlQuery &query = {}) const;
+    HttpRequest request(const QByteArray &method, const QString &path, const QUrlQuery &query = {},
+                        const QByteArray &body = {}) const;
+
+    // A fetch function for GET path?query: sends back the cached ETag / Last-Modified, so that a 304 keeps
+    // the cached data without parsing; cancelling aborts the reply.
+    QueryFn get(const QString &path, const QUrlQuery &query = {}) const;
+
+private:
+    HttpTransport *m_transport;
+    EndpointConfig m_config;
+};
+
+} // namespace refetch

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "clock.h"
+#include "json.h"
+#include "queryoptions.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QObject>
+#include <QPointer>
+
+namespace refetch {
+
+using HttpHeaders = QList<std::pair<QByteArray, QByteArray>>;
+
+// One HTTP request as plain data (it can be logged, persisted and sent again).
+struct HttpRequest
+{
+    QByteArray method = "GET";
+    QUrl url;
+    HttpHeaders headers;
+    QByteArray body;
+    Millis timeout{30000};
+};
+
+// Limits on what a response may be: past them the request fails with a clear error instead of eating memory.
+struct ResponseLimits
+{
+    qint64 maxBytes = 64 * 1024 * 1024;
+    int maxDepth = 256;
+};
+
+// HTTP over one injected QNetworkAccessManager: every request gets a transfer timeout and a redirect policy
+// that never downgrades https, and every response is read into JSON or a readable QueryError.
+class HttpTransport : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpTransport(QNetworkAccessManager *nam, QObject *parent = nullptr);
+    QNetworkAccessManager *networkAccessManager() const { return m_nam; }
+
+    // Starts the request; the caller owns the reply (deleteLater it when finished).
+    QNetworkReply *send(const HttpRequest &request, const ResponseLimits &limits = {}) const;
+
+    // Reads a finished reply: 2xx -> parsed JSON (an empty body is null), 304 -> notModified, anything else ->
+    // an error with status, method, URL without credentials and an excerpt of the body.
+    static FetchResult readJson(QNetworkReply *reply, const ResponseLimits &limits = {});
+
+    // A header value as it may appear in a log line: secrets are redacted.
+    static QByteArray loggable(const QByteArray &name, const QByteArray &value);
+    // Parses a Retry-After value (seconds, or an HTTP date relative to `now`).
+    static std::optional<Millis> parseRetryAfter(const QByteArray &value, const QDateTime &now);
+
+private:
+    QPointer<QNetworkAccessManager> m_nam;
+};
+
+} // namespace refetch

@@ -1,0 +1,40 @@
+#include "keyindex.h"
+
+namespace refetch {
+
+void KeyIndex::insert(Query *q)
+{
+    const QueryKey &key = q->key();
+    for (int n = 1; n < key.size(); ++n) {
+        const QByteArrayView prefix = key.prefixText(n);
+        // Look up without copying; copy the prefix only for a new bucket.
+        const QByteArray probe = QByteArray::fromRawData(prefix.data(), prefix.size());
+        auto it = m_buckets.find(probe);
+        if (it == m_buckets.end())
+            it = m_buckets.insert(prefix.toByteArray(), {});
+        it->insert(q);
+    }
+}
+
+void KeyIndex::remove(Query *q)
+{
+    const QueryKey &key = q->key();
+    for (int n = 1; n < key.size(); ++n) {
+        const QByteArrayView prefix = key.prefixText(n);
+        auto it = m_buckets.find(QByteArray::fromRawData(prefix.data(), prefix.size()));
+        if (it == m_buckets.end())
+            continue;
+        it->remove(q);
+        if (it->isEmpty())
+            m_buckets.erase(it);
+    }
+}
+
+const QSet<Query *> *KeyIndex::bucket(const QueryKey &key, int parts) const
+{
+    const QByteArrayView prefix = key.prefixText(parts);
+    auto it = m_buckets.constFind(QByteArray::fromRawData(prefix.data(), prefix.size()));
+    return it == m_buckets.cend() ? nullptr : &*it;
+}
+
+} // namespace refetch

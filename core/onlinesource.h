@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QObject>
+
+namespace refetch {
+
+// Whether requests can reach the network (query-core's onlineManager). The base class is driven by hand
+// (tests; an app's "work offline" switch); NetworkOnlineSource follows QNetworkInformation.
+class OnlineSource : public QObject
+{
+    Q_OBJECT
+public:
+    explicit OnlineSource(QObject *parent = nullptr) : QObject(parent) {}
+    bool isOnline() const { return m_online; }
+    void setOnline(bool online);
+
+Q_SIGNALS:
+    void onlineChanged(bool online);
+
+private:
+    bool m_online = true;
+};
+
+// Loads QNetworkInformation's default backend; only "disconnected" counts as offline (a local or site-only
+// network still reaches a server on 127.0.0.1 or the LAN). Without a backend it stays online.
+class NetworkOnlineSource : public OnlineSource
+{
+    Q_OBJECT
+public:
+    explicit NetworkOnlineSource(QObject *parent = nullptr);
+    bool hasBackend() const { return m_hasBackend; }
+
+private:
+    bool m_hasBackend = false;
+};
+
+} // namespace refetch

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "json.h"
+#include "queryerror.h"
+#include "querykey.h"
+#include "queryoptions.h"
+#include "querystate.h"
+#include "scheduler.h"
+#include "tag.h"
+
+#include <QList>
+#include <QPointer>
+#include <memory>
+
+namespace refetch {
+
+class QueryObserver;
+class FetchAttempt;
+
+// One cache entry: its key, its data and error, where its fetching stands, and who observes it.
+// Plain data owned by the QueryCache; the QueryClient moves it from state to state.
+class Query
+{
+public:
+    explicit Query(QueryKey key) : m_key(std::move(key)) {}
+    Q_DISABLE_COPY_MOVE(Query)
+
+    const QueryKey &key() const { return m_key; }
+    const Json &data() const { return m_data; }
+    const QueryError *error() const { return m_error.get(); }
+    QueryStatus status() const { return m_status; }
+    FetchStatus fetchStatus() const { return m_fetchStatus; }
+    bool isFetching() const { return m_fetchStatus != FetchStatus::Idle; }
+    bool hasData() const { return !m_data.isUndefined(); }
+    TimePoint dataUpdatedAt() const { return m_dataUpdatedAt; }
+    TimePoint errorUpdatedAt() const { return m_errorUpdatedAt; }
+    int failureCount() const { return m_failureCount; }
+    bool isInvalidated() const { return m_invalidated; }
+    // Stale for a given stale time: invalidated, without data, or older than staleTime.
+    bool isStaleAt(TimePoint now, Millis staleTime) const;
+    const TagList &tags() const { return m_tags; }
+    quint32 generation() const { return m_generation; }
+    const QueryOptions *options() const { return m_options.get(); }
+    const QList<QueryObserver *> &observers() const { return m_observers; }
+    bool isObserved() const { return !m_observers.isEmpty(); }
+    // Observed by at least one enabled observer (TanStack's "active").
+    bool isActive() const;
+    QByteArray etag() const { return m_validators ? m_validators->etag : QByteArray(); }
+    QByteArray lastModified() const { return m_validators ? m_validators->lastModified : QByteArray(); }
+    FetchReason lastFetchReason() const { return m_lastReason; }
+
+private:
+    friend class QueryCache;
+    friend class QueryClient;
+    friend class FetchAttempt;
+    friend class TagIndex;
+    friend class QueryObserver;
+
+    struct Validators { QByteArray etag; QByteArray lastModified; };
+    struct Waiter { QPointer<QObject> context; std::function<void(const Query &)> done; };
+    // Exists only while a fetch is under way: most entries never pay for it.
+    struct Inflight {
+        std::shared_ptr<FetchAttempt> attempt;
+        Scheduler::TaskId retryTask = 0;
+        bool refetchAfter = false;
+        QList<Waiter> waiters;
+    };
+
+    QueryKey m_key;
+    Json m_data;
+    std::unique_ptr<QueryError> m_error;
+    std::shared_ptr<const QueryOptions> m_options;
+    std::unique_ptr<Validators> m_validators;
+    std::unique_ptr<Inflight> m_inflight;
+    QList<QueryObserver *> m_observers;
+    TagList m_tags;
+    TimePoint m_dataUpdatedAt{0};
+    TimePoint m_errorUpdatedAt{0};
+    TimePoint m_gcAt{0};           // 0: not due for collection (observed, or kept forever)
+    quint32 m_generation = 0;      // bumped by every fetch; replies of older fetches are dropped
+    quint16 m_failureCount = 0;
+    QueryStatus m_status = QueryStatus::Pending;
+    FetchStatus m_fetchStatus = FetchStatus::Idle;
+    FetchReason m_lastReason = FetchReason::Mount;
+    bool m_invalidated = false;
+    bool m_refetchQueued = false;  // in the client's end-of-turn refetch batch
+};
+
+} // namespace refetch

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "keyindex.h"
+#include "query.h"
+#include "querytable.h"
+#include "scheduler.h"
+#include "tagindex.h"
+
+#include <QObject>
+#include <functional>
+#include <optional>
+
+namespace refetch {
+
+// Which queries a client call applies to (TanStack's QueryFilters). Everything given must hold.
+struct QueryFilters
+{
+    enum class Type { All, Active, Inactive };
+
+    std::optional<QueryKey> key;     // prefix (partial) match, or the exact key with `exact`
+    bool exact = false;
+    Type type = Type::All;           // active: observed by an enabled observer
+    std::optional<bool> stale;
+    std::optional<FetchStatus> fetchStatus;
+    std::function<bool(const Query &)> predicate;
+};
+
+// The entries, the indexes that find them without a scan, and garbage collection of unobserved ones.
+class QueryCache : public QObject
+{
+    Q_OBJECT
+public:
+    explicit QueryCache(Scheduler *scheduler, QObject *parent = nullptr);
+    ~QueryCache() override;
+
+    Query *find(const QueryKey &key) const { return m_table.find(key); }
+    // The entry for `key`, created (pending, unobserved) when missing.
+    Query *findOrCreate(const QueryKey &key, bool *created = nullptr);
+    qsizetype size() const { return m_table.size(); }
+    QList<Query *> all() const;
+
+    // Calls fn for each query the filters match. Key filters read the key index (a prefix bucket, or the exact
+    // entry), never the whole cache, unless the filter key starts with an object part.
+    void forEach(const QueryFilters &filters, const std::function<void(Query *)> &fn) const;
+    QList<Query *> findAll(const QueryFilters &filters) const;
+    void forEachWithTag(const Tag &tag, const std::function<void(Query *)> &fn) const { m_tags.forEachMatch(tag, fn); }
+
+    void setTags(Query *q, const TagList &tags) { m_tags.setTags(q, tags); }
+    // Deletes the entry now. The client makes sure it is idle and unobserved.
+    void remove(Query *q);
+    void clear();
+
+    // Unobserved entries are collected `gcTime` after they lost their last observer (or were created).
+    Millis defaultGcTime() const { return m_defaultGcTime; }
+    void setDefaultGcTime(Millis t) { m_defaultGcTime = t; }
+    void scheduleGc(Query *q);
+    void cancelGc(Query *q) { q->m_gcAt = TimePoint{0}; }
+    // Evicts every entry whose time is up; returns how many. Runs by itself from the scheduler.
+    int collectGarbage();
+
+    // Whether `q` is stale as its observers see it (any of them), or, unobserved, invalidated or without data.
+    bool isStale(const Query &q) const;
+    TimePoint now() const { return m_scheduler->clock()->now(); }
+    Scheduler *scheduler() const { return m_scheduler; }
+
+Q_SIGNALS:
+    void queryAdded(refetch::Query *query);
+    void queryRemoved(refetch::Query *query);  // emitted before the entry is deleted
+
+private:
+    bool matches(const QueryFilters &f, const Query &q) const;
+    void armGcSweep(TimePoint at);
+
+    Scheduler *m_scheduler;
+    QueryTable m_table;
+    KeyIndex m_keys;
+    TagIndex m_tags;
+    Millis m_defaultGcTime{std::chrono::minutes(5)};
+    Scheduler::TaskId m_gcTask = 0;
+    TimePoint m_gcTaskAt = TimePoint::max();
+    TimePoint m_lastSweep{0};
+};
+
+} // namespace refetch

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "clock.h"
+#include "json.h"
+#include "queryerror.h"
+#include "querykey.h"
+#include "querystate.h"
+#include "retrypolicy.h"
+#include "tag.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace refetch {
+
+class FetchAttempt;
+
+// What a fetch function hands back: data, or a 304 that keeps the cached data, or an error.
+struct FetchResult
+{
+    Json data;
+    bool notModified = false;  // 304: the cached data is still current; nothing to parse
+    QByteArray etag;           // validators to send back on the next fetch
+    QByteArray lastModified;
+    std::optional<QueryError> error;
+
+    static FetchResult success(Json data) { return FetchResult{.data = std::move(data)}; }
+    static FetchResult failure(QueryError error) { return FetchResult{.error = std::move(error)}; }
+};
+
+// What a fetch function gets: the key, the validators of the cached data, and the way to answer. Answering
+// more than once, or after the fetch was cancelled or superseded, does nothing.
+class QueryFnContext
+{
+public:
+    explicit QueryFnContext(std::shared_ptr<FetchAttempt> attempt) : m_attempt(std::move(attempt)) {}
+
+    const QueryKey &key() const;
+    QByteArray etag() const;          // send as If-None-Match
+    QByteArray lastModified() const;  // send as If-Modified-Since
+    int attempt() const;              // 0 for the first try, n for retry n
+
+    void resolve(FetchResult result) const;
+    void resolve(Json data) const { resolve(FetchResult::success(std::move(data))); }
+    void reject(QueryError error) const { resolve(FetchResult::failure(std::move(error))); }
+    // How to abort the work (e.g. QNetworkReply::abort); called at most once, on cancel.
+    void onCancel(std::function<void()> cancel) const;
+    bool isCancelled() const;
+
+private:
+    std::shared_ptr<FetchAttempt> m_attempt;
+};
+
+using QueryFn = std::function<void(const QueryFnContext &)>;
+using TagsFn = std::function<TagList(const Json &data)>;
+using SelectFn = std::function<Json(const Json &data)>;
+
+// Everything a view says about one query, as a plain struct: QueryOptions{.key = k, .fn = f, .staleTime = 30s}.
+struct QueryOptions
+{
+    QueryKey key;
+    QueryFn fn;
+    bool enabled = true;
+    Millis staleTime{0};                          // how long fetched data counts as fresh
+    Millis gcTime{std::chrono::minutes(5)};       // how long unobserved data is kept
+    Millis refetchInterval{0};                    // poll while observed; 0 = never
+    bool refetchOnWindowFocus = true;
+    bool refetchOnReconnect = true;
+    bool refetchOnMount = true;                   // fetch on attach when the data is missing or stale
+    RetryPolicy retry;
+    TagList tags;                                 // tags the query always provides
+    TagsFn tagsFrom;                              // tags computed from its data
+    SelectFn select;                              // what an observer shows of the data
+    QueryChanges notifyOn = DefaultNotifyOn;      // what an observer signals
+};
+
+} // namespace refetch

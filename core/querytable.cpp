@@ -1,0 +1,71 @@
+#include "querytable.h"
+
+namespace refetch {
+
+Query *QueryTable::find(const QueryKey &key) const
+{
+    if (m_slots.empty())
+        return nullptr;
+    for (size_t i = key.hash() & mask();; i = (i + 1) & mask()) {
+        Query *q = m_slots[i];
+        if (!q)
+            return nullptr;
+        if (q->key() == key)
+            return q;
+    }
+}
+
+void QueryTable::insert(Query *q)
+{
+    // Keep the load under 3/4 so probes stay short.
+    if ((m_count + 1) * 4 > qsizetype(m_slots.size()) * 3)
+        grow();
+    size_t i = q->key().hash() & mask();
+    while (m_slots[i])
+        i = (i + 1) & mask();
+    m_slots[i] = q;
+    ++m_count;
+}
+
+bool QueryTable::erase(Query *q)
+{
+    if (m_slots.empty())
+        return false;
+    size_t i = q->key().hash() & mask();
+    while (m_slots[i] != q) {
+        if (!m_slots[i])
+            return false;
+        i = (i + 1) & mask();
+    }
+    // Backward-shift deletion: no tombstones, so lookups never slow down after many removals.
+    size_t hole = i;
+    for (size_t j = (i + 1) & mask(); m_slots[j]; j = (j + 1) & mask()) {
+        const size_t home = m_slots[j]->key().hash() & mask();
+        // Move j into the hole unless its home lies cyclically in (hole, j].
+        const bool homeInRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (!homeInRange) {
+            m_slots[hole] = m_slots[j];
+            hole = j;
+        }
+    }
+    m_slots[hole] = nullptr;
+    --m_count;
+    return true;
+}
+
+void QueryTable::grow()
+{
+    std::vector<Query *> old;
+    old.swap(m_slots);
+    m_slots.assign(old.empty() ? 64 : old.size() * 2, nullptr);
+    for (Query *q : old) {
+        if (!q)
+            continue;
+        size_t i = q->key().hash() & mask();
+        while (m_slots[i])
+            i = (i + 1) & mask();
+        m_slots[i] = q;
+    }
+}
+
+} // namespace refetch

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine for Refetch, then configures and builds it into build/.
+# Safe to run again: apt is only called when a package is missing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+packages=(
+  build-essential cmake ninja-build git pkg-config
+  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
+  libqt6sql6-sqlite qtkeychain-qt6-dev libgl-dev qt6-qpa-plugins
+  xvfb xauth
+)
+# A newer node from elsewhere (nodesource, nvm) stays: Debian's is only the fallback.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script expects Debian 12"
+
+missing=()
+for pkg in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]})); then
+  log "installing ${#missing[@]} missing package(s): ${missing[*]}"
+  if ((EUID == 0)); then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1; then
+    # Under CI a password prompt would hang: let sudo fail instead.
+    if [[ ${CI:-} == true ]]; then as_root=(sudo -n); else as_root=(sudo); fi
+  else
+    die "apt needs root: run as root or install sudo (missing: ${missing[*]})"
+  fi
+  # env, because sudo resets the environment; the lock timeout waits out unattended-upgrades.
+  apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
+  log "apt-get update"
+  "${apt[@]}" update -q
+  "${apt[@]}" install -y -q --no-install-recommends "${missing[@]}"
+else
+  log "all Debian packages present"
+fi
+
+# A build/ made by another generator cannot be reconfigured with Ninja; say so instead of a cmake error.
+if [[ -f build/CMakeCache.txt ]] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' build/CMakeCache.txt; then
+  die "build/ was configured with another generator; remove build/ and run again"
+fi
+
+log "configuring build/"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+log "building with $(nproc) jobs"
+cmake --build build -j "$(nproc)"
+log "build done"

@@ -1,0 +1,114 @@
+#include "core/querykey.h"
+
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace refetch;
+
+class tst_QueryKey : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void canonicalIgnoresMemberOrder();
+    void canonicalDistinguishesTypes();
+    void fromQJson();
+    void prefixText();
+    void matching_data();
+    void matching();
+    void roundTrip();
+};
+
+void tst_QueryKey::canonicalIgnoresMemberOrder()
+{
+    const QueryKey a{"posts", Json::object({{u"page", 2}, {u"sort", "title"}})};
+    const QueryKey b{"posts", Json::object({{u"sort", "title"}, {u"page", 2}})};
+    QCOMPARE(a, b);
+    QCOMPARE(qHash(a), qHash(b));
+    QCOMPARE(a.canonical(), QByteArray(R"(["posts",{"page":2,"sort":"title"}])"));
+    // Nested objects too, and 2 == 2.0.
+    const QueryKey c{"x", Json::object({{u"f", Json::object({{u"b", 1}, {u"a", 2.0}})}})};
+    const QueryKey d{"x", Json::object({{u"f", Json::object({{u"a", 2}, {u"b", 1}})}})};
+    QCOMPARE(c, d);
+}
+
+void tst_QueryKey::canonicalDistinguishesTypes()
+{
+    QVERIFY(QueryKey({"posts", 1}) != QueryKey({"posts", "1"}));
+    QVERIFY(QueryKey({"posts", true}) != QueryKey({"posts", 1}));
+    QVERIFY(QueryKey({"posts", nullptr}) != QueryKey({"posts"}));
+    QVERIFY(QueryKey({"posts"}) != QueryKey({"post"}));
+    QCOMPARE(QueryKey({"a", "b"}).size(), 2);
+    QVERIFY(QueryKey().isEmpty());
+}
+
+void tst_QueryKey::fromQJson()
+{
+    // The issue's example: {"posts", QJsonObject{{"page", 2}}}.
+    const QueryKey a{"posts", QJsonObject{{"page", 2}, {"q", "x"}}};
+    const QueryKey b{"posts", Json::object({{u"q", "x"}, {u"page", 2}})};
+    QCOMPARE(a, b);
+    const QueryKey c(QJsonArray{"posts", QJsonObject{{"page", 2}, {"q", "x"}}});
+    QCOMPARE(c, b);
+    QCOMPARE(QueryKey::fromCanonical(b.canonical()), b);
+    QVERIFY(QueryKey::fromCanonical("{\"a\":1}").isEmpty());
+}
+
+void tst_QueryKey::prefixText()
+{
+    const QueryKey k{"r5", Json::object({{u"page", 3}}), "x,y", Json::array({1, 2})};
+    QCOMPARE(k.prefixText(1), QByteArrayView(R"(["r5")"));
+    QCOMPARE(k.prefixText(2), QByteArrayView(R"(["r5",{"page":3})"));
+    QCOMPARE(k.prefixText(3), QByteArrayView(R"(["r5",{"page":3},"x,y")"));
+    QCOMPARE(k.prefixText(4), QByteArrayView(R"(["r5",{"page":3},"x,y",[1,2])"));
+}
+
+void tst_QueryKey::matching_data()
+{
+    QTest::addColumn<QueryKey>("filter");
+    QTest::addColumn<QueryKey>("key");
+    QTest::addColumn<bool>("matches");
+
+    const QueryKey page2{"posts", Json::object({{u"page", 2}, {u"sort", "id"}})};
+    QTest::newRow("empty filter") << QueryKey() << page2 << true;
+    QTest::newRow("same key") << page2 << page2 << true;
+    QTest::newRow("first part") << QueryKey{"posts"} << page2 << true;
+    QTest::newRow("other resource") << QueryKey{"users"} << page2 << false;
+    QTest::newRow("string prefix is not a part prefix") << QueryKey{"post"} << page2 << false;
+    QTest::newRow("object subset") << QueryKey{"posts", Json::object({{u"page", 2}})} << page2 << true;
+    QTest::newRow("object other value") << QueryKey{"posts", Json::object({{u"page", 3}})} << page2 << false;
+    QTest::newRow("object extra member") << QueryKey{"posts", Json::object({{u"page", 2}, {u"q", "a"}})} << page2 << false;
+    QTest::newRow("empty object") << QueryKey{"posts", Json::object({})} << page2 << true;
+    QTest::newRow("object vs scalar") << QueryKey{"posts", Json::object({})} << QueryKey{"posts", 2} << false;
+    QTest::newRow("longer filter") << QueryKey{"posts", Json::object({{u"page", 2}}), 1} << page2 << false;
+    QTest::newRow("scalar part") << QueryKey{"posts", 7} << QueryKey{"posts", 7, "comments"} << true;
+    QTest::newRow("scalar part differs") << QueryKey{"posts", 7} << QueryKey{"posts", 8, "comments"} << false;
+    QTest::newRow("int vs double") << QueryKey{"posts", 7} << QueryKey{"posts", 7.0} << true;
+    QTest::newRow("nested subset") << QueryKey{"p", Json::object({{u"f", Json::object({{u"a", 1}})}})}
+                                   << QueryKey{"p", Json::object({{u"f", Json::object({{u"a", 1}, {u"b", 2}})}})} << true;
+    QTest::newRow("array prefix") << QueryKey{"p", Json::array({1})} << QueryKey{"p", Json::array({1, 2})} << true;
+    QTest::newRow("array differs") << QueryKey{"p", Json::array({2})} << QueryKey{"p", Json::array({1, 2})} << false;
+    QTest::newRow("brace inside a string") << QueryKey{"a{b"} << QueryKey{"a{b", 1} << true;
+    QTest::newRow("comma inside a string") << QueryKey{"a,b"} << QueryKey{"a", "b"} << false;
+}
+
+void tst_QueryKey::matching()
+{
+    QFETCH(QueryKey, filter);
+    QFETCH(QueryKey, key);
+    QFETCH(bool, matches);
+    QCOMPARE(filter.matchesPrefixOf(key), matches);
+}
+
+void tst_QueryKey::roundTrip()
+{
+    const QueryKey k{"ünïcødé", "tab\there", Json::object({{u"😀", nullptr}}), -1.5, false};
+    const Json parts = k.parts();
+    QCOMPARE(parts.size(), 5);
+    QCOMPARE(parts.at(0).toString(), QStringLiteral("ünïcødé"));
+    QCOMPARE(parts.at(1).toString(), QStringLiteral("tab\there"));
+    QCOMPARE(parts.at(3).toDouble(), -1.5);
+    QCOMPARE(QueryKey::fromCanonical(k.canonical()), k);
+}
+
+QTEST_GUILESS_MAIN(tst_QueryKey)
+#include "tst_querykey.moc"
