@@ -50,7 +50,7 @@ double median(std::vector<double> v)
     return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-void emit(QJsonObject o)
+void printLine(QJsonObject o)
 {
     o.insert(QStringLiteral("system"), QStringLiteral("refetch"));
     std::fputs(QJsonDocument(o).toJson(QJsonDocument::Compact).constData(), stdout);
@@ -148,7 +148,7 @@ void prefixInvalidate()
             return ops;
         },
         [&](int) { if (countInvalidated(client) != Entries) fail("prefix invalidated"); });
-    emit({{"workload", "prefix_invalidate"}, {"n", Entries}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
+    printLine({{"workload", "prefix_invalidate"}, {"n", Entries}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
           {"note", "invalidateQueries({key:[r<k>]}, RefetchType::None): one key-index bucket, 1,000 entries touched"}});
 }
 
@@ -172,7 +172,7 @@ void exactInvalidate(int n)
             return ops;
         },
         [&](int) { if (countInvalidated(client) != seen.size()) fail("exact invalidated"); });
-    emit({{"workload", "exact_invalidate"}, {"n", n}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
+    printLine({{"workload", "exact_invalidate"}, {"n", n}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
           {"note", "invalidateQueries({key:[r<k>,{page:p}], exact:true}, None): key built and hashed, one table lookup"}});
 }
 
@@ -193,7 +193,7 @@ void tagInvalidate(int n)
             return ops;
         },
         [&](int) { if (countInvalidated(client) != seen.size()) fail("tag invalidated"); });
-    emit({{"workload", "tag_invalidate"}, {"n", n}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
+    printLine({{"workload", "tag_invalidate"}, {"n", n}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
           {"note", "invalidateTags({R<k>, i}, None): tag index lookup, one entry touched"}});
 }
 
@@ -209,7 +209,7 @@ void typeInvalidate()
             return ops;
         },
         [&](int) { if (countInvalidated(client) != Entries) fail("type invalidated"); });
-    emit({{"workload", "type_invalidate"}, {"n", Entries}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
+    printLine({{"workload", "type_invalidate"}, {"n", Entries}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
           {"note", "invalidateTags({R<k>}, None): tag index lookup, 1,000 entries touched"}});
 }
 
@@ -234,7 +234,7 @@ void setGet()
             if (client->cache()->size() != Entries) fail("set_get size");
             client.reset();
         });
-    emit({{"workload", "set_get"}, {"n", Entries}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
+    printLine({{"workload", "set_get"}, {"n", Entries}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
           {"note", "setQueryData([item,i],data) + queryData([item,i]) on a fresh client; data and key built in the loop"}});
 }
 
@@ -271,7 +271,7 @@ void notifyWorkload()
             return ops;
         },
         [&](int ops) { if (calls != ops) fail("notify: one observer call per op"); });
-    emit({{"workload", "notify"}, {"n", NotifyEntries}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
+    printLine({{"workload", "notify"}, {"n", NotifyEntries}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
           {"note", "QueryObserver per entry (staleTime max); setQueryData then the end-of-turn batch delivers one changed()"}});
 }
 
@@ -315,7 +315,7 @@ void memoryWorkload(const QString &self)
             heap.push_back(v[1].toDouble() / Entries);
         }
     }
-    emit({{"workload", "memory"}, {"n", Entries}, {"bytes_per_entry", qRound(median(rss))}, {"heap_bytes_per_entry", qRound(median(heap))},
+    printLine({{"workload", "memory"}, {"n", Entries}, {"bytes_per_entry", qRound(median(rss))}, {"heap_bytes_per_entry", qRound(median(heap))},
           {"reps", reps()},
           {"note", "resident set growth for 100,000 entries set with setQueryData, in a fresh process per repetition; heap_bytes_per_entry: malloc in-use growth"}});
 }

@@ -27,6 +27,26 @@ ApplicationFocusSource::ApplicationFocusSource(QObject *parent)
     QMetaObject::connect(app, signal, this, slot);
 }
 
+ApplicationFocusSource::ApplicationFocusSource(StateReader reader, QObject *parent)
+    : FocusSource(parent), m_reader(std::move(reader))
+{
+    if (QCoreApplication *app = QCoreApplication::instance())
+        app->installEventFilter(this);
+}
+
+ApplicationFocusSource::~ApplicationFocusSource()
+{
+    if (m_reader && QCoreApplication::instance())
+        QCoreApplication::instance()->removeEventFilter(this);
+}
+
+bool ApplicationFocusSource::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::ApplicationStateChange && watched == QCoreApplication::instance() && m_reader)
+        setFocused(m_reader(event));
+    return false;
+}
+
 void ApplicationFocusSource::onApplicationStateChanged(Qt::ApplicationState state)
 {
     setFocused(state == Qt::ApplicationActive);

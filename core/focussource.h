@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <functional>
 
 namespace refetch {
 
@@ -21,17 +22,29 @@ private:
     bool m_focused = true;
 };
 
-// Follows QEvent::ApplicationStateChange on the application object, as QGuiApplication reports it through
-// its applicationStateChanged signal (looked up by name: core does not link Qt6::Gui). Under a
-// QCoreApplication there is no such state and the source stays focused.
+// Follows the application's activation: QEvent::ApplicationStateChange on the application object. The event's
+// state lives in a Qt6::Gui class that core cannot link, so whoever links Gui (app/, tests) passes a reader for
+// it. Without a reader the source follows QGuiApplication's applicationStateChanged signal, looked up by name;
+// under a QCoreApplication there is no application state and the source stays focused.
 class ApplicationFocusSource : public FocusSource
 {
     Q_OBJECT
 public:
+    // Whether the application is active after this ApplicationStateChange event.
+    using StateReader = std::function<bool(const QEvent *)>;
+
     explicit ApplicationFocusSource(QObject *parent = nullptr);
+    explicit ApplicationFocusSource(StateReader reader, QObject *parent = nullptr);
+    ~ApplicationFocusSource() override;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private Q_SLOTS:
     void onApplicationStateChanged(Qt::ApplicationState state);
+
+private:
+    StateReader m_reader;
 };
 
 } // namespace refetch

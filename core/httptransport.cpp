@@ -72,7 +72,7 @@ std::optional<Millis> HttpTransport::parseRetryAfter(const QByteArray &value, co
     if (!at.isValid())
         return std::nullopt;
     QDateTime utc = at;
-    utc.setTimeZone(QTimeZone::UTC);
+    utc.setTimeSpec(Qt::UTC);
     return Millis{std::max<qint64>(0, now.msecsTo(utc))};
 }
 

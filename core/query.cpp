@@ -23,3 +23,7 @@ bool Query::isActive() const
 }
 
 } // namespace refetch
+
+namespace refetch {
+Query::~Query() = default;
+}

@@ -23,6 +23,7 @@ class Query
 {
 public:
     explicit Query(QueryKey key) : m_key(std::move(key)) {}
+    ~Query();
     Q_DISABLE_COPY_MOVE(Query)
 
     const QueryKey &key() const { return m_key; }
@@ -66,24 +67,25 @@ private:
         QList<Waiter> waiters;
     };
 
+    // Hot fields first, on one cache line: an invalidation touches the flags and the observer list only.
+    bool m_invalidated = false;
+    bool m_refetchQueued = false;  // in the client's end-of-turn refetch batch
+    QueryStatus m_status = QueryStatus::Pending;
+    FetchStatus m_fetchStatus = FetchStatus::Idle;
+    FetchReason m_lastReason = FetchReason::Mount;
+    quint16 m_failureCount = 0;
+    quint32 m_generation = 0;      // bumped by every fetch; replies of older fetches are dropped
+    QList<QueryObserver *> m_observers;
     QueryKey m_key;
     Json m_data;
+    TimePoint m_dataUpdatedAt{0};
+    TimePoint m_errorUpdatedAt{0};
+    TimePoint m_gcAt{0};           // 0: not due for collection (observed, or kept forever)
     std::unique_ptr<QueryError> m_error;
     std::shared_ptr<const QueryOptions> m_options;
     std::unique_ptr<Validators> m_validators;
     std::unique_ptr<Inflight> m_inflight;
-    QList<QueryObserver *> m_observers;
     TagList m_tags;
-    TimePoint m_dataUpdatedAt{0};
-    TimePoint m_errorUpdatedAt{0};
-    TimePoint m_gcAt{0};           // 0: not due for collection (observed, or kept forever)
-    quint32 m_generation = 0;      // bumped by every fetch; replies of older fetches are dropped
-    quint16 m_failureCount = 0;
-    QueryStatus m_status = QueryStatus::Pending;
-    FetchStatus m_fetchStatus = FetchStatus::Idle;
-    FetchReason m_lastReason = FetchReason::Mount;
-    bool m_invalidated = false;
-    bool m_refetchQueued = false;  // in the client's end-of-turn refetch batch
 };
 
 } // namespace refetch

@@ -1,5 +1,6 @@
 #include "querycache.h"
 
+#include "prefetch.h"
 #include "queryobserver.h"
 
 #include <QLoggingCategory>
@@ -99,10 +100,10 @@ void QueryCache::forEach(const QueryFilters &f, const std::function<void(Query *
         if (Query *q = m_table.find(key); q && matches(f, *q))
             fn(q);
         if (const QSet<Query *> *b = m_keys.bucket(key, scalar)) {
-            for (Query *q : *b) {
+            forEachPrefetched(*b, [&](Query *q) {
                 if (matches(f, *q))
                     fn(q);
-            }
+            });
         }
         return;
     }
@@ -115,8 +116,7 @@ void QueryCache::forEach(const QueryFilters &f, const std::function<void(Query *
         return;
     }
     if (const QSet<Query *> *b = m_keys.bucket(key, scalar)) {
-        for (Query *q : *b)
-            visit(q);
+        forEachPrefetched(*b, visit);
     }
 }
 

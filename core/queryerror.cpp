@@ -6,13 +6,13 @@ QString QueryError::toString() const
 {
     QString s;
     if (!method.isEmpty() || !url.isEmpty())
-        s = QString::fromLatin1(method) + u' ' + url.toDisplayString() + u": ";
+        s = QString::fromLatin1(method) + u' ' + url.toDisplayString() + QStringLiteral(": ");
     if (kind == Kind::Http)
-        s += u"HTTP " + QString::number(httpStatus) + (message.isEmpty() ? QString() : u' ' + message);
+        s += QStringLiteral("HTTP ") + QString::number(httpStatus) + (message.isEmpty() ? QString() : u' ' + message);
     else
         s += message;
     if (!bodyExcerpt.isEmpty())
-        s += u": " + QString::fromUtf8(bodyExcerpt).simplified();
+        s += QStringLiteral(": ") + QString::fromUtf8(bodyExcerpt).simplified();
     return s;
 }
 

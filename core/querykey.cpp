@@ -1,12 +1,14 @@
 #include "querykey.h"
 
+#include <charconv>
+#include <cstring>
+
 namespace refetch {
 
 namespace {
 
 void appendPart(QByteArray &out, const Json &part)
 {
-    // Strings and integers are most key parts; write them without building a document.
     if (part.isInteger()) {
         out += QByteArray::number(part.toInteger());
         return;
@@ -14,23 +16,95 @@ void appendPart(QByteArray &out, const Json &part)
     out += part.canonical();
 }
 
+// Plain text (printable ASCII without quote or backslash) is its own JSON string body; anything else goes
+// through Json::canonical(), so both paths give the same bytes.
+template <typename Char>
+bool isPlain(const Char *s, qsizetype n)
+{
+    for (qsizetype i = 0; i < n; ++i) {
+        const auto c = uint(s[i]);
+        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+            return false;
+    }
+    return true;
+}
+
+template <typename Char>
+void appendPlain(QByteArray &out, const Char *s, qsizetype n)
+{
+    out += '"';
+    const qsizetype at = out.size();
+    out.resize(at + n);
+    char *dst = out.data() + at;
+    for (qsizetype i = 0; i < n; ++i)
+        dst[i] = char(s[i]);
+    out += '"';
+}
+
 } // namespace
 
-QueryKey::QueryKey(std::initializer_list<Json> parts)
+void KeyPart::appendTo(QByteArray &out) const
 {
-    m_canonical.clear();
-    m_canonical.reserve(64);
-    m_canonical += '[';
-    bool first = true;
-    for (const Json &p : parts) {
-        if (!first)
-            m_canonical += ',';
-        first = false;
-        appendPart(m_canonical, p);
+    switch (m_kind) {
+    case Kind::Utf8: {
+        if (!m_utf8) {
+            out += "null";
+            return;
+        }
+        const qsizetype n = qsizetype(std::strlen(m_utf8));
+        if (isPlain(m_utf8, n))
+            appendPlain(out, m_utf8, n);
+        else
+            out += Json(m_utf8).canonical();
+        return;
     }
-    m_canonical += ']';
+    case Kind::Utf16:
+        if (isPlain(m_utf16.utf16(), m_utf16.size()))
+            appendPlain(out, m_utf16.utf16(), m_utf16.size());
+        else
+            out += Json(m_utf16).canonical();
+        return;
+    case Kind::Latin1:
+        if (isPlain(m_latin1.data(), m_latin1.size()))
+            appendPlain(out, m_latin1.data(), m_latin1.size());
+        else
+            out += Json(m_latin1).canonical();
+        return;
+    case Kind::Integer: {
+        char buf[24];
+        const auto r = std::to_chars(buf, buf + sizeof buf, m_integer);
+        out.append(buf, r.ptr - buf);
+        return;
+    }
+    case Kind::Bool:
+        out += m_integer ? "true" : "false";
+        return;
+    case Kind::Null:
+        out += "null";
+        return;
+    case Kind::Json:
+        appendPart(out, *m_json);
+        return;
+    }
+}
+
+QueryKey::QueryKey(std::initializer_list<KeyPart> parts)
+{
+    // Build in a reused buffer, then allocate the key's text once, at its exact size.
+    static thread_local QByteArray text;
+    text.resize(0);
+    text += '[';
+    bool first = true;
+    for (const KeyPart &p : parts) {
+        if (!first)
+            text += ',';
+        first = false;
+        p.appendTo(text);
+    }
+    text += ']';
+    m_canonical = QByteArray(text.constData(), text.size());
     m_size = int(parts.size());
-    finish();
+    m_hash = qHash(m_canonical);
 }
 
 QueryKey::QueryKey(const QList<Json> &parts)

@@ -9,6 +9,43 @@
 
 namespace refetch {
 
+// One part of a key as written in code: {"posts", 7} or {"posts", Json::object(...)}. Strings and integers are
+// written into the key's text directly, without building a JSON document for each.
+class KeyPart
+{
+public:
+    KeyPart(const char *utf8) : m_kind(Kind::Utf8), m_utf8(utf8) {}
+    KeyPart(const QString &s) : m_kind(Kind::Utf16), m_utf16(s) {}
+    KeyPart(QStringView s) : m_kind(Kind::Utf16), m_utf16(s) {}
+    KeyPart(QLatin1StringView s) : m_kind(Kind::Latin1), m_latin1(s) {}
+    KeyPart(int i) : m_kind(Kind::Integer), m_integer(i) {}
+    KeyPart(qint64 i) : m_kind(Kind::Integer), m_integer(i) {}
+    template <typename T>
+        requires(std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, int> && !std::is_same_v<T, qint64>)
+    KeyPart(T i) : m_kind(Kind::Integer), m_integer(qint64(i)) {}
+    KeyPart(bool b) : m_kind(Kind::Bool), m_integer(b) {}
+    KeyPart(std::nullptr_t) : m_kind(Kind::Null) {}
+    KeyPart(const Json &j) : m_kind(Kind::Json), m_json(&j) {}
+    KeyPart(const QJsonValue &v) : m_kind(Kind::Json), m_own(v), m_json(&m_own) {}
+    KeyPart(const QJsonObject &v) : m_kind(Kind::Json), m_own(v), m_json(&m_own) {}
+    KeyPart(const QJsonArray &v) : m_kind(Kind::Json), m_own(v), m_json(&m_own) {}
+    KeyPart(double d) : m_kind(Kind::Json), m_own(d), m_json(&m_own) {}
+    KeyPart(const KeyPart &) = delete;
+
+    // Appends the part's canonical JSON text.
+    void appendTo(QByteArray &out) const;
+
+private:
+    enum class Kind : quint8 { Utf8, Utf16, Latin1, Integer, Bool, Null, Json };
+    Kind m_kind;
+    const char *m_utf8 = nullptr;
+    QStringView m_utf16;
+    QLatin1StringView m_latin1;
+    qint64 m_integer = 0;
+    Json m_own;
+    const Json *m_json = nullptr;
+};
+
 // A query's identity: an ordered list of JSON values, e.g. {"posts", Json::object({{u"page", 2}})}.
 // It is held as canonical JSON text (object members sorted, numbers normalised), so that two keys that
 // differ only in member order are the same key and hash alike.
@@ -16,7 +53,7 @@ class QueryKey
 {
 public:
     QueryKey() = default;
-    QueryKey(std::initializer_list<Json> parts);
+    QueryKey(std::initializer_list<KeyPart> parts);
     explicit QueryKey(const QList<Json> &parts);
     explicit QueryKey(const QJsonArray &parts);
     // A key from its canonical text (as returned by canonical()); returns an empty key if it is not a JSON array.

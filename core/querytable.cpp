@@ -1,29 +1,37 @@
 #include "querytable.h"
 
+static_assert(sizeof(quintptr) == 8, "QueryTable packs hash bits into 64-bit pointers");
+
 namespace refetch {
 
 Query *QueryTable::find(const QueryKey &key) const
 {
     if (m_slots.empty())
         return nullptr;
+    const quintptr tag = tagOf(key.hash());
+    constexpr quintptr TagMask = ~((quintptr(1) << TagShift) - 1);
     for (size_t i = key.hash() & mask();; i = (i + 1) & mask()) {
-        Query *q = m_slots[i];
-        if (!q)
+        const quintptr slot = m_slots[i];
+        if (!slot)
             return nullptr;
-        if (q->key() == key)
-            return q;
+        if ((slot & TagMask) == tag) {
+            Query *q = query(slot);
+            if (q->key() == key)
+                return q;
+        }
     }
 }
 
 void QueryTable::insert(Query *q)
 {
+    Q_ASSERT((quintptr(q) >> TagShift) == 0);
     // Keep the load under 3/4 so probes stay short.
     if ((m_count + 1) * 4 > qsizetype(m_slots.size()) * 3)
         grow();
     size_t i = q->key().hash() & mask();
     while (m_slots[i])
         i = (i + 1) & mask();
-    m_slots[i] = q;
+    m_slots[i] = slotFor(q);
     ++m_count;
 }
 
@@ -32,7 +40,7 @@ bool QueryTable::erase(Query *q)
     if (m_slots.empty())
         return false;
     size_t i = q->key().hash() & mask();
-    while (m_slots[i] != q) {
+    while (query(m_slots[i]) != q) {
         if (!m_slots[i])
             return false;
         i = (i + 1) & mask();
@@ -40,7 +48,7 @@ bool QueryTable::erase(Query *q)
     // Backward-shift deletion: no tombstones, so lookups never slow down after many removals.
     size_t hole = i;
     for (size_t j = (i + 1) & mask(); m_slots[j]; j = (j + 1) & mask()) {
-        const size_t home = m_slots[j]->key().hash() & mask();
+        const size_t home = query(m_slots[j])->key().hash() & mask();
         // Move j into the hole unless its home lies cyclically in (hole, j].
         const bool homeInRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
         if (!homeInRange) {
@@ -48,23 +56,23 @@ bool QueryTable::erase(Query *q)
             hole = j;
         }
     }
-    m_slots[hole] = nullptr;
+    m_slots[hole] = 0;
     --m_count;
     return true;
 }
 
 void QueryTable::grow()
 {
-    std::vector<Query *> old;
+    std::vector<quintptr> old;
     old.swap(m_slots);
-    m_slots.assign(old.empty() ? 64 : old.size() * 2, nullptr);
-    for (Query *q : old) {
-        if (!q)
+    m_slots.assign(old.empty() ? 64 : old.size() * 2, 0);
+    for (quintptr slot : old) {
+        if (!slot)
             continue;
-        size_t i = q->key().hash() & mask();
+        size_t i = query(slot)->key().hash() & mask();
         while (m_slots[i])
             i = (i + 1) & mask();
-        m_slots[i] = q;
+        m_slots[i] = slot;
     }
 }
 

@@ -21,17 +21,24 @@ public:
     template <typename F>
     void forEach(F &&fn) const
     {
-        for (Query *q : m_slots) {
-            if (q)
-                fn(q);
+        for (quintptr slot : m_slots) {
+            if (slot)
+                fn(query(slot));
         }
     }
 
 private:
+    // A slot is the query's pointer with the top 16 bits of its key's hash in the pointer's unused top bits
+    // (x86-64 and AArch64 user pointers have 48 significant bits): a probe that meets another key is told
+    // apart without touching that query's memory.
+    static constexpr int TagShift = 48;
+    static quintptr tagOf(size_t hash) { return quintptr(hash >> TagShift) << TagShift; }
+    static quintptr slotFor(Query *q) { return quintptr(q) | tagOf(q->key().hash()); }
+    static Query *query(quintptr slot) { return reinterpret_cast<Query *>(slot & ((quintptr(1) << TagShift) - 1)); }
     void grow();
     size_t mask() const { return m_slots.size() - 1; }
 
-    std::vector<Query *> m_slots;
+    std::vector<quintptr> m_slots;
     qsizetype m_count = 0;
 };
 

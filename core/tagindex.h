@@ -1,5 +1,6 @@
 #pragma once
 
+#include "prefetch.h"
 #include "query.h"
 #include "tag.h"
 
@@ -25,15 +26,13 @@ public:
         if (type == m_types.cend())
             return;
         if (!tag.hasId()) {
-            for (Query *q : type->all)
-                fn(q);
+            forEachPrefetched(type->all, fn);
             return;
         }
         auto id = type->byId.constFind(tag.id());
         if (id == type->byId.cend())
             return;
-        for (Query *q : *id)
-            fn(q);
+        forEachPrefetched(*id, fn);
     }
     qsizetype typeCount() const { return m_types.size(); }
     void clear() { m_types.clear(); }

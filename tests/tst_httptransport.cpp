@@ -1,0 +1,211 @@
+#include "core/endpoint.h"
+#include "core/httptransport.h"
+#include "support/httpfixture.h"
+
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace refetch;
+using namespace refetch::test;
+using namespace std::chrono_literals;
+
+// HTTP as the cache uses it: URLs, headers, conditional requests, readable errors, limits, redirects.
+class tst_HttpTransport : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(fixture.start()); }
+    void init() { fixture.clearLog(); }
+    void urlJoin_data();
+    void urlJoin();
+    void headersAndValidatorsSent();
+    void readJsonCases_data();
+    void readJsonCases();
+    void errorsCarryNoCredentials();
+    void sizeCap();
+    void depthCap();
+    void redirectFollowedSameOrigin();
+    void loggableRedactsSecrets();
+
+private:
+    FetchResult fetch(const Endpoint &endpoint, const QString &path, const QByteArray &etag = {});
+    HttpFixture fixture;
+    QNetworkAccessManager nam;
+    HttpTransport transport{&nam};
+};
+
+FetchResult tst_HttpTransport::fetch(const Endpoint &endpoint, const QString &path, const QByteArray &etag)
+{
+    HttpRequest r = endpoint.request("GET", path);
+    if (!etag.isEmpty())
+        r.headers.append(std::pair<QByteArray, QByteArray>("If-None-Match", etag));
+    QNetworkReply *reply = transport.send(r, endpoint.config().limits);
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!reply->isFinished() && !done.wait(10000))
+        qFatal("no reply");
+    FetchResult result = HttpTransport::readJson(reply, endpoint.config().limits);
+    reply->deleteLater();
+    return result;
+}
+
+void tst_HttpTransport::urlJoin_data()
+{
+    QTest::addColumn<QString>("base");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("url");
+    QTest::newRow("plain") << "http://h" << "/posts" << "http://h/posts";
+    QTest::newRow("base path") << "http://h/api" << "posts" << "http://h/api/posts";
+    QTest::newRow("both slashes") << "http://h/api/" << "/posts/7" << "http://h/api/posts/7";
+    QTest::newRow("empty path") << "http://h/api/" << "" << "http://h/api";
+    QTest::newRow("root") << "http://h" << "" << "http://h/";
+}
+
+void tst_HttpTransport::urlJoin()
+{
+    QFETCH(QString, base);
+    QFETCH(QString, path);
+    QFETCH(QString, url);
+    Endpoint e(&transport, EndpointConfig{.baseUrl = QUrl(base)});
+    QCOMPARE(e.url(path).toString(), url);
+    QUrlQuery q;
+    q.addQueryItem("_page", "2");
+    QCOMPARE(e.url(path, q).query(), QStringLiteral("_page=2"));
+}
+
+void tst_HttpTransport::headersAndValidatorsSent()
+{
+    fixture.setJson("/posts", R"([{"id":1}])");
+    Endpoint e(&transport, EndpointConfig{.baseUrl = fixture.baseUrl(), .headers = {{"Authorization", "Bearer s3cret"}}});
+    const FetchResult first = fetch(e, "/posts");
+    QVERIFY(!first.error);
+    QCOMPARE(first.data.at(0).value(u"id").toInteger(), 1);
+    QVERIFY(!first.etag.isEmpty());
+    QVERIFY(!first.lastModified.isEmpty());
+    const RecordedRequest r = fixture.requests().last();
+    QCOMPARE(r.headers.value("authorization"), QByteArray("Bearer s3cret"));
+    QCOMPARE(r.headers.value("accept"), QByteArray("application/json"));
+    const FetchResult second = fetch(e, "/posts", first.etag);
+    QVERIFY(!second.error);
+    QVERIFY(second.notModified);
+    QVERIFY(second.data.isUndefined());
+}
+
+void tst_HttpTransport::readJsonCases_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<int>("kind");          // -1: success
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("array") << 200 << QByteArray("[1,2]") << QByteArray("application/json") << -1 << QString();
+    QTest::newRow("empty body is null") << 200 << QByteArray() << QByteArray("application/json") << -1 << QString();
+    QTest::newRow("scalar") << 200 << QByteArray("42") << QByteArray("application/json") << -1 << QString();
+    QTest::newRow("truncated") << 200 << QByteArray("[1,2") << QByteArray("application/json")
+                               << int(QueryError::Kind::Parse) << "not valid JSON";
+    QTest::newRow("html with 200") << 200 << QByteArray("<html>oops</html>") << QByteArray("text/html")
+                                   << int(QueryError::Kind::Parse) << "text/html";
+    QTest::newRow("404 json") << 404 << QByteArray(R"({"error":"no such post"})") << QByteArray("application/json")
+                              << int(QueryError::Kind::Http) << "no such post";
+    QTest::newRow("500 html") << 500 << QByteArray("<h1>Internal</h1>") << QByteArray("text/html")
+                              << int(QueryError::Kind::Http) << "HTTP 500";
+    QTest::newRow("unicode") << 200 << QByteArray(R"(["ünïcødé 😀"])") << QByteArray("application/json") << -1 << QString();
+}
+
+void tst_HttpTransport::readJsonCases()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
+    QFETCH(int, kind);
+    QFETCH(QString, mentions);
+    Response resp;
+    resp.status = status;
+    resp.body = body;
+    resp.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", contentType));
+    fixture.enqueue("GET", "/case", resp);
+    Endpoint e(&transport, EndpointConfig{.baseUrl = fixture.baseUrl()});
+    const FetchResult r = fetch(e, "/case");
+    if (kind < 0) {
+        QVERIFY2(!r.error, qPrintable(r.error ? r.error->toString() : QString()));
+        QVERIFY(!r.data.isUndefined());
+        if (body.isEmpty())
+            QVERIFY(r.data.isNull());
+        else
+            QCOMPARE(r.data, Json::parse(body));
+        return;
+    }
+    QVERIFY(r.error);
+    QCOMPARE(int(r.error->kind), kind);
+    const QString text = r.error->toString();
+    QVERIFY2(text.contains(mentions), qPrintable(text));
+    QVERIFY2(text.startsWith(QStringLiteral("GET http://127.0.0.1:")), qPrintable(text));
+}
+
+void tst_HttpTransport::errorsCarryNoCredentials()
+{
+    fixture.enqueue("GET", "/secret", Response::json(R"({"error":"denied"})", 401));
+    QUrl base = fixture.baseUrl();
+    base.setUserName("alice");
+    base.setPassword("hunter2");
+    Endpoint e(&transport, EndpointConfig{.baseUrl = base});
+    const FetchResult r = fetch(e, "/secret");
+    QVERIFY(r.error);
+    QCOMPARE(r.error->httpStatus, 401);
+    QVERIFY(!r.error->toString().contains(QStringLiteral("hunter2")));
+    QVERIFY(!r.error->toString().contains(QStringLiteral("alice")));
+}
+
+void tst_HttpTransport::sizeCap()
+{
+    QByteArray big = "[";
+    for (int i = 0; i < 60000; ++i)
+        big += "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",";
+    big += "0]";
+    fixture.enqueue("GET", "/big", Response::json(big));
+    EndpointConfig config{.baseUrl = fixture.baseUrl()};
+    config.limits.maxBytes = 1024 * 1024;
+    Endpoint e(&transport, config);
+    const FetchResult r = fetch(e, "/big");
+    QVERIFY(r.error);
+    QCOMPARE(r.error->kind, QueryError::Kind::TooLarge);
+    QVERIFY(r.error->toString().contains(QStringLiteral("larger than the limit")));
+}
+
+void tst_HttpTransport::depthCap()
+{
+    const QByteArray deep = QByteArray(5000, '[') + QByteArray(5000, ']');
+    fixture.enqueue("GET", "/deep", Response::json(deep));
+    Endpoint e(&transport, EndpointConfig{.baseUrl = fixture.baseUrl()});
+    const FetchResult r = fetch(e, "/deep");
+    QVERIFY(r.error);
+    QCOMPARE(r.error->kind, QueryError::Kind::Parse);
+    QVERIFY2(r.error->toString().contains(QStringLiteral("deep")), qPrintable(r.error->toString()));
+}
+
+void tst_HttpTransport::redirectFollowedSameOrigin()
+{
+    fixture.setJson("/new", R"({"moved":true})");
+    fixture.route("GET", "/old", [this](const RecordedRequest &) {
+        Response r;
+        r.status = 301;
+        r.headers.append(std::pair<QByteArray, QByteArray>("Location", fixture.baseUrl().toString().toUtf8() + "/new"));
+        return r;
+    });
+    Endpoint e(&transport, EndpointConfig{.baseUrl = fixture.baseUrl()});
+    const FetchResult r = fetch(e, "/old");
+    QVERIFY2(!r.error, qPrintable(r.error ? r.error->toString() : QString()));
+    QVERIFY(r.data.value(u"moved").toBool());
+    QCOMPARE(fixture.count("GET", "/new"), 1);
+}
+
+void tst_HttpTransport::loggableRedactsSecrets()
+{
+    QCOMPARE(HttpTransport::loggable("Authorization", "Bearer x"), QByteArray("<redacted>"));
+    QCOMPARE(HttpTransport::loggable("cookie", "a=b"), QByteArray("<redacted>"));
+    QCOMPARE(HttpTransport::loggable("X-Api-Key", "k"), QByteArray("<redacted>"));
+    QCOMPARE(HttpTransport::loggable("Accept", "application/json"), QByteArray("application/json"));
+}
+
+QTEST_GUILESS_MAIN(tst_HttpTransport)
+#include "tst_httptransport.moc"
