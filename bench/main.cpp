@@ -144,7 +144,7 @@ void prefixInvalidate()
     const Timing t = bench([&] { revalidateAll(client); },
         [&] {
             for (int op = 0; op < ops; ++op)
-                client.invalidateQueries({.key = QueryKey{Json(resource("r", op % Resources))}}, RefetchType::None);
+                client.invalidateQueries({.key = QueryKey{resource("r", op % Resources)}}, RefetchType::None);
             return ops;
         },
         [&](int) { if (countInvalidated(client) != Entries) fail("prefix invalidated"); });
@@ -165,7 +165,7 @@ void exactInvalidate(int n)
             for (int op = 0; op < ops; ++op) {
                 const int k = int(lcg.next() % Resources);
                 const int p = int(lcg.next() % pages);
-                client.invalidateQueries({.key = QueryKey{Json(resource("r", k)), Json::object({{u"page", p}})}, .exact = true},
+                client.invalidateQueries({.key = QueryKey{resource("r", k), Json::object({{u"page", p}})}, .exact = true},
                                          RefetchType::None);
                 seen.insert(k * pages + p);
             }

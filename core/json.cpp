@@ -1314,6 +1314,14 @@ public:
         m_out.resize(std::max<qsizetype>(sizeHint, 32));
         m_buf = m_out.data();
     }
+    // Appends to `base` instead of starting a new text.
+    TextWriter(QByteArray &&base, qsizetype sizeHint, bool canonical)
+        : m_out(std::move(base)), m_indented(false), m_canonical(canonical)
+    {
+        m_len = m_out.size();
+        m_out.resize(m_len + std::max<qsizetype>(sizeHint, 32));
+        m_buf = m_out.data();
+    }
     QByteArray take()
     {
         m_out.resize(m_len);
@@ -2103,6 +2111,15 @@ QByteArray Json::toJson(Format format) const
     if (indented)
         text += '\n';
     return text;
+}
+
+void Json::appendCanonical(QByteArray &out) const
+{
+    if (!m_data)
+        return;
+    TextWriter writer(std::move(out), encodedSize() + 16, true);
+    writer.value(bytes(), 0);
+    out = writer.take();
 }
 
 QByteArray Json::canonical() const

@@ -214,6 +214,7 @@ public:
     // equal bytes. Used for query-key hashing. Undefined gives an empty array of bytes, so
     // that it differs from null.
     QByteArray canonical() const;
+    void appendCanonical(QByteArray &out) const;  // canonical() appended to `out`, without a new allocation
 
     // Semantic: member order is ignored, 1 == 1.0, Undefined equals only Undefined.
     // Identical encodings (e.g. two parses of the same text) compare with one memcmp.

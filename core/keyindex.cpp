@@ -12,7 +12,7 @@ void KeyIndex::insert(Query *q)
         auto it = m_buckets.find(probe);
         if (it == m_buckets.end())
             it = m_buckets.insert(prefix.toByteArray(), {});
-        it->insert(q);
+        it->insert(q->m_slot);
     }
 }
 
@@ -24,13 +24,13 @@ void KeyIndex::remove(Query *q)
         auto it = m_buckets.find(QByteArray::fromRawData(prefix.data(), prefix.size()));
         if (it == m_buckets.end())
             continue;
-        it->remove(q);
+        it->remove(q->m_slot);
         if (it->isEmpty())
             m_buckets.erase(it);
     }
 }
 
-const QSet<Query *> *KeyIndex::bucket(const QueryKey &key, int parts) const
+const QSet<quint32> *KeyIndex::bucket(const QueryKey &key, int parts) const
 {
     const QByteArrayView prefix = key.prefixText(parts);
     auto it = m_buckets.constFind(QByteArray::fromRawData(prefix.data(), prefix.size()));

@@ -14,13 +14,13 @@ class KeyIndex
 public:
     void insert(Query *q);
     void remove(Query *q);
-    // The queries whose key has the first `parts` parts of `key` and is longer; nullptr when there are none.
-    const QSet<Query *> *bucket(const QueryKey &key, int parts) const;
+    // The slots of the queries whose key has the first `parts` parts of `key` and is longer; nullptr if none.
+    const QSet<quint32> *bucket(const QueryKey &key, int parts) const;
     qsizetype bucketCount() const { return m_buckets.size(); }
     void clear() { m_buckets.clear(); }
 
 private:
-    QHash<QByteArray, QSet<Query *>> m_buckets;
+    QHash<QByteArray, QSet<quint32>> m_buckets;
 };
 
 } // namespace refetch

@@ -1,12 +1,13 @@
 #include "query.h"
 
+#include "querycache.h"
 #include "queryobserver.h"
 
 namespace refetch {
 
 bool Query::isStaleAt(TimePoint now, Millis staleTime) const
 {
-    if (m_invalidated || m_status != QueryStatus::Success)
+    if (m_status != QueryStatus::Success || isInvalidated())
         return true;
     if (staleTime == Millis::max())
         return false;
@@ -15,11 +16,12 @@ bool Query::isStaleAt(TimePoint now, Millis staleTime) const
 
 bool Query::isActive() const
 {
-    for (const QueryObserver *o : m_observers) {
-        if (o->isEnabled())
-            return true;
-    }
-    return false;
+    return m_cache->flags(m_slot) & QueryCache::Active;
+}
+
+bool Query::isInvalidated() const
+{
+    return m_cache->flags(m_slot) & QueryCache::Invalidated;
 }
 
 } // namespace refetch

@@ -15,6 +15,7 @@
 namespace refetch {
 
 class QueryObserver;
+class QueryCache;
 class FetchAttempt;
 
 // One cache entry: its key, its data and error, where its fetching stands, and who observes it.
@@ -22,7 +23,7 @@ class FetchAttempt;
 class Query
 {
 public:
-    explicit Query(QueryKey key) : m_key(std::move(key)) {}
+    Query(QueryCache *cache, quint32 slot, QueryKey key) : m_cache(cache), m_slot(slot), m_key(std::move(key)) {}
     ~Query();
     Q_DISABLE_COPY_MOVE(Query)
 
@@ -36,7 +37,7 @@ public:
     TimePoint dataUpdatedAt() const { return m_dataUpdatedAt; }
     TimePoint errorUpdatedAt() const { return m_errorUpdatedAt; }
     int failureCount() const { return m_failureCount; }
-    bool isInvalidated() const { return m_invalidated; }
+    bool isInvalidated() const;
     // Stale for a given stale time: invalidated, without data, or older than staleTime.
     bool isStaleAt(TimePoint now, Millis staleTime) const;
     const TagList &tags() const { return m_tags; }
@@ -55,6 +56,7 @@ private:
     friend class QueryClient;
     friend class FetchAttempt;
     friend class TagIndex;
+    friend class KeyIndex;
     friend class QueryObserver;
 
     struct Validators { QByteArray etag; QByteArray lastModified; };
@@ -67,8 +69,10 @@ private:
         QList<Waiter> waiters;
     };
 
-    // Hot fields first, on one cache line: an invalidation touches the flags and the observer list only.
-    bool m_invalidated = false;
+    // The invalidated, observed and active flags live in the cache's dense per-slot array, so that an
+    // invalidation of a thousand entries reads and writes a few kilobytes instead of a thousand heap objects.
+    QueryCache *m_cache;
+    quint32 m_slot;
     bool m_refetchQueued = false;  // in the client's end-of-turn refetch batch
     QueryStatus m_status = QueryStatus::Pending;
     FetchStatus m_fetchStatus = FetchStatus::Idle;

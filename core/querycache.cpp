@@ -1,6 +1,5 @@
 #include "querycache.h"
 
-#include "prefetch.h"
 #include "queryobserver.h"
 
 #include <QLoggingCategory>
@@ -31,7 +30,18 @@ Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
             *created = false;
         return q;
     }
-    auto *q = new Query(key);
+    quint32 slot;
+    if (!m_freeSlots.empty()) {
+        slot = m_freeSlots.back();
+        m_freeSlots.pop_back();
+    } else {
+        slot = quint32(m_bySlot.size());
+        m_bySlot.push_back(nullptr);
+        m_flags.push_back(0);
+    }
+    auto *q = new Query(this, slot, key);
+    m_bySlot[slot] = q;
+    m_flags[slot] = 0;
     m_table.insert(q);
     m_keys.insert(q);
     if (created)
@@ -48,10 +58,24 @@ QList<Query *> QueryCache::all() const
     return out;
 }
 
+void QueryCache::updateActivity(Query *q)
+{
+    quint8 f = m_flags[q->m_slot] & ~(Observed | Active);
+    if (!q->m_observers.isEmpty())
+        f |= Observed;
+    for (const QueryObserver *o : std::as_const(q->m_observers)) {
+        if (o->isEnabled()) {
+            f |= Active;
+            break;
+        }
+    }
+    m_flags[q->m_slot] = f;
+}
+
 bool QueryCache::isStale(const Query &q) const
 {
     if (q.m_observers.isEmpty())
-        return q.m_invalidated || q.m_status != QueryStatus::Success;
+        return q.isInvalidated() || q.m_status != QueryStatus::Success;
     const TimePoint t = now();
     for (const QueryObserver *o : q.m_observers) {
         if (q.isStaleAt(t, o->options().staleTime))
@@ -62,11 +86,6 @@ bool QueryCache::isStale(const Query &q) const
 
 bool QueryCache::matches(const QueryFilters &f, const Query &q) const
 {
-    if (f.type != QueryFilters::Type::All) {
-        const bool active = q.isActive();
-        if (active != (f.type == QueryFilters::Type::Active))
-            return false;
-    }
     if (f.fetchStatus && q.m_fetchStatus != *f.fetchStatus)
         return false;
     if (f.stale && isStale(q) != *f.stale)
@@ -78,17 +97,34 @@ bool QueryCache::matches(const QueryFilters &f, const Query &q) const
 
 void QueryCache::forEach(const QueryFilters &f, const std::function<void(Query *)> &fn) const
 {
+    forEachSlot(f, [&](quint32 slot) { fn(m_bySlot[slot]); });
+}
+
+void QueryCache::forEachSlot(const QueryFilters &f, const std::function<void(quint32)> &fn) const
+{
+    // Flag-only filters are decided from the dense array; the others need the entry.
+    const bool needsEntry = f.fetchStatus || f.stale || f.predicate;
+    auto accept = [&](quint32 slot) {
+        if (f.type != QueryFilters::Type::All) {
+            const bool active = m_flags[slot] & Active;
+            if (active != (f.type == QueryFilters::Type::Active))
+                return;
+        }
+        if (needsEntry && !matches(f, *m_bySlot[slot]))
+            return;
+        fn(slot);
+    };
     if (!f.key || f.key->isEmpty()) {
-        m_table.forEach([&](Query *q) {
-            if (matches(f, *q))
-                fn(q);
-        });
+        for (quint32 slot = 0; slot < m_bySlot.size(); ++slot) {
+            if (m_bySlot[slot])
+                accept(slot);
+        }
         return;
     }
     const QueryKey &key = *f.key;
     if (f.exact) {
-        if (Query *q = m_table.find(key); q && matches(f, *q))
-            fn(q);
+        if (Query *q = m_table.find(key))
+            accept(q->m_slot);
         return;
     }
     // Leading scalar parts select a bucket by text; object or array parts after them are matched partially.
@@ -97,26 +133,28 @@ void QueryCache::forEach(const QueryFilters &f, const std::function<void(Query *
     while (scalar < key.size() && !parts.at(scalar).isObject() && !parts.at(scalar).isArray())
         ++scalar;
     if (scalar == key.size()) {
-        if (Query *q = m_table.find(key); q && matches(f, *q))
-            fn(q);
-        if (const QSet<Query *> *b = m_keys.bucket(key, scalar)) {
-            forEachPrefetched(*b, [&](Query *q) {
-                if (matches(f, *q))
-                    fn(q);
-            });
+        if (Query *q = m_table.find(key))
+            accept(q->m_slot);
+        if (const QSet<quint32> *b = m_keys.bucket(key, scalar)) {
+            for (quint32 slot : *b)
+                accept(slot);
         }
         return;
     }
-    auto visit = [&](Query *q) {
-        if (key.matchesPrefixOf(q->key()) && matches(f, *q))
-            fn(q);
+    auto visit = [&](quint32 slot) {
+        if (key.matchesPrefixOf(m_bySlot[slot]->key()))
+            accept(slot);
     };
     if (scalar == 0) {
-        m_table.forEach(visit);
+        for (quint32 slot = 0; slot < m_bySlot.size(); ++slot) {
+            if (m_bySlot[slot])
+                visit(slot);
+        }
         return;
     }
-    if (const QSet<Query *> *b = m_keys.bucket(key, scalar)) {
-        forEachPrefetched(*b, visit);
+    if (const QSet<quint32> *b = m_keys.bucket(key, scalar)) {
+        for (quint32 slot : *b)
+            visit(slot);
     }
 }
 
@@ -134,6 +172,9 @@ void QueryCache::remove(Query *q)
     m_tags.remove(q);
     m_keys.remove(q);
     m_table.erase(q);
+    m_bySlot[q->m_slot] = nullptr;
+    m_flags[q->m_slot] = 0;
+    m_freeSlots.push_back(q->m_slot);
     delete q;
 }
 
@@ -143,6 +184,9 @@ void QueryCache::clear()
     m_table.clear();
     m_keys.clear();
     m_tags.clear();
+    m_bySlot.clear();
+    m_flags.clear();
+    m_freeSlots.clear();
     for (Query *q : entries)
         delete q;
     m_scheduler->cancel(m_gcTask);

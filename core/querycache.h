@@ -33,6 +33,9 @@ public:
     explicit QueryCache(Scheduler *scheduler, QObject *parent = nullptr);
     ~QueryCache() override;
 
+    // Per-slot flags, kept densely beside the entries (see Query).
+    enum Flag : quint8 { Invalidated = 0x1, Observed = 0x2, Active = 0x4 };
+
     Query *find(const QueryKey &key) const { return m_table.find(key); }
     // The entry for `key`, created (pending, unobserved) when missing.
     Query *findOrCreate(const QueryKey &key, bool *created = nullptr);
@@ -42,8 +45,26 @@ public:
     // Calls fn for each query the filters match. Key filters read the key index (a prefix bucket, or the exact
     // entry), never the whole cache, unless the filter key starts with an object part.
     void forEach(const QueryFilters &filters, const std::function<void(Query *)> &fn) const;
+    // The same, by slot: the entries' own memory is touched only for filters that need it.
+    void forEachSlot(const QueryFilters &filters, const std::function<void(quint32)> &fn) const;
     QList<Query *> findAll(const QueryFilters &filters) const;
-    void forEachWithTag(const Tag &tag, const std::function<void(Query *)> &fn) const { m_tags.forEachMatch(tag, fn); }
+    void forEachWithTag(const Tag &tag, const std::function<void(Query *)> &fn) const
+    {
+        m_tags.forEachMatch(tag, [&](quint32 slot) { fn(m_bySlot[slot]); });
+    }
+    void forEachSlotWithTag(const Tag &tag, const std::function<void(quint32)> &fn) const { m_tags.forEachMatch(tag, fn); }
+
+    Query *at(quint32 slot) const { return m_bySlot[slot]; }
+    quint8 flags(quint32 slot) const { return m_flags[slot]; }
+    // Sets or clears the invalidated flag; returns whether it changed.
+    bool setInvalidated(quint32 slot, bool on)
+    {
+        const quint8 before = m_flags[slot];
+        m_flags[slot] = on ? (before | Invalidated) : (before & ~Invalidated);
+        return before != m_flags[slot];
+    }
+    // Recomputes Observed and Active from the query's observers (after one attached, left, or was toggled).
+    void updateActivity(Query *q);
 
     void setTags(Query *q, const TagList &tags) { m_tags.setTags(q, tags); }
     // Deletes the entry now. The client makes sure it is idle and unobserved.
@@ -73,6 +94,9 @@ private:
 
     Scheduler *m_scheduler;
     QueryTable m_table;
+    std::vector<Query *> m_bySlot;   // nullptr for a free slot
+    std::vector<quint8> m_flags;
+    std::vector<quint32> m_freeSlots;
     KeyIndex m_keys;
     TagIndex m_tags;
     Millis m_defaultGcTime{std::chrono::minutes(5)};

@@ -105,10 +105,8 @@ void QueryClient::setQueryData(const QueryKey &key, const Json &data)
         q->m_error.reset();
         changes |= QueryChange::Error;
     }
-    if (q->m_invalidated) {
-        q->m_invalidated = false;
+    if (m_cache->setInvalidated(q->m_slot, false))
         changes |= QueryChange::Stale;
-    }
     q->m_dataUpdatedAt = m_clock->now();
     if (created)
         m_cache->scheduleGc(q);
@@ -313,10 +311,8 @@ void QueryClient::settleSuccess(Query *q, FetchResult &result)
         q->m_error.reset();
         changes |= QueryChange::Error;
     }
-    if (q->m_invalidated) {
-        q->m_invalidated = false;
+    if (m_cache->setInvalidated(q->m_slot, false))
         changes |= QueryChange::Stale;
-    }
     if (q->m_failureCount) {
         q->m_failureCount = 0;
         changes |= QueryChange::FailureCount;
@@ -393,49 +389,53 @@ void QueryClient::notify(Query *q, QueryChanges changes)
 
 // ---------------------------------------------------------------- filters
 
+void QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
+{
+    // Flags first: an unobserved entry that needs no refetch is never touched itself.
+    const quint8 flags = m_cache->flags(slot);
+    if (!(flags & QueryCache::Invalidated)) {
+        m_cache->setInvalidated(slot, true);
+        if (flags & QueryCache::Observed)
+            notify(m_cache->at(slot), QueryChange::Stale);
+    }
+    if (refetch == RefetchType::None)
+        return;
+    const bool active = flags & QueryCache::Active;
+    if (refetch == RefetchType::All || active == (refetch == RefetchType::Active))
+        queueRefetch(m_cache->at(slot));
+}
+
 int QueryClient::invalidateQueries(const QueryFilters &filters, RefetchType refetch)
 {
     int count = 0;
-    m_cache->forEach(filters, [&](Query *q) {
+    m_cache->forEachSlot(filters, [&](quint32 slot) {
         ++count;
-        if (!q->m_invalidated) {
-            q->m_invalidated = true;
-            notify(q, QueryChange::Stale);
-        }
-        if (refetch == RefetchType::None)
-            return;
-        const bool active = q->isActive();
-        if (refetch == RefetchType::All || (active == (refetch == RefetchType::Active)))
-            queueRefetch(q);
+        invalidateSlot(slot, refetch);
     });
     return count;
 }
 
 int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
 {
-    // One tag's matches are distinct; several tags may share entries: count each once.
-    QSet<Query *> seen;
-    int count = 0;
-    for (const Tag &tag : tags) {
-        m_cache->forEachWithTag(tag, [&](Query *q) {
-            if (tags.size() > 1) {
-                if (seen.contains(q))
-                    return;
-                seen.insert(q);
-            }
+    if (tags.size() == 1) {
+        int count = 0;
+        m_cache->forEachSlotWithTag(tags.first(), [&](quint32 slot) {
             ++count;
-            if (!q->m_invalidated) {
-                q->m_invalidated = true;
-                notify(q, QueryChange::Stale);
+            invalidateSlot(slot, refetch);
+        });
+        return count;
+    }
+    // Several tags may share entries: count (and queue) each once.
+    QSet<quint32> seen;
+    for (const Tag &tag : tags) {
+        m_cache->forEachSlotWithTag(tag, [&](quint32 slot) {
+            if (!seen.contains(slot)) {
+                seen.insert(slot);
+                invalidateSlot(slot, refetch);
             }
-            if (refetch == RefetchType::None)
-                return;
-            const bool active = q->isActive();
-            if (refetch == RefetchType::All || (active == (refetch == RefetchType::Active)))
-                queueRefetch(q);
         });
     }
-    return count;
+    return int(seen.size());
 }
 
 void QueryClient::queueRefetch(Query *q)
@@ -499,10 +499,8 @@ void QueryClient::resetQuery(Query *q)
         q->m_status = QueryStatus::Pending;
         changes |= QueryChange::Status;
     }
-    if (q->m_invalidated) {
-        q->m_invalidated = false;
+    if (m_cache->setInvalidated(q->m_slot, false))
         changes |= QueryChange::Stale;
-    }
     q->m_failureCount = 0;
     q->m_dataUpdatedAt = q->m_errorUpdatedAt = TimePoint{0};
     q->m_validators.reset();
@@ -548,6 +546,7 @@ void QueryClient::attach(QueryObserver *o)
     Query *q = m_cache->findOrCreate(o->m_options->key);
     o->m_query = q;
     q->m_observers.append(o);
+    m_cache->updateActivity(q);
     m_cache->cancelGc(q);
     // The latest observer's options drive fetching (TanStack: the query takes the options of whoever built it).
     if (o->m_options->fn || !q->m_options)
@@ -567,6 +566,7 @@ void QueryClient::detach(QueryObserver *o)
     if (!q)
         return;
     q->m_observers.removeOne(o);
+    m_cache->updateActivity(q);
     if (q->m_options == o->m_options && !q->m_observers.isEmpty())
         adoptOptions(q, q->m_observers.constLast()->m_options);
     if (q->m_observers.isEmpty())

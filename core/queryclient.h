@@ -116,6 +116,7 @@ private:
     void setFetchStatus(Query *q, FetchStatus status);
     void pause(Query *q);
     void queueRefetch(Query *q);
+    void invalidateSlot(quint32 slot, RefetchType refetch);
     void flushRefetches();
     void updateTags(Query *q);
     void notify(Query *q, QueryChanges changes);

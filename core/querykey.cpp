@@ -9,11 +9,7 @@ namespace {
 
 void appendPart(QByteArray &out, const Json &part)
 {
-    if (part.isInteger()) {
-        out += QByteArray::number(part.toInteger());
-        return;
-    }
-    out += part.canonical();
+    part.appendCanonical(out);
 }
 
 // Plain text (printable ASCII without quote or backslash) is its own JSON string body; anything else goes

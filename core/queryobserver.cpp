@@ -34,6 +34,8 @@ void QueryObserver::setOptions(QueryOptions options)
     if (m_query && m_query->m_options == m_options)
         m_client->adoptOptions(m_query, next);
     m_options = next;
+    if (m_query)
+        m_client->cache()->updateActivity(m_query);
     m_selectedFrom = Json();
     cancelTimers();
     scheduleInterval();

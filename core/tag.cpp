@@ -2,18 +2,46 @@
 
 namespace refetch {
 
-QString tagIdFromJson(const Json &id)
+namespace {
+// "7" and "-12" are the integers they spell; "07", "+7" and "7.0" are names.
+bool parseCanonicalInteger(const QString &s, qint64 *out)
 {
-    if (id.isString())
-        return id.toString();
-    if (id.isInteger() || (id.isDouble() && id.toDouble() == double(id.toInteger())))
-        return QString::number(id.toInteger());
-    return QString::fromUtf8(id.canonical());
+    if (s.isEmpty() || s.size() > 20)
+        return false;
+    if (s.size() > 1 && (s.front() == u'0' || s.startsWith(QLatin1String("-0"))))
+        return false;
+    bool ok = false;
+    const qint64 v = s.toLongLong(&ok);
+    if (!ok || s.front() == u'+')
+        return false;
+    *out = v;
+    return true;
+}
+} // namespace
+
+Tag::Tag(const QString &type, const QString &id)
+    : m_type(type)
+{
+    if (parseCanonicalInteger(id, &m_number)) {
+        m_kind = IdKind::Number;
+    } else {
+        m_string = id;
+        m_kind = IdKind::String;
+    }
 }
 
 Tag::Tag(const QString &type, const Json &id)
-    : m_type(type), m_id(tagIdFromJson(id)), m_hasId(true)
+    : m_type(type)
 {
+    if (id.isInteger() || (id.isDouble() && id.toDouble() == double(id.toInteger()))) {
+        m_number = id.toInteger();
+        m_kind = IdKind::Number;
+    } else if (id.isString()) {
+        *this = Tag(type, id.toString());
+    } else {
+        m_string = QString::fromUtf8(id.canonical());
+        m_kind = IdKind::String;
+    }
 }
 
 } // namespace refetch

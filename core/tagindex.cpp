@@ -9,44 +9,47 @@ void TagIndex::setTags(Query *q, const TagList &tags)
         return;
     for (const Tag &t : std::as_const(current)) {
         if (!tags.contains(t))
-            drop(q, t, tags);
+            drop(q->m_slot, t, tags);
     }
     for (const Tag &t : tags) {
         if (!current.contains(t))
-            add(q, t);
+            add(q->m_slot, t);
     }
     current = tags;
 }
 
-void TagIndex::add(Query *q, const Tag &tag)
+void TagIndex::add(quint32 slot, const Tag &tag)
 {
     TypeBucket &bucket = m_types[tag.type()];
-    bucket.all.insert(q);
-    if (tag.hasId())
-        bucket.byId[tag.id()].insert(q);
-    else
-        bucket.withoutId.insert(q);
+    bucket.all.insert(slot);
+    if (tag.hasId()) {
+        Slots &ids = tag.hasNumericId() ? bucket.byNumber[tag.numericId()] : bucket.byString[tag.id()];
+        if (!ids.contains(slot))
+            ids.append(slot);
+    }
 }
 
-void TagIndex::drop(Query *q, const Tag &tag, const TagList &kept)
+void TagIndex::drop(quint32 slot, const Tag &tag, const TagList &kept)
 {
     auto type = m_types.find(tag.type());
     if (type == m_types.end())
         return;
-    if (tag.hasId()) {
-        auto id = type->byId.find(tag.id());
-        if (id != type->byId.end()) {
-            id->remove(q);
-            if (id->isEmpty())
-                type->byId.erase(id);
-        }
-    } else {
-        type->withoutId.remove(q);
-    }
+    auto dropFrom = [slot](auto &map, const auto &key) {
+        auto it = map.find(key);
+        if (it == map.end())
+            return;
+        it->removeOne(slot);
+        if (it->isEmpty())
+            map.erase(it);
+    };
+    if (tag.hasNumericId())
+        dropFrom(type->byNumber, tag.numericId());
+    else if (tag.hasId())
+        dropFrom(type->byString, tag.id());
     // Still in `all` while it keeps another tag of the type.
     const bool keepsType = std::any_of(kept.cbegin(), kept.cend(), [&](const Tag &t) { return t.type() == tag.type(); });
     if (!keepsType)
-        type->all.remove(q);
+        type->all.remove(slot);
     if (type->all.isEmpty())
         m_types.erase(type);
 }
