@@ -4,9 +4,8 @@ namespace refetch {
 
 void KeyIndex::insert(Query *q)
 {
-    const QueryKey &key = q->key();
-    for (int n = 1; n < key.size(); ++n) {
-        const QByteArrayView prefix = key.prefixText(n);
+    for (int n = 1; n < q->keySize(); ++n) {
+        const QByteArrayView prefix = QueryKey::prefixOf(q->keyText(), n);
         // Look up without copying; copy the prefix only for a new bucket.
         const QByteArray probe = QByteArray::fromRawData(prefix.data(), prefix.size());
         auto it = m_buckets.find(probe);
@@ -18,9 +17,8 @@ void KeyIndex::insert(Query *q)
 
 void KeyIndex::remove(Query *q)
 {
-    const QueryKey &key = q->key();
-    for (int n = 1; n < key.size(); ++n) {
-        const QByteArrayView prefix = key.prefixText(n);
+    for (int n = 1; n < q->keySize(); ++n) {
+        const QByteArrayView prefix = QueryKey::prefixOf(q->keyText(), n);
         auto it = m_buckets.find(QByteArray::fromRawData(prefix.data(), prefix.size()));
         if (it == m_buckets.end())
             continue;

@@ -1,5 +1,7 @@
 #include "query.h"
 
+#include <cstring>
+
 #include "querycache.h"
 #include "queryobserver.h"
 
@@ -27,5 +29,22 @@ bool Query::isInvalidated() const
 } // namespace refetch
 
 namespace refetch {
+
 Query::~Query() = default;
+
+Query *Query::create(QueryCache *cache, quint32 slot, const QueryKey &key)
+{
+    static_assert(alignof(Query) <= alignof(std::max_align_t));
+    void *memory = ::operator new(sizeof(Query) + size_t(key.canonical().size()));
+    auto *q = new (memory) Query(cache, slot, key);
+    std::memcpy(q + 1, key.canonical().constData(), size_t(key.canonical().size()));
+    return q;
+}
+
+void Query::destroy(Query *q)
+{
+    q->~Query();
+    ::operator delete(q);
+}
+
 }

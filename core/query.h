@@ -23,11 +23,17 @@ class FetchAttempt;
 class Query
 {
 public:
-    Query(QueryCache *cache, quint32 slot, QueryKey key) : m_cache(cache), m_slot(slot), m_key(std::move(key)) {}
-    ~Query();
+    // A query and its key's text in one allocation: a lookup that finds the entry compares the key without
+    // touching a second block of memory.
+    static Query *create(QueryCache *cache, quint32 slot, const QueryKey &key);
+    static void destroy(Query *q);
     Q_DISABLE_COPY_MOVE(Query)
 
-    const QueryKey &key() const { return m_key; }
+    QueryKey key() const { return QueryKey(keyText().toByteArray(), m_keyHash, m_keyParts); }
+    QByteArrayView keyText() const { return QByteArrayView(reinterpret_cast<const char *>(this + 1), m_keyLength); }
+    size_t keyHash() const { return m_keyHash; }
+    int keySize() const { return m_keyParts; }
+    bool hasKey(const QueryKey &key) const { return m_keyHash == key.hash() && keyText() == QByteArrayView(key.canonical()); }
     const Json &data() const { return m_data; }
     const QueryError *error() const { return m_error.get(); }
     QueryStatus status() const { return m_status; }
@@ -52,6 +58,11 @@ public:
     FetchReason lastFetchReason() const { return m_lastReason; }
 
 private:
+    Query(QueryCache *cache, quint32 slot, const QueryKey &key)
+        : m_cache(cache), m_slot(slot), m_keyLength(quint32(key.canonical().size())), m_keyParts(key.size()),
+          m_keyHash(key.hash()) {}
+    ~Query();
+
     friend class QueryCache;
     friend class QueryClient;
     friend class FetchAttempt;
@@ -79,8 +90,10 @@ private:
     FetchReason m_lastReason = FetchReason::Mount;
     quint16 m_failureCount = 0;
     quint32 m_generation = 0;      // bumped by every fetch; replies of older fetches are dropped
+    quint32 m_keyLength;
+    int m_keyParts;
+    size_t m_keyHash;
     QList<QueryObserver *> m_observers;
-    QueryKey m_key;
     Json m_data;
     TimePoint m_dataUpdatedAt{0};
     TimePoint m_errorUpdatedAt{0};

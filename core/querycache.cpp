@@ -39,7 +39,7 @@ Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
         m_bySlot.push_back(nullptr);
         m_flags.push_back(0);
     }
-    auto *q = new Query(this, slot, key);
+    Query *q = Query::create(this, slot, key);
     m_bySlot[slot] = q;
     m_flags[slot] = 0;
     m_table.insert(q);
@@ -142,7 +142,8 @@ void QueryCache::forEachSlot(const QueryFilters &f, const std::function<void(qui
         return;
     }
     auto visit = [&](quint32 slot) {
-        if (key.matchesPrefixOf(m_bySlot[slot]->key()))
+        const Query *q = m_bySlot[slot];
+        if (key.matchesPrefixOf(q->keyText(), q->keySize()))
             accept(slot);
     };
     if (scalar == 0) {
@@ -175,7 +176,7 @@ void QueryCache::remove(Query *q)
     m_bySlot[q->m_slot] = nullptr;
     m_flags[q->m_slot] = 0;
     m_freeSlots.push_back(q->m_slot);
-    delete q;
+    Query::destroy(q);
 }
 
 void QueryCache::clear()
@@ -188,7 +189,7 @@ void QueryCache::clear()
     m_flags.clear();
     m_freeSlots.clear();
     for (Query *q : entries)
-        delete q;
+        Query::destroy(q);
     m_scheduler->cancel(m_gcTask);
     m_gcTask = 0;
     m_gcTaskAt = TimePoint::max();

@@ -148,13 +148,13 @@ Json QueryKey::parts() const
     return Json::parse(m_canonical);
 }
 
-QByteArrayView QueryKey::prefixText(int n) const
+QByteArrayView QueryKey::prefixOf(QByteArrayView canonical, int n)
 {
     // Walk the canonical text to the end of part n-1: the separators at depth 1 outside strings.
     if (n <= 0)
-        return QByteArrayView(m_canonical.constData(), 1);
-    const char *s = m_canonical.constData();
-    const qsizetype len = m_canonical.size();
+        return QByteArrayView(canonical.data(), 1);
+    const char *s = canonical.data();
+    const qsizetype len = canonical.size();
     int depth = 0;
     int seen = 0;
     bool inString = false;
@@ -181,7 +181,7 @@ QByteArrayView QueryKey::prefixText(int n) const
         default: break;
         }
     }
-    return QByteArrayView(m_canonical);
+    return canonical;
 }
 
 bool partialMatch(const Json &value, const Json &filter)
@@ -208,19 +208,16 @@ bool partialMatch(const Json &value, const Json &filter)
     return value == filter;
 }
 
-bool QueryKey::matchesPrefixOf(const QueryKey &key) const
+bool QueryKey::matchesPrefixOf(QByteArrayView canonical, int size) const
 {
-    if (m_size > key.m_size)
+    if (m_size > size)
         return false;
     if (m_size == 0)
         return true;
     // Scalar-only filters match by text: the canonical prefix is identical.
-    if (m_canonical.indexOf('{') < 0 && m_canonical.indexOf('[', 1) < 0) {
-        const QByteArrayView mine = prefixText(m_size);
-        const QByteArrayView theirs = key.prefixText(m_size);
-        return mine == theirs;
-    }
-    return partialMatch(key.parts(), parts());
+    if (m_canonical.indexOf('{') < 0 && m_canonical.indexOf('[', 1) < 0)
+        return prefixText(m_size) == prefixOf(canonical, m_size);
+    return partialMatch(Json::parse(canonical), parts());
 }
 
 } // namespace refetch

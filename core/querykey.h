@@ -69,12 +69,14 @@ public:
     QString toString() const { return QString::fromUtf8(m_canonical); }
 
     // The canonical text of the first `n` parts without the closing bracket: the bucket name in the key index.
-    QByteArrayView prefixText(int n) const;
+    QByteArrayView prefixText(int n) const { return prefixOf(m_canonical, n); }
+    static QByteArrayView prefixOf(QByteArrayView canonical, int n);
 
     // TanStack's partialMatchKey: this key, used as a filter, matches `key` when each of its parts matches the
     // part at the same position; an object (or array) part matches when every member it has is present in the
     // other and matches recursively; other values match when equal.
-    bool matchesPrefixOf(const QueryKey &key) const;
+    bool matchesPrefixOf(const QueryKey &key) const { return matchesPrefixOf(key.m_canonical, key.m_size); }
+    bool matchesPrefixOf(QByteArrayView canonical, int size) const;
 
     friend bool operator==(const QueryKey &a, const QueryKey &b)
     {
@@ -83,6 +85,8 @@ public:
     friend size_t qHash(const QueryKey &k, size_t seed = 0) noexcept { return k.m_hash ^ seed; }
 
 private:
+    friend class Query;
+    QueryKey(QByteArray canonical, size_t hash, int size) : m_canonical(std::move(canonical)), m_hash(hash), m_size(size) {}
     void finish();
 
     QByteArray m_canonical = QByteArrayLiteral("[]");

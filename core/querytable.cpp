@@ -16,7 +16,7 @@ Query *QueryTable::find(const QueryKey &key) const
             return nullptr;
         if ((slot & TagMask) == tag) {
             Query *q = query(slot);
-            if (q->key() == key)
+            if (q->hasKey(key))
                 return q;
         }
     }
@@ -28,7 +28,7 @@ void QueryTable::insert(Query *q)
     // Keep the load under 3/4 so probes stay short.
     if ((m_count + 1) * 4 > qsizetype(m_slots.size()) * 3)
         grow();
-    size_t i = q->key().hash() & mask();
+    size_t i = q->keyHash() & mask();
     while (m_slots[i])
         i = (i + 1) & mask();
     m_slots[i] = slotFor(q);
@@ -39,7 +39,7 @@ bool QueryTable::erase(Query *q)
 {
     if (m_slots.empty())
         return false;
-    size_t i = q->key().hash() & mask();
+    size_t i = q->keyHash() & mask();
     while (query(m_slots[i]) != q) {
         if (!m_slots[i])
             return false;
@@ -48,7 +48,7 @@ bool QueryTable::erase(Query *q)
     // Backward-shift deletion: no tombstones, so lookups never slow down after many removals.
     size_t hole = i;
     for (size_t j = (i + 1) & mask(); m_slots[j]; j = (j + 1) & mask()) {
-        const size_t home = query(m_slots[j])->key().hash() & mask();
+        const size_t home = query(m_slots[j])->keyHash() & mask();
         // Move j into the hole unless its home lies cyclically in (hole, j].
         const bool homeInRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
         if (!homeInRange) {
@@ -69,7 +69,7 @@ void QueryTable::grow()
     for (quintptr slot : old) {
         if (!slot)
             continue;
-        size_t i = query(slot)->key().hash() & mask();
+        size_t i = query(slot)->keyHash() & mask();
         while (m_slots[i])
             i = (i + 1) & mask();
         m_slots[i] = slot;

@@ -33,7 +33,7 @@ private:
     // apart without touching that query's memory.
     static constexpr int TagShift = 48;
     static quintptr tagOf(size_t hash) { return quintptr(hash >> TagShift) << TagShift; }
-    static quintptr slotFor(Query *q) { return quintptr(q) | tagOf(q->key().hash()); }
+    static quintptr slotFor(Query *q) { return quintptr(q) | tagOf(q->keyHash()); }
     static Query *query(quintptr slot) { return reinterpret_cast<Query *>(slot & ((quintptr(1) << TagShift) - 1)); }
     void grow();
     size_t mask() const { return m_slots.size() - 1; }
