@@ -35,16 +35,17 @@ Query::~Query() = default;
 Query *Query::create(QueryCache *cache, quint32 slot, const QueryKey &key)
 {
     static_assert(alignof(Query) <= alignof(std::max_align_t));
-    void *memory = ::operator new(sizeof(Query) + size_t(key.canonical().size()));
-    auto *q = new (memory) Query(cache, slot, key);
-    std::memcpy(q + 1, key.canonical().constData(), size_t(key.canonical().size()));
-    return q;
+    const size_t length = size_t(key.text().size());
+    char *memory = static_cast<char *>(::operator new(keyStorage(length) + sizeof(Query)));
+    std::memcpy(memory + keyStorage(length) - length, key.text().data(), length);
+    return new (memory + keyStorage(length)) Query(cache, slot, key);
 }
 
 void Query::destroy(Query *q)
 {
+    char *memory = reinterpret_cast<char *>(q) - keyStorage(q->m_keyLength);
     q->~Query();
-    ::operator delete(q);
+    ::operator delete(memory);
 }
 
 }

@@ -29,11 +29,14 @@ public:
     static void destroy(Query *q);
     Q_DISABLE_COPY_MOVE(Query)
 
-    QueryKey key() const { return QueryKey(keyText().toByteArray(), m_keyHash, m_keyParts); }
-    QByteArrayView keyText() const { return QByteArrayView(reinterpret_cast<const char *>(this + 1), m_keyLength); }
+    QueryKey key() const { return QueryKey(keyText(), m_keyHash, m_keyParts); }
+    QByteArrayView keyText() const
+    {
+        return QByteArrayView(reinterpret_cast<const char *>(this) - m_keyLength, m_keyLength);
+    }
     size_t keyHash() const { return m_keyHash; }
     int keySize() const { return m_keyParts; }
-    bool hasKey(const QueryKey &key) const { return m_keyHash == key.hash() && keyText() == QByteArrayView(key.canonical()); }
+    bool hasKey(const QueryKey &key) const { return m_keyHash == key.hash() && keyText() == key.text(); }
     const Json &data() const { return m_data; }
     const QueryError *error() const { return m_error.get(); }
     QueryStatus status() const { return m_status; }
@@ -58,8 +61,10 @@ public:
     FetchReason lastFetchReason() const { return m_lastReason; }
 
 private:
+    // The key's text ends just where the object starts, so that it shares a cache line with the key's hash.
+    static constexpr size_t keyStorage(size_t length) { return (length + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1); }
     Query(QueryCache *cache, quint32 slot, const QueryKey &key)
-        : m_cache(cache), m_slot(slot), m_keyLength(quint32(key.canonical().size())), m_keyParts(key.size()),
+        : m_cache(cache), m_slot(slot), m_keyLength(quint32(key.text().size())), m_keyParts(key.size()),
           m_keyHash(key.hash()) {}
     ~Query();
 

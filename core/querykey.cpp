@@ -98,31 +98,33 @@ QueryKey::QueryKey(std::initializer_list<KeyPart> parts)
         p.appendTo(text);
     }
     text += ']';
-    m_canonical = QByteArray(text.constData(), text.size());
-    m_size = int(parts.size());
-    m_hash = qHash(m_canonical);
+    setText(text, int(parts.size()));
+}
+
+void QueryKey::setText(QByteArrayView text, int size)
+{
+    m_text.clear();
+    m_text.append(text.data(), text.size());
+    m_size = size;
+    m_hash = qHash(text);
 }
 
 QueryKey::QueryKey(const QList<Json> &parts)
 {
-    m_canonical.clear();
-    m_canonical += '[';
+    QByteArray text = "[";
     for (qsizetype i = 0; i < parts.size(); ++i) {
         if (i)
-            m_canonical += ',';
-        appendPart(m_canonical, parts[i]);
+            text += ',';
+        appendPart(text, parts[i]);
     }
-    m_canonical += ']';
-    m_size = int(parts.size());
-    finish();
+    text += ']';
+    setText(text, int(parts.size()));
 }
 
 QueryKey::QueryKey(const QJsonArray &parts)
 {
     const Json array(parts);
-    m_canonical = array.canonical();
-    m_size = int(array.size());
-    finish();
+    setText(array.canonical(), int(array.size()));
 }
 
 QueryKey QueryKey::fromCanonical(const QByteArray &canonical)
@@ -131,21 +133,13 @@ QueryKey QueryKey::fromCanonical(const QByteArray &canonical)
     QueryKey key;
     if (!parsed.isArray())
         return key;
-    key.m_canonical = parsed.canonical();
-    key.m_size = int(parsed.size());
-    key.finish();
+    key.setText(parsed.canonical(), int(parsed.size()));
     return key;
-}
-
-void QueryKey::finish()
-{
-    m_canonical.squeeze();
-    m_hash = qHash(m_canonical);
 }
 
 Json QueryKey::parts() const
 {
-    return Json::parse(m_canonical);
+    return Json::parse(text());
 }
 
 QByteArrayView QueryKey::prefixOf(QByteArrayView canonical, int n)
@@ -215,7 +209,7 @@ bool QueryKey::matchesPrefixOf(QByteArrayView canonical, int size) const
     if (m_size == 0)
         return true;
     // Scalar-only filters match by text: the canonical prefix is identical.
-    if (m_canonical.indexOf('{') < 0 && m_canonical.indexOf('[', 1) < 0)
+    if (!text().contains('{') && !text().sliced(1).contains('['))
         return prefixText(m_size) == prefixOf(canonical, m_size);
     return partialMatch(Json::parse(canonical), parts());
 }

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QHashFunctions>
 #include <QJsonArray>
+#include <QVarLengthArray>
 #include <initializer_list>
 
 namespace refetch {
@@ -52,7 +53,7 @@ private:
 class QueryKey
 {
 public:
-    QueryKey() = default;
+    QueryKey() : m_hash(qHash(QByteArrayView("[]"))) {}
     QueryKey(std::initializer_list<KeyPart> parts);
     explicit QueryKey(const QList<Json> &parts);
     explicit QueryKey(const QJsonArray &parts);
@@ -64,32 +65,39 @@ public:
     // The parts, parsed from the canonical text (not a hot path: matching avoids it where it can).
     Json parts() const;
     Json part(int i) const { return parts().at(i); }
-    const QByteArray &canonical() const { return m_canonical; }
+    // The canonical text. Keys up to 48 bytes are held inline: building, copying and comparing them allocates
+    // nothing.
+    QByteArrayView text() const { return QByteArrayView(m_text.constData(), m_text.size()); }
+    QByteArray canonical() const { return QByteArray(m_text.constData(), m_text.size()); }
     size_t hash() const { return m_hash; }
-    QString toString() const { return QString::fromUtf8(m_canonical); }
+    QString toString() const { return QString::fromUtf8(m_text.constData(), m_text.size()); }
 
     // The canonical text of the first `n` parts without the closing bracket: the bucket name in the key index.
-    QByteArrayView prefixText(int n) const { return prefixOf(m_canonical, n); }
+    QByteArrayView prefixText(int n) const { return prefixOf(text(), n); }
     static QByteArrayView prefixOf(QByteArrayView canonical, int n);
 
     // TanStack's partialMatchKey: this key, used as a filter, matches `key` when each of its parts matches the
     // part at the same position; an object (or array) part matches when every member it has is present in the
     // other and matches recursively; other values match when equal.
-    bool matchesPrefixOf(const QueryKey &key) const { return matchesPrefixOf(key.m_canonical, key.m_size); }
+    bool matchesPrefixOf(const QueryKey &key) const { return matchesPrefixOf(key.text(), key.m_size); }
     bool matchesPrefixOf(QByteArrayView canonical, int size) const;
 
     friend bool operator==(const QueryKey &a, const QueryKey &b)
     {
-        return a.m_hash == b.m_hash && a.m_canonical == b.m_canonical;
+        return a.m_hash == b.m_hash && a.text() == b.text();
     }
     friend size_t qHash(const QueryKey &k, size_t seed = 0) noexcept { return k.m_hash ^ seed; }
 
 private:
     friend class Query;
-    QueryKey(QByteArray canonical, size_t hash, int size) : m_canonical(std::move(canonical)), m_hash(hash), m_size(size) {}
-    void finish();
+    QueryKey(QByteArrayView text, size_t hash, int size) : m_hash(hash), m_size(size)
+    {
+        m_text.clear();
+        m_text.append(text.data(), text.size());
+    }
+    void setText(QByteArrayView text, int size);
 
-    QByteArray m_canonical = QByteArrayLiteral("[]");
+    QVarLengthArray<char, 48> m_text{'[', ']'};
     size_t m_hash = 0;
     int m_size = 0;
 };
