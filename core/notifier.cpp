@@ -37,15 +37,21 @@ void Notifier::atTurnEnd(std::function<void()> fn)
 
 void Notifier::arm()
 {
-    if (m_armed || m_flushing)
+    // A flush already queued (even if someone flushed by hand since) will deliver this too.
+    if (m_posted || m_flushing)
         return;
-    m_armed = true;
-    QMetaObject::invokeMethod(this, &Notifier::flush, Qt::QueuedConnection);
+    m_posted = true;
+    QMetaObject::invokeMethod(this, &Notifier::onPosted, Qt::QueuedConnection);
+}
+
+void Notifier::onPosted()
+{
+    m_posted = false;
+    flush();
 }
 
 void Notifier::flush()
 {
-    m_armed = false;
     if (m_flushing)
         return;
     m_flushing = true;

@@ -30,7 +30,9 @@ private:
 
     std::vector<QueryObserver *> m_observers;  // a removed observer leaves a nullptr
     std::vector<std::function<void()>> m_tasks;
-    bool m_armed = false;
+    void onPosted();
+
+    bool m_posted = false;   // a queued flush is in the event queue; never more than one
     bool m_flushing = false;
 };
 
