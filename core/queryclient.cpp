@@ -52,7 +52,6 @@ QueryClient::QueryClient(ClientConfig config, QObject *parent)
     , m_focusThrottle(config.focusThrottle)
 {
     m_cache->setDefaultGcTime(config.defaultGcTime);
-    m_lastFocusRefetch = m_clock->now();
     connect(m_focus, &FocusSource::focusChanged, this, &QueryClient::onFocusChanged);
     connect(m_online, &OnlineSource::onlineChanged, this, &QueryClient::onOnlineChanged);
     // The gc sweep may evict an entry between an invalidation and the end of its turn.
@@ -578,7 +577,7 @@ void QueryClient::onFocusChanged(bool focused)
     if (!focused)
         return;
     const TimePoint t = now();
-    if (t - m_lastFocusRefetch < m_focusThrottle)
+    if (m_lastFocusRefetch != TimePoint::min() && t - m_lastFocusRefetch < m_focusThrottle)
         return;
     m_lastFocusRefetch = t;
     refetchObserved(FetchReason::WindowFocus, &QueryOptions::refetchOnWindowFocus);
@@ -606,12 +605,15 @@ void QueryClient::refetchObserved(FetchReason reason, bool QueryOptions::*flag)
     // Observers, not entries: the work is proportional to what is on screen, not to the cache.
     const TimePoint t = now();
     QList<Query *> targets;
+    QSet<Query *> seen;
     for (QueryObserver *o : std::as_const(m_observers)) {
         Query *q = o->m_query;
-        if (!q || !o->isEnabled() || !((*o->m_options).*flag) || q->isFetching() || targets.contains(q))
+        if (!q || !o->isEnabled() || !((*o->m_options).*flag) || q->isFetching() || seen.contains(q))
             continue;
-        if (q->isStaleAt(t, o->m_options->staleTime))
+        if (q->isStaleAt(t, o->m_options->staleTime)) {
+            seen.insert(q);
             targets.append(q);
+        }
     }
     for (Query *q : std::as_const(targets))
         fetch(q, reason, FetchMode::Dedupe);

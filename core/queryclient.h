@@ -133,7 +133,7 @@ private:
     FocusSource *m_focus;
     OnlineSource *m_online;
     Millis m_focusThrottle;
-    TimePoint m_lastFocusRefetch{0};
+    TimePoint m_lastFocusRefetch = TimePoint::min();
     QSet<QueryObserver *> m_observers;
     QList<Query *> m_paused;          // in the order they paused
     QList<Query *> m_refetchQueue;    // this turn's coalesced refetches
