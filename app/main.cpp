@@ -1,8 +1,9 @@
+#include "app/sampleapi/democommandline.h"
+#include "app/sampleapi/sampleapi.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QStatusBar>
 #include <QUrl>
 
 #include <cstdio>
@@ -25,12 +26,11 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(u"A desktop data browser for REST APIs."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demoOption(u"demo"_s,
-        u"Start on the built-in sample API (--endpoint wins when both are given)."_s);
     const QCommandLineOption endpointOption(u"endpoint"_s,
         u"Browse the REST API at <url> (http or https)."_s, u"url"_s);
-    parser.addOption(demoOption);
     parser.addOption(endpointOption);
+    const refetch::DemoCommandLine demo;
+    demo.addTo(parser);
     parser.process(app);
 
     QUrl endpoint;
@@ -45,11 +45,22 @@ int main(int argc, char *argv[])
         }
     }
 
+    refetch::SampleApi sampleApi;
+    if (endpoint.isEmpty() && demo.isRequested(parser)) {
+        QString error;
+        const auto options = demo.options(parser, &error);
+        if (!options || !sampleApi.start(*options, &error)) {
+            std::fprintf(stderr, "refetch: %s\n", qPrintable(error));
+            return options ? 1 : 2;
+        }
+        // One line on standard output, flushed: scripts and tests read the port from it.
+        std::printf("%s\n", qPrintable(sampleApi.announcement()));
+        std::fflush(stdout);
+        endpoint = sampleApi.baseUrl();
+    }
+
     refetch::MainWindow window;
     window.setEndpoint(endpoint);
-    // The sample API is a later issue: accept the flag and say where things stand.
-    if (parser.isSet(demoOption) && endpoint.isEmpty())
-        window.statusBar()->showMessage(QObject::tr("Sample API: not built yet"));
     window.show();
 
     return app.exec();

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "sampleapi.h"
+
+#include <QCommandLineOption>
+
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QCommandLineParser;
+QT_END_NAMESPACE
+
+namespace refetch {
+
+// The --demo command-line options: declares them on a parser, then reads what was given as SampleApi::Options.
+class DemoCommandLine
+{
+public:
+    DemoCommandLine();
+
+    void addTo(QCommandLineParser &parser) const;
+    // --demo, or any --demo-... option (each implies --demo).
+    bool isRequested(const QCommandLineParser &parser) const;
+    // Nothing, with a sentence in *error, when a value is out of range.
+    std::optional<SampleApi::Options> options(const QCommandLineParser &parser, QString *error) const;
+
+private:
+    QCommandLineOption m_demo;
+    QCommandLineOption m_reset;
+    QCommandLineOption m_seed;
+    QCommandLineOption m_latency;
+    QCommandLineOption m_failRate;
+    QCommandLineOption m_dropRate;
+};
+
+} // namespace refetch
