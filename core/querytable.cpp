@@ -2,7 +2,41 @@
 
 static_assert(sizeof(quintptr) == 8, "QueryTable packs hash bits into 64-bit pointers");
 
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#if defined(Q_OS_LINUX)
+#include <sys/mman.h>
+#endif
+
 namespace refetch {
+
+namespace {
+constexpr size_t HugePage = 2 * 1024 * 1024;
+}
+
+QueryTable::Slots::Slots(size_t n)
+    : size(n)
+{
+    const size_t bytes = n * sizeof(quintptr);
+    void *p = nullptr;
+    if (bytes >= HugePage) {
+        if (posix_memalign(&p, HugePage, bytes) != 0)
+            throw std::bad_alloc();
+#if defined(Q_OS_LINUX) && defined(MADV_HUGEPAGE)
+        madvise(p, bytes, MADV_HUGEPAGE);   // advice only: without transparent huge pages nothing changes
+#endif
+    } else if (!(p = std::malloc(bytes))) {
+        throw std::bad_alloc();
+    }
+    data = static_cast<quintptr *>(p);
+    std::memset(data, 0, bytes);
+}
+
+QueryTable::Slots::~Slots()
+{
+    std::free(data);
+}
 
 Query *QueryTable::find(const QueryKey &key) const
 {
@@ -26,7 +60,7 @@ void QueryTable::insert(Query *q)
 {
     Q_ASSERT((quintptr(q) >> TagShift) == 0);
     // Keep the load under 3/4 so probes stay short.
-    if ((m_count + 1) * 4 > qsizetype(m_slots.size()) * 3)
+    if ((m_count + 1) * 4 > qsizetype(m_slots.size) * 3)
         grow();
     size_t i = q->keyHash() & mask();
     while (m_slots[i])
@@ -63,9 +97,8 @@ bool QueryTable::erase(Query *q)
 
 void QueryTable::grow()
 {
-    std::vector<quintptr> old;
-    old.swap(m_slots);
-    m_slots.assign(old.empty() ? 64 : old.size() * 2, 0);
+    Slots old = std::move(m_slots);
+    m_slots = Slots(old.empty() ? 64 : old.size * 2);
     for (quintptr slot : old) {
         if (!slot)
             continue;

@@ -2,7 +2,7 @@
 
 #include "query.h"
 
-#include <vector>
+#include <utility>
 
 namespace refetch {
 
@@ -16,7 +16,7 @@ public:
     void insert(Query *q);   // the key must not be present
     bool erase(Query *q);
     qsizetype size() const { return m_count; }
-    void clear() { m_slots.clear(); m_count = 0; }
+    void clear() { m_slots = Slots(); m_count = 0; }
 
     template <typename F>
     void forEach(F &&fn) const
@@ -36,9 +36,25 @@ private:
     static quintptr slotFor(Query *q) { return quintptr(q) | tagOf(q->keyHash()); }
     static Query *query(quintptr slot) { return reinterpret_cast<Query *>(slot & ((quintptr(1) << TagShift) - 1)); }
     void grow();
-    size_t mask() const { return m_slots.size() - 1; }
+    size_t mask() const { return m_slots.size - 1; }
 
-    std::vector<quintptr> m_slots;
+    // Slot storage; a large table is asked to live on huge pages, so that a lookup in a million entries does
+    // not also pay a page-table walk for the slot.
+    struct Slots {
+        quintptr *data = nullptr;
+        size_t size = 0;
+        Slots() = default;
+        explicit Slots(size_t n);
+        Slots(Slots &&o) noexcept : data(std::exchange(o.data, nullptr)), size(std::exchange(o.size, 0)) {}
+        Slots &operator=(Slots &&o) noexcept { std::swap(data, o.data); std::swap(size, o.size); return *this; }
+        ~Slots();
+        quintptr &operator[](size_t i) { return data[i]; }
+        quintptr operator[](size_t i) const { return data[i]; }
+        const quintptr *begin() const { return data; }
+        const quintptr *end() const { return data + size; }
+        bool empty() const { return size == 0; }
+    };
+    Slots m_slots;
     qsizetype m_count = 0;
 };
 
