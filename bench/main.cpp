@@ -358,6 +358,9 @@ int main(int argc, char **argv)
         setGet();
     if (want("notify"))
         notifyWorkload();
+    void mutationInvalidateWorkload();
+    if (want("mutation_invalidate"))
+        mutationInvalidateWorkload();
     if (want("memory"))
         memoryWorkload(QCoreApplication::applicationFilePath());
     return 0;

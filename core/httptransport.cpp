@@ -84,7 +84,8 @@ FetchResult HttpTransport::readJson(QNetworkReply *reply, const ResponseLimits &
     const QUrl url = QueryError::displayUrl(reply->url());
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QString reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-    const QByteArray body = reply->readAll();
+    // A reply aborted by its timeout is already closed: reading it would only print a warning.
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
 
     auto fail = [&](QueryError::Kind kind, const QString &message) {
         QueryError e;

@@ -189,7 +189,6 @@ private:
     Status m_status = Status::Idle;
     bool m_ready = false;           // its undo delay is over
     bool m_serial = false;          // it was paused: resumes one at a time with the others, in order
-    quint32 m_generation = 0;
     int m_failureCount = 0;
     Scheduler::TaskId m_task = 0;   // the end of the undo delay, or the next retry
     std::shared_ptr<MutationAttempt> m_attempt;

@@ -1,0 +1,346 @@
+#include "mutation.h"
+
+#include "endpoint.h"
+#include "mutationqueue.h"
+#include "resourcetags.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcMutation, "refetch.core.mutation")
+
+namespace refetch {
+
+// One try of one write: the link between a transport and the mutation it answers for. An answer after the
+// mutation moved on (or went away) finds the attempt dead and is dropped.
+class MutationAttempt
+{
+public:
+    MutationAttempt(Mutation *mutation, int attempt, HttpRequest request)
+        : m_mutation(mutation), m_attempt(attempt), m_request(std::move(request)),
+          m_variables(mutation->m_data.variables), m_body(mutation->m_data.body) {}
+
+    bool isAlive() const { return !m_done && m_mutation && m_mutation->m_attempt.get() == this; }
+    void kill()
+    {
+        m_done = true;
+        if (auto cancel = std::exchange(m_cancel, {}))
+            cancel();
+    }
+    void resolve(MutationResult result)
+    {
+        if (!isAlive())
+            return;
+        m_done = true;
+        m_cancel = {};
+        m_mutation->onResult(this, std::move(result));
+    }
+
+private:
+    friend class MutationFnContext;
+
+    QPointer<Mutation> m_mutation;
+    int m_attempt;
+    HttpRequest m_request;
+    Json m_variables;
+    Json m_body;
+    std::function<void()> m_cancel;
+    bool m_done = false;
+};
+
+const HttpRequest &MutationFnContext::request() const { return m_attempt->m_request; }
+const Json &MutationFnContext::variables() const { return m_attempt->m_variables; }
+const Json &MutationFnContext::body() const { return m_attempt->m_body; }
+int MutationFnContext::attempt() const { return m_attempt->m_attempt; }
+void MutationFnContext::resolve(MutationResult result) const { m_attempt->resolve(std::move(result)); }
+bool MutationFnContext::isCancelled() const { return !m_attempt->isAlive(); }
+
+void MutationFnContext::onCancel(std::function<void()> cancel) const
+{
+    if (m_attempt->isAlive())
+        m_attempt->m_cancel = std::move(cancel);
+}
+
+// ---------------------------------------------------------------- Mutation
+
+namespace {
+
+bool isConditional(const QByteArray &method)
+{
+    return method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+} // namespace
+
+Mutation::Mutation(MutationQueue *queue, PersistedMutation data, Live live)
+    : QObject(queue), m_queue(queue), m_data(std::move(data)), m_live(std::move(live))
+{
+}
+
+Mutation::~Mutation()
+{
+    if (QueryClient *c = client())
+        c->scheduler()->cancel(m_task);
+    abandonAttempt();
+}
+
+QueryClient *Mutation::client() const
+{
+    return m_queue->client();
+}
+
+void Mutation::abandonAttempt()
+{
+    if (std::shared_ptr<MutationAttempt> attempt = std::exchange(m_attempt, {}))
+        attempt->kill();
+}
+
+void Mutation::setStatus(Status status)
+{
+    if (m_status == status)
+        return;
+    m_status = status;
+    Q_EMIT statusChanged(status);
+}
+
+void Mutation::begin()
+{
+    if (m_status != Status::Idle)
+        return;   // undone before it started
+    Q_EMIT started();
+    if (m_data.mode == MutationMode::Undoable && m_data.undoDelay.count() > 0) {
+        const TimePoint at = m_data.createdAt + m_data.undoDelay;
+        if (at > client()->now()) {
+            setStatus(Status::Waiting);
+            m_task = client()->scheduler()->schedule(at, [this] {
+                m_task = 0;
+                markReady();
+            });
+            return;
+        }
+    }
+    markReady();
+}
+
+void Mutation::markReady()
+{
+    m_ready = true;
+    m_queue->pump();
+}
+
+bool Mutation::undo()
+{
+    if (!canUndo())
+        return false;
+    client()->scheduler()->cancel(std::exchange(m_task, 0));
+    m_ready = false;
+    const OptimisticUpdate::Outcome outcome = m_data.optimistic.rollback(client());
+    qCDebug(lcMutation) << "undone" << m_data.method << m_data.path << "restored" << outcome.restored
+                        << "invalidated" << outcome.invalidated;
+    setStatus(Status::Undone);
+    Q_EMIT undone();
+    settle();
+    return true;
+}
+
+void Mutation::send()
+{
+    const Endpoint *endpoint = m_queue->endpoint(m_data.endpoint);
+    MutationFn fn = m_live.fn;
+    if (!fn && endpoint)
+        fn = httpTransport(*endpoint);
+    if (!fn) {
+        QueryError e = QueryError::other(QStringLiteral("no endpoint named \"%1\" to send it to").arg(m_data.endpoint));
+        e.method = m_data.method;
+        fail(MutationError::fromFailure(e));
+        return;
+    }
+    const QByteArray body = m_data.body.isUndefined() ? QByteArray() : m_data.body.toJson();
+    HttpRequest request = endpoint ? endpoint->request(m_data.method, m_data.path, {}, body)
+                                   : HttpRequest{.method = m_data.method, .url = QUrl(m_data.path), .body = body};
+    request.headers += m_data.headers;
+    if (!m_data.etag.isEmpty() && isConditional(m_data.method))
+        request.headers.append({"If-Match", m_data.etag});
+    request.headers.append({"Idempotency-Key", m_data.id.toUtf8()});
+
+    auto attempt = std::make_shared<MutationAttempt>(this, m_failureCount, std::move(request));
+    m_attempt = attempt;
+    setStatus(Status::Sending);
+    fn(MutationFnContext(attempt));
+}
+
+void Mutation::onResult(MutationAttempt *, MutationResult result)
+{
+    m_attempt.reset();
+    if (!result.error) {
+        m_queue->serverReached();
+        succeed(result);
+        return;
+    }
+    const QueryError &error = *result.error;
+    const bool unreachable = MutationError::isConnectionFailure(error)
+        || (!m_queue->isOnline() && (error.kind == QueryError::Kind::Network || error.kind == QueryError::Kind::Timeout));
+    if (unreachable) {
+        // Not a failure: the write waits for the network, with the others, in order.
+        qCInfo(lcMutation).noquote() << "paused:" << error.toString();
+        m_serial = true;
+        setStatus(Status::Paused);
+        m_queue->networkFailed();
+        return;
+    }
+    m_queue->serverReached();
+    ++m_failureCount;
+    if (error.kind == QueryError::Kind::Http && error.httpStatus == 412) {
+        resolveConflict(result);
+        return;
+    }
+    if (m_live.retry.retries(m_failureCount, error)) {
+        const Millis delay = m_live.retry.delay(m_failureCount, error);
+        qCInfo(lcMutation).noquote() << "retry" << m_failureCount << "in" << delay.count() << "ms:" << error.toString();
+        m_task = client()->scheduler()->scheduleIn(delay, [this] {
+            m_task = 0;
+            if (!m_queue->canSend()) {
+                m_serial = true;
+                setStatus(Status::Paused);
+                return;
+            }
+            send();
+        });
+        return;
+    }
+    fail(MutationError::fromFailure(error, result.data));
+}
+
+void Mutation::resolveConflict(const MutationResult &result)
+{
+    MutationError error = MutationError::fromFailure(*result.error, result.data);
+    error.kind = MutationError::Kind::Conflict;
+    error.mine = m_data.body.isUndefined() ? m_data.variables : m_data.body;
+
+    // The 412 body may already be the record as the server has it.
+    const Json &body = result.data;
+    const bool bodyIsRecord = body.isObject()
+        && (m_data.recordId.isUndefined()
+                ? !body.contains(QLatin1StringView("error")) && !body.contains(QLatin1StringView("errors"))
+                      && !body.contains(QLatin1StringView("message"))
+                : ResourceTags::sameId(body.value(m_data.idField), m_data.recordId));
+    if (bodyIsRecord) {
+        error.theirs = body;
+        error.theirsEtag = result.etag;
+        fail(std::move(error));
+        return;
+    }
+    const Endpoint *endpoint = m_queue->endpoint(m_data.endpoint);
+    QNetworkReply *reply = endpoint && endpoint->transport()
+        ? endpoint->transport()->send(endpoint->request("GET", m_data.path), endpoint->config().limits)
+        : nullptr;
+    if (!reply) {
+        fail(std::move(error));
+        return;
+    }
+    const ResponseLimits limits = endpoint->config().limits;
+    connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, error = std::move(error), limits]() mutable {
+        FetchResult current = HttpTransport::readJson(reply, limits);
+        if (!current.error) {
+            error.theirs = current.data;
+            error.theirsEtag = current.etag;
+        } else {
+            qCInfo(lcMutation).noquote() << "the record in conflict could not be read:" << current.error->toString();
+        }
+        fail(std::move(error));
+    });
+}
+
+void Mutation::succeed(const MutationResult &result)
+{
+    m_result = result.data;
+    m_resultEtag = result.etag;
+    m_queue->passEtagOn(this);
+
+    // Invalidate before telling anyone: a slot of `succeeded` sees the stale marks. The client coalesces
+    // refetches at the end of the turn, so several writes (and tags) hitting one entry refetch it once.
+    QueryClient *c = client();
+    TagList tags = m_data.invalidates;
+    if (m_live.invalidatesFrom)
+        tags += m_live.invalidatesFrom(m_result, nullptr, m_data.variables);
+    if (!tags.isEmpty())
+        c->invalidateTags(tags, m_data.refetch);
+    if (!m_live.filters.isEmpty()) {
+        for (const QueryFilters &f : std::as_const(m_live.filters))
+            c->invalidateQueries(f, m_data.refetch);
+    } else {
+        for (const PersistedMutation::KeyFilter &f : std::as_const(m_data.invalidateKeys))
+            c->invalidateQueries({.key = f.key, .exact = f.exact}, m_data.refetch);
+    }
+    m_data.optimistic.refetchCancelled(c);
+
+    setStatus(Status::Succeeded);
+    Q_EMIT succeeded(m_result);
+    settle();
+}
+
+void Mutation::fail(MutationError error)
+{
+    qCInfo(lcMutation).noquote() << "failed:" << error.toString();
+    m_error = std::move(error);
+    QueryClient *c = client();
+    m_data.optimistic.rollback(c);
+    if (m_error->isConflict() && !m_data.resource.isEmpty() && !m_data.recordId.isUndefined())
+        c->invalidateTags(ResourceTags(m_data.resource, m_data.endpoint, m_data.idField).detail(m_data.recordId));
+    if (m_live.invalidatesFrom) {
+        const TagList tags = m_live.invalidatesFrom(Json(), &*m_error, m_data.variables);
+        if (!tags.isEmpty())
+            c->invalidateTags(tags, m_data.refetch);
+    }
+    setStatus(Status::Failed);
+    Q_EMIT failed(*m_error);
+    settle();
+}
+
+void Mutation::settle()
+{
+    Q_EMIT settled();
+    m_queue->onSettled(this);
+}
+
+MutationFn Mutation::httpTransport(const Endpoint &endpoint)
+{
+    const QPointer<HttpTransport> transport = endpoint.transport();
+    const ResponseLimits limits = endpoint.config().limits;
+    return [transport, limits](const MutationFnContext &ctx) {
+        QNetworkReply *reply = transport ? transport->send(ctx.request(), limits) : nullptr;
+        if (!reply) {
+            ctx.reject(QueryError::other(QStringLiteral("the network access manager is gone")));
+            return;
+        }
+        ctx.onCancel([guard = QPointer<QNetworkReply>(reply)] {
+            if (guard)
+                guard->abort();
+        });
+        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, ctx, limits] {
+            reply->deleteLater();
+            if (ctx.isCancelled())
+                return;
+            // readJson reads the body; an error's body is kept for its message, field errors or record.
+            const QByteArray raw = reply->isOpen() ? reply->peek(reply->bytesAvailable()) : QByteArray();
+            const QByteArray etag = reply->rawHeader("ETag");
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            FetchResult read = HttpTransport::readJson(reply, limits);
+            if (!read.error) {
+                ctx.resolve(MutationResult::success(std::move(read.data), etag));
+                return;
+            }
+            // A 2xx is a done write whatever its body says: failing it would roll back what the server applied.
+            if (read.error->kind == QueryError::Kind::Parse && status >= 200 && status < 300) {
+                ctx.resolve(MutationResult::success(Json(QString::fromUtf8(raw)), etag));
+                return;
+            }
+            Json body;
+            if (!raw.trimmed().isEmpty() && raw.size() <= limits.maxBytes)
+                body = Json::parse(raw, nullptr, JsonLimits{.maxDepth = limits.maxDepth, .maxBytes = limits.maxBytes});
+            ctx.resolve(MutationResult{.data = body, .etag = etag, .error = std::move(read.error)});
+        });
+    };
+}
+
+} // namespace refetch

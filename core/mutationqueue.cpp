@@ -1,0 +1,334 @@
+#include "mutationqueue.h"
+
+#include "endpoint.h"
+#include "resourcetags.h"
+
+#include <QUuid>
+
+namespace refetch {
+
+namespace {
+
+bool isConditional(const QByteArray &method)
+{
+    return method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// What an optimistic write does to the record when the form does not say: PUT and PATCH merge the body into
+// it (a PUT body may lack fields a list shows, such as the id), DELETE removes it; POST changes nothing cached.
+OptimisticUpdate::RecordFn recordChange(const MutationOptions &options, const PersistedMutation &d)
+{
+    if (options.optimisticUpdate) {
+        return [fn = options.optimisticUpdate, variables = d.variables](const Json &record) { return fn(record, variables); };
+    }
+    if (d.method == "DELETE")
+        return [](const Json &) { return Json(); };
+    if ((d.method == "PATCH" || d.method == "PUT") && d.body.isObject())
+        return [body = d.body](const Json &record) { return record.merged(body); };
+    return {};
+}
+
+} // namespace
+
+MutationQueue::MutationQueue(QueryClient *client, QObject *parent)
+    : QObject(parent), m_client(client)
+{
+    connect(client->onlineSource(), &OnlineSource::onlineChanged, this, &MutationQueue::onOnlineChanged);
+}
+
+MutationQueue::~MutationQueue()
+{
+    if (m_client)
+        m_client->scheduler()->cancel(m_probeTask);
+    // The handles reach back into the queue while they go: delete them while it is still whole.
+    const QList<Mutation *> children = findChildren<Mutation *>(Qt::FindDirectChildrenOnly);
+    m_mutations.clear();
+    qDeleteAll(children);
+}
+
+void MutationQueue::addEndpoint(const Endpoint *endpoint)
+{
+    if (endpoint)
+        m_endpoints.insert(endpoint->name(), endpoint);
+}
+
+void MutationQueue::removeEndpoint(const QString &name)
+{
+    m_endpoints.remove(name);
+}
+
+void MutationQueue::setReconnectDelay(Millis first, Millis max)
+{
+    m_reconnectDelay = std::max(first, Millis{1});
+    m_maxReconnectDelay = std::max(max, m_reconnectDelay);
+}
+
+bool MutationQueue::isOnline() const
+{
+    return m_client && m_client->onlineSource()->isOnline();
+}
+
+QByteArray MutationQueue::cachedEtag(const PersistedMutation &d) const
+{
+    // The record's detail entry knows the version the user edited; a list's ETag is the list's, not the record's.
+    QByteArray etag;
+    const Tag tag = ResourceTags(d.resource, d.endpoint, d.idField).recordTag(d.recordId);
+    m_client->cache()->forEachWithTag(tag, [&](Query *q) {
+        if (etag.isEmpty() && !q->etag().isEmpty() && q->data().isObject()
+            && ResourceTags::sameId(q->data().value(d.idField), d.recordId))
+            etag = q->etag();
+    });
+    return etag;
+}
+
+Mutation *MutationQueue::mutate(const MutationOptions &options, const Json &variables)
+{
+    PersistedMutation d;
+    d.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    d.method = options.method.toUpper();
+    d.endpoint = options.endpoint.isEmpty() ? QStringLiteral("default") : options.endpoint;
+    d.path = options.pathFrom ? options.pathFrom(variables) : options.path;
+    const bool bodiless = d.method == "DELETE" || d.method == "GET" || d.method == "HEAD";
+    d.body = options.bodyFrom ? options.bodyFrom(variables) : (bodiless ? Json() : variables);
+    d.headers = options.headers;
+    d.mode = options.mode;
+    d.resource = options.resource;
+    d.idField = options.idField.isEmpty() ? QStringLiteral("id") : options.idField;
+    d.recordId = options.id;
+    if (d.recordId.isUndefined() && !d.resource.isEmpty() && d.method != "POST" && variables.isObject()) {
+        const Json id = variables.value(d.idField);
+        if (!id.isNull())
+            d.recordId = id;
+    }
+    const bool hasRecord = !d.resource.isEmpty() && !d.recordId.isUndefined();
+    d.scope = options.scope;
+    if (d.scope.isEmpty() && hasRecord)
+        d.scope = ResourceTags(d.resource, d.endpoint, d.idField).recordTag(d.recordId).toString();
+    d.etag = options.etag;
+    if (d.etag.isEmpty() && hasRecord && isConditional(d.method))
+        d.etag = cachedEtag(d);
+    d.invalidates = options.invalidatesTags;
+    for (const QueryFilters &f : options.invalidatesQueries) {
+        if (f.key)
+            d.invalidateKeys.append({*f.key, f.exact});
+    }
+    d.refetch = options.refetchType;
+    d.createdAt = m_client->now();
+    d.undoDelay = options.mode == MutationMode::Undoable ? std::max(options.undoDelay, Millis{0}) : Millis{0};
+    d.variables = variables;
+
+    if (options.mode != MutationMode::Pessimistic && hasRecord) {
+        if (const OptimisticUpdate::RecordFn change = recordChange(options, d)) {
+            const Tag tag = ResourceTags(d.resource, d.endpoint, d.idField).recordTag(d.recordId);
+            d.optimistic = OptimisticUpdate::apply(m_client, tag, d.recordId, d.idField, change);
+        }
+    }
+    return add(std::move(d), Mutation::Live{.fn = options.fn,
+                                            .invalidatesFrom = options.invalidatesTagsFrom,
+                                            .filters = options.invalidatesQueries,
+                                            .retry = options.retry});
+}
+
+Mutation *MutationQueue::add(PersistedMutation data, Mutation::Live live)
+{
+    auto *m = new Mutation(this, std::move(data), std::move(live));
+    m_mutations.append(m);
+    // Started from the event loop: the caller connects to the handle first, and the writes made in one turn
+    // begin in the order they were made.
+    QMetaObject::invokeMethod(m, &Mutation::begin, Qt::QueuedConnection);
+    Q_EMIT mutationAdded(m);
+    Q_EMIT changed();
+    return m;
+}
+
+QList<Mutation *> MutationQueue::mutations() const
+{
+    QList<Mutation *> out;
+    for (const QPointer<Mutation> &m : m_mutations) {
+        if (m && !m->isSettled())
+            out.append(m);
+    }
+    return out;
+}
+
+int MutationQueue::pausedCount() const
+{
+    return int(std::count_if(m_mutations.cbegin(), m_mutations.cend(),
+                             [](const QPointer<Mutation> &m) { return m && m->isPaused(); }));
+}
+
+void MutationQueue::resumePaused()
+{
+    m_client->scheduler()->cancel(std::exchange(m_probeTask, 0));
+    m_networkDown = false;
+    pump();
+}
+
+void MutationQueue::pumpLater()
+{
+    if (m_pumpQueued)
+        return;
+    m_pumpQueued = true;
+    QMetaObject::invokeMethod(this, [this] {
+        m_pumpQueued = false;
+        pump();
+    }, Qt::QueuedConnection);
+}
+
+// Starts every write whose turn has come. Writes of one scope go one after another; once a write had to wait
+// for the network, it and every later write go one at a time, in order (an outbox replay: a comment made
+// offline must not reach the server before the post it belongs to).
+void MutationQueue::pump()
+{
+    if (m_pumping) {
+        m_pumpAgain = true;
+        return;
+    }
+    m_pumping = true;
+    do {
+        m_pumpAgain = false;
+        const bool sendable = canSend();
+        QSet<QString> busyScopes;
+        bool inOutbox = false;
+        bool outboxBusy = false;
+        const QList<QPointer<Mutation>> snapshot = m_mutations;
+        for (const QPointer<Mutation> &p : snapshot) {
+            Mutation *m = p;
+            if (!m || m->isSettled())
+                continue;
+            if (!sendable && m->m_ready && m->m_status != Mutation::Status::Sending) {
+                m->m_serial = true;
+                m->setStatus(Mutation::Status::Paused);
+            }
+            inOutbox = inOutbox || m->m_serial;
+            const QString &scope = m->m_data.scope;
+            const bool blocked = (!scope.isEmpty() && busyScopes.contains(scope)) || (inOutbox && outboxBusy);
+            if (!scope.isEmpty())
+                busyScopes.insert(scope);
+            if (inOutbox)
+                outboxBusy = true;
+            if (!m->m_ready || m->m_status == Mutation::Status::Sending || (m->m_status == Mutation::Status::Paused && !sendable))
+                continue;
+            if (blocked) {
+                m->setStatus(Mutation::Status::Waiting);
+                continue;
+            }
+            m->send();
+        }
+    } while (m_pumpAgain);
+    m_pumping = false;
+}
+
+void MutationQueue::onOnlineChanged(bool online)
+{
+    if (online) {
+        m_client->scheduler()->cancel(std::exchange(m_probeTask, 0));
+        m_probeFailures = 0;
+        m_networkDown = false;
+    }
+    pump();
+}
+
+void MutationQueue::networkFailed()
+{
+    m_networkDown = true;
+    // Offline by the OnlineSource: its return resumes the writes. Online by it yet unreachable: probe, backing off.
+    if (!m_probeTask && isOnline()) {
+        const int shift = std::min(m_probeFailures, 16);
+        const Millis delay = std::min(Millis{m_reconnectDelay.count() << shift}, m_maxReconnectDelay);
+        ++m_probeFailures;
+        m_probeTask = m_client->scheduler()->scheduleIn(delay, [this] {
+            m_probeTask = 0;
+            m_networkDown = false;
+            pump();
+        });
+    }
+    pump();
+}
+
+void MutationQueue::serverReached()
+{
+    m_probeFailures = 0;
+    if (!m_networkDown && !m_probeTask)
+        return;
+    m_client->scheduler()->cancel(std::exchange(m_probeTask, 0));
+    m_networkDown = false;
+    pumpLater();
+}
+
+void MutationQueue::passEtagOn(const Mutation *done)
+{
+    // The next writes of the record were made against the version this one replaced: they now expect the
+    // version it made (or, when the server sent no ETag, none: their old one would fail for certain).
+    const QString &scope = done->m_data.scope;
+    if (scope.isEmpty())
+        return;
+    bool passed = false;
+    for (const QPointer<Mutation> &m : std::as_const(m_mutations)) {
+        if (!m || m == done || m->isSettled() || m->m_data.scope != scope || !isConditional(m->m_data.method))
+            continue;
+        if (m->m_data.etag != done->m_resultEtag) {
+            m->m_data.etag = done->m_resultEtag;
+            passed = true;
+        }
+    }
+    if (passed)
+        Q_EMIT changed();
+}
+
+void MutationQueue::onSettled(Mutation *m)
+{
+    m_mutations.removeOne(m);
+    Q_EMIT mutationSettled(m);
+    Q_EMIT changed();
+    m_client->scheduler()->scheduleIn(m_settledLifetime, [p = QPointer<Mutation>(m)] {
+        if (p)
+            p->deleteLater();
+    });
+    pump();
+}
+
+QList<PersistedMutation> MutationQueue::persisted() const
+{
+    QList<PersistedMutation> out;
+    for (const QPointer<Mutation> &m : m_mutations) {
+        if (m && !m->isSettled())
+            out.append(m->m_data);
+    }
+    return out;
+}
+
+Json MutationQueue::toJson() const
+{
+    Json out = Json::array({});
+    for (const PersistedMutation &d : persisted())
+        out = out.withAppended(d.toJson());
+    return out;
+}
+
+QList<Mutation *> MutationQueue::restore(const QList<PersistedMutation> &list)
+{
+    QList<Mutation *> out;
+    for (const PersistedMutation &d : list) {
+        const bool known = std::any_of(m_mutations.cbegin(), m_mutations.cend(),
+                                       [&](const QPointer<Mutation> &m) { return m && m->m_data.id == d.id; });
+        if (!known)
+            out.append(add(d, Mutation::Live{}));
+    }
+    return out;
+}
+
+QList<Mutation *> MutationQueue::restore(const Json &json, QStringList *errors)
+{
+    QList<PersistedMutation> list;
+    for (const Json &item : json) {
+        QString error;
+        if (std::optional<PersistedMutation> d = PersistedMutation::fromJson(item, &error))
+            list.append(std::move(*d));
+        else if (errors)
+            errors->append(error);
+    }
+    return restore(list);
+}
+
+} // namespace refetch

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "mutation.h"
+#include "persistedmutation.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+namespace refetch {
+
+class Endpoint;
+
+// The writes of one client (query-core's mutationCache): it makes and owns them, runs the writes of one record
+// one after another in the order they were made, pauses them while the network is gone and replays them in
+// order when it returns, and hands them out as plain data to persist and re-create after a restart.
+class MutationQueue : public QObject
+{
+    Q_OBJECT
+public:
+    // The queue follows the client's OnlineSource and uses its clock and scheduler. It must go before the client.
+    explicit MutationQueue(QueryClient *client, QObject *parent = nullptr);
+    ~MutationQueue() override;
+
+    QueryClient *client() const { return m_client; }
+
+    // Endpoints by EndpointConfig::name (a later one with the same name replaces the earlier one); they must
+    // outlive the queue or be removed first.
+    void addEndpoint(const Endpoint *endpoint);
+    void removeEndpoint(const QString &name);
+    const Endpoint *endpoint(const QString &name) const { return m_endpoints.value(name); }
+
+    // Makes a write of `variables`. An optimistic or undoable one changes the cache now; the request starts (or
+    // waits its turn) once control is back in the event loop, so connect to the handle's signals first.
+    Mutation *mutate(const MutationOptions &options, const Json &variables = {});
+
+    // Unsettled mutations, in the order they were made.
+    QList<Mutation *> mutations() const;
+    int pausedCount() const;
+    // Tries paused writes again now (a "retry now" button). They also resume, in order, when the OnlineSource
+    // comes back online, and, when it never went offline, after a growing delay (reconnectDelay()).
+    void resumePaused();
+
+    // The unsettled writes as plain data, in order: save them with the cache.
+    QList<PersistedMutation> persisted() const;
+    Json toJson() const;
+    // Re-creates writes saved earlier (call it before making new ones): they run in their order, with their
+    // idempotency keys; their cache changes are not applied again, and roll back as usual on failure.
+    // A write already in the queue (same id) is skipped; entries that cannot be read are reported in `errors`.
+    QList<Mutation *> restore(const QList<PersistedMutation> &mutations);
+    QList<Mutation *> restore(const Json &json, QStringList *errors = nullptr);
+
+    // How long a settled handle stays alive for its holders (then it is deleted).
+    Millis settledLifetime() const { return m_settledLifetime; }
+    void setSettledLifetime(Millis t) { m_settledLifetime = std::max(t, Millis{0}); }
+    // After a connection failure while the OnlineSource says online: the first retry delay, doubled up to `max`.
+    Millis reconnectDelay() const { return m_reconnectDelay; }
+    void setReconnectDelay(Millis first, Millis max);
+
+Q_SIGNALS:
+    void mutationAdded(refetch::Mutation *mutation);
+    void mutationSettled(refetch::Mutation *mutation);
+    // The persisted form changed (a write was added or settled, an ETag was passed on): time to save it.
+    void changed();
+
+private:
+    friend class Mutation;
+
+    Mutation *add(PersistedMutation data, Mutation::Live live);
+    QByteArray cachedEtag(const PersistedMutation &data) const;
+    bool isOnline() const;
+    bool canSend() const { return isOnline() && !m_networkDown; }
+    void pump();
+    void pumpLater();
+    void onOnlineChanged(bool online);
+    void networkFailed();
+    void serverReached();
+    void onSettled(Mutation *m);
+    void passEtagOn(const Mutation *m);
+
+    QPointer<QueryClient> m_client;
+    QHash<QString, const Endpoint *> m_endpoints;
+    QList<QPointer<Mutation>> m_mutations;   // unsettled, in the order they were made
+    bool m_networkDown = false;              // a request could not connect; cleared by the next probe
+    int m_probeFailures = 0;
+    Scheduler::TaskId m_probeTask = 0;
+    Millis m_reconnectDelay{1000};
+    Millis m_maxReconnectDelay{60000};
+    Millis m_settledLifetime{std::chrono::minutes(5)};
+    bool m_pumping = false;
+    bool m_pumpAgain = false;
+    bool m_pumpQueued = false;
+};
+
+} // namespace refetch

@@ -1,0 +1,439 @@
+#include "core/mutation.h"
+#include "core/mutationqueue.h"
+#include "core/resourcetags.h"
+#include "support/clientharness.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QtTest>
+
+using namespace refetch;
+using namespace refetch::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+Response held(Response r)
+{
+    r.fault = Response::Fault::Hold;
+    return r;
+}
+
+// A URL on 127.0.0.1 where nothing listens: connections are refused.
+QUrl refusingUrl()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return {};
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+}
+
+QList<QByteArray> bodiesOf(const QList<RecordedRequest> &requests, const QByteArray &method)
+{
+    QList<QByteArray> out;
+    for (const RecordedRequest &r : requests) {
+        if (r.method == method)
+            out.append(r.body);
+    }
+    return out;
+}
+
+Json rows(const Json &list)
+{
+    return ResourceTags::records(list);
+}
+
+} // namespace
+
+// The queue of writes: one record's writes in order, pausing offline or unreachable and replaying in order,
+// ETags passed from one write to the next, and the persisted form that survives a restart.
+class tst_MutationQueue : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void sameRecordRunsInOrder();
+    void etagPassesToTheNextWrite();
+    void offlinePausesAndResumesInOrder();
+    void connectionRefusedPausesAndProbes();
+    void timeoutBeforeAnyBytePauses();
+    void serverErrorIsNoPause();
+    void undoWhilePaused();
+    void persistedRoundTrip();
+    void restoreAfterRestart();
+    void restoreReportsBadEntries();
+    void settledHandleIsDeletedLater();
+
+private:
+    MutationOptions patch(int id, MutationMode mode = MutationMode::Pessimistic) const
+    {
+        return MutationOptions{.method = "PATCH", .path = QStringLiteral("/posts/%1").arg(id), .resource = "posts",
+                               .mode = mode, .invalidatesTags = posts.detail(id)};
+    }
+
+    const ResourceTags posts{"posts"};
+    std::unique_ptr<ClientHarness> h;
+    std::unique_ptr<MutationQueue> queue;
+};
+
+void tst_MutationQueue::init()
+{
+    h = std::make_unique<ClientHarness>();
+    queue = std::make_unique<MutationQueue>(&h->client);
+    queue->addEndpoint(h->endpoint.get());
+}
+
+void tst_MutationQueue::cleanup()
+{
+    queue.reset();
+    h.reset();
+}
+
+void tst_MutationQueue::sameRecordRunsInOrder()
+{
+    for (const char *path : {"/posts/7", "/posts/8"}) {
+        h->fixture.route("PATCH", path, [](const RecordedRequest &r) { return held(Response::json(r.body)); });
+    }
+    QList<Mutation *> sevens;
+    for (int v = 1; v <= 3; ++v)
+        sevens.append(queue->mutate(patch(7), Json::object({{u"id", 7}, {u"v", v}})));
+    Mutation *eight = queue->mutate(patch(8), Json::object({{u"id", 8}, {u"v", 1}}));
+    QCOMPARE(queue->mutations().size(), 4);
+
+    // The first write of 7 and the one of 8 go at once; the other writes of 7 wait their turn.
+    QTRY_COMPARE(h->fixture.heldRequests().size(), 2);
+    QCOMPARE(h->fixture.count("PATCH", "/posts/7"), 1);
+    QCOMPARE(h->fixture.count("PATCH", "/posts/8"), 1);
+    QCOMPARE(sevens[1]->status(), Mutation::Status::Waiting);
+    QCOMPARE(sevens[2]->status(), Mutation::Status::Waiting);
+    QCOMPARE(eight->status(), Mutation::Status::Sending);
+
+    for (int v = 1; v <= 3; ++v) {
+        // The one write of 7 under way is the v-th.
+        QList<RecordedRequest> writes;
+        for (const RecordedRequest &r : h->fixture.requests()) {
+            if (r.path == u"/posts/7")
+                writes.append(r);
+        }
+        QCOMPARE(writes.size(), v);
+        QCOMPARE(Json::parse(writes.constLast().body).value("v").toInteger(), v);
+        QVERIFY(h->fixture.heldRequests().contains(writes.constLast().id));
+        QSignalSpy settled(sevens[v - 1], &Mutation::settled);
+        QVERIFY(h->fixture.release(writes.constLast().id));
+        QVERIFY(settled.wait());
+        if (v < 3)
+            QTRY_COMPARE(h->fixture.count("PATCH", "/posts/7"), v + 1);
+    }
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count("PATCH", "/posts/7"), 3);
+    QCOMPARE(eight->status(), Mutation::Status::Sending);
+    h->fixture.releaseAll();
+    QTRY_COMPARE(eight->status(), Mutation::Status::Succeeded);
+    QVERIFY(queue->mutations().isEmpty());
+}
+
+void tst_MutationQueue::etagPassesToTheNextWrite()
+{
+    h->fixture.setJson("/posts/7", R"({"id":7})");
+    QueryOptions o{.key = QueryKey{"posts", 7}, .fn = h->endpoint->get("/posts/7")};
+    posts.provideDetail(o, 7);
+    QueryObserver detail(&h->client, o);
+    QTRY_VERIFY(detail.isSuccess());
+    const QByteArray first = detail.query()->etag();
+    QVERIFY(!first.isEmpty());
+    int version = 1;
+    h->fixture.route("PATCH", "/posts/7", [&](const RecordedRequest &r) {
+        Response answer = held(Response::json(r.body));
+        answer.headers.append({"ETag", "\"w" + QByteArray::number(++version) + '"'});
+        return answer;
+    });
+    Mutation *a = queue->mutate(patch(7), Json::parse(R"({"id":7,"title":"a"})"));
+    Mutation *b = queue->mutate(patch(7), Json::parse(R"({"id":7,"title":"b"})"));
+    // Both were made against the version the detail showed.
+    QCOMPARE(a->data().etag, first);
+    QCOMPARE(b->data().etag, first);
+    QSignalSpy changed(queue.get(), &MutationQueue::changed);
+    QTRY_COMPARE(h->fixture.heldRequests().size(), 1);
+    h->fixture.releaseAll();
+    QTRY_COMPARE(h->fixture.heldRequests().size(), 1);
+    // b now expects the version a made, not the one a replaced.
+    QCOMPARE(a->resultEtag(), QByteArray("\"w2\""));
+    QCOMPARE(b->data().etag, QByteArray("\"w2\""));
+    QVERIFY(changed.count() >= 1);
+    const QList<RecordedRequest> log = h->fixture.requests();
+    QList<QByteArray> ifMatch;
+    for (const RecordedRequest &r : log) {
+        if (r.method == "PATCH")
+            ifMatch.append(r.headers.value("if-match"));
+    }
+    QCOMPARE(ifMatch, (QList<QByteArray>{first, "\"w2\""}));
+    h->fixture.releaseAll();
+    QTRY_COMPARE(b->status(), Mutation::Status::Succeeded);
+}
+
+void tst_MutationQueue::offlinePausesAndResumesInOrder()
+{
+    h->fixture.route("PATCH", "/posts/7", [](const RecordedRequest &r) { return Response::json(r.body); });
+    h->fixture.route("PATCH", "/posts/8", [](const RecordedRequest &r) { return Response::json(r.body); });
+    h->fixture.route("POST", "/comments", [](const RecordedRequest &r) { return Response::json(r.body, 201); });
+    h->online.setOnline(false);
+    Mutation *m1 = queue->mutate(patch(7), Json::parse(R"({"id":7,"n":1})"));
+    Mutation *m2 = queue->mutate(MutationOptions{.method = "POST", .path = "/comments"}, Json::parse(R"({"n":2})"));
+    Mutation *m3 = queue->mutate(patch(8), Json::parse(R"({"id":8,"n":3})"));
+    Mutation *m4 = queue->mutate(patch(7), Json::parse(R"({"id":7,"n":4})"));
+    QSignalSpy failed1(m1, &Mutation::failed);
+    for (Mutation *m : {m1, m2, m3, m4})
+        QTRY_COMPARE(m->status(), Mutation::Status::Paused);
+    QCOMPARE(queue->pausedCount(), 4);
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count(), 0);
+    QCOMPARE(failed1.count(), 0);
+
+    // Back online: replayed one at a time, in the order they were made (across records, too).
+    QList<int> inFlightSeen;
+    connect(&h->fixture, &HttpFixture::requestReceived, this, [&] { inFlightSeen.append(queue->mutations().size()); });
+    h->online.setOnline(true);
+    for (Mutation *m : {m1, m2, m3, m4})
+        QTRY_COMPARE(m->status(), Mutation::Status::Succeeded);
+    QCOMPARE(bodiesOf(h->fixture.requests(), "PATCH").size() + bodiesOf(h->fixture.requests(), "POST").size(), 4);
+    QList<qint64> order;
+    for (const RecordedRequest &r : h->fixture.requests()) {
+        if (r.method != "GET")
+            order.append(Json::parse(r.body).value("n").toInteger());
+    }
+    QCOMPARE(order, (QList<qint64>{1, 2, 3, 4}));
+    QCOMPARE(inFlightSeen, (QList<int>{4, 3, 2, 1}));   // one at a time
+    QCOMPARE(queue->pausedCount(), 0);
+}
+
+void tst_MutationQueue::connectionRefusedPausesAndProbes()
+{
+    const QUrl nowhere = refusingUrl();
+    QVERIFY(nowhere.isValid());
+    Endpoint down(&h->transport, EndpointConfig{.baseUrl = nowhere});
+    queue->addEndpoint(&down);   // "default", for now
+    queue->setReconnectDelay(1s, 4s);
+    h->fixture.route("PATCH", "/posts/7", [](const RecordedRequest &r) { return Response::json(r.body); });
+
+    Mutation *first = queue->mutate(patch(7), Json::parse(R"({"id":7,"n":1})"));
+    QSignalSpy failed(first, &Mutation::failed);
+    QTRY_COMPARE(first->status(), Mutation::Status::Paused);
+    QCOMPARE(failed.count(), 0);
+    QVERIFY(first->error() == nullptr);
+    // A write made while the server is unreachable waits behind it.
+    Mutation *second = queue->mutate(MutationOptions{.method = "POST", .path = "/posts"}, Json::parse(R"({"n":2})"));
+    QTRY_COMPARE(second->status(), Mutation::Status::Paused);
+    QCOMPARE(queue->pausedCount(), 2);
+
+    // The probe after 1 s fails again (still refused): the next one is 2 s later.
+    h->clock.advance(1s);
+    QTRY_COMPARE(first->status(), Mutation::Status::Paused);
+    QCoreApplication::processEvents();
+    QCOMPARE(second->status(), Mutation::Status::Paused);
+
+    // The server is back (here: the endpoint points at it again).
+    h->fixture.route("POST", "/posts", [](const RecordedRequest &r) { return Response::json(r.body, 201); });
+    queue->addEndpoint(h->endpoint.get());
+    h->clock.advance(1s);
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count(), 0);   // not before the probe is due
+    h->clock.advance(1s);
+    QTRY_COMPARE(first->status(), Mutation::Status::Succeeded);
+    QTRY_COMPARE(second->status(), Mutation::Status::Succeeded);
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(h->fixture.requests().at(0).method, QByteArray("PATCH"));
+    QCOMPARE(h->fixture.requests().at(1).method, QByteArray("POST"));
+    QCOMPARE(h->fixture.requests().at(0).headers.value("idempotency-key"), first->idempotencyKey().toUtf8());
+}
+
+void tst_MutationQueue::timeoutBeforeAnyBytePauses()
+{
+    Endpoint slow(&h->transport, EndpointConfig{.baseUrl = h->fixture.baseUrl(), .timeout = 300ms});
+    queue->addEndpoint(&slow);
+    h->fixture.enqueue("PATCH", "/posts/7", held(Response::json("{}")));
+    h->fixture.route("PATCH", "/posts/7", [](const RecordedRequest &r) { return Response::json(r.body); });
+    Mutation *m = queue->mutate(patch(7), Json::parse(R"({"id":7})"));
+    QSignalSpy failed(m, &Mutation::failed);
+    QTRY_COMPARE(m->status(), Mutation::Status::Paused);
+    QCOMPARE(failed.count(), 0);
+    queue->resumePaused();   // "retry now"
+    QTRY_COMPARE(m->status(), Mutation::Status::Succeeded);
+    QCOMPARE(h->fixture.count("PATCH", "/posts/7"), 2);
+    QCOMPARE(h->fixture.requests().at(0).headers.value("idempotency-key"),
+             h->fixture.requests().at(1).headers.value("idempotency-key"));
+}
+
+void tst_MutationQueue::serverErrorIsNoPause()
+{
+    // Dropped mid-answer or refused with a status: the server was reached, so it is a failure, not a pause.
+    Response dropped = Response::json(R"({"id":7})");
+    dropped.fault = Response::Fault::DropMidBody;
+    h->fixture.enqueue("PATCH", "/posts/7", dropped);
+    h->fixture.enqueue("PATCH", "/posts/7", Response::json(R"({"error":"no"})", 500));
+    Mutation *a = queue->mutate(patch(7), Json::parse(R"({"id":7})"));
+    Mutation *b = queue->mutate(patch(7), Json::parse(R"({"id":7})"));
+    QTRY_COMPARE(a->status(), Mutation::Status::Failed);
+    QTRY_COMPARE(b->status(), Mutation::Status::Failed);
+    QCOMPARE(b->error()->httpStatus(), 500);
+    QCOMPARE(queue->pausedCount(), 0);
+}
+
+void tst_MutationQueue::undoWhilePaused()
+{
+    h->client.setQueryData({"posts", 7}, Json::parse(R"({"id":7,"title":"old"})"), posts.detailTags(7));
+    h->online.setOnline(false);
+    Mutation *m = queue->mutate(patch(7, MutationMode::Optimistic), Json::parse(R"({"id":7,"title":"new"})"));
+    QCOMPARE(h->client.queryData({"posts", 7}).value("title").toString(), QStringLiteral("new"));
+    QTRY_COMPARE(m->status(), Mutation::Status::Paused);
+    QVERIFY(m->canUndo());
+    QVERIFY(m->undo());
+    QCOMPARE(h->client.queryData({"posts", 7}).value("title").toString(), QStringLiteral("old"));
+    h->online.setOnline(true);
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count(), 0);
+    QCOMPARE(m->status(), Mutation::Status::Undone);
+}
+
+void tst_MutationQueue::persistedRoundTrip()
+{
+    h->fixture.setJson("/posts", R"([{"id":7,"title":"old"}])");
+    QueryOptions list{.key = QueryKey{"posts"}, .fn = h->endpoint->get("/posts")};
+    posts.provideList(list);
+    h->client.fetchQuery(list);
+    QTRY_VERIFY(h->client.query({"posts"}) && h->client.query({"posts"})->hasData());
+    h->online.setOnline(false);
+    MutationOptions o{.method = "PATCH", .path = "/posts/7", .headers = {{"X-Reason", "typo"}}, .resource = "posts",
+                      .etag = "\"e1\"", .mode = MutationMode::Undoable, .undoDelay = 2s,
+                      .invalidatesTags = posts.list() + posts.detail(7) + TagList{Tag("Bare"), Tag("Named", "x")},
+                      .invalidatesQueries = {QueryFilters{.key = QueryKey{"posts"}, .exact = true},
+                                             QueryFilters{.predicate = [](const Query &) { return true; }}},
+                      .refetchType = RefetchType::All};
+    Mutation *m = queue->mutate(o, Json::parse(R"({"id":7,"title":"new"})"));
+    const PersistedMutation &d = m->data();
+    QCOMPARE(d.optimistic.entries().size(), 1);
+
+    const Json json = d.toJson();
+    const std::optional<PersistedMutation> back = PersistedMutation::fromJson(Json::parse(json.toJson()));
+    QVERIFY(back);
+    QCOMPARE(back->id, d.id);
+    QCOMPARE(back->method, QByteArray("PATCH"));
+    QCOMPARE(back->endpoint, QStringLiteral("default"));
+    QCOMPARE(back->path, QStringLiteral("/posts/7"));
+    QCOMPARE(back->body, Json::parse(R"({"id":7,"title":"new"})"));
+    QCOMPARE(back->headers, (HttpHeaders{{"X-Reason", "typo"}}));
+    QCOMPARE(back->mode, MutationMode::Undoable);
+    QCOMPARE(back->resource, QStringLiteral("posts"));
+    QCOMPARE(back->recordId, Json(7));
+    QCOMPARE(back->idField, QStringLiteral("id"));
+    QCOMPARE(back->scope, d.scope);
+    QCOMPARE(back->etag, QByteArray("\"e1\""));
+    QCOMPARE(back->invalidates, d.invalidates);
+    QCOMPARE(back->invalidateKeys.size(), 1);   // the predicate is no data
+    QCOMPARE(back->invalidateKeys.first().key, (QueryKey{"posts"}));
+    QVERIFY(back->invalidateKeys.first().exact);
+    QCOMPARE(back->refetch, RefetchType::All);
+    QCOMPARE(back->createdAt.count(), h->clock.now().count());
+    QCOMPARE(back->undoDelay.count(), qint64(2000));
+    QCOMPARE(back->variables, d.variables);
+    QCOMPARE(back->optimistic.entries().size(), 1);
+    QCOMPARE(back->optimistic.entries().first().key, (QueryKey{"posts"}));
+    QCOMPARE(back->optimistic.entries().first().before, d.optimistic.entries().first().before);
+    QCOMPARE(back->optimistic.entries().first().after, d.optimistic.entries().first().after);
+    QCOMPARE(back->toJson(), json);
+
+    // The queue's form is the list of them, in order.
+    queue->mutate(MutationOptions{.method = "DELETE", .path = "/posts/8"});
+    const Json all = queue->toJson();
+    QCOMPARE(all.size(), 2);
+    QCOMPARE(all.at(0), json);
+    QCOMPARE(all.at(1).value("method").toString(), QStringLiteral("DELETE"));
+    QVERIFY(!all.at(1).contains(QLatin1StringView("body")));
+}
+
+void tst_MutationQueue::restoreAfterRestart()
+{
+    h->fixture.setJson("/posts", R"([{"id":7,"title":"old"},{"id":8,"title":"b"}])");
+    QueryOptions list{.key = QueryKey{"posts"}, .fn = h->endpoint->get("/posts")};
+    posts.provideList(list);
+    h->client.fetchQuery(list);
+    QTRY_VERIFY(h->client.query({"posts"}) && h->client.query({"posts"})->hasData());
+    QTRY_COMPARE(h->client.fetchingCount(), 0);
+    const Json listBefore = h->client.queryData({"posts"});
+    h->fixture.clearLog();
+
+    h->online.setOnline(false);
+    Mutation *edit = queue->mutate(patch(7, MutationMode::Optimistic), Json::parse(R"({"id":7,"title":"new"})"));
+    Mutation *create = queue->mutate(MutationOptions{.method = "POST", .path = "/posts", .invalidatesTags = posts.list()},
+                                     Json::parse(R"({"title":"fresh"})"));
+    QTRY_COMPARE(queue->pausedCount(), 2);
+    const QString editKey = edit->idempotencyKey(), createKey = create->idempotencyKey();
+    const QByteArray saved = queue->toJson().toJson();
+    QCOMPARE(rows(h->client.queryData({"posts"})).at(0).value("title").toString(), QStringLiteral("new"));
+
+    // The app quits (the cache, persisted elsewhere, keeps the optimistic data) and starts again.
+    queue.reset();
+    queue = std::make_unique<MutationQueue>(&h->client);
+    queue->addEndpoint(h->endpoint.get());
+    QVERIFY(queue->mutations().isEmpty());
+    const QList<Mutation *> restored = queue->restore(Json::parse(saved));
+    QCOMPARE(restored.size(), 2);
+    QCOMPARE(queue->restore(Json::parse(saved)).size(), 0);   // already queued
+    QCOMPARE(restored[0]->idempotencyKey(), editKey);
+    QCOMPARE(restored[1]->idempotencyKey(), createKey);
+    // Not applied a second time.
+    QCOMPARE(rows(h->client.queryData({"posts"})).at(0).value("title").toString(), QStringLiteral("new"));
+
+    // The edit is refused by the server: its rollback comes from the persisted snapshot.
+    h->fixture.route("PATCH", "/posts/7", [](const RecordedRequest &) { return Response::json(R"({"error":"locked"})", 423); });
+    h->fixture.route("POST", "/posts", [](const RecordedRequest &r) { return Response::json(r.body, 201); });
+    QTRY_COMPARE(restored[0]->status(), Mutation::Status::Paused);
+    QSignalSpy failed(restored[0], &Mutation::failed), created(restored[1], &Mutation::succeeded);
+    h->online.setOnline(true);
+    QVERIFY(failed.wait());
+    QTRY_COMPARE(created.count(), 1);
+    QCOMPARE(h->fixture.requests().at(0).method, QByteArray("PATCH"));
+    QCOMPARE(h->fixture.requests().at(0).headers.value("idempotency-key"), editKey.toUtf8());
+    QCOMPARE(h->fixture.requests().at(1).method, QByteArray("POST"));
+    QCOMPARE(h->fixture.requests().at(1).headers.value("idempotency-key"), createKey.toUtf8());
+    QCOMPARE(Json::parse(h->fixture.requests().at(1).body), Json::parse(R"({"title":"fresh"})"));
+    // The failed edit's snapshot put the list back; the create invalidated it (its tags came from the data).
+    QCOMPARE(restored[0]->variables().value("title").toString(), QStringLiteral("new"));
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count("GET", "/posts"), 0);   // inactive: marked, not fetched
+    QVERIFY(h->client.query({"posts"})->isInvalidated());
+    QCOMPARE(h->client.queryData({"posts"}), listBefore);
+}
+
+void tst_MutationQueue::restoreReportsBadEntries()
+{
+    QStringList errors;
+    const Json json = Json::parse(R"([{"id":"a","method":"POST","path":"/x"},{"method":"POST"},{"id":"b","path":"/y","method":"PUT","mode":"sometimes"},7])");
+    h->online.setOnline(false);
+    const QList<Mutation *> restored = queue->restore(json, &errors);
+    QCOMPARE(restored.size(), 1);
+    QCOMPARE(errors.size(), 3);
+    QVERIFY(errors.at(1).contains(QStringLiteral("sometimes")));
+    QCOMPARE(restored.first()->data().endpoint, QStringLiteral("default"));
+    QCOMPARE(restored.first()->mode(), MutationMode::Pessimistic);
+}
+
+void tst_MutationQueue::settledHandleIsDeletedLater()
+{
+    queue->setSettledLifetime(1s);
+    h->fixture.route("POST", "/posts", [](const RecordedRequest &r) { return Response::json(r.body, 201); });
+    QPointer<Mutation> m = queue->mutate(MutationOptions{.method = "POST", .path = "/posts"}, Json::parse("{}"));
+    QSignalSpy settled(m.data(), &Mutation::settled);
+    QVERIFY(settled.wait());
+    QCoreApplication::processEvents();
+    QVERIFY(m);   // still readable by whoever holds it
+    QCOMPARE(m->status(), Mutation::Status::Succeeded);
+    h->clock.advance(1s);
+    QTRY_VERIFY(!m);
+}
+
+QTEST_GUILESS_MAIN(tst_MutationQueue)
+#include "tst_mutationqueue.moc"
