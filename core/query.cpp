@@ -36,7 +36,7 @@ Query *Query::create(QueryCache *cache, quint32 slot, const QueryKey &key)
 {
     static_assert(alignof(Query) <= alignof(std::max_align_t));
     const size_t length = size_t(key.text().size());
-    char *memory = static_cast<char *>(::operator new(keyStorage(length) + sizeof(Query)));
+    char *memory = static_cast<char *>(cache->arena().allocate(keyStorage(length) + sizeof(Query)));
     std::memcpy(memory + keyStorage(length) - length, key.text().data(), length);
     return new (memory + keyStorage(length)) Query(cache, slot, key);
 }
@@ -44,8 +44,10 @@ Query *Query::create(QueryCache *cache, quint32 slot, const QueryKey &key)
 void Query::destroy(Query *q)
 {
     char *memory = reinterpret_cast<char *>(q) - keyStorage(q->m_keyLength);
+    QueryArena &arena = q->m_cache->arena();
+    const size_t bytes = keyStorage(q->m_keyLength) + sizeof(Query);
     q->~Query();
-    ::operator delete(memory);
+    arena.deallocate(memory, bytes);
 }
 
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "keyindex.h"
+#include "queryarena.h"
 #include "query.h"
 #include "querytable.h"
 #include "scheduler.h"
@@ -83,6 +84,7 @@ public:
     bool isStale(const Query &q) const;
     TimePoint now() const { return m_scheduler->clock()->now(); }
     Scheduler *scheduler() const { return m_scheduler; }
+    QueryArena &arena() { return m_arena; }
 
 Q_SIGNALS:
     void queryAdded(refetch::Query *query);
@@ -93,6 +95,7 @@ private:
     void armGcSweep(TimePoint at);
 
     Scheduler *m_scheduler;
+    QueryArena m_arena;   // declared before everything that holds entries, so it outlives them
     QueryTable m_table;
     std::vector<Query *> m_bySlot;   // nullptr for a free slot
     std::vector<quint8> m_flags;

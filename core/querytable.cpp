@@ -2,40 +2,18 @@
 
 static_assert(sizeof(quintptr) == 8, "QueryTable packs hash bits into 64-bit pointers");
 
-#include <cstdlib>
-#include <cstring>
-#include <new>
-#if defined(Q_OS_LINUX)
-#include <sys/mman.h>
-#endif
+#include "hugepages.h"
 
 namespace refetch {
 
-namespace {
-constexpr size_t HugePage = 2 * 1024 * 1024;
-}
-
 QueryTable::Slots::Slots(size_t n)
-    : size(n)
+    : data(static_cast<quintptr *>(allocateTable(n * sizeof(quintptr)))), size(n)
 {
-    const size_t bytes = n * sizeof(quintptr);
-    void *p = nullptr;
-    if (bytes >= HugePage) {
-        if (posix_memalign(&p, HugePage, bytes) != 0)
-            throw std::bad_alloc();
-#if defined(Q_OS_LINUX) && defined(MADV_HUGEPAGE)
-        madvise(p, bytes, MADV_HUGEPAGE);   // advice only: without transparent huge pages nothing changes
-#endif
-    } else if (!(p = std::malloc(bytes))) {
-        throw std::bad_alloc();
-    }
-    data = static_cast<quintptr *>(p);
-    std::memset(data, 0, bytes);
 }
 
 QueryTable::Slots::~Slots()
 {
-    std::free(data);
+    freeTable(data);
 }
 
 Query *QueryTable::find(const QueryKey &key) const

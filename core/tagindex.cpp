@@ -18,12 +18,33 @@ void TagIndex::setTags(Query *q, const TagList &tags)
     current = tags;
 }
 
+void TagIndex::clear()
+{
+    m_typeIds.clear();
+    m_types.assign(1, TypeBucket{});
+    m_ids.clear();
+}
+
+quint32 TagIndex::typeId(const QString &type)
+{
+    auto it = m_typeIds.constFind(type);
+    if (it != m_typeIds.cend())
+        return *it;
+    const quint32 id = quint32(m_types.size());
+    m_types.emplace_back();
+    m_typeIds.insert(type, id);
+    return id;
+}
+
 void TagIndex::add(quint32 slot, const Tag &tag)
 {
-    TypeBucket &bucket = m_types[tag.type()];
+    const quint32 type = typeId(tag.type());
+    TypeBucket &bucket = m_types[type];
     bucket.all.insert(slot);
-    if (tag.hasId()) {
-        Slots &ids = tag.hasNumericId() ? bucket.byNumber[tag.numericId()] : bucket.byString[tag.id()];
+    if (tag.hasNumericId()) {
+        m_ids.insert(type, tag.numericId(), slot);
+    } else if (tag.hasId()) {
+        Slots &ids = bucket.byString[tag.id()];
         if (!ids.contains(slot))
             ids.append(slot);
     }
@@ -31,27 +52,24 @@ void TagIndex::add(quint32 slot, const Tag &tag)
 
 void TagIndex::drop(quint32 slot, const Tag &tag, const TagList &kept)
 {
-    auto type = m_types.find(tag.type());
-    if (type == m_types.end())
+    const quint32 type = m_typeIds.value(tag.type());
+    if (!type)
         return;
-    auto dropFrom = [slot](auto &map, const auto &key) {
-        auto it = map.find(key);
-        if (it == map.end())
-            return;
-        it->removeOne(slot);
-        if (it->isEmpty())
-            map.erase(it);
-    };
-    if (tag.hasNumericId())
-        dropFrom(type->byNumber, tag.numericId());
-    else if (tag.hasId())
-        dropFrom(type->byString, tag.id());
+    TypeBucket &bucket = m_types[type];
+    if (tag.hasNumericId()) {
+        m_ids.remove(type, tag.numericId(), slot);
+    } else if (tag.hasId()) {
+        auto it = bucket.byString.find(tag.id());
+        if (it != bucket.byString.end()) {
+            it->removeOne(slot);
+            if (it->isEmpty())
+                bucket.byString.erase(it);
+        }
+    }
     // Still in `all` while it keeps another tag of the type.
     const bool keepsType = std::any_of(kept.cbegin(), kept.cend(), [&](const Tag &t) { return t.type() == tag.type(); });
     if (!keepsType)
-        type->all.remove(slot);
-    if (type->all.isEmpty())
-        m_types.erase(type);
+        bucket.all.remove(slot);
 }
 
 } // namespace refetch

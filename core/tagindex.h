@@ -2,17 +2,20 @@
 
 #include "query.h"
 #include "tag.h"
+#include "tagidtable.h"
 
 #include <QHash>
 #include <QSet>
 #include <QVarLengthArray>
+
+#include <vector>
 
 namespace refetch {
 
 // RTK Query's two-way tag index: tag -> queries here, query -> tags in the Query itself, so that invalidating
 // a tag touches only the queries that provide it. {type, id} finds the queries that provided exactly that id;
 // {type} finds every query that provided any tag of that type ("LIST" is an ordinary id). Queries are named by
-// their cache slot.
+// their cache slot; tag types are interned to small numbers.
 class TagIndex
 {
 public:
@@ -23,42 +26,36 @@ public:
     template <typename F>
     void forEachMatch(const Tag &tag, F &&fn) const
     {
-        auto type = m_types.constFind(tag.type());
-        if (type == m_types.cend())
+        const quint32 type = m_typeIds.value(tag.type());
+        if (!type)
             return;
+        const TypeBucket &bucket = m_types[type];
         if (!tag.hasId()) {
-            for (quint32 slot : type->all)
+            for (quint32 slot : bucket.all)
                 fn(slot);
-            return;
+        } else if (tag.hasNumericId()) {
+            m_ids.forEach(type, tag.numericId(), fn);
+        } else if (auto it = bucket.byString.constFind(tag.id()); it != bucket.byString.cend()) {
+            for (quint32 slot : *it)
+                fn(slot);
         }
-        const Slots *ids = nullptr;
-        if (tag.hasNumericId()) {
-            auto it = type->byNumber.constFind(tag.numericId());
-            ids = it == type->byNumber.cend() ? nullptr : &*it;
-        } else {
-            auto it = type->byString.constFind(tag.id());
-            ids = it == type->byString.cend() ? nullptr : &*it;
-        }
-        if (!ids)
-            return;
-        for (quint32 slot : *ids)
-            fn(slot);
     }
-    qsizetype typeCount() const { return m_types.size(); }
-    void clear() { m_types.clear(); }
+    qsizetype typeCount() const { return m_typeIds.size(); }
+    void clear();
 
 private:
-    // Most ids are provided by one or two queries (a list and a detail): kept inline, no allocation.
     using Slots = QVarLengthArray<quint32, 2>;
     struct TypeBucket {
         QSet<quint32> all;                // providing any tag of this type
-        QHash<qint64, Slots> byNumber;    // providing {type, integer id}
-        QHash<QString, Slots> byString;   // providing {type, other id}
+        QHash<QString, Slots> byString;   // providing {type, non-integer id}; integer ids live in m_ids
     };
+    quint32 typeId(const QString &type);
     void add(quint32 slot, const Tag &tag);
     void drop(quint32 slot, const Tag &tag, const TagList &kept);
 
-    QHash<QString, TypeBucket> m_types;
+    QHash<QString, quint32> m_typeIds;    // interned once, never reused
+    std::vector<TypeBucket> m_types{1};   // by type id; 0 is no type
+    TagIdTable m_ids;
 };
 
 } // namespace refetch
