@@ -1,6 +1,7 @@
 #include "httptransport.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QNetworkRequest>
@@ -57,6 +58,64 @@ QNetworkReply *HttpTransport::send(const HttpRequest &r, const ResponseLimits &l
         }
     });
     return reply;
+}
+
+QList<std::pair<QByteArray, QUrl>> HttpTransport::parseLinkHeader(const QByteArray &value, const QUrl &base)
+{
+    // <url>; rel="next", <url>; rel="last" ... (a rel may name several relations).
+    QList<std::pair<QByteArray, QUrl>> links;
+    qsizetype i = 0;
+    while (true) {
+        const qsizetype open = value.indexOf('<', i);
+        if (open < 0)
+            break;
+        const qsizetype close = value.indexOf('>', open);
+        if (close < 0)
+            break;
+        const QUrl url = base.resolved(QUrl(QString::fromUtf8(value.mid(open + 1, close - open - 1))));
+        const qsizetype next = value.indexOf('<', close);
+        const QByteArray params = value.mid(close + 1, next < 0 ? -1 : next - close - 1);
+        for (const QByteArray &param : params.split(';')) {
+            const QByteArray p = param.trimmed();
+            if (!p.toLower().startsWith("rel="))
+                continue;
+            QByteArray rels = p.mid(4).trimmed();
+            if (rels.startsWith('"'))
+                rels = rels.mid(1, rels.lastIndexOf('"') - 1);
+            for (const QByteArray &rel : rels.split(' ')) {
+                if (!rel.isEmpty())
+                    links.append({rel.toLower(), url});
+            }
+        }
+        if (next < 0)
+            break;
+        i = next;
+    }
+    return links;
+}
+
+Json HttpTransport::responseMeta(const QNetworkReply *reply)
+{
+    QString linksKey = QStringLiteral("links");
+    QString totalKey = QStringLiteral("total");
+    Json total;
+    if (reply->hasRawHeader("X-Total-Count")) {
+        bool ok = false;
+        const qint64 n = reply->rawHeader("X-Total-Count").trimmed().toLongLong(&ok);
+        if (ok && n >= 0)
+            total = Json(n);
+    }
+    Json links;
+    if (reply->hasRawHeader("Link")) {
+        QJsonObject o;
+        for (const auto &[rel, url] : parseLinkHeader(reply->rawHeader("Link"), reply->url()))
+            o.insert(QString::fromLatin1(rel), url.toString());
+        if (!o.isEmpty())
+            links = Json(o);
+    }
+    if (total.isUndefined() && links.isUndefined())
+        return Json();
+    return Json::object({{totalKey, total}, {linksKey, links}});
 }
 
 std::optional<Millis> HttpTransport::parseRetryAfter(const QByteArray &value, const QDateTime &now)
@@ -127,6 +186,7 @@ FetchResult HttpTransport::readJson(QNetworkReply *reply, const ResponseLimits &
     FetchResult r;
     r.etag = reply->rawHeader("ETag");
     r.lastModified = reply->rawHeader("Last-Modified");
+    r.meta = responseMeta(reply);
     if (body.trimmed().isEmpty()) {
         r.data = Json(nullptr);
         return r;

@@ -38,6 +38,9 @@ public:
     int keySize() const { return m_keyParts; }
     bool hasKey(const QueryKey &key) const { return m_keyHash == key.hash() && keyText() == key.text(); }
     const Json &data() const { return m_data; }
+    // What the last response said about the data besides the data itself (e.g. {"total": 1000} from
+    // X-Total-Count, "links" from a Link header); Undefined when it said nothing.
+    const Json &meta() const { return m_meta; }
     const QueryError *error() const { return m_error.get(); }
     QueryStatus status() const { return m_status; }
     FetchStatus fetchStatus() const { return m_fetchStatus; }
@@ -100,6 +103,7 @@ private:
     size_t m_keyHash;
     QList<QueryObserver *> m_observers;
     Json m_data;
+    Json m_meta;
     TimePoint m_dataUpdatedAt{0};
     TimePoint m_errorUpdatedAt{0};
     TimePoint m_gcAt{0};           // 0: not due for collection (observed, or kept forever)

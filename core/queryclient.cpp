@@ -290,9 +290,16 @@ void QueryClient::settleSuccess(Query *q, FetchResult &result)
             settleError(q, QueryError::other(QStringLiteral("304 Not Modified for a query without cached data")));
             return;
         }
-    } else if (!(q->m_data == result.data)) {
-        q->m_data = std::move(result.data);
-        changes |= QueryChange::Data;
+    } else {
+        if (!(q->m_data == result.data)) {
+            q->m_data = std::move(result.data);
+            changes |= QueryChange::Data;
+        }
+        // A new total or new links change what a view shows (a row count, a next page).
+        if (!(q->m_meta == result.meta)) {
+            q->m_meta = std::move(result.meta);
+            changes |= QueryChange::Data;
+        }
     }
     if (!result.etag.isEmpty() || !result.lastModified.isEmpty()) {
         if (!q->m_validators)

@@ -67,6 +67,7 @@ Json QueryObserver::data() const
     return m_selected;
 }
 
+Json QueryObserver::meta() const { return m_query ? m_query->meta() : Json(); }
 const QueryError *QueryObserver::error() const { return m_query ? m_query->error() : nullptr; }
 QueryStatus QueryObserver::status() const { return m_query ? m_query->status() : QueryStatus::Pending; }
 FetchStatus QueryObserver::fetchStatus() const { return m_query ? m_query->fetchStatus() : FetchStatus::Idle; }

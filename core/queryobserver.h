@@ -36,6 +36,7 @@ public:
     // The result, read from the query (data passes through `select`, computed once per data change).
     const Query *query() const { return m_query; }
     Json data() const;
+    Json meta() const;   // Query::meta(): the total from X-Total-Count, links from a Link header
     const QueryError *error() const;
     QueryStatus status() const;
     FetchStatus fetchStatus() const;

@@ -23,6 +23,7 @@ struct FetchResult
     bool notModified = false;  // 304: the cached data is still current; nothing to parse
     QByteArray etag;           // validators to send back on the next fetch
     QByteArray lastModified;
+    Json meta;                 // what the response says about the data: {"total": N, "links": {"next": url, ...}}
     std::optional<QueryError> error;
 
     static FetchResult success(Json data) { return FetchResult{.data = std::move(data)}; }

@@ -27,6 +27,9 @@ private Q_SLOTS:
     void depthCap();
     void redirectFollowedSameOrigin();
     void loggableRedactsSecrets();
+    void totalAndLinks();
+    void linkHeader_data();
+    void linkHeader();
 
 private:
     FetchResult fetch(const Endpoint &endpoint, const QString &path, const QByteArray &etag = {});
@@ -205,6 +208,52 @@ void tst_HttpTransport::loggableRedactsSecrets()
     QCOMPARE(HttpTransport::loggable("cookie", "a=b"), QByteArray("<redacted>"));
     QCOMPARE(HttpTransport::loggable("X-Api-Key", "k"), QByteArray("<redacted>"));
     QCOMPARE(HttpTransport::loggable("Accept", "application/json"), QByteArray("application/json"));
+}
+
+void tst_HttpTransport::totalAndLinks()
+{
+    Response page = Response::json("[1,2]");
+    page.headers.append(std::pair<QByteArray, QByteArray>("X-Total-Count", "1000"));
+    page.headers.append(std::pair<QByteArray, QByteArray>(
+        "Link", R"(<http://h/posts?_page=1>; rel="first", <http://h/posts?_page=3>; rel="next", </posts?_page=50>; rel="last")"));
+    fixture.enqueue("GET", "/page", page);
+    Endpoint e(&transport, EndpointConfig{.baseUrl = fixture.baseUrl()});
+    const FetchResult r = fetch(e, "/page");
+    QVERIFY(!r.error);
+    QCOMPARE(r.meta.value(u"total").toInteger(), 1000);
+    QCOMPARE(r.meta.value(u"links").value(u"next").toString(), QStringLiteral("http://h/posts?_page=3"));
+    QCOMPARE(r.meta.value(u"links").value(u"last").toString(), fixture.baseUrl().toString() + QStringLiteral("/posts?_page=50"));
+    // No such headers: no meta.
+    fixture.enqueue("GET", "/plain", Response::json("[]"));
+    QVERIFY(fetch(e, "/plain").meta.isUndefined());
+    // A total that is not a number is ignored.
+    Response bad = Response::json("[]");
+    bad.headers.append(std::pair<QByteArray, QByteArray>("X-Total-Count", "many"));
+    fixture.enqueue("GET", "/bad", bad);
+    QVERIFY(fetch(e, "/bad").meta.isUndefined());
+}
+
+void tst_HttpTransport::linkHeader_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QStringList>("rels");
+    QTest::newRow("one") << QByteArray(R"(<http://a/1>; rel="next")") << QStringList{"next=http://a/1"};
+    QTest::newRow("unquoted") << QByteArray("<http://a/1>; rel=next") << QStringList{"next=http://a/1"};
+    QTest::newRow("two rels") << QByteArray(R"(<http://a/9>; rel="last prev")") << QStringList{"last=http://a/9", "prev=http://a/9"};
+    QTest::newRow("params") << QByteArray(R"(<http://a/2>; title="x"; rel="next", <http://a/0>; rel="prev")")
+                            << QStringList{"next=http://a/2", "prev=http://a/0"};
+    QTest::newRow("garbage") << QByteArray("no links here") << QStringList{};
+    QTest::newRow("unterminated") << QByteArray("<http://a/1; rel=next") << QStringList{};
+}
+
+void tst_HttpTransport::linkHeader()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(QStringList, rels);
+    QStringList got;
+    for (const auto &[rel, url] : HttpTransport::parseLinkHeader(value, QUrl("http://base/")))
+        got << QString::fromLatin1(rel) + u'=' + url.toString();
+    QCOMPARE(got, rels);
 }
 
 QTEST_GUILESS_MAIN(tst_HttpTransport)
