@@ -40,21 +40,8 @@ QueryFn Endpoint::get(const QString &path, const QUrlQuery &query) const
             r.headers.append({"If-None-Match", ctx.etag()});
         if (!ctx.lastModified().isEmpty())
             r.headers.append({"If-Modified-Since", ctx.lastModified()});
-        QNetworkReply *reply = transport->send(r, limits);
-        if (!reply) {
-            ctx.reject(QueryError::other(QStringLiteral("the network access manager is gone")));
-            return;
-        }
-        ctx.onCancel([guard = QPointer<QNetworkReply>(reply)] {
-            if (guard)
-                guard->abort();
-        });
-        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, ctx, limits] {
-            reply->deleteLater();
-            if (ctx.isCancelled())
-                return;
-            ctx.resolve(HttpTransport::readJson(reply, limits));
-        });
+        HttpTransport::sendFor(ctx, transport, r, limits,
+                               [ctx, limits](QNetworkReply *reply) { ctx.resolve(HttpTransport::readJson(reply, limits)); });
     };
 }
 

@@ -55,6 +55,28 @@ public:
     // Parses a Retry-After value (seconds, or an HTTP date relative to `now`).
     static std::optional<Millis> parseRetryAfter(const QByteArray &value, const QDateTime &now);
 
+    // Sends `request` for a fetch or write context (QueryFnContext, MutationFnContext): cancelling the context
+    // aborts the reply, and `onFinished(reply)` runs once it finishes unless the context was cancelled.
+    template <typename Context, typename OnFinished>
+    static void sendFor(const Context &ctx, HttpTransport *transport, const HttpRequest &request,
+                        const ResponseLimits &limits, OnFinished onFinished)
+    {
+        QNetworkReply *reply = transport ? transport->send(request, limits) : nullptr;
+        if (!reply) {
+            ctx.reject(QueryError::other(QStringLiteral("the network access manager is gone")));
+            return;
+        }
+        ctx.onCancel([guard = QPointer<QNetworkReply>(reply)] {
+            if (guard)
+                guard->abort();
+        });
+        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, ctx, onFinished] {
+            reply->deleteLater();
+            if (!ctx.isCancelled())
+                onFinished(reply);
+        });
+    }
+
 private:
     QPointer<QNetworkAccessManager> m_nam;
 };

@@ -308,19 +308,7 @@ MutationFn Mutation::httpTransport(const Endpoint &endpoint)
     const QPointer<HttpTransport> transport = endpoint.transport();
     const ResponseLimits limits = endpoint.config().limits;
     return [transport, limits](const MutationFnContext &ctx) {
-        QNetworkReply *reply = transport ? transport->send(ctx.request(), limits) : nullptr;
-        if (!reply) {
-            ctx.reject(QueryError::other(QStringLiteral("the network access manager is gone")));
-            return;
-        }
-        ctx.onCancel([guard = QPointer<QNetworkReply>(reply)] {
-            if (guard)
-                guard->abort();
-        });
-        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, ctx, limits] {
-            reply->deleteLater();
-            if (ctx.isCancelled())
-                return;
+        HttpTransport::sendFor(ctx, transport.data(), ctx.request(), limits, [ctx, limits](QNetworkReply *reply) {
             // readJson reads the body; an error's body is kept for its message, field errors or record.
             const QByteArray raw = reply->isOpen() ? reply->peek(reply->bytesAvailable()) : QByteArray();
             const QByteArray etag = reply->rawHeader("ETag");

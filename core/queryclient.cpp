@@ -96,6 +96,15 @@ void QueryClient::setQueryData(const QueryKey &key, const Json &data)
         q->m_data = data;
         changes |= QueryChange::Data;
     }
+    changes |= markSucceeded(q);
+    if (created)
+        m_cache->scheduleGc(q);
+    notify(q, changes);
+}
+
+QueryChanges QueryClient::markSucceeded(Query *q)
+{
+    QueryChanges changes;
     if (q->m_status != QueryStatus::Success) {
         q->m_status = QueryStatus::Success;
         changes |= QueryChange::Status;
@@ -107,9 +116,7 @@ void QueryClient::setQueryData(const QueryKey &key, const Json &data)
     if (m_cache->setInvalidated(q->m_slot, false))
         changes |= QueryChange::Stale;
     q->m_dataUpdatedAt = m_clock->now();
-    if (created)
-        m_cache->scheduleGc(q);
-    notify(q, changes);
+    return changes;
 }
 
 void QueryClient::setQueryData(const QueryKey &key, const Json &data, const TagList &tags)
@@ -309,21 +316,11 @@ void QueryClient::settleSuccess(Query *q, FetchResult &result)
         if (!result.lastModified.isEmpty())
             q->m_validators->lastModified = result.lastModified;
     }
-    if (q->m_status != QueryStatus::Success) {
-        q->m_status = QueryStatus::Success;
-        changes |= QueryChange::Status;
-    }
-    if (q->m_error) {
-        q->m_error.reset();
-        changes |= QueryChange::Error;
-    }
-    if (m_cache->setInvalidated(q->m_slot, false))
-        changes |= QueryChange::Stale;
+    changes |= markSucceeded(q);
     if (q->m_failureCount) {
         q->m_failureCount = 0;
         changes |= QueryChange::FailureCount;
     }
-    q->m_dataUpdatedAt = m_clock->now();
     updateTags(q);
     finishFetch(q, changes);
 }

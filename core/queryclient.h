@@ -110,6 +110,8 @@ private:
     void startAttempt(Query *q);
     void onAttemptResult(FetchAttempt *attempt, FetchResult result);
     void settleSuccess(Query *q, FetchResult &result);
+    // Success now: status, no error, not invalidated, updated now. Returns what changed.
+    QueryChanges markSucceeded(Query *q);
     void settleError(Query *q, const QueryError &error);
     void finishFetch(Query *q, QueryChanges changes);
     void abortFetch(Query *q);
