@@ -1,9 +1,18 @@
 #include "app/sampleapi/democommandline.h"
 #include "app/sampleapi/sampleapi.h"
+#include "core/focussource.h"
+#include "core/httptransport.h"
+#include "core/mutationqueue.h"
+#include "core/onlinesource.h"
+#include "core/queryclient.h"
+#include "ui/applicationstate.h"
 #include "ui/mainwindow.h"
+#include "ui/settingsstore.h"
+#include "ui/transfermonitor.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QUrl>
 
 #include <cstdio>
@@ -27,7 +36,7 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption endpointOption(u"endpoint"_s,
-        u"Browse the REST API at <url> (http or https)."_s, u"url"_s);
+        u"Browse the REST API at <url> (http or https) for this session."_s, u"url"_s);
     parser.addOption(endpointOption);
     const refetch::DemoCommandLine demo;
     demo.addTo(parser);
@@ -37,8 +46,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(endpointOption)) {
         const QString value = parser.value(endpointOption);
         endpoint = QUrl(value, QUrl::StrictMode);
-        if (!endpoint.isValid() || (endpoint.scheme() != u"http" && endpoint.scheme() != u"https")
-            || endpoint.host().isEmpty()) {
+        if (!refetch::EndpointSettings::isUsableUrl(endpoint)) {
             std::fprintf(stderr, "refetch: --endpoint needs an http or https URL such as "
                                  "https://api.example.com/v1, got '%s'\n", qPrintable(value));
             return 2;
@@ -46,7 +54,8 @@ int main(int argc, char *argv[])
     }
 
     refetch::SampleApi sampleApi;
-    if (endpoint.isEmpty() && demo.isRequested(parser)) {
+    const bool useDemo = endpoint.isEmpty() && demo.isRequested(parser);
+    if (useDemo) {
         QString error;
         const auto options = demo.options(parser, &error);
         if (!options || !sampleApi.start(*options, &error)) {
@@ -56,11 +65,25 @@ int main(int argc, char *argv[])
         // One line on standard output, flushed: scripts and tests read the port from it.
         std::printf("%s\n", qPrintable(sampleApi.announcement()));
         std::fflush(stdout);
-        endpoint = sampleApi.baseUrl();
     }
 
-    refetch::MainWindow window;
-    window.setEndpoint(endpoint);
+    // The cache and its sources of time, focus and network state; the writes go before the client.
+    refetch::ApplicationFocusSource focus(&refetch::isApplicationActive);
+    refetch::NetworkOnlineSource online;
+    refetch::QueryClient client(refetch::ClientConfig{.focus = &focus, .online = &online});
+    refetch::MutationQueue mutations(&client);
+    refetch::TransferMonitor network;
+    refetch::HttpTransport transport(&network);
+
+    QSettings settings;
+    refetch::SettingsStore store(&settings);
+    refetch::MainWindow window({.client = &client, .mutations = &mutations, .transport = &transport,
+                                .settings = &store, .transfers = &network});
+    if (useDemo) {
+        window.addSessionEndpoint(store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, sampleApi.baseUrl()));
+    } else if (!endpoint.isEmpty()) {
+        window.openUrl(endpoint);
+    }
     window.show();
 
     return app.exec();

@@ -363,5 +363,14 @@ int main(int argc, char **argv)
         mutationInvalidateWorkload();
     if (want("memory"))
         memoryWorkload(QCoreApplication::applicationFilePath());
+    void modelDiffOneWorkload();
+    void modelDiffPercentWorkload();
+    void modelMemoryWorkload();
+    if (want("model_diff_one"))
+        modelDiffOneWorkload();
+    if (want("model_diff_percent"))
+        modelDiffPercentWorkload();
+    if (want("model_memory"))
+        modelMemoryWorkload();
     return 0;
 }

@@ -1,31 +1,166 @@
 #pragma once
 
-#include <QMainWindow>
-#include <QUrl>
+#include "endpointsettings.h"
 
-class QLabel;
+#include "core/json.h"
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QPointer>
+#include <QTimer>
+#include <functional>
+
+class QAction;
+class QSplitter;
+class QStackedWidget;
 
 namespace refetch {
 
-// The application's main window; for now a frame with menus, a placeholder and a status bar.
+class ApiConnection;
+class EmptyState;
+class EndpointTree;
+class HttpTransport;
+class MessageBar;
+class Mutation;
+class MutationQueue;
+class QueryClient;
+class RecordPane;
+class ResourceView;
+class SettingsDialog;
+class SettingsStore;
+class StatusPanel;
+class TransferMonitor;
+
+// The application's window: endpoints and their resources in a side tree, the selected resource's list in the
+// middle, the selected record's form on the right, and the state of things in the status bar. Everything it shows
+// comes from the core's cache through the models; it keeps no data of its own.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    // What the window works with; all but `transfers` are required and must outlive it.
+    struct Context
+    {
+        QueryClient *client = nullptr;
+        MutationQueue *mutations = nullptr;
+        HttpTransport *transport = nullptr;
+        SettingsStore *settings = nullptr;
+        TransferMonitor *transfers = nullptr;   // optional: the download progress bar
+    };
 
-    // The API the window browses; an empty URL means none was chosen.
-    void setEndpoint(const QUrl &endpoint);
-    QUrl endpoint() const { return m_endpoint; }
+    explicit MainWindow(Context context, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // An endpoint for this session only (--demo, --endpoint): listed first, opened at start, never saved.
+    void addSessionEndpoint(const EndpointSettings &endpoint);
+    // The endpoint given on the command line: the saved one with that URL, else one for this session.
+    void openUrl(const QUrl &url);
+    // Opens a resource's list once it is listed (at once if it is).
+    void openResource(const QString &endpointId, const QString &resource);
+
+    QList<ApiConnection *> connections() const { return m_connections; }
+    ApiConnection *connection(const QString &id) const;
+    EndpointTree *endpointTree() const { return m_tree; }
+    ResourceView *resourceView() const { return m_view; }
+    RecordPane *recordPane() const { return m_pane; }
+    StatusPanel *statusPanel() const { return m_status; }
+    MessageBar *undoBar() const { return m_undoBar; }
+    EmptyState *emptyState() const { return m_empty; }
+    SettingsDialog *settingsDialog() const;
+    QSplitter *sideSplitter() const { return m_sideSplitter; }
+    QSplitter *detailSplitter() const { return m_detailSplitter; }
+
+    QAction *refreshAction() const { return m_refresh; }
+    QAction *findAction() const { return m_find; }
+    QAction *newAction() const { return m_new; }
+    QAction *saveAction() const { return m_save; }
+    QAction *deleteAction() const { return m_delete; }
+    QAction *undoAction() const { return m_undo; }
+    QAction *settingsAction() const { return m_settings; }
+
+    // Writes the geometry and splitter states to the settings (also done on close).
+    void saveWindowState();
+
+public Q_SLOTS:
+    void refresh();
+    void newRecord();
+    void saveRecord();
+    void deleteRecord();
+    void undoDelete();
+    // Opens the settings dialog (window-modal, not blocking); `select` names the endpoint to show, "+" a new one.
+    void openSettings(const QString &select = {});
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    void createMenus();
-    void updatePlaceholder();
-    void showAbout();
+    struct PendingDelete
+    {
+        QPointer<Mutation> mutation;
+        QString endpointId;
+        QString resource;
+        Json id;
+        QString label;      // "posts · 7"
+        QElapsedTimer since;
+    };
 
-    QUrl m_endpoint;
-    QLabel *m_placeholder = nullptr;
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createCentralWidget();
+    void restoreWindowState();
+
+    void rebuildConnections(const QList<EndpointSettings> &endpoints);
+    QList<EndpointSettings> allEndpointSettings() const;
+    void onTreeCurrentChanged(ApiConnection *connection, const QString &resource);
+    void onResourcesChanged(ApiConnection *connection);
+    void showResource(ApiConnection *connection, const QString &resource);
+    void closeResource();
+    void showEndpointPage(ApiConnection *connection);
+    void showStartPage();
+    void onCurrentIdChanged(const Json &id);
+    void onRecordCreated(const QString &resource, const Json &id);
+    // Runs `proceed` once unsaved edits are saved or discarded; `cancel` if the user keeps editing. Asks without a
+    // nested event loop.
+    void settleEdits(const std::function<void()> &proceed, const std::function<void()> &cancel = {});
+    void updateActions();
+    void updateTitle();
+    void updateUndoBar();
+    void tryPendingOpen(ApiConnection *connection);
+
+    Context m_ctx;
+    QList<EndpointSettings> m_sessionEndpoints;
+    QList<ApiConnection *> m_connections;
+    QString m_pendingEndpoint;     // open this endpoint's resource once it is listed
+    QString m_pendingResource;     // empty: its first resource
+
+    EndpointTree *m_tree = nullptr;
+    QSplitter *m_sideSplitter = nullptr;
+    QSplitter *m_detailSplitter = nullptr;
+    QStackedWidget *m_listStack = nullptr;
+    EmptyState *m_empty = nullptr;
+    ResourceView *m_view = nullptr;
+    RecordPane *m_pane = nullptr;
+    MessageBar *m_undoBar = nullptr;
+    StatusPanel *m_status = nullptr;
+    QPointer<SettingsDialog> m_settingsDialog;
+    QPointer<QWidget> m_question;  // the open "unsaved changes" question
+
+    QAction *m_refresh = nullptr;
+    QAction *m_find = nullptr;
+    QAction *m_new = nullptr;
+    QAction *m_save = nullptr;
+    QAction *m_discard = nullptr;
+    QAction *m_delete = nullptr;
+    QAction *m_undo = nullptr;
+    QAction *m_settings = nullptr;
+
+    QList<PendingDelete> m_pendingDeletes;
+    QTimer m_undoTick;
+    bool m_undoOffered = false;     // the undo bar shows the undo offer (not an error)
+    bool m_closeWhenSent = false;   // closed while deletes waited: close once they are sent
+    bool m_closeConfirmed = false;
 };
 
 } // namespace refetch

@@ -1,0 +1,597 @@
+#include "recordmodel.h"
+
+#include "core/models/jsontablemodel.h"
+#include "core/models/rowdiff.h"
+#include "core/mutationqueue.h"
+#include "core/query.h"
+#include "core/queryobserver.h"
+
+#include <QJsonValue>
+#include <QSet>
+
+namespace refetch {
+
+namespace {
+
+QString typeName(const Json &v)
+{
+    switch (v.type()) {
+    case Json::Type::Undefined:
+        return QString();
+    case Json::Type::Null:
+        return QStringLiteral("null");
+    case Json::Type::Bool:
+        return QStringLiteral("boolean");
+    case Json::Type::Integer:
+        return QStringLiteral("integer");
+    case Json::Type::Double:
+        return QStringLiteral("number");
+    case Json::Type::String:
+        return QStringLiteral("string");
+    case Json::Type::Array:
+        return QStringLiteral("array");
+    case Json::Type::Object:
+        return QStringLiteral("object");
+    }
+    return QString();
+}
+
+// Equal and of the same JSON type: 1 and 1.0 are equal JSON but show differently.
+bool same(const Json &a, const Json &b)
+{
+    return a.type() == b.type() && a == b;
+}
+
+Json parseText(const QString &text, bool *ok)
+{
+    JsonParseError error;
+    const Json v = Json::parse(text.trimmed().toUtf8(), &error);
+    *ok = error.ok();
+    return v;
+}
+
+// An edited value as JSON, read the way the field's current type suggests.
+Json fromVariant(const QVariant &value, Json::Type like, bool *ok)
+{
+    *ok = true;
+    if (value.metaType() == QMetaType::fromType<Json>())
+        return value.value<Json>();
+    if (value.metaType() == QMetaType::fromType<QJsonValue>())
+        return Json(value.toJsonValue());
+    if (!value.isValid())
+        return Json(nullptr);
+    const int type = value.metaType().id();
+    const bool isText = type == QMetaType::QString || type == QMetaType::QByteArray;
+    switch (like) {
+    case Json::Type::String:
+        if (value.canConvert<QString>())
+            return Json(value.toString());
+        break;
+    case Json::Type::Bool:
+        if (type == QMetaType::Bool)
+            return Json(value.toBool());
+        if (isText) {
+            const QString t = value.toString().trimmed().toLower();
+            if (t == u"true" || t == u"false")
+                return Json(t == u"true");
+        }
+        break;
+    case Json::Type::Integer:
+    case Json::Type::Double:
+        if (type == QMetaType::Double || type == QMetaType::Float)
+            return Json(value.toDouble());
+        if (type == QMetaType::Int || type == QMetaType::LongLong || type == QMetaType::UInt
+            || type == QMetaType::ULongLong || type == QMetaType::Short || type == QMetaType::Long)
+            return Json(value.toLongLong());
+        if (isText) {
+            const QString t = value.toString().trimmed();
+            bool good = false;
+            const qlonglong i = t.toLongLong(&good);
+            if (good)
+                return Json(qint64(i));
+            const double d = t.toDouble(&good);
+            if (good)
+                return Json(d);
+        }
+        break;
+    case Json::Type::Array:
+    case Json::Type::Object:
+    case Json::Type::Null:
+    case Json::Type::Undefined:
+        if (isText) {
+            bool parsed = false;
+            const Json v = parseText(value.toString(), &parsed);
+            if (parsed)
+                return v;
+            // Text that is not JSON: a string, unless the field holds a structure.
+            if (like == Json::Type::Null || like == Json::Type::Undefined)
+                return Json(value.toString());
+            break;
+        }
+        if (type == QMetaType::Bool)
+            return Json(value.toBool());
+        if (type == QMetaType::Double)
+            return Json(value.toDouble());
+        if (value.canConvert<qlonglong>() && like != Json::Type::Array && like != Json::Type::Object)
+            return Json(value.toLongLong());
+        break;
+    }
+    *ok = false;
+    return Json();
+}
+
+const QList<int> ValueRoles = {Qt::DisplayRole, Qt::EditRole, RecordModel::ValueJsonRole};
+const QList<int> ErrorRoles = {Qt::ToolTipRole, RecordModel::FieldErrorRole, RecordModel::FieldErrorsRole};
+
+} // namespace
+
+RecordModel::RecordModel(MutationQueue *queue, QueryOptions detail, RecordModelOptions options, QObject *parent)
+    : QAbstractTableModel(parent), m_queue(queue), m_options(std::move(options))
+{
+    detail.notifyOn = AllChanges;
+    m_observer = new QueryObserver(queue->client(), std::move(detail), this);
+    connect(m_observer, &QueryObserver::changed, this, &RecordModel::onQueryChanged);
+    readServer();
+    m_fields = fieldOrder();
+    updateState();
+}
+
+RecordModel::~RecordModel() = default;
+
+int RecordModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_fields.size());
+}
+
+int RecordModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : 3;
+}
+
+RecordModel::FieldView RecordModel::current(const QString &field) const
+{
+    FieldView v;
+    v.server = m_server.value(QStringView(field));
+    const auto edit = m_edits.constFind(field);
+    v.dirty = edit != m_edits.constEnd();
+    v.shown = v.dirty ? *edit : v.server;
+    v.errors = m_errors.value(field);
+    return v;
+}
+
+RecordModel::FieldView RecordModel::viewOf(const QString &field) const
+{
+    if (m_transition) {
+        const auto it = m_transition->constFind(field);
+        if (it != m_transition->constEnd())
+            return *it;
+    }
+    return current(field);
+}
+
+QVariant RecordModel::data(const QModelIndex &index, int role) const
+{
+    // An invalid index is a normal question (views and QAbstractItemModelTester ask); checkIndex() would warn.
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return QVariant();
+    const QString &field = m_fields[index.row()];
+    if (role == FieldNameRole)
+        return field;
+    switch (index.column()) {
+    case NameColumn:
+        return role == Qt::DisplayRole || role == Qt::EditRole ? QVariant(field) : QVariant();
+    case TypeColumn:
+        return role == Qt::DisplayRole || role == Qt::EditRole ? QVariant(typeName(viewOf(field).shown)) : QVariant();
+    default:
+        break;
+    }
+    const FieldView v = viewOf(field);
+    switch (role) {
+    case Qt::DisplayRole:
+    case Qt::EditRole:
+        return JsonTableModel::displayValue(v.shown);
+    case Qt::ToolTipRole:
+        return v.errors.isEmpty() ? QVariant() : QVariant(v.errors.join(QStringLiteral("; ")));
+    case ValueJsonRole:
+        return QVariant::fromValue(v.shown);
+    case ServerValueRole:
+        return QVariant::fromValue(v.server);
+    case DirtyRole:
+        return v.dirty;
+    case FieldErrorRole:
+        return v.errors.join(QStringLiteral("; "));
+    case FieldErrorsRole:
+        return v.errors;
+    default:
+        return QVariant();
+    }
+}
+
+bool RecordModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    // An invalid index is a normal question (views and QAbstractItemModelTester ask); checkIndex() would warn.
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return false;
+    if (role != Qt::EditRole || index.column() != ValueColumn)
+        return false;
+    const QString field = m_fields[index.row()];
+    bool ok = false;
+    const Json v = fromVariant(value, current(field).shown.type(), &ok);
+    if (!ok)
+        return false;
+    return setField(field, v);
+}
+
+Qt::ItemFlags RecordModel::flags(const QModelIndex &index) const
+{
+    // An invalid index is a normal question (views and QAbstractItemModelTester ask); checkIndex() would warn.
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return Qt::NoItemFlags;
+    Qt::ItemFlags f = Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
+    if (index.column() == ValueColumn && m_fields[index.row()] != m_options.idField)
+        f |= Qt::ItemIsEditable;
+    return f;
+}
+
+QVariant RecordModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole) {
+        switch (section) {
+        case NameColumn:
+            return tr("Field");
+        case ValueColumn:
+            return tr("Value");
+        case TypeColumn:
+            return tr("Type");
+        default:
+            return QVariant();
+        }
+    }
+    if (orientation == Qt::Vertical && (section < 0 || section >= rowCount()))
+        return QVariant();
+    return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+QHash<int, QByteArray> RecordModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    names.insert(FieldNameRole, "fieldName");
+    names.insert(ValueJsonRole, "valueJson");
+    names.insert(ServerValueRole, "serverValue");
+    names.insert(DirtyRole, "dirty");
+    names.insert(FieldErrorRole, "fieldError");
+    names.insert(FieldErrorsRole, "fieldErrors");
+    return names;
+}
+
+QString RecordModel::fieldName(int row) const
+{
+    return row >= 0 && row < m_fields.size() ? m_fields[row] : QString();
+}
+
+int RecordModel::rowOf(QStringView field) const
+{
+    for (int i = 0; i < m_fields.size(); ++i) {
+        if (m_fields[i] == field)
+            return i;
+    }
+    return -1;
+}
+
+Json RecordModel::record() const
+{
+    Json r = m_server;
+    for (const QString &f : m_fields) {
+        const auto it = m_edits.constFind(f);
+        if (it != m_edits.constEnd())
+            r = r.withValue(f, *it);
+    }
+    return r;
+}
+
+Json RecordModel::changes() const
+{
+    Json out = Json::object({});
+    for (const QString &f : m_fields) {
+        const auto it = m_edits.constFind(f);
+        if (it != m_edits.constEnd())
+            out = out.withValue(f, *it);
+    }
+    return out;
+}
+
+Json RecordModel::fieldValue(QStringView field) const
+{
+    return current(field.toString()).shown;
+}
+
+bool RecordModel::isFieldDirty(QStringView field) const
+{
+    return m_edits.contains(field.toString());
+}
+
+QStringList RecordModel::dirtyFields() const
+{
+    QStringList out;
+    for (const QString &f : m_fields) {
+        if (m_edits.contains(f))
+            out.append(f);
+    }
+    return out;
+}
+
+bool RecordModel::isLoading() const
+{
+    return m_observer->isLoading();
+}
+
+QString RecordModel::errorString() const
+{
+    return m_error;
+}
+
+QStringList RecordModel::fieldOrder() const
+{
+    // The server's members in its order (a repeated key once), then fields only the user has, as they were.
+    QStringList order;
+    QSet<QString> seen;
+    for (qsizetype i = 0; i < m_server.size(); ++i) {
+        QString key = m_server.keyAt(i);
+        if (!seen.contains(key)) {
+            seen.insert(key);
+            order.append(std::move(key));
+        }
+    }
+    for (const QString &f : m_fields) {
+        if (!seen.contains(f) && m_edits.contains(f)) {
+            seen.insert(f);
+            order.append(f);
+        }
+    }
+    QStringList added;
+    for (auto it = m_edits.constBegin(); it != m_edits.constEnd(); ++it) {
+        if (!seen.contains(it.key()))
+            added.append(it.key());
+    }
+    added.sort();
+    order += added;
+    return order;
+}
+
+bool RecordModel::setField(const QString &field, const Json &value)
+{
+    if (field == m_options.idField || field.isEmpty() || value.isUndefined())
+        return false;
+    update([&] {
+        m_edits.insert(field, value);
+        m_errors.remove(field);
+    });
+    return true;
+}
+
+void RecordModel::revertField(const QString &field)
+{
+    update([&] {
+        m_edits.remove(field);
+        m_errors.remove(field);
+    });
+}
+
+void RecordModel::revertChanges()
+{
+    update([&] {
+        m_edits.clear();
+        m_errors.clear();
+    });
+    setSubmitError(QString());
+}
+
+void RecordModel::update(const std::function<void()> &change)
+{
+    QHash<QString, FieldView> before;
+    before.reserve(m_fields.size());
+    for (const QString &f : std::as_const(m_fields))
+        before.insert(f, current(f));
+    const bool wasDirty = isDirty();
+
+    change();
+    // An edit the server agrees with is no edit.
+    for (auto it = m_edits.begin(); it != m_edits.end();) {
+        const Json server = m_server.value(QStringView(it.key()));
+        if (!server.isUndefined() && same(server, *it))
+            it = m_edits.erase(it);
+        else
+            ++it;
+    }
+
+    const QStringList next = fieldOrder();
+    if (next != m_fields) {
+        // Rows come, go and move first, still showing what they showed; then their changes are announced.
+        m_transition = &before;
+        std::vector<RowKey> oldKeys, newKeys;
+        for (const QString &f : std::as_const(m_fields))
+            oldKeys.push_back(RowKey{Json(f)});
+        for (const QString &f : next)
+            newKeys.push_back(RowKey{Json(f)});
+        const RowDiff diff = RowDiff::compute(oldKeys, newKeys);
+        RowDiff::Steps steps;
+        steps.remove = [&](int first, int last) {
+            beginRemoveRows(QModelIndex(), first, last);
+            m_fields.remove(first, last - first + 1);
+            endRemoveRows();
+        };
+        steps.move = [&](int first, int last, int destination) {
+            if (!beginMoveRows(QModelIndex(), first, last, QModelIndex(), destination))
+                return;
+            QStringList block = m_fields.mid(first, last - first + 1);
+            m_fields.remove(first, last - first + 1);
+            const int at = destination > last ? destination - int(block.size()) : destination;
+            for (int i = 0; i < block.size(); ++i)
+                m_fields.insert(at + i, block[i]);
+            endMoveRows();
+        };
+        steps.insert = [&](int first, int last) {
+            beginInsertRows(QModelIndex(), first, last);
+            for (int i = first; i <= last; ++i)
+                m_fields.insert(i, next[i]);
+            endInsertRows();
+        };
+        diff.apply(steps);
+        m_transition = nullptr;
+        Q_ASSERT(m_fields == next);
+    }
+
+    // dataChanged per column, consecutive rows with the same roles merged.
+    struct Pending
+    {
+        int top = -1, bottom = -1;
+        QList<int> roles;
+    };
+    Pending value, type;
+    auto flush = [this](Pending &p, int column) {
+        if (p.top >= 0)
+            Q_EMIT dataChanged(index(p.top, column), index(p.bottom, column), p.roles);
+        p = Pending();
+    };
+    auto add = [&](Pending &p, int column, int row, const QList<int> &roles) {
+        if (p.top >= 0 && (p.bottom != row - 1 || p.roles != roles))
+            flush(p, column);
+        if (p.top < 0)
+            p = Pending{row, row, roles};
+        else
+            p.bottom = row;
+    };
+    for (int row = 0; row < m_fields.size(); ++row) {
+        const auto it = before.constFind(m_fields[row]);
+        if (it == before.constEnd())
+            continue;   // inserted: its row brought its data
+        const FieldView now = current(m_fields[row]);
+        QList<int> roles;
+        if (!same(it->shown, now.shown))
+            roles += ValueRoles;
+        if (!same(it->server, now.server))
+            roles.append(ServerValueRole);
+        if (it->dirty != now.dirty)
+            roles.append(DirtyRole);
+        if (it->errors != now.errors)
+            roles += ErrorRoles;
+        if (!roles.isEmpty())
+            add(value, ValueColumn, row, roles);
+        if (typeName(it->shown) != typeName(now.shown))
+            add(type, TypeColumn, row, {Qt::DisplayRole, Qt::EditRole});
+    }
+    flush(value, ValueColumn);
+    flush(type, TypeColumn);
+
+    if (wasDirty != isDirty())
+        Q_EMIT dirtyChanged(isDirty());
+}
+
+void RecordModel::readServer()
+{
+    const Json data = m_observer->data();
+    m_serverFrom = data;
+    m_shapeError.clear();
+    if (data.isObject()) {
+        m_server = data;
+    } else {
+        m_server = Json::object({});
+        if (!data.isUndefined())
+            m_shapeError = QStringLiteral("the response is not a JSON object: %1").arg(QString::fromUtf8(data.toJson().left(80)));
+    }
+}
+
+void RecordModel::onQueryChanged(QueryChanges what)
+{
+    // Every settled fetch reads the record again: it also replaces what a submit's answer showed meanwhile.
+    if ((what & (QueryChange::Data | QueryChange::UpdatedAt)) && !m_observer->data().identical(m_serverFrom)) {
+        update([this] { readServer(); });
+    } else if ((what & QueryChange::UpdatedAt) && m_observer->isSuccess() && !m_server.identical(m_serverFrom)) {
+        update([this] { readServer(); });
+    }
+    updateState();
+}
+
+Mutation *RecordModel::submitChanges()
+{
+    if (!isDirty() || isSubmitting())
+        return nullptr;
+    const Json submitted = changes();
+    MutationOptions o = m_options.submit;
+    if (o.id.isUndefined() && o.method != "POST")
+        o.id = m_server.value(QStringView(m_options.idField));
+    // If-Match with the version this form last showed: a write over someone else's newer one is refused (412).
+    if (o.etag.isEmpty() && m_observer->query())
+        o.etag = m_observer->query()->etag();
+    // The record refetches after the write, so that the form shows what the server keeps.
+    o.invalidatesQueries.append(QueryFilters{.key = m_observer->options().key, .exact = true});
+    update([this] { m_errors.clear(); });
+    setSubmitError(QString());
+
+    Mutation *m = m_queue->mutate(o, submitted);
+    m_mutation = m;
+    connect(m, &Mutation::succeeded, this, [this, submitted](const Json &result) { onSucceeded(submitted, result); });
+    connect(m, &Mutation::failed, this, &RecordModel::onFailed);
+    connect(m, &Mutation::settled, this, [this, m] {
+        if (m_mutation == m) {
+            m_mutation.clear();
+            Q_EMIT submittingChanged(false);
+        }
+    });
+    Q_EMIT submittingChanged(true);
+    return m;
+}
+
+void RecordModel::onSucceeded(const Json &submitted, const Json &result)
+{
+    update([&] {
+        // Until the refetch comes, the server's record is what it answered (or, without an answer, what was sent).
+        Json confirmed = m_server.merged(submitted);
+        if (result.isObject())
+            confirmed = confirmed.merged(result);
+        m_server = confirmed;
+        // Edits that were sent are done; those made since stay.
+        for (qsizetype i = 0; i < submitted.size(); ++i) {
+            const QString f = submitted.keyAt(i);
+            const auto it = m_edits.constFind(f);
+            if (it != m_edits.constEnd() && same(*it, submitted.valueAt(i)))
+                m_edits.remove(f);
+        }
+    });
+    Q_EMIT submitSucceeded(result);
+}
+
+void RecordModel::onFailed(const MutationError &error)
+{
+    update([&] { m_errors = error.fieldErrors; });
+    setSubmitError(error.toString());
+    Q_EMIT submitFailed(error);
+}
+
+void RecordModel::setSubmitError(const QString &message)
+{
+    m_submitError = message;
+    updateState();
+}
+
+void RecordModel::updateState()
+{
+    const bool loading = m_observer->isLoading();
+    if (loading != m_loading) {
+        m_loading = loading;
+        Q_EMIT loadingChanged(loading);
+    }
+    QString error = m_submitError;
+    if (error.isEmpty()) {
+        if (const QueryError *e = m_observer->error())
+            error = e->toString();
+        else
+            error = m_shapeError;
+    }
+    if (error != m_error) {
+        m_error = error;
+        Q_EMIT errorChanged();
+    }
+}
+
+} // namespace refetch

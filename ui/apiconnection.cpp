@@ -1,0 +1,140 @@
+#include "apiconnection.h"
+
+#include "resourcediscovery.h"
+
+#include "core/mutationqueue.h"
+#include "core/queryclient.h"
+#include "core/queryobserver.h"
+
+#include <QUrl>
+
+namespace refetch {
+
+ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, MutationQueue *queue,
+                             HttpTransport *transport, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_client(client)
+    , m_queue(queue)
+    , m_endpoint(std::make_unique<Endpoint>(transport, m_settings.endpointConfig()))
+{
+    m_queue->addEndpoint(m_endpoint.get());
+    if (m_settings.resources.isEmpty()) {
+        QueryOptions o = ResourceDiscovery::query(m_endpoint.get());
+        o.notifyOn = AllChanges;
+        m_discovery = new QueryObserver(m_client, o, this);
+        connect(m_discovery, &QueryObserver::changed, this, &ApiConnection::resourcesChanged);
+    }
+}
+
+ApiConnection::~ApiConnection()
+{
+    // Only if the queue still holds ours: a connection made again for the same id may have replaced it.
+    if (m_queue->endpoint(m_endpoint->name()) == m_endpoint.get())
+        m_queue->removeEndpoint(m_endpoint->name());
+}
+
+QStringList ApiConnection::resources() const
+{
+    if (!m_discovery)
+        return m_settings.resources;
+    return ResourceDiscovery::resources(m_discovery->data());
+}
+
+bool ApiConnection::isLoading() const
+{
+    return m_discovery && m_discovery->isLoading();
+}
+
+QString ApiConnection::errorString() const
+{
+    if (!m_discovery)
+        return {};
+    const QueryError *e = m_discovery->error();
+    return e ? e->toString() : QString();
+}
+
+void ApiConnection::refresh()
+{
+    if (m_discovery)
+        m_discovery->refetch();
+}
+
+ResourceTags ApiConnection::tags(const QString &resource) const
+{
+    return ResourceTags(resource, id(), m_settings.idField);
+}
+
+void ApiConnection::applyFreshness(const EndpointSettings &settings, QueryOptions &options)
+{
+    options.staleTime = settings.staleTime;
+    options.refetchOnWindowFocus = settings.refetchOnFocus;
+    options.refetchInterval = settings.pollInterval;
+}
+
+PagedTableOptions ApiConnection::listOptions(const QString &resource) const
+{
+    PagedTableOptions o;
+    o.resource = resource;
+    o.pageSize = m_settings.pageSize;
+    o.staleTime = m_settings.staleTime;
+    // By value: a model may outlive this connection by an event-loop turn.
+    o.configure = [settings = m_settings](QueryOptions &q) { applyFreshness(settings, q); };
+    o.table.idField = m_settings.idField;
+    o.table.rowsPath = m_settings.envelopePath;
+    o.table.nested = NestedColumns::CompactJson;
+    return o;
+}
+
+QueryOptions ApiConnection::detailQuery(const QString &resource, const Json &id) const
+{
+    QueryOptions o;
+    o.key = QueryKey{this->id(), resource, id};
+    o.fn = m_endpoint->get(recordPath(resource, id));
+    applyFreshness(m_settings, o);
+    tags(resource).provideDetail(o, id);
+    return o;
+}
+
+QString ApiConnection::recordPath(const QString &resource, const Json &id) const
+{
+    const QString text = id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
+    return u'/' + resource + u'/' + QString::fromUtf8(QUrl::toPercentEncoding(text));
+}
+
+MutationOptions ApiConnection::updateOptions(const QString &resource, const Json &id) const
+{
+    const ResourceTags t = tags(resource);
+    return MutationOptions{.method = "PATCH",
+                           .endpoint = this->id(),
+                           .path = recordPath(resource, id),
+                           .resource = resource,
+                           .id = id,
+                           .idField = m_settings.idField,
+                           .invalidatesTags = t.list() + t.detail(id)};
+}
+
+MutationOptions ApiConnection::createOptions(const QString &resource) const
+{
+    return MutationOptions{.method = "POST",
+                           .endpoint = id(),
+                           .path = u'/' + resource,
+                           .resource = resource,
+                           .idField = m_settings.idField,
+                           .invalidatesTags = tags(resource).list()};
+}
+
+MutationOptions ApiConnection::deleteOptions(const QString &resource, const Json &id) const
+{
+    return MutationOptions{.method = "DELETE",
+                           .endpoint = this->id(),
+                           .path = recordPath(resource, id),
+                           .resource = resource,
+                           .id = id,
+                           .idField = m_settings.idField,
+                           .mode = MutationMode::Undoable,
+                           .undoDelay = undoDelay,
+                           .invalidatesTags = tags(resource).list()};
+}
+
+} // namespace refetch

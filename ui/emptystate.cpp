@@ -1,0 +1,76 @@
+#include "emptystate.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace refetch {
+
+EmptyState::EmptyState(QWidget *parent)
+    : QWidget(parent), m_icon(new QLabel(this)), m_title(new QLabel(this)), m_text(new QLabel(this)),
+      m_buttonRow(new QWidget(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(32, 32, 32, 32);
+    layout->setSpacing(10);
+    layout->addStretch(2);
+    m_icon->setAlignment(Qt::AlignCenter);
+    m_title->setAlignment(Qt::AlignCenter);
+    m_title->setTextFormat(Qt::PlainText);
+    m_title->setWordWrap(true);
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_text->setAlignment(Qt::AlignCenter);
+    m_text->setTextFormat(Qt::PlainText);   // it may quote a server's error
+    m_text->setWordWrap(true);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_text->setMaximumWidth(560);
+    QPalette muted = m_text->palette();
+    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
+    m_text->setPalette(muted);
+    auto *buttons = new QHBoxLayout(m_buttonRow);
+    buttons->setContentsMargins(0, 8, 0, 0);
+    buttons->setSpacing(8);
+    buttons->addStretch();
+    buttons->addStretch();
+    layout->addWidget(m_icon);
+    layout->addWidget(m_title);
+    layout->addWidget(m_text, 0, Qt::AlignHCenter);
+    layout->addWidget(m_buttonRow);
+    layout->addStretch(3);
+}
+
+QString EmptyState::title() const
+{
+    return m_title->text();
+}
+
+QString EmptyState::text() const
+{
+    return m_text->text();
+}
+
+void EmptyState::set(const QIcon &icon, const QString &title, const QString &text)
+{
+    qDeleteAll(m_buttons);
+    m_buttons.clear();
+    m_icon->setPixmap(icon.isNull() ? QPixmap() : icon.pixmap(48, 48));
+    m_icon->setVisible(!icon.isNull());
+    m_title->setText(title);
+    m_text->setText(text);
+    m_text->setVisible(!text.isEmpty());
+}
+
+QPushButton *EmptyState::addButton(const QString &text, const QIcon &icon)
+{
+    auto *button = new QPushButton(icon, text, m_buttonRow);
+    auto *row = static_cast<QHBoxLayout *>(m_buttonRow->layout());
+    row->insertWidget(row->count() - 1, button);
+    m_buttons.append(button);
+    return button;
+}
+
+} // namespace refetch

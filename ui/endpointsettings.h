@@ -1,0 +1,51 @@
+#pragma once
+
+#include "core/endpoint.h"
+
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+#include <chrono>
+
+namespace refetch {
+
+// One REST server as the user set it up, like a connection in a database browser: where it is, how to
+// authorize, and how its lists are fetched and kept fresh.
+struct EndpointSettings
+{
+    QString id;                                 // stable key: the settings group and the EndpointConfig name
+    QString name;                               // shown in the side tree
+    QUrl baseUrl;
+    QString authHeader = QStringLiteral("Authorization");
+    QString authValue;                          // e.g. "Bearer abc123"; empty: no header is sent
+    std::chrono::milliseconds timeout{30000};
+    std::chrono::milliseconds staleTime{30000};
+    bool refetchOnFocus = true;
+    std::chrono::milliseconds pollInterval{0};  // 0: no polling
+    int pageSize = 50;
+    QString idField = QStringLiteral("id");
+    QString envelopePath;                       // where a list's rows are: empty for the array or its "data"
+    QStringList resources;                      // given resources; empty: discovered from the server
+    bool transient = false;                     // from --endpoint or --demo: never saved
+
+    friend bool operator==(const EndpointSettings &, const EndpointSettings &) = default;
+
+    // The name shown when none was given: the URL's host and path.
+    QString displayName() const;
+    // The core's view of it: base URL, the authorization header, the timeout.
+    EndpointConfig endpointConfig() const;
+    // Why the settings cannot be used, in a sentence; empty when they can.
+    QString validate() const;
+
+    // Limits the dialog and the store hold values to.
+    static constexpr int maxPageSize = 1000;
+    static constexpr std::chrono::milliseconds maxTimeout{std::chrono::minutes(10)};
+    static constexpr std::chrono::milliseconds maxStaleTime{std::chrono::hours(24)};
+    static constexpr std::chrono::milliseconds maxPollInterval{std::chrono::hours(24)};
+    // A new, unused id.
+    static QString newId();
+    // Whether `url` is one the window can browse: http or https with a host.
+    static bool isUsableUrl(const QUrl &url);
+};
+
+} // namespace refetch

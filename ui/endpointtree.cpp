@@ -1,0 +1,189 @@
+#include "endpointtree.h"
+
+#include "apiconnection.h"
+#include "icons.h"
+
+#include <QHeaderView>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+EndpointTree::EndpointTree(QWidget *parent) : QTreeWidget(parent)
+{
+    setHeaderHidden(true);
+    setColumnCount(1);
+    setRootIsDecorated(true);
+    setUniformRowHeights(true);
+    setIndentation(14);
+    setIconSize(QSize(16, 16));
+    setFrameShape(QFrame::NoFrame);
+    setSelectionMode(QAbstractItemView::SingleSelection);
+    connect(this, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *current) {
+        if (!current) {
+            Q_EMIT currentChanged(nullptr, QString());
+            return;
+        }
+        const auto kind = ItemKind(current->data(0, KindRole).toInt());
+        Q_EMIT currentChanged(connectionOf(current),
+                              kind == ItemKind::Resource ? current->data(0, ResourceRole).toString() : QString());
+    });
+}
+
+void EndpointTree::setConnections(const QList<ApiConnection *> &connections)
+{
+    const QString endpoint = currentConnection() ? currentConnection()->id() : QString();
+    const QString resource = currentResource();
+    for (const auto &c : std::as_const(m_connections)) {
+        if (c)
+            disconnect(c, nullptr, this, nullptr);
+    }
+    m_connections.clear();
+    {
+        const QSignalBlocker blocker(this);
+        clear();
+        for (ApiConnection *c : connections) {
+            m_connections.append(c);
+            auto *item = new QTreeWidgetItem(this);
+            item->setData(0, EndpointIdRole, c->id());
+            item->setData(0, KindRole, int(ItemKind::Endpoint));
+            fill(item, c);
+            item->setExpanded(true);
+            connect(c, &ApiConnection::resourcesChanged, this, [this, c] {
+                if (QTreeWidgetItem *item = endpointItem(c->id())) {
+                    const QString endpoint = currentConnection() == c ? c->id() : QString();
+                    const QString resource = currentResource();
+                    {
+                        const QSignalBlocker blocker(this);
+                        fill(item, c);
+                    }
+                    // The row the user was on comes back once its resource is listed again.
+                    if (!endpoint.isEmpty() && !resource.isEmpty())
+                        selectResource(endpoint, resource);
+                }
+                Q_EMIT resourcesChanged(c);
+            });
+        }
+    }
+    if (!endpoint.isEmpty() && !(resource.isEmpty() ? selectEndpoint(endpoint) : selectResource(endpoint, resource)))
+        Q_EMIT currentChanged(nullptr, QString());
+}
+
+void EndpointTree::fill(QTreeWidgetItem *item, ApiConnection *c)
+{
+    const EndpointSettings &s = c->settings();
+    item->setText(0, c->displayName());
+    item->setIcon(0, icons::icon(u"server"_s));
+    QFont bold = font();
+    bold.setBold(true);
+    item->setFont(0, bold);
+    item->setToolTip(0, s.transient ? tr("%1\n%2 (this session only)").arg(c->displayName(), s.baseUrl.toDisplayString(QUrl::RemoveUserInfo))
+                                    : tr("%1\n%2").arg(c->displayName(), s.baseUrl.toDisplayString(QUrl::RemoveUserInfo)));
+    // What the children show: rebuilt only when it changes (a refetch that brings the same list changes nothing).
+    const QString signature = c->resources().join(u'\n') + u'\x1f' + c->errorString() + u'\x1f'
+        + QString::number(c->isLoading());
+    if (item->childCount() > 0 && item->data(0, SignatureRole).toString() == signature)
+        return;
+    item->setData(0, SignatureRole, signature);
+    const bool wasCurrent = currentItem() && currentItem()->parent() == item;
+    qDeleteAll(item->takeChildren());
+    if (wasCurrent)
+        setCurrentItem(item);
+
+    auto status = [&](const QString &text, const QString &icon, const QString &tip) {
+        auto *child = new QTreeWidgetItem(item);
+        child->setText(0, text);
+        child->setIcon(0, icons::icon(icon));
+        child->setToolTip(0, tip);
+        child->setData(0, EndpointIdRole, c->id());
+        child->setData(0, KindRole, int(ItemKind::Status));
+        QFont italic = font();
+        italic.setItalic(true);
+        child->setFont(0, italic);
+        child->setForeground(0, palette().brush(QPalette::PlaceholderText));
+    };
+    const QStringList resources = c->resources();
+    if (resources.isEmpty()) {
+        if (!c->errorString().isEmpty())
+            status(tr("Could not list resources"), u"error"_s, c->errorString());
+        else if (c->isLoading() || c->isDiscovered())
+            status(tr("Looking for resources…"), u"refresh"_s, QString());
+        else
+            status(tr("No resources: add them in Settings"), u"info"_s, QString());
+        return;
+    }
+    for (const QString &r : resources) {
+        auto *child = new QTreeWidgetItem(item);
+        child->setText(0, r);
+        child->setIcon(0, icons::icon(u"table"_s));
+        child->setToolTip(0, c->endpoint()->url(u'/' + r).toDisplayString(QUrl::RemoveUserInfo));
+        child->setData(0, EndpointIdRole, c->id());
+        child->setData(0, ResourceRole, r);
+        child->setData(0, KindRole, int(ItemKind::Resource));
+    }
+}
+
+ApiConnection *EndpointTree::connectionOf(const QTreeWidgetItem *item) const
+{
+    const QString id = item ? item->data(0, EndpointIdRole).toString() : QString();
+    for (const auto &c : m_connections) {
+        if (c && c->id() == id)
+            return c;
+    }
+    return nullptr;
+}
+
+bool EndpointTree::selectResource(const QString &endpointId, const QString &resource)
+{
+    QTreeWidgetItem *item = resourceItem(endpointId, resource);
+    if (!item)
+        return false;
+    if (currentItem() != item)
+        setCurrentItem(item);
+    return true;
+}
+
+bool EndpointTree::selectEndpoint(const QString &endpointId)
+{
+    QTreeWidgetItem *item = endpointItem(endpointId);
+    if (!item)
+        return false;
+    if (currentItem() != item)
+        setCurrentItem(item);
+    return true;
+}
+
+ApiConnection *EndpointTree::currentConnection() const
+{
+    return connectionOf(currentItem());
+}
+
+QString EndpointTree::currentResource() const
+{
+    const QTreeWidgetItem *item = currentItem();
+    if (!item || ItemKind(item->data(0, KindRole).toInt()) != ItemKind::Resource)
+        return {};
+    return item->data(0, ResourceRole).toString();
+}
+
+QTreeWidgetItem *EndpointTree::endpointItem(const QString &endpointId) const
+{
+    for (int i = 0; i < topLevelItemCount(); ++i) {
+        if (topLevelItem(i)->data(0, EndpointIdRole).toString() == endpointId)
+            return topLevelItem(i);
+    }
+    return nullptr;
+}
+
+QTreeWidgetItem *EndpointTree::resourceItem(const QString &endpointId, const QString &resource) const
+{
+    QTreeWidgetItem *endpoint = endpointItem(endpointId);
+    for (int i = 0; endpoint && i < endpoint->childCount(); ++i) {
+        QTreeWidgetItem *child = endpoint->child(i);
+        if (ItemKind(child->data(0, KindRole).toInt()) == ItemKind::Resource && child->data(0, ResourceRole).toString() == resource)
+            return child;
+    }
+    return nullptr;
+}
+
+} // namespace refetch

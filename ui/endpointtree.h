@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QPointer>
+#include <QTreeWidget>
+
+namespace refetch {
+
+class ApiConnection;
+
+// The side tree: the endpoints side by side, each with its resources under it (or why they could not be
+// listed). Selecting a resource opens its list.
+class EndpointTree : public QTreeWidget
+{
+    Q_OBJECT
+public:
+    explicit EndpointTree(QWidget *parent = nullptr);
+
+    void setConnections(const QList<ApiConnection *> &connections);
+    // Selects a resource row; false when there is none by that name (yet).
+    bool selectResource(const QString &endpointId, const QString &resource);
+    bool selectEndpoint(const QString &endpointId);
+
+    ApiConnection *currentConnection() const;
+    QString currentResource() const;
+    QTreeWidgetItem *endpointItem(const QString &endpointId) const;
+    QTreeWidgetItem *resourceItem(const QString &endpointId, const QString &resource) const;
+
+    enum ItemRole { EndpointIdRole = Qt::UserRole + 1, ResourceRole, KindRole, SignatureRole };
+    enum class ItemKind { Endpoint, Resource, Status };
+
+Q_SIGNALS:
+    // A resource row became current (resource empty: an endpoint or status row).
+    void currentChanged(refetch::ApiConnection *connection, const QString &resource);
+    // An endpoint's resources changed (came, failed, refreshed).
+    void resourcesChanged(refetch::ApiConnection *connection);
+
+private:
+    void fill(QTreeWidgetItem *endpoint, ApiConnection *connection);
+    ApiConnection *connectionOf(const QTreeWidgetItem *item) const;
+
+    QList<QPointer<ApiConnection>> m_connections;
+};
+
+} // namespace refetch

@@ -1,0 +1,420 @@
+#include "fieldeditor.h"
+
+#include <QCheckBox>
+#include <QDateEdit>
+#include <QDateTimeEdit>
+#include <QFontDatabase>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
+#include <QRegularExpressionValidator>
+#include <QStyle>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+namespace {
+
+const QRegularExpression &dateRe()
+{
+    static const QRegularExpression re(u"^\\d{4}-\\d{2}-\\d{2}$"_s);
+    return re;
+}
+
+// ISO 8601 date-time: what json-server data and most REST APIs carry. Captures: date, time, fraction, zone.
+const QRegularExpression &dateTimeRe()
+{
+    static const QRegularExpression re(
+        u"^(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}(?::\\d{2})?)(\\.\\d{1,9})?(Z|[+-]\\d{2}:?\\d{2})?$"_s);
+    return re;
+}
+
+// A QPlainTextEdit that is as tall as a few lines and grows no further (the form scrolls, not the box).
+QPlainTextEdit *makeTextBox(QWidget *parent, int lines, bool monospace)
+{
+    auto *edit = new QPlainTextEdit(parent);
+    if (monospace)
+        edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    edit->setTabChangesFocus(true);
+    const int line = edit->fontMetrics().lineSpacing();
+    edit->setFixedHeight(line * lines + 2 * edit->frameWidth() + 8);
+    return edit;
+}
+
+class TextEditor : public FieldEditor
+{
+public:
+    TextEditor(QWidget *parent) : FieldEditor(Kind::Text, parent), m_edit(new QLineEdit(this))
+    {
+        m_edit->setClearButtonEnabled(false);
+        setEditorWidget(m_edit);
+        connect(m_edit, &QLineEdit::textEdited, this, &FieldEditor::edited);
+    }
+    Json value() const override { return Json(m_edit->text()); }
+    void setValue(const Json &v) override { m_edit->setText(v.toString()); }
+    QWidget *focusTarget() const override { return m_edit; }
+
+private:
+    QLineEdit *m_edit;
+};
+
+class LongTextEditor : public FieldEditor
+{
+public:
+    LongTextEditor(QWidget *parent) : FieldEditor(Kind::LongText, parent), m_edit(makeTextBox(this, 4, false))
+    {
+        setEditorWidget(m_edit);
+        connect(m_edit, &QPlainTextEdit::textChanged, this, [this] {
+            if (!m_setting)
+                Q_EMIT edited();
+        });
+    }
+    Json value() const override { return Json(m_edit->toPlainText()); }
+    void setValue(const Json &v) override
+    {
+        const QString text = v.toString();
+        if (text == m_edit->toPlainText())
+            return;
+        m_setting = true;
+        m_edit->setPlainText(text);
+        m_setting = false;
+    }
+    QWidget *focusTarget() const override { return m_edit; }
+
+private:
+    QPlainTextEdit *m_edit;
+    bool m_setting = false;
+};
+
+class NumberEditor : public FieldEditor
+{
+public:
+    NumberEditor(QWidget *parent) : FieldEditor(Kind::Number, parent), m_edit(new QLineEdit(this))
+    {
+        // A JSON number, or nothing (null).
+        static const QRegularExpression number(u"-?(0|[1-9]\\d*)?(\\.\\d*)?([eE][+-]?\\d*)?"_s);
+        m_edit->setValidator(new QRegularExpressionValidator(number, m_edit));
+        m_edit->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_edit->setPlaceholderText(u"null"_s);
+        m_edit->setMaximumWidth(220);
+        setEditorWidget(m_edit);
+        connect(m_edit, &QLineEdit::textEdited, this, &FieldEditor::edited);
+    }
+    Json value() const override
+    {
+        const QString text = m_edit->text().trimmed();
+        if (text.isEmpty())
+            return Json(nullptr);
+        bool ok = false;
+        if (!text.contains(u'.') && !text.contains(u'e', Qt::CaseInsensitive)) {
+            const qlonglong i = text.toLongLong(&ok);
+            if (ok)
+                return Json(qint64(i));
+        }
+        const double d = text.toDouble(&ok);
+        return ok ? Json(d) : Json();
+    }
+    void setValue(const Json &v) override
+    {
+        m_edit->setText(v.isNumber() ? QString::fromUtf8(v.toJson()) : QString());
+    }
+    QString validationError() const override
+    {
+        return value().isUndefined() ? FieldEditor::tr("Enter a number, such as 42 or 3.5.") : QString();
+    }
+    QWidget *focusTarget() const override { return m_edit; }
+
+private:
+    QLineEdit *m_edit;
+};
+
+class BooleanEditor : public FieldEditor
+{
+public:
+    BooleanEditor(QWidget *parent) : FieldEditor(Kind::Boolean, parent), m_box(new QCheckBox(this))
+    {
+        setEditorWidget(m_box);
+        connect(m_box, &QCheckBox::clicked, this, &FieldEditor::edited);
+        connect(m_box, &QCheckBox::toggled, this, [this](bool on) { m_box->setText(on ? u"true"_s : u"false"_s); });
+        m_box->setText(u"false"_s);
+    }
+    Json value() const override { return Json(m_box->isChecked()); }
+    void setValue(const Json &v) override { m_box->setChecked(v.toBool()); }
+    QWidget *focusTarget() const override { return m_box; }
+
+private:
+    QCheckBox *m_box;
+};
+
+class DateEditor : public FieldEditor
+{
+public:
+    DateEditor(QWidget *parent) : FieldEditor(Kind::Date, parent), m_edit(new QDateEdit(this))
+    {
+        m_edit->setCalendarPopup(true);
+        m_edit->setDisplayFormat(u"yyyy-MM-dd"_s);
+        m_edit->setMaximumWidth(220);
+        setEditorWidget(m_edit);
+        connect(m_edit, &QDateEdit::dateChanged, this, [this] {
+            if (!m_setting)
+                Q_EMIT edited();
+        });
+    }
+    Json value() const override { return Json(m_edit->date().toString(Qt::ISODate)); }
+    void setValue(const Json &v) override
+    {
+        m_setting = true;
+        m_edit->setDate(QDate::fromString(v.toString(), Qt::ISODate));
+        m_setting = false;
+    }
+    QWidget *focusTarget() const override { return m_edit; }
+
+private:
+    QDateEdit *m_edit;
+    bool m_setting = false;
+};
+
+// Edits the wall-clock date and time as written, and writes them back with the original's precision and zone
+// ("Z", "+02:00" or none), so that an untouched value round-trips exactly.
+class DateTimeEditor : public FieldEditor
+{
+public:
+    DateTimeEditor(QWidget *parent) : FieldEditor(Kind::DateTime, parent), m_edit(new QDateTimeEdit(this))
+    {
+        m_edit->setCalendarPopup(true);
+        m_edit->setTimeSpec(Qt::UTC);   // the digits as written: no time-zone or DST shifts
+        m_edit->setDisplayFormat(u"yyyy-MM-dd HH:mm:ss"_s);
+        m_edit->setMaximumWidth(260);
+        setEditorWidget(m_edit);
+        connect(m_edit, &QDateTimeEdit::dateTimeChanged, this, [this] {
+            if (!m_setting)
+                Q_EMIT edited();
+        });
+    }
+    Json value() const override
+    {
+        const QDateTime dt = m_edit->dateTime();
+        QString text = dt.date().toString(Qt::ISODate) + m_separator
+            + dt.time().toString(m_seconds ? u"HH:mm:ss"_s : u"HH:mm"_s);
+        if (!m_fraction.isEmpty()) {
+            // The original digits while the milliseconds are untouched (they may carry microseconds).
+            const int msec = dt.time().msec();
+            text += msec == m_fractionMsec ? m_fraction
+                                           : u'.' + QString::number(msec).rightJustified(3, u'0');
+        }
+        return Json(text + m_zone);
+    }
+    void setValue(const Json &v) override
+    {
+        const QRegularExpressionMatch m = dateTimeRe().match(v.toString());
+        if (!m.hasMatch())
+            return;
+        const QString text = v.toString();
+        m_separator = text.at(10);
+        m_seconds = m.captured(2).size() > 5;
+        m_fraction = m.captured(3);
+        m_fractionMsec = m_fraction.isEmpty() ? 0 : m_fraction.mid(1, 3).leftJustified(3, u'0').toInt();
+        m_zone = m.captured(4);
+        const QDate date = QDate::fromString(m.captured(1), Qt::ISODate);
+        const QTime time = QTime::fromString(m.captured(2), m_seconds ? u"HH:mm:ss"_s : u"HH:mm"_s)
+                               .addMSecs(m_fractionMsec);
+        m_edit->setDisplayFormat(m_fraction.isEmpty() ? u"yyyy-MM-dd HH:mm:ss"_s : u"yyyy-MM-dd HH:mm:ss.zzz"_s);
+        m_setting = true;
+        m_edit->setDateTime(QDateTime(date, time, Qt::UTC));
+        m_setting = false;
+        m_edit->setToolTip(m_zone.isEmpty() ? FieldEditor::tr("Local time, as the server wrote it")
+                           : m_zone == u"Z" ? FieldEditor::tr("UTC")
+                                            : FieldEditor::tr("UTC%1").arg(m_zone));
+    }
+    QWidget *focusTarget() const override { return m_edit; }
+
+private:
+    QDateTimeEdit *m_edit;
+    QString m_separator = u"T"_s;
+    QString m_zone;
+    QString m_fraction;   // ".123456" as written, or empty
+    int m_fractionMsec = 0;
+    bool m_seconds = true;
+    bool m_setting = false;
+};
+
+// Objects and arrays as indented JSON text; an entry that does not parse is reported and not taken.
+class StructuredEditor : public FieldEditor
+{
+public:
+    StructuredEditor(QWidget *parent) : FieldEditor(Kind::Structured, parent), m_edit(makeTextBox(this, 5, true))
+    {
+        setEditorWidget(m_edit);
+        connect(m_edit, &QPlainTextEdit::textChanged, this, [this] {
+            if (m_setting)
+                return;
+            parse();
+            Q_EMIT edited();
+        });
+    }
+    Json value() const override { return m_value; }
+    void setValue(const Json &v) override
+    {
+        if (m_value == v && m_error.isEmpty())
+            return;
+        m_setting = true;
+        m_edit->setPlainText(QString::fromUtf8(v.toJson(Json::Format::Indented)).trimmed());
+        m_setting = false;
+        parse();
+    }
+    QString validationError() const override { return m_error; }
+    QWidget *focusTarget() const override { return m_edit; }
+
+private:
+    void parse()
+    {
+        JsonParseError error;
+        const Json v = Json::parse(m_edit->toPlainText().toUtf8(), &error);
+        m_error = error.ok() ? QString() : FieldEditor::tr("Not valid JSON: %1").arg(error.message);
+        m_value = error.ok() ? v : Json();
+        setErrorState(!m_error.isEmpty());
+    }
+
+    QPlainTextEdit *m_edit;
+    Json m_value;
+    QString m_error;
+    bool m_setting = false;
+};
+
+// A null field: any JSON value (42, true, "text", {"a":1}) or, when it is not JSON, the text as a string.
+class AnyEditor : public FieldEditor
+{
+public:
+    AnyEditor(QWidget *parent) : FieldEditor(Kind::Any, parent), m_edit(new QLineEdit(this))
+    {
+        m_edit->setPlaceholderText(u"null"_s);
+        m_edit->setToolTip(FieldEditor::tr("Empty for null; a number, true, false or JSON is taken as such, "
+                                           "anything else as text"));
+        setEditorWidget(m_edit);
+        connect(m_edit, &QLineEdit::textEdited, this, &FieldEditor::edited);
+    }
+    Json value() const override
+    {
+        const QString text = m_edit->text();
+        if (text.trimmed().isEmpty())
+            return Json(nullptr);
+        JsonParseError error;
+        const Json parsed = Json::parse(text.trimmed().toUtf8(), &error);
+        return error.ok() ? parsed : Json(text);
+    }
+    void setValue(const Json &v) override
+    {
+        m_edit->setText(v.isNull() || v.isUndefined() ? QString() : v.isString() ? v.toString() : QString::fromUtf8(v.toJson()));
+    }
+    QWidget *focusTarget() const override { return m_edit; }
+
+private:
+    QLineEdit *m_edit;
+};
+
+// The id: shown (and selectable, to copy it), never edited.
+class ReadOnlyEditor : public FieldEditor
+{
+public:
+    ReadOnlyEditor(QWidget *parent) : FieldEditor(Kind::ReadOnly, parent), m_edit(new QLineEdit(this))
+    {
+        m_edit->setReadOnly(true);
+        m_edit->setFrame(false);
+        QPalette p = m_edit->palette();
+        p.setColor(QPalette::Base, Qt::transparent);
+        m_edit->setPalette(p);
+        setEditorWidget(m_edit);
+    }
+    Json value() const override { return m_value; }
+    void setValue(const Json &v) override
+    {
+        m_value = v;
+        m_edit->setText(v.isString() ? v.toString() : QString::fromUtf8(v.toJson()));
+    }
+    QWidget *focusTarget() const override { return m_edit; }
+
+private:
+    QLineEdit *m_edit;
+    Json m_value;
+};
+
+} // namespace
+
+FieldEditor::FieldEditor(Kind kind, QWidget *parent) : QWidget(parent), m_kind(kind)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+}
+
+void FieldEditor::setEditorWidget(QWidget *editor)
+{
+    layout()->addWidget(editor);
+    setFocusProxy(editor);
+    editor->setObjectName(u"fieldEditor"_s);
+}
+
+void FieldEditor::setErrorState(bool error)
+{
+    if (error == m_error)
+        return;
+    m_error = error;
+    QWidget *target = focusTarget();
+    // A red frame, as native forms mark a field the server refused.
+    target->setStyleSheet(error ? u"#fieldEditor { border: 1px solid #dc2626; border-radius: 3px; }"_s : QString());
+}
+
+FieldEditor::Kind FieldEditor::kindFor(const Json &value)
+{
+    switch (value.type()) {
+    case Json::Type::Bool:
+        return Kind::Boolean;
+    case Json::Type::Integer:
+    case Json::Type::Double:
+        return Kind::Number;
+    case Json::Type::Array:
+    case Json::Type::Object:
+        return Kind::Structured;
+    case Json::Type::String: {
+        const QString text = value.toString();
+        if (dateRe().match(text).hasMatch() && QDate::fromString(text, Qt::ISODate).isValid())
+            return Kind::Date;
+        if (const QRegularExpressionMatch m = dateTimeRe().match(text); m.hasMatch()
+            && QDate::fromString(m.captured(1), Qt::ISODate).isValid())
+            return Kind::DateTime;
+        return text.size() > LongTextLength || text.contains(u'\n') ? Kind::LongText : Kind::Text;
+    }
+    case Json::Type::Null:
+    case Json::Type::Undefined:
+        return Kind::Any;
+    }
+    return Kind::Any;
+}
+
+FieldEditor *FieldEditor::create(Kind kind, QWidget *parent)
+{
+    switch (kind) {
+    case Kind::Text:
+        return new TextEditor(parent);
+    case Kind::LongText:
+        return new LongTextEditor(parent);
+    case Kind::Number:
+        return new NumberEditor(parent);
+    case Kind::Boolean:
+        return new BooleanEditor(parent);
+    case Kind::Date:
+        return new DateEditor(parent);
+    case Kind::DateTime:
+        return new DateTimeEditor(parent);
+    case Kind::Structured:
+        return new StructuredEditor(parent);
+    case Kind::Any:
+        return new AnyEditor(parent);
+    case Kind::ReadOnly:
+        return new ReadOnlyEditor(parent);
+    }
+    return new AnyEditor(parent);
+}
+
+} // namespace refetch

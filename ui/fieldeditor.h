@@ -1,0 +1,52 @@
+#pragma once
+
+#include "core/json.h"
+
+#include <QWidget>
+
+namespace refetch {
+
+// The editor of one field of a record, chosen by the field's JSON type: a line for short text, a text box for long
+// text, a number line, a check box, a date or date-time editor for ISO 8601 strings, and a JSON text box with
+// validation for objects and arrays. A field that is null takes any JSON value or text.
+class FieldEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Kind { Text, LongText, Number, Boolean, Date, DateTime, Structured, Any, ReadOnly };
+    Q_ENUM(Kind)
+
+    // The kind for a value: strings by length and by whether they read as ISO 8601 dates.
+    static Kind kindFor(const Json &value);
+    static FieldEditor *create(Kind kind, QWidget *parent = nullptr);
+
+    Kind kind() const { return m_kind; }
+    // What the user entered, as JSON; Undefined while it is not valid.
+    virtual Json value() const = 0;
+    // Shows `value` without emitting edited().
+    virtual void setValue(const Json &value) = 0;
+    bool isValid() const { return validationError().isEmpty(); }
+    // Why the entry is not a value (e.g. JSON that does not parse); empty when it is one.
+    virtual QString validationError() const { return {}; }
+    // The widget that takes the keyboard focus.
+    virtual QWidget *focusTarget() const = 0;
+    // Marks the editor as holding a value the server refused.
+    void setErrorState(bool error);
+    bool hasErrorState() const { return m_error; }
+
+    static constexpr int LongTextLength = 60;
+
+Q_SIGNALS:
+    // The user changed the entry (never for setValue).
+    void edited();
+
+protected:
+    FieldEditor(Kind kind, QWidget *parent);
+    void setEditorWidget(QWidget *editor);
+
+private:
+    Kind m_kind;
+    bool m_error = false;
+};
+
+} // namespace refetch

@@ -1,0 +1,261 @@
+#include "recordform.h"
+
+#include "core/models/recordmodel.h"
+
+#include <QApplication>
+#include <QFormLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+namespace {
+
+Json jsonOf(const QVariant &v)
+{
+    return v.value<Json>();
+}
+
+} // namespace
+
+RecordForm::RecordForm(QWidget *parent) : QWidget(parent), m_layout(new QFormLayout(this))
+{
+    m_layout->setContentsMargins(16, 12, 16, 16);
+    m_layout->setHorizontalSpacing(14);
+    m_layout->setVerticalSpacing(10);
+    m_layout->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_layout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_layout->setRowWrapPolicy(QFormLayout::DontWrapRows);
+}
+
+RecordForm::~RecordForm() = default;
+
+void RecordForm::setModel(RecordModel *model, const QString &idField)
+{
+    for (const QMetaObject::Connection &c : std::as_const(m_connections))
+        disconnect(c);
+    m_connections.clear();
+    m_model = model;
+    m_idField = idField;
+    if (m_model) {
+        auto structural = [this] { rebuild(); };
+        m_connections = {
+            connect(m_model, &QAbstractItemModel::modelReset, this, structural),
+            connect(m_model, &QAbstractItemModel::rowsInserted, this, structural),
+            connect(m_model, &QAbstractItemModel::rowsRemoved, this, structural),
+            connect(m_model, &QAbstractItemModel::rowsMoved, this, structural),
+            connect(m_model, &QAbstractItemModel::dataChanged, this, &RecordForm::onDataChanged),
+            connect(m_model, &QObject::destroyed, this, [this] {
+                m_connections.clear();
+                clearRows();
+            }),
+        };
+    }
+    rebuild();
+}
+
+void RecordForm::setShowDirty(bool show)
+{
+    m_showDirty = show;
+    if (m_model) {
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            syncRow(row);
+    }
+}
+
+QStringList RecordForm::fields() const
+{
+    return m_order;
+}
+
+FieldEditor *RecordForm::editor(const QString &field) const
+{
+    return m_rows.value(field).editor;
+}
+
+QString RecordForm::messageOf(const QString &field) const
+{
+    const Row row = m_rows.value(field);
+    return row.message && !row.message->isHidden() ? row.message->text() : QString();
+}
+
+QStringList RecordForm::invalidFields() const
+{
+    QStringList out;
+    for (const QString &field : m_order) {
+        if (const FieldEditor *e = m_rows.value(field).editor; e && !e->isValid())
+            out.append(field);
+    }
+    return out;
+}
+
+void RecordForm::focusFirstField()
+{
+    FieldEditor *first = nullptr;
+    for (const QString &field : std::as_const(m_order)) {
+        const Row &row = m_rows[field];
+        if (!messageOf(field).isEmpty()) {
+            row.editor->setFocus(Qt::OtherFocusReason);
+            return;
+        }
+        if (!first && row.editor->kind() != FieldEditor::Kind::ReadOnly)
+            first = row.editor;
+    }
+    if (first)
+        first->setFocus(Qt::OtherFocusReason);
+}
+
+void RecordForm::clearRows()
+{
+    while (m_layout->rowCount() > 0)
+        m_layout->removeRow(0);   // deletes the label and the box with its editor
+    m_rows.clear();
+    m_order.clear();
+}
+
+void RecordForm::rebuild()
+{
+    // Keep the keyboard where it was: the form is rebuilt when fields come or go.
+    QString focused;
+    for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it) {
+        if (it->editor && it->editor->isAncestorOf(QApplication::focusWidget()))
+            focused = it.key();
+    }
+    setUpdatesEnabled(false);
+    clearRows();
+    if (m_model) {
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            const QString field = m_model->fieldName(row);
+            const Row r = makeRow(field);
+            m_rows.insert(field, r);
+            m_order.append(field);
+            m_layout->addRow(r.label, r.box);
+            syncRow(row);
+        }
+    }
+    setUpdatesEnabled(true);
+    if (FieldEditor *e = editor(focused))
+        e->setFocus(Qt::OtherFocusReason);
+    updateValidity();
+}
+
+RecordForm::Row RecordForm::makeRow(const QString &field)
+{
+    Row r;
+    r.label = new QLabel(field, this);
+    r.label->setTextFormat(Qt::PlainText);
+    r.label->setToolTip(field);
+    r.box = new QWidget(this);
+    auto *box = new QVBoxLayout(r.box);
+    box->setContentsMargins(0, 0, 0, 0);
+    box->setSpacing(3);
+    const int row = m_model->rowOf(field);
+    const QModelIndex value = m_model->index(row, RecordModel::ValueColumn);
+    const Json server = jsonOf(value.data(RecordModel::ServerValueRole));
+    const Json shown = jsonOf(value.data(RecordModel::ValueJsonRole));
+    const FieldEditor::Kind kind = field == m_idField ? FieldEditor::Kind::ReadOnly
+                                                      : FieldEditor::kindFor(server.isUndefined() ? shown : server);
+    r.editor = FieldEditor::create(kind, r.box);
+    r.editor->setValue(shown);
+    r.label->setBuddy(r.editor->focusTarget());
+    connect(r.editor, &FieldEditor::edited, this, [this, field] { onEdited(field); });
+    r.message = new QLabel(r.box);
+    r.message->setTextFormat(Qt::PlainText);
+    r.message->setWordWrap(true);
+    r.message->setObjectName(u"fieldMessage"_s);
+    r.message->setStyleSheet(u"color: #b91c1c;"_s);
+    r.message->hide();
+    box->addWidget(r.editor);
+    box->addWidget(r.message);
+    return r;
+}
+
+void RecordForm::syncRow(int modelRow)
+{
+    const QString field = m_model->fieldName(modelRow);
+    const auto it = m_rows.find(field);
+    if (it == m_rows.end())
+        return;
+    const QModelIndex value = m_model->index(modelRow, RecordModel::ValueColumn);
+    const Json shown = jsonOf(value.data(RecordModel::ValueJsonRole));
+    const Json server = jsonOf(value.data(RecordModel::ServerValueRole));
+    const bool dirty = value.data(RecordModel::DirtyRole).toBool();
+    FieldEditor *editor = it->editor;
+    const bool typing = editor->isAncestorOf(QApplication::focusWidget()) && dirty;
+    // The server changed the field's type (null -> text...): a new editor, unless the user is typing in it.
+    if (!typing && !dirty && !server.isUndefined() && editor->kind() != FieldEditor::Kind::ReadOnly
+        && FieldEditor::kindFor(server) != editor->kind()) {
+        const bool hadFocus = editor->isAncestorOf(QApplication::focusWidget());
+        FieldEditor *replacement = FieldEditor::create(FieldEditor::kindFor(server), it->box);
+        it->box->layout()->replaceWidget(editor, replacement);
+        editor->deleteLater();
+        editor = it->editor = replacement;
+        it->label->setBuddy(editor->focusTarget());
+        connect(editor, &FieldEditor::edited, this, [this, field] { onEdited(field); });
+        if (hadFocus)
+            editor->setFocus(Qt::OtherFocusReason);
+    }
+    // Never overwrite what the user is typing; everything else shows the model.
+    if (!typing && !(editor->value() == shown && editor->value().type() == shown.type()))
+        editor->setValue(shown);
+
+    const bool mark = dirty && m_showDirty;
+    QFont font = it->label->font();
+    font.setBold(mark);
+    it->label->setFont(font);
+    it->label->setStyleSheet(mark ? u"color: #1d4ed8;"_s : QString());
+    it->label->setText(mark ? field + u" •"_s : field);
+    it->label->setToolTip(mark ? tr("%1: changed; the server has %2")
+                                     .arg(field, server.isUndefined() ? tr("no value")
+                                                                      : QString::fromUtf8(server.toJson()).left(200))
+                               : field);
+    updateMessage(field);
+}
+
+void RecordForm::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight)
+{
+    if (topLeft.column() > RecordModel::ValueColumn || bottomRight.column() < RecordModel::ValueColumn)
+        return;
+    for (int row = topLeft.row(); row <= bottomRight.row(); ++row)
+        syncRow(row);
+    updateValidity();
+}
+
+void RecordForm::onEdited(const QString &field)
+{
+    const Row row = m_rows.value(field);
+    if (!row.editor || !m_model)
+        return;
+    if (row.editor->isValid())
+        m_model->setField(field, row.editor->value());
+    updateMessage(field);
+    updateValidity();
+}
+
+void RecordForm::updateMessage(const QString &field)
+{
+    const Row row = m_rows.value(field);
+    if (!row.message || !m_model)
+        return;
+    QString text = row.editor->validationError();
+    if (text.isEmpty()) {
+        const int modelRow = m_model->rowOf(field);
+        text = m_model->index(modelRow, RecordModel::ValueColumn).data(RecordModel::FieldErrorRole).toString();
+        row.editor->setErrorState(!text.isEmpty());
+    }
+    row.message->setText(text);
+    row.message->setVisible(!text.isEmpty());
+}
+
+void RecordForm::updateValidity()
+{
+    const bool valid = invalidFields().isEmpty();
+    if (valid != m_valid) {
+        m_valid = valid;
+        Q_EMIT validityChanged(valid);
+    }
+}
+
+} // namespace refetch

@@ -1,0 +1,398 @@
+#include "recordpane.h"
+
+#include "apiconnection.h"
+#include "emptystate.h"
+#include "icons.h"
+#include "messagebar.h"
+#include "recordform.h"
+
+#include "core/models/recordmodel.h"
+#include "core/mutationerror.h"
+#include "core/queryobserver.h"
+
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+namespace {
+
+QString idText(const Json &id)
+{
+    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
+}
+
+// A blank value of the same shape, for a new record: empty text, zero, false, now for dates, blank members.
+Json blankLike(const Json &value)
+{
+    switch (value.type()) {
+    case Json::Type::String:
+        switch (FieldEditor::kindFor(value)) {
+        case FieldEditor::Kind::Date:
+            return Json(QDate::currentDate().toString(Qt::ISODate));
+        case FieldEditor::Kind::DateTime:
+            return Json(QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd'T'HH:mm:ss'Z'"_s));
+        default:
+            return Json(u""_s);
+        }
+    case Json::Type::Integer:
+        return Json(0);
+    case Json::Type::Double:
+        return Json(0.0);
+    case Json::Type::Bool:
+        return Json(false);
+    case Json::Type::Array:
+        return Json::array({});
+    case Json::Type::Object: {
+        Json out = Json::object({});
+        for (qsizetype i = 0; i < value.size(); ++i)
+            out = out.withValue(value.keyAt(i), blankLike(value.valueAt(i)));
+        return out;
+    }
+    case Json::Type::Null:
+    case Json::Type::Undefined:
+        break;
+    }
+    return Json(nullptr);
+}
+
+QToolButton *headerButton(const QString &icon, const QString &text, QWidget *parent)
+{
+    auto *b = new QToolButton(parent);
+    b->setIcon(icons::icon(icon));
+    b->setText(text);
+    b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    b->setAutoRaise(true);
+    return b;
+}
+
+} // namespace
+
+RecordPane::RecordPane(QWidget *parent)
+    : QWidget(parent), m_stack(new QStackedWidget(this)), m_empty(new EmptyState(this)), m_page(new QWidget(this)),
+      m_title(new QLabel(this)), m_subtitle(new QLabel(this)),
+      m_saveButton(headerButton(u"save"_s, tr("Save"), this)),
+      m_revertButton(headerButton(u"discard"_s, tr("Discard"), this)),
+      m_deleteButton(headerButton(u"delete"_s, tr("Delete"), this)), m_message(new MessageBar(this)),
+      m_scroll(new QScrollArea(this)), m_form(new RecordForm(this))
+{
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(m_stack);
+    m_stack->addWidget(m_empty);
+    m_stack->addWidget(m_page);
+
+    auto *page = new QVBoxLayout(m_page);
+    page->setContentsMargins(0, 0, 0, 0);
+    page->setSpacing(0);
+
+    auto *header = new QWidget(m_page);
+    header->setObjectName(u"recordHeader"_s);
+    header->setAutoFillBackground(true);
+    auto *headerLayout = new QHBoxLayout(header);
+    headerLayout->setContentsMargins(16, 10, 8, 10);
+    auto *titles = new QVBoxLayout;
+    titles->setSpacing(2);
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextFormat(Qt::PlainText);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_subtitle->setTextFormat(Qt::PlainText);
+    QPalette muted = m_subtitle->palette();
+    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
+    m_subtitle->setPalette(muted);
+    titles->addWidget(m_title);
+    titles->addWidget(m_subtitle);
+    headerLayout->addLayout(titles, 1);
+    m_saveButton->setToolTip(tr("Save the changed fields (Ctrl+S)"));
+    m_revertButton->setToolTip(tr("Discard your changes"));
+    m_deleteButton->setToolTip(tr("Delete this record (Delete)"));
+    headerLayout->addWidget(m_saveButton);
+    headerLayout->addWidget(m_revertButton);
+    headerLayout->addWidget(m_deleteButton);
+    page->addWidget(header);
+
+    auto *line = new QFrame(m_page);
+    line->setFrameShape(QFrame::HLine);
+    line->setFrameShadow(QFrame::Sunken);
+    page->addWidget(line);
+
+    m_message->setContentsMargins(12, 8, 12, 0);
+    page->addWidget(m_message);
+
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setWidget(m_form);
+    page->addWidget(m_scroll, 1);
+
+    connect(m_saveButton, &QToolButton::clicked, this, &RecordPane::save);
+    connect(m_revertButton, &QToolButton::clicked, this, &RecordPane::revert);
+    connect(m_deleteButton, &QToolButton::clicked, this, &RecordPane::deleteRequested);
+    connect(m_form, &RecordForm::validityChanged, this, [this] {
+        updateHeader();
+        Q_EMIT stateChanged();
+    });
+    clear();
+}
+
+RecordPane::~RecordPane()
+{
+    m_form->setModel(nullptr);
+}
+
+bool RecordPane::isDirty() const
+{
+    return m_model && m_model->isDirty();
+}
+
+bool RecordPane::isSubmitting() const
+{
+    return m_model && m_model->isSubmitting();
+}
+
+bool RecordPane::canSave() const
+{
+    return isDirty() && !isSubmitting() && m_form->invalidFields().isEmpty();
+}
+
+void RecordPane::setModel(RecordModel *model)
+{
+    m_form->setModel(nullptr);
+    delete m_model;
+    m_model = model;
+    m_submitMessage.clear();
+    m_conflict = false;
+    if (!m_model) {
+        m_stack->setCurrentWidget(m_empty);
+        Q_EMIT stateChanged();
+        return;
+    }
+    m_form->setModel(m_model, m_connection ? m_connection->settings().idField : u"id"_s);
+    m_form->setShowDirty(!m_creating);
+    auto refresh = [this] {
+        updateHeader();
+        updateMessage();
+        Q_EMIT stateChanged();
+    };
+    connect(m_model, &RecordModel::dirtyChanged, this, refresh);
+    connect(m_model, &RecordModel::submittingChanged, this, refresh);
+    connect(m_model, &RecordModel::loadingChanged, this, refresh);
+    connect(m_model, &RecordModel::errorChanged, this, refresh);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, refresh);
+    connect(m_model, &RecordModel::submitFailed, this, &RecordPane::onSubmitFailed);
+    connect(m_model, &RecordModel::submitSucceeded, this, &RecordPane::onSubmitSucceeded);
+    m_stack->setCurrentWidget(m_page);
+    refresh();
+}
+
+void RecordPane::showRecord(ApiConnection *connection, const QString &resource, const Json &id)
+{
+    if (m_model && !m_creating && m_connection == connection && m_resource == resource && ResourceTags::sameId(m_id, id))
+        return;
+    m_connection = connection;
+    m_resource = resource;
+    m_id = id;
+    m_creating = false;
+    RecordModelOptions options;
+    options.idField = connection->settings().idField;
+    options.submit = connection->updateOptions(resource, id);
+    setModel(new RecordModel(connection->queue(), connection->detailQuery(resource, id), options, this));
+}
+
+void RecordPane::showNewRecord(ApiConnection *connection, const QString &resource, const Json &sample)
+{
+    static int serial = 0;
+    m_connection = connection;
+    m_resource = resource;
+    m_id = Json();
+    m_sample = sample;
+    m_creating = true;
+    // A query that never fetches: the form starts from nothing, and every field is the user's.
+    QueryOptions blank;
+    blank.key = QueryKey{connection->id(), resource, "$new", ++serial};
+    blank.enabled = false;
+    blank.refetchOnWindowFocus = false;
+    RecordModelOptions options;
+    options.idField = connection->settings().idField;
+    options.submit = connection->createOptions(resource);
+    auto *model = new RecordModel(connection->queue(), blank, options, this);
+    for (qsizetype i = 0; i < sample.size(); ++i) {
+        const QString field = sample.keyAt(i);
+        if (field != options.idField)
+            model->setField(field, blankLike(sample.valueAt(i)));
+    }
+    setModel(model);
+    m_form->focusFirstField();
+}
+
+void RecordPane::clear(const QString &hint)
+{
+    m_connection = nullptr;
+    m_resource.clear();
+    m_id = Json();
+    m_creating = false;
+    m_empty->set(icons::icon(u"table"_s), tr("No record selected"),
+                 hint.isEmpty() ? tr("Select a row to see its fields here and edit them.") : hint);
+    setModel(nullptr);
+}
+
+bool RecordPane::save()
+{
+    if (!m_model || !m_model->isDirty() || m_model->isSubmitting())
+        return false;
+    const QStringList invalid = m_form->invalidFields();
+    if (!invalid.isEmpty()) {
+        m_message->showMessage(MessageBar::Kind::Warning,
+                               tr("Not saved: %1 does not hold a valid value.").arg(invalid.join(u", "_s)));
+        Q_EMIT stateChanged();
+        return false;
+    }
+    Mutation *m = m_model->submitChanges();
+    if (!m)
+        return false;
+    connect(m, &Mutation::statusChanged, this, [this](Mutation::Status status) {
+        if (status == Mutation::Status::Paused) {
+            m_message->showMessage(MessageBar::Kind::Information,
+                                   tr("The server cannot be reached: the change is kept and will be sent when "
+                                      "it can be."));
+            Q_EMIT stateChanged();
+        }
+    });
+    return true;
+}
+
+void RecordPane::revert()
+{
+    if (!m_model)
+        return;
+    if (m_creating) {
+        showNewRecord(m_connection, m_resource, m_sample);
+        return;
+    }
+    m_model->revertChanges();
+    m_submitMessage.clear();
+    m_conflict = false;
+    updateMessage();
+    Q_EMIT stateChanged();
+}
+
+void RecordPane::reload()
+{
+    if (m_model && !m_creating)
+        m_model->observer()->refetch();
+}
+
+void RecordPane::onSubmitFailed(const MutationError &error)
+{
+    m_conflict = error.isConflict();
+    const QString what = m_creating ? tr("The new record was not created") : tr("Not saved");
+    if (error.isConflict()) {
+        m_submitMessage = tr("%1: this record changed on the server since it was loaded. Your edits are kept. "
+                             "Reload to see the server's version of the other fields; saving again then "
+                             "overwrites theirs.").arg(what);
+    } else if (error.isValidation()) {
+        QStringList elsewhere;   // errors about no field of the form, or the body as a whole ("$")
+        for (auto it = error.fieldErrors.cbegin(); it != error.fieldErrors.cend(); ++it) {
+            if (!m_form->fields().contains(it.key()))
+                elsewhere.append(it.key() == u"$" ? it.value().join(u"; "_s) : it.key() + u": "_s + it.value().join(u"; "_s));
+        }
+        m_submitMessage = tr("%1: the server refused the values. Your edits are kept; correct the marked fields "
+                             "and save again.").arg(what);
+        if (!elsewhere.isEmpty())
+            m_submitMessage += u"\n"_s + elsewhere.join(u"\n"_s);
+        else if (error.fieldErrors.isEmpty() && !error.serverMessage.isEmpty())
+            m_submitMessage += u"\n"_s + error.serverMessage;
+    } else {
+        m_submitMessage = tr("%1: %2. Your edits are kept.").arg(what, error.toString());
+    }
+    updateMessage();
+    m_form->focusFirstField();
+    Q_EMIT stateChanged();
+}
+
+void RecordPane::onSubmitSucceeded(const Json &result)
+{
+    m_submitMessage.clear();
+    m_conflict = false;
+    updateMessage();
+    if (m_creating) {
+        const QString idField = m_connection ? m_connection->settings().idField : u"id"_s;
+        const Json id = result.value(QStringView(idField));
+        if (!id.isUndefined() && !id.isNull())
+            Q_EMIT recordCreated(m_resource, id);
+    }
+    Q_EMIT saved();
+    Q_EMIT stateChanged();
+}
+
+void RecordPane::updateHeader()
+{
+    if (!m_model)
+        return;
+    const int fields = m_model->rowCount();
+    if (m_creating) {
+        m_title->setText(tr("New %1 record").arg(m_resource));
+    } else {
+        m_title->setText(u"%1 · %2"_s.arg(m_resource, idText(m_id)));
+    }
+    QString subtitle;
+    if (m_model->isSubmitting())
+        subtitle = m_creating ? tr("Creating…") : tr("Saving…");
+    else if (m_model->isLoading())
+        subtitle = tr("Loading…");
+    else if (m_creating)
+        subtitle = tr("Fill in the fields, then Save to create it");
+    else if (m_model->isDirty())
+        subtitle = tr("%n unsaved change(s)", nullptr, int(m_model->dirtyFields().size()));
+    else
+        subtitle = tr("%n field(s)", nullptr, fields);
+    m_subtitle->setText(subtitle);
+    m_saveButton->setText(m_creating ? tr("Create") : tr("Save"));
+    m_saveButton->setEnabled(canSave());
+    m_revertButton->setEnabled(m_model->isDirty() && !m_model->isSubmitting() && !m_creating);
+    m_revertButton->setVisible(!m_creating);
+    m_deleteButton->setVisible(!m_creating);
+    m_deleteButton->setEnabled(!m_model->isSubmitting());
+}
+
+void RecordPane::updateMessage()
+{
+    if (!m_model) {
+        m_message->hide();
+        return;
+    }
+    if (!m_submitMessage.isEmpty()) {
+        m_message->showMessage(m_conflict ? MessageBar::Kind::Warning : MessageBar::Kind::Error, m_submitMessage);
+        if (m_conflict) {
+            connect(m_message->addButton(tr("Reload"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this,
+                    &RecordPane::reload);
+        } else {
+            connect(m_message->addButton(tr("Try Again"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this,
+                    &RecordPane::save);
+        }
+        return;
+    }
+    if (!m_model->errorString().isEmpty() && !m_creating) {
+        m_message->showMessage(MessageBar::Kind::Error,
+                               m_model->serverRecord().isEmpty()
+                                   ? tr("Could not load the record: %1").arg(m_model->errorString())
+                                   : tr("Could not refresh the record; showing what was loaded before. %1")
+                                         .arg(m_model->errorString()));
+        connect(m_message->addButton(tr("Retry"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this,
+                &RecordPane::reload);
+        return;
+    }
+    m_message->hide();
+}
+
+} // namespace refetch

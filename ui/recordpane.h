@@ -1,0 +1,97 @@
+#pragma once
+
+#include "core/json.h"
+
+#include <QPointer>
+#include <QWidget>
+
+class QLabel;
+class QScrollArea;
+class QStackedWidget;
+class QToolButton;
+
+namespace refetch {
+
+class ApiConnection;
+class EmptyState;
+class MessageBar;
+class Mutation;
+class MutationError;
+class RecordForm;
+class RecordModel;
+
+// The detail side of the window: one record of a resource as a form (RecordForm over a RecordModel of its detail
+// query), saved as a PATCH of the changed fields; or a new record, saved as a POST. A failed save keeps the edits
+// and shows the server's words, in place.
+class RecordPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RecordPane(QWidget *parent = nullptr);
+    ~RecordPane() override;
+
+    // Shows record `id` of `resource` (the connection must outlive the pane's use of it, or clear() first).
+    void showRecord(ApiConnection *connection, const QString &resource, const Json &id);
+    // A form for a new record of `resource` with the fields (and types) of `sample`, the id left to the server.
+    void showNewRecord(ApiConnection *connection, const QString &resource, const Json &sample);
+    // Nothing selected; `hint` says what to do.
+    void clear(const QString &hint = {});
+
+    ApiConnection *connection() const { return m_connection; }
+    QString resource() const { return m_resource; }
+    Json recordId() const { return m_id; }
+    bool isCreating() const { return m_creating; }
+    bool hasRecord() const { return m_model != nullptr; }
+    bool isDirty() const;
+    bool isSubmitting() const;
+    bool canSave() const;
+    RecordModel *model() const { return m_model; }
+    RecordForm *form() const { return m_form; }
+    MessageBar *messageBar() const { return m_message; }
+
+public Q_SLOTS:
+    // Sends the changes (or the new record). False when there is nothing to send or an entry is not valid.
+    bool save();
+    // Drops the edits (a new record: its form goes back to the blank one).
+    void revert();
+    // Reads the record from the server again; the edits stay.
+    void reload();
+
+Q_SIGNALS:
+    // Dirty, submitting, validity or the record shown changed: actions follow it.
+    void stateChanged();
+    // A new record was created; `id` is its id on the server.
+    void recordCreated(const QString &resource, const refetch::Json &id);
+    void saved();
+    void deleteRequested();
+
+private:
+    void setModel(RecordModel *model);
+    void updateHeader();
+    void updateMessage();
+    void onSubmitFailed(const MutationError &error);
+    void onSubmitSucceeded(const Json &result);
+
+    QPointer<ApiConnection> m_connection;
+    QString m_resource;
+    Json m_id;
+    Json m_sample;
+    bool m_creating = false;
+    RecordModel *m_model = nullptr;
+
+    QStackedWidget *m_stack;
+    EmptyState *m_empty;
+    QWidget *m_page;
+    QLabel *m_title;
+    QLabel *m_subtitle;
+    QToolButton *m_saveButton;
+    QToolButton *m_revertButton;
+    QToolButton *m_deleteButton;
+    MessageBar *m_message;
+    QScrollArea *m_scroll;
+    RecordForm *m_form;
+    QString m_submitMessage;   // the last failed save, in a sentence
+    bool m_conflict = false;
+};
+
+} // namespace refetch

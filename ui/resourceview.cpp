@@ -1,0 +1,361 @@
+#include "resourceview.h"
+
+#include "apiconnection.h"
+#include "emptystate.h"
+#include "icons.h"
+#include "messagebar.h"
+
+#include "core/models/pagedtablemodel.h"
+#include "core/queryclient.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QStackedWidget>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+namespace {
+
+// Cells as JSON reads: numbers as written (no group separators: ids and counts are data), null in grey,
+// strings on one line, numbers to the right.
+class CellDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const Json cell = index.data(JsonTableModel::CellJsonRole).value<Json>();
+        switch (cell.type()) {
+        case Json::Type::Integer:
+        case Json::Type::Double:
+            option->text = QString::fromUtf8(cell.toJson());
+            option->displayAlignment = Qt::AlignRight | Qt::AlignVCenter;
+            break;
+        case Json::Type::Null:
+            option->text = u"null"_s;
+            option->font.setItalic(true);
+            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+            break;
+        case Json::Type::String: {
+            QString text = cell.toString();
+            text.replace(u'\n', u' ');
+            option->text = text;
+            break;
+        }
+        case Json::Type::Bool:
+            option->text = cell.toBool() ? u"true"_s : u"false"_s;
+            break;
+        default:
+            break;
+        }
+    }
+};
+
+} // namespace
+
+ResourceView::ResourceView(ApiConnection *connection, const QString &resource, QWidget *parent)
+    : QWidget(parent), m_connection(connection), m_resource(resource),
+      m_model(new PagedTableModel(connection->client(), connection->endpoint(), connection->listOptions(resource), this)),
+      m_title(new QLabel(this)), m_count(new QLabel(this)), m_search(new QLineEdit(this)),
+      m_message(new MessageBar(this)), m_stack(new QStackedWidget(this)), m_table(new QTableView(this)),
+      m_empty(new EmptyState(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    auto *header = new QWidget(this);
+    auto *headerLayout = new QHBoxLayout(header);
+    headerLayout->setContentsMargins(12, 8, 8, 8);
+    headerLayout->setSpacing(10);
+    auto *icon = new QLabel(header);
+    icon->setPixmap(icons::icon(u"table"_s).pixmap(20, 20));
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextFormat(Qt::PlainText);
+    m_title->setText(resource);
+    m_count->setTextFormat(Qt::PlainText);
+    QPalette muted = m_count->palette();
+    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
+    m_count->setPalette(muted);
+    m_search->setPlaceholderText(tr("Search %1").arg(resource));
+    m_search->setClearButtonEnabled(true);
+    m_search->addAction(icons::icon(u"search"_s), QLineEdit::LeadingPosition);
+    m_search->setMinimumWidth(220);
+    m_search->setMaximumWidth(340);
+    m_search->setToolTip(tr("Full-text search on the server (q=). Ctrl+F"));
+    headerLayout->addWidget(icon);
+    headerLayout->addWidget(m_title);
+    headerLayout->addWidget(m_count, 1, Qt::AlignBottom);
+    headerLayout->addWidget(m_search);
+    layout->addWidget(header);
+
+    m_message->setContentsMargins(8, 0, 8, 8);
+    layout->addWidget(m_message);
+
+    m_table->setModel(m_model);
+    m_table->setItemDelegate(new CellDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);   // edits go through the form
+    m_table->setFrameShape(QFrame::NoFrame);
+    m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
+    m_table->horizontalHeader()->setHighlightSections(false);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    // No sort until the user clicks a header: the server's own order first (setSortingEnabled sorts at once).
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicatorShown(true);
+
+    m_stack->addWidget(m_table);
+    m_stack->addWidget(m_empty);
+    layout->addWidget(m_stack, 1);
+
+    m_searchTimer.setSingleShot(true);
+    m_searchTimer.setInterval(SearchDelayMs);
+    connect(&m_searchTimer, &QTimer::timeout, this, &ResourceView::applySearch);
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
+    connect(m_search, &QLineEdit::returnPressed, this, &ResourceView::applySearch);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ResourceView::onSelectionChanged);
+    connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
+        Q_EMIT activated(m_model->rowId(index.row()));
+    });
+
+    auto structural = [this] {
+        restoreSelection();
+        updatePage();
+        updateTitle();
+    };
+    connect(m_model, &QAbstractItemModel::modelReset, this, structural);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, structural);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, structural);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, structural);
+    connect(m_model, &QAbstractItemModel::rowsMoved, this, structural);
+    auto state = [this] {
+        updatePage();
+        updateMessage();
+        updateTitle();
+        Q_EMIT stateChanged();
+    };
+    connect(m_model, &JsonTableModel::loadingChanged, this, state);
+    connect(m_model, &JsonTableModel::fetchingChanged, this, state);
+    connect(m_model, &JsonTableModel::staleChanged, this, state);
+    connect(m_model, &JsonTableModel::errorChanged, this, state);
+    connect(m_model, &JsonTableModel::lastUpdatedChanged, this, state);
+    connect(m_model, &PagedTableModel::totalCountChanged, this, state);
+    connect(m_model, &PagedTableModel::pageCountChanged, this, state);
+    state();
+}
+
+ResourceView::~ResourceView() = default;
+
+Json ResourceView::currentId() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? Json() : m_model->rowId(rows.first().row());
+}
+
+Json ResourceView::currentRecord() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? Json() : m_model->rowJson(rows.first().row());
+}
+
+Json ResourceView::sampleRecord() const
+{
+    const Json current = currentRecord();
+    if (current.isObject())
+        return current;
+    return m_model->rowCount() > 0 ? m_model->rowJson(0) : Json::object({});
+}
+
+bool ResourceView::selectId(const Json &id)
+{
+    m_selectedId = id;
+    const int row = m_model->rowOf(id);
+    if (row >= 0) {
+        m_revealId = Json();
+        const QModelIndex index = m_model->index(row, 0);
+        m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_table->scrollTo(index);
+        return true;
+    }
+    // Not loaded yet: load pages until it comes (new records are often at the end), up to a limit.
+    m_revealId = id;
+    m_revealPages = 0;
+    if (m_model->canFetchMore()) {
+        ++m_revealPages;
+        m_model->fetchMore();
+        return true;
+    }
+    return m_model->isFetching();
+}
+
+void ResourceView::refresh()
+{
+    m_model->refetch();
+}
+
+void ResourceView::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
+QString ResourceView::appliedSearch() const
+{
+    return m_model->query().search;
+}
+
+void ResourceView::applySearch()
+{
+    m_searchTimer.stop();
+    m_model->setSearch(m_search->text().trimmed());
+}
+
+void ResourceView::onSelectionChanged()
+{
+    if (m_restoring)
+        return;
+    const Json id = currentId();
+    if (id.isUndefined()) {
+        // The row went away (a refetch, a delete) or the view was reset: the id is kept, to select it again when
+        // it comes back.
+        return;
+    }
+    if (ResourceTags::sameId(id, m_selectedId) && id.type() == m_selectedId.type())
+        return;
+    m_selectedId = id;
+    m_revealId = Json();
+    Q_EMIT currentIdChanged(id);
+}
+
+void ResourceView::restoreSelection()
+{
+    if (!m_revealId.isUndefined()) {
+        if (m_model->rowOf(m_revealId) >= 0) {
+            selectId(m_revealId);
+            Q_EMIT currentIdChanged(m_selectedId);
+            return;
+        }
+        if (!m_model->isFetching() && m_model->canFetchMore() && m_revealPages < RevealPageLimit) {
+            ++m_revealPages;
+            // Not from inside the model's signal: it is still emitting.
+            QTimer::singleShot(0, this, [this] {
+                if (m_model->canFetchMore())
+                    m_model->fetchMore();
+            });
+        }
+    }
+    if (m_selectedId.isUndefined() || !currentId().isUndefined())
+        return;
+    const int row = m_model->rowOf(m_selectedId);
+    if (row < 0)
+        return;
+    m_restoring = true;
+    m_table->selectionModel()->setCurrentIndex(m_model->index(row, 0),
+                                               QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_restoring = false;
+}
+
+void ResourceView::updatePage()
+{
+    if (m_model->rowCount() > 0) {
+        if (!m_columnsFitted) {
+            m_columnsFitted = true;
+            fitColumns();
+        }
+        m_stack->setCurrentWidget(m_table);
+        return;
+    }
+    if (m_model->isLoading() || (m_model->isFetching() && !m_model->hasError())) {
+        m_empty->set(icons::icon(u"refresh"_s), tr("Loading %1…").arg(m_resource), QString());
+    } else if (m_model->hasError()) {
+        m_empty->set(icons::icon(u"error"_s), tr("Could not load %1").arg(m_resource), m_model->errorString());
+        connect(m_empty->addButton(tr("Retry"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this,
+                &ResourceView::refresh);
+        connect(m_empty->addButton(tr("Settings…"), icons::icon(u"settings"_s)), &QPushButton::clicked, this,
+                [this] { Q_EMIT settingsRequested(); });
+    } else if (!m_model->query().search.isEmpty()) {
+        m_empty->set(icons::icon(u"search"_s), tr("No %1 match “%2”").arg(m_resource, m_model->query().search),
+                     tr("The server found nothing for this search. Try other words, or clear the search."));
+        connect(m_empty->addButton(tr("Clear Search")), &QPushButton::clicked, this, [this] {
+            m_search->clear();
+            applySearch();
+        });
+    } else {
+        m_empty->set(icons::icon(u"table"_s), tr("No %1 yet").arg(m_resource),
+                     tr("The server has no records here. Create the first one with New (Ctrl+N)."));
+        connect(m_empty->addButton(tr("New Record"), icons::icon(u"add"_s)), &QPushButton::clicked, this,
+                [this] { Q_EMIT createRequested(); });
+    }
+    m_stack->setCurrentWidget(m_empty);
+}
+
+void ResourceView::updateMessage()
+{
+    // With rows to show, an error goes above them: the last good data stays.
+    if (m_model->hasError() && m_model->rowCount() > 0) {
+        const QString when = m_model->lastUpdated().isValid()
+            ? QLocale().toString(m_model->lastUpdated().toLocalTime().time(), QLocale::ShortFormat)
+            : QString();
+        m_message->showMessage(MessageBar::Kind::Error,
+                               when.isEmpty() ? tr("Could not refresh %1. %2").arg(m_resource, m_model->errorString())
+                                              : tr("Could not refresh %1; showing the rows from %2. %3")
+                                                    .arg(m_resource, when, m_model->errorString()));
+        connect(m_message->addButton(tr("Retry"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this,
+                &ResourceView::refresh);
+    } else {
+        m_message->hide();
+    }
+}
+
+void ResourceView::updateTitle()
+{
+    const qint64 total = m_model->totalCount();
+    const int shown = m_model->rowCount();
+    if (total < 0)
+        m_count->setText(shown > 0 ? tr("%n record(s)", nullptr, shown) : QString());
+    else if (shown < total)
+        m_count->setText(tr("%1 of %n record(s) loaded", nullptr, int(std::min<qint64>(total, INT_MAX))).arg(shown));
+    else
+        m_count->setText(tr("%n record(s)", nullptr, int(std::min<qint64>(total, INT_MAX))));
+}
+
+void ResourceView::fitColumns()
+{
+    // To their contents, within reason: long text is cut, not given the whole width.
+    m_table->resizeColumnsToContents();
+    const int cap = std::max(160, m_table->fontMetrics().averageCharWidth() * 36);
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        if (m_table->columnWidth(c) > cap)
+            m_table->setColumnWidth(c, cap);
+    }
+}
+
+} // namespace refetch

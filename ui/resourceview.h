@@ -1,0 +1,94 @@
+#pragma once
+
+#include "core/json.h"
+
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QStackedWidget;
+class QTableView;
+
+namespace refetch {
+
+class ApiConnection;
+class EmptyState;
+class MessageBar;
+class PagedTableModel;
+
+// The list side of the window: one resource of an endpoint as a table over a PagedTableModel, with server-side
+// sort (header clicks), a search field (q, debounced) and page-by-page loading while scrolling. The selected row
+// is followed by id, so it stays selected across refetches, sorts and searches that keep it.
+class ResourceView : public QWidget
+{
+    Q_OBJECT
+public:
+    ResourceView(ApiConnection *connection, const QString &resource, QWidget *parent = nullptr);
+    ~ResourceView() override;
+
+    ApiConnection *connection() const { return m_connection; }
+    QString resource() const { return m_resource; }
+    PagedTableModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QLineEdit *searchField() const { return m_search; }
+    MessageBar *messageBar() const { return m_message; }
+    EmptyState *emptyState() const { return m_empty; }
+
+    // The id of the selected row; Undefined when none.
+    Json currentId() const;
+    Json currentRecord() const;
+    // Selects the row of `id` (loading more pages, up to a limit, until it is there); false when it is not shown
+    // and will not be looked for.
+    bool selectId(const Json &id);
+    // A record to shape a new one on: the selected row, else the first.
+    Json sampleRecord() const;
+
+    void refresh();
+    void focusSearch();
+    // Search text as applied to the query after the debounce.
+    QString appliedSearch() const;
+
+    static constexpr int SearchDelayMs = 300;
+    // How many more pages selectId() loads to find a row.
+    static constexpr int RevealPageLimit = 20;
+
+Q_SIGNALS:
+    // The selected record changed (Undefined: none).
+    void currentIdChanged(const refetch::Json &id);
+    // Loading, fetching, stale, error, last-updated or total changed: for the status bar.
+    void stateChanged();
+    void activated(const refetch::Json &id);
+    // The empty state's buttons: a new record, the settings.
+    void createRequested();
+    void settingsRequested();
+
+private:
+    void applySearch();
+    void updatePage();
+    void updateMessage();
+    void updateTitle();
+    void onSelectionChanged();
+    void restoreSelection();
+    void fitColumns();
+
+    QPointer<ApiConnection> m_connection;
+    QString m_resource;
+    PagedTableModel *m_model;
+    QLabel *m_title;
+    QLabel *m_count;
+    QLineEdit *m_search;
+    MessageBar *m_message;
+    QStackedWidget *m_stack;
+    QTableView *m_table;
+    EmptyState *m_empty;
+    QTimer m_searchTimer;
+    Json m_selectedId;         // followed across refetches and resets
+    Json m_revealId;           // selectId() is loading pages to find it
+    int m_revealPages = 0;
+    bool m_restoring = false;
+    bool m_columnsFitted = false;
+};
+
+} // namespace refetch

@@ -1,0 +1,333 @@
+#include "settingsdialog.h"
+
+#include "icons.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+namespace refetch {
+
+namespace {
+
+QSpinBox *secondsBox(int min, int max, QWidget *parent)
+{
+    auto *box = new QSpinBox(parent);
+    box->setRange(min, max);
+    box->setSuffix(u" s"_s);
+    box->setMaximumWidth(120);
+    return box;
+}
+
+int toSeconds(milliseconds ms)
+{
+    return int(duration_cast<seconds>(ms).count());
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(const QList<EndpointSettings> &endpoints, QWidget *parent)
+    : QDialog(parent), m_endpoints(endpoints), m_list(new QListWidget(this)),
+      m_add(new QPushButton(icons::icon(u"add"_s), tr("Add"), this)),
+      m_remove(new QPushButton(icons::icon(u"delete"_s), tr("Remove"), this)), m_error(new QLabel(this)),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("Settings"));
+    setWindowIcon(icons::icon(u"settings"_s));
+
+    auto *left = new QVBoxLayout;
+    auto *listTitle = new QLabel(tr("Endpoints"), this);
+    QFont bold = listTitle->font();
+    bold.setBold(true);
+    listTitle->setFont(bold);
+    left->addWidget(listTitle);
+    m_list->setIconSize(QSize(16, 16));
+    m_list->setMinimumWidth(190);
+    m_list->setMaximumWidth(240);
+    left->addWidget(m_list, 1);
+    auto *listButtons = new QHBoxLayout;
+    listButtons->addWidget(m_add);
+    listButtons->addWidget(m_remove);
+    listButtons->addStretch();
+    left->addLayout(listButtons);
+
+    m_form = makeForm();
+    auto *columns = new QHBoxLayout;
+    columns->setSpacing(16);
+    columns->addLayout(left);
+    columns->addWidget(m_form, 1);
+
+    m_error->setTextFormat(Qt::PlainText);
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(u"color: #b91c1c;"_s);
+    m_error->hide();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 16, 16, 12);
+    layout->addLayout(columns, 1);
+    layout->addWidget(m_error);
+    layout->addWidget(m_buttons);
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    connect(m_add, &QPushButton::clicked, this, &SettingsDialog::addEndpoint);
+    connect(m_remove, &QPushButton::clicked, this, &SettingsDialog::removeCurrentEndpoint);
+    connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (m_loading)
+            return;
+        store();
+        load(row);
+    });
+
+    updateList();
+    if (!m_endpoints.isEmpty())
+        m_list->setCurrentRow(0);
+    else
+        load(-1);
+    resize(760, 600);
+}
+
+QWidget *SettingsDialog::makeForm()
+{
+    auto *form = new QWidget(this);
+    auto *layout = new QVBoxLayout(form);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(12);
+
+    auto *connection = new QGroupBox(tr("Connection"), form);
+    auto *c = new QFormLayout(connection);
+    m_name = new QLineEdit(connection);
+    m_name->setPlaceholderText(tr("Shown in the side tree; the host name if empty"));
+    m_baseUrl = new QLineEdit(connection);
+    m_baseUrl->setPlaceholderText(u"https://api.example.com/v1"_s);
+    m_urlNote = new QLabel(connection);
+    m_urlNote->setWordWrap(true);
+    m_urlNote->hide();
+    m_authHeader = new QLineEdit(connection);
+    m_authHeader->setPlaceholderText(u"Authorization"_s);
+    m_authValue = new QLineEdit(connection);
+    m_authValue->setEchoMode(QLineEdit::Password);
+    m_authValue->setPlaceholderText(tr("e.g. Bearer eyJhbGciOi…; empty for none"));
+    QAction *reveal = m_authValue->addAction(icons::icon(u"search"_s), QLineEdit::TrailingPosition);
+    reveal->setCheckable(true);
+    reveal->setToolTip(tr("Show the token"));
+    connect(reveal, &QAction::toggled, m_authValue, [this](bool on) {
+        m_authValue->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+    });
+    auto *tokenNote = new QLabel(tr("The token is stored in plain text in Refetch's settings file (%1). "
+                                    "Keeping it in the system keychain comes in a later version.")
+                                     .arg(QSettings().fileName()), connection);
+    tokenNote->setTextFormat(Qt::PlainText);
+    tokenNote->setWordWrap(true);
+    QPalette muted = tokenNote->palette();
+    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
+    tokenNote->setPalette(muted);
+    m_urlNote->setPalette(muted);
+    c->addRow(tr("&Name:"), m_name);
+    c->addRow(tr("Base &URL:"), m_baseUrl);
+    c->addRow(QString(), m_urlNote);
+    c->addRow(tr("Auth &header:"), m_authHeader);
+    c->addRow(tr("&Token:"), m_authValue);
+    c->addRow(QString(), tokenNote);
+    layout->addWidget(connection);
+
+    auto *freshness = new QGroupBox(tr("Fetching"), form);
+    auto *f = new QFormLayout(freshness);
+    m_timeout = secondsBox(1, int(toSeconds(EndpointSettings::maxTimeout)), freshness);
+    m_timeout->setToolTip(tr("A request that takes longer fails"));
+    m_staleTime = secondsBox(0, toSeconds(EndpointSettings::maxStaleTime), freshness);
+    m_staleTime->setToolTip(tr("How long fetched data counts as fresh; stale data refetches on focus and on F5"));
+    m_refetchOnFocus = new QCheckBox(tr("Refetch stale data when the window comes back to the front"), freshness);
+    m_pollInterval = secondsBox(0, toSeconds(EndpointSettings::maxPollInterval), freshness);
+    m_pollInterval->setSpecialValueText(tr("Off"));
+    m_pollInterval->setToolTip(tr("Refetch the data shown this often; Off to only refetch when needed"));
+    f->addRow(tr("T&imeout:"), m_timeout);
+    f->addRow(tr("&Stale after:"), m_staleTime);
+    f->addRow(QString(), m_refetchOnFocus);
+    f->addRow(tr("&Poll every:"), m_pollInterval);
+    layout->addWidget(freshness);
+
+    auto *lists = new QGroupBox(tr("Lists"), form);
+    auto *l = new QFormLayout(lists);
+    m_pageSize = new QSpinBox(lists);
+    m_pageSize->setRange(1, EndpointSettings::maxPageSize);
+    m_pageSize->setSuffix(tr(" rows"));
+    m_pageSize->setMaximumWidth(120);
+    m_idField = new QLineEdit(lists);
+    m_idField->setPlaceholderText(u"id"_s);
+    m_envelopePath = new QLineEdit(lists);
+    m_envelopePath->setPlaceholderText(tr("automatic: the array, or its \"data\" member"));
+    m_envelopePath->setToolTip(tr("Where a list response keeps its rows, e.g. items or result.items"));
+    m_resources = new QLineEdit(lists);
+    m_resources->setPlaceholderText(tr("discovered from /openapi.json or /db"));
+    m_resources->setToolTip(tr("Resource paths separated by commas, e.g. posts, users, admin/logs"));
+    l->addRow(tr("Page si&ze:"), m_pageSize);
+    l->addRow(tr("I&d field:"), m_idField);
+    l->addRow(tr("&Envelope path:"), m_envelopePath);
+    l->addRow(tr("&Resources:"), m_resources);
+    layout->addWidget(lists);
+    layout->addStretch();
+
+    for (QLineEdit *edit : {m_name, m_baseUrl, m_authHeader, m_authValue, m_idField, m_envelopePath, m_resources})
+        connect(edit, &QLineEdit::textEdited, this, [this] {
+            store();
+            updateList();
+            updateError();
+        });
+    return form;
+}
+
+QList<EndpointSettings> SettingsDialog::endpoints() const
+{
+    return m_endpoints;
+}
+
+void SettingsDialog::selectEndpoint(const QString &id)
+{
+    for (int i = 0; i < m_endpoints.size(); ++i) {
+        if (m_endpoints[i].id == id)
+            m_list->setCurrentRow(i);
+    }
+}
+
+void SettingsDialog::addEndpoint()
+{
+    store();
+    EndpointSettings e;
+    e.id = EndpointSettings::newId();
+    m_endpoints.append(e);
+    updateList();
+    m_list->setCurrentRow(int(m_endpoints.size()) - 1);
+    m_baseUrl->setFocus();
+}
+
+void SettingsDialog::removeCurrentEndpoint()
+{
+    const int row = m_list->currentRow();
+    if (row < 0 || row >= m_endpoints.size() || m_endpoints[row].transient)
+        return;
+    m_row = -1;   // nothing to store: it is going
+    m_endpoints.removeAt(row);
+    m_loading = true;
+    updateList();
+    m_loading = false;
+    const int next = std::min(row, int(m_endpoints.size()) - 1);
+    m_list->setCurrentRow(next);
+    load(next);
+}
+
+void SettingsDialog::load(int row)
+{
+    m_row = row;
+    const bool valid = row >= 0 && row < m_endpoints.size();
+    m_form->setEnabled(valid);
+    m_remove->setEnabled(valid && !m_endpoints[row].transient);
+    const EndpointSettings e = valid ? m_endpoints[row] : EndpointSettings{};
+    m_name->setText(e.name);
+    m_baseUrl->setText(e.baseUrl.toString());
+    m_baseUrl->setReadOnly(e.transient);
+    m_urlNote->setVisible(e.transient);
+    m_urlNote->setText(tr("Given on the command line for this session; the other settings are kept."));
+    m_authHeader->setText(e.authHeader);
+    m_authValue->setText(e.authValue);
+    m_timeout->setValue(toSeconds(e.timeout));
+    m_staleTime->setValue(toSeconds(e.staleTime));
+    m_refetchOnFocus->setChecked(e.refetchOnFocus);
+    m_pollInterval->setValue(toSeconds(e.pollInterval));
+    m_pageSize->setValue(e.pageSize);
+    m_idField->setText(e.idField);
+    m_envelopePath->setText(e.envelopePath);
+    m_resources->setText(e.resources.join(u", "_s));
+    updateError();
+}
+
+void SettingsDialog::store()
+{
+    if (m_row < 0 || m_row >= m_endpoints.size())
+        return;
+    EndpointSettings &e = m_endpoints[m_row];
+    e.name = m_name->text().trimmed();
+    if (!e.transient) {
+        // As typed: validate() names what is wrong with it.
+        const QString url = m_baseUrl->text().trimmed();
+        e.baseUrl = url.isEmpty() ? QUrl() : QUrl(url);
+    }
+    e.authHeader = m_authHeader->text().trimmed();
+    e.authValue = m_authValue->text();
+    e.timeout = seconds(m_timeout->value());
+    e.staleTime = seconds(m_staleTime->value());
+    e.refetchOnFocus = m_refetchOnFocus->isChecked();
+    e.pollInterval = seconds(m_pollInterval->value());
+    e.pageSize = m_pageSize->value();
+    e.idField = m_idField->text().trimmed().isEmpty() ? u"id"_s : m_idField->text().trimmed();
+    e.envelopePath = m_envelopePath->text().trimmed();
+    QStringList resources;
+    for (const QString &r : m_resources->text().split(u',', Qt::SkipEmptyParts)) {
+        QString name = r.trimmed();
+        while (name.startsWith(u'/'))
+            name.remove(0, 1);
+        if (!name.isEmpty() && !resources.contains(name))
+            resources.append(name);
+    }
+    e.resources = resources;
+}
+
+void SettingsDialog::updateList()
+{
+    const bool wasLoading = m_loading;
+    m_loading = true;
+    const int row = m_list->currentRow();
+    while (m_list->count() > m_endpoints.size())
+        delete m_list->takeItem(m_list->count() - 1);
+    for (int i = 0; i < m_endpoints.size(); ++i) {
+        if (i >= m_list->count())
+            m_list->addItem(new QListWidgetItem);
+        QListWidgetItem *item = m_list->item(i);
+        const EndpointSettings &e = m_endpoints[i];
+        item->setText(e.baseUrl.isEmpty() && e.name.isEmpty() ? tr("New endpoint") : e.displayName());
+        item->setIcon(icons::icon(e.validate().isEmpty() ? u"server"_s : u"warning"_s));
+        item->setToolTip(e.baseUrl.toDisplayString(QUrl::RemoveUserInfo));
+    }
+    if (row >= 0 && row < m_list->count())
+        m_list->setCurrentRow(row);
+    m_loading = wasLoading;
+}
+
+void SettingsDialog::updateError()
+{
+    const QString error = m_row >= 0 && m_row < m_endpoints.size() ? m_endpoints[m_row].validate() : QString();
+    m_error->setText(error);
+    m_error->setVisible(!error.isEmpty());
+}
+
+void SettingsDialog::accept()
+{
+    store();
+    for (int i = 0; i < m_endpoints.size(); ++i) {
+        const QString error = m_endpoints[i].validate();
+        if (!error.isEmpty()) {
+            m_list->setCurrentRow(i);
+            m_error->setText(tr("%1: %2").arg(m_endpoints[i].baseUrl.isEmpty() && m_endpoints[i].name.isEmpty()
+                                                  ? tr("New endpoint") : m_endpoints[i].displayName(), error));
+            m_error->show();
+            return;
+        }
+    }
+    QDialog::accept();
+}
+
+} // namespace refetch

@@ -1,0 +1,140 @@
+#include "settingsstore.h"
+
+#include <QSettings>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+using std::chrono::milliseconds;
+
+namespace refetch {
+
+namespace {
+
+milliseconds readMillis(const QSettings &s, const QString &key, milliseconds fallback, milliseconds max)
+{
+    bool ok = false;
+    const qint64 ms = s.value(key).toLongLong(&ok);
+    if (!ok)
+        return fallback;
+    return std::clamp(milliseconds(ms), milliseconds(0), max);
+}
+
+} // namespace
+
+SettingsStore::SettingsStore(QSettings *settings) : m_settings(settings) {}
+
+QList<EndpointSettings> SettingsStore::endpoints() const
+{
+    QList<EndpointSettings> result;
+    const QStringList order = m_settings->value(u"endpoints/order"_s).toStringList();
+    for (const QString &id : order) {
+        if (id.isEmpty() || std::any_of(result.cbegin(), result.cend(), [&](const auto &e) { return e.id == id; }))
+            continue;
+        result.append(read(id));
+    }
+    return result;
+}
+
+void SettingsStore::setEndpoints(const QList<EndpointSettings> &endpoints)
+{
+    QStringList order;
+    QStringList kept;
+    for (const EndpointSettings &e : endpoints) {
+        write(e);
+        kept.append(e.id);
+        if (!e.transient)
+            order.append(e.id);
+    }
+    // Endpoints the user removed go with their settings (tokens included); fixed transient ids stay.
+    m_settings->beginGroup(u"endpoints"_s);
+    const QStringList groups = m_settings->childGroups();
+    for (const QString &id : groups) {
+        if (!kept.contains(id) && !m_settings->value(id + u"/transient"_s).toBool())
+            m_settings->remove(id);
+    }
+    m_settings->endGroup();
+    m_settings->setValue(u"endpoints/order"_s, order);
+    m_settings->sync();
+}
+
+EndpointSettings SettingsStore::transientEndpoint(const QString &id, const QString &name, const QUrl &url) const
+{
+    EndpointSettings e = read(id);
+    e.id = id;
+    if (e.name.isEmpty())
+        e.name = name;
+    e.baseUrl = url;
+    e.transient = true;
+    return e;
+}
+
+EndpointSettings SettingsStore::read(const QString &id) const
+{
+    EndpointSettings e;
+    const EndpointSettings defaults;
+    m_settings->beginGroup(u"endpoints/"_s + id);
+    e.id = id;
+    e.name = m_settings->value(u"name"_s).toString();
+    e.baseUrl = QUrl(m_settings->value(u"baseUrl"_s).toString());
+    e.authHeader = m_settings->value(u"authHeader"_s, defaults.authHeader).toString();
+    e.authValue = m_settings->value(u"authValue"_s).toString();
+    e.timeout = readMillis(*m_settings, u"timeoutMs"_s, defaults.timeout, EndpointSettings::maxTimeout);
+    e.staleTime = readMillis(*m_settings, u"staleTimeMs"_s, defaults.staleTime, EndpointSettings::maxStaleTime);
+    e.refetchOnFocus = m_settings->value(u"refetchOnFocus"_s, defaults.refetchOnFocus).toBool();
+    e.pollInterval = readMillis(*m_settings, u"pollIntervalMs"_s, defaults.pollInterval, EndpointSettings::maxPollInterval);
+    e.pageSize = std::clamp(m_settings->value(u"pageSize"_s, defaults.pageSize).toInt(), 1, EndpointSettings::maxPageSize);
+    e.idField = m_settings->value(u"idField"_s, defaults.idField).toString();
+    if (e.idField.trimmed().isEmpty())
+        e.idField = defaults.idField;
+    e.envelopePath = m_settings->value(u"envelopePath"_s).toString();
+    e.resources = m_settings->value(u"resources"_s).toStringList();
+    e.transient = m_settings->value(u"transient"_s, false).toBool();
+    m_settings->endGroup();
+    return e;
+}
+
+void SettingsStore::write(const EndpointSettings &e)
+{
+    m_settings->beginGroup(u"endpoints/"_s + e.id);
+    m_settings->setValue(u"name"_s, e.name);
+    if (e.transient)
+        m_settings->remove(u"baseUrl"_s);   // a new port every run: nothing worth keeping
+    else
+        m_settings->setValue(u"baseUrl"_s, e.baseUrl.toString());
+    m_settings->setValue(u"authHeader"_s, e.authHeader);
+    // In plain text for now: the system keychain comes later (the settings dialog says so).
+    m_settings->setValue(u"authValue"_s, e.authValue);
+    m_settings->setValue(u"timeoutMs"_s, qint64(e.timeout.count()));
+    m_settings->setValue(u"staleTimeMs"_s, qint64(e.staleTime.count()));
+    m_settings->setValue(u"refetchOnFocus"_s, e.refetchOnFocus);
+    m_settings->setValue(u"pollIntervalMs"_s, qint64(e.pollInterval.count()));
+    m_settings->setValue(u"pageSize"_s, e.pageSize);
+    m_settings->setValue(u"idField"_s, e.idField);
+    m_settings->setValue(u"envelopePath"_s, e.envelopePath);
+    m_settings->setValue(u"resources"_s, e.resources);
+    m_settings->setValue(u"transient"_s, e.transient);
+    m_settings->endGroup();
+}
+
+QByteArray SettingsStore::value(const QString &key) const
+{
+    return m_settings->value(key).toByteArray();
+}
+
+void SettingsStore::setValue(const QString &key, const QByteArray &value)
+{
+    m_settings->setValue(key, value);
+}
+
+QString SettingsStore::string(const QString &key) const
+{
+    return m_settings->value(key).toString();
+}
+
+void SettingsStore::setString(const QString &key, const QString &value)
+{
+    m_settings->setValue(key, value);
+}
+
+} // namespace refetch

@@ -1,0 +1,170 @@
+#include "statuspanel.h"
+
+#include "busyindicator.h"
+#include "icons.h"
+#include "transfermonitor.h"
+
+#include "core/models/jsontablemodel.h"
+#include "core/queryclient.h"
+
+#include <QDateTime>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+namespace {
+
+QFrame *separator(QWidget *parent)
+{
+    auto *line = new QFrame(parent);
+    line->setFrameShape(QFrame::VLine);
+    line->setFrameShadow(QFrame::Sunken);
+    line->setFixedHeight(14);
+    return line;
+}
+
+} // namespace
+
+StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidget *parent)
+    : QWidget(parent), m_client(client), m_busy(new BusyIndicator(this)), m_requests(new QLabel(this)),
+      m_progress(new QProgressBar(this)), m_staleIcon(new QLabel(this)), m_updated(new QLabel(this)),
+      m_onlineIcon(new QLabel(this)), m_online(new QLabel(this))
+{
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 4, 0);
+    layout->setSpacing(6);
+    m_progress->setFixedWidth(160);
+    m_progress->setMaximumHeight(14);
+    m_progress->setTextVisible(false);
+    m_progress->hide();
+    m_staleIcon->setPixmap(icons::icon(u"clock"_s).pixmap(16, 16));
+    m_staleIcon->setToolTip(tr("Stale: older than the endpoint's stale time. It refetches when you come back to "
+                               "the window, press F5, or something changes it."));
+    m_staleIcon->hide();
+    m_requests->setMinimumWidth(m_requests->fontMetrics().horizontalAdvance(tr("%n request(s)", nullptr, 88)));
+    layout->addWidget(m_busy);
+    layout->addWidget(m_requests);
+    layout->addWidget(m_progress);
+    layout->addWidget(separator(this));
+    layout->addWidget(m_staleIcon);
+    layout->addWidget(m_updated);
+    layout->addWidget(separator(this));
+    layout->addWidget(m_onlineIcon);
+    layout->addWidget(m_online);
+
+    connect(client, &QueryClient::fetchingCountChanged, this, &StatusPanel::updateRequests);
+    if (transfers)
+        connect(transfers, &TransferMonitor::progressChanged, this, &StatusPanel::updateProgress);
+    if (OnlineSource *online = client->onlineSource())
+        connect(online, &OnlineSource::onlineChanged, this, &StatusPanel::updateOnline);
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &StatusPanel::updateFreshness);
+    updateRequests();
+    updateFreshness();
+    updateOnline();
+}
+
+void StatusPanel::setList(JsonTableModel *model)
+{
+    if (m_list)
+        disconnect(m_list, nullptr, this, nullptr);
+    m_list = model;
+    if (m_list) {
+        connect(m_list, &JsonTableModel::lastUpdatedChanged, this, &StatusPanel::updateFreshness);
+        connect(m_list, &JsonTableModel::staleChanged, this, &StatusPanel::updateFreshness);
+        connect(m_list, &JsonTableModel::fetchingChanged, this, &StatusPanel::updateFreshness);
+        m_tick.start();
+    } else {
+        m_tick.stop();
+    }
+    updateFreshness();
+}
+
+QString StatusPanel::requestsText() const
+{
+    return m_requests->text();
+}
+
+QString StatusPanel::updatedText() const
+{
+    return m_updated->text();
+}
+
+bool StatusPanel::isStaleShown() const
+{
+    return !m_staleIcon->isHidden();
+}
+
+QString StatusPanel::onlineText() const
+{
+    return m_online->text();
+}
+
+QString StatusPanel::ago(qint64 ms, const QDateTime &at)
+{
+    const qint64 s = std::max<qint64>(0, ms / 1000);
+    if (s < 5)
+        return tr("just now");
+    if (s < 60)
+        return tr("%1 s ago").arg(s);
+    if (s < 3600)
+        return tr("%1 min ago").arg(s / 60);
+    return tr("at %1").arg(QLocale().toString(at.toLocalTime(), QLocale::ShortFormat));
+}
+
+void StatusPanel::updateRequests()
+{
+    const int n = m_client->fetchingCount();
+    m_busy->setRunning(n > 0);
+    m_requests->setText(n > 0 ? tr("%n request(s)", nullptr, n) : tr("Idle"));
+    m_requests->setToolTip(tr("Requests in flight"));
+}
+
+void StatusPanel::updateProgress(qint64 received, qint64 total)
+{
+    if (received == 0 && total == 0) {
+        m_progress->hide();
+        return;
+    }
+    const QLocale locale;
+    if (total > 0) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(int(std::clamp<qint64>(received * 1000 / total, 0, 1000)));
+        m_progress->setToolTip(tr("Downloading %1 of %2").arg(locale.formattedDataSize(received), locale.formattedDataSize(total)));
+    } else {
+        m_progress->setRange(0, 0);
+        m_progress->setToolTip(tr("Downloading %1").arg(locale.formattedDataSize(received)));
+    }
+    m_progress->show();
+}
+
+void StatusPanel::updateFreshness()
+{
+    if (!m_list || !m_list->lastUpdated().isValid()) {
+        m_updated->setText(m_list && m_list->isLoading() ? tr("Loading…") : QString());
+        m_updated->setToolTip(QString());
+        m_staleIcon->hide();
+        return;
+    }
+    const QDateTime at = m_list->lastUpdated();
+    const qint64 ms = m_client->now().count() - at.toMSecsSinceEpoch();
+    m_updated->setText(tr("Updated %1").arg(ago(ms, at)));
+    m_updated->setToolTip(tr("The list was fetched at %1").arg(QLocale().toString(at.toLocalTime(), QLocale::LongFormat)));
+    m_staleIcon->setVisible(m_list->isStale());
+}
+
+void StatusPanel::updateOnline()
+{
+    const bool online = !m_client->onlineSource() || m_client->onlineSource()->isOnline();
+    m_onlineIcon->setPixmap(icons::icon(online ? u"online"_s : u"offline"_s).pixmap(16, 16));
+    m_online->setText(online ? tr("Online") : tr("Offline"));
+    m_online->setToolTip(online ? tr("The network is there") : tr("No network: requests wait and are sent when it returns"));
+}
+
+} // namespace refetch

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+
+namespace refetch {
+
+class BusyIndicator;
+class JsonTableModel;
+class QueryClient;
+class TransferMonitor;
+
+// The state of things at a glance, for the status bar: requests in flight (QueryClient::fetchingCount) with a
+// spinner, a progress bar while a large response downloads, when the current list was updated and whether it is
+// stale, and whether the network is there.
+class StatusPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    // `transfers` may be null (no progress bar).
+    StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidget *parent = nullptr);
+
+    // The list whose freshness is shown; nullptr: none.
+    void setList(JsonTableModel *model);
+
+    QString requestsText() const;
+    QString updatedText() const;
+    bool isStaleShown() const;
+    QString onlineText() const;
+    QProgressBar *progressBar() const { return m_progress; }
+    BusyIndicator *busyIndicator() const { return m_busy; }
+
+    // "just now", "12 s ago", "3 min ago", "at 14:02"
+    static QString ago(qint64 ms, const QDateTime &at);
+
+private:
+    void updateRequests();
+    void updateProgress(qint64 received, qint64 total);
+    void updateFreshness();
+    void updateOnline();
+
+    QueryClient *m_client;
+    QPointer<JsonTableModel> m_list;
+    BusyIndicator *m_busy;
+    QLabel *m_requests;
+    QProgressBar *m_progress;
+    QLabel *m_staleIcon;
+    QLabel *m_updated;
+    QLabel *m_onlineIcon;
+    QLabel *m_online;
+    QTimer m_tick;
+};
+
+} // namespace refetch
