@@ -49,8 +49,10 @@ if [[ -f build/CMakeCache.txt ]] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$'
   die "build/ was configured with another generator; remove build/ and run again"
 fi
 
+# Release, without debug info: a quarter less compile time for the test command; configure a build of your
+# own with -DCMAKE_BUILD_TYPE=RelWithDebInfo to debug.
 log "configuring build/"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 log "building with $(nproc) jobs"
 cmake --build build -j "$(nproc)"
 log "build done"
