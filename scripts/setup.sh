@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build git pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
   libqt6sql6-sqlite qtkeychain-qt6-dev libgl-dev qt6-qpa-plugins
-  xvfb xauth
+  xvfb xauth ccache
 )
 # A newer node from elsewhere (nodesource, nvm) stays: Debian's is only the fallback.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
