@@ -53,6 +53,8 @@ fi
 # own with -DCMAKE_BUILD_TYPE=RelWithDebInfo to debug.
 log "configuring build/"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+# Relative paths for ccache: a fresh clone elsewhere (as CI makes) hits the same cache entries.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 log "building with $(nproc) jobs"
 cmake --build build -j "$(nproc)"
 log "build done"
