@@ -90,6 +90,7 @@ private Q_SLOTS:
     void selectionSurvivesRefetch();
     void manyMovesAreOneLayoutChange();
     void rowsWithoutIdOrRepeated();
+    void emptyAndBackKeepsTheColumns();
     void givenColumnsAndRowOnlyChanges();
     void nestedObjects_data();
     void nestedObjects();
@@ -260,6 +261,8 @@ void tst_QueryTableModel::diff_data()
     QTest::newRow("a column moving to another row does not")
         << QByteArray(R"([{"id":1,"t":"a"},{"id":2}])") << QByteArray(R"([{"id":1},{"id":2,"t":"b"}])")
         << QStringList{"data 0,1 1,1 cell"};
+    QTest::newRow("empty to non-empty: the first columns are a reset")
+        << QByteArray("[]") << QByteArray(R"([{"id":1,"t":"a"}])") << QStringList{"reset"};
     QTest::newRow("non-empty to empty keeps the columns")
         << QByteArray(R"([{"id":1,"t":"a"},{"id":2,"t":"b"}])") << QByteArray("[]") << QStringList{"remove 0 1"};
     QTest::newRow("envelope to array of the same rows")
@@ -485,6 +488,29 @@ void tst_QueryTableModel::rowsWithoutIdOrRepeated()
     QCOMPARE(m->data(m->index(1, 1)).toString(), QStringLiteral("no id"));
     QCOMPARE(m->data(m->index(2, 1)).toString(), QStringLiteral("again"));
     QCOMPARE(m->rowOf(Json(1)), 0);
+}
+
+void tst_QueryTableModel::emptyAndBackKeepsTheColumns()
+{
+    QueryTableModel *m = makeModel(R"([{"id":1,"t":"a"},{"id":2,"t":"b"}])");
+    QTRY_COMPARE(m->rowCount(), 2);
+    SignalLog log(m);
+    h->fixture.setJson("/items", "[]");
+    refetchAndWait(m);
+    QCOMPARE(log.events, QStringList{"remove 0 1"});
+    QCOMPARE(m->columns().names(), (QStringList{"id", "t"}));   // a search with no match keeps the header
+    log.events.clear();
+    h->fixture.setJson("/items", R"([{"id":3,"t":"c"}])");
+    refetchAndWait(m);
+    QCOMPARE(log.events, QStringList{"insert 0 0"});
+    log.events.clear();
+    // Rows with other members after an empty list: those columns are a reset.
+    h->fixture.setJson("/items", "[]");
+    refetchAndWait(m);
+    h->fixture.setJson("/items", R"([{"id":4,"other":1}])");
+    refetchAndWait(m);
+    QCOMPARE(log.events, (QStringList{"remove 0 0", "reset"}));
+    QCOMPARE(m->columns().names(), (QStringList{"id", "other"}));
 }
 
 void tst_QueryTableModel::givenColumnsAndRowOnlyChanges()

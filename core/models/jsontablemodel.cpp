@@ -326,6 +326,7 @@ void JsonTableModel::commitColumnsForReset()
 
 void JsonTableModel::setSegmentRecords(int segment, const Json &records)
 {
+    Q_ASSERT(segment >= 0 && segment < segmentCount());
     ++m_applying;
     const auto done = qScopeGuard([this] { --m_applying; });
     Segment &seg = m_segments[size_t(segment)];

@@ -11,8 +11,9 @@ class QueryObserver;
 
 // A table of the records of one list query (a JSON array, or an envelope {"data": [...], "total": N}), for a
 // QTableView: it observes the query, and each refetch is diffed by row id into the minimal row signals (see
-// JsonTableModel), so that selection and scroll position survive it. Loading, fetching, staleness, the error and
-// the time of the data are properties.
+// JsonTableModel), so that selection and scroll position survive it. Columns are inferred in first-seen order
+// (nested objects flattened into "a.b" columns, or shown as compact JSON: TableModelOptions::nested) or given.
+// Loading, fetching, staleness, the error and the time of the data are properties.
 class QueryTableModel : public JsonTableModel
 {
     Q_OBJECT
