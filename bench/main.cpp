@@ -5,6 +5,7 @@
 //   refetch-bench --only set_get,notify
 //   REPS=9 refetch-bench               more repetitions (at least 5)
 
+#include "benchutil.h"
 #include "core/queryclient.h"
 #include "core/queryobserver.h"
 
@@ -23,6 +24,7 @@
 #include <malloc.h>
 
 using namespace refetch;
+using namespace refetch::bench;
 
 namespace {
 
@@ -31,57 +33,11 @@ constexpr int Pages = 1000;
 constexpr int Entries = Resources * Pages;
 constexpr int NotifyEntries = 10000;
 
-// WORKLOADS.md's generator: x = (x * 1103515245 + 12345) mod 2^31, seed 42.
-struct Lcg
-{
-    quint64 x = 42;
-    quint32 next() { return quint32(x = (x * 1103515245ull + 12345ull) % 2147483648ull); }
-};
 
-int reps()
-{
-    return std::max(5, qEnvironmentVariableIntValue("REPS"));
-}
 
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const size_t m = v.size() / 2;
-    return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
-void printLine(QJsonObject o)
-{
-    o.insert(QStringLiteral("system"), QStringLiteral("refetch"));
-    std::fputs(QJsonDocument(o).toJson(QJsonDocument::Compact).constData(), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
-}
 
-[[noreturn]] void fail(const char *what)
-{
-    std::fprintf(stderr, "refetch-bench: check failed: %s\n", what);
-    std::exit(1);
-}
 
-// One warm-up repetition, then `reps` timed ones; returns the median ns per op. setup and check are untimed.
-struct Timing { double nsPerOp; int ops; };
-Timing bench(const std::function<void()> &setup, const std::function<int()> &run, const std::function<void(int)> &check)
-{
-    std::vector<double> samples;
-    int ops = 0;
-    for (int r = 0; r <= reps(); ++r) {
-        setup();
-        QElapsedTimer t;
-        t.start();
-        ops = run();
-        const qint64 ns = t.nsecsElapsed();
-        check(ops);
-        if (r > 0)
-            samples.push_back(double(ns) / ops);
-    }
-    return {median(samples), ops};
-}
 
 QString resource(const char *prefix, int k)
 {
@@ -141,7 +97,7 @@ void prefixInvalidate()
     QueryClient client(benchConfig());
     populatePages(client, Pages);
     const int ops = 100;
-    const Timing t = bench([&] { revalidateAll(client); },
+    const Timing t = measure([&] { revalidateAll(client); },
         [&] {
             for (int op = 0; op < ops; ++op)
                 client.invalidateQueries({.key = QueryKey{resource("r", op % Resources)}}, RefetchType::None);
@@ -160,7 +116,7 @@ void exactInvalidate(int n)
     const int ops = 1000;
     QSet<int> seen;
     Lcg lcg;
-    const Timing t = bench([&] { revalidateAll(client); seen.clear(); lcg = Lcg{}; },
+    const Timing t = measure([&] { revalidateAll(client); seen.clear(); lcg = Lcg{}; },
         [&] {
             for (int op = 0; op < ops; ++op) {
                 const int k = int(lcg.next() % Resources);
@@ -183,7 +139,7 @@ void tagInvalidate(int n)
     const int ops = 1000;
     QSet<int> seen;
     Lcg lcg;
-    const Timing t = bench([&] { revalidateAll(client); seen.clear(); lcg = Lcg{}; },
+    const Timing t = measure([&] { revalidateAll(client); seen.clear(); lcg = Lcg{}; },
         [&] {
             for (int op = 0; op < ops; ++op) {
                 const int i = int(lcg.next() % quint32(n));
@@ -202,7 +158,7 @@ void typeInvalidate()
     QueryClient client(benchConfig());
     populateTagged(client, Entries);
     const int ops = 100;
-    const Timing t = bench([&] { revalidateAll(client); },
+    const Timing t = measure([&] { revalidateAll(client); },
         [&] {
             for (int op = 0; op < ops; ++op)
                 client.invalidateTags({Tag(resource("R", op % Resources))}, RefetchType::None);
@@ -218,7 +174,7 @@ void setGet()
     std::unique_ptr<QueryClient> client;
     qint64 sum = 0;
     const qint64 expected = qint64(Entries) * (Entries - 1) / 2;
-    const Timing t = bench([&] { client = std::make_unique<QueryClient>(benchConfig()); },
+    const Timing t = measure([&] { client = std::make_unique<QueryClient>(benchConfig()); },
         [&] {
             qint64 s = 0;
             const Json item("item");
@@ -258,7 +214,7 @@ void notifyWorkload()
     const int ops = 10000;
     int version = 0;
     Lcg lcg;
-    const Timing t = bench([&] { calls = 0; lcg = Lcg{}; },
+    const Timing t = measure([&] { calls = 0; lcg = Lcg{}; },
         [&] {
             for (int op = 0; op < ops; ++op) {
                 const int i = int(lcg.next() % NotifyEntries);
@@ -275,14 +231,6 @@ void notifyWorkload()
           {"note", "QueryObserver per entry (staleTime max); setQueryData then the end-of-turn batch delivers one changed()"}});
 }
 
-qint64 residentBytes()
-{
-    QFile f(QStringLiteral("/proc/self/statm"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QList<QByteArray> parts = f.readAll().split(' ');
-    return parts.size() > 1 ? parts[1].toLongLong() * 4096 : 0;
-}
 
 // Run in a child process, so that every repetition starts from a fresh heap (freed memory is not given back).
 int memoryChild()

@@ -4,6 +4,7 @@
 // network: a fetch function resolves Json::parse(bytes) at once, then the notifier's end-of-turn flush delivers the
 // change to the model, which diffs and signals. apply_ns runs from the bytes to the model's last signal.
 
+#include "benchutil.h"
 #include "core/models/querytablemodel.h"
 #include "core/queryclient.h"
 #include "core/queryobserver.h"
@@ -21,44 +22,14 @@
 #include <vector>
 
 using namespace refetch;
+using namespace refetch::bench;
 
 namespace {
 
-// The helpers of main.cpp, copied so that the files stay independent.
-int reps()
-{
-    return std::max(5, qEnvironmentVariableIntValue("REPS"));
-}
 
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const size_t m = v.size() / 2;
-    return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
-void printLine(QJsonObject o)
-{
-    o.insert(QStringLiteral("system"), QStringLiteral("refetch"));
-    std::fputs(QJsonDocument(o).toJson(QJsonDocument::Compact).constData(), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
-}
 
-[[noreturn]] void fail(const char *what)
-{
-    std::fprintf(stderr, "refetch-bench: check failed: %s\n", what);
-    std::exit(1);
-}
 
-qint64 residentBytes()
-{
-    QFile f(QStringLiteral("/proc/self/statm"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QList<QByteArray> parts = f.readAll().split(' ');
-    return parts.size() > 1 ? parts[1].toLongLong() * 4096 : 0;
-}
 
 constexpr int Rows = 100000;
 constexpr int MemoryRows = 1000000;

@@ -3,6 +3,7 @@
 // last observer whose entry was refetched; the refetches are answered at once by their fetch functions, and the
 // write's reply comes from a transport function: nothing goes over the network.
 
+#include "benchutil.h"
 #include "core/mutationqueue.h"
 #include "core/queryobserver.h"
 #include "core/resourcetags.h"
@@ -17,35 +18,13 @@
 #include <vector>
 
 using namespace refetch;
+using namespace refetch::bench;
 
 namespace {
 
-// The helpers of main.cpp, copied so that the two files stay independent.
-int reps()
-{
-    return std::max(5, qEnvironmentVariableIntValue("REPS"));
-}
 
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const size_t m = v.size() / 2;
-    return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
-void printLine(QJsonObject o)
-{
-    o.insert(QStringLiteral("system"), QStringLiteral("refetch"));
-    std::fputs(QJsonDocument(o).toJson(QJsonDocument::Compact).constData(), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
-}
 
-[[noreturn]] void fail(const char *what)
-{
-    std::fprintf(stderr, "refetch-bench: check failed: %s\n", what);
-    std::exit(1);
-}
 
 constexpr int Entries = 100000;
 constexpr int Matching = 2000;         // entries 0..1999 provide the invalidated tag type

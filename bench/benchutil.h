@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QtGlobal>
+
+#include <functional>
+#include <vector>
+
+// What every workload of refetch-bench shares: the draws, the repetitions and the JSON lines of WORKLOADS.md.
+namespace refetch::bench {
+
+// WORKLOADS.md's generator: x = (x * 1103515245 + 12345) mod 2^31, seed 42.
+struct Lcg
+{
+    quint64 x = 42;
+    quint32 next() { return quint32(x = (x * 1103515245ull + 12345ull) % 2147483648ull); }
+};
+
+// At least 5 timed repetitions; REPS=9 asks for more.
+int reps();
+double median(std::vector<double> v);
+// Prints one JSON line with "system":"refetch".
+void printLine(QJsonObject o);
+[[noreturn]] void fail(const char *what);
+qint64 residentBytes();
+
+// One warm-up repetition, then reps() timed ones; returns the median ns per op. setup and check are untimed.
+struct Timing { double nsPerOp; int ops; };
+Timing measure(const std::function<void()> &setup, const std::function<int()> &run, const std::function<void(int)> &check);
+
+} // namespace refetch::bench
