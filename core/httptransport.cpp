@@ -6,7 +6,7 @@
 #include <QLoggingCategory>
 #include <QNetworkRequest>
 
-Q_LOGGING_CATEGORY(lcNetwork, "refetch.core.network")
+Q_LOGGING_CATEGORY(lcNetwork, "refetch.core.network", QtInfoMsg)
 
 namespace refetch {
 

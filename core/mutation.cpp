@@ -6,7 +6,7 @@
 
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcMutation, "refetch.core.mutation")
+Q_LOGGING_CATEGORY(lcMutation, "refetch.core.mutation", QtInfoMsg)
 
 namespace refetch {
 

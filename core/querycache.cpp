@@ -4,7 +4,7 @@
 
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcCache, "refetch.core.cache")
+Q_LOGGING_CATEGORY(lcCache, "refetch.core.cache", QtInfoMsg)
 
 namespace refetch {
 

@@ -265,7 +265,7 @@ void QueryClient::onAttemptResult(FetchAttempt *attempt, FetchResult result)
     if (retry.retries(failures, error)) {
         q->m_failureCount = quint16(failures);
         const Millis delay = retry.delay(failures, error);
-        qCInfo(lcCache).noquote() << "retry" << failures << "in" << delay.count() << "ms:" << error.toString();
+        qCDebug(lcCache).noquote() << "retry" << failures << "in" << delay.count() << "ms:" << error.toString();
         notify(q, QueryChange::FailureCount);
         q->m_inflight->retryTask = m_scheduler->scheduleIn(delay, [this, q] {
             if (!q->m_inflight)

@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-Q_LOGGING_CATEGORY(lcModels, "refetch.core.models")
+Q_LOGGING_CATEGORY(lcModels, "refetch.core.models", QtInfoMsg)
 
 namespace refetch {
 
