@@ -77,14 +77,19 @@ int main(int argc, char *argv[])
 
     QSettings settings;
     refetch::SettingsStore store(&settings);
-    refetch::MainWindow window({.client = &client, .mutations = &mutations, .transport = &transport,
-                                .settings = &store, .transfers = &network});
-    if (useDemo) {
-        window.addSessionEndpoint(store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, sampleApi.baseUrl()));
-    } else if (!endpoint.isEmpty()) {
-        window.openUrl(endpoint);
+    int status = 0;
+    {
+        refetch::MainWindow window({.client = &client, .mutations = &mutations, .transport = &transport,
+                                    .settings = &store, .transfers = &network});
+        if (useDemo)
+            window.addSessionEndpoint(store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, sampleApi.baseUrl()));
+        else if (!endpoint.isEmpty())
+            window.openUrl(endpoint);
+        window.show();
+        status = app.exec();
     }
-    window.show();
-
-    return app.exec();
+    // Empty the cache while the client's scheduler is still there: ~QueryClient deletes the scheduler before the
+    // cache, whose entries would cancel their timers on it.
+    client.removeQueries({});
+    return status;
 }

@@ -55,7 +55,11 @@ QString EmptyState::text() const
 
 void EmptyState::set(const QIcon &icon, const QString &title, const QString &text)
 {
-    qDeleteAll(m_buttons);
+    // Later: one of them may be the button whose click led here.
+    for (QPushButton *b : std::as_const(m_buttons)) {
+        b->hide();
+        b->deleteLater();
+    }
     m_buttons.clear();
     m_icon->setPixmap(icon.isNull() ? QPixmap() : icon.pixmap(48, 48));
     m_icon->setVisible(!icon.isNull());

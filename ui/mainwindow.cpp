@@ -77,6 +77,12 @@ MainWindow::MainWindow(Context context, QWidget *parent) : QMainWindow(parent), 
     rebuildConnections(m_ctx.settings->endpoints());
     restoreWindowState();
     updateActions();
+    // What opens first is decided once the caller has added its session endpoints (--demo, --endpoint).
+    QTimer::singleShot(0, this, [this] {
+        m_started = true;
+        if (!m_view && !m_pendingEndpoint.isEmpty())
+            tryPendingOpen(connection(m_pendingEndpoint));
+    });
 }
 
 MainWindow::~MainWindow()
@@ -387,7 +393,8 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
     m_tree->setConnections(m_connections);
     for (ApiConnection *c : std::as_const(retired)) {
         const QString id = c->id();
-        delete c;
+        // After the views that use it, which also go later.
+        c->deleteLater();
         // Its cached data may be another server's now (a new URL, another token): forget it.
         m_ctx.client->removeQueries(QueryFilters{.key = QueryKey{id}});
     }
@@ -399,9 +406,9 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
         showStartPage();
         return;
     }
-    if (m_pendingEndpoint.isEmpty() || !connection(m_pendingEndpoint))
+    if (!m_view && (m_pendingEndpoint.isEmpty() || !connection(m_pendingEndpoint)))
         m_pendingEndpoint = m_connections.first()->id();
-    if (!m_view)
+    if (!m_view && m_started)
         tryPendingOpen(connection(m_pendingEndpoint));
 }
 
@@ -422,13 +429,15 @@ void MainWindow::tryPendingOpen(ApiConnection *c)
     // Nothing to open: show why (looking, or could not reach the server).
     if (!c->errorString().isEmpty())
         m_pendingEndpoint.clear();
+    m_navigating = true;
     m_tree->selectEndpoint(c->id());
+    m_navigating = false;
     showEndpointPage(c);
 }
 
 void MainWindow::onResourcesChanged(ApiConnection *c)
 {
-    if (c->id() == m_pendingEndpoint) {
+    if (c->id() == m_pendingEndpoint && m_started) {
         tryPendingOpen(c);
         return;
     }
@@ -442,6 +451,11 @@ void MainWindow::onTreeCurrentChanged(ApiConnection *c, const QString &resource)
         if (m_connections.isEmpty())
             showStartPage();
         return;
+    }
+    if (!m_navigating) {
+        // The user chose: nothing opens by itself any more.
+        m_pendingEndpoint.clear();
+        m_pendingResource.clear();
     }
     if (resource.isEmpty()) {
         // An endpoint row: its page, unless its resource is open below it and the user only moved up.
@@ -469,6 +483,9 @@ void MainWindow::onTreeCurrentChanged(ApiConnection *c, const QString &resource)
 
 void MainWindow::showResource(ApiConnection *c, const QString &resource)
 {
+    // The user (or the start) chose: nothing else opens by itself any more.
+    m_pendingEndpoint.clear();
+    m_pendingResource.clear();
     closeResource();
     m_view = new ResourceView(c, resource, m_listStack);
     m_listStack->addWidget(m_view);

@@ -161,6 +161,8 @@ private:
     bool m_undoOffered = false;     // the undo bar shows the undo offer (not an error)
     bool m_closeWhenSent = false;   // closed while deletes waited: close once they are sent
     bool m_closeConfirmed = false;
+    bool m_navigating = false;      // the tree's current row is being set by code, not by the user
+    bool m_started = false;         // the first event-loop turn has run: pending opens may happen
 };
 
 } // namespace refetch

@@ -57,7 +57,11 @@ void MessageBar::setText(const QString &text)
 
 void MessageBar::showMessage(Kind kind, const QString &text)
 {
-    qDeleteAll(m_buttons);
+    // Later: one of them may be the button whose click led here.
+    for (QPushButton *b : std::as_const(m_buttons)) {
+        b->hide();
+        b->deleteLater();
+    }
     m_buttons.clear();
     m_kind = kind;
     m_text->setText(text);

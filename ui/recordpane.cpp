@@ -152,7 +152,10 @@ RecordPane::~RecordPane()
 
 bool RecordPane::isDirty() const
 {
-    return m_model && m_model->isDirty();
+    if (!m_model)
+        return false;
+    // A new record is every field the user's, from the blank start: dirty once it differs from that.
+    return m_creating ? !(m_model->changes() == m_blank) : m_model->isDirty();
 }
 
 bool RecordPane::isSubmitting() const
@@ -162,7 +165,7 @@ bool RecordPane::isSubmitting() const
 
 bool RecordPane::canSave() const
 {
-    return isDirty() && !isSubmitting() && m_form->invalidFields().isEmpty();
+    return m_model && (m_creating || m_model->isDirty()) && !isSubmitting() && m_form->invalidFields().isEmpty();
 }
 
 void RecordPane::setModel(RecordModel *model)
@@ -185,6 +188,7 @@ void RecordPane::setModel(RecordModel *model)
         Q_EMIT stateChanged();
     };
     connect(m_model, &RecordModel::dirtyChanged, this, refresh);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, refresh);
     connect(m_model, &RecordModel::submittingChanged, this, refresh);
     connect(m_model, &RecordModel::loadingChanged, this, refresh);
     connect(m_model, &RecordModel::errorChanged, this, refresh);
@@ -231,6 +235,7 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
         if (field != options.idField)
             model->setField(field, blankLike(sample.valueAt(i)));
     }
+    m_blank = model->changes();
     setModel(model);
     m_form->focusFirstField();
 }
@@ -248,7 +253,7 @@ void RecordPane::clear(const QString &hint)
 
 bool RecordPane::save()
 {
-    if (!m_model || !m_model->isDirty() || m_model->isSubmitting())
+    if (!m_model || !(m_creating || m_model->isDirty()) || m_model->isSubmitting())
         return false;
     const QStringList invalid = m_form->invalidFields();
     if (!invalid.isEmpty()) {
@@ -352,14 +357,14 @@ void RecordPane::updateHeader()
         subtitle = tr("Loading…");
     else if (m_creating)
         subtitle = tr("Fill in the fields, then Save to create it");
-    else if (m_model->isDirty())
+    else if (isDirty())
         subtitle = tr("%n unsaved change(s)", nullptr, int(m_model->dirtyFields().size()));
     else
         subtitle = tr("%n field(s)", nullptr, fields);
     m_subtitle->setText(subtitle);
     m_saveButton->setText(m_creating ? tr("Create") : tr("Save"));
     m_saveButton->setEnabled(canSave());
-    m_revertButton->setEnabled(m_model->isDirty() && !m_model->isSubmitting() && !m_creating);
+    m_revertButton->setEnabled(isDirty() && !m_model->isSubmitting() && !m_creating);
     m_revertButton->setVisible(!m_creating);
     m_deleteButton->setVisible(!m_creating);
     m_deleteButton->setEnabled(!m_model->isSubmitting());

@@ -76,6 +76,7 @@ private:
     QString m_resource;
     Json m_id;
     Json m_sample;
+    Json m_blank;              // a new record's fields as the form started them
     bool m_creating = false;
     RecordModel *m_model = nullptr;
 

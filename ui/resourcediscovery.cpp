@@ -18,11 +18,11 @@ Json answer(const char *source, const QStringList &resources)
 }
 
 // /db is json-server's; an API that is not json-server answers 404 or something that is not an object of arrays.
-void discoverFromDb(const QueryFnContext &ctx, const Endpoint *endpoint)
+void discoverFromDb(const QueryFnContext &ctx, const Endpoint &endpoint)
 {
-    HttpTransport::sendFor(ctx, endpoint->transport(), endpoint->request("GET", u"/db"_s), endpoint->config().limits,
-                           [ctx, endpoint](QNetworkReply *reply) {
-        FetchResult result = HttpTransport::readJson(reply, endpoint->config().limits);
+    HttpTransport::sendFor(ctx, endpoint.transport(), endpoint.request("GET", u"/db"_s), endpoint.config().limits,
+                           [ctx, limits = endpoint.config().limits](QNetworkReply *reply) {
+        FetchResult result = HttpTransport::readJson(reply, limits);
         if (result.error) {
             if (result.error->kind == QueryError::Kind::Http && result.error->httpStatus == 404) {
                 QueryError e = *result.error;
@@ -61,10 +61,11 @@ QueryOptions ResourceDiscovery::query(const Endpoint *endpoint)
     o.key = key(endpoint->name());
     o.staleTime = std::chrono::minutes(5);
     o.refetchOnWindowFocus = false;
-    o.fn = [endpoint](const QueryFnContext &ctx) {
-        HttpTransport::sendFor(ctx, endpoint->transport(), endpoint->request("GET", u"/openapi.json"_s),
-                               endpoint->config().limits, [ctx, endpoint](QNetworkReply *reply) {
-            const FetchResult result = HttpTransport::readJson(reply, endpoint->config().limits);
+    // A copy of the endpoint (a transport pointer and its settings): the fetch may outlive the connection.
+    o.fn = [endpoint = *endpoint](const QueryFnContext &ctx) {
+        HttpTransport::sendFor(ctx, endpoint.transport(), endpoint.request("GET", u"/openapi.json"_s),
+                               endpoint.config().limits, [ctx, endpoint](QNetworkReply *reply) {
+            const FetchResult result = HttpTransport::readJson(reply, endpoint.config().limits);
             if (!result.error) {
                 const QStringList found = fromOpenApi(result.data);
                 if (!found.isEmpty()) {

@@ -110,6 +110,23 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     m_message->setContentsMargins(8, 0, 8, 8);
     layout->addWidget(m_message);
 
+    // Before the table connects to the model: when the selected row goes (a delete, a refetch that no longer has
+    // it), the table would select a neighbour, and the form would jump to a record nobody chose. The id is kept
+    // instead, and selected again if it comes back.
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this](const QModelIndex &, int first, int last) {
+        const QModelIndexList rows = m_table->selectionModel() ? m_table->selectionModel()->selectedRows() : QModelIndexList();
+        if (!rows.isEmpty() && rows.first().row() >= first && rows.first().row() <= last)
+            m_losingSelection = true;
+    });
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
+        if (!m_losingSelection)
+            return;
+        m_losingSelection = false;
+        m_restoring = true;
+        m_table->selectionModel()->clearSelection();
+        m_table->selectionModel()->setCurrentIndex(QModelIndex(), QItemSelectionModel::NoUpdate);
+        m_restoring = false;
+    });
     m_table->setModel(m_model);
     m_table->setItemDelegate(new CellDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -157,6 +174,7 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     connect(m_model, &QAbstractItemModel::layoutChanged, this, structural);
     connect(m_model, &QAbstractItemModel::rowsMoved, this, structural);
     auto state = [this] {
+        continueReveal();
         updatePage();
         updateMessage();
         updateTitle();
@@ -240,7 +258,7 @@ void ResourceView::applySearch()
 
 void ResourceView::onSelectionChanged()
 {
-    if (m_restoring)
+    if (m_restoring || m_losingSelection)
         return;
     const Json id = currentId();
     if (id.isUndefined()) {
@@ -255,23 +273,31 @@ void ResourceView::onSelectionChanged()
     Q_EMIT currentIdChanged(id);
 }
 
+void ResourceView::continueReveal()
+{
+    if (m_revealId.isUndefined())
+        return;
+    if (m_model->rowOf(m_revealId) >= 0) {
+        const Json id = m_revealId;
+        selectId(id);
+        Q_EMIT currentIdChanged(id);
+        return;
+    }
+    if (m_revealQueued || m_model->isFetching() || !m_model->canFetchMore() || m_revealPages >= RevealPageLimit)
+        return;
+    ++m_revealPages;
+    m_revealQueued = true;
+    // Not from inside the model's signal: it is still emitting.
+    QTimer::singleShot(0, this, [this] {
+        m_revealQueued = false;
+        if (!m_revealId.isUndefined() && m_model->canFetchMore())
+            m_model->fetchMore();
+    });
+}
+
 void ResourceView::restoreSelection()
 {
-    if (!m_revealId.isUndefined()) {
-        if (m_model->rowOf(m_revealId) >= 0) {
-            selectId(m_revealId);
-            Q_EMIT currentIdChanged(m_selectedId);
-            return;
-        }
-        if (!m_model->isFetching() && m_model->canFetchMore() && m_revealPages < RevealPageLimit) {
-            ++m_revealPages;
-            // Not from inside the model's signal: it is still emitting.
-            QTimer::singleShot(0, this, [this] {
-                if (m_model->canFetchMore())
-                    m_model->fetchMore();
-            });
-        }
-    }
+    continueReveal();
     if (m_selectedId.isUndefined() || !currentId().isUndefined())
         return;
     const int row = m_model->rowOf(m_selectedId);

@@ -71,6 +71,8 @@ private:
     void updateTitle();
     void onSelectionChanged();
     void restoreSelection();
+    // selectId() of a row not loaded yet: one more page, or select it once it is there.
+    void continueReveal();
     void fitColumns();
 
     QPointer<ApiConnection> m_connection;
@@ -87,7 +89,9 @@ private:
     Json m_selectedId;         // followed across refetches and resets
     Json m_revealId;           // selectId() is loading pages to find it
     int m_revealPages = 0;
+    bool m_revealQueued = false;
     bool m_restoring = false;
+    bool m_losingSelection = false;   // the selected row is being removed
     bool m_columnsFitted = false;
 };
 

@@ -6,6 +6,14 @@ namespace refetch {
 
 TransferMonitor::TransferMonitor(QObject *parent) : QNetworkAccessManager(parent) {}
 
+TransferMonitor::~TransferMonitor()
+{
+    // ~QNetworkAccessManager deletes the replies still around after our members are gone: stop listening first.
+    for (auto it = m_transfers.cbegin(); it != m_transfers.cend(); ++it)
+        disconnect(it.key(), nullptr, this, nullptr);
+    m_transfers.clear();
+}
+
 QNetworkReply *TransferMonitor::createRequest(Operation op, const QNetworkRequest &request, QIODevice *outgoingData)
 {
     QNetworkReply *reply = QNetworkAccessManager::createRequest(op, request, outgoingData);

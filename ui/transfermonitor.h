@@ -13,6 +13,7 @@ class TransferMonitor : public QNetworkAccessManager
     Q_OBJECT
 public:
     explicit TransferMonitor(QObject *parent = nullptr);
+    ~TransferMonitor() override;
 
     // Downloads whose size (announced or received so far) is at least this are "large".
     static constexpr qint64 LargeTransfer = 256 * 1024;

@@ -1,0 +1,847 @@
+#include "app/sampleapi/sampleapi.h"
+#include "core/focussource.h"
+#include "core/httptransport.h"
+#include "core/models/pagedtablemodel.h"
+#include "core/models/recordmodel.h"
+#include "core/mutationqueue.h"
+#include "core/onlinesource.h"
+#include "core/queryclient.h"
+#include "ui/apiconnection.h"
+#include "ui/applicationstate.h"
+#include "ui/emptystate.h"
+#include "ui/endpointtree.h"
+#include "ui/fieldeditor.h"
+#include "ui/mainwindow.h"
+#include "ui/messagebar.h"
+#include "ui/recordform.h"
+#include "ui/recordpane.h"
+#include "ui/resourceview.h"
+#include "ui/settingsdialog.h"
+#include "ui/settingsstore.h"
+#include "ui/statuspanel.h"
+#include "ui/transfermonitor.h"
+
+#include <QCheckBox>
+#include <QDir>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkReply>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSplitter>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using namespace refetch;
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+#ifndef REFETCH_SCREENSHOT_DIR
+#define REFETCH_SCREENSHOT_DIR "screenshots"
+#endif
+
+namespace {
+
+// 45 posts (three pages of 20), 5 users, and 3 widgets keyed by "key" as well as "id" (an endpoint that names
+// "key" its id field lets the form edit "id", which the sample API refuses with a 422 and a field error).
+QJsonObject seedData()
+{
+    static const char *words[] = {"cache", "signal", "socket", "layout", "header", "timer", "paging", "schema"};
+    QJsonArray posts;
+    for (int i = 1; i <= 45; ++i) {
+        QString title = u"Post %1 about %2 and %3"_s.arg(i).arg(QLatin1String(words[i % 8]), QLatin1String(words[(i * 3) % 8]));
+        if (i == 7 || i == 21)
+            title += u" (needle)"_s;
+        posts.append(QJsonObject{
+            {u"id"_s, i},
+            {u"userId"_s, 1 + i % 5},
+            {u"title"_s, title},
+            {u"body"_s, u"A longer body for post %1, written so that it needs more than one line in the form: "
+                        "the cache refetches stale data when the window comes back."_s.arg(i)},
+            {u"status"_s, i % 3 == 0 ? u"draft"_s : u"published"_s},
+            {u"published"_s, i % 3 != 0},
+            {u"views"_s, (i * 37) % 1000},
+            {u"rating"_s, i % 4 == 0 ? QJsonValue() : QJsonValue(2.5 + (i % 5) * 0.5)},
+            {u"tags"_s, QJsonArray{u"release"_s, words[i % 8]}},
+            {u"createdAt"_s, u"2024-03-%1T10:%2:00Z"_s.arg(1 + i % 28, 2, 10, QChar(u'0')).arg(i % 60, 2, 10, QChar(u'0'))},
+            {u"meta"_s, QJsonObject{{u"wordCount"_s, 10 + i}, {u"featured"_s, i % 10 == 0}}},
+        });
+    }
+    QJsonArray users;
+    const char *names[] = {"Grace Hopper", "Alan Turing", "Ada Lovelace", "Edsger Dijkstra", "Barbara Liskov"};
+    for (int i = 1; i <= 5; ++i) {
+        users.append(QJsonObject{{u"id"_s, i}, {u"name"_s, QString::fromLatin1(names[i - 1])},
+                                 {u"email"_s, u"user%1@example.com"_s.arg(i)}, {u"active"_s, i % 2 == 1},
+                                 {u"birthday"_s, u"19%1-0%2-1%3"_s.arg(60 + i).arg(i).arg(i)}});
+    }
+    QJsonArray widgets;
+    for (int i = 1; i <= 3; ++i)
+        widgets.append(QJsonObject{{u"id"_s, i}, {u"key"_s, i}, {u"name"_s, u"Widget %1"_s.arg(i)}});
+    return QJsonObject{{u"posts"_s, posts}, {u"users"_s, users}, {u"widgets"_s, widgets}};
+}
+
+// Everything the application wires in main(), on a sample API with a temporary database and temporary settings.
+struct Harness
+{
+    explicit Harness(const QString &dir)
+        : settings(dir + u"/settings.ini"_s, QSettings::IniFormat), store(&settings)
+    {
+    }
+    // As main() does: the cache is emptied while the client's scheduler is alive (see app/main.cpp).
+    ~Harness() { client.removeQueries({}); }
+
+    bool start(const QString &dir)
+    {
+        QFile seed(dir + u"/seed.json"_s);
+        if (!seed.open(QIODevice::WriteOnly) || seed.write(QJsonDocument(seedData()).toJson()) < 0)
+            return false;
+        seed.close();
+        QString error;
+        if (!api->start(SampleApi::Options{.databasePath = dir + u"/db.sqlite"_s, .seedFile = seed.fileName()}, &error)) {
+            qWarning() << error;
+            return false;
+        }
+        baseUrl = api->baseUrl();
+        return true;
+    }
+
+    // The sample API as --demo opens it, tuned for tests: pages of 20, always stale (so that focus refetches).
+    EndpointSettings sampleEndpoint() const
+    {
+        EndpointSettings e = store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, api->baseUrl());
+        e.pageSize = 20;
+        e.staleTime = 0ms;
+        return e;
+    }
+
+    std::unique_ptr<MainWindow> makeWindow()
+    {
+        return std::make_unique<MainWindow>(MainWindow::Context{.client = &client, .mutations = &mutations,
+                                                                .transport = &transport, .settings = &store,
+                                                                .transfers = &network});
+    }
+
+    // Writes behind the window's back: another client of the same server.
+    QNetworkReply *send(const QByteArray &method, const QString &path, const QJsonObject &body = {})
+    {
+        QNetworkRequest request(baseUrl.resolved(QUrl(path)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        request.setTransferTimeout(10000);
+        return other.sendCustomRequest(request, method, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson());
+    }
+
+    std::unique_ptr<SampleApi> api = std::make_unique<SampleApi>();
+    QUrl baseUrl;   // kept when the API is stopped
+    QSettings settings;
+    SettingsStore store;
+    ApplicationFocusSource focus{&isApplicationActive};
+    OnlineSource online;
+    QueryClient client{ClientConfig{.focus = &focus, .online = &online}};
+    MutationQueue mutations{&client};
+    TransferMonitor network;
+    HttpTransport transport{&network};
+    QNetworkAccessManager other;
+};
+
+void setApplicationState(Qt::ApplicationState state)
+{
+    QApplicationStateChangeEvent event(state);
+    QCoreApplication::sendEvent(qApp, &event);
+}
+
+} // namespace
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void opensFirstResourceWithData();
+    void endpointsSideBySide();
+    void sortsOnTheServer();
+    void searchIsDebounced();
+    void loadsPagesWhileScrolling();
+    void selectionSurvivesRefetch();
+    void formEditorsFollowJsonTypes();
+    void editAndSaveUpdatesTheList();
+    void createSelectsTheNewRecord();
+    void deleteAndUndo();
+    void deleteIsSentAfterTheUndoTime();
+    void failedSaveKeepsEditsWithFieldErrors();
+    void conflictKeepsEdits();
+    void focusRefetchesStaleData();
+    void wrongUrlSaysSo();
+    void listErrorKeepsDataWithRetry();
+    void statusBarShowsState();
+    void keyboardShortcuts();
+    void settingsDialogValidatesAndAddsEndpoints();
+    void remembersGeometryAndSplitters();
+    void screenshots();
+
+private:
+    // Opens `resource` of the sample API and waits for its first page.
+    ResourceView *openList(const QString &resource = u"posts"_s, int rows = 20);
+    // Selects the row of `id` with a click, and waits for its form.
+    void selectRow(ResourceView *view, int id);
+    QJsonObject fetchRecord(const QString &path);
+    void saveScreenshot(QWidget *widget, const QString &name);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Harness> m_h;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void tst_MainWindow::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_h = std::make_unique<Harness>(m_dir->path());
+    QVERIFY(m_h->start(m_dir->path()));
+    m_window = m_h->makeWindow();
+    m_window->addSessionEndpoint(m_h->sampleEndpoint());
+    // Small enough that a page of 20 rows fills the table (a view asks for more until it is full).
+    m_window->resize(1100, 600);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void tst_MainWindow::cleanup()
+{
+    m_window.reset();
+    m_h.reset();
+    m_dir.reset();
+}
+
+ResourceView *tst_MainWindow::openList(const QString &resource, int rows)
+{
+    m_window->openResource(u"sample-api"_s, resource);
+    [&] { QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->resource() == resource); }();
+    ResourceView *view = m_window->resourceView();
+    // At least the first page; a view that is not full asks for the next one by itself.
+    [&] { QTRY_VERIFY(view->model()->rowCount() >= rows && !view->model()->isFetching()); }();
+    return view;
+}
+
+void tst_MainWindow::selectRow(ResourceView *view, int id)
+{
+    const int row = view->model()->rowOf(Json(id));
+    QVERIFY(row >= 0);
+    const QModelIndex index = view->model()->index(row, 1);
+    view->table()->scrollTo(index);
+    QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(index).center());
+    QCOMPARE(view->currentId(), Json(id));
+    RecordPane *pane = m_window->recordPane();
+    QTRY_VERIFY(pane->hasRecord() && pane->recordId() == Json(id));
+    QTRY_VERIFY(pane->model()->rowCount() > 0);
+}
+
+QJsonObject tst_MainWindow::fetchRecord(const QString &path)
+{
+    std::unique_ptr<QNetworkReply> reply(m_h->send("GET", path));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished() && !finished.wait(10000))
+        return {};
+    if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
+        return {};
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+void tst_MainWindow::saveScreenshot(QWidget *widget, const QString &name)
+{
+    QDir().mkpath(QStringLiteral(REFETCH_SCREENSHOT_DIR));
+    const QString path = QStringLiteral(REFETCH_SCREENSHOT_DIR) + u'/' + name;
+    QVERIFY2(widget->grab().save(path), qPrintable(path));
+    qInfo("screenshot: %s", qPrintable(path));
+}
+
+void tst_MainWindow::opensFirstResourceWithData()
+{
+    // Nothing chosen before: the first resource the server lists opens, with data.
+    QTRY_VERIFY(m_window->resourceView());
+    ResourceView *view = m_window->resourceView();
+    QTRY_VERIFY(view->model()->rowCount() > 0);
+    const QStringList resources = m_window->connection(u"sample-api"_s)->resources();
+    QCOMPARE(resources, (QStringList{u"posts"_s, u"users"_s, u"widgets"_s}));
+    QCOMPARE(view->resource(), resources.first());
+    QCOMPARE(view->model()->totalCount(), 45);
+    QCOMPARE(view->model()->pageSize(), 20);
+    QVERIFY(view->model()->rowCount() >= 20);
+    QVERIFY(m_window->windowTitle().contains(u"posts"_s));
+    // The tree lists the endpoint and its resources, the open one current.
+    QTreeWidgetItem *endpoint = m_window->endpointTree()->endpointItem(u"sample-api"_s);
+    QVERIFY(endpoint);
+    QCOMPARE(endpoint->childCount(), 3);
+    QCOMPARE(m_window->endpointTree()->currentResource(), u"posts"_s);
+
+    // Another resource from the tree.
+    QVERIFY(m_window->endpointTree()->selectResource(u"sample-api"_s, u"users"_s));
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->resource() == u"users"_s);
+    QTRY_COMPARE(m_window->resourceView()->model()->rowCount(), 5);
+    // No row selected yet: the form says what to do.
+    QVERIFY(!m_window->recordPane()->hasRecord());
+}
+
+void tst_MainWindow::endpointsSideBySide()
+{
+    // A second endpoint on the same server, with its own settings (here: records keyed by "key"), listed resources.
+    EndpointSettings byKey;
+    byKey.id = u"by-key"_s;
+    byKey.name = u"Widgets by key"_s;
+    byKey.baseUrl = m_h->baseUrl;
+    byKey.idField = u"key"_s;
+    byKey.resources = {u"widgets"_s};
+    m_h->store.setEndpoints({byKey});
+    m_window = m_h->makeWindow();
+    m_window->addSessionEndpoint(m_h->sampleEndpoint());
+    m_window->show();
+    QCOMPARE(m_window->connections().size(), 2);
+    QCOMPARE(m_window->endpointTree()->topLevelItemCount(), 2);
+    QCOMPARE(m_window->endpointTree()->topLevelItem(0)->text(0), u"Sample API"_s);
+    QCOMPARE(m_window->endpointTree()->topLevelItem(1)->text(0), u"Widgets by key"_s);
+    QVERIFY(m_window->endpointTree()->resourceItem(u"by-key"_s, u"widgets"_s));
+
+    QVERIFY(m_window->endpointTree()->selectResource(u"by-key"_s, u"widgets"_s));
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"by-key"_s);
+    QTRY_COMPARE(m_window->resourceView()->model()->rowCount(), 3);
+    // Each endpoint's queries are its own.
+    const QueryKey key = m_window->resourceView()->model()->pageKey(1);
+    QCOMPARE(key.part(0), Json("by-key"));
+    QVERIFY(m_h->client.query(key));
+}
+
+void tst_MainWindow::sortsOnTheServer()
+{
+    ResourceView *view = openList();
+    PagedTableModel *model = view->model();
+    const int views = model->columnOf(u"views");
+    QVERIFY(views >= 0);
+    QHeaderView *header = view->table()->horizontalHeader();
+    const QPoint onViews(header->sectionViewportPosition(views) + header->sectionSize(views) / 2, header->height() / 2);
+
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, onViews);
+    QTRY_COMPARE(model->query().sort, u"views"_s);
+    QCOMPARE(model->query().order, Qt::AscendingOrder);
+    QTRY_VERIFY(model->rowCount() >= 20 && !model->isFetching());
+    for (int r = 1; r < model->rowCount(); ++r)
+        QVERIFY(model->rowJson(r - 1)["views"].toInteger() <= model->rowJson(r)["views"].toInteger());
+    QCOMPARE(header->sortIndicatorSection(), model->columnOf(u"views"));
+
+    // Again: descending, the largest first (the server sorted all 45, not the 20 shown).
+    const int viewsNow = model->columnOf(u"views");
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                      QPoint(header->sectionViewportPosition(viewsNow) + header->sectionSize(viewsNow) / 2, header->height() / 2));
+    QTRY_COMPARE(model->query().order, Qt::DescendingOrder);
+    QTRY_VERIFY(model->rowCount() >= 20 && !model->isFetching());
+    qint64 max = 0;
+    for (int i = 1; i <= 45; ++i)
+        max = std::max<qint64>(max, (i * 37) % 1000);
+    QCOMPARE(model->rowJson(0)["views"].toInteger(), max);
+}
+
+void tst_MainWindow::searchIsDebounced()
+{
+    ResourceView *view = openList();
+    QTest::keyClicks(view->searchField(), u"needle"_s);
+    // Not on every key: the query waits for a pause.
+    QCOMPARE(view->appliedSearch(), QString());
+    QTRY_COMPARE(view->appliedSearch(), u"needle"_s);
+    QTRY_COMPARE(view->model()->rowCount(), 2);
+    QCOMPARE(view->model()->rowJson(0)["id"], Json(7));
+    QCOMPARE(view->model()->rowJson(1)["id"], Json(21));
+    QCOMPARE(view->model()->totalCount(), 2);
+
+    // Nothing found: the list says so, with a way back.
+    view->searchField()->setText(u"no such words"_s);
+    QTRY_COMPARE(view->appliedSearch(), u"no such words"_s);
+    QTRY_VERIFY(view->emptyState()->isVisible());
+    QTRY_VERIFY(view->emptyState()->title().contains(u"no such words"_s));
+    view->emptyState()->buttons().first()->click();
+    QTRY_VERIFY(view->model()->rowCount() >= 20);
+}
+
+void tst_MainWindow::loadsPagesWhileScrolling()
+{
+    ResourceView *view = openList();
+    QCOMPARE(view->model()->pageCount(), 1);
+    QVERIFY(view->model()->canFetchMore());
+    // Scrolling to the end asks for the next page, and so on until the server has no more.
+    for (int expected : {40, 45}) {
+        view->table()->scrollToBottom();
+        view->table()->verticalScrollBar()->setValue(view->table()->verticalScrollBar()->maximum());
+        QTRY_COMPARE(view->model()->rowCount(), expected);
+    }
+    QTRY_VERIFY(!view->model()->canFetchMore());
+    QCOMPARE(view->model()->pageCount(), 3);
+    QCOMPARE(view->model()->rowJson(44)["id"], Json(45));
+}
+
+void tst_MainWindow::selectionSurvivesRefetch()
+{
+    ResourceView *view = openList();
+    selectRow(view, 5);
+    // A refetch that changes other rows (and this one) keeps the selection on the same record.
+    std::unique_ptr<QNetworkReply> r1(m_h->send("PATCH", u"/posts/4"_s, {{u"title"_s, u"Changed elsewhere"_s}}));
+    std::unique_ptr<QNetworkReply> r2(m_h->send("DELETE", u"/posts/2"_s));
+    QTRY_VERIFY(r1->isFinished() && r2->isFinished());
+    m_window->refreshAction()->trigger();
+    QTRY_VERIFY(view->model()->rowOf(Json(2)) < 0);
+    QTRY_COMPARE(view->model()->rowJson(view->model()->rowOf(Json(4)))["title"], Json("Changed elsewhere"));
+    QCOMPARE(view->currentId(), Json(5));
+    QCOMPARE(view->table()->selectionModel()->selectedRows().size(), 1);
+
+    // Across a sort too, when the record is still shown.
+    view->model()->sort(view->model()->columnOf(u"views"), Qt::AscendingOrder);
+    QTRY_VERIFY(view->model()->rowCount() > 0 && !view->model()->isFetching());
+    if (view->model()->rowOf(Json(5)) >= 0)
+        QTRY_COMPARE(view->currentId(), Json(5));
+    QCOMPARE(m_window->recordPane()->recordId(), Json(5));
+}
+
+void tst_MainWindow::formEditorsFollowJsonTypes()
+{
+    ResourceView *view = openList();
+    selectRow(view, 4);
+    RecordForm *form = m_window->recordPane()->form();
+    QTRY_COMPARE(form->fields().size(), 11);
+    auto kind = [&](const char *field) { return form->editor(QString::fromLatin1(field))->kind(); };
+    QCOMPARE(kind("id"), FieldEditor::Kind::ReadOnly);
+    QCOMPARE(kind("title"), FieldEditor::Kind::Text);
+    QCOMPARE(kind("body"), FieldEditor::Kind::LongText);
+    QCOMPARE(kind("views"), FieldEditor::Kind::Number);
+    QCOMPARE(kind("published"), FieldEditor::Kind::Boolean);
+    QCOMPARE(kind("createdAt"), FieldEditor::Kind::DateTime);
+    QCOMPARE(kind("tags"), FieldEditor::Kind::Structured);
+    QCOMPARE(kind("meta"), FieldEditor::Kind::Structured);
+    QCOMPARE(kind("rating"), FieldEditor::Kind::Any);   // post 4's rating is null
+    // Untouched editors give back exactly the server's values.
+    const Json server = m_window->recordPane()->model()->serverRecord();
+    for (const QString &field : form->fields())
+        QVERIFY2(form->editor(field)->value() == server.value(QStringView(field)), qPrintable(field));
+
+    // Nested JSON is validated: invalid text is reported and not taken.
+    auto *meta = form->editor(u"meta"_s)->findChild<QPlainTextEdit *>();
+    QVERIFY(meta);
+    meta->setPlainText(u"{\"wordCount\": 14, "_s);
+    QVERIFY(!form->messageOf(u"meta"_s).isEmpty());
+    QCOMPARE(form->invalidFields(), QStringList{u"meta"_s});
+    QVERIFY(!m_window->recordPane()->canSave());
+    meta->setPlainText(u"{\"wordCount\": 99, \"featured\": true}"_s);
+    QVERIFY(form->messageOf(u"meta"_s).isEmpty());
+    QCOMPARE(m_window->recordPane()->model()->changes(), Json::parse(R"({"meta":{"wordCount":99,"featured":true}})"));
+    QVERIFY(m_window->saveAction()->isEnabled());
+}
+
+void tst_MainWindow::editAndSaveUpdatesTheList()
+{
+    ResourceView *view = openList();
+    selectRow(view, 3);
+    RecordPane *pane = m_window->recordPane();
+    QVERIFY(!m_window->saveAction()->isEnabled());
+    auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
+    QVERIFY(title);
+    title->selectAll();
+    QTest::keyClicks(title, u"Edited in the form"_s);
+    auto *published = qobject_cast<QCheckBox *>(pane->form()->editor(u"published"_s)->focusTarget());
+    QVERIFY(published);
+    QVERIFY(!published->isChecked());   // post 3 is a draft
+    published->click();
+    // Only the changed fields go.
+    QCOMPARE(pane->model()->changes(), Json::parse(R"({"title":"Edited in the form","published":true})"));
+    QVERIFY(m_window->saveAction()->isEnabled());
+    m_window->saveAction()->trigger();
+
+    // The list updates through tag invalidation: no refresh asked for.
+    const auto titleOf3 = [&] { return view->model()->rowJson(view->model()->rowOf(Json(3)))["title"]; };
+    QTRY_COMPARE(titleOf3(), Json("Edited in the form"));
+    QTRY_VERIFY(!pane->isDirty() && !pane->isSubmitting());
+    QCOMPARE(view->currentId(), Json(3));
+    QCOMPARE(fetchRecord(u"/posts/3"_s).value(u"title"_s).toString(), u"Edited in the form"_s);
+    QCOMPARE(fetchRecord(u"/posts/3"_s).value(u"published"_s).toBool(), true);
+    QCOMPARE(fetchRecord(u"/posts/3"_s).value(u"views"_s).toInt(), 111);   // untouched
+}
+
+void tst_MainWindow::createSelectsTheNewRecord()
+{
+    ResourceView *view = openList();
+    m_window->newAction()->trigger();
+    RecordPane *pane = m_window->recordPane();
+    QVERIFY(pane->isCreating());
+    RecordForm *form = pane->form();
+    // The resource's fields, without the id the server gives.
+    QVERIFY(form->fields().contains(u"title"_s));
+    QVERIFY(!form->fields().contains(u"id"_s));
+    auto *title = qobject_cast<QLineEdit *>(form->editor(u"title"_s)->focusTarget());
+    QTest::keyClicks(title, u"A brand new post"_s);
+    QCOMPARE(m_window->saveAction()->text(), tr("&Create"));
+    m_window->saveAction()->trigger();
+
+    // Created, shown in the form as the server has it, and selected in the list (on its page, loaded for it).
+    QTRY_VERIFY(!pane->isCreating() && pane->hasRecord());
+    QCOMPARE(pane->recordId(), Json(46));
+    QTRY_COMPARE(view->currentId(), Json(46));
+    QCOMPARE(view->model()->rowJson(view->model()->rowOf(Json(46)))["title"], Json("A brand new post"));
+    QCOMPARE(fetchRecord(u"/posts/46"_s).value(u"title"_s).toString(), u"A brand new post"_s);
+}
+
+void tst_MainWindow::deleteAndUndo()
+{
+    ResourceView *view = openList();
+    selectRow(view, 5);
+    m_window->deleteAction()->trigger();
+    // Gone from the list at once (this event-loop turn), the form cleared, and a bar offers Undo.
+    QTRY_COMPARE(view->model()->rowOf(Json(5)), -1);
+    QVERIFY(!m_window->recordPane()->hasRecord());
+    QVERIFY(m_window->undoBar()->isVisible());
+    QVERIFY(m_window->undoBar()->text().contains(u"posts · 5"_s));
+    QVERIFY(m_window->undoAction()->isEnabled());
+    QCOMPARE(m_window->undoBar()->buttons().size(), 1);
+
+    m_window->undoBar()->buttons().first()->click();
+    QTRY_VERIFY(view->model()->rowOf(Json(5)) >= 0);
+    QTRY_VERIFY(!m_window->undoBar()->isVisible());
+    QVERIFY(!m_window->undoAction()->isEnabled());
+    QCOMPARE(m_window->recordPane()->recordId(), Json(5));
+    // Nothing was sent.
+    QCOMPARE(fetchRecord(u"/posts/5"_s).value(u"id"_s).toInt(), 5);
+}
+
+void tst_MainWindow::deleteIsSentAfterTheUndoTime()
+{
+    ResourceView *view = openList();
+    selectRow(view, 6);
+    QElapsedTimer timer;
+    timer.start();
+    m_window->deleteAction()->trigger();
+    QTRY_COMPARE(view->model()->rowOf(Json(6)), -1);
+    // Still on the server while Undo is possible...
+    QCOMPARE(fetchRecord(u"/posts/6"_s).value(u"id"_s).toInt(), 6);
+    // ...then sent: the bar goes, the server no longer has it, and the list stays without it.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->undoBar()->isVisible(), 10000);
+    QVERIFY(timer.elapsed() >= 4900);
+    QTRY_VERIFY_WITH_TIMEOUT(fetchRecord(u"/posts/6"_s).isEmpty(), 10000);
+    QTRY_COMPARE(view->model()->totalCount(), 44);
+    QCOMPARE(view->model()->rowOf(Json(6)), -1);
+}
+
+void tst_MainWindow::failedSaveKeepsEditsWithFieldErrors()
+{
+    // An endpoint whose id field is "key": "id" is an ordinary field there, and changing it is refused with a 422.
+    EndpointSettings byKey;
+    byKey.id = u"by-key"_s;
+    byKey.name = u"Widgets by key"_s;
+    byKey.baseUrl = m_h->baseUrl;
+    byKey.idField = u"key"_s;
+    byKey.resources = {u"widgets"_s};
+    m_h->store.setEndpoints({byKey});
+    m_window = m_h->makeWindow();
+    m_window->show();
+    m_window->openResource(u"by-key"_s, u"widgets"_s);
+    QTRY_VERIFY(m_window->resourceView());
+    ResourceView *view = m_window->resourceView();
+    QTRY_COMPARE(view->model()->rowCount(), 3);
+    selectRow(view, 2);
+    RecordPane *pane = m_window->recordPane();
+    RecordForm *form = pane->form();
+    QCOMPARE(form->editor(u"key"_s)->kind(), FieldEditor::Kind::ReadOnly);
+    auto *id = qobject_cast<QLineEdit *>(form->editor(u"id"_s)->focusTarget());
+    auto *name = qobject_cast<QLineEdit *>(form->editor(u"name"_s)->focusTarget());
+    QVERIFY(id && name);
+    id->selectAll();
+    QTest::keyClicks(id, u"99"_s);
+    name->selectAll();
+    QTest::keyClicks(name, u"Renamed widget"_s);
+    QVERIFY(pane->save());
+
+    // Refused: the edits stay, the field error is next to its field, the message says what happened.
+    QTRY_VERIFY(!pane->isSubmitting());
+    QTRY_VERIFY(!form->messageOf(u"id"_s).isEmpty());
+    QVERIFY(form->messageOf(u"id"_s).contains(u"cannot change"_s));
+    QVERIFY(form->editor(u"id"_s)->hasErrorState());
+    QVERIFY(form->messageOf(u"name"_s).isEmpty());
+    QVERIFY(pane->isDirty());
+    QCOMPARE(id->text(), u"99"_s);
+    QCOMPARE(name->text(), u"Renamed widget"_s);
+    QVERIFY(pane->messageBar()->isVisible());
+    QCOMPARE(pane->messageBar()->kind(), MessageBar::Kind::Error);
+    QCOMPARE(fetchRecord(u"/widgets/2"_s).value(u"name"_s).toString(), u"Widget 2"_s);
+
+    // Putting the id back and saving again works.
+    id->selectAll();
+    QTest::keyClicks(id, u"2"_s);
+    QVERIFY(form->messageOf(u"id"_s).isEmpty());
+    QVERIFY(pane->save());
+    QTRY_VERIFY(!pane->isDirty() && !pane->isSubmitting());
+    QCOMPARE(fetchRecord(u"/widgets/2"_s).value(u"name"_s).toString(), u"Renamed widget"_s);
+    QTRY_VERIFY(!pane->messageBar()->isVisible());
+}
+
+void tst_MainWindow::conflictKeepsEdits()
+{
+    ResourceView *view = openList();
+    selectRow(view, 8);
+    RecordPane *pane = m_window->recordPane();
+    const QString original = pane->model()->serverRecord()["title"].toString();
+    // Someone else changes the record after the form loaded it: its ETag is out of date.
+    std::unique_ptr<QNetworkReply> behind(m_h->send("PATCH", u"/posts/8"_s, {{u"views"_s, 12345}}));
+    QTRY_VERIFY(behind->isFinished());
+    auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
+    title->selectAll();
+    QTest::keyClicks(title, u"My title"_s);
+    QVERIFY(pane->save());
+    QTRY_VERIFY(!pane->isSubmitting());
+    QTRY_VERIFY(pane->messageBar()->isVisible());
+    QCOMPARE(pane->messageBar()->kind(), MessageBar::Kind::Warning);
+    QVERIFY(pane->messageBar()->text().contains(u"changed on the server"_s));
+    QVERIFY(pane->isDirty());
+    QCOMPARE(title->text(), u"My title"_s);
+    QCOMPARE(fetchRecord(u"/posts/8"_s).value(u"title"_s).toString(), original);
+
+    // Reload brings their other fields; saving again then goes through, with both changes on the server.
+    pane->messageBar()->buttons().first()->click();
+    QTRY_COMPARE(pane->model()->serverRecord()["views"], Json(12345));
+    QCOMPARE(title->text(), u"My title"_s);
+    QVERIFY(pane->save());
+    QTRY_VERIFY(!pane->isDirty() && !pane->isSubmitting());
+    const QJsonObject server = fetchRecord(u"/posts/8"_s);
+    QCOMPARE(server.value(u"title"_s).toString(), u"My title"_s);
+    QCOMPARE(server.value(u"views"_s).toInt(), 12345);
+}
+
+void tst_MainWindow::focusRefetchesStaleData()
+{
+    ResourceView *view = openList();
+    selectRow(view, 1);
+    setApplicationState(Qt::ApplicationInactive);
+    std::unique_ptr<QNetworkReply> behind(m_h->send("PATCH", u"/posts/1"_s, {{u"title"_s, u"Changed while away"_s}}));
+    QTRY_VERIFY(behind->isFinished());
+    QCOMPARE(behind->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QVERIFY(view->model()->rowJson(view->model()->rowOf(Json(1)))["title"] != Json("Changed while away"));
+
+    // Coming back refetches what is visible: the list and the open record, without a click.
+    setApplicationState(Qt::ApplicationActive);
+    QTRY_COMPARE(view->model()->rowJson(view->model()->rowOf(Json(1)))["title"], Json("Changed while away"));
+    QTRY_COMPARE(m_window->recordPane()->model()->serverRecord()["title"], Json("Changed while away"));
+    auto *title = qobject_cast<QLineEdit *>(m_window->recordPane()->form()->editor(u"title"_s)->focusTarget());
+    QCOMPARE(title->text(), u"Changed while away"_s);
+}
+
+void tst_MainWindow::wrongUrlSaysSo()
+{
+    // Nothing listens on port 1: the window says it cannot reach the server, with Retry and Settings.
+    m_window = m_h->makeWindow();
+    m_window->openUrl(QUrl(u"http://127.0.0.1:1/api"_s));
+    m_window->show();
+    QTRY_VERIFY(m_window->emptyState()->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->emptyState()->title().startsWith(u"Could not reach"_s), 15000);
+    QVERIFY(m_window->emptyState()->text().contains(u"127.0.0.1:1"_s));
+    QCOMPARE(m_window->emptyState()->buttons().size(), 2);
+    QTreeWidgetItem *endpoint = m_window->endpointTree()->endpointItem(u"command-line"_s);
+    QVERIFY(endpoint);
+    QCOMPARE(endpoint->child(0)->text(0), tr("Could not list resources"));
+}
+
+void tst_MainWindow::listErrorKeepsDataWithRetry()
+{
+    // Resources named in the settings, one of which the server does not have.
+    EndpointSettings e = m_h->sampleEndpoint();
+    e.resources = {u"posts"_s, u"missing"_s};
+    m_window = m_h->makeWindow();
+    m_window->addSessionEndpoint(e);
+    m_window->show();
+    m_window->openResource(u"sample-api"_s, u"missing"_s);
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->resource() == u"missing"_s);
+    ResourceView *view = m_window->resourceView();
+    QTRY_VERIFY(view->emptyState()->isVisible() && view->emptyState()->title().startsWith(u"Could not load"_s));
+    QVERIFY(view->emptyState()->text().contains(u"404"_s));
+    QCOMPARE(view->emptyState()->buttons().first()->text(), tr("Retry"));
+
+    // With data shown, an error goes above it and the rows stay (the server goes away; retries run out).
+    view = openList();
+    m_h->api.reset();
+    m_window->refreshAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(view->messageBar()->isVisible(), 20000);
+    QCOMPARE(view->messageBar()->kind(), MessageBar::Kind::Error);
+    QVERIFY(view->messageBar()->text().contains(u"Could not refresh posts"_s));
+    QVERIFY(view->model()->rowCount() >= 20);
+    QVERIFY(view->table()->isVisible());
+    QCOMPARE(view->messageBar()->buttons().first()->text(), tr("Retry"));
+}
+
+void tst_MainWindow::statusBarShowsState()
+{
+    ResourceView *view = openList();
+    StatusPanel *status = m_window->statusPanel();
+    QTRY_COMPARE(status->requestsText(), tr("Idle"));
+    QTRY_VERIFY(status->updatedText().startsWith(tr("Updated")));
+    QCOMPARE(status->onlineText(), tr("Online"));
+    // Stale time 0: the list is stale at once.
+    QTRY_VERIFY(status->isStaleShown());
+    QCOMPARE(view->model()->isStale(), true);
+
+    // Requests in flight are counted while they run.
+    QSignalSpy counts(&m_h->client, &QueryClient::fetchingCountChanged);
+    QVERIFY(counts.isValid());
+    m_window->refreshAction()->trigger();
+    QTRY_VERIFY(!counts.isEmpty());
+    QVERIFY(std::any_of(counts.cbegin(), counts.cend(), [](const QList<QVariant> &args) { return args.at(0).toInt() > 0; }));
+    QTRY_COMPARE(status->requestsText(), tr("Idle"));
+
+    m_h->online.setOnline(false);
+    QCOMPARE(status->onlineText(), tr("Offline"));
+    m_h->online.setOnline(true);
+    QCOMPARE(status->onlineText(), tr("Online"));
+
+    // A large download shows a progress bar while it comes in, and hides it after.
+    std::unique_ptr<QNetworkReply> big(m_h->send("PATCH", u"/posts/2"_s, {{u"body"_s, QString(400 * 1024, u'x')}}));
+    QTRY_VERIFY(big->isFinished());
+    QSignalSpy progress(&m_h->network, &TransferMonitor::progressChanged);
+    QVERIFY(progress.isValid());
+    bool barShown = false;
+    connect(&m_h->network, &TransferMonitor::progressChanged, this, [&] { barShown |= status->progressBar()->isVisible(); });
+    m_window->refreshAction()->trigger();
+    QTRY_VERIFY(!progress.isEmpty() && progress.last().at(0).toLongLong() == 0 && progress.last().at(1).toLongLong() == 0);
+    QVERIFY(std::any_of(progress.cbegin(), progress.cend(), [](const QList<QVariant> &args) { return args.at(1).toLongLong() > 400 * 1024; }));
+    QVERIFY(barShown);
+    QVERIFY(!status->progressBar()->isVisible());
+}
+
+void tst_MainWindow::keyboardShortcuts()
+{
+    ResourceView *view = openList();
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    // Ctrl+F: the search field.
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(view->searchField()->hasFocus());
+    // Delete on the table deletes the selected row; Ctrl+Z brings it back.
+    selectRow(view, 9);
+    view->table()->setFocus();
+    QTest::keyClick(view->table(), Qt::Key_Delete);
+    QTRY_COMPARE(view->model()->rowOf(Json(9)), -1);
+    QTest::keyClick(view->table(), Qt::Key_Z, Qt::ControlModifier);
+    QTRY_VERIFY(view->model()->rowOf(Json(9)) >= 0);
+    // Delete and Ctrl+Z in a text field edit the text, not the records.
+    QTRY_VERIFY(m_window->recordPane()->form()->editor(u"title"_s));
+    auto *title = qobject_cast<QLineEdit *>(m_window->recordPane()->form()->editor(u"title"_s)->focusTarget());
+    title->setFocus();
+    title->setCursorPosition(0);
+    const QString before = title->text();
+    QTest::keyClick(title, Qt::Key_Delete);
+    QCOMPARE(title->text(), before.mid(1));
+    QVERIFY(view->model()->rowOf(Json(9)) >= 0);
+    // Ctrl+S saves.
+    QTest::keyClick(title, Qt::Key_S, Qt::ControlModifier);
+    QTRY_VERIFY(!m_window->recordPane()->isDirty());
+    QTRY_COMPARE(fetchRecord(u"/posts/9"_s).value(u"title"_s).toString(), before.mid(1));
+    // Ctrl+N: a new record's form.
+    QTest::keyClick(view->table(), Qt::Key_N, Qt::ControlModifier);
+    QTRY_VERIFY(m_window->recordPane()->isCreating());
+    // F5 refetches the list.
+    QSignalSpy fetching(view->model(), &JsonTableModel::fetchingChanged);
+    QTest::keyClick(view->table(), Qt::Key_F5);
+    QTRY_VERIFY(!fetching.isEmpty());
+    // Ctrl+, opens the settings.
+    QTest::keyClick(view->table(), Qt::Key_Comma, Qt::ControlModifier);
+    QTRY_VERIFY(m_window->settingsDialog());
+    m_window->settingsDialog()->reject();
+}
+
+void tst_MainWindow::settingsDialogValidatesAndAddsEndpoints()
+{
+    openList();
+    m_window->openSettings(u"+"_s);
+    SettingsDialog *dialog = m_window->settingsDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    // A URL that is not http(s) is refused with a sentence, and the dialog stays.
+    QTest::keyClicks(dialog->baseUrlEdit(), u"localhost:3000"_s);
+    dialog->accept();
+    QVERIFY(dialog->isVisible());
+    QVERIFY(dialog->errorLabel()->isVisible());
+    QVERIFY(dialog->errorLabel()->text().contains(u"http"_s));
+    // A good one is saved and listed.
+    dialog->baseUrlEdit()->clear();
+    QTest::keyClicks(dialog->baseUrlEdit(), m_h->baseUrl.toString());
+    dialog->accept();
+    QTRY_VERIFY(!m_window->settingsDialog());
+    QCOMPARE(m_window->connections().size(), 2);
+    QCOMPARE(m_h->store.endpoints().size(), 1);
+    QCOMPARE(m_h->store.endpoints().first().baseUrl, m_h->baseUrl);
+    // The new endpoint discovers its resources and opens the first.
+    const QString id = m_h->store.endpoints().first().id;
+    QTRY_VERIFY(m_window->endpointTree()->resourceItem(id, u"posts"_s));
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == id);
+    // The session endpoint keeps its URL out of the file.
+    m_h->settings.sync();
+    QVERIFY(!m_h->settings.contains(u"endpoints/sample-api/baseUrl"_s));
+}
+
+void tst_MainWindow::remembersGeometryAndSplitters()
+{
+    openList();
+    m_window->resize(1000, 640);
+    m_window->sideSplitter()->setSizes({300, 700});
+    m_window->detailSplitter()->setSizes({400, 300});
+    const QList<int> side = m_window->sideSplitter()->sizes();
+    const QList<int> detail = m_window->detailSplitter()->sizes();
+    QVERIFY(m_window->close());
+    m_window = m_h->makeWindow();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QCOMPARE(m_window->size(), QSize(1000, 640));
+    QCOMPARE(m_window->sideSplitter()->sizes(), side);
+    QCOMPARE(m_window->detailSplitter()->sizes(), detail);
+}
+
+void tst_MainWindow::screenshots()
+{
+    m_window->resize(1360, 820);
+    ResourceView *view = openList();
+    view->table()->scrollToTop();
+    selectRow(view, 4);
+    // A change not yet saved, so that the form shows how edits are marked.
+    auto *title = qobject_cast<QLineEdit *>(m_window->recordPane()->form()->editor(u"title"_s)->focusTarget());
+    title->setText(title->text() + u" (draft)"_s);
+    Q_EMIT title->textEdited(title->text());
+    QTRY_VERIFY(m_window->recordPane()->isDirty());
+    QTRY_COMPARE(m_window->statusPanel()->requestsText(), tr("Idle"));
+    saveScreenshot(m_window.get(), u"main-window.png"_s);
+
+    m_window->recordPane()->revert();
+    m_window->newAction()->trigger();
+    saveScreenshot(m_window.get(), u"new-record.png"_s);
+    m_window->recordPane()->revert();
+
+    selectRow(view, 10);
+    m_window->deleteAction()->trigger();
+    saveScreenshot(m_window.get(), u"undo-delete.png"_s);
+    m_window->undoAction()->trigger();
+
+    m_window->openSettings();
+    QTRY_VERIFY(m_window->settingsDialog() && m_window->settingsDialog()->isVisible());
+    saveScreenshot(m_window->settingsDialog(), u"settings.png"_s);
+    m_window->settingsDialog()->reject();
+
+    auto unreachable = m_h->makeWindow();
+    unreachable->resize(1100, 640);
+    unreachable->openUrl(QUrl(u"http://127.0.0.1:1/api"_s));
+    unreachable->show();
+    QTRY_VERIFY_WITH_TIMEOUT(unreachable->emptyState()->title().startsWith(u"Could not reach"_s), 15000);
+    saveScreenshot(unreachable.get(), u"unreachable.png"_s);
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
