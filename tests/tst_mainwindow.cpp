@@ -29,6 +29,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -36,6 +37,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -54,41 +56,42 @@ using namespace std::chrono_literals;
 namespace {
 
 // 45 posts (three pages of 20), 5 users, and 3 widgets keyed by "key" as well as "id" (an endpoint that names
-// "key" its id field lets the form edit "id", which the sample API refuses with a 422 and a field error).
-QJsonObject seedData()
+// "key" its id field lets the form edit "id", which the sample API refuses with a 422 and a field error). Members
+// in the order an API would send them (QJsonObject would sort them).
+QByteArray seedData()
 {
     static const char *words[] = {"cache", "signal", "socket", "layout", "header", "timer", "paging", "schema"};
-    QJsonArray posts;
+    Json posts = Json::array({});
     for (int i = 1; i <= 45; ++i) {
         QString title = u"Post %1 about %2 and %3"_s.arg(i).arg(QLatin1String(words[i % 8]), QLatin1String(words[(i * 3) % 8]));
         if (i == 7 || i == 21)
             title += u" (needle)"_s;
-        posts.append(QJsonObject{
-            {u"id"_s, i},
-            {u"userId"_s, 1 + i % 5},
-            {u"title"_s, title},
-            {u"body"_s, u"A longer body for post %1, written so that it needs more than one line in the form: "
-                        "the cache refetches stale data when the window comes back."_s.arg(i)},
-            {u"status"_s, i % 3 == 0 ? u"draft"_s : u"published"_s},
-            {u"published"_s, i % 3 != 0},
-            {u"views"_s, (i * 37) % 1000},
-            {u"rating"_s, i % 4 == 0 ? QJsonValue() : QJsonValue(2.5 + (i % 5) * 0.5)},
-            {u"tags"_s, QJsonArray{u"release"_s, words[i % 8]}},
-            {u"createdAt"_s, u"2024-03-%1T10:%2:00Z"_s.arg(1 + i % 28, 2, 10, QChar(u'0')).arg(i % 60, 2, 10, QChar(u'0'))},
-            {u"meta"_s, QJsonObject{{u"wordCount"_s, 10 + i}, {u"featured"_s, i % 10 == 0}}},
-        });
+        posts = posts.withAppended(Json::object({
+            {u"id", i},
+            {u"userId", 1 + i % 5},
+            {u"title", title},
+            {u"body", u"A longer body for post %1, written so that it needs more than one line in the form: "
+                      "the cache refetches stale data when the window comes back."_s.arg(i)},
+            {u"status", i % 3 == 0 ? "draft" : "published"},
+            {u"published", i % 3 != 0},
+            {u"views", (i * 37) % 1000},
+            {u"rating", i % 4 == 0 ? Json(nullptr) : Json(2.5 + (i % 5) * 0.5)},
+            {u"tags", Json::array({"release", words[i % 8]})},
+            {u"createdAt", u"2024-03-%1T10:%2:00Z"_s.arg(1 + i % 28, 2, 10, QChar(u'0')).arg(i % 60, 2, 10, QChar(u'0'))},
+            {u"meta", Json::object({{u"wordCount", 10 + i}, {u"featured", i % 10 == 0}})},
+        }));
     }
-    QJsonArray users;
+    Json users = Json::array({});
     const char *names[] = {"Grace Hopper", "Alan Turing", "Ada Lovelace", "Edsger Dijkstra", "Barbara Liskov"};
     for (int i = 1; i <= 5; ++i) {
-        users.append(QJsonObject{{u"id"_s, i}, {u"name"_s, QString::fromLatin1(names[i - 1])},
-                                 {u"email"_s, u"user%1@example.com"_s.arg(i)}, {u"active"_s, i % 2 == 1},
-                                 {u"birthday"_s, u"19%1-0%2-1%3"_s.arg(60 + i).arg(i).arg(i)}});
+        users = users.withAppended(Json::object({{u"id", i}, {u"name", names[i - 1]},
+                                                 {u"email", u"user%1@example.com"_s.arg(i)}, {u"active", i % 2 == 1},
+                                                 {u"birthday", u"19%1-0%2-1%3"_s.arg(60 + i).arg(i).arg(i)}}));
     }
-    QJsonArray widgets;
+    Json widgets = Json::array({});
     for (int i = 1; i <= 3; ++i)
-        widgets.append(QJsonObject{{u"id"_s, i}, {u"key"_s, i}, {u"name"_s, u"Widget %1"_s.arg(i)}});
-    return QJsonObject{{u"posts"_s, posts}, {u"users"_s, users}, {u"widgets"_s, widgets}};
+        widgets = widgets.withAppended(Json::object({{u"id", i}, {u"key", i}, {u"name", u"Widget %1"_s.arg(i)}}));
+    return Json::object({{u"posts", posts}, {u"users", users}, {u"widgets", widgets}}).toJson(Json::Format::Indented);
 }
 
 // Everything the application wires in main(), on a sample API with a temporary database and temporary settings.
@@ -101,14 +104,17 @@ struct Harness
     // As main() does: the cache is emptied while the client's scheduler is alive (see app/main.cpp).
     ~Harness() { client.removeQueries({}); }
 
-    bool start(const QString &dir)
+    // On the small seed above, or (for screenshots) on the sample data `refetch --demo` shows.
+    bool start(const QString &dir, bool demoData = false)
     {
         QFile seed(dir + u"/seed.json"_s);
-        if (!seed.open(QIODevice::WriteOnly) || seed.write(QJsonDocument(seedData()).toJson()) < 0)
+        if (!demoData && (!seed.open(QIODevice::WriteOnly) || seed.write(seedData()) < 0))
             return false;
         seed.close();
         QString error;
-        if (!api->start(SampleApi::Options{.databasePath = dir + u"/db.sqlite"_s, .seedFile = seed.fileName()}, &error)) {
+        if (!api->start(SampleApi::Options{.databasePath = dir + u"/db.sqlite"_s,
+                                           .seedFile = demoData ? QString() : seed.fileName()},
+                        &error)) {
             qWarning() << error;
             return false;
         }
@@ -177,9 +183,11 @@ private Q_SLOTS:
     void selectionSurvivesRefetch();
     void formEditorsFollowJsonTypes();
     void editAndSaveUpdatesTheList();
+    void unsavedEditsAsk();
     void createSelectsTheNewRecord();
     void deleteAndUndo();
     void deleteIsSentAfterTheUndoTime();
+    void quittingSendsWaitingDeletes();
     void failedSaveKeepsEditsWithFieldErrors();
     void conflictKeepsEdits();
     void focusRefetchesStaleData();
@@ -188,6 +196,7 @@ private Q_SLOTS:
     void statusBarShowsState();
     void keyboardShortcuts();
     void settingsDialogValidatesAndAddsEndpoints();
+    void settingsChangesApplyAtOnce();
     void remembersGeometryAndSplitters();
     void screenshots();
 
@@ -209,7 +218,7 @@ void tst_MainWindow::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_h = std::make_unique<Harness>(m_dir->path());
-    QVERIFY(m_h->start(m_dir->path()));
+    QVERIFY(m_h->start(m_dir->path(), QByteArrayView(QTest::currentTestFunction()) == "screenshots"));
     m_window = m_h->makeWindow();
     m_window->addSessionEndpoint(m_h->sampleEndpoint());
     // Small enough that a page of 20 rows fills the table (a view asks for more until it is full).
@@ -263,6 +272,8 @@ void tst_MainWindow::saveScreenshot(QWidget *widget, const QString &name)
 {
     QDir().mkpath(QStringLiteral(REFETCH_SCREENSHOT_DIR));
     const QString path = QStringLiteral(REFETCH_SCREENSHOT_DIR) + u'/' + name;
+    // Layouts settle on a posted event: let them, so that the picture is what a user would see.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     QVERIFY2(widget->grab().save(path), qPrintable(path));
     qInfo("screenshot: %s", qPrintable(path));
 }
@@ -473,6 +484,48 @@ void tst_MainWindow::editAndSaveUpdatesTheList()
     QCOMPARE(fetchRecord(u"/posts/3"_s).value(u"views"_s).toInt(), 111);   // untouched
 }
 
+void tst_MainWindow::unsavedEditsAsk()
+{
+    ResourceView *view = openList();
+    selectRow(view, 12);
+    RecordPane *pane = m_window->recordPane();
+    auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
+    QTest::keyClick(title, Qt::Key_End);
+    QTest::keyClicks(title, u" edited"_s);
+    QVERIFY(pane->isDirty());
+    auto question = [&] { return m_window->findChild<QMessageBox *>(); };
+
+    // Another row while the form has edits: a question, without a nested event loop; Cancel stays.
+    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(13)), 1);
+    QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(other).center());
+    QTRY_VERIFY(question() && question()->isVisible());
+    QCOMPARE(pane->recordId(), Json(12));
+    question()->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(!question());
+    QCOMPARE(pane->recordId(), Json(12));
+    QVERIFY(pane->isDirty());
+    QTRY_COMPARE(view->currentId(), Json(12));
+
+    // Save: it goes to the server first, then the other row opens.
+    QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(other).center());
+    QTRY_VERIFY(question() && question()->isVisible());
+    question()->button(QMessageBox::Save)->click();
+    QTRY_VERIFY(pane->recordId() == Json(13) && pane->hasRecord());
+    QVERIFY(fetchRecord(u"/posts/12"_s).value(u"title"_s).toString().endsWith(u" edited"_s));
+
+    // Discard: the edits go.
+    QTRY_VERIFY(pane->form()->editor(u"title"_s));
+    QTest::keyClick(pane->form()->editor(u"title"_s)->focusTarget(), Qt::Key_End);
+    QTest::keyClicks(pane->form()->editor(u"title"_s)->focusTarget(), u" again"_s);
+    QVERIFY(pane->isDirty());
+    const QModelIndex third = view->model()->index(view->model()->rowOf(Json(14)), 1);
+    QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(third).center());
+    QTRY_VERIFY(question() && question()->isVisible());
+    question()->button(QMessageBox::Discard)->click();
+    QTRY_VERIFY(pane->recordId() == Json(14));
+    QVERIFY(!fetchRecord(u"/posts/13"_s).value(u"title"_s).toString().endsWith(u" again"_s));
+}
+
 void tst_MainWindow::createSelectsTheNewRecord()
 {
     ResourceView *view = openList();
@@ -534,6 +587,21 @@ void tst_MainWindow::deleteIsSentAfterTheUndoTime()
     QTRY_VERIFY_WITH_TIMEOUT(fetchRecord(u"/posts/6"_s).isEmpty(), 10000);
     QTRY_COMPARE(view->model()->totalCount(), 44);
     QCOMPARE(view->model()->rowOf(Json(6)), -1);
+}
+
+void tst_MainWindow::quittingSendsWaitingDeletes()
+{
+    ResourceView *view = openList();
+    selectRow(view, 11);
+    m_window->deleteAction()->trigger();
+    QTRY_COMPARE(view->model()->rowOf(Json(11)), -1);
+    // Closing while the delete waits out its undo time: the window stays, says it closes once the delete is sent
+    // (a hidden window would keep the application from quitting), and then closes.
+    QVERIFY(!m_window->close());
+    QVERIFY(m_window->isVisible());
+    QVERIFY(m_window->undoBar()->text().contains(u"closes once"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), 10000);
+    QVERIFY(fetchRecord(u"/posts/11"_s).isEmpty());
 }
 
 void tst_MainWindow::failedSaveKeepsEditsWithFieldErrors()
@@ -604,7 +672,7 @@ void tst_MainWindow::conflictKeepsEdits()
     QTRY_VERIFY(!pane->isSubmitting());
     QTRY_VERIFY(pane->messageBar()->isVisible());
     QCOMPARE(pane->messageBar()->kind(), MessageBar::Kind::Warning);
-    QVERIFY(pane->messageBar()->text().contains(u"changed on the server"_s));
+    QVERIFY(pane->messageBar()->text().contains(u"changed this record on the server"_s));
     QVERIFY(pane->isDirty());
     QCOMPARE(title->text(), u"My title"_s);
     QCOMPARE(fetchRecord(u"/posts/8"_s).value(u"title"_s).toString(), original);
@@ -789,6 +857,28 @@ void tst_MainWindow::settingsDialogValidatesAndAddsEndpoints()
     QVERIFY(!m_h->settings.contains(u"endpoints/sample-api/baseUrl"_s));
 }
 
+void tst_MainWindow::settingsChangesApplyAtOnce()
+{
+    ResourceView *view = openList();
+    QCOMPARE(view->model()->pageSize(), 20);
+    m_window->openSettings(u"sample-api"_s);
+    SettingsDialog *dialog = m_window->settingsDialog();
+    QVERIFY(dialog);
+    auto *pageSize = dialog->findChild<QSpinBox *>(u"pageSize"_s);
+    QVERIFY(pageSize);
+    pageSize->setValue(7);
+    dialog->accept();
+    // The endpoint is made again with its new settings, and the list the user was on comes back with them.
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView() != view);
+    view = m_window->resourceView();
+    QCOMPARE(view->resource(), u"posts"_s);
+    QCOMPARE(view->model()->pageSize(), 7);
+    QTRY_VERIFY(view->model()->rowCount() >= 7 && !view->model()->isFetching());
+    QCOMPARE(m_window->connection(u"sample-api"_s)->settings().pageSize, 7);
+    // Kept for the next session, without the session's URL.
+    QCOMPARE(m_h->store.transientEndpoint(u"sample-api"_s, QString(), QUrl()).pageSize, 7);
+}
+
 void tst_MainWindow::remembersGeometryAndSplitters()
 {
     openList();
@@ -808,7 +898,12 @@ void tst_MainWindow::remembersGeometryAndSplitters()
 
 void tst_MainWindow::screenshots()
 {
+    // The window as `refetch --demo` opens it: the sample data, the endpoint's default settings.
+    m_window = m_h->makeWindow();
+    m_window->addSessionEndpoint(m_h->store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, m_h->baseUrl));
     m_window->resize(1360, 820);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     ResourceView *view = openList();
     view->table()->scrollToTop();
     selectRow(view, 4);
@@ -820,13 +915,26 @@ void tst_MainWindow::screenshots()
     QTRY_COMPARE(m_window->statusPanel()->requestsText(), tr("Idle"));
     saveScreenshot(m_window.get(), u"main-window.png"_s);
 
+    // A save the server refused: the edits stay, the reason is above the form.
+    std::unique_ptr<QNetworkReply> behind(m_h->send("PATCH", u"/posts/4"_s, {{u"views"_s, 4242}}));
+    QTRY_VERIFY(behind->isFinished());
+    QVERIFY(m_window->recordPane()->save());
+    QTRY_VERIFY(m_window->recordPane()->messageBar()->isVisible());
+    QTRY_COMPARE(m_window->statusPanel()->requestsText(), tr("Idle"));
+    saveScreenshot(m_window.get(), u"conflict.png"_s);
     m_window->recordPane()->revert();
+
     m_window->newAction()->trigger();
+    QTRY_VERIFY(m_window->recordPane()->form()->editor(u"title"_s)
+                && m_window->recordPane()->form()->editor(u"title"_s)->isVisible());
     saveScreenshot(m_window.get(), u"new-record.png"_s);
     m_window->recordPane()->revert();
 
     selectRow(view, 10);
     m_window->deleteAction()->trigger();
+    QTRY_VERIFY(m_window->undoBar()->isVisible() && m_window->undoBar()->buttons().value(0)
+                && m_window->undoBar()->buttons().value(0)->isVisible());
+    QTRY_COMPARE(view->model()->rowOf(Json(10)), -1);
     saveScreenshot(m_window.get(), u"undo-delete.png"_s);
     m_window->undoAction()->trigger();
 
@@ -840,6 +948,7 @@ void tst_MainWindow::screenshots()
     unreachable->openUrl(QUrl(u"http://127.0.0.1:1/api"_s));
     unreachable->show();
     QTRY_VERIFY_WITH_TIMEOUT(unreachable->emptyState()->title().startsWith(u"Could not reach"_s), 15000);
+    QTRY_VERIFY(!unreachable->emptyState()->buttons().isEmpty() && unreachable->emptyState()->buttons().first()->isVisible());
     saveScreenshot(unreachable.get(), u"unreachable.png"_s);
 }
 

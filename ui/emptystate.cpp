@@ -28,6 +28,7 @@ EmptyState::EmptyState(QWidget *parent)
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_text->setMaximumWidth(560);
+    m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     QPalette muted = m_text->palette();
     muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
     m_text->setPalette(muted);
@@ -36,9 +37,15 @@ EmptyState::EmptyState(QWidget *parent)
     buttons->setSpacing(8);
     buttons->addStretch();
     buttons->addStretch();
+    // The text in a row of its own between stretches: centred, at most 560 wide, and as tall as its wrapped
+    // lines (a label aligned in a box layout loses its height for width).
+    auto *textRow = new QHBoxLayout;
+    textRow->addStretch();
+    textRow->addWidget(m_text, 100);
+    textRow->addStretch();
     layout->addWidget(m_icon);
     layout->addWidget(m_title);
-    layout->addWidget(m_text, 0, Qt::AlignHCenter);
+    layout->addLayout(textRow);
     layout->addWidget(m_buttonRow);
     layout->addStretch(3);
 }
@@ -73,6 +80,7 @@ QPushButton *EmptyState::addButton(const QString &text, const QIcon &icon)
     auto *button = new QPushButton(icon, text, m_buttonRow);
     auto *row = static_cast<QHBoxLayout *>(m_buttonRow->layout());
     row->insertWidget(row->count() - 1, button);
+    button->show();   // now, not when the layout gets to it: a screenshot may come first
     m_buttons.append(button);
     return button;
 }

@@ -58,14 +58,20 @@ void EndpointTree::setConnections(const QList<ApiConnection *> &connections)
                         fill(item, c);
                     }
                     // The row the user was on comes back once its resource is listed again.
-                    if (!endpoint.isEmpty() && !resource.isEmpty())
+                    if (!endpoint.isEmpty() && !resource.isEmpty()) {
+                        m_restoring = true;
                         selectResource(endpoint, resource);
+                        m_restoring = false;
+                    }
                 }
                 Q_EMIT resourcesChanged(c);
             });
         }
     }
-    if (!endpoint.isEmpty() && !(resource.isEmpty() ? selectEndpoint(endpoint) : selectResource(endpoint, resource)))
+    m_restoring = true;
+    const bool restored = !endpoint.isEmpty() && (resource.isEmpty() ? selectEndpoint(endpoint) : selectResource(endpoint, resource));
+    m_restoring = false;
+    if (!endpoint.isEmpty() && !restored)
         Q_EMIT currentChanged(nullptr, QString());
 }
 

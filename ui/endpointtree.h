@@ -20,6 +20,9 @@ public:
     bool selectResource(const QString &endpointId, const QString &resource);
     bool selectEndpoint(const QString &endpointId);
 
+    // True while the tree puts back the current row after it was rebuilt (not the user's choice).
+    bool isRestoring() const { return m_restoring; }
+
     ApiConnection *currentConnection() const;
     QString currentResource() const;
     QTreeWidgetItem *endpointItem(const QString &endpointId) const;
@@ -39,6 +42,7 @@ private:
     ApiConnection *connectionOf(const QTreeWidgetItem *item) const;
 
     QList<QPointer<ApiConnection>> m_connections;
+    bool m_restoring = false;
 };
 
 } // namespace refetch

@@ -38,8 +38,9 @@ QPlainTextEdit *makeTextBox(QWidget *parent, int lines, bool monospace)
     if (monospace)
         edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     edit->setTabChangesFocus(true);
-    const int line = edit->fontMetrics().lineSpacing();
-    edit->setFixedHeight(line * lines + 2 * edit->frameWidth() + 8);
+    const int line = QFontMetrics(edit->font()).lineSpacing();
+    const int margins = 2 * edit->frameWidth() + 2 * int(edit->document()->documentMargin()) + 8;
+    edit->setFixedHeight(line * lines + margins);
     return edit;
 }
 
@@ -53,7 +54,11 @@ public:
         connect(m_edit, &QLineEdit::textEdited, this, &FieldEditor::edited);
     }
     Json value() const override { return Json(m_edit->text()); }
-    void setValue(const Json &v) override { m_edit->setText(v.toString()); }
+    void setValue(const Json &v) override
+    {
+        m_edit->setText(v.toString());
+        m_edit->setCursorPosition(0);   // the start of a long value, not its end
+    }
     QWidget *focusTarget() const override { return m_edit; }
 
 private:
@@ -63,7 +68,7 @@ private:
 class LongTextEditor : public FieldEditor
 {
 public:
-    LongTextEditor(QWidget *parent) : FieldEditor(Kind::LongText, parent), m_edit(makeTextBox(this, 4, false))
+    LongTextEditor(QWidget *parent) : FieldEditor(Kind::LongText, parent), m_edit(makeTextBox(this, 5, false))
     {
         setEditorWidget(m_edit);
         connect(m_edit, &QPlainTextEdit::textChanged, this, [this] {
@@ -220,7 +225,9 @@ public:
         const QDate date = QDate::fromString(m.captured(1), Qt::ISODate);
         const QTime time = QTime::fromString(m.captured(2), m_seconds ? u"HH:mm:ss"_s : u"HH:mm"_s)
                                .addMSecs(m_fractionMsec);
-        m_edit->setDisplayFormat(m_fraction.isEmpty() ? u"yyyy-MM-dd HH:mm:ss"_s : u"yyyy-MM-dd HH:mm:ss.zzz"_s);
+        // The zone as written, after the time: "Z" reads as UTC.
+        const QString zone = m_zone.isEmpty() ? QString() : m_zone == u"Z" ? u" 'UTC'"_s : u" 'UTC'"_s + m_zone;
+        m_edit->setDisplayFormat((m_fraction.isEmpty() ? u"yyyy-MM-dd HH:mm:ss"_s : u"yyyy-MM-dd HH:mm:ss.zzz"_s) + zone);
         m_setting = true;
         m_edit->setDateTime(QDateTime(date, time, Qt::UTC));
         m_setting = false;
@@ -351,6 +358,8 @@ FieldEditor::FieldEditor(Kind kind, QWidget *parent) : QWidget(parent), m_kind(k
 void FieldEditor::setEditorWidget(QWidget *editor)
 {
     layout()->addWidget(editor);
+    // As tall as the editor, never stretched (a form row would centre a fixed-height box in the extra space).
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     setFocusProxy(editor);
     editor->setObjectName(u"fieldEditor"_s);
 }

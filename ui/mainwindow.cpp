@@ -261,7 +261,9 @@ void MainWindow::createCentralWidget()
     connect(m_pane, &RecordPane::recordCreated, this, &MainWindow::onRecordCreated);
     connect(m_pane, &RecordPane::deleteRequested, this, &MainWindow::deleteRecord);
     connect(m_pane, &RecordPane::saved, this, [this] {
-        statusBar()->showMessage(m_pane->isCreating() ? tr("Created") : tr("Saved %1 · %2").arg(m_pane->resource(), idText(m_pane->recordId())), 4000);
+        // A new record is announced by onRecordCreated, with its id.
+        if (!m_pane->isCreating())
+            statusBar()->showMessage(tr("Saved %1 · %2").arg(m_pane->resource(), idText(m_pane->recordId())), 4000);
     });
 
     m_sideSplitter->addWidget(side);
@@ -342,7 +344,8 @@ void MainWindow::openUrl(const QUrl &url)
             return;
         }
     }
-    addSessionEndpoint(m_ctx.settings->transientEndpoint(CommandLineId, url.host(), url));
+    // No name: it shows as its host, port and path.
+    addSessionEndpoint(m_ctx.settings->transientEndpoint(CommandLineId, QString(), url));
 }
 
 void MainWindow::openResource(const QString &endpointId, const QString &resource)
@@ -367,37 +370,35 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
             wanted.append(e);
     }
 
-    QList<ApiConnection *> next;
+    // Connections whose settings are unchanged stay; the others go before their replacements come.
     QList<ApiConnection *> retired;
-    for (const EndpointSettings &e : std::as_const(wanted)) {
-        ApiConnection *existing = connection(e.id);
-        if (existing && existing->settings() == e) {
-            next.append(existing);
-            continue;
-        }
-        if (existing)
-            retired.append(existing);
-        next.append(new ApiConnection(e, m_ctx.client, m_ctx.mutations, m_ctx.transport, this));
-    }
     for (ApiConnection *c : std::as_const(m_connections)) {
-        if (!next.contains(c) && !retired.contains(c))
+        const auto same = std::find_if(wanted.cbegin(), wanted.cend(), [c](const EndpointSettings &e) { return e.id == c->id(); });
+        if (same == wanted.cend() || !(*same == c->settings()))
             retired.append(c);
     }
-
     // Views of a retired connection close before it goes.
     if (m_view && retired.contains(m_view->connection()))
         closeResource();
     if (m_pane->connection() && retired.contains(m_pane->connection()))
         m_pane->clear();
-    m_connections = next;
-    m_tree->setConnections(m_connections);
     for (ApiConnection *c : std::as_const(retired)) {
+        m_connections.removeOne(c);
         const QString id = c->id();
         // After the views that use it, which also go later.
         c->deleteLater();
-        // Its cached data may be another server's now (a new URL, another token): forget it.
+        // Its cached data may be another server's now (a new URL, another token): forget it, before a new
+        // connection of the same id observes it.
         m_ctx.client->removeQueries(QueryFilters{.key = QueryKey{id}});
     }
+
+    QList<ApiConnection *> next;
+    for (const EndpointSettings &e : std::as_const(wanted)) {
+        ApiConnection *existing = connection(e.id);
+        next.append(existing ? existing : new ApiConnection(e, m_ctx.client, m_ctx.mutations, m_ctx.transport, this));
+    }
+    m_connections = next;
+    m_tree->setConnections(m_connections);
     // A connection made again for the same id registered its endpoint before the old one went.
     for (ApiConnection *c : std::as_const(m_connections))
         m_ctx.mutations->addEndpoint(c->endpoint());
@@ -452,7 +453,7 @@ void MainWindow::onTreeCurrentChanged(ApiConnection *c, const QString &resource)
             showStartPage();
         return;
     }
-    if (!m_navigating) {
+    if (!m_navigating && !m_tree->isRestoring()) {
         // The user chose: nothing opens by itself any more.
         m_pendingEndpoint.clear();
         m_pendingResource.clear();
@@ -546,11 +547,15 @@ void MainWindow::showEndpointPage(ApiConnection *c)
                 [this, id = c->id()] { openSettings(id); });
     } else {
         m_empty->set(icons::icon(u"server"_s), c->displayName(),
-                     tr("%1\n\nChoose one of its %n resource(s) on the left to see its records.", nullptr,
-                        int(c->resources().size())).arg(url));
+                     c->resources().size() == 1
+                         ? tr("%1\n\nChoose its resource on the left to see its records.").arg(url)
+                         : tr("%1\n\nChoose one of its %2 resources on the left to see its records.")
+                               .arg(url).arg(c->resources().size()));
     }
     m_listStack->setCurrentWidget(m_empty);
-    updateTitle();
+    if (!m_pane->isDirty())
+        m_pane->clear(tr("Choose a resource on the left, then a row of its list."));
+    updateActions();
 }
 
 void MainWindow::showStartPage()
@@ -638,12 +643,12 @@ void MainWindow::deleteRecord()
     // The record in the form, else the selected row.
     Json id = m_pane->hasRecord() && !m_pane->isCreating() && m_pane->resource() == resource ? m_pane->recordId()
                                                                                             : m_view->currentId();
-    if (id.isUndefined())
+    if (id.isUndefined() || m_pane->isCreating())
         return;
     Mutation *m = m_ctx.mutations->mutate(c->deleteOptions(resource, id));
     const QString label = u"%1 · %2"_s.arg(resource, idText(id));
     if (m_pane->hasRecord() && !m_pane->isCreating() && ResourceTags::sameId(m_pane->recordId(), id))
-        m_pane->clear(tr("%1 was deleted.").arg(label));
+        m_pane->clear(tr("Undo (Ctrl+Z) brings it back until it is sent."), tr("%1 was deleted").arg(label));
     PendingDelete pending{m, c->id(), resource, id, label, {}};
     pending.since.start();
     m_pendingDeletes.append(pending);
@@ -703,10 +708,12 @@ void MainWindow::updateUndoBar()
     const PendingDelete &last = m_pendingDeletes.last();
     const qint64 left = std::max<qint64>(0, ApiConnection::undoDelay.count() - last.since.elapsed());
     const int seconds = int((left + 999) / 1000);
-    const QString text = m_pendingDeletes.size() == 1
-        ? tr("Deleted %1. It is sent to the server in %n s.", nullptr, seconds).arg(last.label)
-        : tr("Deleted %1 and %2 more. Sent to the server in %n s.", nullptr, seconds)
-              .arg(last.label).arg(m_pendingDeletes.size() - 1);
+    QString text = m_pendingDeletes.size() == 1
+        ? tr("Deleted %1. It is sent to the server in %2 s.").arg(last.label).arg(seconds)
+        : tr("Deleted %1 and %2 more. They are sent to the server in %3 s.")
+              .arg(last.label).arg(m_pendingDeletes.size() - 1).arg(seconds);
+    if (m_closeWhenSent)
+        text += u' ' + tr("Refetch closes once it is sent.");
     if (!m_undoOffered || m_undoBar->isHidden()) {
         m_undoBar->showMessage(MessageBar::Kind::Information, text);
         m_undoBar->setClosable(false);
@@ -746,10 +753,18 @@ void MainWindow::settleEdits(const std::function<void()> &proceed, const std::fu
             proceed();
         } else if (choice == QMessageBox::Save && m_pane->save()) {
             // Move on once the server has it; a failure keeps the user on the form, with its errors.
-            auto once = std::make_shared<QMetaObject::Connection>();
-            *once = connect(m_pane, &RecordPane::saved, this, [once, proceed] {
-                QObject::disconnect(*once);
+            auto saved = std::make_shared<QMetaObject::Connection>();
+            auto failed = std::make_shared<QMetaObject::Connection>();
+            *saved = connect(m_pane, &RecordPane::saved, this, [saved, failed, proceed] {
+                QObject::disconnect(*saved);
+                QObject::disconnect(*failed);
                 proceed();
+            });
+            *failed = connect(m_pane, &RecordPane::saveFailed, this, [saved, failed, cancel] {
+                QObject::disconnect(*saved);
+                QObject::disconnect(*failed);
+                if (cancel)
+                    cancel();
             });
         } else if (cancel) {
             cancel();
@@ -828,9 +843,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
     const bool waiting = std::any_of(m_pendingDeletes.cbegin(), m_pendingDeletes.cend(),
                                      [](const PendingDelete &p) { return p.mutation && !p.mutation->isSettled(); });
     if (waiting) {
+        // The window stays (a hidden one would never let the application quit), saying why, until they are sent.
         event->ignore();
         m_closeWhenSent = true;
-        hide();
+        updateUndoBar();
         return;
     }
     QMainWindow::closeEvent(event);
@@ -847,8 +863,8 @@ void MainWindow::updateActions()
     m_save->setText(m_pane->isCreating() ? tr("&Create") : tr("&Save"));
     m_save->setIconText(m_pane->isCreating() ? tr("Create") : tr("Save"));
     m_discard->setEnabled(m_pane->isDirty() && !m_pane->isSubmitting());
-    const bool hasRecord = hasView
-        && ((m_pane->hasRecord() && !m_pane->isCreating()) || !m_view->currentId().isUndefined());
+    const bool hasRecord = hasView && !m_pane->isCreating()
+        && (m_pane->hasRecord() || !m_view->currentId().isUndefined());
     m_delete->setEnabled(hasRecord);
     const bool canUndo = std::any_of(m_pendingDeletes.cbegin(), m_pendingDeletes.cend(),
                                      [](const PendingDelete &p) { return p.mutation && p.mutation->canUndo(); });

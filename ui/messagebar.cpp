@@ -73,6 +73,7 @@ QPushButton *MessageBar::addButton(const QString &text, const QIcon &icon)
 {
     auto *button = new QPushButton(icon, text, m_frame);
     m_buttonLayout->addWidget(button);
+    button->setVisible(!isHidden());
     m_buttons.append(button);
     return button;
 }

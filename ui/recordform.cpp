@@ -132,6 +132,9 @@ void RecordForm::rebuild()
             m_rows.insert(field, r);
             m_order.append(field);
             m_layout->addRow(r.label, r.box);
+            // Shown now rather than when the layout gets to them.
+            r.label->show();
+            r.box->show();
             syncRow(row);
         }
     }
@@ -147,6 +150,13 @@ RecordForm::Row RecordForm::makeRow(const QString &field)
     r.label = new QLabel(field, this);
     r.label->setTextFormat(Qt::PlainText);
     r.label->setToolTip(field);
+    // Room for the changed mark in bold, so that marking a field does not cut its name.
+    QFont bold = r.label->font();
+    bold.setBold(true);
+    r.label->setMinimumWidth(QFontMetrics(bold).horizontalAdvance(field + u" •"_s));
+    r.label->setAlignment(Qt::AlignRight | Qt::AlignTop);
+    // The first line of text in the editor and the label on one baseline.
+    r.label->setContentsMargins(0, 4, 0, 0);
     r.box = new QWidget(this);
     auto *box = new QVBoxLayout(r.box);
     box->setContentsMargins(0, 0, 0, 0);
@@ -155,8 +165,9 @@ RecordForm::Row RecordForm::makeRow(const QString &field)
     const QModelIndex value = m_model->index(row, RecordModel::ValueColumn);
     const Json server = jsonOf(value.data(RecordModel::ServerValueRole));
     const Json shown = jsonOf(value.data(RecordModel::ValueJsonRole));
-    const FieldEditor::Kind kind = field == m_idField ? FieldEditor::Kind::ReadOnly
-                                                      : FieldEditor::kindFor(server.isUndefined() ? shown : server);
+    const FieldEditor::Kind kind = field == m_idField       ? FieldEditor::Kind::ReadOnly
+        : m_kindHints.contains(field) ? m_kindHints.value(field)
+                                      : FieldEditor::kindFor(server.isUndefined() ? shown : server);
     r.editor = FieldEditor::create(kind, r.box);
     r.editor->setValue(shown);
     r.label->setBuddy(r.editor->focusTarget());

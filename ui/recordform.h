@@ -31,6 +31,8 @@ public:
     RecordModel *model() const { return m_model; }
     // Whether changed fields are marked (not for a new record, where every field is new).
     void setShowDirty(bool show);
+    // Editor kinds to use instead of the values' own (a new record's blank text is still a long text or a date).
+    void setKindHints(const QHash<QString, FieldEditor::Kind> &hints) { m_kindHints = hints; }
 
     QStringList fields() const;
     FieldEditor *editor(const QString &field) const;
@@ -69,6 +71,7 @@ private:
     QFormLayout *m_layout;
     QStringList m_order;
     QHash<QString, Row> m_rows;
+    QHash<QString, FieldEditor::Kind> m_kindHints;
     QList<QMetaObject::Connection> m_connections;
 };
 

@@ -180,6 +180,13 @@ void RecordPane::setModel(RecordModel *model)
         Q_EMIT stateChanged();
         return;
     }
+    // A new record's fields get the editors their sample values would have.
+    QHash<QString, FieldEditor::Kind> hints;
+    if (m_creating) {
+        for (qsizetype i = 0; i < m_sample.size(); ++i)
+            hints.insert(m_sample.keyAt(i), FieldEditor::kindFor(m_sample.valueAt(i)));
+    }
+    m_form->setKindHints(hints);
     m_form->setModel(m_model, m_connection ? m_connection->settings().idField : u"id"_s);
     m_form->setShowDirty(!m_creating);
     auto refresh = [this] {
@@ -236,17 +243,18 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
             model->setField(field, blankLike(sample.valueAt(i)));
     }
     m_blank = model->changes();
+    m_sample = sample;
     setModel(model);
     m_form->focusFirstField();
 }
 
-void RecordPane::clear(const QString &hint)
+void RecordPane::clear(const QString &hint, const QString &title)
 {
     m_connection = nullptr;
     m_resource.clear();
     m_id = Json();
     m_creating = false;
-    m_empty->set(icons::icon(u"table"_s), tr("No record selected"),
+    m_empty->set(icons::icon(u"table"_s), title.isEmpty() ? tr("No record selected") : title,
                  hint.isEmpty() ? tr("Select a row to see its fields here and edit them.") : hint);
     setModel(nullptr);
 }
@@ -302,9 +310,9 @@ void RecordPane::onSubmitFailed(const MutationError &error)
     m_conflict = error.isConflict();
     const QString what = m_creating ? tr("The new record was not created") : tr("Not saved");
     if (error.isConflict()) {
-        m_submitMessage = tr("%1: this record changed on the server since it was loaded. Your edits are kept. "
-                             "Reload to see the server's version of the other fields; saving again then "
-                             "overwrites theirs.").arg(what);
+        m_submitMessage = tr("%1: someone changed this record on the server since it was loaded. Your edits are "
+                             "kept and the other fields show the server's values. Save again to overwrite their "
+                             "changes, or Discard to keep them.").arg(what);
     } else if (error.isValidation()) {
         QStringList elsewhere;   // errors about no field of the form, or the body as a whole ("$")
         for (auto it = error.fieldErrors.cbegin(); it != error.fieldErrors.cend(); ++it) {
@@ -322,6 +330,7 @@ void RecordPane::onSubmitFailed(const MutationError &error)
     }
     updateMessage();
     m_form->focusFirstField();
+    Q_EMIT saveFailed();
     Q_EMIT stateChanged();
 }
 
@@ -356,11 +365,12 @@ void RecordPane::updateHeader()
     else if (m_model->isLoading())
         subtitle = tr("Loading…");
     else if (m_creating)
-        subtitle = tr("Fill in the fields, then Save to create it");
+        subtitle = tr("Not saved yet");
     else if (isDirty())
-        subtitle = tr("%n unsaved change(s)", nullptr, int(m_model->dirtyFields().size()));
+        subtitle = m_model->dirtyFields().size() == 1 ? tr("1 unsaved change")
+                                                      : tr("%1 unsaved changes").arg(m_model->dirtyFields().size());
     else
-        subtitle = tr("%n field(s)", nullptr, fields);
+        subtitle = fields == 1 ? tr("1 field") : tr("%1 fields").arg(fields);
     m_subtitle->setText(subtitle);
     m_saveButton->setText(m_creating ? tr("Create") : tr("Save"));
     m_saveButton->setEnabled(canSave());

@@ -34,8 +34,8 @@ public:
     void showRecord(ApiConnection *connection, const QString &resource, const Json &id);
     // A form for a new record of `resource` with the fields (and types) of `sample`, the id left to the server.
     void showNewRecord(ApiConnection *connection, const QString &resource, const Json &sample);
-    // Nothing selected; `hint` says what to do.
-    void clear(const QString &hint = {});
+    // Nothing selected; `hint` says what to do, under `title` (by default "No record selected").
+    void clear(const QString &hint = {}, const QString &title = {});
 
     ApiConnection *connection() const { return m_connection; }
     QString resource() const { return m_resource; }
@@ -63,6 +63,8 @@ Q_SIGNALS:
     // A new record was created; `id` is its id on the server.
     void recordCreated(const QString &resource, const refetch::Json &id);
     void saved();
+    // A save (or create) failed; the edits are still in the form.
+    void saveFailed();
     void deleteRequested();
 
 private:

@@ -168,7 +168,10 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
         updatePage();
         updateTitle();
     };
-    connect(m_model, &QAbstractItemModel::modelReset, this, structural);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this, structural] {
+        m_columnsFitted = false;   // a reset gives the header default widths again
+        structural();
+    });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, structural);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, structural);
     connect(m_model, &QAbstractItemModel::layoutChanged, this, structural);
@@ -365,16 +368,25 @@ void ResourceView::updateTitle()
 {
     const qint64 total = m_model->totalCount();
     const int shown = m_model->rowCount();
+    const QLocale locale;
+    auto records = [&](qint64 n) {
+        return n == 1 ? tr("1 record") : tr("%1 records").arg(locale.toString(n));
+    };
     if (total < 0)
-        m_count->setText(shown > 0 ? tr("%n record(s)", nullptr, shown) : QString());
+        m_count->setText(shown > 0 ? records(shown) : QString());
     else if (shown < total)
-        m_count->setText(tr("%1 of %n record(s) loaded", nullptr, int(std::min<qint64>(total, INT_MAX))).arg(shown));
+        m_count->setText(tr("%1 of %2 loaded").arg(locale.toString(shown), records(total)));
     else
-        m_count->setText(tr("%n record(s)", nullptr, int(std::min<qint64>(total, INT_MAX))));
+        m_count->setText(records(total));
 }
 
 void ResourceView::fitColumns()
 {
+    // The id first, as a database browser shows the primary key.
+    QHeaderView *header = m_table->horizontalHeader();
+    const int idColumn = m_model->columnOf(m_connection ? m_connection->settings().idField : u"id"_s);
+    if (idColumn >= 0 && header->visualIndex(idColumn) != 0)
+        header->moveSection(header->visualIndex(idColumn), 0);
     // To their contents, within reason: long text is cut, not given the whole width.
     m_table->resizeColumnsToContents();
     const int cap = std::max(160, m_table->fontMetrics().averageCharWidth() * 36);

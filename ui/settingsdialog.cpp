@@ -3,6 +3,7 @@
 #include "icons.h"
 
 #include <QCheckBox>
+#include <QDir>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -98,7 +99,7 @@ SettingsDialog::SettingsDialog(const QList<EndpointSettings> &endpoints, QWidget
         m_list->setCurrentRow(0);
     else
         load(-1);
-    resize(760, 600);
+    resize(800, 690);
 }
 
 QWidget *SettingsDialog::makeForm()
@@ -122,21 +123,25 @@ QWidget *SettingsDialog::makeForm()
     m_authValue = new QLineEdit(connection);
     m_authValue->setEchoMode(QLineEdit::Password);
     m_authValue->setPlaceholderText(tr("e.g. Bearer eyJhbGciOi…; empty for none"));
-    QAction *reveal = m_authValue->addAction(icons::icon(u"search"_s), QLineEdit::TrailingPosition);
+    QAction *reveal = m_authValue->addAction(icons::icon(u"eye"_s), QLineEdit::TrailingPosition);
     reveal->setCheckable(true);
     reveal->setToolTip(tr("Show the token"));
     connect(reveal, &QAction::toggled, m_authValue, [this](bool on) {
         m_authValue->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
     });
-    auto *tokenNote = new QLabel(tr("The token is stored in plain text in Refetch's settings file (%1). "
+    auto *tokenNote = new QLabel(tr("The token is stored in plain text in Refetch's settings file, %1. "
                                     "Keeping it in the system keychain comes in a later version.")
-                                     .arg(QSettings().fileName()), connection);
+                                     .arg(QDir::toNativeSeparators(QSettings().fileName())), connection);
     tokenNote->setTextFormat(Qt::PlainText);
     tokenNote->setWordWrap(true);
     QPalette muted = tokenNote->palette();
     muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    tokenNote->setPalette(muted);
-    m_urlNote->setPalette(muted);
+    QFont small = tokenNote->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    for (QLabel *note : {tokenNote, m_urlNote}) {
+        note->setPalette(muted);
+        note->setFont(small);
+    }
     c->addRow(tr("&Name:"), m_name);
     c->addRow(tr("Base &URL:"), m_baseUrl);
     c->addRow(QString(), m_urlNote);
@@ -164,6 +169,7 @@ QWidget *SettingsDialog::makeForm()
     auto *lists = new QGroupBox(tr("Lists"), form);
     auto *l = new QFormLayout(lists);
     m_pageSize = new QSpinBox(lists);
+    m_pageSize->setObjectName(u"pageSize"_s);
     m_pageSize->setRange(1, EndpointSettings::maxPageSize);
     m_pageSize->setSuffix(tr(" rows"));
     m_pageSize->setMaximumWidth(120);
@@ -181,6 +187,22 @@ QWidget *SettingsDialog::makeForm()
     l->addRow(tr("&Resources:"), m_resources);
     layout->addWidget(lists);
     layout->addStretch();
+
+    // One label column across the three groups.
+    int labelWidth = 0;
+    const QList<QFormLayout *> forms{c, f, l};
+    for (QFormLayout *form : forms) {
+        for (int row = 0; row < form->rowCount(); ++row) {
+            if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
+                labelWidth = std::max(labelWidth, item->widget()->sizeHint().width());
+        }
+    }
+    for (QFormLayout *form : forms) {
+        for (int row = 0; row < form->rowCount(); ++row) {
+            if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
+                item->widget()->setMinimumWidth(labelWidth);
+        }
+    }
 
     for (QLineEdit *edit : {m_name, m_baseUrl, m_authHeader, m_authValue, m_idField, m_envelopePath, m_resources})
         connect(edit, &QLineEdit::textEdited, this, [this] {
@@ -241,7 +263,8 @@ void SettingsDialog::load(int row)
     m_baseUrl->setText(e.baseUrl.toString());
     m_baseUrl->setReadOnly(e.transient);
     m_urlNote->setVisible(e.transient);
-    m_urlNote->setText(tr("Given on the command line for this session; the other settings are kept."));
+    m_urlNote->setText(tr("Set on the command line (--demo or --endpoint) for this session; what you change "
+                          "below is kept for the next one."));
     m_authHeader->setText(e.authHeader);
     m_authValue->setText(e.authValue);
     m_timeout->setValue(toSeconds(e.timeout));

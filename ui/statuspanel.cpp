@@ -47,7 +47,7 @@ StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidge
     m_staleIcon->setToolTip(tr("Stale: older than the endpoint's stale time. It refetches when you come back to "
                                "the window, press F5, or something changes it."));
     m_staleIcon->hide();
-    m_requests->setMinimumWidth(m_requests->fontMetrics().horizontalAdvance(tr("%n request(s)", nullptr, 88)));
+    m_requests->setMinimumWidth(m_requests->fontMetrics().horizontalAdvance(tr("%1 requests").arg(88)));
     layout->addWidget(m_busy);
     layout->addWidget(m_requests);
     layout->addWidget(m_progress);
@@ -122,7 +122,7 @@ void StatusPanel::updateRequests()
 {
     const int n = m_client->fetchingCount();
     m_busy->setRunning(n > 0);
-    m_requests->setText(n > 0 ? tr("%n request(s)", nullptr, n) : tr("Idle"));
+    m_requests->setText(n == 0 ? tr("Idle") : n == 1 ? tr("1 request") : tr("%1 requests").arg(n));
     m_requests->setToolTip(tr("Requests in flight"));
 }
 
@@ -154,7 +154,7 @@ void StatusPanel::updateFreshness()
     }
     const QDateTime at = m_list->lastUpdated();
     const qint64 ms = m_client->now().count() - at.toMSecsSinceEpoch();
-    m_updated->setText(tr("Updated %1").arg(ago(ms, at)));
+    m_updated->setText(m_list->isStale() ? tr("Updated %1 · stale").arg(ago(ms, at)) : tr("Updated %1").arg(ago(ms, at)));
     m_updated->setToolTip(tr("The list was fetched at %1").arg(QLocale().toString(at.toLocalTime(), QLocale::LongFormat)));
     m_staleIcon->setVisible(m_list->isStale());
 }

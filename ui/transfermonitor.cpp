@@ -9,8 +9,8 @@ TransferMonitor::TransferMonitor(QObject *parent) : QNetworkAccessManager(parent
 TransferMonitor::~TransferMonitor()
 {
     // ~QNetworkAccessManager deletes the replies still around after our members are gone: stop listening first.
-    for (auto it = m_transfers.cbegin(); it != m_transfers.cend(); ++it)
-        disconnect(it.key(), nullptr, this, nullptr);
+    for (QNetworkReply *reply : findChildren<QNetworkReply *>())
+        disconnect(reply, nullptr, this, nullptr);
     m_transfers.clear();
 }
 
@@ -40,6 +40,8 @@ void TransferMonitor::update(QNetworkReply *reply, qint64 received, qint64 total
 
 void TransferMonitor::finish(QNetworkReply *reply)
 {
+    // Nothing more to hear from it (its destroyed() may come after we are gone).
+    disconnect(reply, nullptr, this, nullptr);
     const auto it = m_transfers.find(reply);
     if (it == m_transfers.end())
         return;
