@@ -1,0 +1,424 @@
+#include "core/endpoint.h"
+#include "core/httptransport.h"
+#include "core/queryclient.h"
+#include "core/queryobserver.h"
+#include "support/httpfixture.h"
+#include "ui/endpointsettings.h"
+#include "ui/fieldeditor.h"
+#include "ui/resourcediscovery.h"
+#include "ui/settingsstore.h"
+#include "ui/statuspanel.h"
+#include "ui/transfermonitor.h"
+
+#include <QDateTimeEdit>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace refetch;
+using namespace refetch::test;
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+// The parts of the window that stand on their own: field editors by JSON type, resource discovery, the settings
+// store, and the download monitor.
+class tst_UiParts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void editorKind_data();
+    void editorKind();
+    void editorRoundTrip_data();
+    void editorRoundTrip();
+    void editorEditsAreSignalled();
+    void structuredEditorValidates();
+    void anyEditorReadsJsonOrText_data();
+    void anyEditorReadsJsonOrText();
+    void dateTimeEditKeepsZoneAndPrecision();
+
+    void resourcesFromOpenApi_data();
+    void resourcesFromOpenApi();
+    void resourcesFromDb();
+    void discoveryOverHttp_data();
+    void discoveryOverHttp();
+
+    void endpointValidation_data();
+    void endpointValidation();
+    void endpointConfigCarriesAuthorization();
+    void settingsStoreRoundTrip();
+    void transientEndpointsKeepTuningNotUrl();
+
+    void transferMonitorReportsLargeDownloads();
+    void agoReadsNaturally_data();
+    void agoReadsNaturally();
+};
+
+void tst_UiParts::editorKind_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<FieldEditor::Kind>("kind");
+    QTest::newRow("short text") << QByteArray(R"("hello")") << FieldEditor::Kind::Text;
+    QTest::newRow("empty text") << QByteArray(R"("")") << FieldEditor::Kind::Text;
+    QTest::newRow("long text") << ('"' + QByteArray(80, 'a') + '"') << FieldEditor::Kind::LongText;
+    QTest::newRow("text with a line break") << QByteArray(R"("a\nb")") << FieldEditor::Kind::LongText;
+    QTest::newRow("integer") << QByteArray("42") << FieldEditor::Kind::Number;
+    QTest::newRow("double") << QByteArray("4.5") << FieldEditor::Kind::Number;
+    QTest::newRow("bool") << QByteArray("true") << FieldEditor::Kind::Boolean;
+    QTest::newRow("date") << QByteArray(R"("1996-05-25")") << FieldEditor::Kind::Date;
+    QTest::newRow("not a date") << QByteArray(R"("1996-13-45")") << FieldEditor::Kind::Text;
+    QTest::newRow("date-time utc") << QByteArray(R"("2024-04-10T15:40:16Z")") << FieldEditor::Kind::DateTime;
+    QTest::newRow("date-time offset, ms") << QByteArray(R"("2024-04-10T15:40:16.250+02:00")") << FieldEditor::Kind::DateTime;
+    QTest::newRow("date-time, space, minutes") << QByteArray(R"("2024-04-10 15:40")") << FieldEditor::Kind::DateTime;
+    QTest::newRow("object") << QByteArray(R"({"a":1})") << FieldEditor::Kind::Structured;
+    QTest::newRow("array") << QByteArray("[1,2]") << FieldEditor::Kind::Structured;
+    QTest::newRow("null") << QByteArray("null") << FieldEditor::Kind::Any;
+}
+
+void tst_UiParts::editorKind()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(FieldEditor::Kind, kind);
+    QCOMPARE(FieldEditor::kindFor(Json::parse(json)), kind);
+}
+
+void tst_UiParts::editorRoundTrip_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("text") << QByteArray(R"("Profiling Qt: slot and timeout")");
+    QTest::newRow("long text") << QByteArray(R"("line one\nline two, which is long enough to need a box of its own")");
+    QTest::newRow("integer") << QByteArray("13190");
+    QTest::newRow("big integer") << QByteArray("9007199254740993");
+    QTest::newRow("negative double") << QByteArray("-2.25");
+    QTest::newRow("true") << QByteArray("true");
+    QTest::newRow("false") << QByteArray("false");
+    QTest::newRow("date") << QByteArray(R"("1996-05-25")");
+    QTest::newRow("date-time utc") << QByteArray(R"("2023-07-08T23:17:45Z")");
+    QTest::newRow("date-time offset") << QByteArray(R"("2023-07-08T23:17:45+05:30")");
+    QTest::newRow("date-time microseconds") << QByteArray(R"("2023-07-08T23:17:45.123456Z")");
+    QTest::newRow("date-time local minutes") << QByteArray(R"("2023-07-08 23:17")");
+    QTest::newRow("object") << QByteArray(R"({"wordCount":7,"tags":["a","b"],"nested":{"x":null}})");
+    QTest::newRow("array") << QByteArray(R"([1,"two",false])");
+    QTest::newRow("null") << QByteArray("null");
+}
+
+void tst_UiParts::editorRoundTrip()
+{
+    // An editor that is not touched gives back exactly what it was given: saving sends nothing for it.
+    QFETCH(QByteArray, json);
+    const Json value = Json::parse(json);
+    QVERIFY(!value.isUndefined());
+    std::unique_ptr<FieldEditor> editor(FieldEditor::create(FieldEditor::kindFor(value)));
+    editor->setValue(value);
+    QVERIFY(editor->isValid());
+    QCOMPARE(editor->value(), value);
+    QCOMPARE(editor->value().type(), value.type());
+}
+
+void tst_UiParts::editorEditsAreSignalled()
+{
+    std::unique_ptr<FieldEditor> text(FieldEditor::create(FieldEditor::Kind::Text));
+    QSignalSpy edited(text.get(), &FieldEditor::edited);
+    QVERIFY(edited.isValid());
+    text->setValue(Json("set by the model"));
+    QCOMPARE(edited.size(), 0);
+    QTest::keyClick(text->focusTarget(), Qt::Key_End);
+    QTest::keyClicks(text->focusTarget(), u"!"_s);
+    QCOMPARE(edited.size(), 1);
+    QCOMPARE(text->value(), Json("set by the model!"));
+
+    std::unique_ptr<FieldEditor> number(FieldEditor::create(FieldEditor::Kind::Number));
+    QSignalSpy numberEdited(number.get(), &FieldEditor::edited);
+    number->setValue(Json(12));
+    QCOMPARE(numberEdited.size(), 0);
+    auto *line = qobject_cast<QLineEdit *>(number->focusTarget());
+    line->selectAll();
+    QTest::keyClicks(line, u"3.5"_s);
+    QCOMPARE(number->value(), Json(3.5));
+    QVERIFY(numberEdited.size() > 0);
+    // Letters are not a number: the validator keeps them out.
+    QTest::keyClicks(line, u"x"_s);
+    QCOMPARE(line->text(), u"3.5"_s);
+    // Empty is null.
+    line->clear();
+    QCOMPARE(number->value(), Json(nullptr));
+}
+
+void tst_UiParts::structuredEditorValidates()
+{
+    std::unique_ptr<FieldEditor> editor(FieldEditor::create(FieldEditor::Kind::Structured));
+    editor->setValue(Json::parse(R"({"a":1})"));
+    auto *box = qobject_cast<QPlainTextEdit *>(editor->focusTarget());
+    QVERIFY(box);
+    QSignalSpy edited(editor.get(), &FieldEditor::edited);
+    box->setPlainText(u"{\"a\": "_s);
+    QVERIFY(!editor->isValid());
+    QVERIFY(editor->validationError().startsWith(u"Not valid JSON"_s));
+    QVERIFY(editor->value().isUndefined());
+    QVERIFY(editor->hasErrorState());
+    box->setPlainText(u"{\"a\": 2}"_s);
+    QVERIFY(editor->isValid());
+    QCOMPARE(editor->value(), Json::parse(R"({"a":2})"));
+    QVERIFY(!editor->hasErrorState());
+    QCOMPARE(edited.size(), 2);
+}
+
+void tst_UiParts::anyEditorReadsJsonOrText_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("empty is null") << QString() << QByteArray("null");
+    QTest::newRow("number") << u"3.5"_s << QByteArray("3.5");
+    QTest::newRow("bool") << u"true"_s << QByteArray("true");
+    QTest::newRow("object") << u"{\"a\":1}"_s << QByteArray(R"({"a":1})");
+    QTest::newRow("quoted string") << u"\"42\""_s << QByteArray(R"("42")");
+    QTest::newRow("plain text") << u"hello world"_s << QByteArray(R"("hello world")");
+}
+
+void tst_UiParts::anyEditorReadsJsonOrText()
+{
+    QFETCH(QString, typed);
+    QFETCH(QByteArray, json);
+    std::unique_ptr<FieldEditor> editor(FieldEditor::create(FieldEditor::Kind::Any));
+    editor->setValue(Json(nullptr));
+    QTest::keyClicks(editor->focusTarget(), typed);
+    QCOMPARE(editor->value(), Json::parse(json));
+}
+
+void tst_UiParts::dateTimeEditKeepsZoneAndPrecision()
+{
+    std::unique_ptr<FieldEditor> editor(FieldEditor::create(FieldEditor::Kind::DateTime));
+    editor->setValue(Json("2023-07-08T23:17:45.123456+05:30"));
+    auto *edit = qobject_cast<QDateTimeEdit *>(editor->focusTarget());
+    QVERIFY(edit);
+    // The digits as written, whatever the machine's time zone.
+    QCOMPARE(edit->dateTime().time(), QTime(23, 17, 45, 123));
+    QSignalSpy edited(editor.get(), &FieldEditor::edited);
+    edit->setDateTime(edit->dateTime().addSecs(3600));
+    QCOMPARE(edited.size(), 1);
+    // A changed time keeps the zone, and the fraction as written while the milliseconds are untouched...
+    QCOMPARE(editor->value(), Json("2023-07-09T00:17:45.123456+05:30"));
+    // ...else the milliseconds.
+    edit->setDateTime(edit->dateTime().addMSecs(5));
+    QCOMPARE(editor->value(), Json("2023-07-09T00:17:45.128+05:30"));
+}
+
+void tst_UiParts::resourcesFromOpenApi_data()
+{
+    QTest::addColumn<QByteArray>("document");
+    QTest::addColumn<QStringList>("resources");
+    QTest::newRow("openapi 3") << QByteArray(R"({"openapi":"3.0.0","paths":{
+        "/posts":{"get":{},"post":{}},"/posts/{id}":{"get":{}},"/users":{"get":{}},
+        "/login":{"post":{}},"/admin/logs/":{"get":{}}}})")
+                               << QStringList{u"posts"_s, u"users"_s, u"admin/logs"_s};
+    QTest::newRow("swagger 2") << QByteArray(R"({"swagger":"2.0","paths":{"/items":{"get":{}}}})")
+                               << QStringList{u"items"_s};
+    QTest::newRow("not openapi") << QByteArray(R"({"paths":{"/items":{"get":{}}}})") << QStringList();
+    QTest::newRow("no paths") << QByteArray(R"({"openapi":"3.1.0"})") << QStringList();
+    QTest::newRow("an array") << QByteArray("[1,2]") << QStringList();
+}
+
+void tst_UiParts::resourcesFromOpenApi()
+{
+    QFETCH(QByteArray, document);
+    QFETCH(QStringList, resources);
+    QCOMPARE(ResourceDiscovery::fromOpenApi(Json::parse(document)), resources);
+}
+
+void tst_UiParts::resourcesFromDb()
+{
+    QCOMPARE(ResourceDiscovery::fromDb(Json::parse(R"({"posts":[],"profile":{"name":"x"},"comments":[{"id":1}]})")),
+             (QStringList{u"posts"_s, u"comments"_s}));
+    QCOMPARE(ResourceDiscovery::fromDb(Json::parse("[]")), QStringList());
+}
+
+void tst_UiParts::discoveryOverHttp_data()
+{
+    QTest::addColumn<bool>("openapi");
+    QTest::addColumn<bool>("db");
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QStringList>("resources");
+    QTest::newRow("openapi first") << true << true << u"openapi"_s << QStringList{u"items"_s};
+    QTest::newRow("json-server db") << false << true << u"db"_s << QStringList{u"posts"_s, u"users"_s};
+    QTest::newRow("neither") << false << false << QString() << QStringList();
+}
+
+void tst_UiParts::discoveryOverHttp()
+{
+    QFETCH(bool, openapi);
+    QFETCH(bool, db);
+    QFETCH(QString, source);
+    QFETCH(QStringList, resources);
+    HttpFixture fixture;
+    QVERIFY(fixture.start());
+    if (openapi)
+        fixture.setJson(u"/api/openapi.json"_s, R"({"openapi":"3.0.3","paths":{"/items":{"get":{}},"/items/{id}":{"get":{}}}})");
+    if (db)
+        fixture.setJson(u"/api/db"_s, R"({"posts":[{"id":1}],"users":[]})");
+    QNetworkAccessManager nam;
+    HttpTransport transport(&nam);
+    Endpoint endpoint(&transport, {.name = u"e"_s, .baseUrl = fixture.baseUrl().resolved(QUrl(u"/api"_s))});
+    QueryClient client;
+    QueryOptions options = ResourceDiscovery::query(&endpoint);
+    options.retry = RetryPolicy::none();
+    QueryObserver observer(&client, options);
+    QTRY_VERIFY(!observer.isFetching() && !observer.isPending());
+    if (source.isEmpty()) {
+        QVERIFY(observer.error());
+        QVERIFY2(observer.error()->toString().contains(u"name them in Settings"_s), qPrintable(observer.error()->toString()));
+    } else {
+        QVERIFY(!observer.error());
+        QCOMPARE(ResourceDiscovery::source(observer.data()), source);
+        QCOMPARE(ResourceDiscovery::resources(observer.data()), resources);
+    }
+    QCOMPARE(fixture.count("GET", u"/api/openapi.json"_s), 1);
+    QCOMPARE(fixture.count("GET", u"/api/db"_s), openapi ? 0 : 1);
+    client.removeQueries({});
+}
+
+void tst_UiParts::endpointValidation_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("authValue");
+    QTest::addColumn<QString>("authHeader");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("https") << u"https://api.example.com/v1"_s << QString() << u"Authorization"_s << true;
+    QTest::newRow("http with port") << u"http://127.0.0.1:3000"_s << QString() << u"Authorization"_s << true;
+    QTest::newRow("empty") << QString() << QString() << u"Authorization"_s << false;
+    QTest::newRow("no scheme") << u"localhost:3000"_s << QString() << u"Authorization"_s << false;
+    QTest::newRow("ftp") << u"ftp://example.com"_s << QString() << u"Authorization"_s << false;
+    QTest::newRow("token without header") << u"https://example.com"_s << u"Bearer x"_s << QString() << false;
+}
+
+void tst_UiParts::endpointValidation()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, authValue);
+    QFETCH(QString, authHeader);
+    QFETCH(bool, valid);
+    EndpointSettings e;
+    e.baseUrl = url.isEmpty() ? QUrl() : QUrl(url);
+    e.authValue = authValue;
+    e.authHeader = authHeader;
+    QCOMPARE(e.validate().isEmpty(), valid);
+}
+
+void tst_UiParts::endpointConfigCarriesAuthorization()
+{
+    EndpointSettings e;
+    e.id = u"abc"_s;
+    e.baseUrl = QUrl(u"https://api.example.com"_s);
+    e.authValue = u"Bearer s3cret"_s;
+    e.timeout = 5s;
+    const EndpointConfig config = e.endpointConfig();
+    QCOMPARE(config.name, u"abc"_s);
+    QCOMPARE(config.headers.size(), 1);
+    QCOMPARE(config.headers.first().first, QByteArray("Authorization"));
+    QCOMPARE(config.headers.first().second, QByteArray("Bearer s3cret"));
+    QCOMPARE(config.timeout, Millis(5000));
+    e.authValue.clear();
+    QVERIFY(e.endpointConfig().headers.isEmpty());
+    QCOMPARE(e.displayName(), u"api.example.com"_s);
+}
+
+void tst_UiParts::settingsStoreRoundTrip()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"s.ini"_s), QSettings::IniFormat);
+    SettingsStore store(&settings);
+    QVERIFY(store.endpoints().isEmpty());
+    EndpointSettings a;
+    a.id = u"a"_s;
+    a.name = u"Production"_s;
+    a.baseUrl = QUrl(u"https://api.example.com/v1"_s);
+    a.authValue = u"Bearer 1"_s;
+    a.staleTime = 90s;
+    a.pollInterval = 10s;
+    a.refetchOnFocus = false;
+    a.pageSize = 25;
+    a.idField = u"uuid"_s;
+    a.envelopePath = u"result.items"_s;
+    a.resources = {u"orders"_s, u"customers"_s};
+    EndpointSettings b;
+    b.id = u"b"_s;
+    b.baseUrl = QUrl(u"http://localhost:3000"_s);
+    store.setEndpoints({a, b});
+    QCOMPARE(store.endpoints(), (QList<EndpointSettings>{a, b}));
+    // Another store on the same file reads the same; order kept.
+    QSettings again(dir.filePath(u"s.ini"_s), QSettings::IniFormat);
+    QCOMPARE(SettingsStore(&again).endpoints(), (QList<EndpointSettings>{a, b}));
+    // A removed endpoint goes with its token.
+    store.setEndpoints({b});
+    QCOMPARE(store.endpoints(), QList<EndpointSettings>{b});
+    QVERIFY(!settings.contains(u"endpoints/a/authValue"_s));
+    // Out-of-range values are clamped when read.
+    settings.setValue(u"endpoints/b/pageSize"_s, 1'000'000);
+    settings.setValue(u"endpoints/b/staleTimeMs"_s, -5);
+    QCOMPARE(store.endpoints().first().pageSize, EndpointSettings::maxPageSize);
+    QCOMPARE(store.endpoints().first().staleTime, 0ms);
+}
+
+void tst_UiParts::transientEndpointsKeepTuningNotUrl()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"s.ini"_s), QSettings::IniFormat);
+    SettingsStore store(&settings);
+    EndpointSettings demo = store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, QUrl(u"http://127.0.0.1:5001"_s));
+    QVERIFY(demo.transient);
+    QCOMPARE(demo.name, u"Sample API"_s);
+    demo.pageSize = 10;
+    store.setEndpoints({demo});
+    QVERIFY(store.endpoints().isEmpty());   // not listed
+    QVERIFY(!settings.contains(u"endpoints/sample-api/baseUrl"_s));
+    // Next run, another port: the tuning is back.
+    const EndpointSettings next = store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, QUrl(u"http://127.0.0.1:6002"_s));
+    QCOMPARE(next.pageSize, 10);
+    QCOMPARE(next.baseUrl, QUrl(u"http://127.0.0.1:6002"_s));
+}
+
+void tst_UiParts::transferMonitorReportsLargeDownloads()
+{
+    HttpFixture fixture;
+    QVERIFY(fixture.start());
+    const QByteArray big = '"' + QByteArray(TransferMonitor::LargeTransfer * 2, 'x') + '"';
+    fixture.setJson(u"/big"_s, big);
+    fixture.setJson(u"/small"_s, "[1,2,3]");
+    TransferMonitor monitor;
+    QSignalSpy progress(&monitor, &TransferMonitor::progressChanged);
+    QVERIFY(progress.isValid());
+
+    std::unique_ptr<QNetworkReply> small(monitor.get(QNetworkRequest(fixture.baseUrl().resolved(QUrl(u"/small"_s)))));
+    QTRY_VERIFY(small->isFinished());
+    QCOMPARE(progress.size(), 0);   // small answers are not worth a progress bar
+
+    std::unique_ptr<QNetworkReply> reply(monitor.get(QNetworkRequest(fixture.baseUrl().resolved(QUrl(u"/big"_s)))));
+    QTRY_VERIFY(reply->isFinished());
+    QTRY_VERIFY(!progress.isEmpty() && progress.last().at(1).toLongLong() == 0);
+    QVERIFY(std::any_of(progress.cbegin(), progress.cend(), [&](const QList<QVariant> &args) {
+        return args.at(1).toLongLong() == big.size() && args.at(0).toLongLong() > 0;
+    }));
+    QCOMPARE(progress.last().at(0).toLongLong(), 0);
+    QCOMPARE(monitor.activeCount(), 0);
+}
+
+void tst_UiParts::agoReadsNaturally_data()
+{
+    QTest::addColumn<qint64>("ms");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("now") << qint64(1200) << u"just now"_s;
+    QTest::newRow("seconds") << qint64(12'400) << u"12 s ago"_s;
+    QTest::newRow("minutes") << qint64(185'000) << u"3 min ago"_s;
+    QTest::newRow("clock skew") << qint64(-3000) << u"just now"_s;
+}
+
+void tst_UiParts::agoReadsNaturally()
+{
+    QFETCH(qint64, ms);
+    QFETCH(QString, text);
+    QCOMPARE(StatusPanel::ago(ms, QDateTime::currentDateTimeUtc()), text);
+}
+
+QTEST_MAIN(tst_UiParts)
+#include "tst_uiparts.moc"
