@@ -79,6 +79,8 @@ QueryClient::~QueryClient()
         q->m_observers.clear();
     });
     m_observers.clear();
+    // The cache goes first: its entries and its gc task belong to the scheduler, which is deleted after this body.
+    delete std::exchange(m_cache, nullptr);
 }
 
 Json QueryClient::queryData(const QueryKey &key) const

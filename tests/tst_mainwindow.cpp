@@ -177,6 +177,7 @@ private Q_SLOTS:
 
     void opensFirstResourceWithData();
     void endpointsSideBySide();
+    void commandLineUrl();
     void sortsOnTheServer();
     void searchIsDebounced();
     void loadsPagesWhileScrolling();
@@ -331,6 +332,32 @@ void tst_MainWindow::endpointsSideBySide()
     const QueryKey key = m_window->resourceView()->model()->pageKey(1);
     QCOMPARE(key.part(0), Json("by-key"));
     QVERIFY(m_h->client.query(key));
+}
+
+void tst_MainWindow::commandLineUrl()
+{
+    // --endpoint with the URL of a saved endpoint opens that one, with its settings.
+    EndpointSettings saved;
+    saved.id = u"saved"_s;
+    saved.name = u"Saved"_s;
+    saved.baseUrl = m_h->baseUrl;
+    saved.pageSize = 15;
+    m_h->store.setEndpoints({saved});
+    m_window = m_h->makeWindow();
+    m_window->openUrl(QUrl(m_h->baseUrl.toString() + u'/'));
+    m_window->show();
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"saved"_s);
+    QCOMPARE(m_window->connections().size(), 1);
+    QCOMPARE(m_window->resourceView()->model()->pageSize(), 15);
+
+    // Another URL: an endpoint for this session, listed first, not saved.
+    m_window = m_h->makeWindow();
+    m_window->openUrl(QUrl(u"http://localhost:%1"_s.arg(m_h->baseUrl.port())));
+    m_window->show();
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"command-line"_s);
+    QCOMPARE(m_window->connections().size(), 2);
+    QCOMPARE(m_window->endpointTree()->topLevelItem(0)->text(0), u"localhost:%1"_s.arg(m_h->baseUrl.port()));
+    QCOMPARE(m_h->store.endpoints().size(), 1);
 }
 
 void tst_MainWindow::sortsOnTheServer()

@@ -5,6 +5,7 @@
 #include "endpointtree.h"
 #include "icons.h"
 #include "messagebar.h"
+#include "recordform.h"
 #include "recordpane.h"
 #include "resourceview.h"
 #include "settingsdialog.h"
@@ -334,9 +335,17 @@ void MainWindow::addSessionEndpoint(const EndpointSettings &endpoint)
 
 void MainWindow::openUrl(const QUrl &url)
 {
-    const QUrl wanted = url.adjusted(QUrl::StripTrailingSlash);
+    // The same API whatever the trailing slashes: "http://host/api/" is "http://host/api".
+    auto normalized = [](QUrl u) {
+        QString path = u.path();
+        while (path.endsWith(u'/'))
+            path.chop(1);
+        u.setPath(path);
+        return u.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
+    };
+    const QUrl wanted = normalized(url);
     for (const EndpointSettings &e : m_ctx.settings->endpoints()) {
-        if (e.baseUrl.adjusted(QUrl::StripTrailingSlash) == wanted) {
+        if (normalized(e.baseUrl) == wanted) {
             m_pendingEndpoint = e.id;
             if (m_ctx.settings->string(u"session/endpoint"_s) != e.id)
                 m_pendingResource.clear();
@@ -494,6 +503,11 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
     connect(m_view, &ResourceView::currentIdChanged, this, &MainWindow::onCurrentIdChanged);
     connect(m_view, &ResourceView::stateChanged, this, &MainWindow::updateActions);
     connect(m_view, &ResourceView::createRequested, this, &MainWindow::newRecord);
+    // Enter (or a double click) on a row: on to its form.
+    connect(m_view, &ResourceView::activated, this, [this] {
+        if (m_pane->hasRecord())
+            m_pane->form()->focusFirstField();
+    });
     connect(m_view, &ResourceView::settingsRequested, this, [this] {
         openSettings(m_view ? m_view->connection()->id() : QString());
     });
