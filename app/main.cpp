@@ -4,18 +4,24 @@
 #include "core/httptransport.h"
 #include "core/mutationqueue.h"
 #include "core/onlinesource.h"
+#include "core/persist/storefile.h"
 #include "core/queryclient.h"
 #include "ui/applicationstate.h"
+#include "ui/keychainbackend.h"
 #include "ui/mainwindow.h"
 #include "ui/settingsstore.h"
+#include "ui/tokenstore.h"
 #include "ui/transfermonitor.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QSettings>
+#include <QTimer>
 #include <QUrl>
 
 #include <cstdio>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -38,6 +44,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption endpointOption(u"endpoint"_s,
         u"Browse the REST API at <url> (http or https) for this session."_s, u"url"_s);
     parser.addOption(endpointOption);
+    const QCommandLineOption noCacheOption(u"no-cache"_s,
+        u"Keep no cache and no unsent writes on disk in this session (what was saved before stays as it is)."_s);
+    const QCommandLineOption clearCacheOption(u"clear-cache"_s,
+        u"Delete every endpoint's saved cache and unsent writes, then start."_s);
+    parser.addOptions({noCacheOption, clearCacheOption});
     const refetch::DemoCommandLine demo;
     demo.addTo(parser);
     parser.process(app);
@@ -75,18 +86,46 @@ int main(int argc, char *argv[])
     refetch::TransferMonitor network;
     refetch::HttpTransport transport(&network);
 
+    // Each endpoint's cache and unsent writes persist in a SQLite file there (README, "Persistence").
+    const QString cacheDirectory = refetch::StoreFile::defaultDirectory();
+    if (parser.isSet(clearCacheOption) && !QDir(cacheDirectory).removeRecursively())
+        std::fprintf(stderr, "refetch: could not delete all of %s\n", qPrintable(cacheDirectory));
+
     QSettings settings;
-    refetch::SettingsStore store(&settings);
+    // Tokens live in the system keychain; without one, in the settings file only where the user agreed.
+    refetch::TokenStore tokens(&settings, std::make_unique<refetch::KeychainBackend>());
+    refetch::SettingsStore store(&settings, &tokens);
+    tokens.load(store.endpointIds());
     int status = 0;
     {
-        refetch::MainWindow window({.client = &client, .mutations = &mutations, .transport = &transport,
-                                    .settings = &store, .transfers = &network});
-        if (useDemo)
-            window.addSessionEndpoint(store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, sampleApi.baseUrl()));
-        else if (!endpoint.isEmpty())
-            window.openUrl(endpoint);
-        window.show();
+        std::unique_ptr<refetch::MainWindow> window;
+        // The window reads the endpoints, tokens included, once the keychain has answered (milliseconds; the
+        // token store gives up waiting after 5 s).
+        const auto open = [&] {
+            window = std::make_unique<refetch::MainWindow>(refetch::MainWindow::Context{
+                .client = &client, .mutations = &mutations, .transport = &transport, .settings = &store,
+                .transfers = &network, .cacheDirectory = parser.isSet(noCacheOption) ? QString() : cacheDirectory});
+            if (useDemo) {
+                refetch::EndpointSettings sample = store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, sampleApi.baseUrl());
+                // Its port changes every run; its data is the database's.
+                sample.cacheIdentity = u"sample-api "_s + sampleApi.databasePath();
+                window->addSessionEndpoint(sample);
+            } else if (!endpoint.isEmpty()) {
+                window->openUrl(endpoint);
+            }
+            window->show();
+        };
+        if (tokens.isReady())
+            open();
+        else
+            QObject::connect(&tokens, &refetch::TokenStore::ready, &app, open, Qt::SingleShotConnection);
         status = app.exec();
+    }
+    // A token saved just before quitting may still be on its way to the keychain: let it arrive (5 s at most).
+    if (tokens.isBusy()) {
+        QObject::connect(&tokens, &refetch::TokenStore::idle, &app, &QCoreApplication::quit);
+        QTimer::singleShot(5000, &app, &QCoreApplication::quit);
+        app.exec();
     }
     // Empty the cache while the client's scheduler is still there: ~QueryClient deletes the scheduler before the
     // cache, whose entries would cancel their timers on it.

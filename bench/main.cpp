@@ -281,7 +281,9 @@ int main(int argc, char **argv)
     QCommandLineOption child(QStringLiteral("memory-child"), QStringLiteral("Internal: one memory measurement."));
     QCommandLineOption sweep(QStringLiteral("sweep"), QStringLiteral("Entry counts for the exact/tag sweeps."), QStringLiteral("n,n"),
                              QStringLiteral("10000,100000,1000000"));
-    parser.addOptions({only, child, sweep});
+    QCommandLineOption soakCycles(QStringLiteral("soak-cycles"), QStringLiteral("Cycles of the soak run (--only soak)."),
+                                  QStringLiteral("n"), QStringLiteral("10000"));
+    parser.addOptions({only, child, sweep, soakCycles});
     parser.process(app);
     if (parser.isSet(child))
         return memoryChild();
@@ -320,5 +322,21 @@ int main(int argc, char **argv)
         modelDiffPercentWorkload();
     if (want("model_memory"))
         modelMemoryWorkload();
+    void inspectorUpdateWorkload();
+    void inspectorOverheadWorkload();
+    if (want("inspector_update"))
+        inspectorUpdateWorkload();
+    if (want("inspector_overhead"))
+        inspectorOverheadWorkload();
+    void persistHydrateWorkload();
+    void persistFlushWorkload();
+    if (want("persist_hydrate"))
+        persistHydrateWorkload();
+    if (want("persist_flush"))
+        persistFlushWorkload();
+    // The soak run takes a minute or two: only when asked for by name.
+    void soakWorkload(int cycles);
+    if (wanted.contains(QLatin1String("soak")))
+        soakWorkload(parser.value(soakCycles).toInt());
     return 0;
 }

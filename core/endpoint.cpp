@@ -1,6 +1,21 @@
 #include "endpoint.h"
 
+#include <QElapsedTimer>
+
 namespace refetch {
+
+namespace {
+
+// The request as the cache inspector may show it: the URL without user info and without secret parameters.
+RequestRecord requestRecord(const QNetworkReply *reply, const QByteArray &method, qint64 bytes, Millis duration)
+{
+    const QUrl url = QueryError::displayUrl(reply->url());
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    return RequestRecord{.method = method, .url = url, .status = status, .bytes = bytes, .duration = duration,
+                         .notModified = status == 304};
+}
+
+} // namespace
 
 Endpoint::Endpoint(HttpTransport *transport, EndpointConfig config)
     : m_transport(transport), m_config(std::move(config))
@@ -26,7 +41,7 @@ HttpRequest Endpoint::request(const QByteArray &method, const QString &path, con
                               const QByteArray &body) const
 {
     return HttpRequest{.method = method, .url = url(path, query), .headers = m_config.headers, .body = body,
-                       .timeout = m_config.timeout};
+                       .timeout = m_config.timeout, .caCertificates = m_config.caCertificates};
 }
 
 QueryFn Endpoint::get(const QString &path, const QUrlQuery &query) const
@@ -40,8 +55,14 @@ QueryFn Endpoint::get(const QString &path, const QUrlQuery &query) const
             r.headers.append({"If-None-Match", ctx.etag()});
         if (!ctx.lastModified().isEmpty())
             r.headers.append({"If-Modified-Since", ctx.lastModified()});
-        HttpTransport::sendFor(ctx, transport, r, limits,
-                               [ctx, limits](QNetworkReply *reply) { ctx.resolve(HttpTransport::readJson(reply, limits)); });
+        QElapsedTimer started;
+        started.start();
+        HttpTransport::sendFor(ctx, transport, r, limits, [ctx, limits, started, method = r.method](QNetworkReply *reply) {
+            const qint64 bytes = reply->isOpen() ? reply->bytesAvailable() : 0;
+            FetchResult result = HttpTransport::readJson(reply, limits);
+            result.request = requestRecord(reply, method, bytes, Millis{started.elapsed()});
+            ctx.resolve(std::move(result));
+        });
     };
 }
 

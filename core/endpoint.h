@@ -17,6 +17,7 @@ struct EndpointConfig
     HttpHeaders headers;
     Millis timeout{30000};
     ResponseLimits limits;
+    QList<QSslCertificate> caCertificates;   // trusted besides the system's, for a server with a private CA
 };
 
 class Endpoint

@@ -1,18 +1,133 @@
 #include "httptransport.h"
 
+#include "redirectingreply.h"
+
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QNetworkRequest>
+#include <QRegularExpression>
+#include <QSslConfiguration>
+#include <QStringDecoder>
 
 Q_LOGGING_CATEGORY(lcNetwork, "refetch.core.network", QtInfoMsg)
 
 namespace refetch {
 
 namespace {
-// Set on a reply we abort for being too large, so it is not mistaken for a cancel or a timeout.
+// Set on a reply we abort for being too large, so it is not mistaken for a cancel or a timeout: the size it
+// announced, or what had come when it passed the cap.
 constexpr const char *TooLargeProperty = "refetch_tooLarge";
+
+QString megabytes(qint64 bytes)
+{
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+// What an HTML page says about itself, for an error message: title "its <title>", else text "the start of its
+// text"; empty when it says nothing.
+QString htmlSummary(const QByteArray &body)
+{
+    static const QRegularExpression title(QStringLiteral("<title[^>]*>(.*?)</title>"),
+                                          QRegularExpression::CaseInsensitiveOption
+                                              | QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression hidden(QStringLiteral("<(script|style|head)[^>]*>.*?</\\1>|<!--.*?-->|<[^>]*>"),
+                                           QRegularExpression::CaseInsensitiveOption
+                                               | QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression entity(QStringLiteral("&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos|nbsp);"));
+    const QString html = QString::fromUtf8(body.left(64 * 1024));
+    const QRegularExpressionMatch m = title.match(html);
+    QString text = m.hasMatch() ? m.captured(1) : QString(html).remove(hidden);
+    QString decoded;
+    qsizetype at = 0;
+    for (QRegularExpressionMatchIterator it = entity.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch e = it.next();
+        decoded += QStringView(text).mid(at, e.capturedStart() - at);
+        const QString name = e.captured(1);
+        static const QHash<QString, QChar> named{{QStringLiteral("amp"), u'&'}, {QStringLiteral("lt"), u'<'},
+                                                 {QStringLiteral("gt"), u'>'}, {QStringLiteral("quot"), u'"'},
+                                                 {QStringLiteral("apos"), u'\''}, {QStringLiteral("nbsp"), u' '}};
+        if (name.startsWith(u'#')) {
+            const bool hex = name.size() > 1 && (name[1] == u'x' || name[1] == u'X');
+            const char32_t code = name.mid(hex ? 2 : 1).toUInt(nullptr, hex ? 16 : 10);
+            decoded += code > 0 && code <= 0x10FFFF ? QString::fromUcs4(&code, 1) : QString(QChar::ReplacementCharacter);
+        } else {
+            decoded += named.value(name);
+        }
+        at = e.capturedEnd();
+    }
+    decoded += QStringView(text).mid(at);
+    decoded = decoded.simplified();
+    if (decoded.size() > 120)
+        decoded = decoded.left(117) + QStringLiteral("...");
+    if (decoded.isEmpty())
+        return {};
+    return (m.hasMatch() ? QStringLiteral("title \"%1\"") : QStringLiteral("text \"%1\"")).arg(decoded);
+}
+
+// JSON is UTF-8 (RFC 8259), but some servers say they send another charset: believe them.
+QByteArray toUtf8(const QByteArray &body, const QByteArray &contentType)
+{
+    const qsizetype at = contentType.toLower().indexOf("charset=");
+    if (at < 0)
+        return body;
+    QByteArray charset = contentType.mid(at + 8);
+    if (const qsizetype end = charset.indexOf(';'); end >= 0)
+        charset.truncate(end);
+    charset = charset.trimmed();
+    if (charset.startsWith('"'))
+        charset = charset.mid(1, charset.size() - 2);
+    const QByteArray lower = charset.toLower();
+    if (lower.isEmpty() || lower == "utf-8" || lower == "utf8" || lower == "us-ascii")
+        return body;
+    QStringDecoder decoder(charset.constData());
+    if (!decoder.isValid())
+        return body;
+    const QString text = decoder(body);
+    return decoder.hasError() ? body : text.toUtf8();
+}
+
+// A body that stopped short: "connection closed by the server in the middle of the response (9 of 100 bytes
+// received)"; `expected` < 0 when no length was announced.
+QString cutOff(qint64 received, qint64 expected)
+{
+    const QString got = expected >= 0 ? QStringLiteral("%1 of %2 bytes received").arg(received).arg(expected)
+                                      : QStringLiteral("%1 bytes received").arg(received);
+    return QStringLiteral("connection closed by the server in the middle of the response (%1)").arg(got);
+}
+
+// Why a request got no complete HTTP answer, in words: the connection, the redirects, the protocol.
+QString connectionFailure(const QNetworkReply *reply, int status, qint64 received)
+{
+    bool announced = false;
+    const qint64 expected = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&announced);
+    switch (reply->error()) {
+    case QNetworkReply::RemoteHostClosedError:
+        return status == 0 ? QStringLiteral("connection closed by the server before it answered")
+                           : cutOff(received, announced ? expected : -1);
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("connection refused: nothing answers at %1").arg(reply->url().adjusted(QUrl::RemoveUserInfo).authority());
+    case QNetworkReply::HostNotFoundError:
+        return QStringLiteral("host %1 not found").arg(reply->url().host());
+    case QNetworkReply::TooManyRedirectsError:
+        return QStringLiteral("too many redirects: the server keeps redirecting (a redirect loop?)");
+    case QNetworkReply::ProtocolFailure:
+        return QStringLiteral("the server's answer is not valid HTTP");
+    default:
+        return reply->errorString();
+    }
+}
+} // namespace
+
+bool HttpTransport::isHtml(const QByteArray &contentType, const QByteArray &body)
+{
+    if (contentType.toLower().contains("html"))
+        return true;
+    const QByteArray start = body.left(256).trimmed().toLower();
+    return start.startsWith("<!doctype html") || start.startsWith("<html") || start.startsWith("<head")
+        || start.startsWith("<body") || start.startsWith("<!--");
 }
 
 HttpTransport::HttpTransport(QNetworkAccessManager *nam, QObject *parent)
@@ -20,13 +135,17 @@ HttpTransport::HttpTransport(QNetworkAccessManager *nam, QObject *parent)
 {
 }
 
-QByteArray HttpTransport::loggable(const QByteArray &name, const QByteArray &value)
+bool HttpTransport::isSecretHeader(const QByteArray &name)
 {
     const QByteArray lower = name.toLower();
-    if (lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" || lower == "set-cookie"
-        || lower.contains("token") || lower.contains("api-key") || lower.contains("secret"))
-        return QByteArrayLiteral("<redacted>");
-    return value;
+    return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" || lower == "set-cookie"
+        || lower.contains("token") || lower.contains("api-key") || lower.contains("apikey") || lower.contains("secret")
+        || lower.contains("password") || lower.contains("session") || lower.contains("auth") || lower == "x-csrf-token";
+}
+
+QByteArray HttpTransport::loggable(const QByteArray &name, const QByteArray &value)
+{
+    return isSecretHeader(name) ? QByteArrayLiteral("<redacted>") : value;
 }
 
 QNetworkReply *HttpTransport::send(const HttpRequest &r, const ResponseLimits &limits) const
@@ -35,25 +154,40 @@ QNetworkReply *HttpTransport::send(const HttpRequest &r, const ResponseLimits &l
         return nullptr;
     QNetworkRequest request(r.url);
     request.setTransferTimeout(toTimerInterval(r.timeout));
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
     request.setRawHeader("Accept", "application/json");
     for (const auto &[name, value] : r.headers)
         request.setRawHeader(name, value);
     if (!r.body.isEmpty() && !request.hasRawHeader("Content-Type"))
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!r.caCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(r.caCertificates);
+        request.setSslConfiguration(tls);
+    }
 
     if (lcNetwork().isDebugEnabled()) {
         QByteArray headers;
         for (const auto &[name, value] : r.headers)
             headers += ' ' + name + ": " + loggable(name, value) + ';';
-        qCDebug(lcNetwork).noquote() << r.method << r.url.adjusted(QUrl::RemoveUserInfo).toDisplayString() << headers;
+        qCDebug(lcNetwork).noquote() << r.method << QueryError::displayUrl(r.url).toDisplayString() << headers;
     }
 
-    QNetworkReply *reply = m_nam->sendCustomRequest(request, r.method, r.body);
+    // Redirects are followed by RedirectingReply, not by the manager: it drops secrets on the way to another origin.
+    auto *reply = new RedirectingReply(m_nam, request, r.method, r.body);
     const qint64 maxBytes = limits.maxBytes;
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply, maxBytes](qint64 received, qint64 total) {
-        if (received > maxBytes || total > maxBytes) {
-            reply->setProperty(TooLargeProperty, true);
+    // Refused as soon as the headers announce too much, else as soon as more than the cap has come.
+    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, maxBytes] {
+        bool ok = false;
+        const qint64 announced = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (ok && announced > maxBytes && status != 304 && reply->isRunning()) {
+            reply->setProperty(TooLargeProperty, announced);
+            reply->abort();
+        }
+    });
+    connect(reply, &RedirectingReply::bodyReceived, reply, [reply, maxBytes](qint64 received) {
+        if (received > maxBytes && reply->isRunning()) {
+            reply->setProperty(TooLargeProperty, received);
             reply->abort();
         }
     });
@@ -158,17 +292,38 @@ FetchResult HttpTransport::readJson(QNetworkReply *reply, const ResponseLimits &
         return FetchResult::failure(std::move(e));
     };
 
-    if (reply->property(TooLargeProperty).toBool() || body.size() > limits.maxBytes)
-        return fail(QueryError::Kind::TooLarge,
-                    QStringLiteral("response larger than the limit of %1 MB").arg(limits.maxBytes / (1024 * 1024)));
+    const QByteArray type = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+    const QVariant refused = reply->property(TooLargeProperty);
+    if (refused.isValid() || body.size() > limits.maxBytes) {
+        const qint64 size = refused.isValid() ? refused.toLongLong() : body.size();
+        bool announced = false;
+        const qint64 length = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&announced);
+        const QString what = announced && length > limits.maxBytes
+            ? QStringLiteral("%1 > the %2 cap").arg(megabytes(length), megabytes(limits.maxBytes))
+            : QStringLiteral("more than the %1 cap; stopped after %2").arg(megabytes(limits.maxBytes), megabytes(size));
+        QueryError e = fail(QueryError::Kind::TooLarge, QStringLiteral("response too large (%1)").arg(what)).error.value();
+        e.bodyExcerpt.clear();
+        return FetchResult::failure(std::move(e));
+    }
 
     if (status == 0 || (reply->error() != QNetworkReply::NoError && status < 400)) {
-        // No HTTP answer: the connection itself failed.
+        // No complete HTTP answer: the connection itself failed, or its time ran out.
         const QNetworkReply::NetworkError err = reply->error();
-        const bool timeout = err == QNetworkReply::TimeoutError || err == QNetworkReply::OperationCanceledError;
-        return fail(timeout ? QueryError::Kind::Timeout : QueryError::Kind::Network,
-                    timeout ? QStringLiteral("no answer within the timeout") : reply->errorString());
+        if (err == QNetworkReply::TimeoutError || err == QNetworkReply::OperationCanceledError) {
+            const QString seconds = QString::number(reply->request().transferTimeout() / 1000.0);
+            return fail(QueryError::Kind::Timeout,
+                        status == 0 ? QStringLiteral("timed out: no answer within %1 s").arg(seconds)
+                                    : QStringLiteral("timed out: the response stalled for %1 s after it began").arg(seconds));
+        }
+        return fail(QueryError::Kind::Network, connectionFailure(reply, status, body.size()));
     }
+    // Qt 6.4 can finish a reply whose connection broke off as if it were whole: a body shorter than its
+    // Content-Length is a broken connection, not a short answer. (A compressed body is measured after inflating.)
+    bool announced = false;
+    const qint64 length = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&announced);
+    if (announced && body.size() < length && status >= 200 && status != 204 && status != 304 && method != "HEAD"
+        && reply->rawHeader("Content-Encoding").isEmpty())
+        return fail(QueryError::Kind::Network, cutOff(body.size(), length));
     if (status == 304) {
         FetchResult r;
         r.notModified = true;
@@ -179,6 +334,10 @@ FetchResult HttpTransport::readJson(QNetworkReply *reply, const ResponseLimits &
     if (status < 200 || status >= 300) {
         QueryError e = QueryError::http(method, url, status, reason, body);
         e.networkError = reply->error();
+        if (isHtml(type, body)) {
+            const QString summary = htmlSummary(body);
+            e.bodyExcerpt = (QStringLiteral("an HTML page") + (summary.isEmpty() ? QString() : QStringLiteral(", ") + summary)).toUtf8();
+        }
         if (reply->hasRawHeader("Retry-After"))
             e.retryAfter = parseRetryAfter(reply->rawHeader("Retry-After"), QDateTime::currentDateTimeUtc());
         return FetchResult::failure(std::move(e));
@@ -191,14 +350,35 @@ FetchResult HttpTransport::readJson(QNetworkReply *reply, const ResponseLimits &
         r.data = Json(nullptr);
         return r;
     }
+    // A body that is JSON is taken whatever its Content-Type says (servers label JSON text/plain or text/html);
+    // one that is not is explained by what it is.
     JsonParseError error;
-    r.data = Json::parse(body, &error, JsonLimits{.maxDepth = limits.maxDepth, .maxBytes = limits.maxBytes});
+    r.data = Json::parse(toUtf8(body, type), &error, JsonLimits{.maxDepth = limits.maxDepth, .maxBytes = limits.maxBytes});
     if (!error.ok()) {
-        const QByteArray type = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        QString message = QStringLiteral("the response is not valid JSON: ") + error.message;
-        if (!type.isEmpty() && !type.contains("json"))
-            message += QStringLiteral(" (Content-Type: %1)").arg(QString::fromLatin1(type));
-        return fail(QueryError::Kind::Parse, message);
+        const QString typeNote = type.isEmpty() ? QString() : QStringLiteral(", Content-Type %1").arg(QString::fromLatin1(type));
+        if (error.code == JsonParseError::Code::TooDeep) {
+            QueryError e = fail(QueryError::Kind::Parse,
+                                QStringLiteral("the response is nested too deeply: more than %1 levels of arrays and objects")
+                                    .arg(limits.maxDepth)).error.value();
+            e.bodyExcerpt.clear();
+            return FetchResult::failure(std::move(e));
+        }
+        // The same for a chunked body: one whose JSON stops short was cut off on the way.
+        if (error.code == JsonParseError::Code::UnexpectedEnd
+            && reply->rawHeader("Transfer-Encoding").toLower().contains("chunked"))
+            return fail(QueryError::Kind::Network, cutOff(body.size(), -1));
+        if (isHtml(type, body)) {
+            const QString summary = htmlSummary(body);
+            QueryError e = fail(QueryError::Kind::Parse,
+                                QStringLiteral("the server sent an HTML page instead of JSON (status %1%2%3)")
+                                    .arg(status)
+                                    .arg(typeNote, summary.isEmpty() ? QString() : QStringLiteral(", ") + summary))
+                                .error.value();
+            e.bodyExcerpt.clear();
+            return FetchResult::failure(std::move(e));
+        }
+        return fail(QueryError::Kind::Parse,
+                    QStringLiteral("the response is not valid JSON (status %1%2): %3").arg(status).arg(typeNote, error.message));
     }
     return r;
 }

@@ -8,6 +8,7 @@
 #include <QNetworkReply>
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
 
 namespace refetch {
 
@@ -21,6 +22,7 @@ struct HttpRequest
     HttpHeaders headers;
     QByteArray body;
     Millis timeout{30000};
+    QList<QSslCertificate> caCertificates;   // trusted besides the system's (a private CA, a test's certificate)
 };
 
 // Limits on what a response may be: past them the request fails with a clear error instead of eating memory.
@@ -30,8 +32,9 @@ struct ResponseLimits
     int maxDepth = 256;
 };
 
-// HTTP over one injected QNetworkAccessManager: every request gets a transfer timeout and a redirect policy
-// that never downgrades https, and every response is read into JSON or a readable QueryError.
+// HTTP over one injected QNetworkAccessManager: every request gets a transfer timeout, redirects are followed by
+// RedirectingReply (never from https to http, secrets dropped on the way to another origin), TLS errors fail the
+// request, and every response is read into JSON or a readable QueryError.
 class HttpTransport : public QObject
 {
     Q_OBJECT
@@ -42,10 +45,17 @@ public:
     // Starts the request; the caller owns the reply (deleteLater it when finished).
     QNetworkReply *send(const HttpRequest &request, const ResponseLimits &limits = {}) const;
 
-    // Reads a finished reply: 2xx -> parsed JSON (an empty body is null), 304 -> notModified, anything else ->
-    // an error with status, method, URL without credentials and an excerpt of the body.
+    // Reads a finished reply: 2xx -> parsed JSON (an empty body is null; the Content-Type does not matter),
+    // 304 -> notModified, anything else -> an error with status, method, URL without credentials and an excerpt of
+    // the body, or what came instead of JSON (an HTML page's title, a body cut short, too large, too deep).
     static FetchResult readJson(QNetworkReply *reply, const ResponseLimits &limits = {});
+    // Whether a body is an HTML page (by its Content-Type, or by how it starts): a login, proxy or error page
+    // answered, not the API.
+    static bool isHtml(const QByteArray &contentType, const QByteArray &body);
 
+    // Whether a header carries a secret (Authorization, cookies, tokens, API keys): redacted in logs, dropped on a
+    // redirect to another origin.
+    static bool isSecretHeader(const QByteArray &name);
     // A header value as it may appear in a log line: secrets are redacted.
     static QByteArray loggable(const QByteArray &name, const QByteArray &value);
     // {"total": N} from X-Total-Count and {"links": {"next": url, ...}} from a Link header (RFC 8288); Undefined

@@ -1,5 +1,6 @@
 #include "mutation.h"
 
+#include "cacheeventlog.h"
 #include "endpoint.h"
 #include "mutationqueue.h"
 #include "resourcetags.h"
@@ -260,18 +261,14 @@ void Mutation::succeed(const MutationResult &result)
     // Invalidate before telling anyone: a slot of `succeeded` sees the stale marks. The client coalesces
     // refetches at the end of the turn, so several writes (and tags) hitting one entry refetch it once.
     QueryClient *c = client();
+    // The inspector tells which entries this write invalidated and refetched.
+    const CacheEventLog::Origin origin(c->events(), this);
     TagList tags = m_data.invalidates;
     if (m_live.invalidatesFrom)
         tags += m_live.invalidatesFrom(m_result, nullptr, m_data.variables);
     if (!tags.isEmpty())
         c->invalidateTags(tags, m_data.refetch);
-    if (!m_live.filters.isEmpty()) {
-        for (const QueryFilters &f : std::as_const(m_live.filters))
-            c->invalidateQueries(f, m_data.refetch);
-    } else {
-        for (const PersistedMutation::KeyFilter &f : std::as_const(m_data.invalidateKeys))
-            c->invalidateQueries({.key = f.key, .exact = f.exact}, m_data.refetch);
-    }
+    invalidateQueries();
     m_data.optimistic.refetchCancelled(c);
 
     setStatus(Status::Succeeded);
@@ -279,14 +276,33 @@ void Mutation::succeed(const MutationResult &result)
     settle();
 }
 
+void Mutation::invalidateQueries()
+{
+    QueryClient *c = client();
+    if (!m_live.filters.isEmpty()) {
+        for (const QueryFilters &f : std::as_const(m_live.filters))
+            c->invalidateQueries(f, m_data.refetch);
+    } else {
+        for (const PersistedMutation::KeyFilter &f : std::as_const(m_data.invalidateKeys))
+            c->invalidateQueries({.key = f.key, .exact = f.exact}, m_data.refetch);
+    }
+}
+
 void Mutation::fail(MutationError error)
 {
     qCInfo(lcMutation).noquote() << "failed:" << error.toString();
     m_error = std::move(error);
     QueryClient *c = client();
+    const CacheEventLog::Origin origin(c->events(), this);
     m_data.optimistic.rollback(c);
     if (m_error->isConflict() && !m_data.resource.isEmpty() && !m_data.recordId.isUndefined())
         c->invalidateTags(ResourceTags(m_data.resource, m_data.endpoint, m_data.idField).detail(m_data.recordId));
+    // A 2xx whose answer could not be read may have been applied: refresh what a success would have.
+    if (const int status = m_error->httpStatus(); status >= 200 && status < 300) {
+        if (!m_data.invalidates.isEmpty())
+            c->invalidateTags(m_data.invalidates, m_data.refetch);
+        invalidateQueries();
+    }
     if (m_live.invalidatesFrom) {
         const TagList tags = m_live.invalidatesFrom(Json(), &*m_error, m_data.variables);
         if (!tags.isEmpty())
@@ -318,10 +334,17 @@ MutationFn Mutation::httpTransport(const Endpoint &endpoint)
                 ctx.resolve(MutationResult::success(std::move(read.data), etag));
                 return;
             }
-            // A 2xx is a done write whatever its body says: failing it would roll back what the server applied.
+            // A 2xx is a done write whatever plain text it answers ("OK"), but not when the answer is an HTML page
+            // (a login or proxy page answered, not the API) or JSON that came damaged: then nobody knows, and the
+            // edits must stay. fail() refreshes what a success would have, in case it was applied.
+            const QByteArray type = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+            const bool unreadable = type.toLower().contains("json") || HttpTransport::isHtml(type, raw);
             if (read.error->kind == QueryError::Kind::Parse && status >= 200 && status < 300) {
-                ctx.resolve(MutationResult::success(Json(QString::fromUtf8(raw)), etag));
-                return;
+                if (!unreadable) {
+                    ctx.resolve(MutationResult::success(Json(QString::fromUtf8(raw)), etag));
+                    return;
+                }
+                read.error->message += QStringLiteral("; the change may or may not have been saved");
             }
             Json body;
             if (!raw.trimmed().isEmpty() && raw.size() <= limits.maxBytes)

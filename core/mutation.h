@@ -179,6 +179,8 @@ private:
     void resolveConflict(const MutationResult &result);
     void succeed(const MutationResult &result);
     void fail(MutationError error);
+    // The queries named by invalidatesQueries (or, restored, its key filters).
+    void invalidateQueries();
     void settle();
     void setStatus(Status status);
     void abandonAttempt();

@@ -9,10 +9,20 @@ namespace refetch {
 
 void OnlineSource::setOnline(bool online)
 {
-    if (m_online == online)
-        return;
-    m_online = online;
-    Q_EMIT onlineChanged(online);
+    change(m_online, online);
+}
+
+void OnlineSource::setForcedOffline(bool offline)
+{
+    change(m_forcedOffline, offline);
+}
+
+void OnlineSource::change(bool &field, bool value)
+{
+    const bool before = isOnline();
+    field = value;
+    if (isOnline() != before)
+        Q_EMIT onlineChanged(isOnline());
 }
 
 NetworkOnlineSource::NetworkOnlineSource(QObject *parent)

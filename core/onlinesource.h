@@ -11,14 +11,21 @@ class OnlineSource : public QObject
     Q_OBJECT
 public:
     explicit OnlineSource(QObject *parent = nullptr) : QObject(parent) {}
-    bool isOnline() const { return m_online; }
+    bool isOnline() const { return m_online && !m_forcedOffline; }
     void setOnline(bool online);
+    // Offline whatever the network says, until lifted (the cache inspector's "simulate offline").
+    bool isForcedOffline() const { return m_forcedOffline; }
+    void setForcedOffline(bool offline);
 
 Q_SIGNALS:
+    // isOnline() changed.
     void onlineChanged(bool online);
 
 private:
+    void change(bool &field, bool value);
+
     bool m_online = true;
+    bool m_forcedOffline = false;
 };
 
 // Loads QNetworkInformation's default backend; only "disconnected" counts as offline (a local or site-only

@@ -26,25 +26,6 @@ RefetchType refetchFromName(const QString &name)
     return RefetchType::Active;
 }
 
-Json tagToJson(const Tag &t)
-{
-    if (!t.hasId())
-        return Json::object({{u"type", t.type()}});
-    return Json::object({{u"type", t.type()}, {u"id", t.hasNumericId() ? Json(t.numericId()) : Json(t.id())}});
-}
-
-Tag tagFromJson(const Json &j)
-{
-    const QString type = j.value(QLatin1StringView("type")).toString();
-    const Json id = j.value(QLatin1StringView("id"));
-    if (id.isUndefined())
-        return Tag(type);
-    if (id.isInteger())
-        return Tag(type, id.toInteger());
-    // A string id is taken as written: Tag(type, Json) would read "[1]" or "{}" as a string, which it is.
-    return Tag(type, id.toString());
-}
-
 // Bytes are written as Latin-1 text: methods, header names and ETags are ASCII.
 Json bytes(const QByteArray &b)
 {
@@ -86,7 +67,7 @@ Json PersistedMutation::toJson() const
         headerList = headerList.withAppended(Json::array({bytes(name), bytes(value)}));
     Json tagList = Json::array({});
     for (const Tag &t : invalidates)
-        tagList = tagList.withAppended(tagToJson(t));
+        tagList = tagList.withAppended(t.toJson());
     Json keyList = Json::array({});
     for (const KeyFilter &f : invalidateKeys)
         keyList = keyList.withAppended(Json::object({{u"key", f.key.parts()}, {u"exact", f.exact}}));
@@ -148,7 +129,7 @@ std::optional<PersistedMutation> PersistedMutation::fromJson(const Json &json, Q
     m.etag = bytesFrom(json.value(QLatin1StringView("etag")));
     for (const Json &t : json.value(QLatin1StringView("invalidates"))) {
         if (t.isObject())
-            m.invalidates.append(tagFromJson(t));
+            m.invalidates.append(Tag::fromJson(t));
     }
     for (const Json &f : json.value(QLatin1StringView("invalidateKeys"))) {
         const Json key = f.value(QLatin1StringView("key"));

@@ -54,6 +54,8 @@ public:
     bool isStaleAt(TimePoint now, Millis staleTime) const;
     const TagList &tags() const { return m_tags; }
     quint32 generation() const { return m_generation; }
+    // Its place in the cache's per-slot arrays; a slot is reused once its entry is gone.
+    quint32 slot() const { return m_slot; }
     const QueryOptions *options() const { return m_options.get(); }
     const QList<QueryObserver *> &observers() const { return m_observers; }
     bool isObserved() const { return !m_observers.isEmpty(); }
@@ -85,6 +87,7 @@ private:
         std::shared_ptr<FetchAttempt> attempt;
         Scheduler::TaskId retryTask = 0;
         bool refetchAfter = false;
+        FetchReason refetchReason = FetchReason::Mount;   // why the fetch after this one was asked for
         QList<Waiter> waiters;
     };
 

@@ -3,6 +3,7 @@
 #include "queryobserver.h"
 
 #include <QLoggingCategory>
+#include <QMetaMethod>
 
 Q_LOGGING_CATEGORY(lcCache, "refetch.core.cache", QtInfoMsg)
 
@@ -21,6 +22,12 @@ QueryCache::QueryCache(Scheduler *scheduler, QObject *parent)
 QueryCache::~QueryCache()
 {
     clear();
+}
+
+void QueryCache::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&QueryCache::queryUpdated))
+        m_updatesWatched = true;
 }
 
 Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
@@ -48,6 +55,15 @@ Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
         *created = true;
     Q_EMIT queryAdded(q);
     return q;
+}
+
+Tag QueryCache::tagFromText(const QString &text) const
+{
+    const QString t = text.trimmed();
+    const qsizetype colon = t.lastIndexOf(u':');
+    if (m_tags.hasType(t) || colon <= 0 || colon == t.size() - 1)
+        return Tag(t);
+    return Tag(t.left(colon), t.mid(colon + 1));
 }
 
 QList<Query *> QueryCache::all() const

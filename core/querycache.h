@@ -54,6 +54,9 @@ public:
         m_tags.forEachMatch(tag, [&](quint32 slot) { fn(m_bySlot[slot]); });
     }
     void forEachSlotWithTag(const Tag &tag, const std::function<void(quint32)> &fn) const { m_tags.forEachMatch(tag, fn); }
+    // A tag from its text (Tag::toString()), read against the tag types entries provide: a known type is a bare
+    // type ("rest:api/posts"), else the text is "type:id" split at its last ':' ("rest:api/posts:7").
+    Tag tagFromText(const QString &text) const;
 
     Query *at(quint32 slot) const { return m_bySlot[slot]; }
     quint8 flags(quint32 slot) const { return m_flags[slot]; }
@@ -68,6 +71,13 @@ public:
     void updateActivity(Query *q);
 
     void setTags(Query *q, const TagList &tags) { m_tags.setTags(q, tags); }
+    // Told by the client when an entry's data was set (fetched, written, hydrated or cleared), for persisters:
+    // emits queryUpdated only once someone connected to it, so that nobody pays for it otherwise.
+    void dataUpdated(Query *q, QueryChanges changes)
+    {
+        if (m_updatesWatched)
+            Q_EMIT queryUpdated(q, changes);
+    }
     // Deletes the entry now. The client makes sure it is idle and unobserved.
     void remove(Query *q);
     void clear();
@@ -89,6 +99,11 @@ public:
 Q_SIGNALS:
     void queryAdded(refetch::Query *query);
     void queryRemoved(refetch::Query *query);  // emitted before the entry is deleted
+    // A fetch succeeded (also a 304: `changes` then lacks Data), data was written, or the data was cleared.
+    void queryUpdated(refetch::Query *query, refetch::QueryChanges changes);
+
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
 
 private:
     bool matches(const QueryFilters &f, const Query &q) const;
@@ -106,6 +121,7 @@ private:
     Scheduler::TaskId m_gcTask = 0;
     TimePoint m_gcTaskAt = TimePoint::max();
     TimePoint m_lastSweep{0};
+    bool m_updatesWatched = false;   // raised when queryUpdated is first connected; never lowered
 };
 
 } // namespace refetch

@@ -1,5 +1,6 @@
 #include "queryclient.h"
 
+#include "cacheeventlog.h"
 #include "queryobserver.h"
 
 #include <QLoggingCategory>
@@ -70,7 +71,7 @@ QueryClient::~QueryClient()
         o->cancelTimers();
         o->m_query = nullptr;
     }
-    m_cache->forEach({}, [this](Query *q) {
+    m_cache->forEach({}, [](Query *q) {
         if (q->m_inflight) {
             if (q->m_inflight->attempt)
                 q->m_inflight->attempt->kill();
@@ -102,6 +103,9 @@ void QueryClient::setQueryData(const QueryKey &key, const Json &data)
     if (created)
         m_cache->scheduleGc(q);
     notify(q, changes);
+    m_cache->dataUpdated(q, changes);
+    if (m_events)
+        m_events->record(q, CacheEventKind::DataSet, (changes & QueryChange::Data) ? 1 : 0);
 }
 
 QueryChanges QueryClient::markSucceeded(Query *q)
@@ -130,6 +134,37 @@ void QueryClient::setQueryData(const QueryKey &key, const Json &data, const TagL
 void QueryClient::updateQueryData(const QueryKey &key, const std::function<Json(const Json &)> &updater)
 {
     setQueryData(key, updater(queryData(key)));
+}
+
+bool QueryClient::hydrate(const DehydratedQuery &saved)
+{
+    bool created = false;
+    Query *q = m_cache->findOrCreate(saved.key, &created);
+    if (!created && q->hasData() && q->m_dataUpdatedAt >= saved.updatedAt)
+        return false;
+    QueryChanges changes = QueryChange::UpdatedAt;
+    if (!(q->m_data == saved.data)) {
+        q->m_data = saved.data;
+        changes |= QueryChange::Data;
+    }
+    q->m_meta = saved.meta;
+    changes |= markSucceeded(q);
+    // As of when it was fetched, and stale whatever the observers' stale time: what a restart shows is revalidated.
+    q->m_dataUpdatedAt = saved.updatedAt;
+    if (m_cache->setInvalidated(q->m_slot, true))
+        changes |= QueryChange::Stale;
+    if (!saved.etag.isEmpty() || !saved.lastModified.isEmpty())
+        q->m_validators = std::make_unique<Query::Validators>(Query::Validators{saved.etag, saved.lastModified});
+    if (!saved.tags.isEmpty())
+        m_cache->setTags(q, saved.tags);
+    if (created)
+        m_cache->scheduleGc(q);
+    notify(q, changes);
+    if (m_events)
+        m_events->record(q, CacheEventKind::Restored);
+    if (q->isActive())
+        queueRefetch(q);
+    return true;
 }
 
 void QueryClient::fetchQuery(const QueryOptions &options, QObject *context, std::function<void(const Query &)> done)
@@ -178,6 +213,7 @@ void QueryClient::fetch(Query *q, FetchReason reason, FetchMode mode)
             return;
         case FetchMode::AfterRunning:
             q->m_inflight->refetchAfter = true;
+            q->m_inflight->refetchReason = reason;
             return;
         case FetchMode::CancelRunning:
             abortFetch(q);
@@ -199,6 +235,8 @@ void QueryClient::fetch(Query *q, FetchReason reason, FetchMode mode)
         changes |= QueryChange::FailureCount;
     }
     Q_EMIT fetchStarted(q, reason);
+    if (m_events)
+        m_events->recordFetch(q, reason);
     if (!m_online->isOnline()) {
         pause(q);
         notify(q, changes);
@@ -228,6 +266,8 @@ void QueryClient::setFetchStatus(Query *q, FetchStatus status)
 
 void QueryClient::pause(Query *q)
 {
+    if (m_events)
+        m_events->record(q, CacheEventKind::Paused);
     setFetchStatus(q, FetchStatus::Paused);
     notify(q, QueryChange::FetchStatus);
 }
@@ -256,6 +296,8 @@ void QueryClient::onAttemptResult(FetchAttempt *attempt, FetchResult result)
     const std::shared_ptr<FetchAttempt> keep = q->m_inflight->attempt;
     q->m_inflight->attempt.reset();
     attempt->m_query = nullptr;
+    if (m_events && result.request)
+        m_events->recordRequest(q, *result.request);
 
     if (!result.error) {
         settleSuccess(q, result);
@@ -269,6 +311,8 @@ void QueryClient::onAttemptResult(FetchAttempt *attempt, FetchResult result)
         const Millis delay = retry.delay(failures, error);
         qCDebug(lcCache).noquote() << "retry" << failures << "in" << delay.count() << "ms:" << error.toString();
         notify(q, QueryChange::FailureCount);
+        if (m_events)
+            m_events->recordRetry(q, failures, delay, error);
         q->m_inflight->retryTask = m_scheduler->scheduleIn(delay, [this, q] {
             if (!q->m_inflight)
                 return;
@@ -324,6 +368,10 @@ void QueryClient::settleSuccess(Query *q, FetchResult &result)
         changes |= QueryChange::FailureCount;
     }
     updateTags(q);
+    m_cache->dataUpdated(q, changes);
+    if (m_events)
+        m_events->record(q, result.notModified ? CacheEventKind::NotModified : CacheEventKind::Fetched,
+                         (changes & QueryChange::Data) ? 1 : 0);
     finishFetch(q, changes);
 }
 
@@ -338,6 +386,8 @@ void QueryClient::settleError(Query *q, const QueryError &error)
         changes |= QueryChange::Status;
     }
     qCInfo(lcCache).noquote() << "fetch failed:" << error.toString();
+    if (m_events)
+        m_events->recordFailure(q, error);
     updateTags(q);
     finishFetch(q, changes);
 }
@@ -353,7 +403,7 @@ void QueryClient::finishFetch(Query *q, QueryChanges changes)
                 w.done(*q);
         }
         if (inflight->refetchAfter)
-            fetch(q, q->m_lastReason, FetchMode::Dedupe);
+            fetch(q, inflight->refetchReason, FetchMode::Dedupe);
     }
 }
 
@@ -361,6 +411,8 @@ void QueryClient::abortFetch(Query *q)
 {
     if (!q->m_inflight)
         return;
+    if (m_events)
+        m_events->record(q, CacheEventKind::Cancelled);
     std::unique_ptr<Query::Inflight> inflight = std::move(q->m_inflight);
     m_scheduler->cancel(inflight->retryTask);
     if (inflight->attempt)
@@ -413,6 +465,16 @@ void QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
 int QueryClient::invalidateQueries(const QueryFilters &filters, RefetchType refetch)
 {
     int count = 0;
+    // The event log is asked for once per call, not per entry: without one, the loop is what it always was.
+    if (CacheEventLog *log = m_events) {
+        log->beginInvalidation(filters);
+        m_cache->forEachSlot(filters, [&](quint32 slot) {
+            ++count;
+            log->recordInvalidation(slot);
+            invalidateSlot(slot, refetch);
+        });
+        return count;
+    }
     m_cache->forEachSlot(filters, [&](quint32 slot) {
         ++count;
         invalidateSlot(slot, refetch);
@@ -424,6 +486,15 @@ int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
 {
     if (tags.size() == 1) {
         int count = 0;
+        if (CacheEventLog *log = m_events) {
+            log->beginInvalidation(tags.first());
+            m_cache->forEachSlotWithTag(tags.first(), [&](quint32 slot) {
+                ++count;
+                log->recordInvalidation(slot);
+                invalidateSlot(slot, refetch);
+            });
+            return count;
+        }
         m_cache->forEachSlotWithTag(tags.first(), [&](quint32 slot) {
             ++count;
             invalidateSlot(slot, refetch);
@@ -433,9 +504,13 @@ int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
     // Several tags may share entries: count (and queue) each once.
     QSet<quint32> seen;
     for (const Tag &tag : tags) {
+        if (m_events)
+            m_events->beginInvalidation(tag);
         m_cache->forEachSlotWithTag(tag, [&](quint32 slot) {
             if (!seen.contains(slot)) {
                 seen.insert(slot);
+                if (m_events)
+                    m_events->recordInvalidation(slot);
                 invalidateSlot(slot, refetch);
             }
         });
@@ -510,7 +585,11 @@ void QueryClient::resetQuery(Query *q)
     q->m_dataUpdatedAt = q->m_errorUpdatedAt = TimePoint{0};
     q->m_validators.reset();
     m_cache->setTags(q, {});
+    if (m_events)
+        m_events->record(q, CacheEventKind::Reset);
     notify(q, changes);
+    if (changes & QueryChange::Data)
+        m_cache->dataUpdated(q, changes);
 }
 
 int QueryClient::removeQueries(const QueryFilters &filters)
@@ -526,6 +605,8 @@ int QueryClient::removeQueries(const QueryFilters &filters)
             continue;
         }
         abortFetch(q);
+        if (m_events)
+            m_events->record(q, CacheEventKind::Removed);
         m_cache->remove(q);
     }
     return int(targets.size());
@@ -553,6 +634,8 @@ void QueryClient::attach(QueryObserver *o)
     q->m_observers.append(o);
     m_cache->updateActivity(q);
     m_cache->cancelGc(q);
+    if (m_events)
+        m_events->record(q, CacheEventKind::Mounted, int(q->m_observers.size()));
     // The latest observer's options drive fetching (TanStack: the query takes the options of whoever built it).
     if (o->m_options->fn || !q->m_options)
         adoptOptions(q, o->m_options);
@@ -572,6 +655,8 @@ void QueryClient::detach(QueryObserver *o)
         return;
     q->m_observers.removeOne(o);
     m_cache->updateActivity(q);
+    if (m_events)
+        m_events->record(q, CacheEventKind::Unmounted, int(q->m_observers.size()));
     if (q->m_options == o->m_options && !q->m_observers.isEmpty())
         adoptOptions(q, q->m_observers.constLast()->m_options);
     if (q->m_observers.isEmpty())
@@ -591,6 +676,8 @@ void QueryClient::onFocusChanged(bool focused)
 
 void QueryClient::onOnlineChanged(bool online)
 {
+    if (m_events && !online)
+        m_events->recordCacheWide(CacheEventKind::Offline);
     if (!online)
         return;
     // Paused fetches first, in the order they paused; then observed stale data.
@@ -598,6 +685,8 @@ void QueryClient::onOnlineChanged(bool online)
     for (Query *q : paused) {
         if (q->m_fetchStatus != FetchStatus::Paused || !q->m_inflight)
             continue;
+        if (m_events)
+            m_events->record(q, CacheEventKind::Resumed);
         setFetchStatus(q, FetchStatus::Fetching);
         notify(q, QueryChange::FetchStatus);
         if (!q->m_inflight->retryTask)
@@ -621,6 +710,9 @@ void QueryClient::refetchObserved(FetchReason reason, bool QueryOptions::*flag)
             targets.append(q);
         }
     }
+    if (m_events)
+        m_events->recordCacheWide(reason == FetchReason::WindowFocus ? CacheEventKind::WindowFocus : CacheEventKind::Online,
+                                  int(targets.size()));
     for (Query *q : std::as_const(targets))
         fetch(q, reason, FetchMode::Dedupe);
 }

@@ -15,6 +15,7 @@
 
 namespace refetch {
 
+class CacheEventLog;
 class QueryObserver;
 
 // Which matched queries an invalidation refetches at once; the others are only marked stale.
@@ -37,6 +38,18 @@ struct ClientConfig
     Millis defaultGcTime{std::chrono::minutes(5)};
 };
 
+// One entry as a persister saved it (TanStack's dehydrated query): QueryClient::hydrate() puts it back.
+struct DehydratedQuery
+{
+    QueryKey key;
+    Json data;
+    Json meta;
+    TimePoint updatedAt{0};
+    TagList tags;
+    QByteArray etag;
+    QByteArray lastModified;
+};
+
 // The facade views and forms talk to (query-core's QueryClient): read and write cached data, fetch,
 // invalidate by key or tag, refetch, cancel, remove, reset. It also owns the life of every fetch: deduplication,
 // retries with backoff, pausing while offline, and refetching on window focus and on reconnect.
@@ -54,6 +67,8 @@ public:
     FocusSource *focusSource() const { return m_focus; }
     OnlineSource *onlineSource() const { return m_online; }
     TimePoint now() const { return m_clock->now(); }
+    // The log of why entries changed and fetched (the cache inspector's), or nullptr: see CacheEventLog.
+    CacheEventLog *events() const { return m_events; }
 
     // Cached data, or Undefined.
     Json queryData(const QueryKey &key) const;
@@ -63,6 +78,9 @@ public:
     void setQueryData(const QueryKey &key, const Json &data);
     void setQueryData(const QueryKey &key, const Json &data, const TagList &tags);
     void updateQueryData(const QueryKey &key, const std::function<Json(const Json &)> &updater);
+    // Puts saved data back as of its time, invalidated, so that observers show it at once and refetch on mount.
+    // An entry holding newer data keeps it. Returns whether the saved data was used.
+    bool hydrate(const DehydratedQuery &saved);
 
     // Fetches unless the cached data is fresh for options.staleTime; `done` runs (on `context`'s thread, never
     // after `context` is gone) once the query has settled, with its final state.
@@ -98,6 +116,7 @@ Q_SIGNALS:
     void fetchStarted(const refetch::Query *query, refetch::FetchReason reason);
 
 private:
+    friend class CacheEventLog;
     friend class QueryObserver;
     friend class FetchAttempt;
 
@@ -140,6 +159,7 @@ private:
     QList<Query *> m_paused;          // in the order they paused
     QList<Query *> m_refetchQueue;    // this turn's coalesced refetches
     int m_fetchingCount = 0;
+    CacheEventLog *m_events = nullptr;   // set by the log itself; every record is behind a null check
 };
 
 // One try of one fetch: the link between a fetch function and the query it answers for. A reply that comes

@@ -1,5 +1,7 @@
 #include "queryerror.h"
 
+#include <QUrlQuery>
+
 namespace refetch {
 
 QString QueryError::toString() const
@@ -35,6 +37,38 @@ QueryError QueryError::other(const QString &message)
     e.kind = Kind::Other;
     e.message = message;
     return e;
+}
+
+bool QueryError::isSecretParameter(const QString &name)
+{
+    // Exact names for the short ones ("key", "sig"), so that filters such as author=... or keyword=... stay readable.
+    const QString n = name.toLower().replace(u'-', u'_');
+    return n == u"key" || n == u"sig" || n == u"auth" || n == u"authorization" || n == u"jwt" || n == u"sid"
+        || n.startsWith(u"auth_") || n.endsWith(u"_auth") || n.contains(u"oauth") || n.contains(u"signature")
+        || n.contains(u"session") || n.contains(u"token") || n.contains(u"secret") || n.contains(u"password")
+        || n.contains(u"passwd") || n.contains(u"api_key") || n.contains(u"apikey") || n.contains(u"access_key")
+        || n.contains(u"credential");
+}
+
+QUrl QueryError::displayUrl(const QUrl &url)
+{
+    QUrl shown = url.adjusted(QUrl::RemoveUserInfo);
+    if (!shown.hasQuery())
+        return shown;
+    QUrlQuery query(shown);
+    QList<std::pair<QString, QString>> items = query.queryItems(QUrl::FullyEncoded);
+    bool changed = false;
+    for (auto &[name, value] : items) {
+        if (isSecretParameter(QUrl::fromPercentEncoding(name.toUtf8()))) {
+            value = QStringLiteral("redacted");
+            changed = true;
+        }
+    }
+    if (changed) {
+        query.setQueryItems(items);
+        shown.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
+    }
+    return shown;
 }
 
 QByteArray QueryError::excerpt(const QByteArray &body, qsizetype max)

@@ -39,7 +39,11 @@ struct QueryError
     static QueryError http(const QByteArray &method, const QUrl &url, int status, const QString &reason,
                            const QByteArray &body);
     static QueryError other(const QString &message);
-    static QUrl displayUrl(const QUrl &url) { return url.adjusted(QUrl::RemoveUserInfo); }
+    // `url` as it may be shown or logged: without user info, and with the values of query parameters that carry
+    // secrets (access_token, api_key, password...) replaced by "redacted".
+    static QUrl displayUrl(const QUrl &url);
+    // Whether a query parameter's value is a secret, by its name.
+    static bool isSecretParameter(const QString &name);
     static QByteArray excerpt(const QByteArray &body, qsizetype max = 300);
 };
 

@@ -1,5 +1,6 @@
 #include "queryobserver.h"
 
+#include "cacheeventlog.h"
 #include "query.h"
 #include "queryclient.h"
 
@@ -34,8 +35,11 @@ void QueryObserver::setOptions(QueryOptions options)
     if (m_query && m_query->m_options == m_options)
         m_client->adoptOptions(m_query, next);
     m_options = next;
-    if (m_query)
+    if (m_query) {
         m_client->cache()->updateActivity(m_query);
+        if (CacheEventLog *log = m_client->events(); log && wasEnabled != m_options->enabled)
+            log->record(m_query, CacheEventKind::OptionsChanged, m_options->enabled ? 1 : 0);
+    }
     m_selectedFrom = Json();
     cancelTimers();
     scheduleInterval();

@@ -16,6 +16,18 @@ namespace refetch {
 
 class FetchAttempt;
 
+// The HTTP request behind a fetch's answer, as the cache inspector shows it: no headers, the URL without
+// credentials.
+struct RequestRecord
+{
+    QByteArray method;
+    QUrl url;
+    int status = 0;            // 0: no HTTP answer
+    qint64 bytes = 0;          // the body's size
+    Millis duration{0};
+    bool notModified = false;  // a 304 served it
+};
+
 // What a fetch function hands back: data, or a 304 that keeps the cached data, or an error.
 struct FetchResult
 {
@@ -25,6 +37,7 @@ struct FetchResult
     QByteArray lastModified;
     Json meta;                 // what the response says about the data: {"total": N, "links": {"next": url, ...}}
     std::optional<QueryError> error;
+    std::optional<RequestRecord> request;   // set by Endpoint::get, for the cache inspector
 
     static FetchResult success(Json data) { return FetchResult{.data = std::move(data)}; }
     static FetchResult failure(QueryError error) { return FetchResult{.error = std::move(error)}; }

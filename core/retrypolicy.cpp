@@ -8,6 +8,11 @@ bool RetryPolicy::isTransient(const QueryError &error)
 {
     switch (error.kind) {
     case QueryError::Kind::Network:
+        // A refused certificate or redirect is refused again: trying is only a wait for the same message.
+        return error.networkError != QNetworkReply::SslHandshakeFailedError
+            && error.networkError != QNetworkReply::InsecureRedirectError
+            && error.networkError != QNetworkReply::TooManyRedirectsError
+            && error.networkError != QNetworkReply::ProtocolUnknownError;
     case QueryError::Kind::Timeout:
         return true;
     case QueryError::Kind::Http:

@@ -24,7 +24,8 @@ struct RetryPolicy
     bool retries(int failureCount, const QueryError &error) const;
     // The wait before retry number `failureCount` (1 = the first retry).
     Millis delay(int failureCount, const QueryError &error) const;
-    // Whether the error is one that a retry can fix: network trouble, timeouts, 5xx, 408, 429.
+    // Whether the error is one that a retry can fix: network trouble (not a refused certificate or redirect),
+    // timeouts, 5xx, 408, 429.
     static bool isTransient(const QueryError &error);
 };
 

@@ -44,4 +44,23 @@ Tag::Tag(const QString &type, const Json &id)
     }
 }
 
+Json Tag::toJson() const
+{
+    if (!hasId())
+        return Json::object({{u"type", m_type}});
+    return Json::object({{u"type", m_type}, {u"id", hasNumericId() ? Json(m_number) : Json(m_string)}});
+}
+
+Tag Tag::fromJson(const Json &json)
+{
+    const QString type = json.value(QLatin1StringView("type")).toString();
+    const Json id = json.value(QLatin1StringView("id"));
+    if (id.isUndefined())
+        return Tag(type);
+    if (id.isInteger())
+        return Tag(type, id.toInteger());
+    // A string id is taken as written: Tag(type, Json) would read "[1]" or "{}" as a string, which it is.
+    return Tag(type, id.toString());
+}
+
 } // namespace refetch

@@ -29,6 +29,10 @@ public:
     qint64 numericId() const { return m_number; }
     QString id() const { return m_kind == IdKind::Number ? QString::number(m_number) : m_string; }
     QString toString() const { return hasId() ? m_type + u':' + id() : m_type; }
+    // {"type": "Post", "id": 7} (no "id" without one): how a tag is written down (persisted writes and cache).
+    Json toJson() const;
+    // A tag as toJson() wrote it; a string id is taken as written.
+    static Tag fromJson(const Json &json);
 
     friend bool operator==(const Tag &a, const Tag &b)
     {

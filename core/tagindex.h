@@ -41,6 +41,7 @@ public:
         }
     }
     qsizetype typeCount() const { return m_typeIds.size(); }
+    bool hasType(const QString &type) const { return m_typeIds.contains(type); }
     void clear();
 
 private:

@@ -12,7 +12,12 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
   libqt6sql6-sqlite qtkeychain-qt6-dev libgl-dev qt6-qpa-plugins
   xvfb xauth ccache
+  # A private Secret Service for tst_tokenstore_keychain (the app itself needs neither).
+  dbus-daemon gnome-keyring
 )
+# What a caller needs besides (scripts/test.sh: clang and libFuzzer for the sanitizer build).
+read -r -a extra <<<"${REFETCH_EXTRA_PACKAGES:-}"
+packages+=("${extra[@]}")
 # A newer node from elsewhere (nodesource, nvm) stays: Debian's is only the fallback.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -172,7 +172,7 @@ void tst_HttpTransport::sizeCap()
     const FetchResult r = fetch(e, "/big");
     QVERIFY(r.error);
     QCOMPARE(r.error->kind, QueryError::Kind::TooLarge);
-    QVERIFY(r.error->toString().contains(QStringLiteral("larger than the limit")));
+    QVERIFY(r.error->toString().contains(QStringLiteral("response too large")));
 }
 
 void tst_HttpTransport::depthCap()

@@ -135,7 +135,7 @@ struct Harness
     {
         return std::make_unique<MainWindow>(MainWindow::Context{.client = &client, .mutations = &mutations,
                                                                 .transport = &transport, .settings = &store,
-                                                                .transfers = &network});
+                                                                .transfers = &network, .cacheDirectory = cacheDirectory});
     }
 
     // Writes behind the window's back: another client of the same server.
@@ -149,6 +149,7 @@ struct Harness
 
     std::unique_ptr<SampleApi> api = std::make_unique<SampleApi>();
     QUrl baseUrl;   // kept when the API is stopped
+    QString cacheDirectory;   // empty: the window persists nothing (and never reads the user's cache)
     QSettings settings;
     SettingsStore store;
     ApplicationFocusSource focus{&isApplicationActive};
@@ -199,6 +200,7 @@ private Q_SLOTS:
     void settingsDialogValidatesAndAddsEndpoints();
     void settingsChangesApplyAtOnce();
     void remembersGeometryAndSplitters();
+    void savedDataShowsAtStart();
     void screenshots();
 
 private:
@@ -921,6 +923,47 @@ void tst_MainWindow::remembersGeometryAndSplitters()
     QCOMPARE(m_window->size(), QSize(1000, 640));
     QCOMPARE(m_window->sideSplitter()->sizes(), side);
     QCOMPARE(m_window->detailSplitter()->sizes(), detail);
+}
+
+void tst_MainWindow::savedDataShowsAtStart()
+{
+    m_window.reset();   // init()'s window keeps nothing; the two runs below keep their cache in `cache`
+    const QString cache = m_dir->filePath(u"cache"_s);
+    auto endpoint = [](const Harness &h, const QUrl &url) {
+        EndpointSettings e = h.store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, url);
+        e.pageSize = 20;
+        e.cacheIdentity = u"the test's sample database"_s;   // as --demo does: the port changes, the data does not
+        return e;
+    };
+    QUrl url;
+    {
+        Harness first(m_dir->path());
+        QVERIFY(first.start(m_dir->path()));
+        url = first.baseUrl;
+        first.cacheDirectory = cache;
+        auto window = first.makeWindow();
+        window->addSessionEndpoint(endpoint(first, url));
+        window->show();
+        QTRY_VERIFY(window->resourceView() && window->resourceView()->model()->rowCount() >= 20
+                    && !window->resourceView()->model()->isFetching());
+    }   // the window closes and its cache is written; then its server stops
+
+    // The next start, with the server gone: the list shows at once, from the file, stale, and is being revalidated.
+    Harness second(m_dir->path());
+    second.cacheDirectory = cache;
+    auto window = second.makeWindow();
+    window->addSessionEndpoint(endpoint(second, url));
+    window->show();
+    QTRY_VERIFY_WITH_TIMEOUT(window->resourceView(), 1000);
+    ResourceView *view = window->resourceView();
+    QCOMPARE(view->resource(), u"posts"_s);
+    QVERIFY(view->model()->rowCount() >= 20);
+    QCOMPARE(view->model()->index(0, view->model()->columnOf(u"title"_s)).data().toString(),
+             u"Post 1 about signal and layout"_s);
+    QVERIFY(view->model()->isStale());
+    QVERIFY(!view->model()->isLoading());
+    QVERIFY(view->model()->isFetching());
+    QVERIFY(QFile::exists(ApiConnection::cacheFile(cache, u"sample-api"_s)));
 }
 
 void tst_MainWindow::screenshots()

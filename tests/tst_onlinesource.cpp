@@ -14,6 +14,7 @@ class tst_OnlineSource : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void manual();
+    void forcedOffline();
     void networkInformation();
 };
 
@@ -32,6 +33,28 @@ void tst_OnlineSource::manual()
     QCOMPARE(spy.size(), 1);
     source.setOnline(true);
     QCOMPARE(spy.size(), 2);
+}
+
+void tst_OnlineSource::forcedOffline()
+{
+    // The inspector's "simulate offline": offline whatever the network says, and back to what it says after.
+    OnlineSource source;
+    QSignalSpy spy(&source, &OnlineSource::onlineChanged);
+    source.setForcedOffline(true);
+    QVERIFY(!source.isOnline() && source.isForcedOffline());
+    QCOMPARE(spy.size(), 1);
+    QCOMPARE(spy.at(0).at(0).toBool(), false);
+    // The network going and coming while forced changes nothing anyone sees.
+    source.setOnline(false);
+    source.setOnline(true);
+    QCOMPARE(spy.size(), 1);
+    source.setOnline(false);
+    source.setForcedOffline(false);
+    QCOMPARE(spy.size(), 1);   // still offline: the network is down
+    QVERIFY(!source.isOnline());
+    source.setOnline(true);
+    QCOMPARE(spy.size(), 2);
+    QCOMPARE(spy.at(1).at(0).toBool(), true);
 }
 
 void tst_OnlineSource::networkInformation()

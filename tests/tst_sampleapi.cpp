@@ -64,6 +64,7 @@ private Q_SLOTS:
     void listHeaders();
     void etagAndNotModified();
     void ifMatchPreconditions();
+    void idempotencyKeys();
     void validation_data();
     void validation();
     void errorsAreJson();
@@ -259,6 +260,55 @@ void tst_SampleApi::ifMatchPreconditions()
     QCOMPARE(request("DELETE", QStringLiteral("/posts/8"), {}, {{"If-Match", "*"}}).status, 200);
     // A missing record is a 404 whatever the precondition.
     QCOMPARE(request("PATCH", QStringLiteral("/posts/7"), R"({})", {{"If-Match", "*"}}).status, 404);
+}
+
+void tst_SampleApi::idempotencyKeys()
+{
+    QVERIFY(start());
+    const int before = int(request("GET", QStringLiteral("/posts")).json().size());
+    const QList<std::pair<QByteArray, QByteArray>> key{{"Idempotency-Key", "k-create"}};
+
+    // A POST sent twice with one key creates one record; the second answer is the first, replayed.
+    const Answer first = request("POST", QStringLiteral("/posts"), R"({"title":"Once"})", key);
+    QCOMPARE(first.status, 201);
+    QVERIFY(first.header("idempotent-replayed").isEmpty());
+    const Answer again = request("POST", QStringLiteral("/posts"), R"({"title":"Once"})", key);
+    QCOMPARE(again.status, 201);
+    QCOMPARE(again.header("idempotent-replayed"), QByteArray("true"));
+    QCOMPARE(again.json(), first.json());
+    QCOMPARE(again.header("location"), first.header("location"));
+    QCOMPARE(again.header("etag"), first.header("etag"));
+    QCOMPARE(int(request("GET", QStringLiteral("/posts")).json().size()), before + 1);
+    // Without a key, or with another, a POST is a new record each time (as in json-server).
+    QCOMPARE(request("POST", QStringLiteral("/posts"), R"({"title":"Once"})", {{"Idempotency-Key", "k-other"}}).status, 201);
+    QCOMPARE(int(request("GET", QStringLiteral("/posts")).json().size()), before + 2);
+
+    // The key of one request cannot carry another.
+    const Answer reused = request("POST", QStringLiteral("/posts"), R"({"title":"Different"})", key);
+    QCOMPARE(reused.status, 422);
+    QVERIFY(reused.json().value(u"error").toString().contains(QStringLiteral("Idempotency-Key")));
+    QCOMPARE(int(request("GET", QStringLiteral("/posts")).json().size()), before + 2);
+
+    // A DELETE sent again gets its first answer, not a 404; a PATCH sent again is not applied twice.
+    const QList<std::pair<QByteArray, QByteArray>> deleteKey{{"Idempotency-Key", "k-delete"}};
+    QCOMPARE(request("DELETE", QStringLiteral("/posts/9"), {}, deleteKey).status, 200);
+    const Answer deletedAgain = request("DELETE", QStringLiteral("/posts/9"), {}, deleteKey);
+    QCOMPARE(deletedAgain.status, 200);
+    QCOMPARE(deletedAgain.header("idempotent-replayed"), QByteArray("true"));
+    const QList<std::pair<QByteArray, QByteArray>> patchKey{{"Idempotency-Key", "k-patch"}};
+    QCOMPARE(request("PATCH", QStringLiteral("/posts/7"), R"({"title":"First"})", patchKey).status, 200);
+    QCOMPARE(request("PATCH", QStringLiteral("/posts/7"), R"({"title":"Between"})").status, 200);
+    const Answer patchedAgain = request("PATCH", QStringLiteral("/posts/7"), R"({"title":"First"})", patchKey);
+    QCOMPARE(patchedAgain.json().value(u"title").toString(), QStringLiteral("First"));
+    QCOMPARE(request("GET", QStringLiteral("/posts/7")).json().value(u"title").toString(), QStringLiteral("Between"));
+
+    // Reads ignore the header; the keys outlive a restart of the server.
+    QCOMPARE(request("GET", QStringLiteral("/posts/7"), {}, key).header("idempotent-replayed"), QByteArray());
+    QVERIFY(start());
+    const Answer afterRestart = request("POST", QStringLiteral("/posts"), R"({"title":"Once"})", key);
+    QCOMPARE(afterRestart.header("idempotent-replayed"), QByteArray("true"));
+    QCOMPARE(afterRestart.json(), first.json());
+    QCOMPARE(int(request("GET", QStringLiteral("/posts")).json().size()), before + 1);
 }
 
 void tst_SampleApi::validation_data()
@@ -513,6 +563,7 @@ void tst_SampleApi::appPrintsTheLine()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir->filePath(QStringLiteral("data"))); // where AppDataLocation goes
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir->filePath(QStringLiteral("cache"))); // the persisted cache
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_dir->path());
     app.setProcessEnvironment(env);
     app.start(QStringLiteral(REFETCH_APP), {QStringLiteral("--demo")});

@@ -3,15 +3,25 @@
 #include "resourcediscovery.h"
 
 #include "core/mutationqueue.h"
+#include "core/persist/cachestore.h"
+#include "core/persist/mutationstore.h"
+#include "core/persist/storefile.h"
 #include "core/queryclient.h"
 #include "core/queryobserver.h"
 
+#include <QDir>
 #include <QUrl>
 
 namespace refetch {
 
 ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, MutationQueue *queue,
                              HttpTransport *transport, QObject *parent)
+    : ApiConnection(std::move(settings), client, queue, transport, QString(), parent)
+{
+}
+
+ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, MutationQueue *queue,
+                             HttpTransport *transport, const QString &cacheDirectory, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_client(client)
@@ -19,6 +29,16 @@ ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, Mut
     , m_endpoint(std::make_unique<Endpoint>(transport, m_settings.endpointConfig()))
 {
     m_queue->addEndpoint(m_endpoint.get());
+    if (!cacheDirectory.isEmpty()) {
+        // Before any view (the discovery below is the first): the saved data shows at once and revalidates.
+        auto file = std::make_unique<StoreFile>();
+        if (file->open(cacheFile(cacheDirectory, id()))) {
+            m_storeFile = std::move(file);
+            m_mutationStore = std::make_unique<MutationStore>(m_storeFile.get(), m_queue, MutationStoreOptions{.endpoint = id()});
+            m_cacheStore = std::make_unique<CacheStore>(m_storeFile.get(), m_client,
+                                                        CacheStoreOptions{.keyPrefix = QueryKey{id()}, .identity = cacheIdentity()});
+        }
+    }
     if (m_settings.resources.isEmpty()) {
         QueryOptions o = ResourceDiscovery::query(m_endpoint.get());
         o.notifyOn = AllChanges;
@@ -58,6 +78,20 @@ void ApiConnection::refresh()
 {
     if (m_discovery)
         m_discovery->refetch();
+}
+
+QString ApiConnection::cacheIdentity() const
+{
+    if (!m_settings.cacheIdentity.isEmpty())
+        return m_settings.cacheIdentity;
+    // Not the token, not even hashed: the file would hold something to guess it from. Another token set in the
+    // settings replaces the connection, which empties the cache then.
+    return m_settings.baseUrl.adjusted(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash | QUrl::RemoveFragment).toString();
+}
+
+QString ApiConnection::cacheFile(const QString &directory, const QString &endpointId)
+{
+    return QDir(directory).filePath(QString::fromLatin1(QUrl::toPercentEncoding(endpointId)) + QStringLiteral(".sqlite"));
 }
 
 ResourceTags ApiConnection::tags(const QString &resource) const

@@ -12,10 +12,13 @@
 
 namespace refetch {
 
+class CacheStore;
 class HttpTransport;
 class MutationQueue;
+class MutationStore;
 class QueryClient;
 class QueryObserver;
+class StoreFile;
 
 // One endpoint of the side tree at run time: its settings made into a core Endpoint (known to the mutation queue
 // by its id), the resources it serves (given in its settings, or discovered), and the query and mutation options
@@ -26,6 +29,10 @@ class ApiConnection : public QObject
 public:
     ApiConnection(EndpointSettings settings, QueryClient *client, MutationQueue *queue, HttpTransport *transport,
                   QObject *parent = nullptr);
+    // The same, with its cached data and unsent writes kept in "<id>.sqlite" in `cacheDirectory` (empty: nowhere):
+    // the saved data shows at once (stale), and the unsent writes are sent again.
+    ApiConnection(EndpointSettings settings, QueryClient *client, MutationQueue *queue, HttpTransport *transport,
+                  const QString &cacheDirectory, QObject *parent = nullptr);
     ~ApiConnection() override;
 
     const EndpointSettings &settings() const { return m_settings; }
@@ -44,6 +51,14 @@ public:
     QString errorString() const;
     // Asks the server for its resources again (when they are discovered).
     void refresh();
+
+    // The file its cache and unsent writes persist in, or null when they do not.
+    const StoreFile *storeFile() const { return m_storeFile.get(); }
+    const CacheStore *cacheStore() const { return m_cacheStore.get(); }
+    // Whose data the saved cache holds: settings().cacheIdentity, else the base URL. Another one empties it.
+    QString cacheIdentity() const;
+    // "<directory>/<id>.sqlite", the id percent-encoded.
+    static QString cacheFile(const QString &directory, const QString &endpointId);
 
     ResourceTags tags(const QString &resource) const;
     // The paged list of `resource`, as this endpoint's settings say.
@@ -72,6 +87,9 @@ private:
     QueryClient *m_client;
     MutationQueue *m_queue;
     std::unique_ptr<Endpoint> m_endpoint;
+    std::unique_ptr<StoreFile> m_storeFile;          // declared before the stores, which write to it as they go
+    std::unique_ptr<MutationStore> m_mutationStore;
+    std::unique_ptr<CacheStore> m_cacheStore;
     QueryObserver *m_discovery = nullptr;
 };
 

@@ -29,6 +29,7 @@ EndpointConfig EndpointSettings::endpointConfig() const
     const QByteArray header = authHeader.trimmed().toLatin1();
     if (!header.isEmpty() && !authValue.isEmpty())
         config.headers.append({header, authValue.toUtf8()});
+    config.limits.maxBytes = qint64(std::clamp(maxResponseMegabytes, 1, maxResponseMegabytesLimit)) * 1024 * 1024;
     return config;
 }
 
@@ -39,10 +40,20 @@ QString EndpointSettings::validate() const
     if (!isUsableUrl(baseUrl))
         return QCoreApplication::translate("EndpointSettings", "“%1” is not an http or https URL with a host name.")
             .arg(baseUrl.toDisplayString(QUrl::RemoveUserInfo));
+    // The settings file keeps the URL as it is: credentials in it would be stored in plain text.
+    if (!transient && (!baseUrl.userName().isEmpty() || !baseUrl.password().isEmpty()))
+        return QCoreApplication::translate("EndpointSettings", "Leave the user name and password out of the URL, which "
+                                           "is saved in plain text: give them as the token instead (Basic …).");
+    // A line break would end the header and start another one of the server's choosing.
+    if (std::any_of(authValue.cbegin(), authValue.cend(), [](QChar c) { return c == u'\r' || c == u'\n' || c == u'\0'; }))
+        return QCoreApplication::translate("EndpointSettings", "The token cannot contain line breaks.");
     if (!authValue.isEmpty() && authHeader.trimmed().isEmpty())
         return QCoreApplication::translate("EndpointSettings", "Name the header that carries the token, such as Authorization.");
     if (idField.trimmed().isEmpty())
         return QCoreApplication::translate("EndpointSettings", "Name the field that identifies a record, such as id.");
+    if (maxResponseMegabytes < 1 || maxResponseMegabytes > maxResponseMegabytesLimit)
+        return QCoreApplication::translate("EndpointSettings", "The largest response must be between 1 and %1 MB.")
+            .arg(maxResponseMegabytesLimit);
     return {};
 }
 

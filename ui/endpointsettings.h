@@ -18,6 +18,7 @@ struct EndpointSettings
     QUrl baseUrl;
     QString authHeader = QStringLiteral("Authorization");
     QString authValue;                          // e.g. "Bearer abc123"; empty: no header is sent
+    bool tokenInPlainText = false;              // without a keychain, the token may go into the settings file
     std::chrono::milliseconds timeout{30000};
     std::chrono::milliseconds staleTime{30000};
     bool refetchOnFocus = true;
@@ -26,13 +27,16 @@ struct EndpointSettings
     QString idField = QStringLiteral("id");
     QString envelopePath;                       // where a list's rows are: empty for the array or its "data"
     QStringList resources;                      // given resources; empty: discovered from the server
+    int maxResponseMegabytes = 64;              // a larger response fails with an error instead of loading
     bool transient = false;                     // from --endpoint or --demo: never saved
+    QString cacheIdentity;                      // whose data its saved cache holds; empty: the base URL and token
+                                                // (--demo names its database: its port changes every run)
 
     friend bool operator==(const EndpointSettings &, const EndpointSettings &) = default;
 
     // The name shown when none was given: the URL's host and path.
     QString displayName() const;
-    // The core's view of it: base URL, the authorization header, the timeout.
+    // The core's view of it: base URL, the authorization header, the timeout, the response size cap.
     EndpointConfig endpointConfig() const;
     // Why the settings cannot be used, in a sentence; empty when they can.
     QString validate() const;
@@ -42,6 +46,7 @@ struct EndpointSettings
     static constexpr std::chrono::milliseconds maxTimeout{std::chrono::minutes(10)};
     static constexpr std::chrono::milliseconds maxStaleTime{std::chrono::hours(24)};
     static constexpr std::chrono::milliseconds maxPollInterval{std::chrono::hours(24)};
+    static constexpr int maxResponseMegabytesLimit = 1024;
     // A new, unused id.
     static QString newId();
     // Whether `url` is one the window can browse: http or https with a host.

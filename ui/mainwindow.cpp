@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "apiconnection.h"
+#include "cacheinspector.h"
 #include "emptystate.h"
 #include "endpointtree.h"
 #include "icons.h"
@@ -12,6 +13,7 @@
 #include "settingsstore.h"
 #include "statuspanel.h"
 
+#include "core/cacheeventlog.h"
 #include "core/models/pagedtablemodel.h"
 #include "core/models/recordmodel.h"
 #include "core/mutationqueue.h"
@@ -61,6 +63,7 @@ MainWindow::MainWindow(Context context, QWidget *parent) : QMainWindow(parent), 
     resize(1280, 780);
 
     createActions();
+    createInspector();
     createMenus();
     createToolBar();
     createCentralWidget();
@@ -171,6 +174,8 @@ void MainWindow::createMenus()
 
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(m_refresh);
+    viewMenu->addSeparator();
+    viewMenu->addAction(inspectorAction());
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction *about = helpMenu->addAction(tr("&About Refetch"), this, [this] {
@@ -291,6 +296,10 @@ void MainWindow::restoreWindowState()
     const QByteArray detail = m_ctx.settings->value(u"window/detailSplitter"_s);
     if (!detail.isEmpty())
         m_detailSplitter->restoreState(detail);
+    // The docks: whether the cache inspector is open, and where.
+    const QByteArray state = m_ctx.settings->value(u"window/state"_s);
+    if (!state.isEmpty())
+        restoreState(state);
 }
 
 void MainWindow::saveWindowState()
@@ -298,10 +307,32 @@ void MainWindow::saveWindowState()
     m_ctx.settings->setValue(u"window/geometry"_s, saveGeometry());
     m_ctx.settings->setValue(u"window/sideSplitter"_s, m_sideSplitter->saveState());
     m_ctx.settings->setValue(u"window/detailSplitter"_s, m_detailSplitter->saveState());
+    m_ctx.settings->setValue(u"window/state"_s, saveState());
     if (m_view) {
         m_ctx.settings->setString(u"session/endpoint"_s, m_view->connection()->id());
         m_ctx.settings->setString(u"session/resource"_s, m_view->resource());
     }
+}
+
+void MainWindow::createInspector()
+{
+    // The log records from the client's first use on, so that the inspector can tell what happened before it was
+    // opened; it belongs to the client, which every window of the session shares.
+    m_events = m_ctx.client->events() ? m_ctx.client->events() : new CacheEventLog(m_ctx.client, 65536, m_ctx.client);
+    m_inspector = new CacheInspector(m_ctx.client, m_ctx.mutations, m_events, this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_inspector);
+    m_inspector->hide();
+    QAction *toggle = m_inspector->toggleViewAction();
+    toggle->setText(tr("&Cache Inspector"));
+    toggle->setIcon(icons::icon(u"eye"_s));
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    toggle->setToolTip(tr("Every query, tag and mutation of the cache, live, and why each one fetched (Ctrl+Shift+I)"));
+    addAction(toggle);
+}
+
+QAction *MainWindow::inspectorAction() const
+{
+    return m_inspector->toggleViewAction();
 }
 
 SettingsDialog *MainWindow::settingsDialog() const
@@ -404,7 +435,8 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
     QList<ApiConnection *> next;
     for (const EndpointSettings &e : std::as_const(wanted)) {
         ApiConnection *existing = connection(e.id);
-        next.append(existing ? existing : new ApiConnection(e, m_ctx.client, m_ctx.mutations, m_ctx.transport, this));
+        next.append(existing ? existing
+                             : new ApiConnection(e, m_ctx.client, m_ctx.mutations, m_ctx.transport, m_ctx.cacheDirectory, this));
     }
     m_connections = next;
     m_tree->setConnections(m_connections);
@@ -797,6 +829,7 @@ void MainWindow::openSettings(const QString &select)
         return;
     }
     auto *dialog = new SettingsDialog(allEndpointSettings(), this);
+    dialog->setTokenStore(m_ctx.settings->tokenStore());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_settingsDialog = dialog;
     if (select == u"+")

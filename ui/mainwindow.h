@@ -17,6 +17,8 @@ class QStackedWidget;
 namespace refetch {
 
 class ApiConnection;
+class CacheEventLog;
+class CacheInspector;
 class EmptyState;
 class EndpointTree;
 class HttpTransport;
@@ -47,6 +49,7 @@ public:
         HttpTransport *transport = nullptr;
         SettingsStore *settings = nullptr;
         TransferMonitor *transfers = nullptr;   // optional: the download progress bar
+        QString cacheDirectory;                 // optional: where each endpoint's cache and unsent writes persist
     };
 
     explicit MainWindow(Context context, QWidget *parent = nullptr);
@@ -68,6 +71,8 @@ public:
     MessageBar *undoBar() const { return m_undoBar; }
     EmptyState *emptyState() const { return m_empty; }
     SettingsDialog *settingsDialog() const;
+    // The cache inspector dock (hidden until View > Cache Inspector, Ctrl+Shift+I).
+    CacheInspector *cacheInspector() const { return m_inspector; }
     QSplitter *sideSplitter() const { return m_sideSplitter; }
     QSplitter *detailSplitter() const { return m_detailSplitter; }
 
@@ -78,6 +83,7 @@ public:
     QAction *deleteAction() const { return m_delete; }
     QAction *undoAction() const { return m_undo; }
     QAction *settingsAction() const { return m_settings; }
+    QAction *inspectorAction() const;
 
     // Writes the geometry and splitter states to the settings (also done on close).
     void saveWindowState();
@@ -106,6 +112,7 @@ private:
     };
 
     void createActions();
+    void createInspector();
     void createMenus();
     void createToolBar();
     void createCentralWidget();
@@ -145,6 +152,8 @@ private:
     MessageBar *m_undoBar = nullptr;
     StatusPanel *m_status = nullptr;
     QPointer<SettingsDialog> m_settingsDialog;
+    CacheEventLog *m_events = nullptr;
+    CacheInspector *m_inspector = nullptr;
     QPointer<QWidget> m_question;  // the open "unsaved changes" question
 
     QAction *m_refresh = nullptr;

@@ -1,9 +1,9 @@
 #include "settingsdialog.h"
 
 #include "icons.h"
+#include "tokenstore.h"
 
 #include <QCheckBox>
-#include <QDir>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -12,7 +12,6 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -129,16 +128,18 @@ QWidget *SettingsDialog::makeForm()
     connect(reveal, &QAction::toggled, m_authValue, [this](bool on) {
         m_authValue->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
     });
-    auto *tokenNote = new QLabel(tr("The token is stored in plain text in Refetch's settings file, %1. "
-                                    "Keeping it in the system keychain comes in a later version.")
-                                     .arg(QDir::toNativeSeparators(QSettings().fileName())), connection);
-    tokenNote->setTextFormat(Qt::PlainText);
-    tokenNote->setWordWrap(true);
-    QPalette muted = tokenNote->palette();
+    m_plainText = new QCheckBox(tr("Store the token in plain text in the settings file"), connection);
+    m_plainText->setToolTip(tr("Without a system keychain the token is otherwise asked for again in every session"));
+    m_plainText->hide();
+    m_tokenStorage = new QLabel(connection);
+    m_tokenStorage->setObjectName(u"tokenStorage"_s);
+    m_tokenStorage->setTextFormat(Qt::PlainText);
+    m_tokenStorage->setWordWrap(true);
+    QPalette muted = m_tokenStorage->palette();
     muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    QFont small = tokenNote->font();
+    QFont small = m_tokenStorage->font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
-    for (QLabel *note : {tokenNote, m_urlNote}) {
+    for (QLabel *note : {m_tokenStorage, m_urlNote}) {
         note->setPalette(muted);
         note->setFont(small);
     }
@@ -147,7 +148,14 @@ QWidget *SettingsDialog::makeForm()
     c->addRow(QString(), m_urlNote);
     c->addRow(tr("Auth &header:"), m_authHeader);
     c->addRow(tr("&Token:"), m_authValue);
-    c->addRow(QString(), tokenNote);
+    c->addRow(QString(), m_plainText);
+    c->addRow(QString(), m_tokenStorage);
+    connect(m_plainText, &QCheckBox::toggled, this, [this] {
+        if (m_loading)
+            return;
+        store();
+        updateTokenStorage();
+    });
     layout->addWidget(connection);
 
     auto *freshness = new QGroupBox(tr("Fetching"), form);
@@ -164,6 +172,13 @@ QWidget *SettingsDialog::makeForm()
     f->addRow(tr("&Stale after:"), m_staleTime);
     f->addRow(QString(), m_refetchOnFocus);
     f->addRow(tr("&Poll every:"), m_pollInterval);
+    m_maxResponse = new QSpinBox(freshness);
+    m_maxResponse->setObjectName(u"maxResponse"_s);
+    m_maxResponse->setRange(1, EndpointSettings::maxResponseMegabytesLimit);
+    m_maxResponse->setSuffix(tr(" MB"));
+    m_maxResponse->setMaximumWidth(120);
+    m_maxResponse->setToolTip(tr("A larger response is refused with an error instead of filling the memory"));
+    f->addRow(tr("&Largest response:"), m_maxResponse);
     layout->addWidget(freshness);
 
     auto *lists = new QGroupBox(tr("Lists"), form);
@@ -267,6 +282,11 @@ void SettingsDialog::load(int row)
                           "below is kept for the next one."));
     m_authHeader->setText(e.authHeader);
     m_authValue->setText(e.authValue);
+    const bool wasLoading = m_loading;
+    m_loading = true;   // setChecked() below is not an edit
+    m_plainText->setChecked(e.tokenInPlainText);
+    m_loading = wasLoading;
+    m_maxResponse->setValue(e.maxResponseMegabytes);
     m_timeout->setValue(toSeconds(e.timeout));
     m_staleTime->setValue(toSeconds(e.staleTime));
     m_refetchOnFocus->setChecked(e.refetchOnFocus);
@@ -276,6 +296,7 @@ void SettingsDialog::load(int row)
     m_envelopePath->setText(e.envelopePath);
     m_resources->setText(e.resources.join(u", "_s));
     updateError();
+    updateTokenStorage();
 }
 
 void SettingsDialog::store()
@@ -291,6 +312,8 @@ void SettingsDialog::store()
     }
     e.authHeader = m_authHeader->text().trimmed();
     e.authValue = m_authValue->text();
+    e.tokenInPlainText = m_plainText->isChecked();
+    e.maxResponseMegabytes = m_maxResponse->value();
     e.timeout = seconds(m_timeout->value());
     e.staleTime = seconds(m_staleTime->value());
     e.refetchOnFocus = m_refetchOnFocus->isChecked();
@@ -335,6 +358,26 @@ void SettingsDialog::updateError()
     const QString error = m_row >= 0 && m_row < m_endpoints.size() ? m_endpoints[m_row].validate() : QString();
     m_error->setText(error);
     m_error->setVisible(!error.isEmpty());
+}
+
+void SettingsDialog::setTokenStore(const TokenStore *tokens)
+{
+    if (m_tokens)
+        disconnect(m_tokens, nullptr, this, nullptr);
+    m_tokens = tokens;
+    if (m_tokens)
+        connect(m_tokens, &TokenStore::keychainChanged, this, &SettingsDialog::updateTokenStorage);
+    updateTokenStorage();
+}
+
+void SettingsDialog::updateTokenStorage()
+{
+    // The choice only matters when there is no keychain (and a store that could write the file).
+    const bool offer = m_tokens && m_tokens->keychain() == TokenStore::Keychain::Unavailable;
+    m_plainText->setVisible(offer);
+    const bool plainText = offer && m_plainText->isChecked();
+    m_tokenStorage->setText(m_tokens ? m_tokens->storageDescription(plainText)
+                                     : tr("No keychain available: the token is kept for this session only."));
 }
 
 void SettingsDialog::accept()

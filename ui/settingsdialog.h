@@ -14,6 +14,8 @@ class QSpinBox;
 
 namespace refetch {
 
+class TokenStore;
+
 // The endpoints and how each is fetched, like a database browser's connection manager: a list on the left, the
 // selected endpoint's settings on the right. OK checks every endpoint before it closes.
 class SettingsDialog : public QDialog
@@ -29,7 +31,15 @@ public:
     void addEndpoint();
     void removeCurrentEndpoint();
 
+    // Where tokens are kept: the line under the token says it, and the plain-text choice is offered when no
+    // keychain is there. Without one, tokens are kept for the session only.
+    void setTokenStore(const TokenStore *tokens);
+
     QLineEdit *baseUrlEdit() const { return m_baseUrl; }
+    QLineEdit *tokenEdit() const { return m_authValue; }
+    QCheckBox *plainTextCheckBox() const { return m_plainText; }
+    QLabel *tokenStorageLabel() const { return m_tokenStorage; }
+    QSpinBox *maxResponseSpinBox() const { return m_maxResponse; }
     QLabel *errorLabel() const { return m_error; }
 
     void accept() override;
@@ -40,6 +50,7 @@ private:
     void store();
     void updateList();
     void updateError();
+    void updateTokenStorage();
 
     QList<EndpointSettings> m_endpoints;
     int m_row = -1;
@@ -54,10 +65,14 @@ private:
     QLabel *m_urlNote;
     QLineEdit *m_authHeader;
     QLineEdit *m_authValue;
+    QCheckBox *m_plainText;
+    QLabel *m_tokenStorage;
+    const TokenStore *m_tokens = nullptr;
     QSpinBox *m_timeout;
     QSpinBox *m_staleTime;
     QCheckBox *m_refetchOnFocus;
     QSpinBox *m_pollInterval;
+    QSpinBox *m_maxResponse;
     QSpinBox *m_pageSize;
     QLineEdit *m_idField;
     QLineEdit *m_envelopePath;

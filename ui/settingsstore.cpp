@@ -1,5 +1,7 @@
 #include "settingsstore.h"
 
+#include "tokenstore.h"
+
 #include <QSettings>
 
 #include <algorithm>
@@ -22,7 +24,20 @@ milliseconds readMillis(const QSettings &s, const QString &key, milliseconds fal
 
 } // namespace
 
-SettingsStore::SettingsStore(QSettings *settings) : m_settings(settings) {}
+SettingsStore::SettingsStore(QSettings *settings, TokenStore *tokens) : m_settings(settings), m_tokens(tokens) {}
+
+QStringList SettingsStore::endpointIds() const
+{
+    m_settings->beginGroup(u"endpoints"_s);
+    const QStringList ids = m_settings->childGroups();
+    m_settings->endGroup();
+    return ids;
+}
+
+QString SettingsStore::token(const QString &id) const
+{
+    return m_tokens ? m_tokens->token(id) : m_sessionTokens.value(id);
+}
 
 QList<EndpointSettings> SettingsStore::endpoints() const
 {
@@ -49,11 +64,19 @@ void SettingsStore::setEndpoints(const QList<EndpointSettings> &endpoints)
     // Endpoints the user removed go with their settings (tokens included); fixed transient ids stay.
     m_settings->beginGroup(u"endpoints"_s);
     const QStringList groups = m_settings->childGroups();
+    QStringList removed;
     for (const QString &id : groups) {
-        if (!kept.contains(id) && !m_settings->value(id + u"/transient"_s).toBool())
+        if (!kept.contains(id) && !m_settings->value(id + u"/transient"_s).toBool()) {
             m_settings->remove(id);
+            removed.append(id);
+        }
     }
     m_settings->endGroup();
+    for (const QString &id : std::as_const(removed)) {
+        if (m_tokens)
+            m_tokens->remove(id);
+        m_sessionTokens.remove(id);
+    }
     m_settings->setValue(u"endpoints/order"_s, order);
     m_settings->sync();
 }
@@ -78,7 +101,8 @@ EndpointSettings SettingsStore::read(const QString &id) const
     e.name = m_settings->value(u"name"_s).toString();
     e.baseUrl = QUrl(m_settings->value(u"baseUrl"_s).toString());
     e.authHeader = m_settings->value(u"authHeader"_s, defaults.authHeader).toString();
-    e.authValue = m_settings->value(u"authValue"_s).toString();
+    e.authValue = token(id);
+    e.tokenInPlainText = m_settings->value(TokenStore::ConsentKey, false).toBool();
     e.timeout = readMillis(*m_settings, u"timeoutMs"_s, defaults.timeout, EndpointSettings::maxTimeout);
     e.staleTime = readMillis(*m_settings, u"staleTimeMs"_s, defaults.staleTime, EndpointSettings::maxStaleTime);
     e.refetchOnFocus = m_settings->value(u"refetchOnFocus"_s, defaults.refetchOnFocus).toBool();
@@ -89,6 +113,8 @@ EndpointSettings SettingsStore::read(const QString &id) const
         e.idField = defaults.idField;
     e.envelopePath = m_settings->value(u"envelopePath"_s).toString();
     e.resources = m_settings->value(u"resources"_s).toStringList();
+    e.maxResponseMegabytes = std::clamp(m_settings->value(u"maxResponseMegabytes"_s, defaults.maxResponseMegabytes).toInt(),
+                                        1, EndpointSettings::maxResponseMegabytesLimit);
     e.transient = m_settings->value(u"transient"_s, false).toBool();
     m_settings->endGroup();
     return e;
@@ -103,8 +129,7 @@ void SettingsStore::write(const EndpointSettings &e)
     else
         m_settings->setValue(u"baseUrl"_s, e.baseUrl.toString());
     m_settings->setValue(u"authHeader"_s, e.authHeader);
-    // In plain text for now: the system keychain comes later (the settings dialog says so).
-    m_settings->setValue(u"authValue"_s, e.authValue);
+    m_settings->setValue(TokenStore::ConsentKey, e.tokenInPlainText);
     m_settings->setValue(u"timeoutMs"_s, qint64(e.timeout.count()));
     m_settings->setValue(u"staleTimeMs"_s, qint64(e.staleTime.count()));
     m_settings->setValue(u"refetchOnFocus"_s, e.refetchOnFocus);
@@ -113,8 +138,17 @@ void SettingsStore::write(const EndpointSettings &e)
     m_settings->setValue(u"idField"_s, e.idField);
     m_settings->setValue(u"envelopePath"_s, e.envelopePath);
     m_settings->setValue(u"resources"_s, e.resources);
+    m_settings->setValue(u"maxResponseMegabytes"_s, e.maxResponseMegabytes);
     m_settings->setValue(u"transient"_s, e.transient);
     m_settings->endGroup();
+    // The token never goes into the file from here: the token store decides where it may be kept.
+    if (m_tokens) {
+        m_tokens->setToken(e.id, e.authValue, e.tokenInPlainText);
+    } else if (e.authValue.isEmpty()) {
+        m_sessionTokens.remove(e.id);
+    } else {
+        m_sessionTokens.insert(e.id, e.authValue);
+    }
 }
 
 QByteArray SettingsStore::value(const QString &key) const

@@ -3,6 +3,7 @@
 #include "endpointsettings.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 
 QT_BEGIN_NAMESPACE
@@ -11,16 +12,22 @@ QT_END_NAMESPACE
 
 namespace refetch {
 
+class TokenStore;
+
 // The application's settings in a QSettings: the endpoints in their order, the window's geometry and splitter
 // states, and where the user was. Endpoints from the command line are not listed, but what the user tunes on
-// them (page size, stale time...) is kept under their fixed id.
+// them (page size, stale time...) is kept under their fixed id. Tokens go through the TokenStore (the keychain);
+// without one they are kept for this session only.
 class SettingsStore
 {
 public:
-    // `settings` must outlive the store.
-    explicit SettingsStore(QSettings *settings);
+    // `settings` (and `tokens`, if given) must outlive the store.
+    explicit SettingsStore(QSettings *settings, TokenStore *tokens = nullptr);
 
     QSettings *settings() const { return m_settings; }
+    TokenStore *tokenStore() const { return m_tokens; }
+    // The ids of every endpoint with settings, listed or not (transient ones too): whose tokens to load.
+    QStringList endpointIds() const;
 
     // The saved endpoints, in order.
     QList<EndpointSettings> endpoints() const;
@@ -39,7 +46,11 @@ private:
     EndpointSettings read(const QString &id) const;
     void write(const EndpointSettings &endpoint);
 
+    QString token(const QString &id) const;
+
     QSettings *m_settings;
+    TokenStore *m_tokens;
+    QHash<QString, QString> m_sessionTokens;   // without a token store
 };
 
 } // namespace refetch

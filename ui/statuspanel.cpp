@@ -163,8 +163,11 @@ void StatusPanel::updateOnline()
 {
     const bool online = !m_client->onlineSource() || m_client->onlineSource()->isOnline();
     m_onlineIcon->setPixmap(icons::icon(online ? u"online"_s : u"offline"_s).pixmap(16, 16));
-    m_online->setText(online ? tr("Online") : tr("Offline"));
-    m_online->setToolTip(online ? tr("The network is there") : tr("No network: requests wait and are sent when it returns"));
+    const bool simulated = m_client->onlineSource() && m_client->onlineSource()->isForcedOffline();
+    m_online->setText(online ? tr("Online") : simulated ? tr("Offline (simulated)") : tr("Offline"));
+    m_online->setToolTip(online      ? tr("The network is there")
+                         : simulated ? tr("The cache inspector simulates offline: requests wait until it stops")
+                                     : tr("No network: requests wait and are sent when it returns"));
 }
 
 } // namespace refetch

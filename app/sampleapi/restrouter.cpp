@@ -156,6 +156,50 @@ Reply Reply::error(int status, const QString &message, const QList<std::pair<QSt
 
 Reply RestRouter::handle(const Request &request)
 {
+    const QByteArray key = request.header("idempotency-key");
+    const bool write = request.method == "POST" || request.method == "PUT" || request.method == "PATCH"
+        || request.method == "DELETE";
+    Reply reply = write && !key.isEmpty() ? idempotent(request, key) : route(request);
+    reply.headers.emplaceBack("Cache-Control", "no-cache");
+    if (const QByteArray origin = request.header("origin"); !origin.isEmpty()) {
+        reply.headers.emplaceBack("Access-Control-Allow-Origin", origin);
+        reply.headers.emplaceBack("Access-Control-Allow-Credentials", "true");
+        reply.headers.emplaceBack("Vary", "Origin");
+    }
+    return reply;
+}
+
+Reply RestRouter::idempotent(const Request &request, const QByteArray &key)
+{
+    // The request as the key first saw it: the same write sent again has the same method, path and body.
+    const QByteArray fingerprint = request.method + ' ' + request.path.toUtf8() + '?' + request.query + ' '
+        + QCryptographicHash::hash(request.body, QCryptographicHash::Sha256).toHex();
+    if (const auto saved = m_db->idempotentReply(key)) {
+        if (saved->fingerprint != fingerprint)
+            return Reply::error(422, QStringLiteral("this Idempotency-Key was used for another request"),
+                                {{QStringLiteral("key"), QString::fromUtf8(key)}});
+        Reply replay{.status = saved->status, .body = saved->body};
+        for (const QByteArray &line : saved->headers.split('\n')) {
+            if (const qsizetype colon = line.indexOf(": "); colon > 0)
+                replay.headers.emplaceBack(line.left(colon), line.mid(colon + 2));
+        }
+        replay.headers.emplaceBack("Idempotent-Replayed", "true");
+        return replay;
+    }
+    Reply reply = route(request);
+    if (reply.status < 500) {
+        QByteArray headers;
+        for (const auto &[name, value] : std::as_const(reply.headers))
+            headers += name + ": " + value + '\n';
+        // After the write, in its own statement: a server killed between the two would apply a resend again.
+        m_db->saveIdempotentReply(key, {.fingerprint = fingerprint, .status = reply.status, .body = reply.body,
+                                        .headers = headers}, nullptr);
+    }
+    return reply;
+}
+
+Reply RestRouter::route(const Request &request)
+{
     Reply reply;
     const QStringList segments = request.path.split(u'/', Qt::SkipEmptyParts);
     const Resource *resource = segments.isEmpty() ? nullptr : m_db->resource(segments.first());
@@ -205,13 +249,6 @@ Reply RestRouter::handle(const Request &request)
             reply = destroy(request, *resource, id);
         else
             reply = unknown;
-    }
-
-    reply.headers.emplaceBack("Cache-Control", "no-cache");
-    if (const QByteArray origin = request.header("origin"); !origin.isEmpty()) {
-        reply.headers.emplaceBack("Access-Control-Allow-Origin", origin);
-        reply.headers.emplaceBack("Access-Control-Allow-Credentials", "true");
-        reply.headers.emplaceBack("Vary", "Origin");
     }
     return reply;
 }

@@ -53,9 +53,14 @@ class RestRouter
 public:
     RestRouter(SampleDatabase *db, QRandomGenerator *random) : m_db(db), m_random(random) {}
 
+    // A write (POST, PUT, PATCH, DELETE) with an Idempotency-Key is carried out once: its answer is kept under
+    // the key and replayed, with "Idempotent-Replayed: true", when the key comes again; the key used for another
+    // request gets 422. Errors of the server (5xx) are not kept, so that the write can be tried again.
     Reply handle(const Request &request);
 
 private:
+    Reply route(const Request &request);
+    Reply idempotent(const Request &request, const QByteArray &key);
     Reply index(const Request &request) const;
     Reply list(const Request &request, const Resource &resource, const QString &nestedKey = {},
                const QString &nestedId = {}) const;

@@ -1,5 +1,6 @@
 #include "sampleapi.h"
 
+#include "localhttpserver.h"
 #include "restrouter.h"
 #include "sampledatabase.h"
 
@@ -28,21 +29,6 @@ using sampleapi::Reply;
 using sampleapi::Request;
 
 namespace {
-
-QByteArray methodName(QHttpServerRequest::Method method)
-{
-    using M = QHttpServerRequest::Method;
-    switch (method) {
-    case M::Get: return "GET";
-    case M::Put: return "PUT";
-    case M::Delete: return "DELETE";
-    case M::Post: return "POST";
-    case M::Head: return "HEAD";
-    case M::Options: return "OPTIONS";
-    case M::Patch: return "PATCH";
-    default: return "UNKNOWN";
-    }
-}
 
 Request toRequest(const QHttpServerRequest &request, quint16 port)
 {
@@ -187,18 +173,18 @@ bool SampleApi::start(const Options &options, QString *error)
         qCDebug(lcSampleApi).noquote() << "seeded" << m_options.databasePath;
     }
 
-    // Our own QTcpServer bound to QHttpServer: the form that works on 6.4 and later.
-    auto tcpServer = std::make_unique<QTcpServer>();
-    if (!tcpServer->listen(QHostAddress::LocalHost, 0))
-        return failed(QStringLiteral("cannot listen on 127.0.0.1: %1").arg(tcpServer->errorString()));
+    auto server = std::make_unique<QHttpServer>();
+    QTcpServer *listener = listenOnLoopback(server.get(), &why);
+    if (!listener)
+        return failed(why);
     m_db = std::move(db);
     m_router = std::make_unique<sampleapi::RestRouter>(m_db.get(), &m_random);
-    m_server = new QHttpServer(this);
+    m_server = server.release();
+    m_server->setParent(this);
     m_server->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         handle(request, std::move(responder));
     });
-    m_tcpServer = tcpServer.release();
-    m_server->bind(m_tcpServer); // reparents it to the server
+    m_tcpServer = listener;
     return true;
 }
 
@@ -247,6 +233,7 @@ void SampleApi::handle(const QHttpServerRequest &httpRequest, QHttpServerRespond
     const bool headOnly = request.method == "HEAD";
     qCDebug(lcSampleApi).noquote() << request.method << request.path << request.query << "->" << reply.status
                                    << (drop ? "(dropped)" : "");
+    Q_EMIT requestHandled(request.method, request.path, reply.status);
 
     // json-server's own per-request delay, ?_delay=MS, adds to the configured latency.
     std::chrono::milliseconds delay = m_options.latency;

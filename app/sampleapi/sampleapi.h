@@ -64,6 +64,10 @@ public:
     // "sample-api.sqlite" in QStandardPaths::AppDataLocation.
     static QString defaultDatabasePath();
 
+Q_SIGNALS:
+    // A request was carried out (its answer may still wait out a latency): for logs and tests.
+    void requestHandled(const QByteArray &method, const QString &path, int status);
+
 private:
     struct Pending;
 

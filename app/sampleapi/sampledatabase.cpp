@@ -2,6 +2,7 @@
 
 #include "jsvalue.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -32,6 +33,9 @@ const char *const Schema[] = {
     "CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY AUTOINCREMENT, resource TEXT NOT NULL, id TEXT, "
     "body TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS records_by_resource ON records (resource, seq)",
+    // The answers to writes sent with an Idempotency-Key; created: ms since the epoch, for expiry.
+    "CREATE TABLE IF NOT EXISTS idempotency (key BLOB PRIMARY KEY, fingerprint BLOB NOT NULL, status INTEGER NOT NULL, "
+    "body BLOB, headers BLOB, created INTEGER NOT NULL)",
 };
 
 QVariant idColumn(const Record &record)
@@ -101,7 +105,7 @@ bool SampleDatabase::createSchema(QString *error)
     if (query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'schema'")) && query.next())
         version = query.value(0).toInt();
     if (version != SchemaVersion) {
-        for (const char *table : {"meta", "resources", "records"}) {
+        for (const char *table : {"meta", "resources", "records", "idempotency"}) {
             if (!query.exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(QLatin1StringView(table))))
                 return fail(query.lastError().text(), error);
         }
@@ -112,6 +116,10 @@ bool SampleDatabase::createSchema(QString *error)
     }
     query.prepare(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)"));
     query.addBindValue(SchemaVersion);
+    if (!exec(query, error))
+        return false;
+    query.prepare(QStringLiteral("DELETE FROM idempotency WHERE created < ?"));
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch() - IdempotencyLifetimeMs);
     return exec(query, error);
 }
 
@@ -157,7 +165,8 @@ bool SampleDatabase::seed(const QList<Resource> &resources, const QString &sourc
     if (!db.transaction())
         return fail(db.lastError().text(), error);
     QSqlQuery query(db);
-    bool ok = query.exec(QStringLiteral("DELETE FROM records")) && query.exec(QStringLiteral("DELETE FROM resources"));
+    bool ok = query.exec(QStringLiteral("DELETE FROM records")) && query.exec(QStringLiteral("DELETE FROM resources"))
+        && query.exec(QStringLiteral("DELETE FROM idempotency"));
     if (ok) {
         query.prepare(QStringLiteral("INSERT INTO resources (position, name, object) VALUES (?, ?, ?)"));
         for (qsizetype i = 0; ok && i < resources.size(); ++i) {
@@ -232,7 +241,8 @@ std::optional<QList<Resource>> SampleDatabase::parseSeed(QByteArrayView json, QS
             return failed(QStringLiteral("resource '%1' must be an array of records or an object").arg(name));
         }
         // A repeated name: the last value, as JSON.parse keeps it.
-        const auto same = std::find_if(resources.begin(), resources.end(), [&](const Resource &r) { return r.name == name; });
+        const auto same = std::find_if(resources.begin(), resources.end(),
+                                       [&resource](const Resource &r) { return r.name == resource.name; });
         if (same != resources.end())
             *same = std::move(resource);
         else
@@ -353,6 +363,34 @@ bool SampleDatabase::setObject(const QString &name, const Record &object, QStrin
         return false;
     r->object = object;
     return true;
+}
+
+std::optional<SampleDatabase::IdempotentReply> SampleDatabase::idempotentReply(const QByteArray &key) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT fingerprint, status, body, headers FROM idempotency WHERE key = ? AND created >= ?"));
+    query.addBindValue(key);
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch() - IdempotencyLifetimeMs);
+    if (!exec(query, nullptr) || !query.next())
+        return std::nullopt;
+    return IdempotentReply{.fingerprint = query.value(0).toByteArray(),
+                           .status = query.value(1).toInt(),
+                           .body = query.value(2).toByteArray(),
+                           .headers = query.value(3).toByteArray()};
+}
+
+bool SampleDatabase::saveIdempotentReply(const QByteArray &key, const IdempotentReply &reply, QString *error)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO idempotency (key, fingerprint, status, body, headers, created) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)"));
+    query.addBindValue(key);
+    query.addBindValue(reply.fingerprint);
+    query.addBindValue(reply.status);
+    query.addBindValue(reply.body);
+    query.addBindValue(reply.headers);
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    return exec(query, error);
 }
 
 QByteArray SampleDatabase::toJson() const

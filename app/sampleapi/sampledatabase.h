@@ -60,6 +60,19 @@ public:
     // Everything, as GET /db answers it.
     QByteArray toJson() const;
 
+    // A write's answer kept under its Idempotency-Key (as Stripe keeps them, for 24 hours), replayed when the
+    // same key comes again, so that a write sent twice applies once.
+    struct IdempotentReply
+    {
+        QByteArray fingerprint;  // what the request was (method, path, body): another request may not reuse the key
+        int status = 0;
+        QByteArray body;
+        QByteArray headers;      // "Name: value" lines
+    };
+    std::optional<IdempotentReply> idempotentReply(const QByteArray &key) const;
+    bool saveIdempotentReply(const QByteArray &key, const IdempotentReply &reply, QString *error);
+    static constexpr qint64 IdempotencyLifetimeMs = 24 * 3600 * 1000;
+
 private:
     bool createSchema(QString *error);
     bool load(QString *error);

@@ -14,6 +14,35 @@ namespace refetch {
 
 namespace {
 
+// What came where rows were expected, for an error: "an object with members error, status", "a string"...
+QString describe(const Json &v)
+{
+    switch (v.type()) {
+    case Json::Type::Undefined:
+        return QStringLiteral("nothing there");
+    case Json::Type::Null:
+        return QStringLiteral("null");
+    case Json::Type::Bool:
+        return QStringLiteral("a boolean");
+    case Json::Type::Integer:
+    case Json::Type::Double:
+        return QStringLiteral("a number");
+    case Json::Type::String:
+        return QStringLiteral("a string");
+    case Json::Type::Array:
+        return QStringLiteral("an array");
+    case Json::Type::Object:
+        break;
+    }
+    if (v.isEmpty())
+        return QStringLiteral("an empty object");
+    QStringList keys;
+    for (qsizetype i = 0; i < std::min<qsizetype>(v.size(), 5); ++i)
+        keys.append(v.keyAt(i));
+    return QStringLiteral("an object with members %1%2").arg(keys.join(QStringLiteral(", ")),
+                                                            v.size() > 5 ? QStringLiteral("...") : QString());
+}
+
 bool isUsableId(const Json &id)
 {
     const Json::Type t = id.type();
@@ -223,7 +252,7 @@ Json JsonTableModel::recordsOf(const Json &data, QString *error) const
         if (inner.isArray())
             return inner;
         if (error)
-            *error = QStringLiteral("the response is neither a JSON array nor an object with a \"data\" array");
+            *error = QStringLiteral("expected an array of records (or an object with a \"data\" array), got %1").arg(describe(data));
         return Json();
     }
     Json v = data;
@@ -232,7 +261,7 @@ Json JsonTableModel::recordsOf(const Json &data, QString *error) const
     if (v.isArray())
         return v;
     if (error)
-        *error = QStringLiteral("the response has no array at \"%1\"").arg(m_options.rowsPath);
+        *error = QStringLiteral("expected an array of records at \"%1\", got %2").arg(m_options.rowsPath, describe(v));
     return Json();
 }
 
@@ -490,7 +519,8 @@ void JsonTableModel::emitChanges(int segment, const std::vector<Json> &previous,
         if (rowOnly)
             runs.emplace_back(0, columns - 1);
         next.clear();
-        for (const auto &[left, right] : runs) {
+        for (const auto &run : runs) {
+            const int left = run.first, right = run.second;  // not a structured binding: clang 14 can't capture one
             auto it = std::find_if(open.begin(), open.end(), [&](const Rect &r) {
                 return r.bottom == j - 1 && r.left == left && r.right == right && r.rowOnly == rowOnly;
             });

@@ -206,8 +206,13 @@ void PagedTableModel::refetch()
 
 void PagedTableModel::onPageChanged(int page, QueryChanges what)
 {
-    if (what & QueryChange::Data)
-        setSegmentRecords(page - 1, recordsOf(m_pages[size_t(page - 1)]->data(), nullptr));
+    if (what & QueryChange::Data) {
+        QString shapeError;
+        const Json records = recordsOf(m_pages[size_t(page - 1)]->data(), &shapeError);
+        // A page without rows where rows belong keeps its last good rows; updateState() says why.
+        if (shapeError.isEmpty())
+            setSegmentRecords(page - 1, records);
+    }
     updateState();
 }
 

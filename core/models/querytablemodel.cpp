@@ -67,8 +67,12 @@ Json QueryTableModel::currentRecords(QString *shapeError) const
 
 void QueryTableModel::onChanged(QueryChanges what)
 {
-    if (what & QueryChange::Data)
-        setSegmentRecords(0, currentRecords(&m_shapeError));
+    if (what & QueryChange::Data) {
+        const Json records = currentRecords(&m_shapeError);
+        // Data without rows where rows belong (an object instead of an array) keeps the last good rows on screen.
+        if (m_shapeError.isEmpty())
+            setSegmentRecords(0, records);
+    }
     updateState();
 }
 

@@ -494,10 +494,11 @@ void RecordModel::readServer()
     m_shapeError.clear();
     if (data.isObject()) {
         m_server = data;
-    } else {
+    } else if (data.isUndefined()) {
         m_server = Json::object({});
-        if (!data.isUndefined())
-            m_shapeError = QStringLiteral("the response is not a JSON object: %1").arg(QString::fromUtf8(data.toJson().left(80)));
+    } else {
+        // Not a record: the fields last read stay, with the error.
+        m_shapeError = QStringLiteral("expected a JSON object (the record), got: %1").arg(QString::fromUtf8(data.toJson().left(80)));
     }
 }
 

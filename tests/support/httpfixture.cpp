@@ -1,5 +1,7 @@
 #include "httpfixture.h"
 
+#include "app/sampleapi/localhttpserver.h"
+
 #include <QCryptographicHash>
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -31,23 +33,6 @@ const char *const ConnectionProperty = "refetchFixtureConnection";
 QByteArray routeKey(const QByteArray &method, const QString &path)
 {
     return method.toUpper() + ' ' + path.toUtf8();
-}
-
-QByteArray methodName(const QHttpServerRequest &request)
-{
-    using M = QHttpServerRequest::Method;
-    switch (request.method()) {
-    case M::Get: return "GET";
-    case M::Put: return "PUT";
-    case M::Delete: return "DELETE";
-    case M::Post: return "POST";
-    case M::Head: return "HEAD";
-    case M::Options: return "OPTIONS";
-    case M::Patch: return "PATCH";
-    case M::Connect: return "CONNECT";
-    case M::Trace: return "TRACE";
-    default: return "UNKNOWN";
-    }
 }
 
 // These statuses never carry a body (RFC 9110 6.4.1), so they get no Content-Length either.
@@ -151,16 +136,11 @@ bool HttpFixture::start()
 {
     if (m_tcpServer)
         return true;
-    // Our own QTcpServer bound to QHttpServer: the form that works on 6.4 and later.
-    auto tcpServer = new QTcpServer(this);
-    if (!tcpServer->listen(QHostAddress::LocalHost, 0)) {
-        qWarning("HttpFixture: cannot listen on 127.0.0.1: %s", qPrintable(tcpServer->errorString()));
-        delete tcpServer;
-        return false;
-    }
-    m_server->bind(tcpServer); // reparents it to the server
-    m_tcpServer = tcpServer;
-    return true;
+    QString error;
+    m_tcpServer = listenOnLoopback(m_server, &error);
+    if (!m_tcpServer)
+        qWarning("HttpFixture: %s", qPrintable(error));
+    return m_tcpServer != nullptr;
 }
 
 QUrl HttpFixture::baseUrl() const
@@ -291,7 +271,7 @@ RecordedRequest HttpFixture::record(const QHttpServerRequest &request, QTcpSocke
     }
 
     RecordedRequest recorded{.id = m_nextRequestId++,
-                             .method = methodName(request),
+                             .method = methodName(request.method()),
                              .path = request.url().path(),
                              .query = request.query(),
                              .body = request.body(),
