@@ -1,5 +1,6 @@
 #include "onlinesource.h"
 
+#include <QHostAddress>
 #include <QLoggingCategory>
 #include <QNetworkInformation>
 
@@ -36,11 +37,41 @@ NetworkOnlineSource::NetworkOnlineSource(QObject *parent)
     if (!info->supports(QNetworkInformation::Feature::Reachability))
         return;
     m_hasBackend = true;
-    auto apply = [this](QNetworkInformation::Reachability r) {
-        setOnline(r != QNetworkInformation::Reachability::Disconnected);
+    auto follow = [this](QNetworkInformation::Reachability r) {
+        setNetworkReachable(r != QNetworkInformation::Reachability::Disconnected);
     };
-    apply(info->reachability());
-    connect(info, &QNetworkInformation::reachabilityChanged, this, apply);
+    follow(info->reachability());
+    connect(info, &QNetworkInformation::reachabilityChanged, this, follow);
+}
+
+void NetworkOnlineSource::setLocalOnly(bool localOnly)
+{
+    if (localOnly == m_localOnly)
+        return;
+    m_localOnly = localOnly;
+    qCInfo(lcNetwork) << (localOnly ? "every server is on this machine: the network's state is ignored"
+                                    : "a server is on the network: following the network's state");
+    apply();
+}
+
+void NetworkOnlineSource::setNetworkReachable(bool reachable)
+{
+    m_networkOnline = reachable;
+    apply();
+}
+
+void NetworkOnlineSource::apply()
+{
+    setOnline(m_localOnly || m_networkOnline);
+}
+
+bool NetworkOnlineSource::isLoopback(const QUrl &url)
+{
+    const QString host = url.host();
+    if (host.compare(u"localhost", Qt::CaseInsensitive) == 0 || host.endsWith(u".localhost", Qt::CaseInsensitive))
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
 }
 
 } // namespace refetch

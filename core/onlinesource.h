@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <QUrl>
 
 namespace refetch {
 
@@ -37,8 +38,23 @@ public:
     explicit NetworkOnlineSource(QObject *parent = nullptr);
     bool hasBackend() const { return m_hasBackend; }
 
+    // Every server in use is on this machine (see isLoopback): what the network does then does not matter, since
+    // a server on 127.0.0.1 answers with every cable out. The app sets it from its endpoints.
+    void setLocalOnly(bool localOnly);
+    bool isLocalOnly() const { return m_localOnly; }
+    // localhost, 127.0.0.0/8 or ::1.
+    static bool isLoopback(const QUrl &url);
+
+protected:
+    // What the network says (QNetworkInformation's reachability; tests drive it).
+    void setNetworkReachable(bool reachable);
+
 private:
+    void apply();
+
     bool m_hasBackend = false;
+    bool m_networkOnline = true;
+    bool m_localOnly = false;
 };
 
 } // namespace refetch

@@ -94,6 +94,13 @@ QByteArray seedData()
     return Json::object({{u"posts", posts}, {u"users", users}, {u"widgets", widgets}}).toJson(Json::Format::Indented);
 }
 
+// The network's word, driven by hand: what a desktop's network manager says.
+class DrivenNetworkSource : public NetworkOnlineSource
+{
+public:
+    using NetworkOnlineSource::setNetworkReachable;
+};
+
 // Everything the application wires in main(), on a sample API with a temporary database and temporary settings.
 struct Harness
 {
@@ -153,7 +160,7 @@ struct Harness
     QSettings settings;
     SettingsStore store;
     ApplicationFocusSource focus{&isApplicationActive};
-    OnlineSource online;
+    DrivenNetworkSource online;
     QueryClient client{ClientConfig{.focus = &focus, .online = &online}};
     MutationQueue mutations{&client};
     TransferMonitor network;
@@ -178,6 +185,7 @@ private Q_SLOTS:
 
     void opensFirstResourceWithData();
     void endpointsSideBySide();
+    void localServersIgnoreTheNetwork();
     void commandLineUrl();
     void sortsOnTheServer();
     void searchIsDebounced();
@@ -334,6 +342,30 @@ void tst_MainWindow::endpointsSideBySide()
     const QueryKey key = m_window->resourceView()->model()->pageKey(1);
     QCOMPARE(key.part(0), Json("by-key"));
     QVERIFY(m_h->client.query(key));
+}
+
+// A network manager saying "disconnected" pauses nothing while every endpoint is on this machine; once one is
+// elsewhere, its word counts again.
+void tst_MainWindow::localServersIgnoreTheNetwork()
+{
+    m_window = m_h->makeWindow();
+    m_window->addSessionEndpoint(m_h->sampleEndpoint());
+    m_window->show();
+    QVERIFY(m_h->online.isLocalOnly());
+    m_h->online.setNetworkReachable(false);
+    QVERIFY(m_h->online.isOnline());
+    // Its first resource opens and loads, offline or not.
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->model()->rowCount() > 0);
+
+    EndpointSettings remote;
+    remote.id = u"remote"_s;
+    remote.name = u"Remote"_s;
+    remote.baseUrl = QUrl(u"https://api.example.com/v1"_s);
+    m_window->addSessionEndpoint(remote);
+    QVERIFY(!m_h->online.isLocalOnly());
+    QVERIFY(!m_h->online.isOnline());
+    m_h->online.setNetworkReachable(true);
+    QVERIFY(m_h->online.isOnline());
 }
 
 void tst_MainWindow::commandLineUrl()

@@ -16,7 +16,19 @@ private Q_SLOTS:
     void manual();
     void forcedOffline();
     void networkInformation();
+    void localOnlyIgnoresTheNetwork();
+    void loopbackUrls_data();
+    void loopbackUrls();
 };
+
+namespace {
+// The network's word, driven by hand.
+class DrivenNetworkSource : public NetworkOnlineSource
+{
+public:
+    using NetworkOnlineSource::setNetworkReachable;
+};
+} // namespace
 
 void tst_OnlineSource::manual()
 {
@@ -67,6 +79,50 @@ void tst_OnlineSource::networkInformation()
     }
     QVERIFY(info);
     QCOMPARE(source.isOnline(), info->reachability() != QNetworkInformation::Reachability::Disconnected);
+}
+
+// A desktop whose network manager says "disconnected" while every endpoint is on 127.0.0.1 (the sample API, a
+// local dev server) must not pause anything.
+void tst_OnlineSource::localOnlyIgnoresTheNetwork()
+{
+    DrivenNetworkSource source;
+    QSignalSpy spy(&source, &OnlineSource::onlineChanged);
+    source.setNetworkReachable(false);
+    QVERIFY(!source.isOnline());
+    source.setLocalOnly(true);
+    QVERIFY(source.isOnline());
+    source.setNetworkReachable(true);
+    source.setNetworkReachable(false);
+    QVERIFY(source.isOnline());
+    QCOMPARE(spy.size(), 2);   // offline, then online; nothing while local only
+    source.setForcedOffline(true);   // the inspector's "simulate offline" still wins
+    QVERIFY(!source.isOnline());
+    source.setForcedOffline(false);
+    source.setLocalOnly(false);      // a server on the network again: the network's word counts
+    QVERIFY(!source.isOnline());
+    QCOMPARE(spy.last().at(0).toBool(), false);
+}
+
+void tst_OnlineSource::loopbackUrls_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<bool>("loopback");
+    QTest::newRow("127.0.0.1") << "http://127.0.0.1:3000/api" << true;
+    QTest::newRow("127.8.9.10") << "http://127.8.9.10/" << true;
+    QTest::newRow("localhost") << "http://LOCALHOST:8080" << true;
+    QTest::newRow("sub.localhost") << "https://api.localhost/" << true;
+    QTest::newRow("::1") << "http://[::1]:3000/" << true;
+    QTest::newRow("lan") << "http://192.168.1.5/" << false;
+    QTest::newRow("name") << "https://api.example.com/v1" << false;
+    QTest::newRow("localhost.example.com") << "https://localhost.example.com/" << false;
+    QTest::newRow("empty") << "" << false;
+}
+
+void tst_OnlineSource::loopbackUrls()
+{
+    QFETCH(QString, url);
+    QFETCH(bool, loopback);
+    QCOMPARE(NetworkOnlineSource::isLoopback(QUrl(url)), loopback);
 }
 
 QTEST_GUILESS_MAIN(tst_OnlineSource)

@@ -17,6 +17,7 @@
 #include "core/models/pagedtablemodel.h"
 #include "core/models/recordmodel.h"
 #include "core/mutationqueue.h"
+#include "core/onlinesource.h"
 #include "core/queryclient.h"
 
 #include <QApplication>
@@ -440,6 +441,13 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
     }
     m_connections = next;
     m_tree->setConnections(m_connections);
+    // When every server is on this machine, a network manager saying "disconnected" must not pause them.
+    if (auto *online = qobject_cast<NetworkOnlineSource *>(m_ctx.client->onlineSource())) {
+        online->setLocalOnly(!m_connections.isEmpty()
+                             && std::all_of(m_connections.cbegin(), m_connections.cend(), [](const ApiConnection *c) {
+                                    return NetworkOnlineSource::isLoopback(c->settings().baseUrl);
+                                }));
+    }
     // A connection made again for the same id registered its endpoint before the old one went.
     for (ApiConnection *c : std::as_const(m_connections))
         m_ctx.mutations->addEndpoint(c->endpoint());
