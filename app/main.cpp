@@ -12,6 +12,7 @@
 #include "ui/settingsstore.h"
 #include "ui/tokenstore.h"
 #include "ui/transfermonitor.h"
+#include "unixsignals.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -20,7 +21,9 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -36,6 +39,13 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"Refetch"_s);
     QApplication::setOrganizationName(u"Refetch"_s);
     QApplication::setApplicationVersion(QStringLiteral(REFETCH_VERSION));
+
+    // kill, Ctrl+C or a closed terminal quits the normal way: the cache and the unsent writes are saved.
+    refetch::UnixSignals quitSignals{SIGTERM, SIGINT, SIGHUP};
+    QObject::connect(&quitSignals, &refetch::UnixSignals::received, &app, [](int signalNumber) {
+        std::fprintf(stderr, "refetch: %s received: quitting\n", strsignal(signalNumber));
+        QCoreApplication::exit(0);
+    });
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"A desktop data browser for REST APIs."_s);

@@ -564,6 +564,7 @@ void tst_SampleApi::appPrintsTheLine()
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir->filePath(QStringLiteral("data"))); // where AppDataLocation goes
     env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir->filePath(QStringLiteral("cache"))); // the persisted cache
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir->filePath(QStringLiteral("config"))); // the settings
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_dir->path());
     app.setProcessEnvironment(env);
     app.start(QStringLiteral(REFETCH_APP), {QStringLiteral("--demo")});
@@ -583,8 +584,13 @@ void tst_SampleApi::appPrintsTheLine()
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     delete reply;
     QVERIFY(QFile::exists(m_dir->filePath(QStringLiteral("data/Refetch/Refetch/sample-api.sqlite"))));
-    app.kill();
-    QVERIFY(app.waitForFinished(10000));
+
+    // SIGTERM quits the normal way (the cache and unsent writes saved), not as a crash.
+    app.terminate();
+    QVERIFY(app.waitForFinished(15000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), 0);
+    QVERIFY2(app.readAllStandardError().contains("quitting"), "the app says why it quits");
 }
 
 void tst_SampleApi::appRejectsBadOptions()
