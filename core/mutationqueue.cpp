@@ -38,8 +38,10 @@ MutationQueue::MutationQueue(QueryClient *client, QObject *parent)
 
 MutationQueue::~MutationQueue()
 {
-    if (m_client)
+    if (m_client) {
         m_client->scheduler()->cancel(m_probeTask);
+        m_client->scheduler()->cancel(m_settledSweep);
+    }
     // The handles reach back into the queue while they go: delete them while it is still whole.
     const QList<Mutation *> children = findChildren<Mutation *>(Qt::FindDirectChildrenOnly);
     m_mutations.clear();
@@ -281,11 +283,28 @@ void MutationQueue::onSettled(Mutation *m)
     m_mutations.removeOne(m);
     Q_EMIT mutationSettled(m);
     Q_EMIT changed();
-    m_client->scheduler()->scheduleIn(m_settledLifetime, [p = QPointer<Mutation>(m)] {
-        if (p)
-            p->deleteLater();
-    });
+    m_settled.emplace_back(m, m_client->now() + m_settledLifetime);
+    sweepSettled();
     pump();
+}
+
+void MutationQueue::sweepSettled()
+{
+    const TimePoint now = m_client->now();
+    while (!m_settled.empty()) {
+        const auto &[handle, expires] = m_settled.front();
+        if (handle && expires > now && qsizetype(m_settled.size()) <= m_settledLimit)
+            break;
+        if (handle)
+            handle->deleteLater();
+        m_settled.pop_front();
+    }
+    Scheduler *scheduler = m_client->scheduler();
+    scheduler->cancel(m_settledSweep);
+    m_settledSweep = m_settled.empty() ? 0 : scheduler->schedule(m_settled.front().second, [this] {
+        m_settledSweep = 0;
+        sweepSettled();
+    });
 }
 
 QList<PersistedMutation> MutationQueue::persisted() const

@@ -5,6 +5,8 @@
 
 #include <QHash>
 #include <QObject>
+
+#include <deque>
 #include <QPointer>
 
 namespace refetch {
@@ -53,6 +55,10 @@ public:
     // How long a settled handle stays alive for its holders (then it is deleted).
     Millis settledLifetime() const { return m_settledLifetime; }
     void setSettledLifetime(Millis t) { m_settledLifetime = std::max(t, Millis{0}); }
+    // At most this many settled writes are kept for their lifetime; past it the oldest go at once (a burst of
+    // thousands of saves does not hold thousands of handles for minutes).
+    int settledLimit() const { return m_settledLimit; }
+    void setSettledLimit(int limit) { m_settledLimit = std::max(limit, 0); }
     // After a connection failure while the OnlineSource says online: the first retry delay, doubled up to `max`.
     Millis reconnectDelay() const { return m_reconnectDelay; }
     void setReconnectDelay(Millis first, Millis max);
@@ -81,6 +87,11 @@ private:
     QPointer<QueryClient> m_client;
     QHash<QString, const Endpoint *> m_endpoints;
     QList<QPointer<Mutation>> m_mutations;   // unsettled, in the order they were made
+    // Settled, not yet deleted, oldest first, with when each goes: one scheduled sweep serves them all.
+    std::deque<std::pair<QPointer<Mutation>, TimePoint>> m_settled;
+    int m_settledLimit = 1000;
+    Scheduler::TaskId m_settledSweep = 0;
+    void sweepSettled();
     bool m_networkDown = false;              // a request could not connect; cleared by the next probe
     int m_probeFailures = 0;
     Scheduler::TaskId m_probeTask = 0;

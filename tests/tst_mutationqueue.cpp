@@ -67,6 +67,7 @@ private Q_SLOTS:
     void restoreAfterRestart();
     void restoreReportsBadEntries();
     void settledHandleIsDeletedLater();
+    void settledHandlesAreCapped();
 
 private:
     MutationOptions patch(int id, MutationMode mode = MutationMode::Pessimistic) const
@@ -433,6 +434,23 @@ void tst_MutationQueue::settledHandleIsDeletedLater()
     QCOMPARE(m->status(), Mutation::Status::Succeeded);
     h->clock.advance(1s);
     QTRY_VERIFY(!m);
+}
+
+void tst_MutationQueue::settledHandlesAreCapped()
+{
+    queue->setSettledLimit(3);
+    h->fixture.route("POST", "/posts", [](const RecordedRequest &r) { return Response::json(r.body, 201); });
+    QList<QPointer<Mutation>> made;
+    for (int i = 0; i < 5; ++i) {
+        made.append(queue->mutate(MutationOptions{.method = "POST", .path = "/posts"}, Json::object({{u"n", i}})));
+        QSignalSpy settled(made.last().data(), &Mutation::settled);
+        QVERIFY(settled.wait());
+    }
+    // The two oldest went at once; the three newest stay for their lifetime (5 minutes by default).
+    QTRY_VERIFY(!made.at(0) && !made.at(1));
+    for (int i = 2; i < 5; ++i)
+        QVERIFY(made.at(i));
+    QCOMPARE(made.at(4)->variables().value(u"n").toInteger(), 4);
 }
 
 QTEST_GUILESS_MAIN(tst_MutationQueue)
