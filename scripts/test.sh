@@ -13,7 +13,7 @@ REFETCH_EXTRA_PACKAGES="${extra[*]}" scripts/setup.sh
 
 san_status=0
 if ((sanitizers)); then
-  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
   printf 'test: configuring build-san/ (clang, ASan + UBSan, libFuzzer)\n' >&2
   cmake -S . -B build-san -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
     -DREFETCH_SANITIZE=ON -DREFETCH_FUZZ=ON -DREFETCH_BUILD_UI=OFF -DREFETCH_BUILD_BENCH=OFF >/dev/null
