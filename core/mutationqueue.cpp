@@ -299,12 +299,20 @@ void MutationQueue::sweepSettled()
             handle->deleteLater();
         m_settled.pop_front();
     }
+    // One task, at the oldest handle's time: moved only when the oldest changed (not on every settle).
     Scheduler *scheduler = m_client->scheduler();
+    const TimePoint next = m_settled.empty() ? TimePoint::max() : m_settled.front().second;
+    if (m_settledSweep && next == m_settledSweepAt)
+        return;
     scheduler->cancel(m_settledSweep);
-    m_settledSweep = m_settled.empty() ? 0 : scheduler->schedule(m_settled.front().second, [this] {
-        m_settledSweep = 0;
-        sweepSettled();
-    });
+    m_settledSweep = 0;
+    m_settledSweepAt = next;
+    if (!m_settled.empty()) {
+        m_settledSweep = scheduler->schedule(next, [this] {
+            m_settledSweep = 0;
+            sweepSettled();
+        });
+    }
 }
 
 QList<PersistedMutation> MutationQueue::persisted() const

@@ -91,6 +91,7 @@ private:
     std::deque<std::pair<QPointer<Mutation>, TimePoint>> m_settled;
     int m_settledLimit = 1000;
     Scheduler::TaskId m_settledSweep = 0;
+    TimePoint m_settledSweepAt = TimePoint::max();
     void sweepSettled();
     bool m_networkDown = false;              // a request could not connect; cleared by the next probe
     int m_probeFailures = 0;

@@ -138,6 +138,18 @@ struct Harness
         return e;
     }
 
+    // A saved endpoint on the same server whose records are keyed by "key" (so "id" is an ordinary field there).
+    EndpointSettings widgetsByKeyEndpoint() const
+    {
+        EndpointSettings e;
+        e.id = u"by-key"_s;
+        e.name = u"Widgets by key"_s;
+        e.baseUrl = baseUrl;
+        e.idField = u"key"_s;
+        e.resources = {u"widgets"_s};
+        return e;
+    }
+
     std::unique_ptr<MainWindow> makeWindow()
     {
         return std::make_unique<MainWindow>(MainWindow::Context{.client = &client, .mutations = &mutations,
@@ -319,12 +331,7 @@ void tst_MainWindow::opensFirstResourceWithData()
 void tst_MainWindow::endpointsSideBySide()
 {
     // A second endpoint on the same server, with its own settings (here: records keyed by "key"), listed resources.
-    EndpointSettings byKey;
-    byKey.id = u"by-key"_s;
-    byKey.name = u"Widgets by key"_s;
-    byKey.baseUrl = m_h->baseUrl;
-    byKey.idField = u"key"_s;
-    byKey.resources = {u"widgets"_s};
+    const EndpointSettings byKey = m_h->widgetsByKeyEndpoint();
     m_h->store.setEndpoints({byKey});
     m_window = m_h->makeWindow();
     m_window->addSessionEndpoint(m_h->sampleEndpoint());
@@ -668,12 +675,7 @@ void tst_MainWindow::quittingSendsWaitingDeletes()
 void tst_MainWindow::failedSaveKeepsEditsWithFieldErrors()
 {
     // An endpoint whose id field is "key": "id" is an ordinary field there, and changing it is refused with a 422.
-    EndpointSettings byKey;
-    byKey.id = u"by-key"_s;
-    byKey.name = u"Widgets by key"_s;
-    byKey.baseUrl = m_h->baseUrl;
-    byKey.idField = u"key"_s;
-    byKey.resources = {u"widgets"_s};
+    const EndpointSettings byKey = m_h->widgetsByKeyEndpoint();
     m_h->store.setEndpoints({byKey});
     m_window = m_h->makeWindow();
     m_window->show();
