@@ -41,7 +41,8 @@ HttpRequest Endpoint::request(const QByteArray &method, const QString &path, con
                               const QByteArray &body) const
 {
     return HttpRequest{.method = method, .url = url(path, query), .headers = m_config.headers, .body = body,
-                       .timeout = m_config.timeout, .caCertificates = m_config.caCertificates};
+                       .timeout = m_config.timeout, .caCertificates = m_config.caCertificates,
+                       .caCertificatesError = m_config.caCertificatesError};
 }
 
 QueryFn Endpoint::get(const QString &path, const QUrlQuery &query) const

@@ -18,6 +18,8 @@ struct EndpointConfig
     Millis timeout{30000};
     ResponseLimits limits;
     QList<QSslCertificate> caCertificates;   // trusted besides the system's, for a server with a private CA
+    QString caCertificatesError;             // why the CA certificates it was set up with could not be loaded,
+                                             // in a sentence: a refused certificate then says so
 };
 
 class Endpoint

@@ -174,6 +174,14 @@ QNetworkReply *HttpTransport::send(const HttpRequest &r, const ResponseLimits &l
 
     // Redirects are followed by RedirectingReply, not by the manager: it drops secrets on the way to another origin.
     auto *reply = new RedirectingReply(m_nam, request, r.method, r.body);
+    // What could make an untrusted certificate trusted, as far as this request knows.
+    if (!r.caCertificatesError.isEmpty())
+        reply->setUntrustedHint(QStringLiteral("the CA certificate set for this endpoint was not loaded: %1").arg(r.caCertificatesError));
+    else if (!r.caCertificates.isEmpty())
+        reply->setUntrustedHint(QStringLiteral("the CA certificates trusted for this endpoint did not sign it either"));
+    else
+        reply->setUntrustedHint(QStringLiteral("if the server uses a private certificate authority, trust its CA "
+                                               "certificate in the endpoint's settings"));
     const qint64 maxBytes = limits.maxBytes;
     // Refused as soon as the headers announce too much, else as soon as more than the cap has come.
     connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, maxBytes] {

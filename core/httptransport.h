@@ -23,6 +23,8 @@ struct HttpRequest
     QByteArray body;
     Millis timeout{30000};
     QList<QSslCertificate> caCertificates;   // trusted besides the system's (a private CA, a test's certificate)
+    QString caCertificatesError;             // why the CA certificates meant for it could not be loaded, in a
+                                             // sentence: a refused certificate names it
 };
 
 // Limits on what a response may be: past them the request fails with a clear error instead of eating memory.
@@ -34,7 +36,8 @@ struct ResponseLimits
 
 // HTTP over one injected QNetworkAccessManager: every request gets a transfer timeout, redirects are followed by
 // RedirectingReply (never from https to http, secrets dropped on the way to another origin), TLS errors fail the
-// request, and every response is read into JSON or a readable QueryError.
+// request (an untrusted certificate with a hint on trusting its CA), and every response is read into JSON or a
+// readable QueryError.
 class HttpTransport : public QObject
 {
     Q_OBJECT

@@ -95,6 +95,18 @@ void Mutation::abandonAttempt()
         attempt->kill();
 }
 
+void Mutation::abort(const QString &why)
+{
+    client()->scheduler()->cancel(std::exchange(m_task, 0));
+    abandonAttempt();
+    QueryError e;
+    e.kind = QueryError::Kind::Cancelled;
+    e.method = m_data.method;
+    e.url = QUrl(m_data.path);
+    e.message = why;
+    fail(MutationError::fromFailure(e));
+}
+
 void Mutation::setStatus(Status status)
 {
     if (m_status == status)
@@ -241,6 +253,8 @@ void Mutation::resolveConflict(const MutationResult &result)
     const ResponseLimits limits = endpoint->config().limits;
     connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
     connect(reply, &QNetworkReply::finished, this, [this, reply, error = std::move(error), limits]() mutable {
+        if (isSettled())
+            return;   // aborted meanwhile (its endpoint was removed)
         FetchResult current = HttpTransport::readJson(reply, limits);
         if (!current.error) {
             error.theirs = current.data;

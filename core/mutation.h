@@ -184,6 +184,8 @@ private:
     void settle();
     void setStatus(Status status);
     void abandonAttempt();
+    // Stops a write under way for good (its endpoint is removed): the request is aborted, it fails as cancelled.
+    void abort(const QString &why);
 
     MutationQueue *m_queue;
     PersistedMutation m_data;

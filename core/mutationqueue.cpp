@@ -166,6 +166,26 @@ void MutationQueue::resumePaused()
     pump();
 }
 
+int MutationQueue::discard(const QString &endpoint)
+{
+    // No write starts while they go: the settling of one would otherwise send the next one of its record.
+    const bool nested = std::exchange(m_pumping, true);
+    int count = 0;
+    const QList<QPointer<Mutation>> snapshot = m_mutations;
+    for (const QPointer<Mutation> &m : snapshot) {
+        if (!m || m->isSettled() || m->m_data.endpoint != endpoint)
+            continue;
+        ++count;
+        if (!m->undo())
+            m->abort(QStringLiteral("cancelled: its endpoint was removed"));
+    }
+    if (!nested) {
+        m_pumping = false;
+        pump();
+    }
+    return count;
+}
+
 void MutationQueue::pumpLater()
 {
     if (m_pumpQueued)

@@ -42,6 +42,9 @@ public:
     // Tries paused writes again now (a "retry now" button). They also resume, in order, when the OnlineSource
     // comes back online, and, when it never went offline, after a growing delay (reconnectDelay()).
     void resumePaused();
+    // Drops the unsettled writes to `endpoint` (it is being removed), so that none is sent or sent again: one not
+    // sent yet is undone, one under way has its request aborted and fails as cancelled. Returns how many.
+    int discard(const QString &endpoint);
 
     // The unsettled writes as plain data, in order: save them with the cache.
     QList<PersistedMutation> persisted() const;

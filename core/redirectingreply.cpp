@@ -5,6 +5,8 @@
 
 #include <QLoggingCategory>
 
+#include <algorithm>
+
 Q_DECLARE_LOGGING_CATEGORY(lcNetwork)
 
 namespace refetch {
@@ -153,6 +155,10 @@ void RedirectingReply::hopFinished()
         text = problems.isEmpty()
             ? QStringLiteral("the TLS handshake with %1 failed: %2").arg(host, text)
             : QStringLiteral("the TLS certificate of %1 was refused: %2").arg(host, problems.join(QStringLiteral("; ")));
+        // Only when trust is all that is missing: a CA does not mend an expired certificate or another host's.
+        if (!problems.isEmpty() && !m_untrustedHint.isEmpty()
+            && std::all_of(m_sslErrors.cbegin(), m_sslErrors.cend(), &RedirectingReply::isUntrusted))
+            text += QStringLiteral("; ") + m_untrustedHint;
     }
     finish(hop, code, text);
 }
@@ -242,6 +248,21 @@ qint64 RedirectingReply::readData(char *data, qint64 maxSize)
         m_read = 0;
     }
     return n;
+}
+
+bool RedirectingReply::isUntrusted(const QSslError &error)
+{
+    switch (error.error()) {
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::CertificateUntrusted:
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool RedirectingReply::sameOrigin(const QUrl &a, const QUrl &b)

@@ -28,6 +28,11 @@ public:
     int redirectCount() const { return m_redirects; }
     // The certificate problems of the last TLS handshake, if it had any.
     QList<QSslError> sslErrorList() const { return m_sslErrors; }
+    // Added to errorString() when the certificate is refused only for being untrusted (self-signed, unknown
+    // issuer), not when it is expired or for another host: what could make it trusted. Set before it finishes.
+    void setUntrustedHint(const QString &hint) { m_untrustedHint = hint; }
+    // Whether `error` is a certificate no trusted CA vouches for, which trusting its CA would fix.
+    static bool isUntrusted(const QSslError &error);
 
     void abort() override;
     bool isSequential() const override { return true; }
@@ -63,6 +68,7 @@ private:
     bool m_tlsOverridden = false;   // someone ignored the hop's TLS errors: it is failed all the same
     int m_redirects = 0;
     QList<QSslError> m_sslErrors;
+    QString m_untrustedHint;
     QByteArray m_data;           // the final body, read by readData()
     qsizetype m_read = 0;
 };

@@ -3,6 +3,7 @@
 #include "support/clientharness.h"
 #include "support/storeinspection.h"
 
+#include <QDir>
 #include <QFile>
 #include <QRegularExpression>
 #include <QSqlDatabase>
@@ -68,6 +69,7 @@ private Q_SLOTS:
     void garbageFileIsMovedAside();
     void damagedPagesAreMovedAside();
     void secondOpenOfTheSameFileClosesTheFirst();
+    void removeDeletesTheFileAndWhatWasMovedAside();
     void hydrateTenThousandEntries();
 
 private:
@@ -522,6 +524,41 @@ void tst_CacheStore::secondOpenOfTheSameFileClosesTheFirst()
     // The old store is off the file for good.
     first.client.setQueryData(QueryKey{"api", "c"}, post(3, QStringLiteral("c")));
     QCOMPARE(first.store->pendingCount(), 0);
+}
+
+void tst_CacheStore::removeDeletesTheFileAndWhatWasMovedAside()
+{
+    // An endpoint removed for good: its file goes, open or not, with everything of it, and nothing of another's.
+    const QStringList ours{QStringLiteral("api.sqlite.corrupt"), QStringLiteral("api.sqlite.corrupt-wal"),
+                           QStringLiteral("api.sqlite.version-99"), QStringLiteral("api.sqlite.version-99-wal"),
+                           QStringLiteral("api.sqlite.version-0-shm")};
+    const QStringList others{QStringLiteral("api2.sqlite"), QStringLiteral("xapi.sqlite"), QStringLiteral("api.sqlite.bak"),
+                             QStringLiteral("api.sqlite.version-x"), QStringLiteral("api.sqlite2.corrupt")};
+    for (const QString &name : ours + others) {
+        QFile f(dir->filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("x");
+    }
+    Session s(path(), &h->clock, {.writeDelay = 60000ms});
+    s.client.setQueryData(QueryKey{"api", "a"}, post(1, QStringLiteral("a")));
+    QVERIFY(s.store->flush());
+    s.client.setQueryData(QueryKey{"api", "b"}, post(2, QStringLiteral("b")));
+    QVERIFY(QFile::exists(path() + QStringLiteral("-wal")));
+
+    QVERIFY(StoreFile::remove(path()));
+    QVERIFY(!s.file.isOpen());
+    QStringList left = QDir(dir->path()).entryList(QDir::Files);
+    QStringList expected = others;
+    left.sort();
+    expected.sort();
+    QCOMPARE(left, expected);
+    // The store that had it open writes nothing back.
+    s.client.setQueryData(QueryKey{"api", "c"}, post(3, QStringLiteral("c")));
+    QCOMPARE(s.store->pendingCount(), 0);
+    QVERIFY(s.store->flush());
+    QVERIFY(!QFile::exists(path()));
+    // Nothing there: nothing to do.
+    QVERIFY(StoreFile::remove(path()));
 }
 
 void tst_CacheStore::hydrateTenThousandEntries()

@@ -11,6 +11,9 @@
 #include "ui/settingsstore.h"
 
 #include <QAbstractItemModelTester>
+#include <QFileDialog>
+#include <QLabel>
+#include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSettings>
@@ -31,12 +34,22 @@ QByteArray padded(const QByteArray &head, double megabytes)
     return "{" + head + R"(,"padding":")" + QByteArray(qsizetype(megabytes * 1024 * 1024), 'x') + "\"}";
 }
 
+// Writes `data` to `name` in `dir`; returns its path.
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &data)
+{
+    QFile file(dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size())
+        qFatal("cannot write %s", qPrintable(file.fileName()));
+    return file.fileName();
+}
+
 } // namespace
 
 // The window's side of the security promises. An endpoint's largest response: kept in the settings, checked,
 // edited in the dialog, and applied by the transport to every response of that endpoint (discovery, lists, the
 // record, writes); what a response over the cap looks like is tst_faults' part, this is the plumbing. And a
-// certificate the system does not trust: the window says what is wrong with it, in place.
+// certificate the system does not trust: the window says what is wrong with it, in place; an endpoint's CA
+// certificate file (checked, kept, chosen in the dialog) makes it trusted for that endpoint's fetches.
 class tst_EndpointSecurity : public QObject
 {
     Q_OBJECT
@@ -48,6 +61,11 @@ private Q_SLOTS:
     void capReachesEveryResponse_data();
     void capReachesEveryResponse();
     void certificateProblemShownInPlace();
+    void caCertificateValidated_data();
+    void caCertificateValidated();
+    void caCertificateTrustedForFetches_data();
+    void caCertificateTrustedForFetches();
+    void caCertificateInDialog();
 };
 
 void tst_EndpointSecurity::settingPersistedAndClamped()
@@ -61,10 +79,15 @@ void tst_EndpointSecurity::settingPersistedAndClamped()
     QCOMPARE(e.maxResponseMegabytes, 64);
     QCOMPARE(e.endpointConfig().limits.maxBytes, 64LL * 1024 * 1024);
     e.maxResponseMegabytes = 3;
+    e.caCertificateFile = TlsFront::certificateFile();
     store.setEndpoints({e});
     QSettings again(dir.filePath(u"s.ini"_s), QSettings::IniFormat);
     QCOMPARE(SettingsStore(&again).endpoints().value(0).maxResponseMegabytes, 3);
     QCOMPARE(SettingsStore(&again).endpoints().value(0).endpointConfig().limits.maxBytes, 3LL * 1024 * 1024);
+    // The CA certificate's path is kept, and read again into the core's config.
+    QCOMPARE(SettingsStore(&again).endpoints().value(0).caCertificateFile, TlsFront::certificateFile());
+    QCOMPARE(SettingsStore(&again).endpoints().value(0).endpointConfig().caCertificates,
+             QList<QSslCertificate>{TlsFront::certificate()});
     // A hand-edited file is held to the limits.
     settings.setValue(u"endpoints/a/maxResponseMegabytes"_s, 0);
     QCOMPARE(store.endpoints().value(0).maxResponseMegabytes, 1);
@@ -208,6 +231,161 @@ void tst_EndpointSecurity::certificateProblemShownInPlace()
         QCOMPARE(fixture.count(), 0);   // nothing got through, the token least of all
     }
     client.removeQueries({});
+}
+
+void tst_EndpointSecurity::caCertificateValidated_data()
+{
+    QTest::addColumn<QString>("file");    // in a temporary folder; "!" + name: not created; "/...": as it is
+    QTest::addColumn<QByteArray>("data");
+    QTest::addColumn<QString>("error");   // after the file's path; empty: usable
+    const QByteArray pem = TlsFront::certificate().toPem();
+    QTest::newRow("PEM") << u"ca.pem"_s << pem << QString();
+    QTest::newRow("DER") << u"ca.der"_s << TlsFront::certificate().toDer() << QString();
+    QTest::newRow("PEM bundle") << u"bundle.crt"_s << pem + pem << QString();
+    QTest::newRow("missing") << u"!gone.pem"_s << QByteArray() << u"” cannot be read (No such file or directory)."_s;
+    QTest::newRow("folder") << u"!"_s << QByteArray() << u"” cannot be read (file to open is a directory)."_s;
+    QTest::newRow("garbage") << u"garbage.pem"_s << QByteArray("not a certificate\n\x01\x02") << u"” holds no certificate (PEM or DER)."_s;
+    QTest::newRow("empty") << u"empty.crt"_s << QByteArray() << u"” holds no certificate (PEM or DER)."_s;
+    QTest::newRow("endless device") << u"/dev/zero"_s << QByteArray() << u"” is too large for a certificate file (more than 8 MB)."_s;
+    QTest::newRow("broken PEM") << u"broken.pem"_s
+        << QByteArray("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n") << u"” holds no certificate (PEM or DER)."_s;
+}
+
+void tst_EndpointSecurity::caCertificateValidated()
+{
+    QFETCH(QString, file);
+    QFETCH(QByteArray, data);
+    QFETCH(QString, error);
+    QTemporaryDir dir;
+    const QString path = file.startsWith(u'/') ? file
+                       : file.startsWith(u'!') ? dir.filePath(file.mid(1)) : writeFile(dir, file, data);
+    EndpointSettings e;
+    e.baseUrl = QUrl(u"https://api.example.com"_s);
+    e.caCertificateFile = path;
+    const EndpointConfig config = e.endpointConfig();
+    if (error.isEmpty()) {
+        QCOMPARE(e.validate(), QString());
+        QVERIFY(!config.caCertificates.isEmpty());
+        QVERIFY(config.caCertificates.contains(TlsFront::certificate()));
+        QCOMPARE(config.caCertificatesError, QString());
+        return;
+    }
+    // The sentence names the file, and the core gets the same sentence to name when a certificate is refused.
+    QVERIFY2(e.validate().startsWith(u"The CA certificate file “"_s + path + error), qPrintable(e.validate()));
+    QVERIFY(config.caCertificates.isEmpty());
+    QCOMPARE(config.caCertificatesError, e.validate());
+}
+
+void tst_EndpointSecurity::caCertificateTrustedForFetches_data()
+{
+    QTest::addColumn<QString>("caFile");   // "gone": a file that was there and is no more
+    QTest::addColumn<QString>("error");    // empty: the fetch succeeds
+    QTest::newRow("committed certificate") << TlsFront::certificateFile() << QString();
+    QTest::newRow("none") << QString()
+        << u"was refused: The certificate is self-signed, and untrusted; if the server uses a private certificate "
+           "authority, trust its CA certificate in the endpoint's settings"_s;
+    QTest::newRow("file gone") << u"gone"_s
+        << u"was refused: The certificate is self-signed, and untrusted; the CA certificate set for this endpoint was "
+           "not loaded: The CA certificate file “"_s;
+}
+
+void tst_EndpointSecurity::caCertificateTrustedForFetches()
+{
+    QFETCH(QString, caFile);
+    QFETCH(QString, error);
+    HttpFixture fixture;
+    QVERIFY(fixture.start());
+    fixture.setJson(u"/posts"_s, R"([{"id":1}])");
+    TlsFront tls;
+    QVERIFY(tls.start(fixture.port()));
+    QTemporaryDir dir;
+    if (caFile == u"gone") {
+        // Chosen, then removed before the connection is made (the next start).
+        caFile = writeFile(dir, u"ca.pem"_s, TlsFront::certificate().toPem());
+        EndpointSettings chosen;
+        chosen.baseUrl = tls.baseUrl();
+        chosen.caCertificateFile = caFile;
+        QCOMPARE(chosen.validate(), QString());
+        QVERIFY(QFile::remove(caFile));
+    }
+    EndpointSettings settings;
+    settings.id = u"private-ca"_s;
+    settings.baseUrl = tls.baseUrl();
+    settings.authValue = u"Bearer sent-only-when-trusted"_s;
+    settings.caCertificateFile = caFile;
+
+    QNetworkAccessManager nam;
+    HttpTransport transport(&nam);
+    const Endpoint endpoint(&transport, settings.endpointConfig());
+    QueryClient client;
+    QueryObserver posts(&client, QueryOptions{.key = QueryKey{settings.id, u"posts"_s}, .fn = endpoint.get(u"/posts"_s),
+                                              .retry = RetryPolicy::none()});
+    QTRY_VERIFY_WITH_TIMEOUT(posts.isSuccess() || posts.isError(), 10000);
+    if (error.isEmpty()) {
+        QVERIFY2(posts.isSuccess(), qPrintable(posts.error() ? posts.error()->toString() : QString()));
+        QCOMPARE(posts.data().size(), 1);
+        QCOMPARE(fixture.count("GET", "/posts"), 1);
+        QCOMPARE(fixture.requests().first().headers.value("authorization"), QByteArray("Bearer sent-only-when-trusted"));
+    } else {
+        QVERIFY(posts.isError());
+        const QString text = posts.error()->toString();
+        QCOMPARE(posts.error()->networkError, QNetworkReply::SslHandshakeFailedError);
+        QVERIFY2(text.contains(u"the TLS certificate of 127.0.0.1 "_s + error), qPrintable(text));
+        QCOMPARE(fixture.count(), 0);   // the token never left
+    }
+    client.removeQueries({});
+}
+
+void tst_EndpointSecurity::caCertificateInDialog()
+{
+    QTemporaryDir dir;
+    const QString garbage = writeFile(dir, u"garbage.crt"_s, "no certificate here");
+    EndpointSettings e;
+    e.id = u"a"_s;
+    e.baseUrl = QUrl(u"https://intranet.example.com"_s);
+    SettingsDialog dialog({e});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QLineEdit *edit = dialog.caCertificateEdit();
+    QLabel *info = dialog.caCertificateInfoLabel();
+    QVERIFY(edit->text().isEmpty());
+    QVERIFY(!info->isVisible());
+
+    // Browse…: the file dialog offers certificates; the chosen file's subject and expiry show under the field.
+    QTest::mouseClick(dialog.caCertificateBrowseButton(), Qt::LeftButton);
+    QFileDialog *chooser = nullptr;
+    QTRY_VERIFY((chooser = dialog.findChild<QFileDialog *>()) != nullptr);
+    QCOMPARE(chooser->nameFilters().value(0), u"Certificates (*.pem *.crt *.cer *.der)"_s);
+    chooser->selectFile(TlsFront::certificateFile());
+    static_cast<QDialog *>(chooser)->accept();   // QFileDialog::accept(), which checks the file
+    QCOMPARE(edit->text(), TlsFront::certificateFile());
+    QVERIFY(info->isVisible());
+    QCOMPARE(info->text(), u"CN=127.0.0.1, expires 2126-10-28"_s);
+    QVERIFY(dialog.errorLabel()->isHidden());
+
+    // A file without a certificate: the error shows in place of the subject, and OK refuses with it.
+    edit->selectAll();
+    QTest::keyClicks(edit, garbage);
+    const QString error = u"The CA certificate file “"_s + garbage + u"” holds no certificate (PEM or DER)."_s;
+    QCOMPARE(info->text(), error);
+    QVERIFY(dialog.errorLabel()->text().contains(error));
+    dialog.accept();
+    QVERIFY(dialog.isVisible());
+    QVERIFY2(dialog.errorLabel()->text().endsWith(error), qPrintable(dialog.errorLabel()->text()));
+
+    // An http base URL keeps the file, and says when it is used.
+    QLineEdit *url = dialog.baseUrlEdit();
+    url->selectAll();
+    QTest::keyClicks(url, u"http://intranet.example.com"_s);
+    QVERIFY(dialog.findChild<QLabel *>(u"caCertificateNote"_s)->text().contains(u"only used if the server redirects to https"_s));
+    QCOMPARE(edit->text(), garbage);
+
+    // Back to a good file: accepted, and kept.
+    edit->selectAll();
+    QTest::keyClicks(edit, TlsFront::certificateFile());
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QCOMPARE(dialog.endpoints().value(0).caCertificateFile, TlsFront::certificateFile());
 }
 
 QTEST_MAIN(tst_EndpointSecurity)

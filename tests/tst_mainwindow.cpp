@@ -5,6 +5,7 @@
 #include "core/models/recordmodel.h"
 #include "core/mutationqueue.h"
 #include "core/onlinesource.h"
+#include "core/persist/cachestore.h"
 #include "core/queryclient.h"
 #include "ui/apiconnection.h"
 #include "ui/applicationstate.h"
@@ -20,6 +21,8 @@
 #include "ui/settingsstore.h"
 #include "ui/statuspanel.h"
 #include "ui/transfermonitor.h"
+#include "support/httpfixture.h"
+#include "support/storeinspection.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -157,6 +160,17 @@ struct Harness
                                                                 .transfers = &network, .cacheDirectory = cacheDirectory});
     }
 
+    // A saved endpoint on the same server that lists only the users.
+    EndpointSettings usersEndpoint() const
+    {
+        EndpointSettings e;
+        e.id = u"users"_s;
+        e.name = u"Users"_s;
+        e.baseUrl = baseUrl;
+        e.resources = {u"users"_s};
+        return e;
+    }
+
     // Writes behind the window's back: another client of the same server.
     QNetworkReply *send(const QByteArray &method, const QString &path, const QJsonObject &body = {})
     {
@@ -221,11 +235,19 @@ private Q_SLOTS:
     void settingsChangesApplyAtOnce();
     void remembersGeometryAndSplitters();
     void savedDataShowsAtStart();
+    void removingAnEndpointDeletesItsSavedData();
+    void removingAnEndpointWithPausedWritesAsks();
+    void removingAnEndpointWithAWriteInFlight();
     void screenshots();
 
 private:
     // Opens `resource` of the sample API and waits for its first page.
     ResourceView *openList(const QString &resource = u"posts"_s, int rows = 20);
+    // A new window whose endpoints (`saved` and the sample API) keep their data in a folder of the test's: returned.
+    QString startWithCache(const QList<EndpointSettings> &saved);
+    // Settings > `id` > Remove: answers the question with `answer` if one is asked (its text in `question`), then
+    // closes the settings with OK or Cancel.
+    void removeInSettings(const QString &id, QMessageBox::ButtonRole answer, bool ok, QString *question = nullptr);
     // Selects the row of `id` with a click, and waits for its form.
     void selectRow(ResourceView *view, int id);
     QJsonObject fetchRecord(const QString &path);
@@ -998,6 +1020,205 @@ void tst_MainWindow::savedDataShowsAtStart()
     QVERIFY(!view->model()->isLoading());
     QVERIFY(view->model()->isFetching());
     QVERIFY(QFile::exists(ApiConnection::cacheFile(cache, u"sample-api"_s)));
+}
+
+void tst_MainWindow::removeInSettings(const QString &id, QMessageBox::ButtonRole answer, bool ok, QString *question)
+{
+    m_window->openSettings(id);
+    SettingsDialog *dialog = m_window->settingsDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    dialog->removeCurrentEndpoint();
+    if (QMessageBox *box = dialog->removeQuestion()) {
+        QTRY_VERIFY(box->isVisible());
+        if (question)
+            *question = box->text() + u' ' + box->informativeText();
+        const QList<QAbstractButton *> buttons = box->buttons();
+        const auto chosen = std::find_if(buttons.cbegin(), buttons.cend(), [&](QAbstractButton *b) { return box->buttonRole(b) == answer; });
+        QVERIFY(chosen != buttons.cend());
+        (*chosen)->click();
+    } else if (question) {
+        question->clear();
+    }
+    if (ok)
+        dialog->accept();
+    else
+        dialog->reject();
+    QTRY_VERIFY(!m_window->settingsDialog());
+}
+
+QString tst_MainWindow::startWithCache(const QList<EndpointSettings> &saved)
+{
+    const QString cache = m_dir->filePath(u"cache"_s);
+    m_h->cacheDirectory = cache;
+    m_h->store.setEndpoints(saved);
+    m_window = m_h->makeWindow();
+    m_window->addSessionEndpoint(m_h->sampleEndpoint());
+    m_window->show();
+    return cache;
+}
+
+// Settings > Remove > OK: the endpoint's file goes once its connection is gone, with what was moved aside from it;
+// changing an endpoint keeps its file, and no other endpoint's file is touched.
+void tst_MainWindow::removingAnEndpointDeletesItsSavedData()
+{
+    const QString cache = startWithCache({m_h->widgetsByKeyEndpoint(), m_h->usersEndpoint()});
+    const QString byKey = ApiConnection::cacheFile(cache, u"by-key"_s);
+    const QString users = ApiConnection::cacheFile(cache, u"users"_s);
+    const QString sample = ApiConnection::cacheFile(cache, u"sample-api"_s);
+    for (const QString &file : {byKey, users, sample})
+        QVERIFY2(QFile::exists(file), qPrintable(file));
+    // The widgets it showed are in its file; so is a file SQLite could not read once (moved aside by StoreFile).
+    QVERIFY(m_window->endpointTree()->selectResource(u"by-key"_s, u"widgets"_s));
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"by-key"_s
+                && m_window->resourceView()->model()->rowCount() == 3);
+    QTRY_VERIFY(m_window->connection(u"by-key"_s)->cacheStore()->stats().written > 0);
+    QVERIFY(test::rowCount(byKey, "queries") > 0);
+    {
+        QFile aside(byKey + u".corrupt"_s);
+        QVERIFY(aside.open(QIODevice::WriteOnly));
+        aside.write("not a database");
+    }
+
+    // Another page size: the endpoint is made again, its file stays.
+    QPointer<ApiConnection> before = m_window->connection(u"by-key"_s);
+    m_window->openSettings(u"by-key"_s);
+    QVERIFY(m_window->settingsDialog());
+    m_window->settingsDialog()->findChild<QSpinBox *>(u"pageSize"_s)->setValue(7);
+    m_window->settingsDialog()->accept();
+    QTRY_VERIFY(!before);
+    QCOMPARE(m_window->connection(u"by-key"_s)->settings().pageSize, 7);
+    QVERIFY(QFile::exists(byKey));
+    QVERIFY(QFile::exists(byKey + u".corrupt"_s));
+
+    // An edit not saved in its form counts as a change not sent: removing asks. Cancel keeps it all.
+    QVERIFY(m_window->endpointTree()->selectResource(u"by-key"_s, u"widgets"_s));
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"by-key"_s
+                && m_window->resourceView()->model()->rowCount() == 3);
+    selectRow(m_window->resourceView(), 2);
+    auto *name = qobject_cast<QLineEdit *>(m_window->recordPane()->form()->editor(u"name"_s)->focusTarget());
+    QVERIFY(name);
+    name->setText(u"Edited, not saved"_s);
+    Q_EMIT name->textEdited(name->text());
+    QTRY_VERIFY(m_window->recordPane()->isDirty());
+    QString question;
+    removeInSettings(u"by-key"_s, QMessageBox::RejectRole, true, &question);
+    QCOMPARE(question, u"“Widgets by key” has 1 change not sent yet. Removing it discards them."_s);
+    QVERIFY(m_window->connection(u"by-key"_s));
+    QVERIFY(m_window->recordPane()->isDirty());
+    QCOMPARE(m_h->store.endpoints().size(), 2);
+
+    // Removed: the connection goes, then its file and what was beside it.
+    before = m_window->connection(u"by-key"_s);
+    removeInSettings(u"by-key"_s, QMessageBox::DestructiveRole, true, &question);
+    QVERIFY(question.contains(u"1 change"_s));
+    QVERIFY(!m_window->connection(u"by-key"_s));
+    QCOMPARE(m_h->store.endpoints().size(), 1);
+    QTRY_VERIFY(!before);
+    QTRY_VERIFY(!QFile::exists(byKey));
+    QCOMPARE(QDir(cache).entryList({u"by-key*"_s}, QDir::Files), QStringList());
+    // The others keep theirs: the saved endpoint's and the --demo one's.
+    QVERIFY(QFile::exists(users));
+    QVERIFY(QFile::exists(sample));
+    QCOMPARE(m_window->connections().size(), 2);
+
+    // With nothing unsent, Remove asks nothing.
+    removeInSettings(u"users"_s, QMessageBox::InvalidRole, true, &question);
+    QCOMPARE(question, QString());
+    QTRY_VERIFY(!QFile::exists(users));
+    QVERIFY(QFile::exists(sample));
+}
+
+// A write paused offline for an endpoint being removed: the question, Cancel keeps both the write and the file;
+// Remove drops the write (never sent, not even online again) and the file.
+void tst_MainWindow::removingAnEndpointWithPausedWritesAsks()
+{
+    const QString cache = startWithCache({m_h->widgetsByKeyEndpoint(), m_h->usersEndpoint()});
+    const QString byKey = ApiConnection::cacheFile(cache, u"by-key"_s);
+    const QString users = ApiConnection::cacheFile(cache, u"users"_s);
+    QList<QByteArray> patches;
+    connect(m_h->api.get(), &SampleApi::requestHandled, this, [&](const QByteArray &method, const QString &path) {
+        if (method == "PATCH")
+            patches.append(path.toUtf8());
+    });
+
+    m_h->online.setForcedOffline(true);
+    ApiConnection *c = m_window->connection(u"by-key"_s);
+    QPointer<Mutation> write = m_h->mutations.mutate(c->updateOptions(u"widgets"_s, Json(1)),
+                                                     Json::object({{u"key", 1}, {u"name", "Written offline"}}));
+    QTRY_COMPARE(write->status(), Mutation::Status::Paused);
+    QCOMPARE(test::storedMutationIds(byKey), QStringList{write->idempotencyKey()});
+
+    QString question;
+    removeInSettings(u"by-key"_s, QMessageBox::RejectRole, true, &question);
+    QCOMPARE(question, u"“Widgets by key” has 1 change not sent yet. Removing it discards them."_s);
+    QCOMPARE(m_window->connection(u"by-key"_s), c);
+    QCOMPARE(write->status(), Mutation::Status::Paused);
+    QCOMPARE(test::storedMutationIds(byKey), QStringList{write->idempotencyKey()});
+    // Remove, then Cancel on the settings: nothing happened either.
+    removeInSettings(u"by-key"_s, QMessageBox::DestructiveRole, false);
+    QCOMPARE(m_window->connection(u"by-key"_s), c);
+    QCOMPARE(write->status(), Mutation::Status::Paused);
+    QCOMPARE(m_h->store.endpoints().size(), 2);
+
+    QPointer<ApiConnection> removed = c;
+    removeInSettings(u"by-key"_s, QMessageBox::DestructiveRole, true);
+    QVERIFY(!m_window->connection(u"by-key"_s));
+    QVERIFY(write);
+    QCOMPARE(write->status(), Mutation::Status::Undone);
+    QVERIFY(m_h->mutations.mutations().isEmpty());
+    QTRY_VERIFY(!removed);
+    QTRY_VERIFY(!QFile::exists(byKey));
+    QVERIFY(QFile::exists(users));
+
+    // Online again: a later write to the other endpoint goes through, and it is the only one the server saw.
+    m_h->online.setForcedOffline(false);
+    Mutation *later = m_h->mutations.mutate(m_window->connection(u"users"_s)->updateOptions(u"users"_s, Json(2)),
+                                            Json::object({{u"id", 2}, {u"active", true}}));
+    QTRY_COMPARE(later->status(), Mutation::Status::Succeeded);
+    QCOMPARE(patches, QList<QByteArray>{"/users/2"});
+    QCOMPARE(fetchRecord(u"/widgets/1"_s).value(u"name"_s).toString(), u"Widget 1"_s);
+}
+
+// A write under way when its endpoint is removed: the request is aborted, the write fails as cancelled, the file
+// goes, and nothing crashes when the server's answer would have come.
+void tst_MainWindow::removingAnEndpointWithAWriteInFlight()
+{
+    test::HttpFixture server;
+    QVERIFY(server.start());
+    server.route("PATCH", u"/things/1"_s, [](const test::RecordedRequest &r) {
+        test::Response held = test::Response::json(r.body);
+        held.fault = test::Response::Fault::Hold;
+        return held;
+    });
+    EndpointSettings slow;
+    slow.id = u"slow"_s;
+    slow.name = u"Slow"_s;
+    slow.baseUrl = server.baseUrl();
+    slow.resources = {u"things"_s};
+    const QString cache = startWithCache({slow});
+    const QString file = ApiConnection::cacheFile(cache, u"slow"_s);
+    QVERIFY(QFile::exists(file));
+
+    QPointer<Mutation> write = m_h->mutations.mutate(m_window->connection(u"slow"_s)->updateOptions(u"things"_s, Json(1)),
+                                                     Json::object({{u"id", 1}, {u"name", "x"}}));
+    QTRY_COMPARE(server.heldRequests().size(), 1);
+    QCOMPARE(write->status(), Mutation::Status::Sending);
+
+    QString question;
+    removeInSettings(u"slow"_s, QMessageBox::DestructiveRole, true, &question);
+    QVERIFY(question.contains(u"“Slow” has 1 change not sent yet."_s));
+    QVERIFY(write);
+    QCOMPARE(write->status(), Mutation::Status::Failed);
+    QCOMPARE(write->error()->error.kind, QueryError::Kind::Cancelled);
+    QTRY_COMPARE(server.inFlight(), 0);
+    QTRY_VERIFY(!QFile::exists(file));
+    server.releaseAll();
+    QCOMPARE(server.count("PATCH", u"/things/1"_s), 1);
+    QVERIFY(m_h->mutations.mutations().isEmpty());
+    // The window carries on.
+    ResourceView *view = openList();
+    QVERIFY(view->model()->rowCount() >= 20);
 }
 
 void tst_MainWindow::screenshots()

@@ -63,6 +63,8 @@ private Q_SLOTS:
     void timeoutBeforeAnyBytePauses();
     void serverErrorIsNoPause();
     void undoWhilePaused();
+    void discardDropsOneEndpointsWrites();
+    void discardDuringConflictSettlesOnce();
     void persistedRoundTrip();
     void restoreAfterRestart();
     void restoreReportsBadEntries();
@@ -297,6 +299,76 @@ void tst_MutationQueue::undoWhilePaused()
     QCoreApplication::processEvents();
     QCOMPARE(h->fixture.count(), 0);
     QCOMPARE(m->status(), Mutation::Status::Undone);
+}
+
+// An endpoint removed in the settings: its writes go, in whatever state, and nothing sends them; another
+// endpoint's write carries on.
+void tst_MutationQueue::discardDropsOneEndpointsWrites()
+{
+    Endpoint other(&h->transport, EndpointConfig{.name = QStringLiteral("other"), .baseUrl = h->fixture.baseUrl()});
+    queue->addEndpoint(&other);
+    for (const char *path : {"/posts/7", "/posts/8"})
+        h->fixture.route("PATCH", path, [](const RecordedRequest &r) { return held(Response::json(r.body)); });
+    h->client.setQueryData({"posts", 7}, Json::parse(R"({"id":7,"title":"old"})"), posts.detailTags(7));
+    Mutation *sending = queue->mutate(patch(7), Json::parse(R"({"id":7,"title":"a"})"));
+    Mutation *waiting = queue->mutate(patch(7, MutationMode::Optimistic), Json::parse(R"({"id":7,"title":"b"})"));
+    MutationOptions elsewhere = patch(8);
+    elsewhere.endpoint = QStringLiteral("other");
+    Mutation *kept = queue->mutate(elsewhere, Json::parse(R"({"id":8,"title":"c"})"));
+    QTRY_COMPARE(h->fixture.heldRequests().size(), 2);
+    QCOMPARE(sending->status(), Mutation::Status::Sending);
+    QCOMPARE(waiting->status(), Mutation::Status::Waiting);
+    QCOMPARE(h->client.queryData({"posts", 7}).value("title").toString(), QStringLiteral("b"));
+    QSignalSpy failed(sending, &Mutation::failed);
+    QSignalSpy changed(queue.get(), &MutationQueue::changed);
+
+    QCOMPARE(queue->discard(QStringLiteral("default")), 2);
+    // The write under way is aborted (the server sees its client go) and fails as cancelled; the one not sent is
+    // undone, its optimistic change rolled back.
+    QCOMPARE(sending->status(), Mutation::Status::Failed);
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(sending->error()->error.kind, QueryError::Kind::Cancelled);
+    QVERIFY(sending->error()->toString().contains(QStringLiteral("endpoint was removed")));
+    QCOMPARE(waiting->status(), Mutation::Status::Undone);
+    QCOMPARE(h->client.queryData({"posts", 7}).value("title").toString(), QStringLiteral("old"));
+    QVERIFY(changed.count() >= 1);
+    QCOMPARE(queue->mutations(), QList<Mutation *>{kept});
+    QCOMPARE(queue->persisted().size(), 1);
+    QTRY_COMPARE(h->fixture.inFlight(), 1);
+
+    // Nothing of the dropped ones is sent later, online again or not; the other endpoint's write goes through.
+    h->fixture.releaseAll();
+    QTRY_COMPARE(kept->status(), Mutation::Status::Succeeded);
+    queue->resumePaused();
+    h->online.setOnline(false);
+    h->online.setOnline(true);
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count("PATCH", "/posts/7"), 1);
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(queue->discard(QStringLiteral("default")), 0);
+    queue->removeEndpoint(QStringLiteral("other"));
+}
+
+// A write whose 412 sent it to read the server's record settles once, even when discarded meanwhile.
+void tst_MutationQueue::discardDuringConflictSettlesOnce()
+{
+    h->fixture.route("PATCH", "/posts/9", [](const RecordedRequest &) {
+        return Response::json(R"({"error":"precondition failed"})", 412);
+    });
+    h->fixture.route("GET", "/posts/9", [](const RecordedRequest &) { return held(Response::json(R"({"id":9})")); });
+    Mutation *m = queue->mutate(patch(9), Json::parse(R"({"id":9,"title":"mine"})"));
+    QSignalSpy settled(m, &Mutation::settled);
+    QTRY_COMPARE(h->fixture.heldRequests().size(), 1);
+    QCOMPARE(m->status(), Mutation::Status::Sending);
+    QCOMPARE(queue->discard(QStringLiteral("default")), 1);
+    QCOMPARE(settled.count(), 1);
+    QCOMPARE(m->error()->error.kind, QueryError::Kind::Cancelled);
+    // The read of the record still comes back (its handler runs in the same emission as the manager's signal).
+    QSignalSpy answered(&h->nam, &QNetworkAccessManager::finished);
+    h->fixture.releaseAll();
+    QTRY_COMPARE(answered.count(), 1);
+    QCOMPARE(settled.count(), 1);
+    QCOMPARE(m->error()->error.kind, QueryError::Kind::Cancelled);
 }
 
 void tst_MutationQueue::persistedRoundTrip()

@@ -92,6 +92,12 @@ private Q_SLOTS:
     void relativeAndBadLocations();
     void trustedTlsWorks();
     void untrustedCertificateFails();
+    void untrustedCertificateHint_data();
+    void untrustedCertificateHint();
+    void hintOnlyForUntrustedCertificates_data();
+    void hintOnlyForUntrustedCertificates();
+    void noHintForAnotherHostsCertificate_data();
+    void noHintForAnotherHostsCertificate();
     void ignoringTlsErrorsIsNotPossible();
     void httpsToHttpRedirectRefused();
     void displayUrlHidesCredentials_data();
@@ -298,12 +304,110 @@ void tst_Security::untrustedCertificateFails()
     QVERIFY2(text.contains(QStringLiteral("The certificate is self-signed, and untrusted")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("TLS certificate of 127.0.0.1")), qPrintable(text));
     QVERIFY2(text.startsWith(QStringLiteral("GET https://127.0.0.1:")), qPrintable(text));
+    // And what would make it trusted.
+    QVERIFY2(text.endsWith(QStringLiteral("untrusted; if the server uses a private certificate authority, trust its CA "
+                                          "certificate in the endpoint's settings")), qPrintable(text));
     // Nothing went through: the request was never sent, and the server saw the handshake fail.
     QCOMPARE(behindTls.count(), 0);
     QTRY_VERIFY(tls.refused() > refusedBefore);
     QVERIFY(managerErrors.size() >= 1);
     // Retrying a refused certificate only shows the same error later.
     QVERIFY(!RetryPolicy::isTransient(*r.error));
+}
+
+void tst_Security::untrustedCertificateHint_data()
+{
+    QTest::addColumn<QList<QSslCertificate>>("caCertificates");
+    QTest::addColumn<QString>("caCertificatesError");
+    QTest::addColumn<QString>("hint");
+    QTest::newRow("no CA given") << QList<QSslCertificate>() << QString()
+        << QStringLiteral("if the server uses a private certificate authority, trust its CA certificate in the "
+                          "endpoint's settings");
+    // The CA file the user chose is gone: say so, not "trust its CA" again.
+    QTest::newRow("CA not loaded") << QList<QSslCertificate>() << QStringLiteral("The file “/gone/ca.pem” cannot be read.")
+        << QStringLiteral("the CA certificate set for this endpoint was not loaded: The file “/gone/ca.pem” cannot be read.");
+    // A real CA (the system's first), just not the one that signed the server's certificate.
+    const QList<QSslCertificate> system = QSslConfiguration::systemCaCertificates();
+    if (!system.isEmpty()) {
+        QTest::newRow("another CA") << system.mid(0, 1) << QString()
+            << QStringLiteral("the CA certificates trusted for this endpoint did not sign it either");
+    }
+}
+
+void tst_Security::untrustedCertificateHint()
+{
+    QFETCH(QList<QSslCertificate>, caCertificates);
+    QFETCH(QString, caCertificatesError);
+    QFETCH(QString, hint);
+    behindTls.setJson("/posts", R"([{"id":1}])");
+    HttpRequest r = request(tls.baseUrl(), "/posts");
+    r.caCertificates = caCertificates;
+    r.caCertificatesError = caCertificatesError;
+    const FetchResult result = fetch(r);
+    QVERIFY(result.error);
+    QCOMPARE(result.error->networkError, QNetworkReply::SslHandshakeFailedError);
+    const QString text = result.error->toString();
+    QVERIFY2(text.contains(QStringLiteral("was refused: The certificate is self-signed, and untrusted; ") + hint), qPrintable(text));
+    QCOMPARE(behindTls.count(), 0);
+}
+
+void tst_Security::hintOnlyForUntrustedCertificates_data()
+{
+    QTest::addColumn<int>("error");
+    QTest::addColumn<bool>("untrusted");
+    QTest::newRow("self-signed") << int(QSslError::SelfSignedCertificate) << true;
+    QTest::newRow("self-signed in chain") << int(QSslError::SelfSignedCertificateInChain) << true;
+    QTest::newRow("unknown issuer") << int(QSslError::UnableToGetLocalIssuerCertificate) << true;
+    QTest::newRow("issuer not found") << int(QSslError::UnableToGetIssuerCertificate) << true;
+    QTest::newRow("first not verified") << int(QSslError::UnableToVerifyFirstCertificate) << true;
+    QTest::newRow("untrusted") << int(QSslError::CertificateUntrusted) << true;
+    // A trusted CA mends none of these.
+    QTest::newRow("expired") << int(QSslError::CertificateExpired) << false;
+    QTest::newRow("not yet valid") << int(QSslError::CertificateNotYetValid) << false;
+    QTest::newRow("host name mismatch") << int(QSslError::HostNameMismatch) << false;
+    QTest::newRow("revoked") << int(QSslError::CertificateRevoked) << false;
+    QTest::newRow("blacklisted") << int(QSslError::CertificateBlacklisted) << false;
+}
+
+void tst_Security::hintOnlyForUntrustedCertificates()
+{
+    QFETCH(int, error);
+    QFETCH(bool, untrusted);
+    QCOMPARE(RedirectingReply::isUntrusted(QSslError(QSslError::SslError(error), TlsFront::certificate())), untrusted);
+}
+
+void tst_Security::noHintForAnotherHostsCertificate_data()
+{
+    QTest::addColumn<bool>("trusted");
+    QTest::newRow("trusted, another host") << true;
+    QTest::newRow("untrusted, another host") << false;
+}
+
+void tst_Security::noHintForAnotherHostsCertificate()
+{
+    // The certificate is checked against a name it does not hold: trusting its CA would not be enough, so the
+    // error does not suggest it.
+    QFETCH(bool, trusted);
+    behindTls.setJson("/posts", R"([{"id":1}])");
+    QNetworkRequest request(tls.baseUrl().resolved(QUrl("/posts")));
+    request.setPeerVerifyName(QStringLiteral("api.example.com"));
+    if (trusted) {
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.addCaCertificates({TlsFront::certificate()});
+        request.setSslConfiguration(config);
+    }
+    auto *reply = new RedirectingReply(&nam, request, "GET", {});
+    reply->setUntrustedHint(QStringLiteral("TRUST-HINT"));
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    QVERIFY(done.wait(10000));
+    reply->deleteLater();
+    QCOMPARE(reply->error(), QNetworkReply::SslHandshakeFailedError);
+    const QString text = reply->errorString();
+    QVERIFY2(text.contains(QStringLiteral("The host name did not match any of the valid hosts for this certificate")),
+             qPrintable(text));
+    QCOMPARE(text.contains(QStringLiteral("self-signed")), !trusted);
+    QVERIFY2(!text.contains(QStringLiteral("TRUST-HINT")), qPrintable(text));
+    QCOMPARE(behindTls.count(), 0);
 }
 
 void tst_Security::ignoringTlsErrorsIsNotPossible()

@@ -6,12 +6,15 @@
 #include "ui/endpointsettings.h"
 #include "ui/fieldeditor.h"
 #include "ui/resourcediscovery.h"
+#include "ui/settingsdialog.h"
 #include "ui/settingsstore.h"
 #include "ui/statuspanel.h"
 #include "ui/transfermonitor.h"
 
 #include <QDateTimeEdit>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
@@ -50,6 +53,7 @@ private Q_SLOTS:
     void endpointConfigCarriesAuthorization();
     void settingsStoreRoundTrip();
     void transientEndpointsKeepTuningNotUrl();
+    void removingAnEndpointAsksAboutUnsentChanges();
 
     void transferMonitorReportsLargeDownloads();
     void agoReadsNaturally_data();
@@ -341,6 +345,7 @@ void tst_UiParts::settingsStoreRoundTrip()
     a.idField = u"uuid"_s;
     a.envelopePath = u"result.items"_s;
     a.resources = {u"orders"_s, u"customers"_s};
+    a.caCertificateFile = u"/etc/ssl/company/root-ca.pem"_s;   // kept as given, read when connecting
     EndpointSettings b;
     b.id = u"b"_s;
     b.baseUrl = QUrl(u"http://localhost:3000"_s);
@@ -380,6 +385,86 @@ void tst_UiParts::transientEndpointsKeepTuningNotUrl()
     const EndpointSettings next = store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, QUrl(u"http://127.0.0.1:6002"_s));
     QCOMPARE(next.pageSize, 10);
     QCOMPARE(next.baseUrl, QUrl(u"http://127.0.0.1:6002"_s));
+}
+
+// Remove asks only when the endpoint has changes not sent yet, names how many, and Cancel keeps the endpoint.
+void tst_UiParts::removingAnEndpointAsksAboutUnsentChanges()
+{
+    auto endpoint = [](const QString &id, const QString &name, bool transient = false) {
+        EndpointSettings e;
+        e.id = id;
+        e.name = name;
+        e.baseUrl = QUrl(u"http://127.0.0.1:5001"_s);
+        e.transient = transient;
+        return e;
+    };
+    auto ids = [](const SettingsDialog &d) {
+        QStringList out;
+        for (const EndpointSettings &e : d.endpoints())
+            out.append(e.id);
+        return out;
+    };
+    auto removeButton = [](QMessageBox *box) -> QAbstractButton * {
+        for (QAbstractButton *b : box->buttons()) {
+            if (box->buttonRole(b) == QMessageBox::DestructiveRole)
+                return b;
+        }
+        return nullptr;
+    };
+    SettingsDialog dialog({endpoint(u"demo"_s, u"Demo"_s, true), endpoint(u"a"_s, u"Alpha"_s),
+                           endpoint(u"b"_s, u"Beta"_s), endpoint(u"c"_s, u"Gamma"_s)});
+    QHash<QString, int> unsent{{u"a"_s, 2}, {u"c"_s, 1}, {u"demo"_s, 5}};
+    QStringList asked;
+    dialog.setUnsentCounter([&](const QString &id) {
+        asked.append(id);
+        return unsent.value(id);
+    });
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+
+    // Nothing unsent: gone at once (Cancel on the dialog would bring it back).
+    dialog.selectEndpoint(u"b"_s);
+    dialog.removeCurrentEndpoint();
+    QVERIFY(!dialog.removeQuestion());
+    QCOMPARE(ids(dialog), (QStringList{u"demo"_s, u"a"_s, u"c"_s}));
+
+    // Unsent changes: a question, and Cancel keeps the endpoint.
+    dialog.selectEndpoint(u"a"_s);
+    dialog.removeCurrentEndpoint();
+    QMessageBox *box = dialog.removeQuestion();
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    QCOMPARE(box->text(), u"“Alpha” has 2 changes not sent yet."_s);
+    QCOMPARE(box->informativeText(), u"Removing it discards them."_s);
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+    dialog.removeCurrentEndpoint();   // asking already: no second question
+    QCOMPARE(dialog.findChildren<QMessageBox *>().size(), 1);
+    box->button(QMessageBox::Cancel)->click();
+    QVERIFY(!dialog.removeQuestion());
+    QCOMPARE(ids(dialog), (QStringList{u"demo"_s, u"a"_s, u"c"_s}));
+
+    // Remove drops it.
+    dialog.removeCurrentEndpoint();
+    box = dialog.removeQuestion();
+    QVERIFY(box && removeButton(box));
+    removeButton(box)->click();
+    QCOMPARE(ids(dialog), (QStringList{u"demo"_s, u"c"_s}));
+
+    // One change reads as one.
+    dialog.selectEndpoint(u"c"_s);
+    dialog.removeCurrentEndpoint();
+    box = dialog.removeQuestion();
+    QVERIFY(box);
+    QCOMPARE(box->text(), u"“Gamma” has 1 change not sent yet."_s);
+    removeButton(box)->click();
+    QCOMPARE(ids(dialog), QStringList{u"demo"_s});
+
+    // A session endpoint cannot be removed: nothing is asked.
+    dialog.selectEndpoint(u"demo"_s);
+    dialog.removeCurrentEndpoint();
+    QVERIFY(!dialog.removeQuestion());
+    QCOMPARE(ids(dialog), QStringList{u"demo"_s});
+    QCOMPARE(asked, (QStringList{u"b"_s, u"a"_s, u"a"_s, u"c"_s}));
 }
 
 void tst_UiParts::transferMonitorReportsLargeDownloads()

@@ -31,8 +31,9 @@ ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, Mut
     m_queue->addEndpoint(m_endpoint.get());
     if (!cacheDirectory.isEmpty()) {
         // Before any view (the discovery below is the first): the saved data shows at once and revalidates.
+        m_storePath = cacheFile(cacheDirectory, id());
         auto file = std::make_unique<StoreFile>();
-        if (file->open(cacheFile(cacheDirectory, id()))) {
+        if (file->open(m_storePath)) {
             m_storeFile = std::move(file);
             m_mutationStore = std::make_unique<MutationStore>(m_storeFile.get(), m_queue, MutationStoreOptions{.endpoint = id()});
             m_cacheStore = std::make_unique<CacheStore>(m_storeFile.get(), m_client,
@@ -52,6 +53,13 @@ ApiConnection::~ApiConnection()
     // Only if the queue still holds ours: a connection made again for the same id may have replaced it.
     if (m_queue->endpoint(m_endpoint->name()) == m_endpoint.get())
         m_queue->removeEndpoint(m_endpoint->name());
+    if (m_forgetSavedData && !m_storePath.isEmpty()) {
+        // The stores write what they hold as they close: the file goes after them.
+        m_cacheStore.reset();
+        m_mutationStore.reset();
+        m_storeFile.reset();
+        StoreFile::remove(m_storePath);
+    }
 }
 
 QStringList ApiConnection::resources() const

@@ -59,6 +59,8 @@ public:
     QString cacheIdentity() const;
     // "<directory>/<id>.sqlite", the id percent-encoded.
     static QString cacheFile(const QString &directory, const QString &endpointId);
+    // The endpoint is removed for good: when this connection goes, its file goes too (cache and unsent writes).
+    void forgetSavedData() { m_forgetSavedData = true; }
 
     ResourceTags tags(const QString &resource) const;
     // The paged list of `resource`, as this endpoint's settings say.
@@ -90,6 +92,8 @@ private:
     std::unique_ptr<StoreFile> m_storeFile;          // declared before the stores, which write to it as they go
     std::unique_ptr<MutationStore> m_mutationStore;
     std::unique_ptr<CacheStore> m_cacheStore;
+    QString m_storePath;                             // empty: nothing is persisted
+    bool m_forgetSavedData = false;
     QueryObserver *m_discovery = nullptr;
 };
 

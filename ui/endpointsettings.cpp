@@ -1,6 +1,7 @@
 #include "endpointsettings.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QUuid>
 
 #include <algorithm>
@@ -30,6 +31,9 @@ EndpointConfig EndpointSettings::endpointConfig() const
     if (!header.isEmpty() && !authValue.isEmpty())
         config.headers.append({header, authValue.toUtf8()});
     config.limits.maxBytes = qint64(std::clamp(maxResponseMegabytes, 1, maxResponseMegabytesLimit)) * 1024 * 1024;
+    // A file gone since it was chosen: the requests go without it, and a refused certificate says why.
+    if (!caCertificateFile.isEmpty())
+        config.caCertificates = loadCaCertificates(caCertificateFile, &config.caCertificatesError);
     return config;
 }
 
@@ -54,12 +58,46 @@ QString EndpointSettings::validate() const
     if (maxResponseMegabytes < 1 || maxResponseMegabytes > maxResponseMegabytesLimit)
         return QCoreApplication::translate("EndpointSettings", "The largest response must be between 1 and %1 MB.")
             .arg(maxResponseMegabytesLimit);
+    if (!caCertificateFile.isEmpty()) {
+        QString error;
+        loadCaCertificates(caCertificateFile, &error);
+        return error;
+    }
     return {};
 }
 
 QString EndpointSettings::newId()
 {
     return QUuid::createUuid().toString(QUuid::Id128).left(12);
+}
+
+QList<QSslCertificate> EndpointSettings::loadCaCertificates(const QString &path, QString *error)
+{
+    // A bundle of every public CA is about 200 KB: anything far larger was chosen by mistake.
+    constexpr qint64 maxBytes = 8 * 1024 * 1024;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {   // a folder too
+        *error = QCoreApplication::translate("EndpointSettings", "The CA certificate file “%1” cannot be read (%2).")
+                     .arg(path, file.errorString());
+        return {};
+    }
+    // Read up to the cap, not by size(): a device such as /dev/zero has none and never ends.
+    const QByteArray data = file.read(maxBytes + 1);
+    if (data.size() > maxBytes) {
+        *error = QCoreApplication::translate("EndpointSettings", "The CA certificate file “%1” is too large for a "
+                                             "certificate file (more than %2 MB).").arg(path).arg(maxBytes / (1024 * 1024));
+        return {};
+    }
+    QList<QSslCertificate> certificates = QSslCertificate::fromData(data, QSsl::Pem);
+    if (certificates.isEmpty())
+        certificates = QSslCertificate::fromData(data, QSsl::Der);
+    certificates.removeIf([](const QSslCertificate &c) { return c.isNull(); });
+    if (certificates.isEmpty())
+        *error = QCoreApplication::translate("EndpointSettings", "The CA certificate file “%1” holds no certificate "
+                                             "(PEM or DER).").arg(path);
+    else
+        error->clear();
+    return certificates;
 }
 
 bool EndpointSettings::isUsableUrl(const QUrl &url)

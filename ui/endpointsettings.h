@@ -2,6 +2,8 @@
 
 #include "core/endpoint.h"
 
+#include <QList>
+#include <QSslCertificate>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -28,6 +30,8 @@ struct EndpointSettings
     QString envelopePath;                       // where a list's rows are: empty for the array or its "data"
     QStringList resources;                      // given resources; empty: discovered from the server
     int maxResponseMegabytes = 64;              // a larger response fails with an error instead of loading
+    QString caCertificateFile;                  // PEM or DER certificates trusted besides the system's (a private
+                                                // CA); empty: only the system's
     bool transient = false;                     // from --endpoint or --demo: never saved
     QString cacheIdentity;                      // whose data its saved cache holds; empty: the base URL and token
                                                 // (--demo names its database: its port changes every run)
@@ -36,7 +40,8 @@ struct EndpointSettings
 
     // The name shown when none was given: the URL's host and path.
     QString displayName() const;
-    // The core's view of it: base URL, the authorization header, the timeout, the response size cap.
+    // The core's view of it: base URL, the authorization header, the timeout, the response size cap, the CA
+    // certificates of caCertificateFile (or why they could not be loaded, which a refused certificate then names).
     EndpointConfig endpointConfig() const;
     // Why the settings cannot be used, in a sentence; empty when they can.
     QString validate() const;
@@ -51,6 +56,9 @@ struct EndpointSettings
     static QString newId();
     // Whether `url` is one the window can browse: http or https with a host.
     static bool isUsableUrl(const QUrl &url);
+    // The certificates in the file at `path` (PEM, else DER); when there are none, why, in a sentence naming the
+    // file, in `error`.
+    static QList<QSslCertificate> loadCaCertificates(const QString &path, QString *error);
 };
 
 } // namespace refetch

@@ -426,6 +426,14 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
     for (ApiConnection *c : std::as_const(retired)) {
         m_connections.removeOne(c);
         const QString id = c->id();
+        // Removed in the settings (not just changed; the user was asked about its unsent writes): its writes are
+        // dropped before anything can send them, and its saved data goes with it.
+        const bool removed = std::none_of(wanted.cbegin(), wanted.cend(), [&](const EndpointSettings &e) { return e.id == id; });
+        if (removed) {
+            if (const int dropped = m_ctx.mutations->discard(id))
+                qCInfo(lcUi) << "discarded" << dropped << "unsent writes of the removed endpoint" << id;
+            c->forgetSavedData();
+        }
         // After the views that use it, which also go later.
         c->deleteLater();
         // Its cached data may be another server's now (a new URL, another token): forget it, before a new
@@ -838,6 +846,7 @@ void MainWindow::openSettings(const QString &select)
     }
     auto *dialog = new SettingsDialog(allEndpointSettings(), this);
     dialog->setTokenStore(m_ctx.settings->tokenStore());
+    dialog->setUnsentCounter([this](const QString &id) { return unsentChanges(id); });
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_settingsDialog = dialog;
     if (select == u"+")
@@ -881,6 +890,16 @@ void MainWindow::openSettings(const QString &select)
             tryPendingOpen(c);
     });
     dialog->open();
+}
+
+int MainWindow::unsentChanges(const QString &endpointId) const
+{
+    const QList<Mutation *> writes = m_ctx.mutations->mutations();
+    int count = int(std::count_if(writes.cbegin(), writes.cend(), [&](const Mutation *m) { return m->data().endpoint == endpointId; }));
+    // The form's edits go with the endpoint's views too (while they are being saved, they are the write above).
+    if (m_pane->connection() && m_pane->connection()->id() == endpointId && m_pane->isDirty() && !m_pane->isSubmitting())
+        ++count;
+    return count;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

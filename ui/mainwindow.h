@@ -135,6 +135,8 @@ private:
     void updateTitle();
     void updateUndoBar();
     void tryPendingOpen(ApiConnection *connection);
+    // The endpoint's writes not sent yet, and the form's unsaved edits of one of its records.
+    int unsentChanges(const QString &endpointId) const;
 
     Context m_ctx;
     QList<EndpointSettings> m_sessionEndpoints;

@@ -5,12 +5,15 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -98,7 +101,7 @@ SettingsDialog::SettingsDialog(const QList<EndpointSettings> &endpoints, QWidget
         m_list->setCurrentRow(0);
     else
         load(-1);
-    resize(800, 690);
+    resize(800, 740);
 }
 
 QWidget *SettingsDialog::makeForm()
@@ -150,6 +153,32 @@ QWidget *SettingsDialog::makeForm()
     c->addRow(tr("&Token:"), m_authValue);
     c->addRow(QString(), m_plainText);
     c->addRow(QString(), m_tokenStorage);
+    // A private CA, trusted besides the system's: verification itself is never turned off.
+    m_caFile = new QLineEdit(connection);
+    m_caFile->setObjectName(u"caCertificateFile"_s);
+    m_caFile->setPlaceholderText(tr("none: only the system's certificate authorities"));
+    m_caBrowse = new QPushButton(tr("&Browse…"), connection);
+    auto *caRow = new QHBoxLayout;
+    caRow->addWidget(m_caFile, 1);
+    caRow->addWidget(m_caBrowse);
+    m_caNote = new QLabel(connection);
+    m_caNote->setObjectName(u"caCertificateNote"_s);
+    m_caInfo = new QLabel(connection);
+    m_caInfo->setObjectName(u"caCertificateInfo"_s);
+    for (QLabel *note : {m_caNote, m_caInfo}) {
+        note->setTextFormat(Qt::PlainText);
+        note->setWordWrap(true);
+        note->setPalette(muted);
+        note->setFont(small);
+    }
+    auto *caLabel = new QLabel(tr("&CA certificate:"), connection);
+    caLabel->setBuddy(m_caFile);
+    c->addRow(caLabel, caRow);
+    c->addRow(QString(), m_caNote);
+    c->addRow(QString(), m_caInfo);
+    connect(m_caBrowse, &QPushButton::clicked, this, &SettingsDialog::browseCaCertificate);
+    for (QLineEdit *edit : {m_caFile, m_baseUrl})
+        connect(edit, &QLineEdit::textEdited, this, &SettingsDialog::updateCaCertificateInfo);
     connect(m_plainText, &QCheckBox::toggled, this, [this] {
         if (m_loading)
             return;
@@ -219,7 +248,7 @@ QWidget *SettingsDialog::makeForm()
         }
     }
 
-    for (QLineEdit *edit : {m_name, m_baseUrl, m_authHeader, m_authValue, m_idField, m_envelopePath, m_resources})
+    for (QLineEdit *edit : {m_name, m_baseUrl, m_authHeader, m_authValue, m_caFile, m_idField, m_envelopePath, m_resources})
         connect(edit, &QLineEdit::textEdited, this, [this] {
             store();
             updateList();
@@ -255,8 +284,41 @@ void SettingsDialog::addEndpoint()
 void SettingsDialog::removeCurrentEndpoint()
 {
     const int row = m_list->currentRow();
-    if (row < 0 || row >= m_endpoints.size() || m_endpoints[row].transient)
+    if (row < 0 || row >= m_endpoints.size() || m_endpoints[row].transient || m_removeQuestion)
         return;
+    const int unsent = m_unsentCounter ? m_unsentCounter(m_endpoints[row].id) : 0;
+    if (unsent <= 0) {
+        removeEndpointAt(row);   // Cancel on the dialog brings it back
+        return;
+    }
+    // Cancel on the dialog would bring these back too, but OK would drop them for good: ask now, while it is clear
+    // which endpoint they belong to.
+    const QString name = m_endpoints[row].displayName();
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Remove endpoint"),
+                                unsent == 1 ? tr("“%1” has 1 change not sent yet.").arg(name)
+                                            : tr("“%1” has %2 changes not sent yet.").arg(name, QString::number(unsent)),
+                                QMessageBox::Cancel, this);
+    box->setInformativeText(tr("Removing it discards them."));
+    QPushButton *remove = box->addButton(tr("Remove"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    m_removeQuestion = box;
+    connect(box, &QMessageBox::finished, this, [this, box, remove, id = m_endpoints[row].id] {
+        m_removeQuestion.clear();   // answered (the box itself goes later)
+        if (box->clickedButton() != remove)
+            return;
+        for (int i = 0; i < m_endpoints.size(); ++i) {
+            if (m_endpoints[i].id == id) {
+                removeEndpointAt(i);
+                return;
+            }
+        }
+    });
+    box->open();
+}
+
+void SettingsDialog::removeEndpointAt(int row)
+{
     m_row = -1;   // nothing to store: it is going
     m_endpoints.removeAt(row);
     m_loading = true;
@@ -286,6 +348,8 @@ void SettingsDialog::load(int row)
     m_loading = true;   // setChecked() below is not an edit
     m_plainText->setChecked(e.tokenInPlainText);
     m_loading = wasLoading;
+    m_caFile->setText(e.caCertificateFile);
+    updateCaCertificateInfo();
     m_maxResponse->setValue(e.maxResponseMegabytes);
     m_timeout->setValue(toSeconds(e.timeout));
     m_staleTime->setValue(toSeconds(e.staleTime));
@@ -313,6 +377,7 @@ void SettingsDialog::store()
     e.authHeader = m_authHeader->text().trimmed();
     e.authValue = m_authValue->text();
     e.tokenInPlainText = m_plainText->isChecked();
+    e.caCertificateFile = m_caFile->text().trimmed();
     e.maxResponseMegabytes = m_maxResponse->value();
     e.timeout = seconds(m_timeout->value());
     e.staleTime = seconds(m_staleTime->value());
@@ -378,6 +443,61 @@ void SettingsDialog::updateTokenStorage()
     const bool plainText = offer && m_plainText->isChecked();
     m_tokenStorage->setText(m_tokens ? m_tokens->storageDescription(plainText)
                                      : tr("No keychain available: the token is kept for this session only."));
+}
+
+void SettingsDialog::updateCaCertificateInfo()
+{
+    const QString path = m_caFile->text().trimmed();
+    QString note = tr("Trust this CA certificate in addition to the system's, for a server with a private "
+                      "certificate authority.");
+    if (!path.isEmpty() && QUrl(m_baseUrl->text().trimmed()).scheme() == u"http")
+        note += u' ' + tr("The base URL is http: it is only used if the server redirects to https.");
+    m_caNote->setText(note);
+    m_caInfo->setVisible(!path.isEmpty());
+    if (path.isEmpty())
+        return;
+    QString error;
+    const QList<QSslCertificate> certificates = EndpointSettings::loadCaCertificates(path, &error);
+    if (certificates.isEmpty()) {
+        m_caInfo->setText(error);
+        m_caInfo->setStyleSheet(u"color: #b91c1c;"_s);
+        return;
+    }
+    QStringList shown;
+    for (const QSslCertificate &certificate : certificates) {
+        const QString name = certificate.subjectInfo(QSslCertificate::CommonName).join(u", "_s);
+        const QDateTime expiry = certificate.expiryDate();
+        const QString date = expiry.toUTC().date().toString(Qt::ISODate);
+        shown.append((name.isEmpty() ? certificate.subjectDisplayName() : u"CN="_s + name) + u", "_s
+                     + (expiry < QDateTime::currentDateTimeUtc() ? tr("expired %1").arg(date) : tr("expires %1").arg(date)));
+    }
+    // A bundle lists the first few.
+    constexpr int maxShown = 3;
+    if (shown.size() > maxShown) {
+        const qsizetype more = shown.size() - maxShown;
+        shown.resize(maxShown);
+        shown.append(tr("and %n more", nullptr, int(more)));
+    }
+    m_caInfo->setText(shown.join(u'\n'));
+    m_caInfo->setStyleSheet(QString());
+}
+
+void SettingsDialog::browseCaCertificate()
+{
+    const QString current = m_caFile->text().trimmed();
+    auto *chooser = new QFileDialog(this, tr("Choose a CA certificate"),
+                                    current.isEmpty() ? QString() : QFileInfo(current).absolutePath(),
+                                    tr("Certificates (*.pem *.crt *.cer *.der);;All files (*)"));
+    chooser->setFileMode(QFileDialog::ExistingFile);
+    chooser->setAttribute(Qt::WA_DeleteOnClose);
+    connect(chooser, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        m_caFile->setText(path);
+        store();
+        updateList();
+        updateError();
+        updateCaCertificateInfo();
+    });
+    chooser->open();
 }
 
 void SettingsDialog::accept()

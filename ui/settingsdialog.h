@@ -3,6 +3,9 @@
 #include "endpointsettings.h"
 
 #include <QDialog>
+#include <QMessageBox>
+#include <QPointer>
+#include <functional>
 
 class QCheckBox;
 class QDialogButtonBox;
@@ -29,7 +32,12 @@ public:
     void selectEndpoint(const QString &id);
     // Adds a blank endpoint and selects it.
     void addEndpoint();
+    // Removes the selected endpoint; when it has changes not sent yet (setUnsentCounter()), asks first.
     void removeCurrentEndpoint();
+    // How many changes of an endpoint are not sent yet (queued writes, unsaved edits): removing it asks first.
+    void setUnsentCounter(std::function<int(const QString &endpointId)> counter) { m_unsentCounter = std::move(counter); }
+    // The open "discard the changes not sent yet?" question, if any.
+    QMessageBox *removeQuestion() const { return m_removeQuestion; }
 
     // Where tokens are kept: the line under the token says it, and the plain-text choice is offered when no
     // keychain is there. Without one, tokens are kept for the session only.
@@ -40,6 +48,10 @@ public:
     QCheckBox *plainTextCheckBox() const { return m_plainText; }
     QLabel *tokenStorageLabel() const { return m_tokenStorage; }
     QSpinBox *maxResponseSpinBox() const { return m_maxResponse; }
+    QLineEdit *caCertificateEdit() const { return m_caFile; }
+    QPushButton *caCertificateBrowseButton() const { return m_caBrowse; }
+    // The chosen CA certificate's subject and expiry, or why the file cannot be used.
+    QLabel *caCertificateInfoLabel() const { return m_caInfo; }
     QLabel *errorLabel() const { return m_error; }
 
     void accept() override;
@@ -51,6 +63,9 @@ private:
     void updateList();
     void updateError();
     void updateTokenStorage();
+    void updateCaCertificateInfo();
+    void browseCaCertificate();
+    void removeEndpointAt(int row);
 
     QList<EndpointSettings> m_endpoints;
     int m_row = -1;
@@ -68,6 +83,12 @@ private:
     QCheckBox *m_plainText;
     QLabel *m_tokenStorage;
     const TokenStore *m_tokens = nullptr;
+    QLineEdit *m_caFile;
+    QPushButton *m_caBrowse;
+    QLabel *m_caNote;
+    QLabel *m_caInfo;
+    std::function<int(const QString &)> m_unsentCounter;
+    QPointer<QMessageBox> m_removeQuestion;
     QSpinBox *m_timeout;
     QSpinBox *m_staleTime;
     QCheckBox *m_refetchOnFocus;

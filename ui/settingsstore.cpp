@@ -115,6 +115,7 @@ EndpointSettings SettingsStore::read(const QString &id) const
     e.resources = m_settings->value(u"resources"_s).toStringList();
     e.maxResponseMegabytes = std::clamp(m_settings->value(u"maxResponseMegabytes"_s, defaults.maxResponseMegabytes).toInt(),
                                         1, EndpointSettings::maxResponseMegabytesLimit);
+    e.caCertificateFile = m_settings->value(u"caCertificateFile"_s).toString();
     e.transient = m_settings->value(u"transient"_s, false).toBool();
     m_settings->endGroup();
     return e;
@@ -139,6 +140,7 @@ void SettingsStore::write(const EndpointSettings &e)
     m_settings->setValue(u"envelopePath"_s, e.envelopePath);
     m_settings->setValue(u"resources"_s, e.resources);
     m_settings->setValue(u"maxResponseMegabytes"_s, e.maxResponseMegabytes);
+    m_settings->setValue(u"caCertificateFile"_s, e.caCertificateFile);
     m_settings->setValue(u"transient"_s, e.transient);
     m_settings->endGroup();
     // The token never goes into the file from here: the token store decides where it may be kept.

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -54,6 +55,25 @@ StoreFile::~StoreFile()
 QString StoreFile::defaultDirectory()
 {
     return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation)).filePath(QStringLiteral("endpoints"));
+}
+
+bool StoreFile::remove(const QString &path)
+{
+    const QFileInfo info(path);
+    if (StoreFile *open = openFiles().value(QDir::cleanPath(info.absoluteFilePath())))
+        open->close();
+    // The file, and what moveAside() made of it: "<name>.corrupt" and "<name>.version-<N>", each with its WAL.
+    const QRegularExpression ours(u'^' + QRegularExpression::escape(info.fileName())
+                                  + QStringLiteral(R"((\.corrupt|\.version--?\d+)?(-wal|-shm)?$)"));
+    const QDir dir = info.absoluteDir();
+    bool removed = true;
+    for (const QString &name : dir.entryList(QDir::Files | QDir::Hidden | QDir::System)) {
+        if (ours.match(name).hasMatch() && !QFile::remove(dir.filePath(name))) {
+            qCWarning(lcPersist).noquote() << "could not delete" << dir.filePath(name);
+            removed = false;
+        }
+    }
+    return removed;
 }
 
 QSqlDatabase StoreFile::database() const

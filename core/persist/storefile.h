@@ -54,6 +54,9 @@ public:
 
     // The default folder of the files: "endpoints" in QStandardPaths::CacheLocation.
     static QString defaultDirectory();
+    // Deletes the file at `path` for good, with SQLite's -wal and -shm and what open() moved aside from it; a
+    // StoreFile of this process open on it is closed first. False when some of it could not be deleted.
+    static bool remove(const QString &path);
 
 Q_SIGNALS:
     // The file is about to close: write what is pending now.

@@ -25,6 +25,11 @@ TlsFront::TlsFront(QObject *parent) : QObject(parent) {}
 
 TlsFront::~TlsFront() = default;
 
+QString TlsFront::certificateFile()
+{
+    return QStringLiteral(REFETCH_TEST_TLS_DIR "/localhost.crt");
+}
+
 QSslCertificate TlsFront::certificate()
 {
     return QSslCertificate(readTlsFile("localhost.crt"), QSsl::Pem);

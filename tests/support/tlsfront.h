@@ -36,6 +36,8 @@ public:
 
     // The test certificate, to trust it (EndpointConfig::caCertificates).
     static QSslCertificate certificate();
+    // The committed file that holds it (PEM), as a user would choose it.
+    static QString certificateFile();
 
     int handshakes() const { return m_handshakes; }   // TLS handshakes completed
     int refused() const { return m_refused; }         // connections that ended before their handshake did
