@@ -115,13 +115,27 @@ void Mutation::setStatus(Status status)
     Q_EMIT statusChanged(status);
 }
 
+TimePoint Mutation::undoDeadline() const
+{
+    if (m_data.mode != MutationMode::Undoable)
+        return m_data.createdAt;
+    TimePoint at = m_data.createdAt + m_data.undoDelay;
+    // Restored before it was sent: its first undo time ran out unseen (the app was gone), it gets a new one.
+    if (m_restoredAt && !m_data.attempted && m_data.undoDelayAfterRestart.count() > 0)
+        at = std::max(at, *m_restoredAt + m_data.undoDelayAfterRestart);
+    return at;
+}
+
 void Mutation::begin()
 {
     if (m_status != Status::Idle)
         return;   // undone before it started
+    // Saved data put back since the restore may predate the change (the cache was saved before it).
+    if (m_restoredAt)
+        m_queue->reapplyChange(this);
     Q_EMIT started();
-    if (m_data.mode == MutationMode::Undoable && m_data.undoDelay.count() > 0) {
-        const TimePoint at = m_data.createdAt + m_data.undoDelay;
+    if (m_data.mode == MutationMode::Undoable) {
+        const TimePoint at = undoDeadline();
         if (at > client()->now()) {
             setStatus(Status::Waiting);
             m_task = client()->scheduler()->schedule(at, [this] {
@@ -146,6 +160,7 @@ bool Mutation::undo()
         return false;
     client()->scheduler()->cancel(std::exchange(m_task, 0));
     m_ready = false;
+    m_live.change = {};   // no longer held: the rollback below must stick
     const OptimisticUpdate::Outcome outcome = m_data.optimistic.rollback(client());
     qCDebug(lcMutation) << "undone" << m_data.method << m_data.path << "restored" << outcome.restored
                         << "invalidated" << outcome.invalidated;
@@ -174,6 +189,11 @@ void Mutation::send()
     if (!m_data.etag.isEmpty() && isConditional(m_data.method))
         request.headers.append({"If-Match", m_data.etag});
     request.headers.append({"Idempotency-Key", m_data.id.toUtf8()});
+    if (m_data.undoDelayAfterRestart.count() > 0 && !m_data.attempted) {
+        // On disk before the request goes: a write the server may have seen is never offered for undo again.
+        m_data.attempted = true;
+        Q_EMIT m_queue->changed();
+    }
 
     auto attempt = std::make_shared<MutationAttempt>(this, m_failureCount, std::move(request));
     m_attempt = attempt;
@@ -270,6 +290,7 @@ void Mutation::succeed(const MutationResult &result)
 {
     m_result = result.data;
     m_resultEtag = result.etag;
+    m_live.change = {};   // the server has it now: what it answers next is the truth
     m_queue->passEtagOn(this);
 
     // Invalidate before telling anyone: a slot of `succeeded` sees the stale marks. The client coalesces
@@ -308,6 +329,7 @@ void Mutation::fail(MutationError error)
     m_error = std::move(error);
     QueryClient *c = client();
     const CacheEventLog::Origin origin(c->events(), this);
+    m_live.change = {};
     m_data.optimistic.rollback(c);
     if (m_error->isConflict() && !m_data.resource.isEmpty() && !m_data.recordId.isUndefined())
         c->invalidateTags(ResourceTags(m_data.resource, m_data.endpoint, m_data.idField).detail(m_data.recordId));

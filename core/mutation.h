@@ -91,6 +91,9 @@ struct MutationOptions
 
     MutationMode mode = MutationMode::Pessimistic;
     Millis undoDelay{5000};                                  // Undoable: how long undo() is possible
+    // Undoable: restored after a restart before it was sent, it waits this long again, counted from the restore,
+    // so that the user can still undo it (a UI offers it from MutationStore::restored()); 0: it goes at once.
+    Millis undoDelayAfterRestart{0};
     RecordUpdateFn optimisticUpdate;                         // default: PUT and PATCH merge the body; DELETE removes
 
     // What success makes out of date.
@@ -138,6 +141,12 @@ public:
     const MutationError *error() const { return m_error ? &*m_error : nullptr; }
     int failureCount() const { return m_failureCount; }
 
+    // Re-created by MutationQueue::restore() (made in an earlier run).
+    bool isRestored() const { return m_restoredAt.has_value(); }
+    // Undoable: when its undo time ends and it may be sent (a restored unsent one: its new undo time); else its
+    // creation time.
+    TimePoint undoDeadline() const;
+
     // Possible until the request is sent (Undoable's delay, waiting for an earlier write, paused offline).
     bool canUndo() const { return m_status == Status::Idle || m_status == Status::Waiting || m_status == Status::Paused; }
     // Puts back what the write changed in the cache and sends nothing. False when it is too late.
@@ -167,6 +176,7 @@ private:
         InvalidatesFn invalidatesFrom;
         QList<QueryFilters> filters;
         RetryPolicy retry = RetryPolicy::none();
+        OptimisticUpdate::RecordFn change;   // its optimistic change, applied again to data fetched while it waits
     };
 
     Mutation(MutationQueue *queue, PersistedMutation data, Live live);
@@ -195,6 +205,7 @@ private:
     bool m_serial = false;          // it was paused: resumes one at a time with the others, in order
     int m_failureCount = 0;
     Scheduler::TaskId m_task = 0;   // the end of the undo delay, or the next retry
+    std::optional<TimePoint> m_restoredAt;
     std::shared_ptr<MutationAttempt> m_attempt;
     Json m_result;
     QByteArray m_resultEtag;

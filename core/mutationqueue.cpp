@@ -1,5 +1,6 @@
 #include "mutationqueue.h"
 
+#include "cacheeventlog.h"
 #include "endpoint.h"
 #include "resourcetags.h"
 
@@ -16,16 +17,27 @@ bool isConditional(const QByteArray &method)
 
 // What an optimistic write does to the record when the form does not say: PUT and PATCH merge the body into
 // it (a PUT body may lack fields a list shows, such as the id), DELETE removes it; POST changes nothing cached.
-OptimisticUpdate::RecordFn recordChange(const MutationOptions &options, const PersistedMutation &d)
+// Plain data decides it, so that a restored write knows it too.
+OptimisticUpdate::RecordFn defaultChange(const PersistedMutation &d)
 {
-    if (options.optimisticUpdate) {
-        return [fn = options.optimisticUpdate, variables = d.variables](const Json &record) { return fn(record, variables); };
-    }
     if (d.method == "DELETE")
         return [](const Json &) { return Json(); };
     if ((d.method == "PATCH" || d.method == "PUT") && d.body.isObject())
         return [body = d.body](const Json &record) { return record.merged(body); };
     return {};
+}
+
+OptimisticUpdate::RecordFn recordChange(const MutationOptions &options, const PersistedMutation &d)
+{
+    if (options.optimisticUpdate) {
+        return [fn = options.optimisticUpdate, variables = d.variables](const Json &record) { return fn(record, variables); };
+    }
+    return defaultChange(d);
+}
+
+bool hasRecord(const PersistedMutation &d)
+{
+    return !d.resource.isEmpty() && !d.recordId.isUndefined();
 }
 
 } // namespace
@@ -116,11 +128,16 @@ Mutation *MutationQueue::mutate(const MutationOptions &options, const Json &vari
     }
     d.refetch = options.refetchType;
     d.createdAt = m_client->now();
-    d.undoDelay = options.mode == MutationMode::Undoable ? std::max(options.undoDelay, Millis{0}) : Millis{0};
+    const bool undoable = options.mode == MutationMode::Undoable;
+    d.undoDelay = undoable ? std::max(options.undoDelay, Millis{0}) : Millis{0};
+    d.undoDelayAfterRestart = undoable ? std::max(options.undoDelayAfterRestart, Millis{0}) : Millis{0};
     d.variables = variables;
 
+    OptimisticUpdate::RecordFn change;
     if (options.mode != MutationMode::Pessimistic && hasRecord) {
-        if (const OptimisticUpdate::RecordFn change = recordChange(options, d)) {
+        change = recordChange(options, d);
+        d.customChange = bool(options.optimisticUpdate);
+        if (change) {
             const Tag tag = ResourceTags(d.resource, d.endpoint, d.idField).recordTag(d.recordId);
             d.optimistic = OptimisticUpdate::apply(m_client, tag, d.recordId, d.idField, change);
         }
@@ -128,12 +145,19 @@ Mutation *MutationQueue::mutate(const MutationOptions &options, const Json &vari
     return add(std::move(d), Mutation::Live{.fn = options.fn,
                                             .invalidatesFrom = options.invalidatesTagsFrom,
                                             .filters = options.invalidatesQueries,
-                                            .retry = options.retry});
+                                            .retry = options.retry,
+                                            .change = std::move(change)});
 }
 
-Mutation *MutationQueue::add(PersistedMutation data, Mutation::Live live)
+Mutation *MutationQueue::add(PersistedMutation data, Mutation::Live live, std::optional<TimePoint> restoredAt)
 {
+    if (live.change && !m_watchingUpdates) {
+        // Only once some write has a change to hold: watching every update has a cost.
+        m_watchingUpdates = true;
+        connect(m_client->cache(), &QueryCache::queryUpdated, this, &MutationQueue::onQueryUpdated);
+    }
     auto *m = new Mutation(this, std::move(data), std::move(live));
+    m->m_restoredAt = restoredAt;
     m_mutations.append(m);
     // Started from the event loop: the caller connects to the handle first, and the writes made in one turn
     // begin in the order they were made.
@@ -335,6 +359,43 @@ void MutationQueue::sweepSettled()
     }
 }
 
+void MutationQueue::reapplyChange(Mutation *m, const Query *only)
+{
+    const PersistedMutation &d = m->m_data;
+    if (!m->m_live.change || m->isSettled() || !hasRecord(d))
+        return;
+    const Tag tag = ResourceTags(d.resource, d.endpoint, d.idField).recordTag(d.recordId);
+    QList<QueryKey> keys;
+    if (only) {
+        if (only->tags().contains(tag))
+            keys.append(only->key());
+    } else {
+        m_client->cache()->forEachWithTag(tag, [&](Query *q) { keys.append(q->key()); });
+    }
+    bool changed = false;
+    const CacheEventLog::Origin origin(m_client->events(), m);
+    for (const QueryKey &key : std::as_const(keys))
+        changed = m->m_data.optimistic.reapply(m_client, key, d.recordId, d.idField, m->m_live.change) || changed;
+    if (changed)
+        Q_EMIT this->changed();
+}
+
+void MutationQueue::onQueryUpdated(Query *q, QueryChanges changes)
+{
+    // A fetch replaced data a pending write had changed: the server's copy predates the write, whose change holds
+    // until it settles. Data written by code (setQueryData, another write) is left alone: it knows better.
+    const bool fetched = (changes & QueryChange::Data) && (changes & QueryChange::FetchStatus);
+    if (m_reapplying || !fetched || !q->hasData())
+        return;
+    m_reapplying = true;
+    const QList<QPointer<Mutation>> snapshot = m_mutations;
+    for (const QPointer<Mutation> &m : snapshot) {
+        if (m)
+            reapplyChange(m, q);
+    }
+    m_reapplying = false;
+}
+
 QList<PersistedMutation> MutationQueue::persisted() const
 {
     QList<PersistedMutation> out;
@@ -359,8 +420,13 @@ QList<Mutation *> MutationQueue::restore(const QList<PersistedMutation> &list)
     for (const PersistedMutation &d : list) {
         const bool known = std::any_of(m_mutations.cbegin(), m_mutations.cend(),
                                        [&](const QPointer<Mutation> &m) { return m && m->m_data.id == d.id; });
-        if (!known)
-            out.append(add(d, Mutation::Live{}));
+        if (known)
+            continue;
+        // The change is applied again to what is fetched while it waits: known for the default ones only.
+        Mutation::Live live;
+        if (d.mode != MutationMode::Pessimistic && hasRecord(d) && !d.customChange)
+            live.change = defaultChange(d);
+        out.append(add(d, std::move(live), m_client->now()));
     }
     return out;
 }

@@ -32,7 +32,8 @@ public:
     void removeEndpoint(const QString &name);
     const Endpoint *endpoint(const QString &name) const { return m_endpoints.value(name); }
 
-    // Makes a write of `variables`. An optimistic or undoable one changes the cache now; the request starts (or
+    // Makes a write of `variables`. An optimistic or undoable one changes the cache now, and again in the data
+    // fetched until it settles (a refetch does not bring a deleted row back meanwhile); the request starts (or
     // waits its turn) once control is back in the event loop, so connect to the handle's signals first.
     Mutation *mutate(const MutationOptions &options, const Json &variables = {});
 
@@ -50,7 +51,9 @@ public:
     QList<PersistedMutation> persisted() const;
     Json toJson() const;
     // Re-creates writes saved earlier (call it before making new ones): they run in their order, with their
-    // idempotency keys; their cache changes are not applied again, and roll back as usual on failure.
+    // idempotency keys; their cache changes are not applied again, and roll back as usual on failure. Their
+    // default optimistic changes (not a MutationOptions::optimisticUpdate) hold over data put back or fetched
+    // while they wait, and an undoable one not sent yet waits its undoDelayAfterRestart again.
     // A write already in the queue (same id) is skipped; entries that cannot be read are reported in `errors`.
     QList<Mutation *> restore(const QList<PersistedMutation> &mutations);
     QList<Mutation *> restore(const Json &json, QStringList *errors = nullptr);
@@ -75,7 +78,7 @@ Q_SIGNALS:
 private:
     friend class Mutation;
 
-    Mutation *add(PersistedMutation data, Mutation::Live live);
+    Mutation *add(PersistedMutation data, Mutation::Live live, std::optional<TimePoint> restoredAt = {});
     QByteArray cachedEtag(const PersistedMutation &data) const;
     bool isOnline() const;
     bool canSend() const { return isOnline() && !m_networkDown; }
@@ -86,6 +89,9 @@ private:
     void serverReached();
     void onSettled(Mutation *m);
     void passEtagOn(const Mutation *m);
+    // Applies `m`'s optimistic change again to the entries of its record (only `only`, when given).
+    void reapplyChange(Mutation *m, const Query *only = nullptr);
+    void onQueryUpdated(Query *q, QueryChanges changes);
 
     QPointer<QueryClient> m_client;
     QHash<QString, const Endpoint *> m_endpoints;
@@ -102,6 +108,8 @@ private:
     Millis m_reconnectDelay{1000};
     Millis m_maxReconnectDelay{60000};
     Millis m_settledLifetime{std::chrono::minutes(5)};
+    bool m_watchingUpdates = false;
+    bool m_reapplying = false;
     bool m_pumping = false;
     bool m_pumpAgain = false;
     bool m_pumpQueued = false;

@@ -81,6 +81,32 @@ OptimisticUpdate OptimisticUpdate::apply(QueryClient *client, const Tag &recordT
     return update;
 }
 
+bool OptimisticUpdate::reapply(QueryClient *client, const QueryKey &key, const Json &id, const QString &idField,
+                               const RecordFn &change)
+{
+    const Query *q = client->query(key);
+    if (!change || id.isUndefined() || !q || !q->hasData())
+        return false;
+    const Json before = q->data();
+    const Json after = applyTo(before, id, idField, change);
+    if (after.identical(before) || after == before)
+        return false;
+    const bool stale = q->isInvalidated();
+    const auto entry = std::find_if(m_entries.begin(), m_entries.end(), [&](const Entry &e) { return e.key == key; });
+    if (entry == m_entries.end()) {
+        m_entries.append(Entry{.key = key, .before = before, .after = after, .wasInvalidated = stale});
+    } else {
+        entry->before = before;
+        entry->after = after;
+        entry->wasInvalidated = entry->wasInvalidated || stale;
+    }
+    client->setQueryData(key, after);
+    // Written data counts as fresh: saved data put back must still revalidate.
+    if (stale)
+        client->invalidateQueries({.key = key, .exact = true}, RefetchType::None);
+    return true;
+}
+
 OptimisticUpdate::Outcome OptimisticUpdate::rollback(QueryClient *client) const
 {
     Outcome outcome;

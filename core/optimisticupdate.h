@@ -37,6 +37,11 @@ public:
     // One entry's data with the change applied (the same data when it does not hold the record).
     static Json applyTo(const Json &data, const Json &id, const QString &idField, const RecordFn &change);
 
+    // Applies `change` again to the entry `key` after its data was replaced while the write is pending (a
+    // refetch brought the server's copy, or saved data was put back), and remembers that data as the one to roll
+    // back to. A stale entry stays stale. Returns whether the data changed.
+    bool reapply(QueryClient *client, const QueryKey &key, const Json &id, const QString &idField, const RecordFn &change);
+
     struct Outcome { int restored = 0; int invalidated = 0; };
     // Restores each entry that still holds `after`; invalidates (refetching the active ones) each that does not.
     Outcome rollback(QueryClient *client) const;

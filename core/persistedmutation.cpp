@@ -91,6 +91,9 @@ Json PersistedMutation::toJson() const
         {u"refetch", refetchName(refetch)},
         {u"createdAt", qint64(createdAt.count())},
         {u"undoDelay", qint64(undoDelay.count())},
+        {u"undoDelayAfterRestart", undoDelayAfterRestart.count() > 0 ? Json(qint64(undoDelayAfterRestart.count())) : Json()},
+        {u"attempted", attempted ? Json(true) : Json()},
+        {u"customChange", customChange ? Json(true) : Json()},
         {u"variables", variables},
         {u"optimistic", optimistic.isEmpty() ? Json() : optimistic.toJson()},
     });
@@ -139,6 +142,9 @@ std::optional<PersistedMutation> PersistedMutation::fromJson(const Json &json, Q
     m.refetch = refetchFromName(json.value(QLatin1StringView("refetch")).toString());
     m.createdAt = TimePoint{json.value(QLatin1StringView("createdAt")).toInteger()};
     m.undoDelay = Millis{json.value(QLatin1StringView("undoDelay")).toInteger()};
+    m.undoDelayAfterRestart = Millis{json.value(QLatin1StringView("undoDelayAfterRestart")).toInteger()};
+    m.attempted = json.value(QLatin1StringView("attempted")).toBool();
+    m.customChange = json.value(QLatin1StringView("customChange")).toBool();
     m.variables = json.value(QLatin1StringView("variables"));
     m.optimistic = OptimisticUpdate::fromJson(json.value(QLatin1StringView("optimistic")));
     return m;

@@ -47,6 +47,9 @@ struct PersistedMutation
     RefetchType refetch = RefetchType::Active;
     TimePoint createdAt{0};
     Millis undoDelay{0};               // Undoable: sent at createdAt + undoDelay
+    Millis undoDelayAfterRestart{0};   // Undoable, restored before it was sent: waits this long again from then
+    bool attempted = false;            // a request went out (kept only with undoDelayAfterRestart): no undo again
+    bool customChange = false;         // its optimistic change came from a function, which is not persisted
     Json variables;                    // what the form submitted, to show it again after a failure
     OptimisticUpdate optimistic;       // what the write changed in the cache, to roll it back
 

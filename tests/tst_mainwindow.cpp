@@ -6,6 +6,8 @@
 #include "core/mutationqueue.h"
 #include "core/onlinesource.h"
 #include "core/persist/cachestore.h"
+#include "core/persist/draftstore.h"
+#include "core/persist/storefile.h"
 #include "core/queryclient.h"
 #include "ui/apiconnection.h"
 #include "ui/applicationstate.h"
@@ -235,9 +237,16 @@ private Q_SLOTS:
     void settingsChangesApplyAtOnce();
     void remembersGeometryAndSplitters();
     void savedDataShowsAtStart();
+    void deleteWaitingWhenTheAppWentIsOfferedAgain();
     void removingAnEndpointDeletesItsSavedData();
     void removingAnEndpointWithPausedWritesAsks();
     void removingAnEndpointWithAWriteInFlight();
+    void unsavedEditsComeBackAfterARestart();
+    void restoredDraftShowsServerChangesAndSavesOnlyItsEdits();
+    void restoredDraftOfADeletedRecord();
+    void newRecordDraftComesBack();
+    void draftOfAGoneResourceIsDropped();
+    void closingAndDiscardingRemovesTheDraft();
     void screenshots();
 
 private:
@@ -252,6 +261,15 @@ private:
     void selectRow(ResourceView *view, int id);
     QJsonObject fetchRecord(const QString &path);
     void saveScreenshot(QWidget *widget, const QString &name);
+    // With a cache folder: types `suffix` at the end of post `id`'s title and waits for the draft on disk. Returns
+    // the edited title.
+    QString editIntoDraft(int id, const QString &suffix);
+    // The window goes (its draft already written, as after a kill) and a new one starts on the same folder.
+    void restart();
+    // The same, after another client of the server sent `method` to `path` while the window was gone.
+    void restartAfter(const QByteArray &method, const QString &path, const QJsonObject &body = {});
+    // The sample API's saved draft, as the file holds it (Undefined when none).
+    Json storedDraft() const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Harness> m_h;
@@ -1022,6 +1040,101 @@ void tst_MainWindow::savedDataShowsAtStart()
     QVERIFY(QFile::exists(ApiConnection::cacheFile(cache, u"sample-api"_s)));
 }
 
+// Deletes waiting out their undo time when the app went (killed, or crashed): the next start offers them again with
+// a new undo time, keeps their rows out of the list it revalidates, and Undo brings one back with nothing sent;
+// the other is sent once its time is over, once.
+void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
+{
+    m_window.reset();   // init()'s window keeps nothing; the two runs below share the app's folders and m_h's server
+    QList<QByteArray> requests;
+    connect(m_h->api.get(), &SampleApi::requestHandled, this, [&](const QByteArray &method, const QString &path, int status) {
+        if (method == "DELETE" || path.startsWith(u"/posts?"_s) || path == u"/posts"_s)
+            requests.append(method + ' ' + path.section(u'?', 0, 0).toUtf8() + ' ' + QByteArray::number(status));
+    });
+    const QString cache = m_dir->filePath(u"cache"_s);
+    const QString file = ApiConnection::cacheFile(cache, u"sample-api"_s);
+    QVERIFY(QDir(m_dir->path()).mkpath(u"app"_s));
+    auto start = [&](Harness &app) {
+        app.cacheDirectory = cache;
+        EndpointSettings e = app.store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, m_h->baseUrl);
+        e.pageSize = 20;
+        e.staleTime = 0ms;
+        auto window = app.makeWindow();
+        window->addSessionEndpoint(e);
+        window->resize(1100, 600);
+        window->show();
+        return window;
+    };
+    {
+        Harness first(m_dir->filePath(u"app"_s));
+        auto window = start(first);
+        QTRY_VERIFY(window->resourceView() && window->resourceView()->model()->rowCount() >= 20
+                    && !window->resourceView()->model()->isFetching());
+        ResourceView *view = window->resourceView();
+        for (int id : {9, 10}) {
+            const QModelIndex index = view->model()->index(view->model()->rowOf(Json(id)), 1);
+            QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(index).center());
+            QTRY_VERIFY(window->recordPane()->hasRecord() && window->recordPane()->recordId() == Json(id));
+            QVERIFY(window->deleteAction()->isEnabled());
+            window->deleteAction()->trigger();
+            QTRY_COMPARE(view->model()->rowOf(Json(id)), -1);
+        }
+        QVERIFY(window->undoBar()->text().startsWith(u"Deleted posts · 10 and 1 more."_s));
+        QCOMPARE(test::storedMutationIds(file).size(), 2);
+    }   // the app goes with both deletes waiting: nothing sends them (as when it is killed)
+    auto deletes = [&](const QByteArray &path) {
+        return std::count_if(requests.cbegin(), requests.cend(), [&](const QByteArray &r) { return r.startsWith("DELETE " + path + ' '); });
+    };
+    QCOMPARE(deletes("/posts/9") + deletes("/posts/10"), 0);
+    // Meanwhile someone else edits another post: the saved list is out of date, so it revalidates with a 200 that
+    // has the two rows (an unchanged list would be a 304 and keep the saved rows).
+    std::unique_ptr<QNetworkReply> edit(m_h->send("PATCH", u"/posts/1"_s, QJsonObject{{u"title"_s, u"Edited elsewhere"_s}}));
+    QTRY_VERIFY(edit->isFinished());
+    requests.clear();
+
+    Harness second(m_dir->filePath(u"app"_s));
+    QElapsedTimer started;
+    started.start();
+    auto window = start(second);
+    // Offered at once, with a new undo time (longer than a fresh delete's).
+    QTRY_VERIFY(window->undoBar()->isVisible());
+    QVERIFY2(window->undoBar()->text().startsWith(u"Deleted posts · 10 in your last session and 1 more. They are sent "
+                                                  "to the server in 10 s."_s),
+             qPrintable(window->undoBar()->text()));
+    QVERIFY(window->undoAction()->isEnabled());
+    // The saved list is stale and revalidates: the server still has both rows, the list shows neither.
+    QTRY_VERIFY(window->resourceView() && requests.contains("GET /posts 200")
+                && !window->resourceView()->model()->isFetching() && window->resourceView()->model()->rowCount() >= 18);
+    ResourceView *view = window->resourceView();
+    QCOMPARE(view->model()->index(view->model()->rowOf(Json(1)), view->model()->columnOf(u"title"_s)).data().toString(),
+             u"Edited elsewhere"_s);
+    QCOMPARE(fetchRecord(u"/posts/9"_s).value(u"id"_s).toInt(), 9);
+    QCOMPARE(view->model()->rowOf(Json(9)), -1);
+    QCOMPARE(view->model()->rowOf(Json(10)), -1);
+    QVERIFY(view->model()->rowOf(Json(11)) >= 0);
+
+    // Undo brings back the last one, as for a fresh delete; the other one still waits.
+    window->undoBar()->buttons().first()->click();
+    QTRY_VERIFY(view->model()->rowOf(Json(10)) >= 0);
+    QCOMPARE(view->model()->rowOf(Json(9)), -1);
+    QTRY_VERIFY(!view->model()->isFetching());   // the list the undo invalidated is refetched: 9 stays out
+    QCOMPARE(view->model()->rowOf(Json(9)), -1);
+    QVERIFY(window->undoBar()->text().startsWith(u"Deleted posts · 9 in your last session. It is sent to the server in"_s));
+    QTRY_COMPARE(test::storedMutationIds(file).size(), 1);
+
+    // Then its time runs out: sent once, and the list stays without it.
+    QTRY_VERIFY_WITH_TIMEOUT(requests.contains("DELETE /posts/9 200"), 15000);
+    QVERIFY(started.elapsed() >= 9900);
+    QTRY_VERIFY(!window->undoBar()->isVisible());
+    QTRY_VERIFY(fetchRecord(u"/posts/9"_s).isEmpty());
+    QTRY_VERIFY(!view->model()->isFetching() && test::storedMutationIds(file).isEmpty());
+    QCOMPARE(view->model()->rowOf(Json(9)), -1);
+    QVERIFY(view->model()->rowOf(Json(10)) >= 0);
+    QCOMPARE(fetchRecord(u"/posts/10"_s).value(u"id"_s).toInt(), 10);
+    QCOMPARE(deletes("/posts/9"), 1);
+    QCOMPARE(deletes("/posts/10"), 0);
+}
+
 void tst_MainWindow::removeInSettings(const QString &id, QMessageBox::ButtonRole answer, bool ok, QString *question)
 {
     m_window->openSettings(id);
@@ -1219,6 +1332,202 @@ void tst_MainWindow::removingAnEndpointWithAWriteInFlight()
     // The window carries on.
     ResourceView *view = openList();
     QVERIFY(view->model()->rowCount() >= 20);
+}
+
+// ---- drafts: unsaved edits kept across a crash ---------------------------------------------------------------------
+
+Json tst_MainWindow::storedDraft() const
+{
+    const QVariantList rows = test::readColumn(ApiConnection::cacheFile(m_h->cacheDirectory, u"sample-api"_s),
+                                               u"SELECT body FROM drafts WHERE endpoint = 'sample-api'"_s);
+    return rows.isEmpty() ? Json() : Json::parse(rows.first().toByteArray());
+}
+
+QString tst_MainWindow::editIntoDraft(int id, const QString &suffix)
+{
+    startWithCache({});
+    ResourceView *view = openList();
+    selectRow(view, id);
+    RecordPane *pane = m_window->recordPane();
+    auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
+    if (!title)
+        return {};
+    const QString original = title->text();
+    QTest::keyClick(title, Qt::Key_End);
+    QTest::keyClicks(title, suffix);
+    const QString edited = original + suffix;
+    // Written by itself shortly after the last keystroke: what a kill -9 would leave.
+    [&] { QTRY_COMPARE(storedDraft().value(u"fields"), Json::object({{u"title", edited}})); }();
+    const Json draft = storedDraft();
+    [&] {
+        QCOMPARE(draft.value(u"resource"), Json(u"posts"));
+        QCOMPARE(draft.value(u"id"), Json(id));
+        QCOMPARE(draft.value(u"base"), Json::object({{u"title", original}}));
+    }();
+    return edited;
+}
+
+void tst_MainWindow::restart()
+{
+    m_window.reset();
+    m_window = m_h->makeWindow();
+    m_window->addSessionEndpoint(m_h->sampleEndpoint());
+    m_window->resize(1100, 600);
+    m_window->show();
+}
+
+void tst_MainWindow::restartAfter(const QByteArray &method, const QString &path, const QJsonObject &body)
+{
+    m_window.reset();
+    std::unique_ptr<QNetworkReply> reply(m_h->send(method, path, body));
+    QTRY_VERIFY(reply->isFinished());
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    restart();
+}
+
+void tst_MainWindow::unsavedEditsComeBackAfterARestart()
+{
+    const QString edited = editIntoDraft(4, u" (typed before the crash)"_s);
+    QVERIFY(!edited.isEmpty());
+    restart();
+
+    RecordPane *pane = m_window->recordPane();
+    QTRY_VERIFY(pane->hasRecord() && pane->isDirty());
+    QCOMPARE(pane->resource(), u"posts"_s);
+    QCOMPARE(pane->recordId(), Json(4));
+    QVERIFY(!pane->isCreating());
+    QVERIFY(pane->isRestoredDraft());
+    QCOMPARE(pane->model()->dirtyFields(), QStringList{u"title"_s});
+    QCOMPARE(pane->model()->fieldValue(u"title"), Json(edited));
+    QCOMPARE(pane->form()->editor(u"title"_s)->value(), Json(edited));
+    QTRY_COMPARE(m_window->resourceView()->currentId(), Json(4));
+    MessageBar *bar = pane->messageBar();
+    QTRY_VERIFY(bar->isVisible() && !pane->isSubmitting() && !pane->model()->isLoading());
+    QVERIFY2(bar->text().startsWith(u"Restored your unsaved edits to posts · 4 from "_s), qPrintable(bar->text()));
+    QCOMPARE(bar->kind(), MessageBar::Kind::Information);
+    QVERIFY(m_window->saveAction()->isEnabled());
+
+    // Discard: the edits and the draft go.
+    QCOMPARE(bar->buttons().size(), 1);
+    QCOMPARE(bar->buttons().first()->text(), u"Discard"_s);
+    bar->buttons().first()->click();
+    QVERIFY(!pane->isDirty());
+    QVERIFY(!pane->isRestoredDraft());
+    QVERIFY(pane->model()->fieldValue(u"title").toString() != edited);
+    QTRY_VERIFY(storedDraft().isUndefined());
+    QVERIFY(!bar->isVisible());
+}
+
+void tst_MainWindow::restoredDraftShowsServerChangesAndSavesOnlyItsEdits()
+{
+    const QString edited = editIntoDraft(5, u" (mine)"_s);
+    QVERIFY(!edited.isEmpty());
+    // Meanwhile, someone else changes the record.
+    restartAfter("PATCH", u"/posts/5"_s, {{u"title"_s, u"Theirs"_s}, {u"views"_s, 777}});
+
+    RecordPane *pane = m_window->recordPane();
+    QTRY_VERIFY(pane->hasRecord() && pane->isDirty() && pane->model()->serverRecord().value(u"views") == Json(777));
+    MessageBar *bar = pane->messageBar();
+    QTRY_VERIFY2(bar->text().contains(u"The record changed on the server since: title is now “Theirs”"_s), qPrintable(bar->text()));
+    QCOMPARE(bar->kind(), MessageBar::Kind::Warning);
+    QCOMPARE(pane->model()->fieldValue(u"title"), Json(edited));   // the edit, over theirs
+    QCOMPARE(pane->model()->index(pane->model()->rowOf(u"title"), RecordModel::ValueColumn).data(RecordModel::ServerValueRole)
+                 .value<Json>(), Json(u"Theirs"));
+    QCOMPARE(pane->model()->fieldValue(u"views"), Json(777));      // theirs where there is no edit
+
+    QStringList patches;
+    connect(m_h->api.get(), &SampleApi::requestHandled, this, [&](const QByteArray &method, const QString &path) {
+        if (method == "PATCH")
+            patches.append(path);
+    });
+    QCOMPARE(pane->model()->changes(), Json::object({{u"title", edited}}));
+    m_window->saveAction()->trigger();
+    QTRY_VERIFY(!pane->isDirty() && !pane->isSubmitting());
+    QCOMPARE(patches, QStringList{u"/posts/5"_s});
+    const QJsonObject server = fetchRecord(u"/posts/5"_s);
+    QCOMPARE(server.value(u"title"_s).toString(), edited);
+    QCOMPARE(server.value(u"views"_s).toInt(), 777);   // only the edited field was sent
+    QTRY_VERIFY(storedDraft().isUndefined());
+    QVERIFY(!pane->isRestoredDraft());
+}
+
+void tst_MainWindow::restoredDraftOfADeletedRecord()
+{
+    const QString edited = editIntoDraft(6, u" (kept)"_s);
+    QVERIFY(!edited.isEmpty());
+    restartAfter("DELETE", u"/posts/6"_s);
+
+    RecordPane *pane = m_window->recordPane();
+    MessageBar *bar = pane->messageBar();
+    QTRY_VERIFY2(bar->isVisible() && bar->text().contains(u"deleted on the server"_s), qPrintable(bar->text()));
+    QCOMPARE(bar->kind(), MessageBar::Kind::Warning);
+    QVERIFY(bar->text().startsWith(u"Restored your unsaved edits to posts · 6 from "_s));
+    // The edits stay visible until the user lets them go, on disk too.
+    QVERIFY(pane->isDirty());
+    QCOMPARE(pane->model()->fieldValue(u"title"), Json(edited));
+    QVERIFY(!storedDraft().isUndefined());
+    bar->buttons().first()->click();
+    QVERIFY(!pane->isDirty());
+    QTRY_VERIFY(storedDraft().isUndefined());
+}
+
+void tst_MainWindow::newRecordDraftComesBack()
+{
+    startWithCache({});
+    openList();
+    m_window->newAction()->trigger();
+    RecordPane *pane = m_window->recordPane();
+    QTRY_VERIFY(pane->isCreating() && pane->form()->editor(u"title"_s));
+    auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
+    QVERIFY(title);
+    QTest::keyClicks(title, u"A post not created yet"_s);
+    QTRY_COMPARE(storedDraft().value(u"fields").value(u"title"), Json(u"A post not created yet"));
+    QCOMPARE(storedDraft().value(u"new"), Json(true));
+    restart();
+
+    pane = m_window->recordPane();
+    QTRY_VERIFY(pane->isCreating() && pane->isDirty());
+    QCOMPARE(pane->resource(), u"posts"_s);
+    QCOMPARE(pane->model()->fieldValue(u"title"), Json(u"A post not created yet"));
+    QVERIFY2(pane->messageBar()->text().startsWith(u"Restored your unsaved edits to a new posts record from "_s),
+             qPrintable(pane->messageBar()->text()));
+    QTRY_VERIFY(m_window->saveAction()->isEnabled());
+    m_window->saveAction()->trigger();
+    QTRY_COMPARE(fetchRecord(u"/posts/46"_s).value(u"title"_s).toString(), u"A post not created yet"_s);
+    QTRY_VERIFY(!pane->isCreating() && pane->recordId() == Json(46));
+    QTRY_VERIFY(storedDraft().isUndefined());
+}
+
+void tst_MainWindow::draftOfAGoneResourceIsDropped()
+{
+    const QString cache = m_dir->filePath(u"cache"_s);
+    {
+        StoreFile file;
+        QVERIFY(file.open(ApiConnection::cacheFile(cache, u"sample-api"_s)));
+        QVERIFY(DraftStore(&file, u"sample-api"_s)
+                    .save(Draft{.endpoint = u"sample-api"_s, .resource = u"comments"_s, .id = Json(1),
+                                .fields = Json::object({{u"text", u"gone"}}), .savedAt = QDateTime::currentDateTimeUtc()}));
+    }
+    QTest::ignoreMessage(QtInfoMsg, QRegularExpression(u"dropping the unsaved edits to comments of sample-api"_s));
+    startWithCache({});
+    QTRY_VERIFY(storedDraft().isUndefined());
+    QTRY_VERIFY(m_window->resourceView());
+    QVERIFY(!m_window->recordPane()->hasRecord());
+}
+
+void tst_MainWindow::closingAndDiscardingRemovesTheDraft()
+{
+    QVERIFY(!editIntoDraft(7, u" (to discard)"_s).isEmpty());
+    auto question = [&] { return m_window->findChild<QMessageBox *>(); };
+    m_window->close();
+    QTRY_VERIFY(question() && question()->isVisible());   // a normal close still asks
+    QVERIFY(!storedDraft().isUndefined());
+    question()->button(QMessageBox::Discard)->click();
+    QTRY_VERIFY(!m_window->isVisible());
+    QVERIFY(storedDraft().isUndefined());
+    restart();
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->model()->rowCount() > 0);
+    QVERIFY(!m_window->recordPane()->isDirty());
 }
 
 void tst_MainWindow::screenshots()

@@ -45,6 +45,15 @@ Json rows(const Json &list)
     return ResourceTags::records(list);
 }
 
+bool hasRow(const Json &list, int id)
+{
+    for (const Json &row : rows(list)) {
+        if (row.value("id") == Json(id))
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 // The queue of writes: one record's writes in order, pausing offline or unreachable and replaying in order,
@@ -68,6 +77,8 @@ private Q_SLOTS:
     void persistedRoundTrip();
     void restoreAfterRestart();
     void restoreReportsBadEntries();
+    void restoredUndoableWaitsAgain();
+    void restoredUndoableIsSentAfterItsNewDelay();
     void settledHandleIsDeletedLater();
     void settledHandlesAreCapped();
 
@@ -492,6 +503,132 @@ void tst_MutationQueue::restoreReportsBadEntries()
     QVERIFY(errors.at(1).contains(QStringLiteral("sometimes")));
     QCOMPARE(restored.first()->data().endpoint, QStringLiteral("default"));
     QCOMPARE(restored.first()->mode(), MutationMode::Pessimistic);
+}
+
+// A delete waiting out its undo time when the app died: after the restart it waits a new undo time (its first
+// one ran out unseen), its row stays out of the list the stale cache refetches, and undo() still sends nothing.
+// Writes without a new undo time go at once, as before.
+void tst_MutationQueue::restoredUndoableWaitsAgain()
+{
+    h->fixture.setJson("/posts", R"([{"id":7,"title":"a"},{"id":8,"title":"b"}])");
+    h->fixture.route("PATCH", "/users/1", [](const RecordedRequest &r) { return Response::json(r.body); });
+    h->fixture.route("POST", "/posts", [](const RecordedRequest &r) { return Response::json(r.body, 201); });
+    QueryOptions list{.key = QueryKey{"posts"}, .fn = h->endpoint->get("/posts")};
+    posts.provideList(list);
+    h->client.fetchQuery(list);
+    QTRY_VERIFY(h->client.query({"posts"}) && h->client.query({"posts"})->hasData());
+    const Json listBefore = h->client.queryData({"posts"});
+
+    h->online.setOnline(false);   // nothing goes out before the app dies
+    const MutationOptions remove{.method = "DELETE", .path = "/posts/7", .resource = "posts", .id = 7,
+                                 .mode = MutationMode::Undoable, .undoDelay = 5s, .undoDelayAfterRestart = 10s,
+                                 .invalidatesTags = posts.list()};
+    Mutation *m = queue->mutate(remove);
+    queue->mutate(MutationOptions{.method = "PATCH", .path = "/users/1", .resource = "users", .mode = MutationMode::Undoable},
+                  Json::parse(R"({"id":1,"name":"c"})"));
+    queue->mutate(MutationOptions{.method = "POST", .path = "/posts"}, Json::parse(R"({"title":"new"})"));
+    QVERIFY(!hasRow(h->client.queryData({"posts"}), 7));
+    QTRY_COMPARE(m->status(), Mutation::Status::Waiting);
+    QCOMPARE(m->undoDeadline(), m->data().createdAt + 5s);
+    const QByteArray saved = queue->toJson().toJson();
+    const QString key = m->idempotencyKey();
+
+    // The app dies (nothing was sent); a minute later it starts again, with the cache as saved before the delete,
+    // stale.
+    queue.reset();
+    QCOMPARE(h->fixture.count(), 1);   // the list
+    h->clock.advance(1min);
+    h->online.setOnline(true);
+    h->client.setQueryData({"posts"}, listBefore);
+    h->client.invalidateQueries({.key = QueryKey{"posts"}}, RefetchType::None);
+    queue = std::make_unique<MutationQueue>(&h->client);
+    queue->addEndpoint(h->endpoint.get());
+    const QList<Mutation *> restored = queue->restore(Json::parse(saved));
+    QCOMPARE(restored.size(), 3);
+    Mutation *again = restored.first();
+    QVERIFY(again->isRestored());
+    QCOMPARE(again->idempotencyKey(), key);
+    QCOMPARE(again->undoDeadline(), h->clock.now() + 10s);
+    QTRY_COMPARE(again->status(), Mutation::Status::Waiting);
+    // The row is out of the saved data again, which stays stale (it revalidates when a view mounts).
+    QVERIFY(!hasRow(h->client.queryData({"posts"}), 7));
+    QVERIFY(h->client.query({"posts"})->isInvalidated());
+    // The other two were not given a new undo time: sent at once.
+    QTRY_COMPARE(restored[1]->status(), Mutation::Status::Succeeded);
+    QTRY_COMPARE(restored[2]->status(), Mutation::Status::Succeeded);
+    QCOMPARE(h->fixture.count("PATCH", "/users/1"), 1);
+    QCOMPARE(h->fixture.count("POST", "/posts"), 1);
+
+    // The refetch brings the row back from the server: it stays hidden while the delete waits.
+    QSignalSpy updated(h->client.cache(), &QueryCache::queryUpdated);
+    h->client.fetchQuery(list);
+    QTRY_COMPARE(h->fixture.count("GET", "/posts"), 2);
+    QTRY_COMPARE(h->client.fetchingCount(), 0);
+    QVERIFY(!updated.isEmpty());
+    QVERIFY(!hasRow(h->client.queryData({"posts"}), 7));
+    QVERIFY(hasRow(h->client.queryData({"posts"}), 8));
+
+    h->clock.advance(9s);
+    QCoreApplication::processEvents();
+    QCOMPARE(again->status(), Mutation::Status::Waiting);
+    QVERIFY(again->canUndo());
+    QVERIFY(again->undo());
+    QCOMPARE(again->status(), Mutation::Status::Undone);
+    QVERIFY(hasRow(h->client.queryData({"posts"}), 7));
+    h->clock.advance(1min);
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count("DELETE", "/posts/7"), 0);
+    QVERIFY(queue->toJson().size() == 0);
+}
+
+// Restored, it goes once its new undo time is over, with its Idempotency-Key; one whose request had gone out
+// before the app died (the server may have it) is never offered for undo again and goes at once.
+void tst_MutationQueue::restoredUndoableIsSentAfterItsNewDelay()
+{
+    int deletes = 0;
+    h->fixture.route("DELETE", "/posts/7", [&](const RecordedRequest &) {
+        Response r = Response::json("{}");
+        if (++deletes == 1)
+            r.fault = Response::Fault::Hold;   // the app dies before the answer
+        return r;
+    });
+    const MutationOptions remove{.method = "DELETE", .path = "/posts/7", .resource = "posts", .id = 7,
+                                 .mode = MutationMode::Undoable, .undoDelay = 5s, .undoDelayAfterRestart = 10s};
+    Mutation *m = queue->mutate(remove);
+    QTRY_COMPARE(m->status(), Mutation::Status::Waiting);
+    QVERIFY(!m->data().attempted);
+    const QString key = m->idempotencyKey();
+    const QByteArray waiting = queue->toJson().toJson();
+
+    auto restart = [&](const QByteArray &saved) {
+        queue.reset();
+        h->clock.advance(1min);
+        queue = std::make_unique<MutationQueue>(&h->client);
+        queue->addEndpoint(h->endpoint.get());
+        return queue->restore(Json::parse(saved)).value(0);
+    };
+    Mutation *again = restart(waiting);
+    QVERIFY(again);
+    QTRY_COMPARE(again->status(), Mutation::Status::Waiting);
+    h->clock.advance(9s);
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count("DELETE", "/posts/7"), 0);
+    h->clock.advance(1s);
+    QTRY_COMPARE(h->fixture.count("DELETE", "/posts/7"), 1);
+    QCOMPARE(h->fixture.requests().last().headers.value("idempotency-key"), key.toUtf8());
+    QCOMPARE(again->status(), Mutation::Status::Sending);
+    QVERIFY(!again->canUndo());
+    // Its request went out: that is on record before the server could answer.
+    const Json persisted = queue->toJson();
+    QCOMPARE(persisted.size(), 1);
+    QVERIFY(persisted.at(0).value("attempted").toBool());
+
+    Mutation *third = restart(persisted.toJson());
+    QVERIFY(third);
+    QCOMPARE(third->undoDeadline(), third->data().createdAt + 5s);
+    QTRY_COMPARE(h->fixture.count("DELETE", "/posts/7"), 2);
+    QTRY_COMPARE(third->status(), Mutation::Status::Succeeded);
+    QCOMPARE(h->fixture.requests().last().headers.value("idempotency-key"), key.toUtf8());
 }
 
 void tst_MutationQueue::settledHandleIsDeletedLater()

@@ -4,6 +4,7 @@
 
 #include "core/mutationqueue.h"
 #include "core/persist/cachestore.h"
+#include "core/persist/draftstore.h"
 #include "core/persist/mutationstore.h"
 #include "core/persist/storefile.h"
 #include "core/queryclient.h"
@@ -38,6 +39,7 @@ ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, Mut
             m_mutationStore = std::make_unique<MutationStore>(m_storeFile.get(), m_queue, MutationStoreOptions{.endpoint = id()});
             m_cacheStore = std::make_unique<CacheStore>(m_storeFile.get(), m_client,
                                                         CacheStoreOptions{.keyPrefix = QueryKey{id()}, .identity = cacheIdentity()});
+            m_draftStore = std::make_unique<DraftStore>(m_storeFile.get(), id());
         }
     }
     if (m_settings.resources.isEmpty()) {
@@ -55,6 +57,7 @@ ApiConnection::~ApiConnection()
         m_queue->removeEndpoint(m_endpoint->name());
     if (m_forgetSavedData && !m_storePath.isEmpty()) {
         // The stores write what they hold as they close: the file goes after them.
+        m_draftStore.reset();
         m_cacheStore.reset();
         m_mutationStore.reset();
         m_storeFile.reset();
@@ -176,6 +179,7 @@ MutationOptions ApiConnection::deleteOptions(const QString &resource, const Json
                            .idField = m_settings.idField,
                            .mode = MutationMode::Undoable,
                            .undoDelay = undoDelay,
+                           .undoDelayAfterRestart = restoredUndoDelay,
                            .invalidatesTags = tags(resource).list()};
 }
 

@@ -13,6 +13,7 @@
 namespace refetch {
 
 class CacheStore;
+class DraftStore;
 class HttpTransport;
 class MutationQueue;
 class MutationStore;
@@ -55,6 +56,8 @@ public:
     // The file its cache and unsent writes persist in, or null when they do not.
     const StoreFile *storeFile() const { return m_storeFile.get(); }
     const CacheStore *cacheStore() const { return m_cacheStore.get(); }
+    // The form's unsaved edits of this endpoint's records, kept in the same file; null when nothing persists.
+    DraftStore *draftStore() const { return m_draftStore.get(); }
     // Whose data the saved cache holds: settings().cacheIdentity, else the base URL. Another one empties it.
     QString cacheIdentity() const;
     // "<directory>/<id>.sqlite", the id percent-encoded.
@@ -73,10 +76,13 @@ public:
     MutationOptions updateOptions(const QString &resource, const Json &id) const;
     // POST of a new record; the lists refetch.
     MutationOptions createOptions(const QString &resource) const;
-    // DELETE, undoable for `undoDelay`: the row leaves every cached list at once.
+    // DELETE, undoable for `undoDelay` (and, restored unsent after a restart, for `restoredUndoDelay` again): the
+    // row leaves every cached list at once.
     MutationOptions deleteOptions(const QString &resource, const Json &id) const;
 
     static constexpr std::chrono::milliseconds undoDelay{5000};
+    // Longer than a fresh one: the user has just started the app and first has to notice the offer.
+    static constexpr std::chrono::milliseconds restoredUndoDelay{10000};
 
 Q_SIGNALS:
     // The resources, or the state of looking for them, changed.
@@ -92,6 +98,7 @@ private:
     std::unique_ptr<StoreFile> m_storeFile;          // declared before the stores, which write to it as they go
     std::unique_ptr<MutationStore> m_mutationStore;
     std::unique_ptr<CacheStore> m_cacheStore;
+    std::unique_ptr<DraftStore> m_draftStore;
     QString m_storePath;                             // empty: nothing is persisted
     bool m_forgetSavedData = false;
     QueryObserver *m_discovery = nullptr;

@@ -2,6 +2,7 @@
 
 #include "apiconnection.h"
 #include "cacheinspector.h"
+#include "draftkeeper.h"
 #include "emptystate.h"
 #include "endpointtree.h"
 #include "icons.h"
@@ -79,12 +80,17 @@ MainWindow::MainWindow(Context context, QWidget *parent) : QMainWindow(parent), 
     // Where the user was last time, once its endpoint lists it.
     m_pendingEndpoint = m_ctx.settings->string(u"session/endpoint"_s);
     m_pendingResource = m_ctx.settings->string(u"session/resource"_s);
+    // Each connection restores its endpoint's unsent writes as it is made (here and whenever one is added).
+    connect(m_ctx.mutations, &MutationQueue::mutationAdded, this, &MainWindow::offerRestoredDelete);
+    for (Mutation *m : m_ctx.mutations->mutations())
+        offerRestoredDelete(m);
     rebuildConnections(m_ctx.settings->endpoints());
     restoreWindowState();
     updateActions();
     // What opens first is decided once the caller has added its session endpoints (--demo, --endpoint).
     QTimer::singleShot(0, this, [this] {
         m_started = true;
+        findDraft();
         if (!m_view && !m_pendingEndpoint.isEmpty())
             tryPendingOpen(connection(m_pendingEndpoint));
     });
@@ -92,6 +98,9 @@ MainWindow::MainWindow(Context context, QWidget *parent) : QMainWindow(parent), 
 
 MainWindow::~MainWindow()
 {
+    // The form's unsaved edits stay a draft (a quit by signal never asks): written now, and not removed below.
+    m_drafts->flush();
+    m_drafts->stop();
     // Views first: they observe queries of the connections.
     delete m_view;
     m_view = nullptr;
@@ -267,6 +276,8 @@ void MainWindow::createCentralWidget()
     connect(m_pane, &RecordPane::stateChanged, this, &MainWindow::updateActions);
     connect(m_pane, &RecordPane::recordCreated, this, &MainWindow::onRecordCreated);
     connect(m_pane, &RecordPane::deleteRequested, this, &MainWindow::deleteRecord);
+    m_drafts = new DraftKeeper(m_pane, this);
+    connect(qApp, &QCoreApplication::aboutToQuit, m_drafts, &DraftKeeper::flush);
     connect(m_pane, &RecordPane::saved, this, [this] {
         // A new record is announced by onRecordCreated, with its id.
         if (!m_pane->isCreating())
@@ -482,6 +493,7 @@ void MainWindow::tryPendingOpen(ApiConnection *c)
         m_tree->selectResource(c->id(), resource);
         if (!m_view || m_view->connection() != c || m_view->resource() != resource)
             showResource(c, resource);
+        applyPendingDraft(c);
         return;
     }
     // Nothing to open: show why (looking, or could not reach the server).
@@ -491,6 +503,41 @@ void MainWindow::tryPendingOpen(ApiConnection *c)
     m_tree->selectEndpoint(c->id());
     m_navigating = false;
     showEndpointPage(c);
+}
+
+void MainWindow::findDraft()
+{
+    for (ApiConnection *c : std::as_const(m_connections)) {
+        std::optional<Draft> d = c->draftStore() ? c->draftStore()->draft() : std::nullopt;
+        if (d && (!m_pendingDraft || d->savedAt > m_pendingDraft->savedAt))
+            m_pendingDraft = std::move(d);
+    }
+    if (!m_pendingDraft)
+        return;
+    m_pendingEndpoint = m_pendingDraft->endpoint;
+    m_pendingResource = m_pendingDraft->resource;
+    if (m_view && m_view->connection()->id() == m_pendingEndpoint && m_view->resource() == m_pendingResource)
+        applyPendingDraft(m_view->connection());
+}
+
+void MainWindow::applyPendingDraft(ApiConnection *c)
+{
+    if (!m_pendingDraft || m_pendingDraft->endpoint != c->id())
+        return;
+    const Draft d = *std::exchange(m_pendingDraft, std::nullopt);
+    if (!c->resources().contains(d.resource)) {
+        qCInfo(lcUi).noquote() << "dropping the unsaved edits to" << d.resource << "of" << c->id()
+                               << ": the endpoint has no such resource any more";
+        c->draftStore()->remove();
+        return;
+    }
+    if (!m_view || m_view->connection() != c || m_view->resource() != d.resource)
+        return;   // the user went elsewhere first: the draft waits for the next start
+    m_pane->restoreDraft(c, d);
+    m_drafts->adopt(c);
+    if (!d.isNew())
+        m_view->selectId(d.id);
+    updateActions();
 }
 
 void MainWindow::onResourcesChanged(ApiConnection *c)
@@ -711,8 +758,27 @@ void MainWindow::deleteRecord()
     const QString label = u"%1 · %2"_s.arg(resource, idText(id));
     if (m_pane->hasRecord() && !m_pane->isCreating() && ResourceTags::sameId(m_pane->recordId(), id))
         m_pane->clear(tr("Undo (Ctrl+Z) brings it back until it is sent."), tr("%1 was deleted").arg(label));
-    PendingDelete pending{m, c->id(), resource, id, label, {}};
-    pending.since.start();
+    addPendingDelete(PendingDelete{m, c->id(), resource, id, label});
+}
+
+void MainWindow::offerRestoredDelete(Mutation *m)
+{
+    const PersistedMutation &d = m->data();
+    // Only one that waits again: one without a new undo time, or that may have reached the server, goes at once.
+    if (!m->isRestored() || d.mode != MutationMode::Undoable || d.method != "DELETE" || !m->canUndo()
+        || m->undoDeadline() <= m_ctx.client->now())
+        return;
+    if (std::any_of(m_pendingDeletes.cbegin(), m_pendingDeletes.cend(), [m](const PendingDelete &p) { return p.mutation == m; }))
+        return;
+    const QString label = d.resource.isEmpty() || d.recordId.isUndefined() ? d.path
+                                                                          : u"%1 · %2"_s.arg(d.resource, idText(d.recordId));
+    addPendingDelete(PendingDelete{m, d.endpoint, d.resource, d.recordId, label, true});
+}
+
+void MainWindow::addPendingDelete(const PendingDelete &pending)
+{
+    Mutation *m = pending.mutation;
+    const QString label = pending.label;
     m_pendingDeletes.append(pending);
     connect(m, &Mutation::statusChanged, this, &MainWindow::updateUndoBar);
     connect(m, &Mutation::succeeded, this, [this, label] {
@@ -768,12 +834,13 @@ void MainWindow::updateUndoBar()
         return;
     }
     const PendingDelete &last = m_pendingDeletes.last();
-    const qint64 left = std::max<qint64>(0, ApiConnection::undoDelay.count() - last.since.elapsed());
+    const qint64 left = std::max<qint64>(0, (last.mutation->undoDeadline() - m_ctx.client->now()).count());
     const int seconds = int((left + 999) / 1000);
+    const QString what = last.restored ? tr("%1 in your last session").arg(last.label) : last.label;
     QString text = m_pendingDeletes.size() == 1
-        ? tr("Deleted %1. It is sent to the server in %2 s.").arg(last.label).arg(seconds)
+        ? tr("Deleted %1. It is sent to the server in %2 s.").arg(what).arg(seconds)
         : tr("Deleted %1 and %2 more. They are sent to the server in %3 s.")
-              .arg(last.label).arg(m_pendingDeletes.size() - 1).arg(seconds);
+              .arg(what).arg(m_pendingDeletes.size() - 1).arg(seconds);
     if (m_closeWhenSent)
         text += u' ' + tr("Refetch closes once it is sent.");
     if (!m_undoOffered || m_undoBar->isHidden()) {

@@ -3,12 +3,14 @@
 #include "endpointsettings.h"
 
 #include "core/json.h"
+#include "core/persist/draftstore.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
 #include <functional>
+#include <optional>
 
 class QAction;
 class QSplitter;
@@ -19,6 +21,7 @@ namespace refetch {
 class ApiConnection;
 class CacheEventLog;
 class CacheInspector;
+class DraftKeeper;
 class EmptyState;
 class EndpointTree;
 class HttpTransport;
@@ -108,7 +111,7 @@ private:
         QString resource;
         Json id;
         QString label;      // "posts · 7"
-        QElapsedTimer since;
+        bool restored = false;   // made in the last session, not sent when it ended
     };
 
     void createActions();
@@ -134,7 +137,15 @@ private:
     void updateActions();
     void updateTitle();
     void updateUndoBar();
+    // Follows a delete in its undo time: the undo bar, its outcome, closing once it is sent.
+    void addPendingDelete(const PendingDelete &pending);
+    // A delete of the last session restored unsent, with a new undo time: offered for undo like a fresh one.
+    void offerRestoredDelete(Mutation *m);
     void tryPendingOpen(ApiConnection *connection);
+    // At start: the newest draft of unsaved edits any endpoint kept opens (its endpoint and resource first).
+    void findDraft();
+    // Shows the draft found at start in the form, once its resource is open; drops it if the resource is gone.
+    void applyPendingDraft(ApiConnection *connection);
     // The endpoint's writes not sent yet, and the form's unsaved edits of one of its records.
     int unsentChanges(const QString &endpointId) const;
 
@@ -157,6 +168,8 @@ private:
     CacheEventLog *m_events = nullptr;
     CacheInspector *m_inspector = nullptr;
     QPointer<QWidget> m_question;  // the open "unsaved changes" question
+    DraftKeeper *m_drafts = nullptr;
+    std::optional<Draft> m_pendingDraft;   // found at start, shown once its resource is open
 
     QAction *m_refresh = nullptr;
     QAction *m_find = nullptr;

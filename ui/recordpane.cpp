@@ -8,11 +8,14 @@
 
 #include "core/models/recordmodel.h"
 #include "core/mutationerror.h"
+#include "core/query.h"
+#include "core/queryerror.h"
 #include "core/queryobserver.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QStackedWidget>
@@ -175,6 +178,7 @@ void RecordPane::setModel(RecordModel *model)
     m_model = model;
     m_submitMessage.clear();
     m_conflict = false;
+    m_restored.reset();
     if (!m_model) {
         m_stack->setCurrentWidget(m_empty);
         Q_EMIT stateChanged();
@@ -246,6 +250,47 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
     m_sample = sample;
     setModel(model);
     m_form->focusFirstField();
+}
+
+std::optional<Draft> RecordPane::draft() const
+{
+    if (!m_model || !m_connection || !isDirty() || isSubmitting())
+        return std::nullopt;
+    Draft d{.endpoint = m_connection->id(), .resource = m_resource, .fields = m_model->changes(),
+            .base = Json::object({}), .savedAt = QDateTime::currentDateTimeUtc()};
+    if (m_creating)
+        return d;
+    d.id = m_id;
+    // A restored draft keeps what it was based on: the server's values since then are what the bar compares.
+    const Json server = m_model->serverRecord();
+    for (qsizetype i = 0; i < d.fields.size(); ++i) {
+        const QString field = d.fields.keyAt(i);
+        const Json base = m_restored && m_restored->base.contains(field) ? m_restored->base.value(field)
+                                                                         : server.value(field);
+        if (!base.isUndefined())
+            d.base = d.base.withValue(field, base);
+    }
+    if (m_restored && !m_restored->etag.isEmpty())
+        d.etag = m_restored->etag;
+    else if (const Query *query = m_model->observer()->query())
+        d.etag = query->etag();
+    return d;
+}
+
+void RecordPane::restoreDraft(ApiConnection *connection, const Draft &draft)
+{
+    if (draft.isNew()) {
+        showNewRecord(connection, draft.resource, draft.fields);
+    } else {
+        showRecord(connection, draft.resource, draft.id);
+        m_submitMessage.clear();
+    }
+    m_restored = draft;
+    for (qsizetype i = 0; i < draft.fields.size(); ++i)
+        m_model->setField(draft.fields.keyAt(i), draft.fields.valueAt(i));
+    updateHeader();
+    updateMessage();
+    Q_EMIT stateChanged();
 }
 
 void RecordPane::clear(const QString &hint, const QString &title)
@@ -397,6 +442,12 @@ void RecordPane::updateMessage()
         }
         return;
     }
+    if (m_restored && !isDirty() && !isSubmitting())
+        m_restored.reset();   // saved or discarded: the draft is settled
+    if (m_restored) {
+        showRestoredMessage();
+        return;
+    }
     if (!m_model->errorString().isEmpty() && !m_creating) {
         m_message->showMessage(MessageBar::Kind::Error,
                                m_model->serverRecord().isEmpty()
@@ -408,6 +459,47 @@ void RecordPane::updateMessage()
         return;
     }
     m_message->hide();
+}
+
+void RecordPane::showRestoredMessage()
+{
+    const Draft &d = *m_restored;
+    const QString what = d.isNew() ? tr("a new %1 record").arg(m_resource) : u"%1 · %2"_s.arg(m_resource, idText(m_id));
+    QString text = tr("Restored your unsaved edits to %1 from %2.")
+                       .arg(what, QLocale().toString(d.savedAt.toLocalTime(), QLocale::ShortFormat));
+    MessageBar::Kind kind = MessageBar::Kind::Information;
+    const QueryError *error = d.isNew() ? nullptr : m_model->observer()->error();
+    if (error && (error->httpStatus == 404 || error->httpStatus == 410)) {
+        kind = MessageBar::Kind::Warning;
+        text += u' ' + tr("The record has been deleted on the server since, so they cannot be saved to it; "
+                          "copy what you need, then Discard them.");
+    } else if (!d.isNew()) {
+        // As after a 412: say what the server has now where it differs from what the edits were made on.
+        QStringList changed;
+        const Json server = m_model->serverRecord();
+        for (qsizetype i = 0; i < d.fields.size(); ++i) {
+            const QString field = d.fields.keyAt(i);
+            const Json base = d.base.value(field), now = server.value(field);
+            if (!base.isUndefined() && !now.isUndefined() && !(base == now)) {
+                const QString shown = now.isString() ? now.toString() : QString::fromUtf8(now.toJson());
+                changed.append(tr("%1 is now “%2”").arg(field, shown.size() > 60 ? shown.left(59) + u'…' : shown));
+            }
+        }
+        if (!changed.isEmpty()) {
+            kind = MessageBar::Kind::Warning;
+            text += u' ' + tr("The record changed on the server since: %1. Save to overwrite it with your edits, or "
+                              "Discard them to keep the server's.").arg(changed.join(u"; "_s));
+        } else if (error) {
+            text += u' ' + tr("Could not refresh the record: %1").arg(error->toString());
+        }
+    }
+    m_message->showMessage(kind, text);
+    connect(m_message->addButton(tr("Discard"), icons::icon(u"discard"_s)), &QPushButton::clicked, this, [this] {
+        if (m_creating)
+            clear();
+        else
+            revert();
+    });
 }
 
 } // namespace refetch

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "core/json.h"
+#include "core/persist/draftstore.h"
 
 #include <QPointer>
 #include <QWidget>
+#include <optional>
 
 class QLabel;
 class QScrollArea;
@@ -49,6 +51,15 @@ public:
     RecordForm *form() const { return m_form; }
     MessageBar *messageBar() const { return m_message; }
 
+    // The unsaved edits, to keep as a draft; nothing when there are none or they are being sent (the queued
+    // write is kept by then). The base values are those the edits were made on.
+    std::optional<Draft> draft() const;
+    // Shows the draft's record (or a new record) with its edits applied and marked, under a bar that says where
+    // they come from and when, what the server has now if the record changed or went since, and offers Discard.
+    void restoreDraft(ApiConnection *connection, const Draft &draft);
+    // A restored draft is shown and not settled yet.
+    bool isRestoredDraft() const { return m_restored.has_value(); }
+
 public Q_SLOTS:
     // Sends the changes (or the new record). False when there is nothing to send or an entry is not valid.
     bool save();
@@ -73,6 +84,7 @@ private:
     void updateMessage();
     void onSubmitFailed(const MutationError &error);
     void onSubmitSucceeded(const Json &result);
+    void showRestoredMessage();
 
     QPointer<ApiConnection> m_connection;
     QString m_resource;
@@ -95,6 +107,7 @@ private:
     RecordForm *m_form;
     QString m_submitMessage;   // the last failed save, in a sentence
     bool m_conflict = false;
+    std::optional<Draft> m_restored;   // the draft the edits came from, until they are saved or discarded
 };
 
 } // namespace refetch

@@ -18,7 +18,7 @@ namespace refetch {
 
 namespace {
 
-// Both tables of a file: the cache (one row per entry) and the queued writes (one row per write, in order).
+// The tables of a file: the cache (one row per entry), the queued writes (one row per write, in order), drafts.
 const char *const Schema[] = {
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     // key: the query key's canonical JSON; data, meta and tags: compact JSON; updated_at: ms since the epoch;
@@ -29,6 +29,9 @@ const char *const Schema[] = {
     // body: PersistedMutation::toJson(); seq: the order the writes were made in.
     "CREATE TABLE IF NOT EXISTS mutations (id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, seq INTEGER NOT NULL, "
     "body BLOB NOT NULL)",
+    // A form's unsaved edits (DraftStore), one per endpoint; body: Draft::toJson(). Added after version 1 was
+    // released: IF NOT EXISTS makes it in the files of version 1 as they open, so the version stays.
+    "CREATE TABLE IF NOT EXISTS drafts (endpoint TEXT PRIMARY KEY, saved_at INTEGER NOT NULL, body BLOB NOT NULL)",
 };
 
 // The files open in this process, by path: a second StoreFile on one path closes the first.

@@ -11,14 +11,15 @@ QT_END_NAMESPACE
 
 namespace refetch {
 
-// One SQLite file (WAL mode) that keeps a client's cache and its queued writes across restarts: the tables of
-// CacheStore and MutationStore. A file of another schema version, or one SQLite cannot read, is moved aside with
+// One SQLite file (WAL mode) that keeps a client's cache, its queued writes and its form's unsaved edits across
+// restarts: the tables of CacheStore, MutationStore and DraftStore. A file of another schema version, or one SQLite cannot read, is moved aside with
 // a warning and a new one is started, so that a bad file never stops the app.
 class StoreFile : public QObject
 {
     Q_OBJECT
 public:
-    // Bumped whenever the tables change (PRAGMA user_version); a file of another version is moved aside.
+    // Bumped whenever a table changes (PRAGMA user_version); a file of another version is moved aside. A new
+    // table needs no bump: every open makes the missing ones (CREATE TABLE IF NOT EXISTS).
     static constexpr int SchemaVersion = 1;
 
     // How a transaction reaches the disk: Normal may lose the last commits to a power cut (the cache can be
