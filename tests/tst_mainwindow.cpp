@@ -1102,6 +1102,7 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
                                                   "to the server in 10 s."_s),
              qPrintable(window->undoBar()->text()));
     QVERIFY(window->undoAction()->isEnabled());
+    saveScreenshot(window.get(), u"restored-delete.png"_s);
     // The saved list is stale and revalidates: the server still has both rows, the list shows neither.
     QTRY_VERIFY(window->resourceView() && requests.contains("GET /posts 200")
                 && !window->resourceView()->model()->isFetching() && window->resourceView()->model()->rowCount() >= 18);
@@ -1434,6 +1435,7 @@ void tst_MainWindow::restoredDraftShowsServerChangesAndSavesOnlyItsEdits()
     QCOMPARE(pane->model()->index(pane->model()->rowOf(u"title"), RecordModel::ValueColumn).data(RecordModel::ServerValueRole)
                  .value<Json>(), Json(u"Theirs"));
     QCOMPARE(pane->model()->fieldValue(u"views"), Json(777));      // theirs where there is no edit
+    saveScreenshot(m_window.get(), u"restored-draft.png"_s);
 
     QStringList patches;
     connect(m_h->api.get(), &SampleApi::requestHandled, this, [&](const QByteArray &method, const QString &path) {

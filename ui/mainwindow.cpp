@@ -90,6 +90,8 @@ MainWindow::MainWindow(Context context, QWidget *parent) : QMainWindow(parent), 
     // What opens first is decided once the caller has added its session endpoints (--demo, --endpoint).
     QTimer::singleShot(0, this, [this] {
         m_started = true;
+        if (m_connections.isEmpty())
+            showStartPage();
         findDraft();
         if (!m_view && !m_pendingEndpoint.isEmpty())
             tryPendingOpen(connection(m_pendingEndpoint));
@@ -472,7 +474,9 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
         m_ctx.mutations->addEndpoint(c->endpoint());
 
     if (m_connections.isEmpty()) {
-        showStartPage();
+        // Not before the caller had its turn to add the session endpoints: no "No endpoints yet" flashes by.
+        if (m_started)
+            showStartPage();
         return;
     }
     if (!m_view && (m_pendingEndpoint.isEmpty() || !connection(m_pendingEndpoint)))
