@@ -222,6 +222,7 @@ private Q_SLOTS:
     void formEditorsFollowJsonTypes();
     void editAndSaveUpdatesTheList();
     void unsavedEditsAsk();
+    void settingsChangeAsksAboutUnsavedEdits();
     void createSelectsTheNewRecord();
     void deleteAndUndo();
     void deleteIsSentAfterTheUndoTime();
@@ -632,6 +633,65 @@ void tst_MainWindow::unsavedEditsAsk()
     question()->button(QMessageBox::Discard)->click();
     QTRY_VERIFY(pane->recordId() == Json(14));
     QVERIFY(!fetchRecord(u"/posts/13"_s).value(u"title"_s).toString().endsWith(u" again"_s));
+}
+
+void tst_MainWindow::settingsChangeAsksAboutUnsavedEdits()
+{
+    // New settings make the endpoint again, which empties its form: the edits are asked about first.
+    ResourceView *view = openList();
+    const QString id = view->connection()->id();
+    selectRow(view, 12);
+    RecordPane *pane = m_window->recordPane();
+    auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
+    QVERIFY(title);
+    QTest::keyClick(title, Qt::Key_End);
+    QTest::keyClicks(title, u" edited"_s);
+    QVERIFY(pane->isDirty());
+    const int pageSize = m_window->connection(id)->settings().pageSize;
+    auto question = [&] { return m_window->findChild<QMessageBox *>(); };
+    auto changePageSize = [&](int size) {
+        QTRY_VERIFY(m_window->settingsDialog() && m_window->settingsDialog()->isVisible());
+        m_window->settingsDialog()->findChild<QSpinBox *>(u"pageSize"_s)->setValue(size);
+        m_window->settingsDialog()->accept();
+    };
+
+    // Cancel: nothing applied, the form keeps its edits, and Settings comes back with what was typed.
+    QPointer<ApiConnection> before = m_window->connection(id);
+    m_window->openSettings(id);
+    changePageSize(pageSize + 3);
+    QTRY_VERIFY(question() && question()->isVisible());
+    question()->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(m_window->settingsDialog() && m_window->settingsDialog()->isVisible());
+    QCOMPARE(m_window->settingsDialog()->findChild<QSpinBox *>(u"pageSize"_s)->value(), pageSize + 3);
+    QCOMPARE(m_window->settingsDialog()->currentEndpointId(), id);
+    QVERIFY(before);
+    QCOMPARE(before->settings().pageSize, pageSize);
+    QVERIFY(pane->isDirty());
+    QVERIFY(pane->model()->fieldValue(u"title").toString().endsWith(u" edited"_s));
+
+    // Save: the edit reaches the server, then the settings apply.
+    changePageSize(pageSize + 4);
+    QTRY_VERIFY(question() && question()->isVisible());
+    question()->button(QMessageBox::Save)->click();
+    QTRY_VERIFY(!before);
+    QCOMPARE(m_window->connection(id)->settings().pageSize, pageSize + 4);
+    QVERIFY(fetchRecord(u"/posts/12"_s).value(u"title"_s).toString().endsWith(u" edited"_s));
+
+    // Unchanged settings ask nothing, even with edits.
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->model()->rowCount() > 0);
+    selectRow(m_window->resourceView(), 13);
+    QTRY_VERIFY(pane->form()->editor(u"title"_s));
+    QTest::keyClick(pane->form()->editor(u"title"_s)->focusTarget(), Qt::Key_End);
+    QTest::keyClicks(pane->form()->editor(u"title"_s)->focusTarget(), u" kept"_s);
+    QVERIFY(pane->isDirty());
+    before = m_window->connection(id);
+    m_window->openSettings(id);
+    QTRY_VERIFY(m_window->settingsDialog() && m_window->settingsDialog()->isVisible());
+    m_window->settingsDialog()->accept();
+    QTRY_VERIFY(!m_window->settingsDialog());
+    QVERIFY(!question());
+    QVERIFY(before);
+    QVERIFY(pane->isDirty());
 }
 
 void tst_MainWindow::createSelectsTheNewRecord()

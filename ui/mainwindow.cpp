@@ -867,8 +867,8 @@ void MainWindow::settleEdits(const std::function<void()> &proceed, const std::fu
         proceed();
         return;
     }
-    if (m_question)
-        return;   // already asking
+    if (m_question && m_question->isVisible())
+        return;   // already asking (one answered may wait for its deferred deletion)
     auto *box = new QMessageBox(QMessageBox::Question, tr("Unsaved changes"),
                                 m_pane->isCreating() ? tr("The new %1 record has not been created yet.").arg(m_pane->resource())
                                                      : tr("%1 · %2 has unsaved changes.").arg(m_pane->resource(), idText(m_pane->recordId())),
@@ -910,12 +910,18 @@ void MainWindow::settleEdits(const std::function<void()> &proceed, const std::fu
 
 void MainWindow::openSettings(const QString &select)
 {
-    if (m_settingsDialog) {
+    openSettingsWith(allEndpointSettings(), select);
+}
+
+void MainWindow::openSettingsWith(const QList<EndpointSettings> &endpoints, const QString &select)
+{
+    // A closed one may still be there until its deferred deletion: a new one then.
+    if (m_settingsDialog && m_settingsDialog->isVisible()) {
         m_settingsDialog->raise();
         m_settingsDialog->activateWindow();
         return;
     }
-    auto *dialog = new SettingsDialog(allEndpointSettings(), this);
+    auto *dialog = new SettingsDialog(endpoints, this);
     dialog->setTokenStore(m_ctx.settings->tokenStore());
     dialog->setUnsentCounter([this](const QString &id) { return unsentChanges(id); });
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -928,39 +934,55 @@ void MainWindow::openSettings(const QString &select)
         dialog->selectEndpoint(m_view->connection()->id());
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const QList<EndpointSettings> edited = dialog->endpoints();
-        QList<EndpointSettings> saved;
-        for (const EndpointSettings &e : edited) {
-            if (e.transient) {
-                for (EndpointSettings &s : m_sessionEndpoints) {
-                    if (s.id == e.id)
-                        s = e;
-                }
-            } else {
-                saved.append(e);
-            }
+        const QString formEndpoint = dialog->currentEndpointId();
+        // New settings make the form's endpoint again, which empties the form: its unsaved edits are asked
+        // about first (a removed endpoint's were asked about by Remove). Cancel goes back to what was typed.
+        const ApiConnection *form = m_pane->isDirty() ? m_pane->connection() : nullptr;
+        const auto next = form ? std::find_if(edited.cbegin(), edited.cend(), [form](const EndpointSettings &e) { return e.id == form->id(); })
+                               : edited.cend();
+        if (next != edited.cend() && !(*next == form->settings())) {
+            settleEdits([this, edited] { applySettings(edited); },
+                        [this, edited, formEndpoint] { openSettingsWith(edited, formEndpoint); });
+            return;
         }
-        // Session endpoints are stored too, for their tuning (never their URL, never listed).
-        QList<EndpointSettings> toStore = m_sessionEndpoints;
-        toStore += saved;
-        m_ctx.settings->setEndpoints(toStore);
-        const QString current = m_view ? m_view->connection()->id() : QString();
-        const QString resource = m_view ? m_view->resource() : QString();
-        if (!current.isEmpty()) {
-            m_pendingEndpoint = current;
-            m_pendingResource = resource;
-        }
-        // A new endpoint opens once it lists its resources.
-        for (const EndpointSettings &e : saved) {
-            if (!connection(e.id)) {
-                m_pendingEndpoint = e.id;
-                m_pendingResource.clear();
-            }
-        }
-        rebuildConnections(saved);
-        if (ApiConnection *c = connection(m_pendingEndpoint); c && (!m_view || m_view->connection() != c))
-            tryPendingOpen(c);
+        applySettings(edited);
     });
     dialog->open();
+}
+
+void MainWindow::applySettings(const QList<EndpointSettings> &edited)
+{
+    QList<EndpointSettings> saved;
+    for (const EndpointSettings &e : edited) {
+        if (e.transient) {
+            for (EndpointSettings &s : m_sessionEndpoints) {
+                if (s.id == e.id)
+                    s = e;
+            }
+        } else {
+            saved.append(e);
+        }
+    }
+    // Session endpoints are stored too, for their tuning (never their URL, never listed).
+    QList<EndpointSettings> toStore = m_sessionEndpoints;
+    toStore += saved;
+    m_ctx.settings->setEndpoints(toStore);
+    const QString current = m_view ? m_view->connection()->id() : QString();
+    const QString resource = m_view ? m_view->resource() : QString();
+    if (!current.isEmpty()) {
+        m_pendingEndpoint = current;
+        m_pendingResource = resource;
+    }
+    // A new endpoint opens once it lists its resources.
+    for (const EndpointSettings &e : saved) {
+        if (!connection(e.id)) {
+            m_pendingEndpoint = e.id;
+            m_pendingResource.clear();
+        }
+    }
+    rebuildConnections(saved);
+    if (ApiConnection *c = connection(m_pendingEndpoint); c && (!m_view || m_view->connection() != c))
+        tryPendingOpen(c);
 }
 
 int MainWindow::unsentChanges(const QString &endpointId) const

@@ -104,6 +104,10 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // The settings dialog over `endpoints` (what is saved, or what was typed before a Cancel).
+    void openSettingsWith(const QList<EndpointSettings> &endpoints, const QString &select);
+    // Saves the endpoints from the dialog and makes again the connections whose settings changed.
+    void applySettings(const QList<EndpointSettings> &edited);
     struct PendingDelete
     {
         QPointer<Mutation> mutation;

@@ -270,6 +270,11 @@ void SettingsDialog::selectEndpoint(const QString &id)
     }
 }
 
+QString SettingsDialog::currentEndpointId() const
+{
+    return m_row >= 0 && m_row < m_endpoints.size() ? m_endpoints[m_row].id : QString();
+}
+
 void SettingsDialog::addEndpoint()
 {
     store();

@@ -30,6 +30,8 @@ public:
     // The endpoints as edited (read after accept()).
     QList<EndpointSettings> endpoints() const;
     void selectEndpoint(const QString &id);
+    // The id of the endpoint shown (empty when none).
+    QString currentEndpointId() const;
     // Adds a blank endpoint and selects it.
     void addEndpoint();
     // Removes the selected endpoint; when it has changes not sent yet (setUnsentCounter()), asks first.
