@@ -12,6 +12,8 @@
 #include <QSslConfiguration>
 #include <QStringDecoder>
 
+#include <limits>
+
 Q_LOGGING_CATEGORY(lcNetwork, "refetch.core.network", QtInfoMsg)
 
 namespace refetch {
@@ -267,8 +269,11 @@ std::optional<Millis> HttpTransport::parseRetryAfter(const QByteArray &value, co
         return std::nullopt;
     bool ok = false;
     const qlonglong seconds = v.toLongLong(&ok);
-    if (ok)
-        return seconds < 0 ? std::nullopt : std::optional<Millis>(Millis{seconds * 1000});
+    if (ok) {
+        // Capped so that the milliseconds fit: any such wait is far past the longest one honoured anyway.
+        constexpr qlonglong maxSeconds = std::numeric_limits<qlonglong>::max() / 1000;
+        return seconds < 0 ? std::nullopt : std::optional<Millis>(Millis{std::min(seconds, maxSeconds) * 1000});
+    }
     const QDateTime at = QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     if (!at.isValid())
         return std::nullopt;

@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include <limits>
+
 using namespace refetch;
 using namespace std::chrono_literals;
 
@@ -83,6 +85,8 @@ void tst_RetryPolicy::parseRetryAfter_data()
     QTest::newRow("negative") << QByteArray("-1") << qint64(-1);
     QTest::newRow("date") << QByteArray("Wed, 21 Oct 2015 07:28:30 GMT") << qint64(30000);
     QTest::newRow("past date") << QByteArray("Wed, 21 Oct 2015 07:27:00 GMT") << qint64(0);
+    QTest::newRow("huge") << QByteArray("45678901234567890") << qint64(std::numeric_limits<qint64>::max() / 1000 * 1000);
+    QTest::newRow("more than 64 bits") << QByteArray("99999999999999999999") << qint64(-1);
     QTest::newRow("garbage") << QByteArray("soon") << qint64(-1);
     QTest::newRow("empty") << QByteArray() << qint64(-1);
 }
