@@ -51,6 +51,13 @@ QString idText(const Json &id)
     return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
 }
 
+// The settings of endpoint `id` in `list`, or null when it is not there.
+const EndpointSettings *settingsOf(const QList<EndpointSettings> &list, const QString &id)
+{
+    const auto it = std::find_if(list.cbegin(), list.cend(), [&](const EndpointSettings &e) { return e.id == id; });
+    return it == list.cend() ? nullptr : &*it;
+}
+
 const QString SampleApiId = u"sample-api"_s;
 const QString CommandLineId = u"command-line"_s;
 
@@ -420,15 +427,15 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
 {
     QList<EndpointSettings> wanted = m_sessionEndpoints;
     for (const EndpointSettings &e : saved) {
-        if (!std::any_of(wanted.cbegin(), wanted.cend(), [&](const EndpointSettings &w) { return w.id == e.id; }))
+        if (!settingsOf(wanted, e.id))
             wanted.append(e);
     }
 
     // Connections whose settings are unchanged stay; the others go before their replacements come.
     QList<ApiConnection *> retired;
     for (ApiConnection *c : std::as_const(m_connections)) {
-        const auto same = std::find_if(wanted.cbegin(), wanted.cend(), [c](const EndpointSettings &e) { return e.id == c->id(); });
-        if (same == wanted.cend() || !(*same == c->settings()))
+        const EndpointSettings *same = settingsOf(wanted, c->id());
+        if (!same || !(*same == c->settings()))
             retired.append(c);
     }
     // Views of a retired connection close before it goes.
@@ -441,8 +448,7 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
         const QString id = c->id();
         // Removed in the settings (not just changed; the user was asked about its unsent writes): its writes are
         // dropped before anything can send them, and its saved data goes with it.
-        const bool removed = std::none_of(wanted.cbegin(), wanted.cend(), [&](const EndpointSettings &e) { return e.id == id; });
-        if (removed) {
+        if (!settingsOf(wanted, id)) {
             if (const int dropped = m_ctx.mutations->discard(id))
                 qCInfo(lcUi) << "discarded" << dropped << "unsent writes of the removed endpoint" << id;
             c->forgetSavedData();
@@ -938,9 +944,8 @@ void MainWindow::openSettingsWith(const QList<EndpointSettings> &endpoints, cons
         // New settings make the form's endpoint again, which empties the form: its unsaved edits are asked
         // about first (a removed endpoint's were asked about by Remove). Cancel goes back to what was typed.
         const ApiConnection *form = m_pane->isDirty() ? m_pane->connection() : nullptr;
-        const auto next = form ? std::find_if(edited.cbegin(), edited.cend(), [form](const EndpointSettings &e) { return e.id == form->id(); })
-                               : edited.cend();
-        if (next != edited.cend() && !(*next == form->settings())) {
+        const EndpointSettings *next = form ? settingsOf(edited, form->id()) : nullptr;
+        if (next && !(*next == form->settings())) {
             settleEdits([this, edited] { applySettings(edited); },
                         [this, edited, formEndpoint] { openSettingsWith(edited, formEndpoint); });
             return;

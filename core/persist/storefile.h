@@ -12,8 +12,8 @@ QT_END_NAMESPACE
 namespace refetch {
 
 // One SQLite file (WAL mode) that keeps a client's cache, its queued writes and its form's unsaved edits across
-// restarts: the tables of CacheStore, MutationStore and DraftStore. A file of another schema version, or one SQLite cannot read, is moved aside with
-// a warning and a new one is started, so that a bad file never stops the app.
+// restarts: the tables of CacheStore, MutationStore and DraftStore. A file of another schema version, or one
+// SQLite cannot read, is moved aside with a warning and a new one is started, so that a bad file never stops the app.
 class StoreFile : public QObject
 {
     Q_OBJECT
