@@ -1,5 +1,8 @@
 #include "endpoint.h"
 
+#include "providers/dataprovider.h"
+#include "providers/jsonserverprovider.h"
+
 #include <QElapsedTimer>
 
 namespace refetch {
@@ -20,6 +23,24 @@ RequestRecord requestRecord(const QNetworkReply *reply, const QByteArray &method
 Endpoint::Endpoint(HttpTransport *transport, EndpointConfig config)
     : m_transport(transport), m_config(std::move(config))
 {
+}
+
+std::shared_ptr<const DataProvider> Endpoint::providerPtr() const
+{
+    if (m_config.provider)
+        return m_config.provider;
+    static const std::shared_ptr<const DataProvider> jsonServer = DataProvider::create(JsonServerProvider::Dialect);
+    return jsonServer;
+}
+
+const DataProvider *Endpoint::provider() const
+{
+    return providerPtr().get();
+}
+
+void Endpoint::setProvider(std::shared_ptr<const DataProvider> provider)
+{
+    m_config.provider = std::move(provider);
 }
 
 QUrl Endpoint::url(const QString &path, const QUrlQuery &query) const

@@ -8,6 +8,8 @@
 
 namespace refetch {
 
+class DataProvider;
+
 // One REST server the client talks to (Refine's data provider): its base URL, the headers every request
 // carries (e.g. Authorization), the timeout and the response limits.
 struct EndpointConfig
@@ -20,6 +22,7 @@ struct EndpointConfig
     QList<QSslCertificate> caCertificates;   // trusted besides the system's, for a server with a private CA
     QString caCertificatesError;             // why the CA certificates it was set up with could not be loaded,
                                              // in a sentence: a refused certificate then says so
+    std::shared_ptr<const DataProvider> provider;  // its REST dialect; null: json-server's
 };
 
 class Endpoint
@@ -30,6 +33,11 @@ public:
     const EndpointConfig &config() const { return m_config; }
     const QString &name() const { return m_config.name; }
     HttpTransport *transport() const { return m_transport; }
+    // The REST dialect its lists, records and writes are asked and read in (json-server's unless set).
+    const DataProvider *provider() const;
+    std::shared_ptr<const DataProvider> providerPtr() const;
+    // Once detection has said which dialect the server speaks: views made after it use it.
+    void setProvider(std::shared_ptr<const DataProvider> provider);
 
     // base URL + path (joined with exactly one '/') + query.
     QUrl url(const QString &path, const QUrlQuery &query = {}) const;

@@ -249,6 +249,15 @@ Json HttpTransport::responseMeta(const QNetworkReply *reply)
         if (ok && n >= 0)
             total = Json(n);
     }
+    // Content-Range: items 0-24/250 (PostgREST, react-admin's simple REST), or 0-24/* when the total is unknown.
+    if (total.isUndefined() && reply->hasRawHeader("Content-Range")) {
+        const QByteArray value = reply->rawHeader("Content-Range").trimmed();
+        const qsizetype slash = value.lastIndexOf('/');
+        bool ok = false;
+        const qint64 n = slash >= 0 ? value.mid(slash + 1).trimmed().toLongLong(&ok) : 0;
+        if (ok && n >= 0)
+            total = Json(n);
+    }
     Json links;
     if (reply->hasRawHeader("Link")) {
         QJsonObject o;

@@ -61,7 +61,7 @@ public:
     static bool isSecretHeader(const QByteArray &name);
     // A header value as it may appear in a log line: secrets are redacted.
     static QByteArray loggable(const QByteArray &name, const QByteArray &value);
-    // {"total": N} from X-Total-Count and {"links": {"next": url, ...}} from a Link header (RFC 8288); Undefined
+    // {"total": N} from X-Total-Count (else Content-Range's "/N") and {"links": {"next": url, ...}} from a Link header (RFC 8288); Undefined
     // when the reply has neither.
     static Json responseMeta(const QNetworkReply *reply);
     static QList<std::pair<QByteArray, QUrl>> parseLinkHeader(const QByteArray &value, const QUrl &base);

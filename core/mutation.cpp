@@ -1,5 +1,7 @@
 #include "mutation.h"
 
+#include "providers/dataprovider.h"
+
 #include "cacheeventlog.h"
 #include "endpoint.h"
 #include "mutationqueue.h"
@@ -359,15 +361,19 @@ MutationFn Mutation::httpTransport(const Endpoint &endpoint)
 {
     const QPointer<HttpTransport> transport = endpoint.transport();
     const ResponseLimits limits = endpoint.config().limits;
-    return [transport, limits](const MutationFnContext &ctx) {
-        HttpTransport::sendFor(ctx, transport.data(), ctx.request(), limits, [ctx, limits](QNetworkReply *reply) {
+    // The dialect reads the answer into a flat record (JSON:API's {"data": {...}}); kept alive with the write.
+    const std::shared_ptr<const DataProvider> provider = endpoint.providerPtr();
+    return [transport, limits, provider](const MutationFnContext &ctx) {
+        HttpRequest request = ctx.request();
+        request.headers += provider->writeHeaders();
+        HttpTransport::sendFor(ctx, transport.data(), request, limits, [ctx, limits, provider](QNetworkReply *reply) {
             // readJson reads the body; an error's body is kept for its message, field errors or record.
             const QByteArray raw = reply->isOpen() ? reply->peek(reply->bytesAvailable()) : QByteArray();
             const QByteArray etag = reply->rawHeader("ETag");
             const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             FetchResult read = HttpTransport::readJson(reply, limits);
             if (!read.error) {
-                ctx.resolve(MutationResult::success(std::move(read.data), etag));
+                ctx.resolve(MutationResult::success(provider->parseRecord(read.data), etag));
                 return;
             }
             // A 2xx is a done write whatever plain text it answers ("OK"), but not when the answer is an HTML page

@@ -37,8 +37,11 @@ struct MutationError
 
     // A failure with its body read: a 412 is a Conflict, field errors make it a Validation error.
     static MutationError fromFailure(const QueryError &error, const Json &body = {});
-    // Field errors of the shapes servers use: {"errors":{"f":"msg"}}, {"errors":{"f":["msg",...]}},
-    // {"fields":{...}} (same values), and {"errors":[{"field":"f","message":"msg"},...]}.
+    // Field errors of every shape servers use: {"errors":{"f":"msg"}} and {"errors":{"f":["msg",...]}} (Laravel,
+    // Rails), {"fields":{...}} (ours), {"errors":[{"field":"f","message":"msg"},...]}, JSON:API's
+    // {"errors":[{"source":{"pointer":"/data/attributes/f"},"detail":...}]}, FastAPI/pydantic's
+    // {"detail":[{"loc":["body","f"],"msg":...}]}, Strapi's {"error":{"details":{"errors":[{"path":["f"]}]}}}, and
+    // Django REST framework's bare {"f":["msg"],"non_field_errors":[...]}.
     static QMap<QString, QStringList> parseFieldErrors(const Json &body);
     static QString parseMessage(const Json &body);
     // A request that never reached the server: no connection, no route, no name, or a timeout before any

@@ -608,7 +608,7 @@ void tst_Mutation::validation422_data()
         << "Validation failed" << QStringList{"age: under 18", "email: taken"};
     QTest::newRow("errors, [{field, message}]")
         << QByteArray(R"({"errors":[{"field":"title","message":"too short"},{"field":"title","message":"no digits"},{"message":"general"}]})")
-        << "" << QStringList{"title: too short", "title: no digits"};
+        << "general" << QStringList{"title: too short", "title: no digits"};
 }
 
 void tst_Mutation::validation422()

@@ -5,7 +5,6 @@
 #include "support/httpfixture.h"
 #include "ui/endpointsettings.h"
 #include "ui/fieldeditor.h"
-#include "ui/resourcediscovery.h"
 #include "ui/settingsdialog.h"
 #include "ui/settingsstore.h"
 #include "ui/statuspanel.h"
@@ -42,11 +41,6 @@ private Q_SLOTS:
     void anyEditorReadsJsonOrText();
     void dateTimeEditKeepsZoneAndPrecision();
 
-    void resourcesFromOpenApi_data();
-    void resourcesFromOpenApi();
-    void resourcesFromDb();
-    void discoveryOverHttp_data();
-    void discoveryOverHttp();
 
     void endpointValidation_data();
     void endpointValidation();
@@ -207,79 +201,6 @@ void tst_UiParts::dateTimeEditKeepsZoneAndPrecision()
     // ...else the milliseconds.
     edit->setDateTime(edit->dateTime().addMSecs(5));
     QCOMPARE(editor->value(), Json("2023-07-09T00:17:45.128+05:30"));
-}
-
-void tst_UiParts::resourcesFromOpenApi_data()
-{
-    QTest::addColumn<QByteArray>("document");
-    QTest::addColumn<QStringList>("resources");
-    QTest::newRow("openapi 3") << QByteArray(R"({"openapi":"3.0.0","paths":{
-        "/posts":{"get":{},"post":{}},"/posts/{id}":{"get":{}},"/users":{"get":{}},
-        "/login":{"post":{}},"/admin/logs/":{"get":{}}}})")
-                               << QStringList{u"posts"_s, u"users"_s, u"admin/logs"_s};
-    QTest::newRow("swagger 2") << QByteArray(R"({"swagger":"2.0","paths":{"/items":{"get":{}}}})")
-                               << QStringList{u"items"_s};
-    QTest::newRow("not openapi") << QByteArray(R"({"paths":{"/items":{"get":{}}}})") << QStringList();
-    QTest::newRow("no paths") << QByteArray(R"({"openapi":"3.1.0"})") << QStringList();
-    QTest::newRow("an array") << QByteArray("[1,2]") << QStringList();
-}
-
-void tst_UiParts::resourcesFromOpenApi()
-{
-    QFETCH(QByteArray, document);
-    QFETCH(QStringList, resources);
-    QCOMPARE(ResourceDiscovery::fromOpenApi(Json::parse(document)), resources);
-}
-
-void tst_UiParts::resourcesFromDb()
-{
-    QCOMPARE(ResourceDiscovery::fromDb(Json::parse(R"({"posts":[],"profile":{"name":"x"},"comments":[{"id":1}]})")),
-             (QStringList{u"posts"_s, u"comments"_s}));
-    QCOMPARE(ResourceDiscovery::fromDb(Json::parse("[]")), QStringList());
-}
-
-void tst_UiParts::discoveryOverHttp_data()
-{
-    QTest::addColumn<bool>("openapi");
-    QTest::addColumn<bool>("db");
-    QTest::addColumn<QString>("source");
-    QTest::addColumn<QStringList>("resources");
-    QTest::newRow("openapi first") << true << true << u"openapi"_s << QStringList{u"items"_s};
-    QTest::newRow("json-server db") << false << true << u"db"_s << QStringList{u"posts"_s, u"users"_s};
-    QTest::newRow("neither") << false << false << QString() << QStringList();
-}
-
-void tst_UiParts::discoveryOverHttp()
-{
-    QFETCH(bool, openapi);
-    QFETCH(bool, db);
-    QFETCH(QString, source);
-    QFETCH(QStringList, resources);
-    HttpFixture fixture;
-    QVERIFY(fixture.start());
-    if (openapi)
-        fixture.setJson(u"/api/openapi.json"_s, R"({"openapi":"3.0.3","paths":{"/items":{"get":{}},"/items/{id}":{"get":{}}}})");
-    if (db)
-        fixture.setJson(u"/api/db"_s, R"({"posts":[{"id":1}],"users":[]})");
-    QNetworkAccessManager nam;
-    HttpTransport transport(&nam);
-    Endpoint endpoint(&transport, {.name = u"e"_s, .baseUrl = fixture.baseUrl().resolved(QUrl(u"/api"_s))});
-    QueryClient client;
-    QueryOptions options = ResourceDiscovery::query(&endpoint);
-    options.retry = RetryPolicy::none();
-    QueryObserver observer(&client, options);
-    QTRY_VERIFY(!observer.isFetching() && !observer.isPending());
-    if (source.isEmpty()) {
-        QVERIFY(observer.error());
-        QVERIFY2(observer.error()->toString().contains(u"name them in Settings"_s), qPrintable(observer.error()->toString()));
-    } else {
-        QVERIFY(!observer.error());
-        QCOMPARE(ResourceDiscovery::source(observer.data()), source);
-        QCOMPARE(ResourceDiscovery::resources(observer.data()), resources);
-    }
-    QCOMPARE(fixture.count("GET", u"/api/openapi.json"_s), 1);
-    QCOMPARE(fixture.count("GET", u"/api/db"_s), openapi ? 0 : 1);
-    client.removeQueries({});
 }
 
 void tst_UiParts::endpointValidation_data()

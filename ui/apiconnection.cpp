@@ -1,8 +1,7 @@
 #include "apiconnection.h"
 
-#include "resourcediscovery.h"
-
 #include "core/mutationqueue.h"
+#include "core/providers/dataprovider.h"
 #include "core/persist/cachestore.h"
 #include "core/persist/draftstore.h"
 #include "core/persist/mutationstore.h"
@@ -12,6 +11,8 @@
 
 #include <QDir>
 #include <QUrl>
+
+using namespace Qt::StringLiterals;
 
 namespace refetch {
 
@@ -42,12 +43,55 @@ ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, Mut
             m_draftStore = std::make_unique<DraftStore>(m_storeFile.get(), id());
         }
     }
-    if (m_settings.resources.isEmpty()) {
-        QueryOptions o = ResourceDiscovery::query(m_endpoint.get());
-        o.notifyOn = AllChanges;
-        m_discovery = new QueryObserver(m_client, o, this);
-        connect(m_discovery, &QueryObserver::changed, this, &ApiConnection::resourcesChanged);
+    if (!m_settings.dialect.isEmpty() && !m_settings.resources.isEmpty()) {
+        // Everything given: nothing to ask the server.
+        m_endpoint->setProvider(makeProvider(m_settings, DetectedApi{}));
+        return;
     }
+    QueryOptions o = ApiDetector::query(*m_endpoint, DetectionHints{.dialect = m_settings.dialect,
+                                                                    .resources = m_settings.resources,
+                                                                    .rowsPath = m_settings.envelopePath});
+    o.notifyOn = AllChanges;
+    m_discovery = new QueryObserver(m_client, o, this);
+    connect(m_discovery, &QueryObserver::changed, this, &ApiConnection::onDetection);
+    if (m_discovery->isSuccess())
+        m_endpoint->setProvider(makeProvider(m_settings, detected()));
+}
+
+void ApiConnection::onDetection()
+{
+    // Before anyone hears of the resources: the views they open speak the detected dialect.
+    if (m_discovery->isSuccess())
+        m_endpoint->setProvider(makeProvider(m_settings, detected()));
+    Q_EMIT resourcesChanged();
+}
+
+DetectedApi ApiConnection::detected() const
+{
+    if (!m_discovery || !m_discovery->data().isObject())
+        return {};
+    return DetectedApi::fromJson(m_discovery->data());
+}
+
+std::shared_ptr<const DataProvider> ApiConnection::makeProvider(const EndpointSettings &settings, const DetectedApi &detected)
+{
+    ProviderOptions options = detected.options;
+    const QString dialect = !settings.dialect.isEmpty() ? settings.dialect
+                          : !detected.dialect.isEmpty() ? detected.dialect
+                                                        : u"json-server"_s;
+    if (!settings.paging.isEmpty()) {
+        options.paging = pagingFromName(settings.paging, options.paging);
+        for (ResourceInfo &info : options.resources)
+            info.pagingKnown = false;   // the user's paging is for every resource
+    }
+    if (!settings.pageParam.isEmpty())
+        options.pageParam = settings.pageParam;
+    if (!settings.sizeParam.isEmpty())
+        options.sizeParam = settings.sizeParam;
+    if (!settings.envelopePath.isEmpty())
+        options.rowsPath = settings.envelopePath;
+    options.idField = settings.idField;
+    return DataProvider::create(dialect, options);
 }
 
 ApiConnection::~ApiConnection()
@@ -67,9 +111,9 @@ ApiConnection::~ApiConnection()
 
 QStringList ApiConnection::resources() const
 {
-    if (!m_discovery)
+    if (!m_settings.resources.isEmpty() || !m_discovery)
         return m_settings.resources;
-    return ResourceDiscovery::resources(m_discovery->data());
+    return detected().resources;
 }
 
 bool ApiConnection::isLoading() const
@@ -126,7 +170,8 @@ PagedTableOptions ApiConnection::listOptions(const QString &resource) const
     // By value: a model may outlive this connection by an event-loop turn.
     o.configure = [settings = m_settings](QueryOptions &q) { applyFreshness(settings, q); };
     o.table.idField = m_settings.idField;
-    o.table.rowsPath = m_settings.envelopePath;
+    // The provider hands pages over as {"data": rows, ...}, wherever the server put them.
+    o.table.rowsPath.clear();
     o.table.nested = NestedColumns::CompactJson;
     return o;
 }
@@ -135,7 +180,7 @@ QueryOptions ApiConnection::detailQuery(const QString &resource, const Json &id)
 {
     QueryOptions o;
     o.key = QueryKey{this->id(), resource, id};
-    o.fn = m_endpoint->get(recordPath(resource, id));
+    o.fn = provider()->recordFn(*m_endpoint, resource, id);
     applyFreshness(m_settings, o);
     tags(resource).provideDetail(o, id);
     return o;
@@ -143,16 +188,18 @@ QueryOptions ApiConnection::detailQuery(const QString &resource, const Json &id)
 
 QString ApiConnection::recordPath(const QString &resource, const Json &id) const
 {
-    const QString text = id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
-    return u'/' + resource + u'/' + QString::fromUtf8(QUrl::toPercentEncoding(text));
+    return provider()->recordPath(resource, id);
 }
 
 MutationOptions ApiConnection::updateOptions(const QString &resource, const Json &id) const
 {
     const ResourceTags t = tags(resource);
-    return MutationOptions{.method = "PATCH",
+    return MutationOptions{.method = provider()->updateMethod(),
                            .endpoint = this->id(),
                            .path = recordPath(resource, id),
+                           .bodyFrom = [p = m_endpoint->providerPtr(), resource, id](const Json &fields) {
+                               return p->writeBody(resource, fields, id);
+                           },
                            .resource = resource,
                            .id = id,
                            .idField = m_settings.idField,
@@ -163,7 +210,10 @@ MutationOptions ApiConnection::createOptions(const QString &resource) const
 {
     return MutationOptions{.method = "POST",
                            .endpoint = id(),
-                           .path = u'/' + resource,
+                           .path = provider()->createPath(resource),
+                           .bodyFrom = [p = m_endpoint->providerPtr(), resource](const Json &fields) {
+                               return p->writeBody(resource, fields, Json());
+                           },
                            .resource = resource,
                            .idField = m_settings.idField,
                            .invalidatesTags = tags(resource).list()};

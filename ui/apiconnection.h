@@ -5,6 +5,7 @@
 #include "core/endpoint.h"
 #include "core/models/pagedtablemodel.h"
 #include "core/mutation.h"
+#include "core/providers/apidetector.h"
 #include "core/resourcetags.h"
 
 #include <QObject>
@@ -46,6 +47,12 @@ public:
     // The resources: those given in the settings, or those the server lists.
     QStringList resources() const;
     bool isDiscovered() const { return m_discovery != nullptr; }
+    // What detection found (dialect, paging, resources, notes); empty before it answered or without detection.
+    DetectedApi detected() const;
+    // The dialect in use: the settings' choice, else the detected one (json-server's until detection answers).
+    const DataProvider *provider() const { return m_endpoint->provider(); }
+    // Settings' overrides on top of `detected`: the provider the endpoint speaks with.
+    static std::shared_ptr<const DataProvider> makeProvider(const EndpointSettings &settings, const DetectedApi &detected);
     // Looking for resources, with none to show yet.
     bool isLoading() const;
     // Why the resources could not be listed; empty when they could.
@@ -90,6 +97,7 @@ Q_SIGNALS:
 
 private:
     static void applyFreshness(const EndpointSettings &settings, QueryOptions &options);
+    void onDetection();
 
     EndpointSettings m_settings;
     QueryClient *m_client;

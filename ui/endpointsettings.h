@@ -29,6 +29,10 @@ struct EndpointSettings
     QString idField = QStringLiteral("id");
     QString envelopePath;                       // where a list's rows are: empty for the array or its "data"
     QStringList resources;                      // given resources; empty: discovered from the server
+    QString dialect;                            // DataProvider::dialects(); empty: detected from the server
+    QString paging;                             // pagingName(); empty: the detected or the dialect's
+    QString pageParam;                          // page number or offset parameter; empty: the dialect's
+    QString sizeParam;                          // page size or limit parameter; empty: the dialect's
     int maxResponseMegabytes = 64;              // a larger response fails with an error instead of loading
     QString caCertificateFile;                  // PEM or DER certificates trusted besides the system's (a private
                                                 // CA); empty: only the system's

@@ -113,6 +113,10 @@ EndpointSettings SettingsStore::read(const QString &id) const
         e.idField = defaults.idField;
     e.envelopePath = m_settings->value(u"envelopePath"_s).toString();
     e.resources = m_settings->value(u"resources"_s).toStringList();
+    e.dialect = m_settings->value(u"dialect"_s).toString();
+    e.paging = m_settings->value(u"paging"_s).toString();
+    e.pageParam = m_settings->value(u"pageParam"_s).toString();
+    e.sizeParam = m_settings->value(u"sizeParam"_s).toString();
     e.maxResponseMegabytes = std::clamp(m_settings->value(u"maxResponseMegabytes"_s, defaults.maxResponseMegabytes).toInt(),
                                         1, EndpointSettings::maxResponseMegabytesLimit);
     e.caCertificateFile = m_settings->value(u"caCertificateFile"_s).toString();
@@ -139,6 +143,10 @@ void SettingsStore::write(const EndpointSettings &e)
     m_settings->setValue(u"idField"_s, e.idField);
     m_settings->setValue(u"envelopePath"_s, e.envelopePath);
     m_settings->setValue(u"resources"_s, e.resources);
+    m_settings->setValue(u"dialect"_s, e.dialect);
+    m_settings->setValue(u"paging"_s, e.paging);
+    m_settings->setValue(u"pageParam"_s, e.pageParam);
+    m_settings->setValue(u"sizeParam"_s, e.sizeParam);
     m_settings->setValue(u"maxResponseMegabytes"_s, e.maxResponseMegabytes);
     m_settings->setValue(u"caCertificateFile"_s, e.caCertificateFile);
     m_settings->setValue(u"transient"_s, e.transient);

@@ -1,25 +1,43 @@
 #include "pagedtablemodel.h"
 
 #include "core/endpoint.h"
+#include "core/providers/dataprovider.h"
 #include "core/queryclient.h"
 #include "core/queryobserver.h"
 #include "core/resourcetags.h"
 
 #include <QJsonArray>
-#include <QUrlQuery>
+#include <QSet>
 
 namespace refetch {
 
+namespace {
+
+// What identifies a record across pages: its id as text (7 and "7" are one record, as in tags and paths). Rows
+// without an id are never taken for repeats.
+QString idKey(const Json &record, QStringView idField)
+{
+    const Json id = record.value(idField);
+    if (id.isUndefined() || id.isNull())
+        return {};
+    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
+}
+
+} // namespace
+
 PagedTableModel::PagedTableModel(QueryClient *client, const Endpoint *endpoint, PagedTableOptions options,
                                  QObject *parent)
-    : JsonTableModel(options.table, parent), m_client(client), m_endpoint(endpoint), m_options(std::move(options))
+    : JsonTableModel(options.table, parent)
+    , m_client(client)
+    , m_endpoint(endpoint)
+    , m_provider(endpoint->providerPtr())
+    , m_options(std::move(options))
 {
-    if (m_options.path.isEmpty())
-        m_options.path = u'/' + m_options.resource;
     m_options.pageSize = std::max(1, m_options.pageSize);
     enterApplying();
     beginResetModel();
     addPage(true);
+    refreshShown(0, true);
     commitColumnsForReset();
     endResetModel();
     leaveApplying();
@@ -49,30 +67,33 @@ QueryKey PagedTableModel::pageKey(int page) const
     return QueryKey{m_endpoint->name(), m_options.resource, params};
 }
 
+Json PagedTableModel::rowsOf(int page) const
+{
+    const Json data = m_pages[size_t(page - 1)].observer->data();
+    if (data.isUndefined())
+        return {};
+    return recordsOf(data, nullptr);
+}
+
 QueryOptions PagedTableModel::pageOptions(int page) const
 {
-    QUrlQuery q;
-    const qint64 size = m_options.pageSize;
-    if (m_options.parameters == PageParameters::Page) {
-        q.addQueryItem(QStringLiteral("_page"), QString::number(page));
-        q.addQueryItem(QStringLiteral("_limit"), QString::number(size));
-    } else {
-        q.addQueryItem(QStringLiteral("_start"), QString::number((page - 1) * size));
-        q.addQueryItem(QStringLiteral("_end"), QString::number(page * size));
+    ListParams params{.page = page, .pageSize = m_options.pageSize, .sort = m_query.sort, .order = m_query.order,
+                      .search = m_query.search, .filters = m_query.filters};
+    // Offsets count the rows the server sent before (it may send fewer than asked); a cursor is the link the
+    // page before gave.
+    for (int p = 1; p < page; ++p) {
+        const Json rows = rowsOf(p);
+        params.offset += rows.isArray() ? rows.size() : m_options.pageSize;
     }
-    if (!m_query.sort.isEmpty()) {
-        q.addQueryItem(QStringLiteral("_sort"), m_query.sort);
-        q.addQueryItem(QStringLiteral("_order"),
-                       m_query.order == Qt::AscendingOrder ? QStringLiteral("asc") : QStringLiteral("desc"));
+    if (page > 1) {
+        const Json next = DataProvider::pageOf(m_pages[size_t(page - 2)].observer->data()).next;
+        if (next.isString())
+            params.next = m_endpoint->config().baseUrl.resolved(QUrl(next.toString()));
     }
-    if (!m_query.search.isEmpty())
-        q.addQueryItem(QStringLiteral("q"), m_query.search);
-    for (const auto &[name, value] : m_query.filters)
-        q.addQueryItem(name, value);
 
     QueryOptions o;
     o.key = pageKey(page);
-    o.fn = m_endpoint->get(m_options.path, q);
+    o.fn = m_provider->listFn(*m_endpoint, m_options.resource, params);
     o.staleTime = m_options.staleTime;
     if (m_options.provideTags)
         ResourceTags(m_options.resource, m_endpoint->name(), options().idField).provideList(o);
@@ -87,52 +108,132 @@ void PagedTableModel::addPage(bool inReset)
 {
     const int page = int(m_pages.size()) + 1;
     auto *observer = new QueryObserver(m_client, pageOptions(page), this);
-    m_pages.push_back(observer);
+    m_pages.push_back(Page{.observer = observer, .shown = Json()});
     connect(observer, &QueryObserver::changed, this, [this, page](QueryChanges what) { onPageChanged(page, what); });
     const int segment = appendSegment();
     Q_ASSERT(segment == page - 1);
     // A cached page shows at once.
-    const Json records = recordsOf(observer->data(), nullptr);
-    if (inReset) {
-        fillSegmentForReset(segment, records);
-    } else if (!records.isUndefined()) {
-        setSegmentRecords(segment, records);
-    }
+    if (!inReset)
+        refreshShown(page, false);
 }
 
 void PagedTableModel::clearPages()
 {
-    for (QueryObserver *o : m_pages) {
-        disconnect(o, nullptr, this, nullptr);
-        o->deleteLater();   // it may be the sender of the signal that led here
+    for (Page &p : m_pages) {
+        disconnect(p.observer, nullptr, this, nullptr);
+        p.observer->deleteLater();   // it may be the sender of the signal that led here
     }
     m_pages.clear();
 }
 
 QueryObserver *PagedTableModel::pageObserver(int page) const
 {
-    return page >= 1 && page <= pageCount() ? m_pages[size_t(page - 1)] : nullptr;
+    return page >= 1 && page <= pageCount() ? m_pages[size_t(page - 1)].observer : nullptr;
+}
+
+void PagedTableModel::refreshShown(int from, bool inReset)
+{
+    const int first = std::max(1, from);
+    const QString idField = options().idField;
+    QSet<QString> seen;
+    for (int p = 1; p < first; ++p) {
+        for (const Json &r : m_pages[size_t(p - 1)].shown)
+            seen.insert(idKey(r, idField));
+    }
+    for (int p = first; p <= pageCount(); ++p) {
+        Page &page = m_pages[size_t(p - 1)];
+        QString shapeError;
+        const Json rows = recordsOf(page.observer->data(), &shapeError);
+        // A page without rows where rows belong keeps its last good rows; updateState() says why.
+        if (!rows.isArray()) {
+            for (const Json &r : page.shown)
+                seen.insert(idKey(r, idField));
+            continue;
+        }
+        QJsonArray kept;
+        bool dropped = false;
+        qsizetype repeats = 0;
+        for (const Json &r : rows) {
+            const QString key = idKey(r, idField);
+            if (!key.isEmpty() && seen.contains(key)) {
+                dropped = true;
+                ++repeats;
+                continue;
+            }
+            if (!key.isEmpty())
+                seen.insert(key);
+            kept.append(r.toQJsonValue());
+        }
+        // A later page made only of records already shown: the server ignores the paging parameters.
+        if (p > 1 && rows.size() > 0 && repeats == rows.size() && !m_pagingIgnored) {
+            m_pagingIgnored = true;
+            qint64 shown = 0;
+            for (int q = 1; q < p; ++q)
+                shown += m_pages[size_t(q - 1)].shown.size();
+            setNotice(tr("The server sent the same records for page %1 as for the pages before: it seems to ignore "
+                         "the paging parameters, so only the first %2 records are shown and there may be more. "
+                         "Set the paging in the endpoint's settings.").arg(p).arg(shown));
+        }
+        const Json shown = dropped ? Json(kept) : rows;
+        if (page.shown.isUndefined() ? false : (page.shown.identical(shown) || page.shown == shown))
+            continue;
+        page.shown = shown;
+        if (inReset)
+            fillSegmentForReset(p - 1, shown);
+        else
+            setSegmentRecords(p - 1, shown);
+    }
 }
 
 bool PagedTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    if (parent.isValid() || m_pages.empty())
+    if (parent.isValid() || m_pages.empty() || m_pagingIgnored)
         return false;
-    const QueryObserver *last = m_pages.back();
+    if (m_provider->paging(m_options.resource) == Paging::None)
+        return false;
+    const QueryObserver *last = m_pages.back().observer;
     // Not while the last page is loading (or failed): a view asks again after the rows come.
     if (!last->isSuccess())
         return false;
-    const qint64 handedOut = qint64(m_pages.size()) * m_options.pageSize;
-    const Json meta = last->meta();
-    const Json total = meta.value(QByteArrayView("total"));
-    if (total.isInteger())
-        return handedOut < total.toInteger();
-    if (m_total >= 0)
-        return handedOut < m_total;
-    const Json links = meta.value(QByteArrayView("links"));
-    if (links.isObject())
-        return links.contains(QByteArrayView("next"));
-    return segmentSize(segmentCount() - 1) >= m_options.pageSize;
+    const ListPage page = DataProvider::pageOf(last->data());
+    const Json rows = page.rows.isArray() ? page.rows : recordsOf(last->data(), nullptr);
+    if (!rows.isArray() || rows.isEmpty())
+        return false;   // an empty page ends every list
+    if (page.next.isString())
+        return true;
+    if (page.next.isNull())
+        return false;
+    if (m_provider->paging(m_options.resource) == Paging::Cursor)
+        return false;   // nothing to follow
+    // The total, from the data or the headers the query kept.
+    qint64 total = page.total;
+    if (total < 0) {
+        const Json t = last->meta().value(QByteArrayView("total"));
+        if (t.isInteger())
+            total = t.toInteger();
+    }
+    qint64 sent = 0;
+    int largest = 0;
+    for (int p = 1; p <= pageCount(); ++p) {
+        const Json r = rowsOf(p);
+        const int n = r.isArray() ? int(r.size()) : 0;
+        sent += n;
+        if (p < pageCount())
+            largest = std::max(largest, n);
+    }
+    if (total >= 0)
+        return sent < total;
+    // No total and no link: more while pages come full. A first page shorter than asked may be the server's
+    // own page size (it caps what it hands out): only an empty page then says the end, unless the server's
+    // largest page is known to be no smaller than what was asked.
+    const int n = int(rows.size());
+    if (pageCount() == 1) {
+        if (n >= m_options.pageSize)
+            return true;
+        const int max = m_provider->options().maxPageSize;
+        return !(max > 0 && max >= m_options.pageSize);
+    }
+    return n >= largest;   // a page shorter than the ones before is the last
 }
 
 void PagedTableModel::fetchMore(const QModelIndex &parent)
@@ -147,6 +248,16 @@ void PagedTableModel::fetchMore(const QModelIndex &parent)
     updateState();
 }
 
+bool PagedTableModel::canSort(int column) const
+{
+    return column >= 0 && column < columnCount() && m_provider->canSort(m_options.resource, columnName(column));
+}
+
+bool PagedTableModel::canSearch() const
+{
+    return m_provider->canSearch(m_options.resource);
+}
+
 void PagedTableModel::sort(int column, Qt::SortOrder order)
 {
     PageQuery q = m_query;
@@ -154,6 +265,8 @@ void PagedTableModel::sort(int column, Qt::SortOrder order)
         q.sort.clear();
         q.order = Qt::AscendingOrder;
     } else {
+        if (!canSort(column))
+            return;
         q.sort = columnName(column);
         q.order = order;
     }
@@ -185,52 +298,69 @@ void PagedTableModel::setQuery(const PageQuery &query)
     }
     m_query = query;
     const int pagesBefore = pageCount();
+    m_pagingIgnored = false;
     enterApplying();
     beginResetModel();
     clearPages();
     clearSegmentsForReset();
     addPage(true);
+    refreshShown(0, true);
     commitColumnsForReset();
     endResetModel();
     leaveApplying();
     if (pagesBefore != pageCount())
         Q_EMIT pageCountChanged(pageCount());
+    setNotice(QString());
     updateState();
 }
 
 void PagedTableModel::refetch()
 {
-    for (QueryObserver *o : m_pages)
-        o->refetch();
+    for (Page &p : m_pages)
+        p.observer->refetch();
+}
+
+qint64 PagedTableModel::loadedCount() const
+{
+    qint64 n = 0;
+    for (const Page &p : m_pages)
+        n += p.shown.isArray() ? p.shown.size() : 0;
+    return n;
 }
 
 void PagedTableModel::onPageChanged(int page, QueryChanges what)
 {
-    if (what & QueryChange::Data) {
-        QString shapeError;
-        const Json records = recordsOf(m_pages[size_t(page - 1)]->data(), &shapeError);
-        // A page without rows where rows belong keeps its last good rows; updateState() says why.
-        if (shapeError.isEmpty())
-            setSegmentRecords(page - 1, records);
-    }
+    if (what & QueryChange::Data)
+        refreshShown(page, false);
     updateState();
+}
+
+void PagedTableModel::setNotice(const QString &notice)
+{
+    if (notice == m_notice)
+        return;
+    m_notice = notice;
+    Q_EMIT noticeChanged(m_notice);
 }
 
 void PagedTableModel::updateState()
 {
     ViewState s;
-    const QueryObserver *first = m_pages.front();
+    const QueryObserver *first = m_pages.front().observer;
     s.loading = first->isLoading();
     qint64 oldest = -1;
     qint64 total = -1;
-    for (const QueryObserver *o : m_pages) {
+    for (const Page &p : m_pages) {
+        const QueryObserver *o = p.observer;
         s.fetching |= o->isFetching();
         if (o->isSuccess()) {
             s.stale |= o->isStale();
             const qint64 at = o->dataUpdatedAt().count();
             oldest = oldest < 0 ? at : std::min(oldest, at);
-            const Json t = o->meta().value(QByteArrayView("total"));
-            if (t.isInteger())
+            const ListPage listPage = DataProvider::pageOf(o->data());
+            if (listPage.total >= 0)
+                total = listPage.total;
+            else if (const Json t = o->meta().value(QByteArrayView("total")); t.isInteger())
                 total = t.toInteger();
             else if (const Json e = o->data().value(QStringView(options().totalPath)); e.isNumber())
                 total = e.toInteger();

@@ -11,23 +11,18 @@
 
 namespace refetch {
 
+class DataProvider;
 class Endpoint;
 class QueryClient;
 class QueryObserver;
-
-// How a page is asked for, in json-server's and Refine simple-rest's dialect.
-enum class PageParameters {
-    Page,   // _page=2&_limit=50
-    Range,  // _start=50&_end=100
-};
 
 // One view state of a paged list: its sort, search and filters. Each state is its own set of cached pages (they
 // are parts of the pages' keys), so going back to a state shows its pages at once.
 struct PageQuery
 {
-    QString sort;                                // _sort: a field, or "a,b"; empty: the server's order
-    Qt::SortOrder order = Qt::AscendingOrder;    // _order=asc|desc, sent with a sort
-    QString search;                              // q: full-text search
+    QString sort;                                // a field; empty: the server's order
+    Qt::SortOrder order = Qt::AscendingOrder;    // sent with a sort
+    QString search;                              // full-text search, as the dialect sends it
     QList<std::pair<QString, QString>> filters;  // more parameters: {"userId", "3"}, {"views_gte", "100"}
 
     friend bool operator==(const PageQuery &, const PageQuery &) = default;
@@ -35,10 +30,8 @@ struct PageQuery
 
 struct PagedTableOptions
 {
-    QString resource;                            // "posts": the path "/posts" (unless `path`), and the key's second part
-    QString path;
+    QString resource;                            // "posts": the key's second part; its path is the provider's
     int pageSize = 50;
-    PageParameters parameters = PageParameters::Page;
     Millis staleTime{0};
     bool provideTags = true;                     // pages provide ResourceTags(resource, endpoint) list tags
     std::function<void(QueryOptions &)> configure;  // the last word on each page's options (key and notifyOn stay)
@@ -46,19 +39,24 @@ struct PagedTableOptions
 };
 
 // A table of a server-side paged list, for a QTableView that loads more as it scrolls: each page is its own
-// cached query, keyed [endpoint, resource, {page, limit, sort, order, q, filters}], observed while the model shows
-// it. canFetchMore()/fetchMore() add the next page while the server has more (X-Total-Count, else a Link rel=next,
-// else a full last page), so a resource of a million rows loads only the pages scrolled to. sort() and
-// setQuery() switch view states (a reset; a cached state comes back at once).
+// cached query, keyed [endpoint, resource, {page, limit, sort, order, q, filters}], asked for and read by the
+// endpoint's DataProvider (its dialect: page numbers, offsets, next links or ranges), observed while the model
+// shows it. canFetchMore()/fetchMore() add the next page while the server has more: its next link, else its
+// total, else until a short or empty page; a resource of a million rows loads only the pages scrolled to. sort()
+// and setQuery() switch view states (a reset; a cached state comes back at once).
+//
+// No record shows twice: a row whose id an earlier page already shows is left out of its page (records move
+// between pages when others are written). A page after the first that holds only records already shown means
+// the server ignored the paging parameters: the list stops there and notice() says so.
 //
 // Refreshing: each page's observer refetches on its own (invalidation, focus, interval), and its rows are diffed
-// within the page's range like a QueryTableModel's (duplicate ids are looked for within a page). After a write
-// shifts records across page boundaries, a record can briefly show on two pages until both have refetched.
+// within the page's range like a QueryTableModel's.
 class PagedTableModel : public JsonTableModel
 {
     Q_OBJECT
     Q_PROPERTY(qint64 totalCount READ totalCount NOTIFY totalCountChanged)
     Q_PROPERTY(int pageCount READ pageCount NOTIFY pageCountChanged)
+    Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
 public:
     // The endpoint must outlive the model. Page 1 is observed at once (its cached rows show at once).
     PagedTableModel(QueryClient *client, const Endpoint *endpoint, PagedTableOptions options, QObject *parent = nullptr);
@@ -66,8 +64,11 @@ public:
 
     bool canFetchMore(const QModelIndex &parent = {}) const override;
     void fetchMore(const QModelIndex &parent = {}) override;
-    // Server-side sort by the column's path (_sort, _order); a column of -1 goes back to the server's order.
+    // Server-side sort by the column's path; a column of -1 goes back to the server's order. A column the server
+    // cannot sort on (canSort) is ignored.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    bool canSort(int column) const;
+    bool canSearch() const;
 
     const PageQuery &query() const { return m_query; }
     // Another view state: a reset, starting again from page 1.
@@ -78,6 +79,11 @@ public:
     int pageCount() const { return int(m_pages.size()); }      // pages observed (loaded or loading)
     int pageSize() const { return m_options.pageSize; }
     qint64 totalCount() const { return m_total; }              // the server's total for this view state, or -1
+    qint64 loadedCount() const;                                // records shown (each once)
+    // Whether the server has more than is loaded: known from its total or next link, else guessed from a full page.
+    bool hasMore() const { return canFetchMore(); }
+    // Something the user should know about the list, in a sentence (the server ignored paging); empty: nothing.
+    QString notice() const { return m_notice; }
     QueryKey pageKey(int page) const;                          // page from 1, in the current view state
     QueryObserver *pageObserver(int page) const;               // page from 1
     void refetch();                                            // every page shown
@@ -85,20 +91,34 @@ public:
 Q_SIGNALS:
     void totalCountChanged(qint64 total);
     void pageCountChanged(int pages);
+    void noticeChanged(const QString &notice);
 
 private:
+    struct Page
+    {
+        QueryObserver *observer = nullptr;  // a child
+        Json shown;                         // the records its segment shows (its rows less earlier pages' ids)
+    };
+
     QueryOptions pageOptions(int page) const;
     void addPage(bool inReset);
     void clearPages();
     void onPageChanged(int page, QueryChanges what);
+    // Recomputes what pages `from`.. show, leaving out ids earlier pages show; applies what changed.
+    void refreshShown(int from, bool inReset);
+    Json rowsOf(int page) const;   // the page's records as the server sent them; Undefined before they came
+    void setNotice(const QString &notice);
     void updateState();
 
     QueryClient *m_client;
     const Endpoint *m_endpoint;
+    std::shared_ptr<const DataProvider> m_provider;
     PagedTableOptions m_options;
     PageQuery m_query;
-    std::vector<QueryObserver *> m_pages;  // children; page k + 1 at k
+    std::vector<Page> m_pages;      // page k + 1 at k
     qint64 m_total = -1;
+    bool m_pagingIgnored = false;   // a later page repeated earlier ones: no more pages are asked for
+    QString m_notice;
 };
 
 } // namespace refetch

@@ -1,0 +1,612 @@
+#include "apidetector.h"
+
+#include "drfprovider.h"
+#include "genericprovider.h"
+#include "jsonapiprovider.h"
+#include "jsonserver1provider.h"
+#include "jsonserverprovider.h"
+#include "openapiprovider.h"
+
+#include "core/endpoint.h"
+
+#include <QJsonArray>
+#include <QLocale>
+#include <QRegularExpression>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+namespace {
+
+Json stringList(const QStringList &list)
+{
+    return Json(QJsonArray::fromStringList(list));
+}
+
+QStringList stringsOf(const Json &json)
+{
+    QStringList out;
+    for (const Json &s : json) {
+        if (s.isString())
+            out.append(s.toString());
+    }
+    return out;
+}
+
+QString trimSlashes(QString s)
+{
+    while (s.startsWith(u'/'))
+        s.remove(0, 1);
+    while (s.endsWith(u'/'))
+        s.chop(1);
+    return s;
+}
+
+// One probe's answer.
+struct Answer
+{
+    bool done = false;
+    FetchResult result;
+    QByteArray contentType;
+    QByteArray raw;           // the body as sent (an HTML page is no JSON)
+};
+
+} // namespace
+
+Json DetectedApi::toJson() const
+{
+    return Json::object({
+        {u"dialect", Json(dialect)},
+        {u"options", options.toJson()},
+        {u"resources", stringList(resources)},
+        {u"source", Json(source)},
+        {u"summary", Json(summary)},
+        {u"notes", notes.isEmpty() ? Json() : stringList(notes)},
+    });
+}
+
+DetectedApi DetectedApi::fromJson(const Json &json)
+{
+    DetectedApi api;
+    api.dialect = json.value(u"dialect").toString();
+    api.options = ProviderOptions::fromJson(json.value(u"options"));
+    api.resources = stringsOf(json.value(u"resources"));
+    api.source = json.value(u"source").toString();
+    api.summary = json.value(u"summary").toString();
+    api.notes = stringsOf(json.value(u"notes"));
+    return api;
+}
+
+QString DetectedApi::describe() const
+{
+    QStringList parts{DataProvider::dialectDisplayName(dialect)};
+    Paging paging = options.paging;
+    QString first = resources.isEmpty() ? QString() : resources.first();
+    if (const auto it = options.resources.constFind(first); it != options.resources.cend() && it->pagingKnown)
+        paging = it->paging;
+    parts.append(pagingDescription(paging));
+    const auto it = options.resources.constFind(first);
+    if (it != options.resources.cend() && it->count >= 0)
+        parts.append(QStringLiteral("%1 %2").arg(QLocale().toString(it->count), first));
+    else if (!resources.isEmpty())
+        parts.append(ApiDetector::tr("%n resource(s)", nullptr, int(resources.size())));
+    return parts.join(u" · "_s);
+}
+
+QueryKey ApiDetector::key(const QString &endpointName)
+{
+    return QueryKey{endpointName, "$api"};
+}
+
+QStringList ApiDetector::fromDb(const Json &db)
+{
+    QStringList out;
+    if (!db.isObject())
+        return out;
+    for (qsizetype i = 0; i < db.size(); ++i) {
+        const QString name = db.keyAt(i);
+        if (db.valueAt(i).isArray() && !name.isEmpty() && !out.contains(name))
+            out.append(name);
+    }
+    return out;
+}
+
+namespace {
+
+// A parameter of an OpenAPI operation (Swagger 2's are flat, OpenAPI 3's have a schema), $refs to
+// components/parameters resolved.
+struct Parameter
+{
+    QString name;
+    QString in;
+    QStringList values;   // an enum's values
+    qint64 maximum = 0;
+};
+
+Json resolveRef(const Json &document, const Json &node)
+{
+    const Json ref = node.value(u"$ref");
+    if (!ref.isString() || !ref.toString().startsWith(u"#/"))
+        return node;
+    Json cur = document;
+    for (const QString &part : ref.toString().mid(2).split(u'/'))
+        cur = cur.value(QString(part).replace(u"~1"_s, u"/"_s).replace(u"~0"_s, u"~"_s));
+    return cur;
+}
+
+QList<Parameter> parametersOf(const Json &document, const Json &operation)
+{
+    QList<Parameter> out;
+    for (const Json &raw : operation.value(u"parameters")) {
+        const Json p = resolveRef(document, raw);
+        Parameter param{.name = p.value(u"name").toString(), .in = p.value(u"in").toString()};
+        Json schema = resolveRef(document, p.value(u"schema"));
+        if (schema.isUndefined())
+            schema = p;   // Swagger 2
+        Json values = schema.value(u"enum");
+        // FastAPI writes Optional[Literal[...]] as anyOf / allOf of a $ref to an enum.
+        for (const char16_t *combiner : {u"anyOf", u"allOf", u"oneOf"}) {
+            for (const Json &alt : schema.value(QStringView(combiner))) {
+                const Json a = resolveRef(document, alt);
+                if (values.isUndefined() && a.value(u"enum").isArray())
+                    values = a.value(u"enum");
+            }
+        }
+        param.values = stringsOf(values);
+        const Json max = schema.value(u"maximum");
+        param.maximum = max.isNumber() ? max.toInteger() : 0;
+        if (!param.name.isEmpty() && (param.in == u"query" || param.in.isEmpty()))
+            out.append(param);
+    }
+    return out;
+}
+
+} // namespace
+
+QList<ResourceInfo> ApiDetector::fromOpenApi(const Json &document, Paging *pagingOut)
+{
+    QList<ResourceInfo> out;
+    const Json paths = document.value(u"paths");
+    if (!paths.isObject() || (!document.contains(u"openapi") && !document.contains(u"swagger")))
+        return out;
+    // Swagger 2's basePath, OpenAPI 3's first server path: the document's paths are under it.
+    QString basePath = document.value(u"basePath").toString();
+    if (basePath.isEmpty()) {
+        const QUrl server(document.value(u"servers").at(0).value(u"url").toString());
+        basePath = server.path();
+    }
+    basePath = trimSlashes(basePath);
+    std::optional<Paging> overall;
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        const QString path = paths.keyAt(i);
+        const Json item = paths.valueAt(i);
+        const Json get = item.value(u"get");
+        if (!item.isObject() || !get.isObject() || path.contains(u'{'))
+            continue;
+        const QString name = trimSlashes(path);
+        if (name.isEmpty() || name.endsWith(u"openapi.json") || name.contains(u"docs") || name.contains(u"swagger"))
+            continue;
+        bool known = false;
+        for (const ResourceInfo &r : out)
+            known |= r.name == name;
+        if (known)
+            continue;
+        ResourceInfo info{.name = name};
+        info.path = (basePath.isEmpty() ? QString() : u'/' + basePath) + path;
+        info.searchKnown = true;
+        info.pagingKnown = true;
+        info.paging = Paging::None;
+        QStringList names;
+        for (const Parameter &p : parametersOf(document, get))
+            names.append(p.name);
+        for (const Parameter &p : parametersOf(document, get)) {
+            const QString n = p.name;
+            if (n == u"skip" || n == u"offset" || n == u"start") {
+                info.paging = Paging::Offset;
+                info.pageParam = n;
+            } else if ((n == u"page" || n == u"page_number" || n == u"pageNumber") && info.paging != Paging::Offset) {
+                info.paging = Paging::PageNumber;
+                info.pageParam = n;
+            } else if (n == u"limit" || n == u"size" || n == u"page_size" || n == u"pageSize" || n == u"per_page"
+                       || n == u"perPage") {
+                info.sizeParam = n;
+                if (p.maximum > 0)
+                    info.count = info.count;   // (the largest page is for the options; see below)
+            } else if (n == u"cursor") {
+                info.paging = Paging::Cursor;
+            } else if (n == u"q" || n == u"search" || n == u"query" || n == u"filter") {
+                if (info.searchParam.isEmpty() || n == u"q" || n == u"search")
+                    info.searchParam = n;
+            } else if (n == u"order_by" || n == u"sort" || n == u"sort_by" || n == u"ordering" || n == u"orderBy"
+                       || n == u"sortBy") {
+                info.sortParam = n;
+                info.sortKnown = !p.values.isEmpty();
+                for (const QString &v : p.values) {
+                    const QString field = v.startsWith(u'-') || v.startsWith(u'+') ? v.mid(1) : v;
+                    if (!info.sortFields.contains(field))
+                        info.sortFields.append(field);
+                }
+            } else if (n == u"order" || n == u"direction" || n == u"sort_order" || n == u"sortOrder" || n == u"dir") {
+                info.orderParam = n;
+            } else {
+                info.filterFields.append(n);
+            }
+        }
+        if (info.paging == Paging::None && !info.sizeParam.isEmpty() && info.pageParam.isEmpty())
+            info.paging = Paging::None;   // a limit alone: one page of that size, said in a note by detection
+        if (!info.orderParam.isEmpty() && info.sortParam.isEmpty())
+            info.orderParam.clear();
+        if (!overall)
+            overall = info.paging;
+        out.append(info);
+    }
+    if (pagingOut)
+        *pagingOut = overall.value_or(Paging::None);
+    return out;
+}
+
+QStringList ApiDetector::fromApiRoot(const Json &root, const QUrl &base)
+{
+    QStringList out;
+    if (!root.isObject() || root.isEmpty())
+        return out;
+    for (qsizetype i = 0; i < root.size(); ++i) {
+        const Json v = root.valueAt(i);
+        if (!v.isString())
+            return {};   // an API root holds links only
+        const QUrl url = base.resolved(QUrl(v.toString()));
+        if (url.host() != base.host() || !url.path().startsWith(base.path().endsWith(u'/') ? base.path() : base.path() + u'/'))
+            continue;
+        const QString name = trimSlashes(url.path().mid(base.path().size()));
+        if (!name.isEmpty() && !name.contains(u'{'))
+            out.append(name);
+    }
+    return out;
+}
+
+QStringList ApiDetector::fromHal(const Json &root)
+{
+    QStringList out;
+    const Json links = root.value(u"_links");
+    for (qsizetype i = 0; i < links.size(); ++i) {
+        const QString rel = links.keyAt(i);
+        if (rel == u"self" || rel == u"profile" || rel == u"curies" || rel.contains(u':'))
+            continue;
+        out.append(rel);
+    }
+    return out;
+}
+
+void ApiDetector::readListAnswer(const Json &body, const Json &meta, const QString &resource, DetectedApi &api)
+{
+    ResourceInfo &info = api.options.resources[resource];
+    info.name = resource;
+    if (api.dialect == DrfProvider::Dialect) {
+        if (body.isArray()) {
+            api.options.paging = Paging::None;
+            info.count = body.size();
+            return;
+        }
+        const Json results = body.value(u"results");
+        if (!results.isArray()) {
+            api.notes.append(tr("The list of %1 is not in Django REST framework's shape.").arg(resource));
+            return;
+        }
+        if (body.value(u"count").isNumber())
+            info.count = body.value(u"count").toInteger();
+        const QUrlQuery next(QUrl(body.value(u"next").toString()).query());
+        if (next.hasQueryItem(u"cursor"_s) || !body.contains(u"count")) {
+            api.options.paging = Paging::Cursor;
+        } else if (next.hasQueryItem(u"offset"_s) || next.hasQueryItem(u"limit"_s)) {
+            api.options.paging = Paging::Offset;
+        } else {
+            api.options.paging = Paging::PageNumber;
+        }
+        return;
+    }
+    if (api.dialect == JsonServerProvider::Dialect) {
+        const Json total = meta.value(u"total");
+        info.count = total.isInteger() ? total.toInteger() : (body.isArray() ? body.size() : -1);
+        return;
+    }
+    if (api.dialect == JsonServer1Provider::Dialect) {
+        const Json items = body.value(u"items");
+        info.count = items.isNumber() ? items.toInteger() : (body.isArray() ? body.size() : -1);
+        return;
+    }
+    if (api.dialect == JsonApiProvider::Dialect) {
+        const ListPage page = JsonApiProvider().parseList(body, meta, {});
+        info.count = page.total;
+        return;
+    }
+    // OpenAPI or nothing known: the answer's own shape.
+    QString rowsPath;
+    const Json rows = GenericProvider::findRows(body, &rowsPath);
+    if (!rows.isArray()) {
+        api.notes.append(tr("The list of %1 holds no array of records: set where its rows are in Settings.").arg(resource));
+        return;
+    }
+    if (!rowsPath.isEmpty() && rowsPath != u"data" && api.options.rowsPath.isEmpty())
+        api.options.rowsPath = rowsPath;
+    const Json total = meta.value(u"total");
+    if (total.isInteger()) {
+        info.count = total.toInteger();
+    } else {
+        for (const char16_t *path : {u"total", u"count", u"totalCount", u"total_count", u"meta.total", u"meta.count"}) {
+            Json cur = body;
+            for (QStringView part : QStringView(path).split(u'.'))
+                cur = cur.value(part);
+            if (cur.isNumber()) {
+                info.count = cur.toInteger();
+                if (api.options.totalPath.isEmpty() && QStringView(path) != u"total")
+                    api.options.totalPath = QString::fromUtf16(path);
+                break;
+            }
+        }
+    }
+    const bool hasNext = meta.value(u"links").value(u"next").isString() || body.value(u"next").isString();
+    if (!info.pagingKnown && hasNext) {
+        info.pagingKnown = true;
+        info.paging = Paging::Cursor;
+    }
+    if ((!info.pagingKnown || info.paging == Paging::None) && info.count > rows.size()) {
+        api.notes.append(tr("The server has %1 %2 but sent %3 in one answer, and it does not say how to ask for the "
+                            "rest: set the paging parameters in Settings.")
+                             .arg(info.count).arg(resource).arg(rows.size()));
+    } else if (!info.pagingKnown) {
+        api.notes.append(tr("No paging found for %1: it is loaded in one request.").arg(resource));
+    }
+}
+
+namespace {
+
+// The probes of one detection, answered in any order.
+struct Detection : std::enable_shared_from_this<Detection>
+{
+    QueryFnContext ctx;
+    Endpoint endpoint;
+    DetectionHints hints;
+    Answer db, openapi, root;
+    int openapiFallback = 0;
+
+    Detection(QueryFnContext c, Endpoint e, DetectionHints h) : ctx(std::move(c)), endpoint(std::move(e)), hints(std::move(h)) {}
+
+    void get(const QString &path, Answer *into, std::function<void()> then, const QUrlQuery &query = {},
+             const HttpHeaders &headers = {})
+    {
+        HttpRequest r = endpoint.request("GET", path, query);
+        r.headers += headers;
+        auto self = shared_from_this();
+        HttpTransport::sendFor(ctx, endpoint.transport(), r, endpoint.config().limits,
+                               [self, into, then = std::move(then)](QNetworkReply *reply) {
+            into->raw = reply->isOpen() ? reply->peek(std::min<qint64>(reply->bytesAvailable(), 256 * 1024)) : QByteArray();
+            into->contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+            into->result = HttpTransport::readJson(reply, self->endpoint.config().limits);
+            into->done = true;
+            then();
+        });
+    }
+
+    static bool unreachable(const Answer &a)
+    {
+        return a.result.error && a.result.error->kind != QueryError::Kind::Http
+            && a.result.error->kind != QueryError::Kind::Parse;
+    }
+    static bool ok(const Answer &a) { return a.done && !a.result.error; }
+
+    void start()
+    {
+        auto self = shared_from_this();
+        auto after = [self] { self->firstRound(); };
+        get(u"/db"_s, &db, after);
+        get(u"/openapi.json"_s, &openapi, after);
+        get(QString(), &root, after);
+    }
+
+    void firstRound()
+    {
+        if (!db.done || !openapi.done || !root.done)
+            return;
+        if (unreachable(db) && unreachable(openapi) && unreachable(root)) {
+            ctx.reject(*root.result.error);
+            return;
+        }
+        DetectedApi api;
+        // json-server 0.17 (and the built-in API): /db holds every collection.
+        if (ok(db)) {
+            const QStringList found = ApiDetector::fromDb(db.result.data);
+            if (!found.isEmpty()) {
+                api.dialect = JsonServerProvider::Dialect;
+                api.source = u"db"_s;
+                api.resources = found;
+                api.options.paging = Paging::PageNumber;
+                probeList(api);
+                return;
+            }
+        }
+        if (ok(openapi) && tryOpenApi(openapi.result.data))
+            return;
+        if (tryRoot())
+            return;
+        openApiFallbacks();
+    }
+
+    bool tryOpenApi(const Json &document)
+    {
+        Paging paging = Paging::None;
+        const QList<ResourceInfo> infos = ApiDetector::fromOpenApi(document, &paging);
+        if (infos.isEmpty())
+            return false;
+        DetectedApi api;
+        api.dialect = OpenApiProvider::Dialect;
+        api.source = u"openapi"_s;
+        api.options.paging = paging;
+        for (const ResourceInfo &info : infos) {
+            api.resources.append(info.name);
+            api.options.resources.insert(info.name, info);
+        }
+        probeList(api);
+        return true;
+    }
+
+    bool tryRoot()
+    {
+        const QByteArray type = root.contentType.toLower();
+        // json-server 1.x: an HTML page listing <a href="posts">/posts</a>.
+        if (root.done && HttpTransport::isHtml(type, root.raw) && root.raw.contains("JSON Server")) {
+            static const QRegularExpression link(uR"re(<a href="([^"/:?#]+)">/\1</a>)re"_s);
+            DetectedApi api;
+            for (auto it = link.globalMatch(QString::fromUtf8(root.raw)); it.hasNext();)
+                api.resources.append(it.next().captured(1));
+            if (!api.resources.isEmpty()) {
+                api.dialect = JsonServer1Provider::Dialect;
+                api.source = u"api-root"_s;
+                api.options.paging = Paging::PageNumber;
+                probeList(api);
+                return true;
+            }
+        }
+        if (!ok(root))
+            return false;
+        const Json data = root.result.data;
+        // JSON:API: its media type, or a top-level "jsonapi" / "data" with "links".
+        if (type.contains("vnd.api+json") || data.contains(u"jsonapi")) {
+            DetectedApi api;
+            api.dialect = JsonApiProvider::Dialect;
+            api.source = u"jsonapi"_s;
+            api.options.paging = Paging::Offset;
+            const Json links = data.value(u"links");
+            for (qsizetype i = 0; i < links.size(); ++i) {
+                if (links.keyAt(i) != u"self")
+                    api.resources.append(links.keyAt(i));
+            }
+            if (!api.resources.isEmpty() || !hints.resources.isEmpty()) {
+                probeList(api);
+                return true;
+            }
+        }
+        if (data.value(u"_links").isObject()) {
+            DetectedApi api;
+            api.dialect = GenericProvider::Dialect;
+            api.source = u"hal"_s;
+            api.options.paging = Paging::None;
+            api.resources = ApiDetector::fromHal(data);
+            if (!api.resources.isEmpty()) {
+                probeList(api);
+                return true;
+            }
+        }
+        const QStringList apiRoot = ApiDetector::fromApiRoot(data, endpoint.config().baseUrl);
+        if (!apiRoot.isEmpty()) {
+            DetectedApi api;
+            api.dialect = DrfProvider::Dialect;
+            api.source = u"api-root"_s;
+            api.resources = apiRoot;
+            api.options.trailingSlash = true;
+            probeList(api);
+            return true;
+        }
+        return false;
+    }
+
+    void openApiFallbacks()
+    {
+        static const QStringList paths{u"/docs/openapi.json"_s, u"/api/openapi.json"_s, u"/swagger.json"_s,
+                                       u"/api-docs"_s, u"/v3/api-docs"_s, u"/swagger/v1/swagger.json"_s};
+        if (openapiFallback >= paths.size()) {
+            giveUp();
+            return;
+        }
+        auto self = shared_from_this();
+        auto answer = std::make_shared<Answer>();
+        get(paths.at(openapiFallback++), answer.get(), [self, answer] {
+            if (ok(*answer) && self->tryOpenApi(answer->result.data))
+                return;
+            self->openApiFallbacks();
+        });
+    }
+
+    void giveUp()
+    {
+        if (!hints.resources.isEmpty()) {
+            // The user named the resources: read the first list's shape.
+            DetectedApi api;
+            api.dialect = GenericProvider::Dialect;
+            api.source = u"settings"_s;
+            api.options.paging = Paging::None;
+            probeList(api);
+            return;
+        }
+        // A probe that failed for a reason of its own (too large, a server error, a timeout) says more than
+        // "nothing found".
+        for (const Answer *a : {&openapi, &db, &root}) {
+            const auto &error = a->result.error;
+            if (error && error->kind != QueryError::Kind::Parse
+                && (error->kind != QueryError::Kind::Http || error->httpStatus >= 500)) {
+                ctx.reject(*error);
+                return;
+            }
+        }
+        QueryError e = root.result.error ? *root.result.error : QueryError::other(QString());
+        e.kind = QueryError::Kind::Other;
+        e.method = "GET";
+        e.url = QueryError::displayUrl(endpoint.url(QString()));
+        e.message = ApiDetector::tr("the server answered, but lists no resources in a way Refetch knows (no OpenAPI "
+                                    "document, json-server's /db, an API root or HAL links): name them in Settings");
+        ctx.reject(e);
+    }
+
+    // One list request for the first resource: its paging, envelope and total.
+    void probeList(DetectedApi api)
+    {
+        if (!hints.resources.isEmpty()) {
+            api.resources = hints.resources;
+            api.source = api.source.isEmpty() ? u"settings"_s : api.source;
+        }
+        if (!hints.rowsPath.isEmpty())
+            api.options.rowsPath = hints.rowsPath;
+        if (api.resources.isEmpty()) {
+            finish(api);
+            return;
+        }
+        const QString resource = api.resources.first();
+        auto provider = DataProvider::create(api.dialect, api.options);
+        const HttpRequest request = provider->listRequest(endpoint, resource, ListParams{.page = 1, .pageSize = 1});
+        auto self = shared_from_this();
+        auto answer = std::make_shared<Answer>();
+        QUrlQuery query(request.url.query());
+        // A page of one record says as much about the shape as a page of fifty.
+        get(provider->listPath(resource), answer.get(), [self, answer, api, resource]() mutable {
+            if (ok(*answer))
+                ApiDetector::readListAnswer(answer->result.data, answer->result.meta, resource, api);
+            else if (answer->result.error)
+                api.notes.append(ApiDetector::tr("The list of %1 could not be read: %2")
+                                     .arg(resource, answer->result.error->toString()));
+            self->finish(api);
+        }, query, provider->readHeaders() + request.headers);
+    }
+
+    void finish(DetectedApi api)
+    {
+        api.summary = api.describe();
+        ctx.resolve(api.toJson());
+    }
+};
+
+} // namespace
+
+QueryOptions ApiDetector::query(const Endpoint &endpoint, DetectionHints hints)
+{
+    QueryOptions o;
+    o.key = key(endpoint.name());
+    o.staleTime = std::chrono::minutes(5);
+    o.refetchOnWindowFocus = false;
+    o.fn = [endpoint, hints](const QueryFnContext &ctx) {
+        std::make_shared<Detection>(ctx, endpoint, hints)->start();
+    };
+    return o;
+}
+
+} // namespace refetch

@@ -1,0 +1,159 @@
+#include "jsonapiprovider.h"
+
+#include "core/endpoint.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+JsonApiProvider::JsonApiProvider(ProviderOptions options) : DataProvider(std::move(options))
+{
+    if (m_options.paging == Paging::Cursor || m_options.paging == Paging::Range)
+        m_options.paging = Paging::Offset;
+}
+
+QString JsonApiProvider::displayName() const
+{
+    return tr("JSON:API");
+}
+
+bool JsonApiProvider::canSearch(const QString &resource) const
+{
+    const ResourceInfo *info = resourceInfo(resource);
+    return info && info->searchKnown && !info->searchParam.isEmpty();
+}
+
+QString JsonApiProvider::typeOf(const QString &resource) const
+{
+    const ResourceInfo *info = resourceInfo(resource);
+    return info && !info->type.isEmpty() ? info->type : resource;
+}
+
+HttpRequest JsonApiProvider::listRequest(const Endpoint &endpoint, const QString &resource, const ListParams &params) const
+{
+    QUrlQuery q;
+    switch (paging(resource)) {
+    case Paging::PageNumber:
+        q.addQueryItem(m_options.pageParam.isEmpty() ? u"page[number]"_s : m_options.pageParam, QString::number(params.page));
+        q.addQueryItem(m_options.sizeParam.isEmpty() ? u"page[size]"_s : m_options.sizeParam, QString::number(params.pageSize));
+        break;
+    case Paging::Offset:
+        q.addQueryItem(m_options.pageParam.isEmpty() ? u"page[offset]"_s : m_options.pageParam, QString::number(params.offset));
+        q.addQueryItem(m_options.sizeParam.isEmpty() ? u"page[limit]"_s : m_options.sizeParam, QString::number(params.pageSize));
+        break;
+    default:
+        break;
+    }
+    if (!params.sort.isEmpty())
+        q.addQueryItem(u"sort"_s, params.order == Qt::AscendingOrder ? params.sort : u'-' + params.sort);
+    if (!params.search.isEmpty() && canSearch(resource))
+        q.addQueryItem(resourceInfo(resource)->searchParam, params.search);
+    for (const auto &[name, value] : params.filters)
+        q.addQueryItem(name.startsWith(u"filter[") ? name : u"filter["_s + name + u']', value);
+    return endpoint.request("GET", listPath(resource), q);
+}
+
+Json JsonApiProvider::flatten(const Json &object)
+{
+    if (!object.isObject() || !object.contains(u"attributes"))
+        return object;
+    QJsonObject out;
+    out.insert(u"id"_s, object.value(u"id").toQJsonValue());
+    const Json attributes = object.value(u"attributes");
+    for (qsizetype i = 0; i < attributes.size(); ++i)
+        out.insert(attributes.keyAt(i), attributes.valueAt(i).toQJsonValue());
+    const Json relationships = object.value(u"relationships");
+    for (qsizetype i = 0; i < relationships.size(); ++i) {
+        const Json data = relationships.valueAt(i).value(u"data");
+        if (data.isObject()) {
+            out.insert(relationships.keyAt(i), data.value(u"id").toQJsonValue());
+        } else if (data.isArray()) {
+            QJsonArray ids;
+            for (const Json &r : data)
+                ids.append(r.value(u"id").toQJsonValue());
+            out.insert(relationships.keyAt(i), ids);
+        } else if (data.isNull()) {
+            out.insert(relationships.keyAt(i), QJsonValue::Null);
+        }
+    }
+    return Json(out);
+}
+
+ListPage JsonApiProvider::parseList(const Json &body, const Json &meta, const ListParams &params) const
+{
+    Q_UNUSED(params)
+    ListPage page;
+    const Json data = body.value(u"data");
+    if (!data.isArray()) {
+        page.rows = Json();
+        return page;
+    }
+    QJsonArray rows;
+    for (const Json &r : data)
+        rows.append(flatten(r).toQJsonValue());
+    page.rows = Json(rows);
+    const Json m = body.value(u"meta");
+    for (const char16_t *path : {u"count", u"total", u"totalCount", u"total_count", u"page.total", u"pagination.total"}) {
+        const Json t = at(m, QStringView(path));
+        if (t.isNumber()) {
+            page.total = t.toInteger();
+            break;
+        }
+    }
+    if (page.total < 0 && meta.value(u"total").isInteger())
+        page.total = meta.value(u"total").toInteger();
+    const Json links = body.value(u"links");
+    if (links.isObject()) {
+        Json next = links.value(u"next");
+        if (next.isObject())
+            next = next.value(u"href");
+        page.next = next.isString() ? next : Json(nullptr);
+    }
+    return page;
+}
+
+Json JsonApiProvider::parseRecord(const Json &body) const
+{
+    const Json data = body.value(u"data");
+    return data.isObject() ? flatten(data) : body;
+}
+
+Json JsonApiProvider::writeBody(const QString &resource, const Json &fields, const Json &id) const
+{
+    QJsonObject attributes;
+    for (qsizetype i = 0; i < fields.size(); ++i) {
+        if (fields.keyAt(i) != idField())
+            attributes.insert(fields.keyAt(i), fields.valueAt(i).toQJsonValue());
+    }
+    QJsonObject data{{u"type"_s, typeOf(resource)}, {u"attributes"_s, attributes}};
+    if (!id.isUndefined() && !id.isNull())
+        data.insert(u"id"_s, idText(id));
+    return Json(QJsonObject{{u"data"_s, data}});
+}
+
+HttpHeaders JsonApiProvider::writeHeaders() const
+{
+    return {{"Content-Type", "application/vnd.api+json"}};
+}
+
+HttpHeaders JsonApiProvider::readHeaders() const
+{
+    return {{"Accept", "application/vnd.api+json"}};
+}
+
+std::optional<std::pair<QString, QUrlQuery>> JsonApiProvider::manyRequest(const QString &resource, const QList<Json> &ids) const
+{
+    // Fortune and most servers: /posts/1,3 (filter[id] is not in the specification).
+    QStringList texts;
+    for (const Json &id : ids)
+        texts.append(QString::fromUtf8(QUrl::toPercentEncoding(idText(id))));
+    QString path = listPath(resource);
+    if (!path.endsWith(u'/'))
+        path += u'/';
+    return std::make_pair(path + texts.join(u','), QUrlQuery());
+}
+
+} // namespace refetch
