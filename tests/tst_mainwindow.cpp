@@ -8,6 +8,7 @@
 #include "core/persist/cachestore.h"
 #include "core/persist/draftstore.h"
 #include "core/persist/storefile.h"
+#include "core/providers/dataprovider.h"
 #include "core/queryclient.h"
 #include "ui/apiconnection.h"
 #include "ui/applicationstate.h"
@@ -45,7 +46,9 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
+#include <QComboBox>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <QtTest>
 
 #include <memory>
@@ -248,6 +251,9 @@ private Q_SLOTS:
     void newRecordDraftComesBack();
     void draftOfAGoneResourceIsDropped();
     void closingAndDiscardingRemovesTheDraft();
+    void listOffersWhatTheServerCan();
+    void ignoredPagingShowsANotice();
+    void settingsTestShowsTheDetectedApi();
     void screenshots();
 
 private:
@@ -1590,6 +1596,124 @@ void tst_MainWindow::closingAndDiscardingRemovesTheDraft()
     restart();
     QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->model()->rowCount() > 0);
     QVERIFY(!m_window->recordPane()->isDirty());
+}
+
+// json-server sorts and searches on any field: the search field is on and a header click sorts. A server that
+// offers neither (the generic dialect with no sort or search parameter known): the search field is off and says
+// why, and a header click changes nothing but a tooltip saying why.
+void tst_MainWindow::listOffersWhatTheServerCan()
+{
+    ResourceView *view = openList();
+    PagedTableModel *model = view->model();
+    QVERIFY(model->canSearch());
+    QVERIFY(view->searchField()->isEnabled());
+    QCOMPARE(view->findChild<QLineEdit *>(u"search"_s), view->searchField());
+    QHeaderView *header = view->table()->horizontalHeader();
+    const int title = model->columnOf(u"title");
+    QVERIFY(model->canSort(title));
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                      QPoint(header->sectionViewportPosition(title) + header->sectionSize(title) / 2, header->height() / 2));
+    QTRY_COMPARE(model->query().sort, u"title"_s);
+    QCOMPARE(header->sortIndicatorSection(), model->columnOf(u"title"));
+    const auto *count = view->findChild<QLabel *>(u"recordCount"_s);
+    QVERIFY(count);
+    QTRY_COMPARE(count->text(), u"20 of 45 records loaded"_s);
+
+    EndpointSettings generic = m_h->usersEndpoint();
+    generic.dialect = u"generic"_s;
+    m_h->store.setEndpoints({generic});
+    m_window = m_h->makeWindow();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->openResource(u"users"_s, u"users"_s);
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"users"_s);
+    view = m_window->resourceView();
+    model = view->model();
+    QTRY_COMPARE(model->rowCount(), 5);
+    QVERIFY(!model->canSearch());
+    QVERIFY(!view->searchField()->isEnabled());
+    QCOMPARE(view->searchField()->toolTip(), u"This server offers no search for users"_s);
+    header = view->table()->horizontalHeader();
+    const int name = model->columnOf(u"name");
+    QVERIFY(name >= 0 && !model->canSort(name));
+    const QPoint onName(header->sectionViewportPosition(name) + header->sectionSize(name) / 2, header->height() / 2);
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, onName);
+    QCOMPARE(header->sortIndicatorSection(), -1);
+    QVERIFY(model->query().sort.isEmpty());
+    QCOMPARE(model->rowCount(), 5);
+    QHelpEvent help(QEvent::ToolTip, onName, header->viewport()->mapToGlobal(onName));
+    QCoreApplication::sendEvent(header->viewport(), &help);
+    QTRY_COMPARE(QToolTip::text(), u"The server cannot sort on this field"_s);
+    QToolTip::hideText();
+    // All five came in one page, no total said: the count is what was loaded.
+    QCOMPARE(view->findChild<QLabel *>(u"recordCount"_s)->text(), u"5 records"_s);
+}
+
+// A server that ignores the paging parameters sends page 1 again for page 2: each record shows once, the list
+// stops there, and a bar above it says why.
+void tst_MainWindow::ignoredPagingShowsANotice()
+{
+    test::HttpFixture fixture;
+    QVERIFY(fixture.start());
+    Json rows = Json::array({});
+    for (int i = 1; i <= 20; ++i)
+        rows = rows.withAppended(Json::object({{u"id", i}, {u"name", u"Item %1"_s.arg(i)}}));
+    fixture.route("GET", u"/items"_s, [body = rows.toJson()](const test::RecordedRequest &) {
+        return test::Response::json(body);
+    });
+    EndpointSettings e;
+    e.id = u"ignores-paging"_s;
+    e.name = u"Ignores paging"_s;
+    e.baseUrl = fixture.baseUrl();
+    e.dialect = u"json-server"_s;
+    e.resources = {u"items"_s};
+    e.pageSize = 20;
+    m_h->store.setEndpoints({e});
+    m_window = m_h->makeWindow();
+    m_window->resize(1100, 600);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->openResource(e.id, u"items"_s);
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == e.id);
+    ResourceView *view = m_window->resourceView();
+    PagedTableModel *model = view->model();
+    QTRY_VERIFY(!model->notice().isEmpty());
+    QTRY_VERIFY(view->messageBar()->isVisible());
+    QCOMPARE(view->messageBar()->text(), model->notice());
+    QCOMPARE(view->messageBar()->kind(), MessageBar::Kind::Warning);
+    QCOMPARE(model->rowCount(), 20);
+    QSet<qint64> ids;
+    for (int r = 0; r < model->rowCount(); ++r)
+        ids.insert(model->rowId(r).toInteger());
+    QCOMPARE(ids.size(), 20);
+    QVERIFY(!model->hasMore());
+    QCOMPARE(view->findChild<QLabel *>(u"recordCount"_s)->text(), u"20 records"_s);
+    QVERIFY(fixture.count("GET", u"/items"_s) >= 2);
+}
+
+// Settings shows what detection found for the endpoint and tests what is typed; the side tree's tooltip says it
+// too.
+void tst_MainWindow::settingsTestShowsTheDetectedApi()
+{
+    openList();
+    ApiConnection *c = m_window->connection(u"sample-api"_s);
+    const QString summary = c->detected().summary;
+    QCOMPARE(summary, u"%1 · page-number paging · 45 posts"_s.arg(DataProvider::dialectDisplayName(u"json-server"_s)));
+    QVERIFY(m_window->endpointTree()->endpointItem(u"sample-api"_s)->toolTip(0).endsWith(u'\n' + summary));
+
+    m_window->openSettings(u"sample-api"_s);
+    SettingsDialog *dialog = m_window->settingsDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QCOMPARE(dialog->findChild<QLineEdit *>(u"detected"_s)->text(), summary);
+    QCOMPARE(dialog->findChild<QComboBox *>(u"dialect"_s)->currentIndex(), 0);
+    dialog->findChild<QPushButton *>(u"testConnection"_s)->click();
+    QCOMPARE(dialog->detectedEdit()->text(), u"Testing…"_s);
+    QTRY_COMPARE(dialog->detectedEdit()->text(), summary);
+    QVERIFY(dialog->detectedNotesLabel()->text().contains(u"Resources: posts, users, widgets"_s));
+    QTRY_COMPARE(m_window->statusPanel()->requestsText(), tr("Idle"));
+    saveScreenshot(dialog, u"settings-detected.png"_s);
+    dialog->reject();
 }
 
 void tst_MainWindow::screenshots()

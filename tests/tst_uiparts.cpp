@@ -1,5 +1,7 @@
 #include "core/endpoint.h"
 #include "core/httptransport.h"
+#include "core/providers/apidetector.h"
+#include "core/providers/dataprovider.h"
 #include "core/queryclient.h"
 #include "core/queryobserver.h"
 #include "support/httpfixture.h"
@@ -10,13 +12,17 @@
 #include "ui/statuspanel.h"
 #include "ui/transfermonitor.h"
 
+#include <QComboBox>
 #include <QDateTimeEdit>
+#include <QFormLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -48,6 +54,9 @@ private Q_SLOTS:
     void settingsStoreRoundTrip();
     void transientEndpointsKeepTuningNotUrl();
     void removingAnEndpointAsksAboutUnsentChanges();
+    void settingsDialogDialectFieldsRoundTrip();
+    void settingsDialogTestDetectsTheApi();
+    void settingsDialogTestSaysWhyItFailed();
 
     void transferMonitorReportsLargeDownloads();
     void agoReadsNaturally_data();
@@ -386,6 +395,199 @@ void tst_UiParts::removingAnEndpointAsksAboutUnsentChanges()
     QVERIFY(!dialog.removeQuestion());
     QCOMPARE(ids(dialog), QStringList{u"demo"_s});
     QCOMPARE(asked, (QStringList{u"b"_s, u"a"_s, u"a"_s, u"c"_s}));
+}
+
+// The dialect, paging and parameter fields show what an endpoint's settings say, edits go back into them, and
+// each field is named by its label (a buddy) for screen readers.
+void tst_UiParts::settingsDialogDialectFieldsRoundTrip()
+{
+    EndpointSettings a;
+    a.id = u"a"_s;
+    a.baseUrl = QUrl(u"http://127.0.0.1:5001"_s);
+    a.dialect = u"drf"_s;
+    a.paging = u"offset"_s;
+    a.pageParam = u"start"_s;
+    a.sizeParam = u"count"_s;
+    EndpointSettings b;
+    b.id = u"b"_s;
+    b.baseUrl = QUrl(u"http://127.0.0.1:5002"_s);
+    SettingsDialog dialog({a, b});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QComboBox *dialect = dialog.dialectComboBox();
+    QComboBox *paging = dialog.pagingComboBox();
+    QCOMPARE(dialect->objectName(), u"dialect"_s);
+    QCOMPARE(dialog.findChild<QComboBox *>(u"paging"_s), paging);
+    QCOMPARE(dialog.findChild<QLineEdit *>(u"pageParam"_s), dialog.pageParamEdit());
+    QCOMPARE(dialog.findChild<QLineEdit *>(u"sizeParam"_s), dialog.sizeParamEdit());
+    QCOMPARE(dialog.findChild<QPushButton *>(u"testConnection"_s), dialog.testButton());
+
+    // Automatic first, then every dialect by its name; paging likewise.
+    QCOMPARE(dialect->count(), DataProvider::dialects().size() + 1);
+    QCOMPARE(dialect->itemData(0).toString(), QString());
+    QCOMPARE(dialect->itemText(0), u"Automatic (detect)"_s);
+    for (int i = 1; i < dialect->count(); ++i)
+        QCOMPARE(dialect->itemText(i), DataProvider::dialectDisplayName(dialect->itemData(i).toString()));
+    QStringList pagings;
+    for (int i = 0; i < paging->count(); ++i)
+        pagings.append(paging->itemData(i).toString());
+    QCOMPARE(pagings, (QStringList{QString(), u"page"_s, u"offset"_s, u"cursor"_s, u"range"_s, u"none"_s}));
+
+    // Each field has its label.
+    for (QWidget *field : std::initializer_list<QWidget *>{dialect, paging, dialog.pageParamEdit(), dialog.sizeParamEdit(),
+                                                           dialog.detectedEdit()}) {
+        const QList<QLabel *> labels = dialog.findChildren<QLabel *>();
+        QVERIFY2(std::any_of(labels.cbegin(), labels.cend(), [&](QLabel *l) { return l->buddy() == field; }),
+                 qPrintable(field->objectName()));
+    }
+    QCOMPARE(dialog.pageParamEdit()->placeholderText(), u"the dialect's"_s);
+    QCOMPARE(dialog.sizeParamEdit()->placeholderText(), u"the dialect's"_s);
+    QVERIFY(dialog.detectedEdit()->isReadOnly());
+
+    // What a's settings say.
+    QCOMPARE(dialect->currentData().toString(), u"drf"_s);
+    QCOMPARE(dialect->currentText(), DataProvider::dialectDisplayName(u"drf"_s));
+    QCOMPARE(paging->currentData().toString(), u"offset"_s);
+    QCOMPARE(dialog.pageParamEdit()->text(), u"start"_s);
+    QCOMPARE(dialog.sizeParamEdit()->text(), u"count"_s);
+
+    // Edits: a back to automatic detection with next-link paging and another size parameter.
+    dialect->setCurrentIndex(0);
+    paging->setCurrentIndex(paging->findData(u"cursor"_s));
+    dialog.sizeParamEdit()->selectAll();
+    QTest::keyClicks(dialog.sizeParamEdit(), u"per_page"_s);
+    // b (all automatic so far): JSON:API, no paging, its page parameter.
+    dialog.selectEndpoint(u"b"_s);
+    QCOMPARE(dialect->currentIndex(), 0);
+    QCOMPARE(paging->currentIndex(), 0);
+    QVERIFY(dialog.pageParamEdit()->text().isEmpty());
+    QVERIFY(dialog.sizeParamEdit()->text().isEmpty());
+    dialect->setCurrentIndex(dialect->findData(u"jsonapi"_s));
+    paging->setCurrentIndex(paging->findData(u"none"_s));
+    QTest::keyClicks(dialog.pageParamEdit(), u"page[offset]"_s);
+    // Back to a: what was edited is there.
+    dialog.selectEndpoint(u"a"_s);
+    QCOMPARE(dialect->currentIndex(), 0);
+    QCOMPARE(paging->currentData().toString(), u"cursor"_s);
+    QCOMPARE(dialog.sizeParamEdit()->text(), u"per_page"_s);
+
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    const QList<EndpointSettings> edited = dialog.endpoints();
+    QCOMPARE(edited.size(), 2);
+    EndpointSettings expectedA = a;
+    expectedA.dialect.clear();
+    expectedA.paging = u"cursor"_s;
+    expectedA.sizeParam = u"per_page"_s;
+    EndpointSettings expectedB = b;
+    expectedB.dialect = u"jsonapi"_s;
+    expectedB.paging = u"none"_s;
+    expectedB.pageParam = u"page[offset]"_s;
+    QCOMPARE(edited.at(0), expectedA);
+    QCOMPARE(edited.at(1), expectedB);
+}
+
+// Test detects the API at what is typed, before saving: "Testing…", then the summary and the resources; the
+// fields set in the dialog say how they change what is used; a second Test restarts; the saved endpoint's
+// detection is not touched.
+void tst_UiParts::settingsDialogTestDetectsTheApi()
+{
+    HttpFixture fixture;
+    QVERIFY(fixture.start());
+    fixture.setJson(u"/db"_s, R"({"posts": [{"id": 1, "title": "a"}, {"id": 2, "title": "b"}], "users": []})");
+    fixture.route("GET", u"/posts"_s, [](const RecordedRequest &) {
+        Response r = Response::json(R"([{"id": 1, "title": "a"}])");
+        r.headers.append(std::pair<QByteArray, QByteArray>("X-Total-Count", "2"));
+        return r;
+    });
+    QNetworkAccessManager nam;
+    HttpTransport transport(&nam);
+    QueryClient client;
+
+    EndpointSettings saved;
+    saved.id = u"saved"_s;
+    saved.baseUrl = QUrl(u"http://127.0.0.1:1"_s);   // what is typed below is tested, not this
+    {
+        SettingsDialog dialog({saved});
+        dialog.setNetwork(&client, &transport);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.detectedEdit()->text(), u"Not detected yet"_s);
+        QVERIFY(dialog.testButton()->isEnabled());
+
+        dialog.baseUrlEdit()->selectAll();
+        QTest::keyClicks(dialog.baseUrlEdit(), fixture.baseUrl().toString());
+        dialog.testButton()->click();
+        QCOMPARE(dialog.detectedEdit()->text(), u"Testing…"_s);
+        QVERIFY(dialog.isTesting());
+        // Again while it runs: it starts over.
+        dialog.testButton()->click();
+        QVERIFY(dialog.isTesting());
+        QTRY_VERIFY(!dialog.isTesting());
+        const QString expected = u"%1 · page-number paging · 2 posts"_s.arg(DataProvider::dialectDisplayName(u"json-server"_s));
+        QCOMPARE(dialog.detectedEdit()->text(), expected);
+        QVERIFY(dialog.detectedNotesLabel()->isVisible());
+        QVERIFY2(dialog.detectedNotesLabel()->text().contains(u"Resources: posts, users"_s),
+                 qPrintable(dialog.detectedNotesLabel()->text()));
+        QVERIFY(fixture.count("GET", u"/db"_s) >= 1);
+
+        // A field set here wins over detection, and the dialog says what is used then.
+        dialog.pagingComboBox()->setCurrentIndex(dialog.pagingComboBox()->findData(u"offset"_s));
+        QCOMPARE(dialog.detectedEdit()->text(), expected);
+        QVERIFY2(dialog.detectedNotesLabel()->text().contains(
+                     u"In use with the fields set here: %1 · offset paging · 2 posts"_s.arg(DataProvider::dialectDisplayName(u"json-server"_s))),
+                 qPrintable(dialog.detectedNotesLabel()->text()));
+
+        // Nothing was written under the saved endpoint's key; nothing was saved.
+        QVERIFY(!client.query(ApiDetector::key(u"saved"_s)));
+        QCOMPARE(dialog.endpoints().first().id, u"saved"_s);
+    }
+
+    // The saved endpoint's detection, once the window found it, shows when the dialog opens.
+    DetectedApi found;
+    found.dialect = u"drf"_s;
+    found.resources = {u"posts"_s};
+    found.options.resources.insert(u"posts"_s, ResourceInfo{.name = u"posts"_s, .count = 45});
+    found.summary = found.describe();
+    QCOMPARE(found.summary, u"Django REST framework · page-number paging · 45 posts"_s);
+    found.notes = {u"A note about it"_s};
+    client.setQueryData(ApiDetector::key(u"saved"_s), found.toJson());
+    SettingsDialog dialog({saved});
+    dialog.setNetwork(&client, &transport);
+    QCOMPARE(dialog.detectedEdit()->text(), found.summary);
+    QVERIFY(dialog.detectedNotesLabel()->text().contains(u"A note about it"_s));
+}
+
+// Test on a port nothing listens on says which request failed and why; an unusable URL is named without a
+// request.
+void tst_UiParts::settingsDialogTestSaysWhyItFailed()
+{
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = closed.serverPort();
+    closed.close();
+    QNetworkAccessManager nam;
+    HttpTransport transport(&nam);
+    QueryClient client;
+    EndpointSettings e;
+    e.id = u"down"_s;
+    e.baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(port));
+    SettingsDialog dialog({e});
+    dialog.setNetwork(&client, &transport);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.testButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.detectedEdit()->text(), u"Could not detect the API"_s, 15000);
+    const QString why = dialog.detectedNotesLabel()->text();
+    QVERIFY2(why.contains(u"127.0.0.1:%1"_s.arg(port)) && why.contains(u"GET"_s), qPrintable(why));
+    QVERIFY(dialog.detectedNotesLabel()->isVisible());
+
+    dialog.baseUrlEdit()->selectAll();
+    QTest::keyClicks(dialog.baseUrlEdit(), u"localhost:3000"_s);
+    dialog.testButton()->click();
+    QCOMPARE(dialog.detectedEdit()->text(), u"Could not detect the API"_s);
+    QCOMPARE(dialog.detectedNotesLabel()->text(), dialog.endpoints().first().validate());
+    QVERIFY(!dialog.isTesting());
 }
 
 void tst_UiParts::transferMonitorReportsLargeDownloads()

@@ -94,6 +94,20 @@ std::shared_ptr<const DataProvider> ApiConnection::makeProvider(const EndpointSe
     return DataProvider::create(dialect, options);
 }
 
+DetectedApi ApiConnection::effectiveApi(const EndpointSettings &settings, const DetectedApi &detected)
+{
+    if (detected.dialect.isEmpty() && settings.dialect.isEmpty())
+        return {};
+    const std::shared_ptr<const DataProvider> provider = makeProvider(settings, detected);
+    DetectedApi api = detected;
+    api.dialect = provider->dialect();
+    api.options = provider->options();
+    if (!settings.resources.isEmpty())
+        api.resources = settings.resources;
+    api.summary = api.describe();
+    return api;
+}
+
 ApiConnection::~ApiConnection()
 {
     // Only if the queue still holds ours: a connection made again for the same id may have replaced it.

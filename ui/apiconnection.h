@@ -53,6 +53,11 @@ public:
     const DataProvider *provider() const { return m_endpoint->provider(); }
     // Settings' overrides on top of `detected`: the provider the endpoint speaks with.
     static std::shared_ptr<const DataProvider> makeProvider(const EndpointSettings &settings, const DetectedApi &detected);
+    // `detected` as the settings' overrides make it (their dialect, paging, parameters and resources), its summary
+    // saying what the endpoint speaks with; empty when neither detection nor the settings name a dialect.
+    static DetectedApi effectiveApi(const EndpointSettings &settings, const DetectedApi &detected);
+    // effectiveApi() of this endpoint: for the side tree.
+    DetectedApi effectiveApi() const { return effectiveApi(m_settings, detected()); }
     // Looking for resources, with none to show yet.
     bool isLoading() const;
     // Why the resources could not be listed; empty when they could.

@@ -83,8 +83,12 @@ void EndpointTree::fill(QTreeWidgetItem *item, ApiConnection *c)
     QFont bold = font();
     bold.setBold(true);
     item->setFont(0, bold);
-    item->setToolTip(0, s.transient ? tr("%1\n%2 (this session only)").arg(c->displayName(), s.baseUrl.toDisplayString(QUrl::RemoveUserInfo))
-                                    : tr("%1\n%2").arg(c->displayName(), s.baseUrl.toDisplayString(QUrl::RemoveUserInfo)));
+    QString tip = s.transient ? tr("%1\n%2 (this session only)").arg(c->displayName(), s.baseUrl.toDisplayString(QUrl::RemoveUserInfo))
+                              : tr("%1\n%2").arg(c->displayName(), s.baseUrl.toDisplayString(QUrl::RemoveUserInfo));
+    // What it speaks: "Django REST framework · page-number paging · 45 posts" (with Settings' overrides).
+    if (const QString summary = c->effectiveApi().summary; !summary.isEmpty())
+        tip += u'\n' + summary;
+    item->setToolTip(0, tip);
     // What the children show: rebuilt only when it changes (a refetch that brings the same list changes nothing).
     const QString signature = c->resources().join(u'\n') + u'\x1f' + c->errorString() + u'\x1f'
         + QString::number(c->isLoading());

@@ -929,6 +929,7 @@ void MainWindow::openSettingsWith(const QList<EndpointSettings> &endpoints, cons
     }
     auto *dialog = new SettingsDialog(endpoints, this);
     dialog->setTokenStore(m_ctx.settings->tokenStore());
+    dialog->setNetwork(m_ctx.client, m_ctx.transport);
     dialog->setUnsentCounter([this](const QString &id) { return unsentChanges(id); });
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_settingsDialog = dialog;

@@ -10,6 +10,7 @@
 
 #include <QAction>
 #include <QHBoxLayout>
+#include <QHelpEvent>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -20,6 +21,7 @@
 #include <QStackedWidget>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -147,6 +149,9 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicatorShown(true);
+    // After the table's own connection: the model has ignored a column it cannot sort on by then.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, &ResourceView::onSortIndicatorChanged);
+    m_table->horizontalHeader()->viewport()->installEventFilter(this);
 
     m_stack->addWidget(m_table);
     m_stack->addWidget(m_empty);
@@ -190,6 +195,11 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     connect(m_model, &JsonTableModel::lastUpdatedChanged, this, state);
     connect(m_model, &PagedTableModel::totalCountChanged, this, state);
     connect(m_model, &PagedTableModel::pageCountChanged, this, state);
+    connect(m_model, &PagedTableModel::noticeChanged, this, state);
+    m_search->setObjectName(u"search"_s);
+    m_count->setObjectName(u"recordCount"_s);
+    m_message->setObjectName(u"listMessage"_s);
+    updateCapabilities();
     state();
 }
 
@@ -346,6 +356,42 @@ void ResourceView::updatePage()
     m_stack->setCurrentWidget(m_empty);
 }
 
+void ResourceView::updateCapabilities()
+{
+    const bool search = m_model->canSearch();
+    m_search->setEnabled(search);
+    m_search->setToolTip(search ? tr("Full-text search on the server (q=). Ctrl+F")
+                                : tr("This server offers no search for %1").arg(m_resource));
+}
+
+void ResourceView::onSortIndicatorChanged(int column, Qt::SortOrder order)
+{
+    Q_UNUSED(order)
+    if (column < 0 || m_model->canSort(column))
+        return;
+    // The model ignored it: the header shows the sort in use again, and nothing else happens.
+    const PageQuery &q = m_model->query();
+    const int sorted = q.sort.isEmpty() ? -1 : m_model->columnOf(q.sort);
+    QHeaderView *header = m_table->horizontalHeader();
+    const QSignalBlocker blocker(header);
+    header->setSortIndicator(sorted, q.order);
+    header->viewport()->update();
+}
+
+bool ResourceView::eventFilter(QObject *watched, QEvent *event)
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    if (watched == header->viewport() && event->type() == QEvent::ToolTip) {
+        const auto *help = static_cast<QHelpEvent *>(event);
+        const int column = header->logicalIndexAt(help->pos());
+        if (column >= 0 && !m_model->canSort(column)) {
+            QToolTip::showText(help->globalPos(), tr("The server cannot sort on this field"), header->viewport());
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void ResourceView::updateMessage()
 {
     // With rows to show, an error goes above them: the last good data stays.
@@ -359,6 +405,10 @@ void ResourceView::updateMessage()
                                                     .arg(m_resource, when, m_model->errorString()));
         connect(m_message->addButton(tr("Retry"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this,
                 &ResourceView::refresh);
+    } else if (!m_model->notice().isEmpty()) {
+        // The server ignored paging, say: the list shows what it could, and says why it stops there.
+        if (m_message->isHidden() || m_message->kind() != MessageBar::Kind::Warning || m_message->text() != m_model->notice())
+            m_message->showMessage(MessageBar::Kind::Warning, m_model->notice());
     } else {
         m_message->hide();
     }
@@ -372,7 +422,9 @@ void ResourceView::updateTitle()
     auto records = [&](qint64 n) {
         return n == 1 ? tr("1 record") : tr("%1 records").arg(locale.toString(n));
     };
-    if (total < 0)
+    if (total < 0 && shown > 0 && m_model->hasMore())
+        m_count->setText(tr("%1 loaded, more on the server").arg(locale.toString(m_model->loadedCount())));
+    else if (total < 0)
         m_count->setText(shown > 0 ? records(shown) : QString());
     else if (shown < total)
         m_count->setText(tr("%1 of %2 loaded").arg(locale.toString(shown), records(total)));

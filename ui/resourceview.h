@@ -74,6 +74,11 @@ private:
     // selectId() of a row not loaded yet: one more page, or select it once it is there.
     void continueReveal();
     void fitColumns();
+    // The search field and the sort headers offer what the server can do (the model's provider).
+    void updateCapabilities();
+    // A click on a header the server cannot sort on: the indicator goes back to the sort in use.
+    void onSortIndicatorChanged(int column, Qt::SortOrder order);
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
     QPointer<ApiConnection> m_connection;
     QString m_resource;

@@ -1,9 +1,16 @@
 #include "settingsdialog.h"
 
+#include "apiconnection.h"
 #include "icons.h"
 #include "tokenstore.h"
 
+#include "core/endpoint.h"
+#include "core/providers/dataprovider.h"
+#include "core/queryclient.h"
+#include "core/queryobserver.h"
+
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -60,7 +67,7 @@ SettingsDialog::SettingsDialog(const QList<EndpointSettings> &endpoints, QWidget
     left->addWidget(listTitle);
     m_list->setIconSize(QSize(16, 16));
     m_list->setMinimumWidth(190);
-    m_list->setMaximumWidth(240);
+    m_list->setMaximumWidth(220);
     left->addWidget(m_list, 1);
     auto *listButtons = new QHBoxLayout;
     listButtons->addWidget(m_add);
@@ -101,15 +108,28 @@ SettingsDialog::SettingsDialog(const QList<EndpointSettings> &endpoints, QWidget
         m_list->setCurrentRow(0);
     else
         load(-1);
-    resize(800, 740);
+    resize(1260, 640);
+}
+
+SettingsDialog::~SettingsDialog()
+{
+    stopTest();
 }
 
 QWidget *SettingsDialog::makeForm()
 {
+    // Two columns: where the server is and how it is spoken to, beside how its data is fetched and listed. One
+    // column of five groups would be taller than many screens.
     auto *form = new QWidget(this);
-    auto *layout = new QVBoxLayout(form);
-    layout->setContentsMargins(0, 0, 0, 0);
+    auto *columns = new QHBoxLayout(form);
+    columns->setContentsMargins(0, 0, 0, 0);
+    columns->setSpacing(16);
+    auto *layout = new QVBoxLayout;
     layout->setSpacing(12);
+    auto *right = new QVBoxLayout;
+    right->setSpacing(12);
+    columns->addLayout(layout, 4);
+    columns->addLayout(right, 3);
 
     auto *connection = new QGroupBox(tr("Connection"), form);
     auto *c = new QFormLayout(connection);
@@ -193,13 +213,14 @@ QWidget *SettingsDialog::makeForm()
     m_timeout->setToolTip(tr("A request that takes longer fails"));
     m_staleTime = secondsBox(0, toSeconds(EndpointSettings::maxStaleTime), freshness);
     m_staleTime->setToolTip(tr("How long fetched data counts as fresh; stale data refetches on focus and on F5"));
-    m_refetchOnFocus = new QCheckBox(tr("Refetch stale data when the window comes back to the front"), freshness);
+    m_refetchOnFocus = new QCheckBox(tr("Refetch stale data"), freshness);
+    m_refetchOnFocus->setToolTip(tr("When the window comes back to the front, its stale data is fetched again"));
     m_pollInterval = secondsBox(0, toSeconds(EndpointSettings::maxPollInterval), freshness);
     m_pollInterval->setSpecialValueText(tr("Off"));
     m_pollInterval->setToolTip(tr("Refetch the data shown this often; Off to only refetch when needed"));
     f->addRow(tr("T&imeout:"), m_timeout);
     f->addRow(tr("&Stale after:"), m_staleTime);
-    f->addRow(QString(), m_refetchOnFocus);
+    f->addRow(tr("On &focus:"), m_refetchOnFocus);
     f->addRow(tr("&Poll every:"), m_pollInterval);
     m_maxResponse = new QSpinBox(freshness);
     m_maxResponse->setObjectName(u"maxResponse"_s);
@@ -208,7 +229,81 @@ QWidget *SettingsDialog::makeForm()
     m_maxResponse->setMaximumWidth(120);
     m_maxResponse->setToolTip(tr("A larger response is refused with an error instead of filling the memory"));
     f->addRow(tr("&Largest response:"), m_maxResponse);
-    layout->addWidget(freshness);
+    right->addWidget(freshness);
+
+    // How the server is spoken to: detected from the URL unless set here. Each field set wins over detection.
+    auto *api = new QGroupBox(tr("API"), form);
+    auto *a = new QFormLayout(api);
+    m_dialect = new QComboBox(api);
+    m_dialect->setObjectName(u"dialect"_s);
+    m_dialect->addItem(tr("Automatic (detect)"), QString());
+    for (const QString &id : DataProvider::dialects())
+        m_dialect->addItem(DataProvider::dialectDisplayName(id), id);
+    m_dialect->setToolTip(tr("The REST dialect the server speaks; Automatic asks the server"));
+    m_paging = new QComboBox(api);
+    m_paging->setObjectName(u"paging"_s);
+    m_paging->addItem(tr("Automatic"), QString());
+    const std::pair<Paging, QString> pagings[] = {
+        {Paging::PageNumber, tr("Page number")}, {Paging::Offset, tr("Offset/limit")},
+        {Paging::Cursor, tr("Next link")},       {Paging::Range, tr("Range")},
+        {Paging::None, tr("None: the whole list at once")}};
+    for (const auto &[paging, text] : pagings)
+        m_paging->addItem(text, pagingName(paging));
+    m_paging->setToolTip(tr("How the server hands out a long list; Automatic: what detection found, else the dialect's"));
+    for (QComboBox *box : {m_dialect, m_paging}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            if (m_loading)
+                return;
+            store();
+            updateDetected();
+        });
+    }
+    m_pageParam = new QLineEdit(api);
+    m_pageParam->setObjectName(u"pageParam"_s);
+    m_pageParam->setPlaceholderText(tr("the dialect's"));
+    m_pageParam->setToolTip(tr("The page number or offset parameter, e.g. page or offset"));
+    m_sizeParam = new QLineEdit(api);
+    m_sizeParam->setObjectName(u"sizeParam"_s);
+    m_sizeParam->setPlaceholderText(tr("the dialect's"));
+    m_sizeParam->setToolTip(tr("The page size or limit parameter, e.g. page_size or limit"));
+    m_detected = new QLineEdit(api);
+    m_detected->setObjectName(u"detected"_s);
+    m_detected->setReadOnly(true);
+    m_detected->setFocusPolicy(Qt::ClickFocus);
+    m_detected->setFrame(false);
+    m_detected->setStyleSheet(u"QLineEdit { background: transparent; }"_s);
+    m_test = new QPushButton(icons::icon(u"refresh"_s), tr("Test"), api);
+    m_test->setObjectName(u"testConnection"_s);
+    m_test->setAutoDefault(false);
+    // Test beside the choice it checks; the summary below gets the whole width.
+    auto *dialectRow = new QHBoxLayout;
+    dialectRow->addWidget(m_dialect, 1);
+    dialectRow->addWidget(m_test);
+    auto *detectedColumn = new QVBoxLayout;
+    detectedColumn->setSpacing(2);
+    detectedColumn->addWidget(m_detected);
+    m_detectedNotes = new QLabel(api);
+    m_detectedNotes->setObjectName(u"detectedNotes"_s);
+    m_detectedNotes->setTextFormat(Qt::PlainText);
+    m_detectedNotes->setWordWrap(true);
+    m_detectedNotes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_detectedNotes->setFont(small);
+    m_detectedNotes->setPalette(muted);
+    auto *dialectLabel = new QLabel(tr("Di&alect:"), api);
+    dialectLabel->setBuddy(m_dialect);
+    a->addRow(dialectLabel, dialectRow);
+    detectedColumn->addWidget(m_detectedNotes);
+    auto *detectedLabel = new QLabel(tr("Detected:"), api);
+    detectedLabel->setBuddy(m_detected);
+    a->addRow(detectedLabel, detectedColumn);
+    a->addRow(tr("Pa&ging:"), m_paging);
+    a->addRow(tr("Page para&meter:"), m_pageParam);
+    a->addRow(tr("Size parameter:"), m_sizeParam);
+    m_detected->setAccessibleName(tr("Detected"));
+    m_sizeParam->setAccessibleName(tr("Size parameter"));
+    connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
+    layout->addWidget(api);
 
     auto *lists = new QGroupBox(tr("Lists"), form);
     auto *l = new QFormLayout(lists);
@@ -229,30 +324,34 @@ QWidget *SettingsDialog::makeForm()
     l->addRow(tr("I&d field:"), m_idField);
     l->addRow(tr("&Envelope path:"), m_envelopePath);
     l->addRow(tr("&Resources:"), m_resources);
-    layout->addWidget(lists);
+    right->addWidget(lists);
     layout->addStretch();
+    right->addStretch();
 
-    // One label column across the three groups.
-    int labelWidth = 0;
-    const QList<QFormLayout *> forms{c, f, l};
-    for (QFormLayout *form : forms) {
-        for (int row = 0; row < form->rowCount(); ++row) {
-            if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
-                labelWidth = std::max(labelWidth, item->widget()->sizeHint().width());
+    // One label column across the groups of each column.
+    for (const QList<QFormLayout *> &forms : {QList<QFormLayout *>{c, a}, QList<QFormLayout *>{f, l}}) {
+        int labelWidth = 0;
+        for (QFormLayout *form : forms) {
+            for (int row = 0; row < form->rowCount(); ++row) {
+                if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
+                    labelWidth = std::max(labelWidth, item->widget()->sizeHint().width());
+            }
+        }
+        for (QFormLayout *form : forms) {
+            for (int row = 0; row < form->rowCount(); ++row) {
+                if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
+                    item->widget()->setMinimumWidth(labelWidth);
+            }
         }
     }
-    for (QFormLayout *form : forms) {
-        for (int row = 0; row < form->rowCount(); ++row) {
-            if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
-                item->widget()->setMinimumWidth(labelWidth);
-        }
-    }
 
-    for (QLineEdit *edit : {m_name, m_baseUrl, m_authHeader, m_authValue, m_caFile, m_idField, m_envelopePath, m_resources})
+    for (QLineEdit *edit : {m_name, m_baseUrl, m_authHeader, m_authValue, m_caFile, m_idField, m_envelopePath,
+                            m_resources, m_pageParam, m_sizeParam})
         connect(edit, &QLineEdit::textEdited, this, [this] {
             store();
             updateList();
             updateError();
+            updateDetected();
         });
     return form;
 }
@@ -364,8 +463,17 @@ void SettingsDialog::load(int row)
     m_idField->setText(e.idField);
     m_envelopePath->setText(e.envelopePath);
     m_resources->setText(e.resources.join(u", "_s));
+    m_loading = true;   // nor is choosing the saved dialect and paging
+    m_dialect->setCurrentIndex(std::max(0, m_dialect->findData(e.dialect)));
+    m_paging->setCurrentIndex(std::max(0, m_paging->findData(e.paging)));
+    m_loading = wasLoading;
+    m_pageParam->setText(e.pageParam);
+    m_sizeParam->setText(e.sizeParam);
     updateError();
     updateTokenStorage();
+    // Another endpoint: a Test of the last one says nothing about it.
+    stopTest();
+    showSavedDetection();
 }
 
 void SettingsDialog::store()
@@ -400,6 +508,10 @@ void SettingsDialog::store()
             resources.append(name);
     }
     e.resources = resources;
+    e.dialect = m_dialect->currentData().toString();
+    e.paging = m_paging->currentData().toString();
+    e.pageParam = m_pageParam->text().trimmed();
+    e.sizeParam = m_sizeParam->text().trimmed();
 }
 
 void SettingsDialog::updateList()
@@ -503,6 +615,149 @@ void SettingsDialog::browseCaCertificate()
         updateCaCertificateInfo();
     });
     chooser->open();
+}
+
+void SettingsDialog::setNetwork(QueryClient *client, HttpTransport *transport)
+{
+    stopTest();
+    m_client = client;
+    m_transport = transport;
+    showSavedDetection();
+}
+
+bool SettingsDialog::isTesting() const
+{
+    return m_testObserver && m_shown == Shown::Testing;
+}
+
+void SettingsDialog::testConnection()
+{
+    if (m_row < 0 || m_row >= m_endpoints.size() || !m_client || !m_transport)
+        return;
+    store();
+    stopTest();
+    const EndpointSettings e = m_endpoints[m_row];
+    if (const QString problem = e.validate(); !problem.isEmpty()) {
+        m_shown = Shown::Failed;
+        m_shownError = problem;
+        updateDetected();
+        return;
+    }
+    EndpointConfig config = e.endpointConfig();
+    // A name of its own: the saved endpoint's detection (and everything cached under its id) stays as it is.
+    config.name = u"settings-test-"_s + EndpointSettings::newId();
+    const Endpoint endpoint(m_transport, config);
+    QueryOptions o = ApiDetector::query(endpoint, DetectionHints{.dialect = e.dialect,
+                                                                 .resources = e.resources,
+                                                                 .rowsPath = e.envelopePath});
+    // Asked once, now: no retries to wait through, nothing kept once the dialog lets go of it.
+    o.staleTime = Millis(0);
+    o.gcTime = Millis(0);
+    o.retry = RetryPolicy::none();
+    o.refetchOnWindowFocus = false;
+    o.refetchOnReconnect = false;
+    o.notifyOn = AllChanges;
+    m_testKey = o.key;
+    m_shown = Shown::Testing;
+    m_testObserver = new QueryObserver(m_client, o, this);
+    connect(m_testObserver, &QueryObserver::changed, this, &SettingsDialog::onTestChanged);
+    onTestChanged();
+}
+
+void SettingsDialog::stopTest()
+{
+    if (!m_testObserver)
+        return;
+    delete m_testObserver;
+    m_testObserver = nullptr;
+    if (m_client) {
+        m_client->cancelQueries(QueryFilters{.key = m_testKey, .exact = true});
+        m_client->removeQueries(QueryFilters{.key = m_testKey, .exact = true});
+    }
+    m_testKey = QueryKey();
+}
+
+void SettingsDialog::onTestChanged()
+{
+    if (!m_testObserver)
+        return;
+    if (m_testObserver->isSuccess() && m_testObserver->data().isObject()) {
+        m_shown = Shown::Tested;
+        m_shownApi = DetectedApi::fromJson(m_testObserver->data());
+    } else if (const QueryError *error = m_testObserver->error(); error && !m_testObserver->isFetching()) {
+        m_shown = Shown::Failed;
+        m_shownError = error->toString();
+    } else {
+        m_shown = Shown::Testing;
+    }
+    updateDetected();
+}
+
+void SettingsDialog::showSavedDetection()
+{
+    m_shown = Shown::Nothing;
+    m_shownApi = DetectedApi{};
+    if (m_row >= 0 && m_row < m_endpoints.size()) {
+        const EndpointSettings &e = m_endpoints[m_row];
+        const Json saved = m_client ? m_client->queryData(ApiDetector::key(e.id)) : Json();
+        if (saved.isObject()) {
+            m_shown = Shown::Saved;
+            m_shownApi = DetectedApi::fromJson(saved);
+        } else if (!e.dialect.isEmpty() && !e.resources.isEmpty()) {
+            m_shown = Shown::NotAsked;   // ApiConnection asks nothing then
+        }
+    }
+    updateDetected();
+}
+
+void SettingsDialog::updateDetected()
+{
+    const bool valid = m_row >= 0 && m_row < m_endpoints.size();
+    m_test->setEnabled(valid && m_client && m_transport);
+    m_test->setToolTip(m_client && m_transport
+                           ? tr("Ask the server now, with the URL, token and fields typed here, before saving")
+                           : tr("Testing needs the application's network connection"));
+    const EndpointSettings e = valid ? m_endpoints[m_row] : EndpointSettings{};
+    QStringList notes;
+    QString error;
+    switch (m_shown) {
+    case Shown::Nothing:
+        m_detected->setText(valid ? tr("Not detected yet") : QString());
+        if (valid && m_client && m_transport)
+            notes.append(tr("Test asks the server which dialect it speaks and what it serves."));
+        break;
+    case Shown::NotAsked:
+        m_detected->setText(tr("Not asked: the dialect and the resources are set here"));
+        break;
+    case Shown::Testing:
+        m_detected->setText(m_testObserver && m_testObserver->isPaused() ? tr("Waiting for the network…")
+                                                                        : tr("Testing…"));
+        break;
+    case Shown::Failed:
+        m_detected->setText(tr("Could not detect the API"));
+        error = m_shownError;
+        break;
+    case Shown::Saved:
+    case Shown::Tested: {
+        const DetectedApi &found = m_shownApi;
+        m_detected->setText(found.summary.isEmpty() ? found.describe() : found.summary);
+        if (!found.resources.isEmpty())
+            notes.append(tr("Resources: %1").arg(found.resources.join(u", "_s)));
+        notes += found.notes;
+        // What the fields set above make of it.
+        const DetectedApi used = ApiConnection::effectiveApi(e, found);
+        if (!used.summary.isEmpty() && used.summary != m_detected->text())
+            notes.append(tr("In use with the fields set here: %1").arg(used.summary));
+        if (m_shown == Shown::Saved)
+            notes.append(tr("Found when the endpoint was opened. Test asks again with what is typed here."));
+        break;
+    }
+    }
+    m_detected->setCursorPosition(0);
+    m_detected->setToolTip(m_detected->text());
+    m_detectedNotes->setText(error.isEmpty() ? notes.join(u'\n') : error);
+    m_detectedNotes->setStyleSheet(error.isEmpty() ? QString() : u"color: #b91c1c;"_s);
+    m_detectedNotes->setVisible(!m_detectedNotes->text().isEmpty());
 }
 
 void SettingsDialog::accept()

@@ -2,12 +2,16 @@
 
 #include "endpointsettings.h"
 
+#include "core/providers/apidetector.h"
+#include "core/querykey.h"
+
 #include <QDialog>
 #include <QMessageBox>
 #include <QPointer>
 #include <functional>
 
 class QCheckBox;
+class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -17,6 +21,9 @@ class QSpinBox;
 
 namespace refetch {
 
+class HttpTransport;
+class QueryClient;
+class QueryObserver;
 class TokenStore;
 
 // The endpoints and how each is fetched, like a database browser's connection manager: a list on the left, the
@@ -26,6 +33,7 @@ class SettingsDialog : public QDialog
     Q_OBJECT
 public:
     explicit SettingsDialog(const QList<EndpointSettings> &endpoints, QWidget *parent = nullptr);
+    ~SettingsDialog() override;
 
     // The endpoints as edited (read after accept()).
     QList<EndpointSettings> endpoints() const;
@@ -44,6 +52,13 @@ public:
     // Where tokens are kept: the line under the token says it, and the plain-text choice is offered when no
     // keychain is there. Without one, tokens are kept for the session only.
     void setTokenStore(const TokenStore *tokens);
+    // Where Test runs detection (a query of its own, never the saved endpoint's), and whose cache says what
+    // detection found for each saved endpoint; both must outlive the dialog. Without them, Test is off.
+    void setNetwork(QueryClient *client, HttpTransport *transport);
+    // Detects the API at the URL, token and overrides typed for the selected endpoint, before anything is saved
+    // (a database tool's Test Connection). Again while one runs: that one is dropped and this one starts.
+    void testConnection();
+    bool isTesting() const;
 
     QLineEdit *baseUrlEdit() const { return m_baseUrl; }
     QLineEdit *tokenEdit() const { return m_authValue; }
@@ -55,6 +70,14 @@ public:
     // The chosen CA certificate's subject and expiry, or why the file cannot be used.
     QLabel *caCertificateInfoLabel() const { return m_caInfo; }
     QLabel *errorLabel() const { return m_error; }
+    QComboBox *dialectComboBox() const { return m_dialect; }
+    QComboBox *pagingComboBox() const { return m_paging; }
+    QLineEdit *pageParamEdit() const { return m_pageParam; }
+    QLineEdit *sizeParamEdit() const { return m_sizeParam; }
+    // What detection found for the endpoint (its summary), "Testing…", or why it failed; notes and resources under it.
+    QLineEdit *detectedEdit() const { return m_detected; }
+    QLabel *detectedNotesLabel() const { return m_detectedNotes; }
+    QPushButton *testButton() const { return m_test; }
 
     void accept() override;
 
@@ -68,6 +91,13 @@ private:
     void updateCaCertificateInfo();
     void browseCaCertificate();
     void removeEndpointAt(int row);
+    // Drops the running or finished Test (its query goes with it).
+    void stopTest();
+    void onTestChanged();
+    // The Detected line from m_shown, with the typed overrides.
+    void updateDetected();
+    // What the Detected line shows: the saved endpoint's detection from the cache.
+    void showSavedDetection();
 
     QList<EndpointSettings> m_endpoints;
     int m_row = -1;
@@ -100,8 +130,25 @@ private:
     QLineEdit *m_idField;
     QLineEdit *m_envelopePath;
     QLineEdit *m_resources;
+    QComboBox *m_dialect;
+    QComboBox *m_paging;
+    QLineEdit *m_pageParam;
+    QLineEdit *m_sizeParam;
+    QLineEdit *m_detected;
+    QLabel *m_detectedNotes;
+    QPushButton *m_test;
     QLabel *m_error;
     QDialogButtonBox *m_buttons;
+
+    QueryClient *m_client = nullptr;
+    HttpTransport *m_transport = nullptr;
+    QueryObserver *m_testObserver = nullptr;   // the Test under way or done, for the endpoint shown
+    QueryKey m_testKey;
+    // What the Detected line is about.
+    enum class Shown { Nothing, NotAsked, Saved, Testing, Tested, Failed };
+    Shown m_shown = Shown::Nothing;
+    DetectedApi m_shownApi;                    // Saved, Tested
+    QString m_shownError;                      // Failed
 };
 
 } // namespace refetch

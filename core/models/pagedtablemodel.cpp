@@ -374,6 +374,9 @@ void PagedTableModel::updateState()
     }
     if (oldest >= 0)
         s.lastUpdated = QDateTime::fromMSecsSinceEpoch(oldest, Qt::UTC);
+    // Without a total from the server, a list loaded to its end counts what it holds.
+    if (total < 0 && s.error.isEmpty() && !m_pagingIgnored && m_pages.back().observer->isSuccess() && !canFetchMore())
+        total = loadedCount();
     setViewState(s);
     if (total != m_total) {
         m_total = total;

@@ -78,7 +78,8 @@ public:
 
     int pageCount() const { return int(m_pages.size()); }      // pages observed (loaded or loading)
     int pageSize() const { return m_options.pageSize; }
-    qint64 totalCount() const { return m_total; }              // the server's total for this view state, or -1
+    // The server's total for this view state; without one, what the list holds once it is loaded to its end; else -1.
+    qint64 totalCount() const { return m_total; }
     qint64 loadedCount() const;                                // records shown (each once)
     // Whether the server has more than is loaded: known from its total or next link, else guessed from a full page.
     bool hasMore() const { return canFetchMore(); }

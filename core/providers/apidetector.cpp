@@ -402,7 +402,9 @@ struct Detection : std::enable_shared_from_this<Detection>
         auto after = [self] { self->firstRound(); };
         get(u"/db"_s, &db, after);
         get(u"/openapi.json"_s, &openapi, after);
-        get(QString(), &root, after);
+        // JSON:API servers answer 406 to a bare application/json (and to a media type with parameters, q= too);
+        // everyone else picks the first.
+        get(QString(), &root, after, {}, {{"Accept", "application/json, application/vnd.api+json"}});
     }
 
     void firstRound()
@@ -573,11 +575,12 @@ struct Detection : std::enable_shared_from_this<Detection>
         }
         const QString resource = api.resources.first();
         auto provider = DataProvider::create(api.dialect, api.options);
+        // A page of one record says as much about the shape as a page of fifty, and its next link names the
+        // paging parameters.
         const HttpRequest request = provider->listRequest(endpoint, resource, ListParams{.page = 1, .pageSize = 1});
         auto self = shared_from_this();
         auto answer = std::make_shared<Answer>();
         QUrlQuery query(request.url.query());
-        // A page of one record says as much about the shape as a page of fifty.
         get(provider->listPath(resource), answer.get(), [self, answer, api, resource]() mutable {
             if (ok(*answer))
                 ApiDetector::readListAnswer(answer->result.data, answer->result.meta, resource, api);

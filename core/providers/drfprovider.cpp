@@ -20,28 +20,32 @@ QString DrfProvider::displayName() const
 
 HttpRequest DrfProvider::listRequest(const Endpoint &endpoint, const QString &resource, const ListParams &params) const
 {
-    const Paging kind = paging(resource);
-    if (kind == Paging::Cursor && params.page > 1 && params.next.isValid()) {
-        // The cursor link carries the page size, ordering, search and filters of the first page.
+    // Every pagination class of DRF answers with a "next" link carrying its own parameters (page, offset, cursor)
+    // and the page size, ordering, search and filters: following it is right whichever class the view uses.
+    if (params.page > 1 && params.next.isValid()) {
         HttpRequest r = endpoint.request("GET", listPath(resource));
         r.url = params.next;
         return r;
     }
     QUrlQuery q;
-    switch (kind) {
-    case Paging::PageNumber:
-        q.addQueryItem(m_options.pageParam.isEmpty() ? u"page"_s : m_options.pageParam, QString::number(params.page));
-        q.addQueryItem(m_options.sizeParam.isEmpty() ? u"page_size"_s : m_options.sizeParam, QString::number(params.pageSize));
-        break;
-    case Paging::Offset:
-        q.addQueryItem(m_options.pageParam.isEmpty() ? u"offset"_s : m_options.pageParam, QString::number(params.offset));
-        q.addQueryItem(m_options.sizeParam.isEmpty() ? u"limit"_s : m_options.sizeParam, QString::number(params.pageSize));
-        break;
-    case Paging::Cursor:
-        q.addQueryItem(m_options.sizeParam.isEmpty() ? u"page_size"_s : m_options.sizeParam, QString::number(params.pageSize));
-        break;
-    default:
-        break;
+    const Paging kind = paging(resource);
+    if (params.page > 1) {
+        // No link to follow (a list cached before, or a server without one): the parameters of its class.
+        if (kind == Paging::Offset) {
+            q.addQueryItem(m_options.pageParam.isEmpty() ? u"offset"_s : m_options.pageParam, QString::number(params.offset));
+        } else {
+            q.addQueryItem(m_options.pageParam.isEmpty() ? u"page"_s : m_options.pageParam, QString::number(params.page));
+        }
+    }
+    if (kind != Paging::None) {
+        // The first page's size, in the words of PageNumberPagination (page_size, when the view allows it) and of
+        // LimitOffsetPagination (limit); each class ignores the other's.
+        if (!m_options.sizeParam.isEmpty()) {
+            q.addQueryItem(m_options.sizeParam, QString::number(params.pageSize));
+        } else {
+            q.addQueryItem(u"page_size"_s, QString::number(params.pageSize));
+            q.addQueryItem(u"limit"_s, QString::number(params.pageSize));
+        }
     }
     if (!params.sort.isEmpty())
         q.addQueryItem(u"ordering"_s, params.order == Qt::AscendingOrder ? params.sort : u'-' + params.sort);

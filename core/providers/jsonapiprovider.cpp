@@ -136,7 +136,7 @@ Json JsonApiProvider::writeBody(const QString &resource, const Json &fields, con
 
 HttpHeaders JsonApiProvider::writeHeaders() const
 {
-    return {{"Content-Type", "application/vnd.api+json"}};
+    return {{"Content-Type", "application/vnd.api+json"}, {"Accept", "application/vnd.api+json"}};
 }
 
 HttpHeaders JsonApiProvider::readHeaders() const

@@ -208,6 +208,8 @@ QString ExternalServer::script(Kind kind)
         return serversDir() + QStringLiteral("/json-server-1/server.mjs");
     case JsonApi:
         return serversDir() + QStringLiteral("/jsonapi/server.js");
+    case JsonServer017:
+        return serversDir() + QStringLiteral("/json-server-0.17/server.js");
     }
     Q_UNREACHABLE();
 }
@@ -245,7 +247,9 @@ bool ExternalServer::available(Kind kind, QString *why)
         *why = QStringLiteral("%1: no node in PATH; scripts/setup.sh installs Debian's nodejs").arg(name);
         return false;
     }
-    const QString folder = QFileInfo(script(kind)).absolutePath();
+    // json-server 0.17 is the conformance suite's (tests/conformance/package.json).
+    const QString folder = kind == JsonServer017 ? serversDir() + QStringLiteral("/../conformance")
+                                                 : QFileInfo(script(kind)).absolutePath();
     const QStringList missing = missingNpmPackages(folder);
     if (!missing.isEmpty()) {
         *why = QStringLiteral("%1: not installed in %2: %3; its CTest fixture installs them (npm ci --prefix %2)")

@@ -32,6 +32,7 @@ public:
         FastApi,    // tests/servers/fastapi/server.py
         JsonServer, // tests/servers/json-server-1/server.mjs (json-server 1.0.0-beta.3)
         JsonApi,    // tests/servers/jsonapi/server.js (Fortune.js, fortune-http, fortune-json-api)
+        JsonServer017, // tests/servers/json-server-0.17/server.js (json-server 0.17.4 from tests/conformance)
     };
     Q_ENUM(Kind)
 
