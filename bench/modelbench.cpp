@@ -122,7 +122,7 @@ struct Bench
         o.key = QueryKey{"items"};
         o.fn = [this](const QueryFnContext &ctx) { ctx.resolve(Json::parse(*current)); };
         o.staleTime = Millis::max();
-        o.refetchOnWindowFocus = false;
+        o.refetchOnWindowFocus = FocusRefetch::Never;
         model = std::make_unique<QueryTableModel>(&client, o);
         client.notifier()->flush();
     }

@@ -188,6 +188,16 @@ void CacheEventLog::record(const Query *q, CacheEventKind kind, qint32 value)
     }
 }
 
+void CacheEventLog::recordStillFresh(const Query *q, FetchReason reason, Millis freshFor)
+{
+    if (!m_client)
+        return;
+    CacheEvent &e = append(m_client->now(), q->slot(), serialOf(q->slot()), CacheEventKind::StillFresh);
+    e.reason = reason;
+    e.value = qint32(std::clamp<qint64>(freshFor.count(), 0, std::numeric_limits<qint32>::max()));
+    e.detail = originDetail();
+}
+
 void CacheEventLog::recordFetch(const Query *q, FetchReason reason)
 {
     if (!m_client)
@@ -258,7 +268,7 @@ void CacheEventLog::beginInvalidation(const QueryFilters &filters)
     m_invalidation = addDetail(std::move(d));
 }
 
-void CacheEventLog::recordInvalidation(quint32 slot)
+void CacheEventLog::recordInvalidation(quint32 slot, qint32 why)
 {
     if (!m_client)
         return;
@@ -266,7 +276,9 @@ void CacheEventLog::recordInvalidation(quint32 slot)
         return;
     SlotState &state = m_slots[slot];
     state.cause = m_invalidation;
-    append(m_invalidationTime, slot, state.serial, CacheEventKind::Invalidated).detail = m_invalidation;
+    CacheEvent &e = append(m_invalidationTime, slot, state.serial, CacheEventKind::Invalidated);
+    e.detail = m_invalidation;
+    e.value = why;
 }
 
 void CacheEventLog::onAdded(Query *q)
@@ -418,6 +430,8 @@ QString CacheEventLog::kindName(CacheEventKind kind)
     case CacheEventKind::WindowFocus: return QStringLiteral("window focus");
     case CacheEventKind::Online: return QStringLiteral("online");
     case CacheEventKind::Offline: return QStringLiteral("offline");
+    case CacheEventKind::StillFresh: return QStringLiteral("still fresh");
+    case CacheEventKind::FocusThrottled: return QStringLiteral("focus throttled");
     }
     return QString();
 }
@@ -463,8 +477,16 @@ QString CacheEventLog::describe(const CacheEvent &e) const
         return e.value ? QStringLiteral("enabled by its view") : QStringLiteral("disabled by its view");
     case CacheEventKind::BecameStale:
         return QStringLiteral("became stale (stale time %1)").arg(durationText(Millis{e.value}));
-    case CacheEventKind::Invalidated:
-        return d ? QStringLiteral("invalidated by ") + cause() : QStringLiteral("invalidated");
+    case CacheEventKind::Invalidated: {
+        const QString text = d ? QStringLiteral("invalidated by ") + cause() : QStringLiteral("invalidated");
+        switch (e.value) {
+        case NotShown: return text + QStringLiteral("; not refetched: no view shows it (it refetches when one does)");
+        case ViewsDisabled: return text + QStringLiteral("; not refetched: its views are disabled");
+        case OnlyMarked: return text + QStringLiteral("; not refetched: the invalidation only marks it stale");
+        case OnlyInactive: return text + QStringLiteral("; not refetched: the invalidation refetches only what no view shows");
+        default: return text;
+        }
+    }
     case CacheEventKind::FetchStarted: {
         if (e.reason == FetchReason::Invalidated && d && d->kind != CacheEventDetail::Kind::Origin)
             return QStringLiteral("fetch: invalidated by ") + cause();
@@ -495,6 +517,13 @@ QString CacheEventLog::describe(const CacheEvent &e) const
         return QStringLiteral("back online: %1 refetched").arg(e.value);
     case CacheEventKind::Offline:
         return QStringLiteral("offline: fetches wait for the network");
+    case CacheEventKind::StillFresh:
+        return QStringLiteral("not refetched on %1: still fresh for %2")
+            .arg(e.reason == FetchReason::Reconnect ? QStringLiteral("reconnect") : QStringLiteral("window focus"),
+                 durationText(Millis{e.value}));
+    case CacheEventKind::FocusThrottled:
+        return QStringLiteral("window focus: nothing refetched, the last refetch on focus was moments ago "
+                              "(the next may come in %1)").arg(durationText(Millis{e.value}));
     case CacheEventKind::Created:
     case CacheEventKind::Cancelled:
     case CacheEventKind::Reset:

@@ -30,7 +30,8 @@ enum class CacheEventKind : quint8 {
     Unmounted,      // an observer left; value: observers left
     OptionsChanged, // an observer was enabled or disabled; value: 1 when enabled
     BecameStale,    // its stale time ran out; value: the stale time in ms
-    Invalidated,    // detail: the tag or key that matched, and who invalidated it
+    Invalidated,    // detail: the tag or key that matched, and who invalidated it; value: 0 a refetch is queued, else
+                    // why not (CacheEventLog::NotRefetched...)
     FetchStarted,   // reason: why; detail: the invalidation that queued it, for FetchReason::Invalidated
     Paused,         // a fetch waits for the network
     Resumed,        // a paused fetch goes on: the network is back
@@ -44,10 +45,12 @@ enum class CacheEventKind : quint8 {
     Reset,          // back to pending, without data
     Removed,        // removed by removeQueries
     Evicted,        // collected by gc
+    StillFresh,     // reason: a window focus or reconnect that did not refetch it; value: ms until it goes stale
     // The whole cache (slot NoSlot).
     WindowFocus,    // the window came back; value: entries refetched
     Online,         // the network came back; value: entries refetched
     Offline,
+    FocusThrottled, // the window came back too soon after the last refetch on focus; value: ms until one may run
 };
 
 // One event: 32 bytes in a ring. An entry is named by its slot and by a serial number that tells apart the
@@ -143,6 +146,8 @@ public:
     // Recording, called by the client: each one appends an event for `q` (see CacheEventKind).
     void record(const Query *q, CacheEventKind kind, qint32 value = 0);
     void recordFetch(const Query *q, FetchReason reason);
+    // A focus or reconnect that left the entry alone: its data is fresh for `freshFor` more.
+    void recordStillFresh(const Query *q, FetchReason reason, Millis freshFor);
     void recordRetry(const Query *q, int attempt, Millis delay, const QueryError &error);
     void recordFailure(const Query *q, const QueryError &error);
     void recordRequest(const Query *q, const RequestRecord &request);
@@ -150,7 +155,9 @@ public:
     // An invalidation by tag or by filter starts: the entries it marks (recordInvalidation) share its detail.
     void beginInvalidation(const Tag &tag);
     void beginInvalidation(const QueryFilters &filters);
-    void recordInvalidation(quint32 slot);
+    // `why`: 0 when the invalidation refetches the entry, else why not, so that the timeline can say it.
+    enum NotRefetchedBecause : qint32 { Refetching = 0, NotShown = 1, ViewsDisabled = 2, OnlyMarked = 3, OnlyInactive = 4 };
+    void recordInvalidation(quint32 slot, qint32 why = Refetching);
 
     // Emits eventsAdded() now when events wait for it (it comes by itself at the end of the turn); for tests and
     // benchmarks.

@@ -446,7 +446,7 @@ void QueryClient::notify(Query *q, QueryChanges changes)
 
 // ---------------------------------------------------------------- filters
 
-void QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
+qint32 QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
 {
     // Flags first: an unobserved entry that needs no refetch is never touched itself.
     const quint8 flags = m_cache->flags(slot);
@@ -455,11 +455,16 @@ void QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
         if (flags & QueryCache::Observed)
             notify(m_cache->at(slot), QueryChange::Stale);
     }
-    if (refetch == RefetchType::None)
-        return;
     const bool active = flags & QueryCache::Active;
-    if (refetch == RefetchType::All || active == (refetch == RefetchType::Active))
+    if (refetch != RefetchType::None && (refetch == RefetchType::All || active == (refetch == RefetchType::Active))) {
         queueRefetch(m_cache->at(slot));
+        return CacheEventLog::Refetching;
+    }
+    // Why it stays as it is, for the inspector's timeline: a person may have expected a refetch.
+    return refetch == RefetchType::None        ? CacheEventLog::OnlyMarked
+         : active                              ? CacheEventLog::OnlyInactive
+         : (flags & QueryCache::Observed)      ? CacheEventLog::ViewsDisabled
+                                               : CacheEventLog::NotShown;
 }
 
 int QueryClient::invalidateQueries(const QueryFilters &filters, RefetchType refetch)
@@ -470,8 +475,7 @@ int QueryClient::invalidateQueries(const QueryFilters &filters, RefetchType refe
         log->beginInvalidation(filters);
         m_cache->forEachSlot(filters, [&](quint32 slot) {
             ++count;
-            log->recordInvalidation(slot);
-            invalidateSlot(slot, refetch);
+            log->recordInvalidation(slot, invalidateSlot(slot, refetch));
         });
         return count;
     }
@@ -490,8 +494,7 @@ int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
             log->beginInvalidation(tags.first());
             m_cache->forEachSlotWithTag(tags.first(), [&](quint32 slot) {
                 ++count;
-                log->recordInvalidation(slot);
-                invalidateSlot(slot, refetch);
+                log->recordInvalidation(slot, invalidateSlot(slot, refetch));
             });
             return count;
         }
@@ -509,9 +512,9 @@ int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
         m_cache->forEachSlotWithTag(tag, [&](quint32 slot) {
             if (!seen.contains(slot)) {
                 seen.insert(slot);
+                const qint32 why = invalidateSlot(slot, refetch);
                 if (m_events)
-                    m_events->recordInvalidation(slot);
-                invalidateSlot(slot, refetch);
+                    m_events->recordInvalidation(slot, why);
             }
         });
     }
@@ -668,10 +671,14 @@ void QueryClient::onFocusChanged(bool focused)
     if (!focused)
         return;
     const TimePoint t = now();
-    if (m_lastFocusRefetch != TimePoint::min() && t - m_lastFocusRefetch < m_focusThrottle)
+    if (m_lastFocusRefetch != TimePoint::min() && t - m_lastFocusRefetch < m_focusThrottle) {
+        if (m_events)
+            m_events->recordCacheWide(CacheEventKind::FocusThrottled,
+                                      qint32(std::chrono::duration_cast<Millis>(m_focusThrottle - (t - m_lastFocusRefetch)).count()));
         return;
+    }
     m_lastFocusRefetch = t;
-    refetchObserved(FetchReason::WindowFocus, &QueryOptions::refetchOnWindowFocus);
+    refetchObserved(FetchReason::WindowFocus);
 }
 
 void QueryClient::onOnlineChanged(bool online)
@@ -692,22 +699,42 @@ void QueryClient::onOnlineChanged(bool online)
         if (!q->m_inflight->retryTask)
             startAttempt(q);
     }
-    refetchObserved(FetchReason::Reconnect, &QueryOptions::refetchOnReconnect);
+    refetchObserved(FetchReason::Reconnect);
 }
 
-void QueryClient::refetchObserved(FetchReason reason, bool QueryOptions::*flag)
+void QueryClient::refetchObserved(FetchReason reason)
 {
     // Observers, not entries: the work is proportional to what is on screen, not to the cache.
     const TimePoint t = now();
     QList<Query *> targets;
     QSet<Query *> seen;
+    QSet<Query *> fresh;
     for (QueryObserver *o : std::as_const(m_observers)) {
         Query *q = o->m_query;
-        if (!q || !o->isEnabled() || !((*o->m_options).*flag) || q->isFetching() || seen.contains(q))
+        if (!q || !o->isEnabled() || q->isFetching() || seen.contains(q))
             continue;
-        if (q->isStaleAt(t, o->m_options->staleTime)) {
+        const QueryOptions &options = *o->m_options;
+        const bool always = reason == FetchReason::WindowFocus && options.refetchOnWindowFocus == FocusRefetch::Always;
+        const bool wanted = reason == FetchReason::WindowFocus ? options.refetchOnWindowFocus != FocusRefetch::Never
+                                                               : options.refetchOnReconnect;
+        if (!wanted)
+            continue;
+        if (always || q->isStaleAt(t, options.staleTime)) {
             seen.insert(q);
+            fresh.remove(q);
             targets.append(q);
+        } else if (m_events) {
+            fresh.insert(q);
+        }
+    }
+    // Why what is on screen did not refetch: it is fresh, and until when.
+    if (m_events) {
+        for (Query *q : std::as_const(fresh)) {
+            Millis staleTime{0};
+            for (const QueryObserver *o : std::as_const(q->m_observers))
+                staleTime = std::max(staleTime, o->m_options->staleTime);
+            const Millis left = std::chrono::duration_cast<Millis>(q->m_dataUpdatedAt + staleTime - t);
+            m_events->recordStillFresh(q, reason, std::max(left, Millis{0}));
         }
     }
     if (m_events)

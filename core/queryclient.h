@@ -137,7 +137,7 @@ private:
     void setFetchStatus(Query *q, FetchStatus status);
     void pause(Query *q);
     void queueRefetch(Query *q);
-    void invalidateSlot(quint32 slot, RefetchType refetch);
+    qint32 invalidateSlot(quint32 slot, RefetchType refetch);   // 0, or why it is not refetched
     void flushRefetches();
     void updateTags(Query *q);
     void notify(Query *q, QueryChanges changes);
@@ -145,7 +145,7 @@ private:
 
     void onFocusChanged(bool focused);
     void onOnlineChanged(bool online);
-    void refetchObserved(FetchReason reason, bool QueryOptions::*flag);
+    void refetchObserved(FetchReason reason);
 
     Clock *m_clock;
     Scheduler *m_scheduler;

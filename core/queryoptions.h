@@ -68,6 +68,13 @@ private:
 
 using QueryFn = std::function<void(const QueryFnContext &)>;
 using TagsFn = std::function<TagList(const Json &data)>;
+
+// When the window comes back to the front (TanStack's refetchOnWindowFocus: false, true, 'always').
+enum class FocusRefetch : quint8 {
+    Never,
+    WhenStale,  // only data past its stale time
+    Always,     // whatever is on screen, however fresh: a change made elsewhere a moment ago shows
+};
 using SelectFn = std::function<Json(const Json &data)>;
 
 // Everything a view says about one query, as a plain struct: QueryOptions{.key = k, .fn = f, .staleTime = 30s}.
@@ -79,7 +86,7 @@ struct QueryOptions
     Millis staleTime{0};                          // how long fetched data counts as fresh
     Millis gcTime{std::chrono::minutes(5)};       // how long unobserved data is kept
     Millis refetchInterval{0};                    // poll while observed; 0 = never
-    bool refetchOnWindowFocus = true;
+    FocusRefetch refetchOnWindowFocus = FocusRefetch::WhenStale;
     bool refetchOnReconnect = true;
     bool refetchOnMount = true;                   // fetch on attach when the data is missing or stale
     RetryPolicy retry;

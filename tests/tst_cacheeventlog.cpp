@@ -9,6 +9,7 @@
 using namespace refetch;
 using namespace refetch::test;
 using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
 
 // Why the cache did what it did, against a real HTTP server: each event the client records, with its cause
 // (the tag and the mutation behind an invalidation and the refetch it queued), the request behind a fetch,
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void invalidatedByTagFromMutation();
     void invalidatedByKeyAndByHand();
     void windowFocusAndReconnect();
+    void whyNothingRefetched();
     void intervalRetryAndFailure();
     void cancelled();
     void becameStaleOnTime();
@@ -163,7 +165,9 @@ void tst_CacheEventLog::invalidatedByTagFromMutation()
     const QStringList texts = textsOf({"posts"});
     QVERIFY2(texts.contains(QStringLiteral("invalidated by ") + why), qPrintable(texts.join(u'\n')));
     QVERIFY2(texts.contains(QStringLiteral("fetch: invalidated by ") + why), qPrintable(texts.join(u'\n')));
-    QCOMPARE(textsOf({"posts", "old"}).last(), QStringLiteral("invalidated by ") + why);
+    // The entry no view shows says why it did not refetch.
+    QCOMPARE(textsOf({"posts", "old"}).last(), QStringLiteral("invalidated by ") + why
+                                                   + QStringLiteral("; not refetched: no view shows it (it refetches when one does)"));
     QVERIFY(!kindsOf({"posts", "old"}).contains(CacheEventKind::FetchStarted));
 
     // The refetch names the write: its id links the timeline to the mutation.
@@ -181,7 +185,8 @@ void tst_CacheEventLog::invalidatedByKeyAndByHand()
 {
     h->client.setQueryData({"posts", 1}, Json::object({{u"id", 1}}));
     h->client.invalidateQueries({.key = QueryKey{"posts"}});
-    QCOMPARE(textsOf({"posts", 1}).last(), QStringLiteral("invalidated by key [\"posts\"] (as a prefix)"));
+    const QString notShown = QStringLiteral("; not refetched: no view shows it (it refetches when one does)");
+    QCOMPARE(textsOf({"posts", 1}).last(), QStringLiteral("invalidated by key [\"posts\"] (as a prefix)") + notShown);
     {
         const CacheEventLog::Origin origin(log.get(), QStringLiteral("the inspector"));
         h->client.invalidateQueries({.key = QueryKey{"posts", 1}, .exact = true});
@@ -189,9 +194,9 @@ void tst_CacheEventLog::invalidatedByKeyAndByHand()
         h->client.invalidateQueries({});
     }
     const QStringList texts = textsOf({"posts", 1});
-    QCOMPARE(texts.mid(texts.size() - 3), (QStringList{"invalidated by key [\"posts\",1] from the inspector",
+    QCOMPARE(texts.mid(texts.size() - 3), (QStringList{"invalidated by key [\"posts\",1] from the inspector" + notShown,
                                                        "data set from the inspector",
-                                                       "invalidated by invalidating everything from the inspector"}));
+                                                       "invalidated by invalidating everything from the inspector" + notShown}));
     // Outside the scope nobody is named.
     h->client.setQueryData({"posts", 1}, Json::object({{u"id", 2}}));
     QCOMPARE(textsOf({"posts", 1}).last(), QStringLiteral("data set (the same)"));
@@ -236,6 +241,62 @@ void tst_CacheEventLog::windowFocusAndReconnect()
     }
     QCOMPARE(cacheWide, (QStringList{"window focus: 1 refetched", "offline: fetches wait for the network",
                                      "back online: 0 refetched"}));
+}
+
+// The timeline also says why something did not fetch when a person might expect it to.
+void tst_CacheEventLog::whyNothingRefetched()
+{
+    h->fixture.setJson("/fresh", "[1]");
+    h->fixture.setJson("/hidden", "[2]");
+    h->fixture.setJson("/disabled", "[3]");
+    QueryOptions fresh;
+    fresh.staleTime = std::chrono::minutes(2);
+    fresh.tags = {Tag("Post")};
+    QueryObserver *o = observe({"fresh"}, "/fresh", fresh);
+    QTRY_VERIFY(o->isSuccess());
+    // A window focus that refetches nothing says which entries were fresh, and for how long.
+    h->clock.advance(std::chrono::seconds(30));
+    h->focus.setFocused(false);
+    h->focus.setFocused(true);
+    QVERIFY2(textsOf({"fresh"}).contains(u"not refetched on window focus: still fresh for 90 s"_s),
+             qPrintable(textsOf({"fresh"}).join(u'\n')));
+    // A second focus within the throttle says the throttle held it back.
+    h->focus.setFocused(false);
+    h->focus.setFocused(true);
+    bool throttled = false;
+    for (quint64 seq = log->firstSeq(); seq < log->endSeq(); ++seq) {
+        const CacheEvent &e = log->at(seq);
+        if (e.kind == CacheEventKind::FocusThrottled) {
+            QVERIFY2(log->describe(e).startsWith(u"window focus: nothing refetched"_s), qPrintable(log->describe(e)));
+            throttled = true;
+        }
+    }
+    QVERIFY(throttled);
+
+    // An invalidation that skips an entry no view shows, or one whose views are disabled, says so.
+    QueryOptions tagged;
+    tagged.tags = {Tag("Post")};
+    observe({"hidden"}, "/hidden", tagged);
+    QTRY_VERIFY(observers.back()->isSuccess());
+    observers.pop_back();   // unobserved now, still cached
+    QueryOptions disabled = tagged;
+    disabled.enabled = false;
+    h->client.setQueryData({"disabled"}, Json::array({3}));
+    observe({"disabled"}, "/disabled", disabled);
+    h->fixture.clearLog();
+    h->client.invalidateTags({Tag("Post")});
+    QTRY_COMPARE(h->fixture.count("GET", "/fresh"), 1);
+    QCOMPARE(h->fixture.count(), 1);
+    const QStringList hidden = textsOf({"hidden"});
+    QVERIFY2(hidden.last().startsWith(u"invalidated by tag Post"_s)
+                 && hidden.last().endsWith(u"not refetched: no view shows it (it refetches when one does)"_s),
+             qPrintable(hidden.join(u'\n')));
+    // (A disabled view never fetched, so its entry provides no tag yet: by key.)
+    h->client.invalidateQueries({.key = QueryKey{"disabled"}});
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count("GET", "/disabled"), 0);
+    const QStringList off = textsOf({"disabled"});
+    QVERIFY2(off.last().endsWith(u"not refetched: its views are disabled"_s), qPrintable(off.join(u'\n')));
 }
 
 void tst_CacheEventLog::intervalRetryAndFailure()

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void fetchQueryJoinsInflight();
     void staleVsFreshOnAttach();
     void focusRefetchesStaleObserved();
+    void focusAlwaysRefetchesFreshData();
     void focusThrottle();
     void applicationFocusSourceWithoutGui();
     void gcEvictsUnobserved();
@@ -170,7 +171,7 @@ void tst_QueryClient::focusRefetchesStaleObserved()
     freshOptions.staleTime = 1h;
     QueryObserver *fresh = observe({"fresh"}, "/fresh", freshOptions);
     QueryOptions offOptions;
-    offOptions.refetchOnWindowFocus = false;
+    offOptions.refetchOnWindowFocus = FocusRefetch::Never;
     QueryObserver *off = observe({"off"}, "/off", offOptions);
     // Two views of one stale query: it refetches once.
     QueryObserver *twin = observe({"stale"}, "/stale");
@@ -186,6 +187,32 @@ void tst_QueryClient::focusRefetchesStaleObserved()
     QTRY_COMPARE(h->fixture.count("GET", "/stale"), 1);
     QTRY_VERIFY(!stale->isFetching());
     QCOMPARE(h->fixture.count(), 1);
+}
+
+void tst_QueryClient::focusAlwaysRefetchesFreshData()
+{
+    // refetchOnWindowFocus = Always (TanStack's 'always'): what is on screen refetches however fresh, once per
+    // throttle period.
+    h->fixture.setJson("/fresh", "[1]");
+    QueryOptions options;
+    options.staleTime = 1h;
+    options.refetchOnWindowFocus = FocusRefetch::Always;
+    QueryObserver *o = observe({"fresh"}, "/fresh", options);
+    QTRY_VERIFY(o->isSuccess());
+    h->fixture.clearLog();
+    h->focus.setFocused(false);
+    h->focus.setFocused(true);
+    QTRY_COMPARE(h->fixture.count("GET", "/fresh"), 1);
+    QTRY_VERIFY(!o->isFetching());
+    h->clock.advance(1s);
+    h->focus.setFocused(false);
+    h->focus.setFocused(true);
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count("GET", "/fresh"), 1);   // throttled
+    h->clock.advance(5s);
+    h->focus.setFocused(false);
+    h->focus.setFocused(true);
+    QTRY_COMPARE(h->fixture.count("GET", "/fresh"), 2);
 }
 
 void tst_QueryClient::focusThrottle()

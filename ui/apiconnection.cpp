@@ -171,7 +171,9 @@ ResourceTags ApiConnection::tags(const QString &resource) const
 void ApiConnection::applyFreshness(const EndpointSettings &settings, QueryOptions &options)
 {
     options.staleTime = settings.staleTime;
-    options.refetchOnWindowFocus = settings.refetchOnFocus;
+    // What is on screen refetches when the window comes back, however fresh (throttled by the client to once
+    // per 5 s): a record changed in a terminal a moment ago shows when the user returns.
+    options.refetchOnWindowFocus = settings.refetchOnFocus ? FocusRefetch::Always : FocusRefetch::Never;
     options.refetchInterval = settings.pollInterval;
 }
 

@@ -236,7 +236,7 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
     QueryOptions blank;
     blank.key = QueryKey{connection->id(), resource, "$new", ++serial};
     blank.enabled = false;
-    blank.refetchOnWindowFocus = false;
+    blank.refetchOnWindowFocus = FocusRefetch::Never;
     RecordModelOptions options;
     options.idField = connection->settings().idField;
     options.submit = connection->createOptions(resource);

@@ -654,7 +654,7 @@ void SettingsDialog::testConnection()
     o.staleTime = Millis(0);
     o.gcTime = Millis(0);
     o.retry = RetryPolicy::none();
-    o.refetchOnWindowFocus = false;
+    o.refetchOnWindowFocus = FocusRefetch::Never;
     o.refetchOnReconnect = false;
     o.notifyOn = AllChanges;
     m_testKey = o.key;

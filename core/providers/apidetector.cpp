@@ -256,7 +256,11 @@ QStringList ApiDetector::fromApiRoot(const Json &root, const QUrl &base)
         const Json v = root.valueAt(i);
         if (!v.isString())
             return {};   // an API root holds links only
-        const QUrl url = base.resolved(QUrl(v.toString()));
+        // Fixed: a plain word ({"message": "Welcome"}) resolved to a link at the root; DRF's are URLs or absolute paths.
+        const QUrl link(v.toString());
+        if (link.scheme() != u"http" && link.scheme() != u"https" && !v.toString().startsWith(u'/'))
+            return {};
+        const QUrl url = base.resolved(link);
         if (url.host() != base.host() || !url.path().startsWith(base.path().endsWith(u'/') ? base.path() : base.path() + u'/'))
             continue;
         const QString name = trimSlashes(url.path().mid(base.path().size()));
@@ -395,6 +399,13 @@ struct Detection : std::enable_shared_from_this<Detection>
             && a.result.error->kind != QueryError::Kind::Parse;
     }
     static bool ok(const Answer &a) { return a.done && !a.result.error; }
+    // Failed for a reason of its own (too large, a server error, a timeout), not "nothing here".
+    static bool failedOnItsOwn(const Answer &a)
+    {
+        const auto &error = a.result.error;
+        return error && error->kind != QueryError::Kind::Parse
+            && (error->kind != QueryError::Kind::Http || error->httpStatus >= 500);
+    }
 
     void start()
     {
@@ -432,6 +443,11 @@ struct Detection : std::enable_shared_from_this<Detection>
             return;
         if (tryRoot())
             return;
+        // Fixed: a document refused here (too large, a 5xx) sent six more probes; no other path holds another one.
+        if (failedOnItsOwn(openapi)) {
+            giveUp();
+            return;
+        }
         openApiFallbacks();
     }
 
@@ -445,7 +461,13 @@ struct Detection : std::enable_shared_from_this<Detection>
         api.dialect = OpenApiProvider::Dialect;
         api.source = u"openapi"_s;
         api.options.paging = paging;
-        for (const ResourceInfo &info : infos) {
+        // Fixed: a server path the base URL already ends with (FastAPI's root_path "/api") was added twice: /api/api/posts.
+        QString basePath = endpoint.config().baseUrl.path();
+        while (basePath.endsWith(u'/'))
+            basePath.chop(1);
+        for (ResourceInfo info : infos) {
+            if (!basePath.isEmpty() && info.path.startsWith(basePath + u'/'))
+                info.path.remove(0, basePath.size());
             api.resources.append(info.name);
             api.options.resources.insert(info.name, info);
         }
@@ -544,10 +566,8 @@ struct Detection : std::enable_shared_from_this<Detection>
         // A probe that failed for a reason of its own (too large, a server error, a timeout) says more than
         // "nothing found".
         for (const Answer *a : {&openapi, &db, &root}) {
-            const auto &error = a->result.error;
-            if (error && error->kind != QueryError::Kind::Parse
-                && (error->kind != QueryError::Kind::Http || error->httpStatus >= 500)) {
-                ctx.reject(*error);
+            if (failedOnItsOwn(*a)) {
+                ctx.reject(*a->result.error);
                 return;
             }
         }
@@ -605,7 +625,7 @@ QueryOptions ApiDetector::query(const Endpoint &endpoint, DetectionHints hints)
     QueryOptions o;
     o.key = key(endpoint.name());
     o.staleTime = std::chrono::minutes(5);
-    o.refetchOnWindowFocus = false;
+    o.refetchOnWindowFocus = FocusRefetch::Never;
     o.fn = [endpoint, hints](const QueryFnContext &ctx) {
         std::make_shared<Detection>(ctx, endpoint, hints)->start();
     };
