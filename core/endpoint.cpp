@@ -46,13 +46,14 @@ void Endpoint::setProvider(std::shared_ptr<const DataProvider> provider)
 QUrl Endpoint::url(const QString &path, const QUrlQuery &query) const
 {
     QUrl u = m_config.baseUrl;
-    QString base = u.path();
+    // Encoded on both sides: a path's percent-encoded parts (a record id "a/b c" is "a%2Fb%20c") stay as they are.
+    QString base = u.path(QUrl::FullyEncoded);
     while (base.endsWith(u'/'))
         base.chop(1);
     QString tail = path;
     while (tail.startsWith(u'/'))
         tail.remove(0, 1);
-    u.setPath(tail.isEmpty() ? (base.isEmpty() ? QStringLiteral("/") : base) : base + u'/' + tail);
+    u.setPath(tail.isEmpty() ? (base.isEmpty() ? QStringLiteral("/") : base) : base + u'/' + tail, QUrl::TolerantMode);
     if (!query.isEmpty())
         u.setQuery(query);
     return u;

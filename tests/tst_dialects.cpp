@@ -95,6 +95,7 @@ struct Peer
     std::optional<ExternalServer::Kind> kind;   // none: the built-in API
     QStringList args;
     QString dialect;            // what detection must find
+    Paging paging = Paging::PageNumber;   // ... and its paging
     bool total = true;          // the first page says how many records there are
     bool paged = true;          // lists come a page at a time
     bool search = true;         // the server searches titles
@@ -115,11 +116,17 @@ Peer peer(const QString &name)
                     .validates = false};
     if (name.startsWith(u"drf-"))
         return Peer{.name = name, .kind = ExternalServer::Drf, .args = {u"--paging"_s, name.mid(4)}, .dialect = u"drf"_s,
+                    .paging = name == u"drf-limitoffset" ? Paging::Offset
+                            : name == u"drf-cursor"      ? Paging::Cursor
+                            : name == u"drf-none"        ? Paging::None
+                                                         : Paging::PageNumber,
                     .total = name != u"drf-cursor", .paged = name != u"drf-none"};
     if (name == u"fastapi")
-        return Peer{.name = name, .kind = ExternalServer::FastApi, .dialect = u"openapi"_s, .total = false};
+        return Peer{.name = name, .kind = ExternalServer::FastApi, .dialect = u"openapi"_s, .paging = Paging::Offset,
+                    .total = false};
     if (name == u"jsonapi")
-        return Peer{.name = name, .kind = ExternalServer::JsonApi, .dialect = u"jsonapi"_s, .search = false,
+        return Peer{.name = name, .kind = ExternalServer::JsonApi, .dialect = u"jsonapi"_s, .paging = Paging::Offset,
+                    .search = false,
                     .fieldNamed = false, .invalidField = u"title"_s, .invalidValue = Json(u""_s)};
     return Peer{};
 }
@@ -321,7 +328,7 @@ void tst_Dialects::detectsFromTheUrlAlone()
     QCOMPARE(api.dialect, m_peer.dialect);
     for (const QString &r : {u"posts"_s, u"users"_s, u"comments"_s})
         QVERIFY2(c->resources().contains(r), qPrintable(c->resources().join(u", ")));
-    QVERIFY(!api.summary.isEmpty());
+    QVERIFY2(api.summary.contains(pagingDescription(m_peer.paging)), qPrintable(api.summary));
     const qint64 detectMs = timer.elapsed();
     const int detectRequests = m_server ? int(m_server->requests().size()) : int(m_builtinRequests.size());
     // The first rows, as a newcomer sees them.

@@ -91,7 +91,8 @@ QString DetectedApi::describe() const
     if (it != options.resources.cend() && it->count >= 0)
         parts.append(QStringLiteral("%1 %2").arg(QLocale().toString(it->count), first));
     else if (!resources.isEmpty())
-        parts.append(ApiDetector::tr("%n resource(s)", nullptr, int(resources.size())));
+        parts.append(resources.size() == 1 ? ApiDetector::tr("1 resource")
+                                           : ApiDetector::tr("%1 resources").arg(resources.size()));
     return parts.join(u" · "_s);
 }
 
@@ -301,9 +302,13 @@ void ApiDetector::readListAnswer(const Json &body, const Json &meta, const QStri
         if (body.value(u"count").isNumber())
             info.count = body.value(u"count").toInteger();
         const QUrlQuery next(QUrl(body.value(u"next").toString()).query());
+        // The next link keeps every parameter of the request (the probe sends both page_size and limit): the one
+        // its pagination class put there tells which class it is.
         if (next.hasQueryItem(u"cursor"_s) || !body.contains(u"count")) {
             api.options.paging = Paging::Cursor;
-        } else if (next.hasQueryItem(u"offset"_s) || next.hasQueryItem(u"limit"_s)) {
+        } else if (next.hasQueryItem(u"page"_s)) {
+            api.options.paging = Paging::PageNumber;
+        } else if (next.hasQueryItem(u"offset"_s)) {
             api.options.paging = Paging::Offset;
         } else {
             api.options.paging = Paging::PageNumber;

@@ -1,0 +1,613 @@
+#include "app/sampleapi/sampleapi.h"
+#include "core/httptransport.h"
+#include "core/models/pagedtablemodel.h"
+#include "core/models/recordmodel.h"
+#include "core/mutationqueue.h"
+#include "core/providers/dataprovider.h"
+#include "core/queryclient.h"
+#include "core/resourcetags.h"
+#include "support/externalserver.h"
+#include "ui/apiconnection.h"
+#include "ui/endpointtree.h"
+#include "ui/fieldeditor.h"
+#include "ui/mainwindow.h"
+#include "ui/messagebar.h"
+#include "ui/recordform.h"
+#include "ui/recordpane.h"
+#include "ui/resourceview.h"
+#include "ui/settingsstore.h"
+#include "ui/transfermonitor.h"
+
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using namespace refetch;
+using namespace refetch::test;
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+// The real window on every dialect's real server (issue #12), with an endpoint whose settings hold the base URL and
+// a page size only: the side tree lists the detected resources, scrolling the list to its end shows every record
+// once and says how many there are, an edited title saved from the form reaches the server, and a value the server
+// refuses shows its message under the field. REFETCH_DIALECT_PEER names the server, as for tst_dialects (one CTest
+// test per server, tests/CMakeLists.txt): builtin, jsonserver017, jsonserver1, drf-page, drf-limitoffset,
+// drf-cursor, drf-none, fastapi, jsonapi.
+
+namespace {
+
+constexpr int Posts = 45;
+constexpr int Users = 5;
+constexpr int Comments = 60;
+constexpr int PageSize = 10;   // the 45 posts come in five pages
+constexpr int WaitMs = 20000;
+
+// tst_dialects' seed: the same data on every server.
+QString topic(int id)
+{
+    static const QStringList topics{u"Qt"_s, u"REST"_s, u"SQLite"_s, u"caching"_s, u"testing"_s};
+    return topics.at(id % topics.size());
+}
+
+QString title(int id)
+{
+    return QStringLiteral("Post %1 on %2").arg(id).arg(topic(id));
+}
+
+int views(int id)
+{
+    return (id * 37) % 101;
+}
+
+QByteArray seedJson()
+{
+    QJsonArray users, posts, comments;
+    for (int id = 1; id <= Users; ++id)
+        users.append(QJsonObject{{"id", id}, {"name", QStringLiteral("User %1").arg(id)}, {"active", id % 2 == 1}});
+    for (int id = 1; id <= Posts; ++id) {
+        const bool published = id % 3 != 0;
+        posts.append(QJsonObject{
+            {"id", id},
+            {"userId", (id - 1) % Users + 1},
+            {"title", title(id)},
+            {"views", views(id)},
+            {"published", published},
+            {"rating", id % 4 == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(1 + (id % 5) * 0.5)},
+            {"publishedAt", published ? QJsonValue(QStringLiteral("2024-01-%1T09:30:00Z").arg(id % 28 + 1, 2, 10, QLatin1Char('0')))
+                                      : QJsonValue(QJsonValue::Null)},
+            {"meta", QJsonObject{{"words", id * 10}, {"tags", QJsonArray{"a", "b"}}}}});
+    }
+    for (int id = 1; id <= Comments; ++id)
+        comments.append(QJsonObject{{"id", id}, {"postId", (id - 1) % Posts + 1}, {"body", QStringLiteral("Comment %1").arg(id)}});
+    return QJsonDocument(QJsonObject{{"users", users}, {"posts", posts}, {"comments", comments}}).toJson();
+}
+
+QString idText(const Json &id)
+{
+    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
+}
+
+// tst_dialects' peer table, with what the window test needs of it.
+struct Peer
+{
+    QString name;
+    std::optional<ExternalServer::Kind> kind;   // none: the built-in API
+    QStringList args;
+    QString dialect;            // what detection must find
+    bool total = true;          // the first page says how many records there are
+    bool validates = true;      // the server refuses a bad value
+    bool fieldNamed = true;     // ... and names the field
+    QString invalidField = u"views"_s;
+    QString invalidText = u"-1"_s;   // typed into the field's editor
+};
+
+Peer peer(const QString &name)
+{
+    if (name == u"builtin")
+        return Peer{.name = name, .dialect = u"json-server"_s, .validates = false};
+    if (name == u"jsonserver017")
+        return Peer{.name = name, .kind = ExternalServer::JsonServer017, .dialect = u"json-server"_s, .validates = false};
+    if (name == u"jsonserver1")
+        return Peer{.name = name, .kind = ExternalServer::JsonServer, .dialect = u"json-server-1"_s, .validates = false};
+    if (name.startsWith(u"drf-"))
+        return Peer{.name = name, .kind = ExternalServer::Drf, .args = {u"--paging"_s, name.mid(4)}, .dialect = u"drf"_s,
+                    .total = name != u"drf-cursor"};
+    if (name == u"fastapi")
+        return Peer{.name = name, .kind = ExternalServer::FastApi, .dialect = u"openapi"_s, .total = false};
+    if (name == u"jsonapi")
+        return Peer{.name = name, .kind = ExternalServer::JsonApi, .dialect = u"jsonapi"_s, .fieldNamed = false,
+                    .invalidField = u"title"_s, .invalidText = QString()};
+    return Peer{};
+}
+
+// A record as the server sends it to any other client: its fields, from a plain object or a JSON:API document.
+QJsonObject fieldsOf(const QJsonObject &body)
+{
+    const QJsonObject data = body.value(u"data").toObject();
+    if (data.contains(u"attributes"))
+        return data.value(u"attributes").toObject();
+    return body;
+}
+
+} // namespace
+
+class tst_DialectWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void scrollingShowsEveryRecordOnce();
+    void impatientScrollingShowsEveryRecordOnce();
+    void savedTitleReachesTheServer();
+
+private:
+    // The window on the endpoint, posts selected in the side tree; its list view, a model tester attached.
+    ResourceView *openPosts();
+    // Scrolls the list to its end until no more rows come; every row then shown once.
+    void scrollToTheEnd(ResourceView *view);
+    // Clicks the row of `id` and waits for its form.
+    void selectRow(ResourceView *view, const Json &id);
+    // The record as the server has it now, through a GET of its URL by another client; empty when it failed.
+    QJsonObject serverRecord(const Json &id);
+    int serverRequests() const;
+
+    Peer m_peer;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ExternalServer> m_server;
+    std::unique_ptr<SampleApi> m_sampleApi;
+    QStringList m_builtinRequests;
+    QUrl m_baseUrl;
+    QElapsedTimer m_timer;
+
+    // What main() wires, with settings in the test's folder.
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<SettingsStore> m_store;
+    std::unique_ptr<TransferMonitor> m_network;
+    std::unique_ptr<HttpTransport> m_transport;
+    std::unique_ptr<QueryClient> m_client;
+    std::unique_ptr<MutationQueue> m_queue;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    QNetworkAccessManager m_other;   // another client of the server
+};
+
+void tst_DialectWindow::initTestCase()
+{
+    const QString name = qEnvironmentVariable("REFETCH_DIALECT_PEER", u"builtin"_s);
+    m_peer = peer(name);
+    QVERIFY2(!m_peer.name.isEmpty(), qPrintable(u"unknown REFETCH_DIALECT_PEER "_s + name));
+    qInfo("peer: %s", qPrintable(name));
+    if (m_peer.kind) {
+        QString why;
+        if (!ExternalServer::available(*m_peer.kind, &why)) {
+            if (ExternalServer::skipAllowed())
+                QSKIP(qPrintable(why));
+            QFAIL(qPrintable(why));
+        }
+    }
+}
+
+void tst_DialectWindow::init()
+{
+    m_timer.start();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    const QString seed = m_dir->filePath(u"db.json"_s);
+    QFile file(seed);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(seedJson());
+    file.close();
+    QString error;
+    if (m_peer.kind) {
+        m_server = std::make_unique<ExternalServer>();
+        QVERIFY2(m_server->start(*m_peer.kind, seed, m_peer.args, &error), qPrintable(error));
+        m_baseUrl = m_server->baseUrl();
+    } else {
+        m_sampleApi = std::make_unique<SampleApi>();
+        QVERIFY2(m_sampleApi->start(SampleApi::Options{.databasePath = m_dir->filePath(u"sample.sqlite"_s),
+                                                       .seedFile = seed, .randomSeed = 1}, &error),
+                 qPrintable(error));
+        QObject::connect(m_sampleApi.get(), &SampleApi::requestHandled, m_sampleApi.get(),
+                         [this](const QByteArray &method, const QString &path, int) {
+            m_builtinRequests.append(QString::fromLatin1(method) + u' ' + path);
+        });
+        m_baseUrl = m_sampleApi->baseUrl();
+    }
+
+    m_settings = std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
+    m_store = std::make_unique<SettingsStore>(m_settings.get());
+    // Nothing but the base URL, and pages small enough that scrolling has to load several.
+    EndpointSettings endpoint;
+    endpoint.id = u"peer"_s;
+    endpoint.baseUrl = m_baseUrl;
+    endpoint.pageSize = PageSize;
+    m_store->setEndpoints({endpoint});
+    m_network = std::make_unique<TransferMonitor>();
+    m_transport = std::make_unique<HttpTransport>(m_network.get());
+    m_client = std::make_unique<QueryClient>();
+    m_queue = std::make_unique<MutationQueue>(m_client.get());
+    qInfo("%s started in %lld ms", qPrintable(m_peer.name), m_timer.elapsed());
+}
+
+void tst_DialectWindow::cleanup()
+{
+    m_tester.reset();
+    m_window.reset();
+    m_queue.reset();
+    if (m_client)
+        m_client->removeQueries({});   // while the client's scheduler is alive, as main() does
+    m_client.reset();
+    m_transport.reset();
+    m_network.reset();
+    m_store.reset();
+    m_settings.reset();
+    if (m_server && QTest::currentTestFailed()) {
+        qInfo("requests:\n%s", qPrintable(m_server->requests().join(u'\n')));
+        qInfo("the server said:\n%s", m_server->output().right(3000).constData());
+    } else if (QTest::currentTestFailed()) {
+        qInfo("requests:\n%s", qPrintable(m_builtinRequests.join(u'\n')));
+    }
+    m_server.reset();
+    m_sampleApi.reset();
+    m_builtinRequests.clear();
+    m_dir.reset();
+    qInfo("%s: %lld ms", QTest::currentTestFunction(), m_timer.elapsed());
+}
+
+int tst_DialectWindow::serverRequests() const
+{
+    return m_server ? int(m_server->requests().size()) : int(m_builtinRequests.size());
+}
+
+ResourceView *tst_DialectWindow::openPosts()
+{
+    m_window = std::make_unique<MainWindow>(MainWindow::Context{.client = m_client.get(), .mutations = m_queue.get(),
+                                                                .transport = m_transport.get(),
+                                                                .settings = m_store.get(),
+                                                                .transfers = m_network.get()});
+    // Small enough that one page of 10 does not fill the list: the view asks for the next by itself.
+    m_window->resize(1100, 600);
+    m_window->show();
+    if (!QTest::qWaitForWindowExposed(m_window.get()))
+        return nullptr;
+    ApiConnection *c = m_window->connection(u"peer"_s);
+    if (!c)
+        return nullptr;
+    // The tree lists what detection found.
+    EndpointTree *tree = m_window->endpointTree();
+    if (!QTest::qWaitFor([&] { return tree->resourceItem(u"peer"_s, u"comments"_s) != nullptr; }, WaitMs)) {
+        qWarning("no resources in the tree: %s", qPrintable(c->errorString()));
+        return nullptr;
+    }
+    QTreeWidgetItem *endpointItem = tree->endpointItem(u"peer"_s);
+    QStringList listed;
+    for (int i = 0; endpointItem && i < endpointItem->childCount(); ++i)
+        listed.append(endpointItem->child(i)->text(0));
+    for (const QString &resource : {u"posts"_s, u"users"_s, u"comments"_s}) {
+        if (!tree->resourceItem(u"peer"_s, resource)) {
+            qWarning("the tree lists %s, not %s", qPrintable(listed.join(u", ")), qPrintable(resource));
+            return nullptr;
+        }
+    }
+    if (c->detected().dialect != m_peer.dialect) {
+        qWarning("detected %s, not %s", qPrintable(c->detected().dialect), qPrintable(m_peer.dialect));
+        return nullptr;
+    }
+    qInfo("detected %s; the tree lists %s (%lld ms)", qPrintable(c->detected().summary), qPrintable(listed.join(u", ")),
+          m_timer.elapsed());
+
+    // A click on posts in the tree.
+    QTreeWidgetItem *posts = tree->resourceItem(u"peer"_s, u"posts"_s);
+    tree->scrollToItem(posts);
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(posts).center());
+    if (!QTest::qWaitFor([&] { return m_window->resourceView() && m_window->resourceView()->resource() == u"posts"
+                                    && m_window->resourceView()->connection() == c; }, WaitMs)) {
+        qWarning("posts did not open");
+        return nullptr;
+    }
+    ResourceView *view = m_window->resourceView();
+    m_tester = std::make_unique<QAbstractItemModelTester>(view->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    return view;
+}
+
+void tst_DialectWindow::scrollToTheEnd(ResourceView *view)
+{
+    PagedTableModel *model = view->model();
+    QScrollBar *bar = view->table()->verticalScrollBar();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 0 && !model->isFetching(), WaitMs);
+    int scrolls = 0;
+    for (;;) {
+        QVERIFY2(!model->hasError(), qPrintable(model->errorString()));
+        QVERIFY2(model->rowCount() <= Posts, qPrintable(u"%1 rows"_s.arg(model->rowCount())));
+        if (!model->canFetchMore())
+            break;
+        QVERIFY2(++scrolls <= 2 * Posts / PageSize, "the list keeps offering more");
+        const int before = model->rowCount();
+        // As a wheel does: the bar moves to its end (from just above it when it is there already, since the view
+        // loads more only when the value changes).
+        if (bar->value() == bar->maximum() && bar->maximum() > 0)
+            bar->setValue(bar->maximum() - 1);
+        bar->setValue(bar->maximum());
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > before || (!model->isFetching() && !model->canFetchMore()), WaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isFetching(), WaitMs);
+    }
+    QVERIFY(model->notice().isEmpty());
+    QVERIFY(!view->messageBar()->isVisible());
+
+    // Every record once: 45 rows, 45 ids, in the model and in the table.
+    QSet<QString> ids;
+    QStringList shown;
+    const int idColumn = model->columnOf(u"id");
+    QVERIFY(idColumn >= 0);
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const QString id = idText(model->rowId(r));
+        shown.append(id);
+        ids.insert(id);
+        // The cell the table shows says the same.
+        QCOMPARE(view->table()->model()->index(r, idColumn).data().toString(), id);
+    }
+    QSet<QString> expected;
+    for (int id = 1; id <= Posts; ++id)
+        expected.insert(QString::number(id));
+    QVERIFY2(ids == expected, qPrintable(shown.join(u' ')));
+    QCOMPARE(model->rowCount(), Posts);
+    QCOMPARE(view->table()->model()->rowCount(), Posts);
+    QCOMPARE(view->table()->verticalHeader()->count(), Posts);
+    QCOMPARE(model->totalCount(), qint64(Posts));
+    const auto *count = view->findChild<QLabel *>(u"recordCount"_s);
+    QVERIFY(count);
+    QTRY_COMPARE(count->text(), u"45 records"_s);
+    qInfo("%d scrolls to the end, %d requests so far (%lld ms)", scrolls, serverRequests(), m_timer.elapsed());
+}
+
+void tst_DialectWindow::selectRow(ResourceView *view, const Json &id)
+{
+    const int row = view->model()->rowOf(id);
+    QVERIFY(row >= 0);
+    const QModelIndex index = view->model()->index(row, view->model()->columnOf(u"title"));
+    view->table()->scrollTo(index);
+    QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(index).center());
+    QVERIFY(ResourceTags::sameId(view->currentId(), id));
+    RecordPane *pane = m_window->recordPane();
+    QTRY_VERIFY_WITH_TIMEOUT(pane->hasRecord() && ResourceTags::sameId(pane->recordId(), id), WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->model()->rowCount() > 0 && !pane->model()->isLoading(), WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->form()->editor(u"title"_s), WaitMs);
+}
+
+QJsonObject tst_DialectWindow::serverRecord(const Json &id)
+{
+    ApiConnection *c = m_window->connection(u"peer"_s);
+    QNetworkRequest request(c->endpoint()->url(c->recordPath(u"posts"_s, id)));
+    request.setTransferTimeout(10000);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+    std::unique_ptr<QNetworkReply> reply(m_other.get(request));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished() && !finished.wait(WaitMs))
+        return {};
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->readAll();
+    if (status != 200) {
+        qWarning("GET %s: %d %s", qPrintable(request.url().toString()), status, body.left(300).constData());
+        return {};
+    }
+    return fieldsOf(QJsonDocument::fromJson(body).object());
+}
+
+void tst_DialectWindow::scrollingShowsEveryRecordOnce()
+{
+    ResourceView *view = openPosts();
+    QVERIFY(view);
+    PagedTableModel *model = view->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 0 && !model->isFetching(), WaitMs);
+    QCOMPARE(model->pageSize(), PageSize);
+    // Before the end: what the window knows of the rest.
+    const auto *count = view->findChild<QLabel *>(u"recordCount"_s);
+    QVERIFY(count);
+    // (The view may still be asking for a page to fill itself: the words follow what is loaded.)
+    const auto expected = [&] {
+        if (model->rowCount() >= Posts)
+            return u"45 records"_s;
+        return m_peer.total ? u"%1 of 45 records loaded"_s.arg(model->rowCount())
+                            : u"%1 loaded, more on the server"_s.arg(model->loadedCount());
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(count->text() == expected(), qPrintable(count->text() + u" / "_s + expected()), WaitMs);
+    qInfo("first rows: %d (%lld ms)", model->rowCount(), m_timer.elapsed());
+    scrollToTheEnd(view);
+    QVERIFY(!model->canFetchMore());
+}
+
+// A wheel that keeps turning while pages are on their way: the view asks for more at every step, and still each
+// page is asked for once and each record shows once.
+void tst_DialectWindow::impatientScrollingShowsEveryRecordOnce()
+{
+    ResourceView *view = openPosts();
+    QVERIFY(view);
+    PagedTableModel *model = view->model();
+    QScrollBar *bar = view->table()->verticalScrollBar();
+    const int requestsBefore = serverRequests();
+    const bool ended = QTest::qWaitFor([&] {
+        if (bar->maximum() > 0)
+            bar->setValue(bar->value() == bar->maximum() ? bar->maximum() - 1 : bar->maximum());
+        return model->hasError() || model->rowCount() > Posts
+            || (model->rowCount() > 0 && !model->isFetching() && !model->canFetchMore());
+    }, WaitMs);
+    QVERIFY2(ended, qPrintable(u"%1 rows, fetching %2"_s.arg(model->rowCount()).arg(model->isFetching())));
+    QVERIFY2(!model->hasError(), qPrintable(model->errorString()));
+    QSet<QString> ids;
+    QStringList shown;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        shown.append(idText(model->rowId(r)));
+        ids.insert(shown.last());
+    }
+    QVERIFY2(ids.size() == Posts && model->rowCount() == Posts, qPrintable(shown.join(u' ')));
+    QTRY_COMPARE(view->findChild<QLabel *>(u"recordCount"_s)->text(), u"45 records"_s);
+    // The list's requests: one per page (the first ones were sent before the wheel turned).
+    const QString listPath = m_window->connection(u"peer"_s)->provider()->listPath(u"posts"_s);
+    const QStringList all = m_server ? m_server->requests() : m_builtinRequests;
+    QStringList listRequests;
+    for (const QString &r : all) {
+        const QString target = r.section(u' ', 1);
+        if (r.startsWith(u"GET "_s) && (target == listPath || target.startsWith(listPath + u'?')))
+            listRequests.append(target);
+    }
+    const int pages = model->pageCount();
+    QVERIFY2(listRequests.size() <= pages + 1, qPrintable(listRequests.join(u"; ")));
+    qInfo("%lld list requests for %d pages, %d while scrolling (%lld ms)", qint64(listRequests.size()), pages,
+          serverRequests() - requestsBefore, m_timer.elapsed());
+}
+
+void tst_DialectWindow::savedTitleReachesTheServer()
+{
+    ResourceView *view = openPosts();
+    QVERIFY(view);
+    scrollToTheEnd(view);
+    if (QTest::currentTestFailed())
+        return;
+    // A record of the last page but one (its id as the server writes it: a number, or JSON:API's string).
+    Json id;
+    for (int r = 0; r < view->model()->rowCount(); ++r) {
+        if (idText(view->model()->rowId(r)) == u"37")
+            id = view->model()->rowId(r);
+    }
+    QVERIFY(!id.isUndefined());
+    selectRow(view, id);
+    if (QTest::currentTestFailed())
+        return;
+    RecordPane *pane = m_window->recordPane();
+    RecordForm *form = pane->form();
+    QVERIFY(!pane->isDirty());
+    auto *titleEdit = qobject_cast<QLineEdit *>(form->editor(u"title"_s)->focusTarget());
+    QVERIFY(titleEdit);
+    QCOMPARE(titleEdit->text(), title(37));
+
+    const QString edited = u"Edited in the window on "_s + m_peer.name;
+    titleEdit->setFocus();
+    titleEdit->selectAll();
+    QTest::keyClicks(titleEdit, edited);
+    QVERIFY(pane->isDirty());
+    QCOMPARE(pane->model()->changes(), Json::object({{u"title", Json(edited)}}));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    const int requestsBefore = serverRequests();
+    QTest::keyClick(titleEdit, Qt::Key_S, Qt::ControlModifier);   // Ctrl+S
+    QTRY_VERIFY_WITH_TIMEOUT(pane->isSubmitting() || !pane->isDirty(), WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!pane->isSubmitting(), WaitMs);
+    QVERIFY2(!pane->messageBar()->isVisible() || pane->messageBar()->kind() != MessageBar::Kind::Error,
+             qPrintable(pane->messageBar()->text()));
+    // The form ends clean, with the new value (also where the server answers 204 and no body).
+    QTRY_VERIFY_WITH_TIMEOUT(!pane->isDirty(), WaitMs);
+    QCOMPARE(titleEdit->text(), edited);
+    QCOMPARE(form->editor(u"title"_s)->value(), Json(edited));
+    QTRY_COMPARE_WITH_TIMEOUT(pane->model()->serverRecord().value(u"title").toString(), edited, WaitMs);
+    QVERIFY(pane->model()->changes().isEmpty());
+    QVERIFY(form->messageOf(u"title"_s).isEmpty());
+    QVERIFY(ResourceTags::sameId(pane->recordId(), id));
+    {
+        const QStringList sent = m_server ? m_server->requests().mid(requestsBefore) : m_builtinRequests.mid(requestsBefore);
+        QVERIFY2(std::any_of(sent.begin(), sent.end(), [](const QString &r) { return r.startsWith(u"PATCH "_s); }),
+                 qPrintable(sent.join(u"; ")));
+    }
+    // At the server: the title, and nothing else changed.
+    const QJsonObject atServer = serverRecord(id);
+    QCOMPARE(atServer.value(u"title").toString(), edited);
+    QCOMPARE(atServer.value(u"views").toInt(), views(37));
+    // The list refetched: the new title in its row, still every record once.
+    PagedTableModel *model = view->model();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowJson(model->rowOf(id)).value(u"title").toString(), edited, WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->isFetching(), WaitMs);
+    QSet<QString> ids;
+    QStringList shown;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        shown.append(idText(model->rowId(r)));
+        ids.insert(shown.last());
+    }
+    QVERIFY2(ids.size() == Posts && model->rowCount() == Posts, qPrintable(shown.join(u' ')));
+    QCOMPARE(view->findChild<QLabel *>(u"recordCount"_s)->text(), u"45 records"_s);
+    QVERIFY(ResourceTags::sameId(view->currentId(), id));
+    const QStringList sent = m_server ? m_server->requests().mid(requestsBefore) : m_builtinRequests.mid(requestsBefore);
+    qInfo("saved (%lld ms): %s", m_timer.elapsed(), qPrintable(sent.join(u"; ")));
+
+    if (!m_peer.validates)
+        return;   // the server takes any value: there is no refusal to show
+
+    // A second save with a value the server refuses: its message under the field, the edit kept, nothing changed.
+    FieldEditor *invalid = form->editor(m_peer.invalidField);
+    QVERIFY(invalid);
+    auto *invalidEdit = qobject_cast<QLineEdit *>(invalid->focusTarget());
+    QVERIFY2(invalidEdit, qPrintable(m_peer.invalidField));
+    invalidEdit->setFocus();
+    invalidEdit->selectAll();
+    if (m_peer.invalidText.isEmpty())
+        QTest::keyClick(invalidEdit, Qt::Key_Delete);
+    else
+        QTest::keyClicks(invalidEdit, m_peer.invalidText);
+    QCOMPARE(invalidEdit->text(), m_peer.invalidText);
+    QVERIFY(pane->isDirty());
+    QVERIFY(pane->save());
+    QTRY_VERIFY_WITH_TIMEOUT(!pane->isSubmitting(), WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->messageBar()->isVisible(), WaitMs);
+    QCOMPARE(pane->messageBar()->kind(), MessageBar::Kind::Error);
+    qInfo("refused: %s", qPrintable(pane->messageBar()->text()));
+    // The edit stays.
+    QVERIFY(pane->isDirty());
+    QCOMPARE(invalidEdit->text(), m_peer.invalidText);
+    QVERIFY(form->editor(m_peer.invalidField) == invalid);
+    if (m_peer.fieldNamed) {
+        // The label under the field's editor (in the same row of the form) holds the server's message.
+        QWidget *box = invalid->parentWidget();
+        QVERIFY(box);
+        auto *message = box->findChild<QLabel *>(u"fieldMessage"_s);
+        QVERIFY(message);
+        QTRY_VERIFY_WITH_TIMEOUT(message->isVisible() && !message->text().isEmpty(), WaitMs);
+        QTRY_VERIFY(message->geometry().top() >= invalid->geometry().bottom());
+        qInfo("under %s: %s", qPrintable(m_peer.invalidField), qPrintable(message->text()));
+        QCOMPARE(form->messageOf(m_peer.invalidField), message->text());
+        QVERIFY(invalid->hasErrorState());
+        QVERIFY(form->messageOf(u"title"_s).isEmpty());
+    } else {
+        // The server names the field in words only: the message over the form says it.
+        QVERIFY2(pane->messageBar()->text().contains(m_peer.invalidField), qPrintable(pane->messageBar()->text()));
+    }
+    const QJsonObject after = serverRecord(id);
+    QCOMPARE(after.value(u"title").toString(), edited);
+    QCOMPARE(after.value(u"views").toInt(), views(37));
+    qInfo("refused save (%lld ms)", m_timer.elapsed());
+
+    // Corrected, it saves: the message goes, the form is clean, the server has the value.
+    const QString valid = m_peer.invalidField == u"views" ? u"5"_s : u"Corrected title"_s;
+    invalidEdit->selectAll();
+    QTest::keyClicks(invalidEdit, valid);
+    QVERIFY(pane->save());
+    QTRY_VERIFY_WITH_TIMEOUT(!pane->isSubmitting() && !pane->isDirty(), WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!pane->messageBar()->isVisible(), WaitMs);
+    QVERIFY(form->messageOf(m_peer.invalidField).isEmpty());
+    QVERIFY(!form->editor(m_peer.invalidField)->hasErrorState());
+    QCOMPARE(qobject_cast<QLineEdit *>(form->editor(m_peer.invalidField)->focusTarget())->text(), valid);
+    const QJsonObject corrected = serverRecord(id);
+    if (m_peer.invalidField == u"views")
+        QCOMPARE(corrected.value(u"views").toInt(), 5);
+    else
+        QCOMPARE(corrected.value(u"title").toString(), valid);
+    qInfo("corrected save (%lld ms)", m_timer.elapsed());
+}
+
+QTEST_MAIN(tst_DialectWindow)
+#include "tst_dialectwindow.moc"
