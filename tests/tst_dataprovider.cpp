@@ -105,6 +105,8 @@ private Q_SLOTS:
     void recordPath_data();
     void recordPath();
     void recordUrlOnTheWire();
+    void recordPathFollowsSelfLink_data();
+    void recordPathFollowsSelfLink();
     void jsonApiWrites();
     void manyRequest_data();
     void manyRequest();
@@ -549,6 +551,36 @@ void tst_DataProvider::recordPath()
 }
 
 // The record path is percent-encoded: the URL sent must carry it as it is, not encode it twice.
+void tst_DataProvider::recordPathFollowsSelfLink_data()
+{
+    QTest::addColumn<QString>("base");
+    QTest::addColumn<QByteArray>("record");
+    QTest::addColumn<QString>("path");
+    const QString convention = u"/books/7/"_s;
+    QTest::newRow("DRF url") << u"http://h:8000/api"_s << QByteArray(R"({"id":7,"url":"http://h:8000/api/library/books/7/"})")
+                             << u"/library/books/7/"_s;
+    QTest::newRow("HAL self") << u"http://h:8000/api/"_s << QByteArray(R"({"id":7,"_links":{"self":{"href":"/api/b/7"}}})")
+                              << u"/b/7"_s;
+    QTest::newRow("no link") << u"http://h:8000/api"_s << QByteArray(R"({"id":7})") << convention;
+    QTest::newRow("another server") << u"http://h:8000/api"_s << QByteArray(R"({"id":7,"url":"http://evil:8000/api/books/7/"})")
+                                    << convention;
+    QTest::newRow("another port") << u"http://h:8000/api"_s << QByteArray(R"({"id":7,"url":"http://h:9000/api/books/7/"})")
+                                  << convention;
+    QTest::newRow("outside the base path") << u"http://h:8000/api"_s << QByteArray(R"({"id":7,"url":"http://h:8000/admin/7/"})")
+                                           << convention;
+    QTest::newRow("a url field that is data") << u"http://h:8000/api"_s << QByteArray(R"({"id":7,"url":"https://example.com/"})")
+                                              << convention;
+}
+
+void tst_DataProvider::recordPathFollowsSelfLink()
+{
+    QFETCH(QString, base);
+    QFETCH(QByteArray, record);
+    QFETCH(QString, path);
+    const auto provider = DataProvider::create(DrfProvider::Dialect);
+    QCOMPARE(provider->recordPath(QUrl(base), u"books"_s, Json(7), Json::parse(record)), path);
+}
+
 void tst_DataProvider::recordUrlOnTheWire()
 {
     ClientHarness h;

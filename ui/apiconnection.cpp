@@ -204,17 +204,22 @@ QueryOptions ApiConnection::detailQuery(const QString &resource, const Json &id)
 
 QString ApiConnection::recordPath(const QString &resource, const Json &id) const
 {
-    return provider()->recordPath(resource, id);
+    // The record as last fetched may name its own URL (DRF's "url", HAL's "_links.self").
+    const Json cached = m_client->queryData(QueryKey{this->id(), resource, id});
+    return provider()->recordPath(m_settings.baseUrl, resource, id, cached);
 }
 
 MutationOptions ApiConnection::updateOptions(const QString &resource, const Json &id) const
 {
     const ResourceTags t = tags(resource);
-    return MutationOptions{.method = provider()->updateMethod(),
+    const QByteArray method = provider()->updateMethod();
+    // PUT replaces the record: the changed fields go over the record as last fetched.
+    const Json base = method == "PUT" ? m_client->queryData(QueryKey{this->id(), resource, id}) : Json();
+    return MutationOptions{.method = method,
                            .endpoint = this->id(),
                            .path = recordPath(resource, id),
-                           .bodyFrom = [p = m_endpoint->providerPtr(), resource, id](const Json &fields) {
-                               return p->writeBody(resource, fields, id);
+                           .bodyFrom = [p = m_endpoint->providerPtr(), resource, id, base](const Json &fields) {
+                               return p->writeBody(resource, base.isObject() ? base.merged(fields) : fields, id);
                            },
                            .resource = resource,
                            .id = id,

@@ -222,6 +222,25 @@ QString DataProvider::recordPath(const QString &resource, const Json &id, const 
     return pathWithSlash(base + QString::fromUtf8(QUrl::toPercentEncoding(idText(id))));
 }
 
+QString DataProvider::recordPath(const QUrl &base, const QString &resource, const Json &id, const Json &record) const
+{
+    QString href = record.value(u"url").toString();
+    if (href.isEmpty())
+        href = record.value(u"_links").value(u"self").value(u"href").toString();
+    if (!href.isEmpty()) {
+        const QUrl link = base.resolved(QUrl(href));
+        QString basePath = base.path(QUrl::FullyEncoded);
+        while (basePath.endsWith(u'/'))
+            basePath.chop(1);
+        const QString path = link.path(QUrl::FullyEncoded);
+        // Only a link on the endpoint's own server and under its path: a record cannot send a write elsewhere.
+        if (link.scheme() == base.scheme() && link.host() == base.host() && link.port() == base.port()
+            && !link.hasQuery() && path.startsWith(basePath + u'/'))
+            return path.mid(basePath.size());
+    }
+    return recordPath(resource, id, record);
+}
+
 QByteArray DataProvider::updateMethod() const
 {
     return m_options.updateMethod.isEmpty() ? QByteArray("PATCH") : m_options.updateMethod;

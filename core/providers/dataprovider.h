@@ -119,7 +119,11 @@ public:
     // Requests.
     virtual QString listPath(const QString &resource) const;
     virtual HttpRequest listRequest(const Endpoint &endpoint, const QString &resource, const ListParams &params) const;
+    // "/posts/7" (DRF: "/posts/7/"). A record that names its own URL (a "url" member, as DRF's hyperlinked
+    // serializers give, or HAL's "_links.self.href") is written where it says, when that is on `base`'s server
+    // under its path.
     virtual QString recordPath(const QString &resource, const Json &id, const Json &record = {}) const;
+    QString recordPath(const QUrl &base, const QString &resource, const Json &id, const Json &record) const;
     virtual QString createPath(const QString &resource) const { return listPath(resource); }
     virtual QByteArray updateMethod() const;
     // The body of a create (id Undefined) or an update of `fields`.
