@@ -230,7 +230,8 @@ bool PagedTableModel::canFetchMore(const QModelIndex &parent) const
     if (pageCount() == 1) {
         if (n >= m_options.pageSize)
             return true;
-        const int max = m_provider->options().maxPageSize;
+        const ResourceInfo *info = m_provider->resourceInfo(m_options.resource);
+        const int max = info && info->maxPageSize > 0 ? info->maxPageSize : m_provider->options().maxPageSize;
         return !(max > 0 && max >= m_options.pageSize);
     }
     return n >= largest;   // a page shorter than the ones before is the last

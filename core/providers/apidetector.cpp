@@ -14,6 +14,8 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace refetch {
@@ -214,7 +216,7 @@ QList<ResourceInfo> ApiDetector::fromOpenApi(const Json &document, Paging *pagin
                        || n == u"perPage") {
                 info.sizeParam = n;
                 if (p.maximum > 0)
-                    info.count = info.count;   // (the largest page is for the options; see below)
+                    info.maxPageSize = int(std::min<qint64>(p.maximum, std::numeric_limits<int>::max()));
             } else if (n == u"cursor") {
                 info.paging = Paging::Cursor;
             } else if (n == u"q" || n == u"search" || n == u"query" || n == u"filter") {

@@ -12,6 +12,9 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 
+#include <algorithm>
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace refetch {
@@ -87,6 +90,7 @@ Json ResourceInfo::toJson() const
         {u"sortParam", textOrUndefined(sortParam)},
         {u"orderParam", textOrUndefined(orderParam)},
         {u"type", textOrUndefined(type)},
+        {u"maxPageSize", maxPageSize > 0 ? Json(maxPageSize) : Json()},
         {u"paging", pagingKnown ? Json(pagingName(paging)) : Json()},
         {u"pageParam", textOrUndefined(pageParam)},
         {u"sizeParam", textOrUndefined(sizeParam)},
@@ -107,6 +111,7 @@ ResourceInfo ResourceInfo::fromJson(const Json &json)
     r.sortParam = json.value(u"sortParam").toString();
     r.orderParam = json.value(u"orderParam").toString();
     r.type = json.value(u"type").toString();
+    r.maxPageSize = int(std::clamp<qint64>(json.value(u"maxPageSize").toInteger(), 0, std::numeric_limits<int>::max()));
     r.pagingKnown = json.value(u"paging").isString();
     r.paging = pagingFromName(json.value(u"paging").toString(), Paging::None);
     r.pageParam = json.value(u"pageParam").toString();

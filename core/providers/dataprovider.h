@@ -42,6 +42,7 @@ struct ResourceInfo
     QString sortParam;           // its own sort parameter ("order_by"), when known
     QString orderParam;          // a separate direction parameter ("order": asc|desc); empty: "-field" for descending
     QString type;                // JSON:API: the record type, when it differs from the name
+    int maxPageSize = 0;         // the largest page its size parameter allows, when declared; 0: unknown
     Paging paging = Paging::None;  // its own paging when it differs (pagingKnown)
     bool pagingKnown = false;
     QString pageParam, sizeParam;  // its own parameter names, when pagingKnown
