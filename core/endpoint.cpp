@@ -69,10 +69,14 @@ HttpRequest Endpoint::request(const QByteArray &method, const QString &path, con
 
 QueryFn Endpoint::get(const QString &path, const QUrlQuery &query) const
 {
+    return get(request("GET", path, query), ReadFn());
+}
+
+QueryFn Endpoint::get(const HttpRequest &request, ReadFn read) const
+{
     HttpTransport *transport = m_transport;
-    const HttpRequest base = request("GET", path, query);
     const ResponseLimits limits = m_config.limits;
-    return [transport, base, limits](const QueryFnContext &ctx) {
+    return [transport, base = request, limits, read = std::move(read)](const QueryFnContext &ctx) {
         HttpRequest r = base;
         if (!ctx.etag().isEmpty())
             r.headers.append({"If-None-Match", ctx.etag()});
@@ -80,10 +84,12 @@ QueryFn Endpoint::get(const QString &path, const QUrlQuery &query) const
             r.headers.append({"If-Modified-Since", ctx.lastModified()});
         QElapsedTimer started;
         started.start();
-        HttpTransport::sendFor(ctx, transport, r, limits, [ctx, limits, started, method = r.method](QNetworkReply *reply) {
+        HttpTransport::sendFor(ctx, transport, r, limits, [ctx, limits, started, method = r.method, read](QNetworkReply *reply) {
             const qint64 bytes = reply->isOpen() ? reply->bytesAvailable() : 0;
             FetchResult result = HttpTransport::readJson(reply, limits);
             result.request = requestRecord(reply, method, bytes, Millis{started.elapsed()});
+            if (read && !result.error && !result.notModified)
+                read(result);
             ctx.resolve(std::move(result));
         });
     };

@@ -47,6 +47,10 @@ public:
     // A fetch function for GET path?query: sends back the cached ETag / Last-Modified, so that a 304 keeps
     // the cached data without parsing; cancelling aborts the reply.
     QueryFn get(const QString &path, const QUrlQuery &query = {}) const;
+    // The same for a request made elsewhere (a provider's), with `read` turning a fresh answer's data into what
+    // the cache keeps (not called for a 304 or an error).
+    using ReadFn = std::function<void(FetchResult &result)>;
+    QueryFn get(const HttpRequest &request, ReadFn read) const;
 
 private:
     HttpTransport *m_transport;

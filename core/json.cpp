@@ -2165,4 +2165,19 @@ QDebug operator<<(QDebug debug, const Json &json)
     return debug << "Json(" << text << ')';
 }
 
+QStringList Json::toStringList() const
+{
+    QStringList out;
+    for (const Json &s : *this) {
+        if (s.isString())
+            out.append(s.toString());
+    }
+    return out;
+}
+
+Json Json::fromStringList(const QStringList &list)
+{
+    return Json(QJsonArray::fromStringList(list));
+}
+
 } // namespace refetch

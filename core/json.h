@@ -3,6 +3,7 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 #include <atomic>
 #include <cstddef>
@@ -158,6 +159,8 @@ public:
     qint64 toInteger(qint64 defaultValue = 0) const; // also integral doubles within range
     double toDouble(double defaultValue = 0) const;  // also integers
     QString toString(const QString &defaultValue = {}) const;
+    QStringList toStringList() const;   // the strings of an array, others left out; empty for anything else
+    static Json fromStringList(const QStringList &list);
     // The string's UTF-8 bytes inside the document: valid while any Json of it lives.
     QByteArrayView stringUtf8() const;
 

@@ -5,6 +5,7 @@
 #include "core/providers/dataprovider.h"
 #include "core/queryclient.h"
 #include "core/queryobserver.h"
+#include "support/dialectpeers.h"
 #include "support/externalserver.h"
 #include "ui/apiconnection.h"
 
@@ -22,6 +23,7 @@
 
 using namespace refetch;
 using namespace refetch::test;
+using namespace refetch::test::dialects;
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
@@ -36,102 +38,6 @@ using namespace std::chrono_literals;
 //   jsonapi          a JSON:API server (Fortune.js)
 // One shared list of behaviours: detect, page through everything (each record once), sort, search, get one,
 // create, update, delete, a field error under its field, and a write refetching exactly the affected lists.
-
-namespace {
-
-constexpr int Posts = 45;
-constexpr int Users = 5;
-constexpr int Comments = 60;
-constexpr int PageSize = 10;
-
-// A word only titles hold, so that every server's search (a phrase, words, any field) finds the same posts.
-QString topic(int id)
-{
-    static const QStringList topics{u"Qt"_s, u"REST"_s, u"SQLite"_s, u"caching"_s, u"testing"_s};
-    return topics.at(id % topics.size());
-}
-
-QString title(int id)
-{
-    return QStringLiteral("Post %1 on %2").arg(id).arg(topic(id));
-}
-
-int views(int id)
-{
-    return (id * 37) % 101;
-}
-
-QByteArray seedJson()
-{
-    QJsonArray users, posts, comments;
-    for (int id = 1; id <= Users; ++id)
-        users.append(QJsonObject{{"id", id}, {"name", QStringLiteral("User %1").arg(id)}, {"active", id % 2 == 1}});
-    for (int id = 1; id <= Posts; ++id) {
-        const bool published = id % 3 != 0;
-        posts.append(QJsonObject{
-            {"id", id},
-            {"userId", (id - 1) % Users + 1},
-            {"title", title(id)},
-            {"views", views(id)},
-            {"published", published},
-            {"rating", id % 4 == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(1 + (id % 5) * 0.5)},
-            {"publishedAt", published ? QJsonValue(QStringLiteral("2024-01-%1T09:30:00Z").arg(id % 28 + 1, 2, 10, QLatin1Char('0')))
-                                      : QJsonValue(QJsonValue::Null)},
-            {"meta", QJsonObject{{"words", id * 10}, {"tags", QJsonArray{"a", "b"}}}}});
-    }
-    for (int id = 1; id <= Comments; ++id)
-        comments.append(QJsonObject{{"id", id}, {"postId", (id - 1) % Posts + 1}, {"body", QStringLiteral("Comment %1").arg(id)}});
-    return QJsonDocument(QJsonObject{{"users", users}, {"posts", posts}, {"comments", comments}}).toJson();
-}
-
-QString idText(const Json &id)
-{
-    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
-}
-
-struct Peer
-{
-    QString name;
-    std::optional<ExternalServer::Kind> kind;   // none: the built-in API
-    QStringList args;
-    QString dialect;            // what detection must find
-    Paging paging = Paging::PageNumber;   // ... and its paging
-    bool total = true;          // the first page says how many records there are
-    bool paged = true;          // lists come a page at a time
-    bool search = true;         // the server searches titles
-    bool validates = true;      // the server refuses a bad value
-    bool fieldNamed = true;     // ... and names the field
-    QString invalidField = u"views"_s;
-    Json invalidValue = Json(-1);
-};
-
-Peer peer(const QString &name)
-{
-    if (name == u"builtin")
-        return Peer{.name = name, .dialect = u"json-server"_s, .validates = false};
-    if (name == u"jsonserver017")
-        return Peer{.name = name, .kind = ExternalServer::JsonServer017, .dialect = u"json-server"_s, .validates = false};
-    if (name == u"jsonserver1")
-        return Peer{.name = name, .kind = ExternalServer::JsonServer, .dialect = u"json-server-1"_s, .search = false,
-                    .validates = false};
-    if (name.startsWith(u"drf-"))
-        return Peer{.name = name, .kind = ExternalServer::Drf, .args = {u"--paging"_s, name.mid(4)}, .dialect = u"drf"_s,
-                    .paging = name == u"drf-limitoffset" ? Paging::Offset
-                            : name == u"drf-cursor"      ? Paging::Cursor
-                            : name == u"drf-none"        ? Paging::None
-                                                         : Paging::PageNumber,
-                    .total = name != u"drf-cursor", .paged = name != u"drf-none"};
-    if (name == u"fastapi")
-        return Peer{.name = name, .kind = ExternalServer::FastApi, .dialect = u"openapi"_s, .paging = Paging::Offset,
-                    .total = false};
-    if (name == u"jsonapi")
-        return Peer{.name = name, .kind = ExternalServer::JsonApi, .dialect = u"jsonapi"_s, .paging = Paging::Offset,
-                    .search = false,
-                    .fieldNamed = false, .invalidField = u"title"_s, .invalidValue = Json(u""_s)};
-    return Peer{};
-}
-
-} // namespace
 
 class tst_Dialects : public QObject
 {
@@ -454,7 +360,7 @@ void tst_Dialects::filtersOnTheServer()
     std::sort(ids.begin(), ids.end(), [](const QString &a, const QString &b) { return a.toInt() < b.toInt(); });
     QStringList expected;
     for (int id = 1; id <= Posts; ++id) {
-        if ((id - 1) % Users + 1 == 2)
+        if (userOf(id) == 2)
             expected.append(QString::number(id));
     }
     QCOMPARE(ids, expected);

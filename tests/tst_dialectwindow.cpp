@@ -6,6 +6,7 @@
 #include "core/providers/dataprovider.h"
 #include "core/queryclient.h"
 #include "core/resourcetags.h"
+#include "support/dialectpeers.h"
 #include "support/externalserver.h"
 #include "ui/apiconnection.h"
 #include "ui/endpointtree.h"
@@ -39,6 +40,7 @@
 
 using namespace refetch;
 using namespace refetch::test;
+using namespace refetch::test::dialects;
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
@@ -51,89 +53,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int Posts = 45;
-constexpr int Users = 5;
-constexpr int Comments = 60;
-constexpr int PageSize = 10;   // the 45 posts come in five pages
 constexpr int WaitMs = 20000;
-
-// tst_dialects' seed: the same data on every server.
-QString topic(int id)
-{
-    static const QStringList topics{u"Qt"_s, u"REST"_s, u"SQLite"_s, u"caching"_s, u"testing"_s};
-    return topics.at(id % topics.size());
-}
-
-QString title(int id)
-{
-    return QStringLiteral("Post %1 on %2").arg(id).arg(topic(id));
-}
-
-int views(int id)
-{
-    return (id * 37) % 101;
-}
-
-QByteArray seedJson()
-{
-    QJsonArray users, posts, comments;
-    for (int id = 1; id <= Users; ++id)
-        users.append(QJsonObject{{"id", id}, {"name", QStringLiteral("User %1").arg(id)}, {"active", id % 2 == 1}});
-    for (int id = 1; id <= Posts; ++id) {
-        const bool published = id % 3 != 0;
-        posts.append(QJsonObject{
-            {"id", id},
-            {"userId", (id - 1) % Users + 1},
-            {"title", title(id)},
-            {"views", views(id)},
-            {"published", published},
-            {"rating", id % 4 == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(1 + (id % 5) * 0.5)},
-            {"publishedAt", published ? QJsonValue(QStringLiteral("2024-01-%1T09:30:00Z").arg(id % 28 + 1, 2, 10, QLatin1Char('0')))
-                                      : QJsonValue(QJsonValue::Null)},
-            {"meta", QJsonObject{{"words", id * 10}, {"tags", QJsonArray{"a", "b"}}}}});
-    }
-    for (int id = 1; id <= Comments; ++id)
-        comments.append(QJsonObject{{"id", id}, {"postId", (id - 1) % Posts + 1}, {"body", QStringLiteral("Comment %1").arg(id)}});
-    return QJsonDocument(QJsonObject{{"users", users}, {"posts", posts}, {"comments", comments}}).toJson();
-}
-
-QString idText(const Json &id)
-{
-    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
-}
-
-// tst_dialects' peer table, with what the window test needs of it.
-struct Peer
-{
-    QString name;
-    std::optional<ExternalServer::Kind> kind;   // none: the built-in API
-    QStringList args;
-    QString dialect;            // what detection must find
-    bool total = true;          // the first page says how many records there are
-    bool validates = true;      // the server refuses a bad value
-    bool fieldNamed = true;     // ... and names the field
-    QString invalidField = u"views"_s;
-    QString invalidText = u"-1"_s;   // typed into the field's editor
-};
-
-Peer peer(const QString &name)
-{
-    if (name == u"builtin")
-        return Peer{.name = name, .dialect = u"json-server"_s, .validates = false};
-    if (name == u"jsonserver017")
-        return Peer{.name = name, .kind = ExternalServer::JsonServer017, .dialect = u"json-server"_s, .validates = false};
-    if (name == u"jsonserver1")
-        return Peer{.name = name, .kind = ExternalServer::JsonServer, .dialect = u"json-server-1"_s, .validates = false};
-    if (name.startsWith(u"drf-"))
-        return Peer{.name = name, .kind = ExternalServer::Drf, .args = {u"--paging"_s, name.mid(4)}, .dialect = u"drf"_s,
-                    .total = name != u"drf-cursor"};
-    if (name == u"fastapi")
-        return Peer{.name = name, .kind = ExternalServer::FastApi, .dialect = u"openapi"_s, .total = false};
-    if (name == u"jsonapi")
-        return Peer{.name = name, .kind = ExternalServer::JsonApi, .dialect = u"jsonapi"_s, .fieldNamed = false,
-                    .invalidField = u"title"_s, .invalidText = QString()};
-    return Peer{};
-}
 
 // A record as the server sends it to any other client: its fields, from a plain object or a JSON:API document.
 QJsonObject fieldsOf(const QJsonObject &body)

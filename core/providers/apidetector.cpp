@@ -22,21 +22,6 @@ namespace refetch {
 
 namespace {
 
-Json stringList(const QStringList &list)
-{
-    return Json(QJsonArray::fromStringList(list));
-}
-
-QStringList stringsOf(const Json &json)
-{
-    QStringList out;
-    for (const Json &s : json) {
-        if (s.isString())
-            out.append(s.toString());
-    }
-    return out;
-}
-
 QString trimSlashes(QString s)
 {
     while (s.startsWith(u'/'))
@@ -62,10 +47,10 @@ Json DetectedApi::toJson() const
     return Json::object({
         {u"dialect", Json(dialect)},
         {u"options", options.toJson()},
-        {u"resources", stringList(resources)},
+        {u"resources", Json::fromStringList(resources)},
         {u"source", Json(source)},
         {u"summary", Json(summary)},
-        {u"notes", notes.isEmpty() ? Json() : stringList(notes)},
+        {u"notes", notes.isEmpty() ? Json() : Json::fromStringList(notes)},
     });
 }
 
@@ -74,10 +59,10 @@ DetectedApi DetectedApi::fromJson(const Json &json)
     DetectedApi api;
     api.dialect = json.value(u"dialect").toString();
     api.options = ProviderOptions::fromJson(json.value(u"options"));
-    api.resources = stringsOf(json.value(u"resources"));
+    api.resources = json.value(u"resources").toStringList();
     api.source = json.value(u"source").toString();
     api.summary = json.value(u"summary").toString();
-    api.notes = stringsOf(json.value(u"notes"));
+    api.notes = json.value(u"notes").toStringList();
     return api;
 }
 
@@ -157,7 +142,7 @@ QList<Parameter> parametersOf(const Json &document, const Json &operation)
                     values = a.value(u"enum");
             }
         }
-        param.values = stringsOf(values);
+        param.values = values.toStringList();
         const Json max = schema.value(u"maximum");
         param.maximum = max.isNumber() ? max.toInteger() : 0;
         if (!param.name.isEmpty() && (param.in == u"query" || param.in.isEmpty()))

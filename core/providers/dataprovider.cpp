@@ -9,7 +9,6 @@
 
 #include "core/endpoint.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 
 #include <algorithm>
@@ -54,21 +53,6 @@ QString pagingDescription(Paging paging)
 
 namespace {
 
-Json stringList(const QStringList &list)
-{
-    return Json(QJsonArray::fromStringList(list));
-}
-
-QStringList stringsOf(const Json &json)
-{
-    QStringList out;
-    for (const Json &s : json) {
-        if (s.isString())
-            out.append(s.toString());
-    }
-    return out;
-}
-
 Json textOrUndefined(const QString &s)
 {
     return s.isEmpty() ? Json() : Json(s);
@@ -83,10 +67,10 @@ Json ResourceInfo::toJson() const
         {u"path", textOrUndefined(path)},
         {u"count", count >= 0 ? Json(count) : Json()},
         {u"sortKnown", sortKnown ? Json(true) : Json()},
-        {u"sortFields", sortFields.isEmpty() ? Json() : stringList(sortFields)},
+        {u"sortFields", sortFields.isEmpty() ? Json() : Json::fromStringList(sortFields)},
         {u"searchKnown", searchKnown ? Json(true) : Json()},
         {u"searchParam", textOrUndefined(searchParam)},
-        {u"filterFields", filterFields.isEmpty() ? Json() : stringList(filterFields)},
+        {u"filterFields", filterFields.isEmpty() ? Json() : Json::fromStringList(filterFields)},
         {u"sortParam", textOrUndefined(sortParam)},
         {u"orderParam", textOrUndefined(orderParam)},
         {u"type", textOrUndefined(type)},
@@ -104,10 +88,10 @@ ResourceInfo ResourceInfo::fromJson(const Json &json)
     r.path = json.value(u"path").toString();
     r.count = json.value(u"count").isNumber() ? json.value(u"count").toInteger() : -1;
     r.sortKnown = json.value(u"sortKnown").toBool();
-    r.sortFields = stringsOf(json.value(u"sortFields"));
+    r.sortFields = json.value(u"sortFields").toStringList();
     r.searchKnown = json.value(u"searchKnown").toBool();
     r.searchParam = json.value(u"searchParam").toString();
-    r.filterFields = stringsOf(json.value(u"filterFields"));
+    r.filterFields = json.value(u"filterFields").toStringList();
     r.sortParam = json.value(u"sortParam").toString();
     r.orderParam = json.value(u"orderParam").toString();
     r.type = json.value(u"type").toString();
@@ -391,13 +375,6 @@ ListPage DataProvider::pageOf(const Json &data)
 
 namespace {
 
-RequestRecord requestRecord(const QNetworkReply *reply, const QByteArray &method, qint64 bytes, Millis duration)
-{
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    return RequestRecord{.method = method, .url = QueryError::displayUrl(reply->url()), .status = status,
-                         .bytes = bytes, .duration = duration, .notModified = status == 304};
-}
-
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
     return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0
@@ -408,75 +385,33 @@ bool sameOrigin(const QUrl &a, const QUrl &b)
 
 QueryFn DataProvider::listFn(const Endpoint &endpoint, const QString &resource, const ListParams &params) const
 {
-    HttpTransport *transport = endpoint.transport();
-    HttpRequest base = listRequest(endpoint, resource, params);
-    base.headers += readHeaders();
-    const ResponseLimits limits = endpoint.config().limits;
-    const QUrl baseUrl = endpoint.config().baseUrl;
-    // The provider stays alive with the function: an endpoint may get another one while a page is in flight.
-    auto self = weak_from_this().lock();
-    return [transport, base, limits, baseUrl, params, self, provider = this](const QueryFnContext &ctx) {
-        if (!sameOrigin(base.url, baseUrl)) {
-            // A next link elsewhere would carry the endpoint's token to another server.
-            QueryError e = QueryError::other(DataProvider::tr("the server's link to the next page points to another "
-                                                              "server (%1): not followed").arg(base.url.host()));
-            e.method = "GET";
-            e.url = QueryError::displayUrl(base.url);
-            ctx.reject(e);
-            return;
-        }
-        HttpRequest r = base;
-        if (!ctx.etag().isEmpty())
-            r.headers.append({"If-None-Match", ctx.etag()});
-        if (!ctx.lastModified().isEmpty())
-            r.headers.append({"If-Modified-Since", ctx.lastModified()});
-        QElapsedTimer started;
-        started.start();
-        HttpTransport::sendFor(ctx, transport, r, limits, [ctx, limits, started, params, self, provider](QNetworkReply *reply) {
-            const qint64 bytes = reply->isOpen() ? reply->bytesAvailable() : 0;
-            FetchResult result = HttpTransport::readJson(reply, limits);
-            result.request = requestRecord(reply, "GET", bytes, Millis{started.elapsed()});
-            if (!result.error && !result.notModified) {
-                const DataProvider *p = self ? self.get() : provider;
-                ListPage page = p->parseList(result.data, result.meta, params);
-                if (page.rows.isUndefined()) {
-                    // The shape is wrong: the table says why from the raw data, and keeps its last good rows.
-                    ctx.resolve(std::move(result));
-                    return;
-                }
-                result.data = pageData(page);
-            }
-            ctx.resolve(std::move(result));
-        });
-    };
+    HttpRequest request = listRequest(endpoint, resource, params);
+    request.headers += readHeaders();
+    if (!sameOrigin(request.url, endpoint.config().baseUrl)) {
+        // A next link elsewhere would carry the endpoint's token to another server.
+        QueryError e = QueryError::other(tr("the server's link to the next page points to another server (%1): "
+                                            "not followed").arg(request.url.host()));
+        e.method = "GET";
+        e.url = QueryError::displayUrl(request.url);
+        return [e](const QueryFnContext &ctx) { ctx.reject(e); };
+    }
+    // The provider stays alive with the function (made by create()): an endpoint may get another one while a
+    // page is in flight.
+    return endpoint.get(request, [self = weak_from_this().lock(), raw = this, params](FetchResult &result) {
+        const ListPage page = (self ? self.get() : raw)->parseList(result.data, result.meta, params);
+        // A wrong shape stays as it came: the table says why from the raw data, and keeps its last good rows.
+        if (!page.rows.isUndefined())
+            result.data = pageData(page);
+    });
 }
 
 QueryFn DataProvider::recordFn(const Endpoint &endpoint, const QString &resource, const Json &id) const
 {
-    HttpTransport *transport = endpoint.transport();
-    HttpRequest base = endpoint.request("GET", recordPath(resource, id));
-    base.headers += readHeaders();
-    const ResponseLimits limits = endpoint.config().limits;
-    auto self = weak_from_this().lock();
-    return [transport, base, limits, self, provider = this](const QueryFnContext &ctx) {
-        HttpRequest r = base;
-        if (!ctx.etag().isEmpty())
-            r.headers.append({"If-None-Match", ctx.etag()});
-        if (!ctx.lastModified().isEmpty())
-            r.headers.append({"If-Modified-Since", ctx.lastModified()});
-        QElapsedTimer started;
-        started.start();
-        HttpTransport::sendFor(ctx, transport, r, limits, [ctx, limits, started, self, provider](QNetworkReply *reply) {
-            const qint64 bytes = reply->isOpen() ? reply->bytesAvailable() : 0;
-            FetchResult result = HttpTransport::readJson(reply, limits);
-            result.request = requestRecord(reply, "GET", bytes, Millis{started.elapsed()});
-            if (!result.error && !result.notModified) {
-                const DataProvider *p = self ? self.get() : provider;
-                result.data = p->parseRecord(result.data);
-            }
-            ctx.resolve(std::move(result));
-        });
-    };
+    HttpRequest request = endpoint.request("GET", recordPath(resource, id));
+    request.headers += readHeaders();
+    return endpoint.get(request, [self = weak_from_this().lock(), raw = this](FetchResult &result) {
+        result.data = (self ? self.get() : raw)->parseRecord(result.data);
+    });
 }
 
 QStringList DataProvider::dialects()
