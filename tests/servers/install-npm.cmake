@@ -2,7 +2,7 @@
 # dependency named in <folder>/package.json is there at the pinned version already. CTest runs it as the setup
 # fixture of the tests that start the server in that folder:
 #   cmake -DNPM_DIR=<tests/servers/json-server-1> -P install-npm.cmake
-# (tests/conformance/install-json-server.cmake does the same for json-server 0.17.4 alone.)
+# tests/conformance (json-server 0.17.4, for tst_conformance and tests/servers/json-server-0.17) is installed the same way.
 cmake_minimum_required(VERSION 3.25)
 
 if(NOT NPM_DIR)
