@@ -251,7 +251,8 @@ void MutationQueue::pump()
             const bool blocked = (!scope.isEmpty() && busyScopes.contains(scope)) || (inOutbox && outboxBusy);
             if (!scope.isEmpty())
                 busyScopes.insert(scope);
-            if (inOutbox)
+            // A write still in its undo time is not made yet: it holds up nothing behind it.
+            if (inOutbox && m->m_ready)
                 outboxBusy = true;
             if (!m->m_ready || m->m_status == Mutation::Status::Sending || (m->m_status == Mutation::Status::Paused && !sendable))
                 continue;
@@ -426,7 +427,12 @@ QList<Mutation *> MutationQueue::restore(const QList<PersistedMutation> &list)
         Mutation::Live live;
         if (d.mode != MutationMode::Pessimistic && hasRecord(d) && !d.customChange)
             live.change = defaultChange(d);
-        out.append(add(d, std::move(live), m_client->now()));
+        Mutation *m = add(d, std::move(live), m_client->now());
+        // Written while the app last ran and not known to be done: they go as an outbox replay, one at a time in
+        // the order they were made (a comment must not reach the server before the post it belongs to), and the
+        // writes made from now on queue behind them.
+        m->m_serial = true;
+        out.append(m);
     }
     return out;
 }

@@ -76,6 +76,7 @@ private Q_SLOTS:
     void discardDuringConflictSettlesOnce();
     void persistedRoundTrip();
     void restoreAfterRestart();
+    void restoredWritesGoOneAtATimeInOrder();
     void restoreReportsBadEntries();
     void restoredUndoableWaitsAgain();
     void restoredUndoableIsSentAfterItsNewDelay();
@@ -490,6 +491,54 @@ void tst_MutationQueue::restoreAfterRestart()
     QCOMPARE(h->fixture.count("GET", "/posts"), 0);   // inactive: marked, not fetched
     QVERIFY(h->client.query({"posts"})->isInvalidated());
     QCOMPARE(h->client.queryData({"posts"}), listBefore);
+}
+
+// Issue #13: writes restored after a crash went out all at once, in any order. They go one at a time, in the
+// order they were made, even to different records and with the network up from the start.
+void tst_MutationQueue::restoredWritesGoOneAtATimeInOrder()
+{
+    h->online.setOnline(false);
+    queue->mutate(patch(18), Json::parse(R"({"id":18,"title":"a"})"));
+    queue->mutate(MutationOptions{.method = "POST", .path = "/posts"}, Json::parse(R"({"title":"new"})"));
+    queue->mutate(patch(19), Json::parse(R"({"id":19,"title":"b"})"));
+    QTRY_COMPARE(queue->pausedCount(), 3);
+    const QByteArray saved = queue->toJson().toJson();
+    queue.reset();
+
+    for (const char *path : {"/posts/18", "/posts/19"})
+        h->fixture.route("PATCH", QString::fromLatin1(path), [](const RecordedRequest &r) {
+            Response held = Response::json(r.body);
+            held.fault = Response::Fault::Hold;
+            return held;
+        });
+    h->fixture.route("POST", "/posts", [](const RecordedRequest &r) {
+        Response held = Response::json(r.body, 201);
+        held.fault = Response::Fault::Hold;
+        return held;
+    });
+    h->fixture.clearLog();
+    h->online.setOnline(true);
+    queue = std::make_unique<MutationQueue>(&h->client);
+    queue->addEndpoint(h->endpoint.get());
+    const QList<Mutation *> restored = queue->restore(Json::parse(saved));
+    QCOMPARE(restored.size(), 3);
+    // A write made after the restart queues behind them.
+    Mutation *later = queue->mutate(patch(20), Json::parse(R"({"id":20,"title":"c"})"));
+    h->fixture.route("PATCH", "/posts/20", [](const RecordedRequest &r) { return Response::json(r.body); });
+    const QList<QByteArray> expected{"PATCH /posts/18", "POST /posts", "PATCH /posts/19", "PATCH /posts/20"};
+    for (int i = 0; i < 3; ++i) {
+        QTRY_COMPARE(h->fixture.count(), i + 1);
+        // Nothing else is under way while it is held.
+        for (int j = i + 1; j < 3; ++j)
+            QVERIFY(restored[j]->status() != Mutation::Status::Sending);
+        QVERIFY(later->status() != Mutation::Status::Sending);
+        const RecordedRequest r = h->fixture.requests().at(i);
+        QCOMPARE(r.method + ' ' + r.path.toUtf8(), expected.at(i));
+        QVERIFY(h->fixture.release(r.id));
+        QTRY_VERIFY(restored[i]->isSettled());
+    }
+    QTRY_COMPARE(later->status(), Mutation::Status::Succeeded);
+    QCOMPARE(h->fixture.requests().at(3).method + ' ' + h->fixture.requests().at(3).path.toUtf8(), expected.at(3));
 }
 
 void tst_MutationQueue::restoreReportsBadEntries()
