@@ -195,6 +195,7 @@ QNetworkReply *HttpTransport::send(const HttpRequest &r, const ResponseLimits &l
             reply->abort();
         }
     });
+    connect(reply, &QNetworkReply::finished, const_cast<HttpTransport *>(this), [this, reply, url = r.url] { noteAnswer(url, reply); });
     connect(reply, &RedirectingReply::bodyReceived, reply, [reply, maxBytes](qint64 received) {
         if (received > maxBytes && reply->isRunning()) {
             reply->setProperty(TooLargeProperty, received);
@@ -202,6 +203,47 @@ QNetworkReply *HttpTransport::send(const HttpRequest &r, const ResponseLimits &l
         }
     });
     return reply;
+}
+
+QString HttpTransport::origin(const QUrl &url)
+{
+    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)
+        .toString(QUrl::FullyEncoded);
+}
+
+QDateTime HttpTransport::unreachableSince(const QUrl &url) const
+{
+    return m_unreachable.value(origin(url));
+}
+
+void HttpTransport::noteAnswer(const QUrl &url, QNetworkReply *reply) const
+{
+    const QString key = origin(url);
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    bool down = false;
+    if (status <= 0) {
+        switch (reply->error()) {
+        case QNetworkReply::ConnectionRefusedError:
+        case QNetworkReply::HostNotFoundError:
+        case QNetworkReply::TimeoutError:
+        case QNetworkReply::TemporaryNetworkFailureError:
+        case QNetworkReply::NetworkSessionFailedError:
+        case QNetworkReply::UnknownNetworkError:
+        case QNetworkReply::RemoteHostClosedError:
+            down = true;
+            break;
+        default:
+            return;   // cancelled, a TLS refusal, a redirect refused...: says nothing about the server
+        }
+    }
+    const bool wasDown = m_unreachable.contains(key);
+    if (down == wasDown)
+        return;
+    if (down)
+        m_unreachable.insert(key, QDateTime::currentDateTime());
+    else
+        m_unreachable.remove(key);
+    Q_EMIT const_cast<HttpTransport *>(this)->reachabilityChanged(key, !down);
 }
 
 QList<std::pair<QByteArray, QUrl>> HttpTransport::parseLinkHeader(const QByteArray &value, const QUrl &base)

@@ -4,6 +4,8 @@
 #include "json.h"
 #include "queryoptions.h"
 
+#include <QDateTime>
+#include <QHash>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QObject>
@@ -68,6 +70,12 @@ public:
     // Parses a Retry-After value (seconds, or an HTTP date relative to `now`).
     static std::optional<Millis> parseRetryAfter(const QByteArray &value, const QDateTime &now);
 
+    // Whether the server at `url`'s origin answers: when its last request could not reach it (refused, no route,
+    // no name, no answer in time), since when that has been so; an invalid time while it answers (or nothing was
+    // sent yet). Whatever the network's state: a server on this machine can be down with every cable in.
+    QDateTime unreachableSince(const QUrl &url) const;
+    static QString origin(const QUrl &url);   // "http://127.0.0.1:3993"
+
     // Sends `request` for a fetch or write context (QueryFnContext, MutationFnContext): cancelling the context
     // aborts the reply, and `onFinished(reply)` runs once it finishes unless the context was cancelled.
     template <typename Context, typename OnFinished>
@@ -90,8 +98,15 @@ public:
         });
     }
 
+Q_SIGNALS:
+    // A server stopped answering, or answers again.
+    void reachabilityChanged(const QString &origin, bool answering);
+
 private:
+    void noteAnswer(const QUrl &url, QNetworkReply *reply) const;
+
     QPointer<QNetworkAccessManager> m_nam;
+    mutable QHash<QString, QDateTime> m_unreachable;   // origin -> since when it has not answered
 };
 
 } // namespace refetch

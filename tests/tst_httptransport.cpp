@@ -3,6 +3,8 @@
 #include "support/httpfixture.h"
 
 #include <QNetworkAccessManager>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void totalAndLinks();
     void linkHeader_data();
     void linkHeader();
+    void serverReachability();
 
 private:
     FetchResult fetch(const Endpoint &endpoint, const QString &path, const QByteArray &etag = {});
@@ -254,6 +257,63 @@ void tst_HttpTransport::linkHeader()
     for (const auto &[rel, url] : HttpTransport::parseLinkHeader(value, QUrl("http://base/")))
         got << QString::fromLatin1(rel) + u'=' + url.toString();
     QCOMPARE(got, rels);
+}
+
+// Issue #13: a server on this machine that stops answering is told apart from the network's state: the
+// transport says since when it has not answered, and when it answers again.
+void tst_HttpTransport::serverReachability()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/posts").arg(port));
+    QNetworkAccessManager nam;
+    HttpTransport transport(&nam);
+    QSignalSpy changed(&transport, &HttpTransport::reachabilityChanged);
+    QVERIFY(changed.isValid());
+    QVERIFY(!transport.unreachableSince(url).isValid());   // nothing known yet
+
+    const QDateTime before = QDateTime::currentDateTime();
+    QNetworkReply *refused = transport.send(HttpRequest{.url = url});
+    QSignalSpy refusedDone(refused, &QNetworkReply::finished);
+    QVERIFY(refusedDone.wait());
+    refused->deleteLater();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.first().at(0).toString(), QStringLiteral("http://127.0.0.1:%1").arg(port));
+    QCOMPARE(changed.first().at(1).toBool(), false);
+    const QDateTime since = transport.unreachableSince(url);
+    QVERIFY(since.isValid() && since >= before.addSecs(-1));
+    QCOMPARE(transport.unreachableSince(QUrl(QStringLiteral("http://127.0.0.1:%1/users/7").arg(port))), since);
+
+    // A second failure keeps the first time.
+    QNetworkReply *again = transport.send(HttpRequest{.url = url});
+    QSignalSpy againDone(again, &QNetworkReply::finished);
+    QVERIFY(againDone.wait());
+    again->deleteLater();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(transport.unreachableSince(url), since);
+
+    // The server is back on its port: any answer, an error status too, means it answers.
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, port));
+    connect(&server, &QTcpServer::newConnection, &server, [&server] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+            socket->disconnectFromHost();
+        });
+    });
+    QNetworkReply *answered = transport.send(HttpRequest{.url = url});
+    QSignalSpy answeredDone(answered, &QNetworkReply::finished);
+    QVERIFY(answeredDone.wait());
+    answered->deleteLater();
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(changed.last().at(1).toBool(), true);
+    QVERIFY(!transport.unreachableSince(url).isValid());
 }
 
 QTEST_GUILESS_MAIN(tst_HttpTransport)

@@ -1,5 +1,6 @@
 #include "core/endpoint.h"
 #include "core/httptransport.h"
+#include "core/mutationqueue.h"
 #include "core/providers/apidetector.h"
 #include "core/providers/dataprovider.h"
 #include "core/queryclient.h"
@@ -37,6 +38,7 @@ class tst_UiParts : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void statusSaysWhenTheServerDoesNotAnswer();
     void editorKind_data();
     void editorKind();
     void editorRoundTrip_data();
@@ -630,6 +632,40 @@ void tst_UiParts::agoReadsNaturally()
     QFETCH(qint64, ms);
     QFETCH(QString, text);
     QCOMPARE(StatusPanel::ago(ms, QDateTime::currentDateTimeUtc()), text);
+}
+
+// Issue #13: "Online" with a green dot for a whole outage of a server on this machine. The status bar says which
+// server does not answer, since when, and how many changes wait for it.
+void tst_UiParts::statusSaysWhenTheServerDoesNotAnswer()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(port));
+    QNetworkAccessManager nam;
+    HttpTransport transport(&nam);
+    QueryClient client;
+    MutationQueue queue(&client);
+    Endpoint endpoint(&transport, EndpointConfig{.name = u"down"_s, .baseUrl = base});
+    queue.addEndpoint(&endpoint);
+    StatusPanel panel(&client, nullptr);
+    panel.setServer(&transport, &queue);
+    panel.setEndpoint(base);
+    QCOMPARE(panel.onlineText(), u"Online"_s);
+
+    Mutation *save = queue.mutate(MutationOptions{.method = "PATCH", .endpoint = u"down"_s, .path = u"/posts/16"_s},
+                                  Json::object({{u"title", Json("kept")}}));
+    QTRY_COMPARE(save->status(), Mutation::Status::Paused);
+    const QString prefix = QStringLiteral("127.0.0.1:%1 not answering since ").arg(port);
+    QTRY_VERIFY2(panel.onlineText().startsWith(prefix), qPrintable(panel.onlineText()));
+    QVERIFY2(panel.onlineText().endsWith(u" · 1 change waiting for the server"_s), qPrintable(panel.onlineText()));
+    // Another endpoint's server is not this one.
+    panel.setEndpoint(QUrl(u"http://127.0.0.1:1"_s));
+    QVERIFY(panel.onlineText().startsWith(u"Online"_s));
+    queue.discard(u"down"_s);
 }
 
 QTEST_MAIN(tst_UiParts)

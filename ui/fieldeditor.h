@@ -28,6 +28,14 @@ public:
     bool isValid() const { return validationError().isEmpty(); }
     // Why the entry is not a value (e.g. JSON that does not parse); empty when it is one.
     virtual QString validationError() const { return {}; }
+    // Whether the editor shows `value` whole and gives it back unchanged (a one-line editor cannot show a line
+    // break, a date editor has a range); the form picks another editor for a value this one cannot hold.
+    virtual bool canHold(const Json &value) const { return !value.isUndefined(); }
+    // The entry as typed, for an editor whose entry can be something other than a value (JSON text, a number):
+    // what a draft keeps while it is not valid. Empty for the others.
+    virtual QString entryText() const { return {}; }
+    // Shows `text` as if typed, without emitting edited(); does nothing in an editor that takes no text entry.
+    virtual void setEntryText(const QString &text) { Q_UNUSED(text); }
     // The widget that takes the keyboard focus.
     virtual QWidget *focusTarget() const = 0;
     // Marks the editor as holding a value the server refused.

@@ -78,6 +78,7 @@ MainWindow::MainWindow(Context context, QWidget *parent) : QMainWindow(parent), 
     createCentralWidget();
 
     m_status = new StatusPanel(m_ctx.client, m_ctx.transfers, this);
+    m_status->setServer(m_ctx.transport, m_ctx.mutations);
     statusBar()->addPermanentWidget(m_status);
     statusBar()->setSizeGripEnabled(true);
 
@@ -617,6 +618,7 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
         openSettings(m_view ? m_view->connection()->id() : QString());
     });
     m_status->setList(m_view->model());
+    m_status->setEndpoint(c->settings().baseUrl);
     m_pane->clear();
     m_ctx.settings->setString(u"session/endpoint"_s, c->id());
     m_ctx.settings->setString(u"session/resource"_s, resource);
@@ -631,6 +633,7 @@ void MainWindow::closeResource()
     if (!m_view)
         return;
     m_status->setList(nullptr);
+    m_status->setEndpoint(QUrl());
     m_listStack->removeWidget(m_view);
     // Later: this may run inside one of the view's own signals.
     m_view->hide();

@@ -5,6 +5,8 @@
 #include "transfermonitor.h"
 
 #include "core/models/jsontablemodel.h"
+#include "core/httptransport.h"
+#include "core/mutationqueue.h"
 #include "core/queryclient.h"
 
 #include <QDateTime>
@@ -159,12 +161,50 @@ void StatusPanel::updateFreshness()
     m_staleIcon->setVisible(m_list->isStale());
 }
 
+void StatusPanel::setServer(HttpTransport *transport, MutationQueue *queue)
+{
+    if (m_transport)
+        disconnect(m_transport, nullptr, this, nullptr);
+    if (m_queue)
+        disconnect(m_queue, nullptr, this, nullptr);
+    m_transport = transport;
+    m_queue = queue;
+    if (transport)
+        connect(transport, &HttpTransport::reachabilityChanged, this, &StatusPanel::updateOnline);
+    if (queue)
+        connect(queue, &MutationQueue::changed, this, &StatusPanel::updateOnline);
+    updateOnline();
+}
+
+void StatusPanel::setEndpoint(const QUrl &baseUrl)
+{
+    m_endpoint = baseUrl;
+    updateOnline();
+}
+
 void StatusPanel::updateOnline()
 {
+    const int waiting = m_queue ? int(m_queue->mutations().size()) : 0;
+    const QString waitingText = waiting == 0 ? QString()
+                              : waiting == 1 ? tr(" · 1 change waiting for the server")
+                                             : tr(" · %1 changes waiting for the server").arg(waiting);
+    // A server that does not answer, whatever the network says (one on this machine answers with every cable out,
+    // and stops answering with every cable in).
+    const QDateTime since = m_transport && m_endpoint.isValid() ? m_transport->unreachableSince(m_endpoint) : QDateTime();
+    if (since.isValid()) {
+        const QString host = m_endpoint.port() >= 0 ? m_endpoint.host() + u':' + QString::number(m_endpoint.port())
+                                                    : m_endpoint.host();
+        m_onlineIcon->setPixmap(icons::icon(u"offline"_s).pixmap(16, 16));
+        m_online->setText(tr("%1 not answering since %2").arg(host, QLocale().toString(since.time(), QLocale::ShortFormat))
+                          + waitingText);
+        m_online->setToolTip(tr("The server did not answer the last request; lists keep what they showed, and "
+                                "changes are sent when it answers again"));
+        return;
+    }
     const bool online = !m_client->onlineSource() || m_client->onlineSource()->isOnline();
     m_onlineIcon->setPixmap(icons::icon(online ? u"online"_s : u"offline"_s).pixmap(16, 16));
     const bool simulated = m_client->onlineSource() && m_client->onlineSource()->isForcedOffline();
-    m_online->setText(online ? tr("Online") : simulated ? tr("Offline (simulated)") : tr("Offline"));
+    m_online->setText((online ? tr("Online") : simulated ? tr("Offline (simulated)") : tr("Offline")) + waitingText);
     m_online->setToolTip(online      ? tr("The network is there")
                          : simulated ? tr("The cache inspector simulates offline: requests wait until it stops")
                                      : tr("No network: requests wait and are sent when it returns"));

@@ -2,6 +2,7 @@
 
 #include <QPointer>
 #include <QTimer>
+#include <QUrl>
 #include <QWidget>
 
 class QLabel;
@@ -10,7 +11,9 @@ class QProgressBar;
 namespace refetch {
 
 class BusyIndicator;
+class HttpTransport;
 class JsonTableModel;
+class MutationQueue;
 class QueryClient;
 class TransferMonitor;
 
@@ -26,6 +29,10 @@ public:
 
     // The list whose freshness is shown; nullptr: none.
     void setList(JsonTableModel *model);
+    // The server of the endpoint shown, whose answering (through `transport`) the panel tells besides the
+    // network's state, with the writes waiting for it in `queue`; an empty URL: none.
+    void setServer(HttpTransport *transport, MutationQueue *queue);
+    void setEndpoint(const QUrl &baseUrl);
 
     QString requestsText() const;
     QString updatedText() const;
@@ -45,6 +52,9 @@ private:
 
     QueryClient *m_client;
     QPointer<JsonTableModel> m_list;
+    QPointer<HttpTransport> m_transport;
+    QPointer<MutationQueue> m_queue;
+    QUrl m_endpoint;
     BusyIndicator *m_busy;
     QLabel *m_requests;
     QProgressBar *m_progress;
