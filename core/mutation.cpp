@@ -172,8 +172,79 @@ bool Mutation::undo()
     return true;
 }
 
+bool Mutation::needsCheckBeforeResend() const
+{
+    // Restored after a crash with its request possibly out: a server that does not honour Idempotency-Key (most
+    // do not) would apply it twice, or refuse its old If-Match with a conflict against the user's own save. Only
+    // a write to one known record can be checked; a POST is sent again with its key (see the README).
+    return m_restoredAt && m_data.attempted && !m_checkedBeforeResend && !m_live.fn && !m_data.recordId.isUndefined()
+        && isConditional(m_data.method);
+}
+
+void Mutation::checkBeforeResend()
+{
+    m_checkedBeforeResend = true;
+    const Endpoint *endpoint = m_queue->endpoint(m_data.endpoint);
+    HttpRequest request = endpoint->request("GET", m_data.path);
+    request.headers += endpoint->provider()->readHeaders();
+    QNetworkReply *reply = endpoint->transport() ? endpoint->transport()->send(request, endpoint->config().limits) : nullptr;
+    if (!reply) {
+        send();
+        return;
+    }
+    setStatus(Status::Sending);
+    const ResponseLimits limits = endpoint->config().limits;
+    const std::shared_ptr<const DataProvider> provider = endpoint->providerPtr();
+    connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, limits, provider] {
+        if (isSettled())
+            return;   // aborted meanwhile (its endpoint was removed)
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const FetchResult current = HttpTransport::readJson(reply, limits);
+        if (m_data.method == "DELETE") {
+            if (status == 404 || status == 410) {
+                qCInfo(lcMutation).noquote() << "already applied before the restart:" << m_data.method << m_data.path;
+                succeed(MutationResult::success(Json(nullptr)));
+                return;
+            }
+        } else if (!current.error) {
+            const Json record = provider->parseRecord(current.data);
+            bool applied = record.isObject() && m_data.variables.isObject();
+            for (qsizetype i = 0; applied && i < m_data.variables.size(); ++i) {
+                if (m_data.variables.keyAt(i) != m_data.idField)
+                    applied = record.value(m_data.variables.keyAt(i)) == m_data.variables.valueAt(i);
+            }
+            if (applied) {
+                qCInfo(lcMutation).noquote() << "already applied before the restart:" << m_data.method << m_data.path;
+                succeed(MutationResult::success(record, current.etag));
+                return;
+            }
+            if (!m_data.etag.isEmpty() && !current.etag.isEmpty() && current.etag != m_data.etag) {
+                // Someone else changed the record since the write was made: the user decides, as for a 412.
+                MutationError error = MutationError::fromFailure(QueryError::other(
+                    QStringLiteral("the record changed on the server while the app was closed")));
+                error.kind = MutationError::Kind::Conflict;
+                error.error.method = m_data.method;
+                error.error.url = QueryError::displayUrl(reply->url());
+                error.mine = m_data.variables;
+                error.theirs = record;
+                error.theirsEtag = current.etag;
+                fail(std::move(error));
+                return;
+            }
+        }
+        if (!current.error && !current.etag.isEmpty() && !m_data.etag.isEmpty())
+            m_data.etag = current.etag;
+        send();
+    });
+}
+
 void Mutation::send()
 {
+    if (needsCheckBeforeResend()) {
+        checkBeforeResend();
+        return;
+    }
     const Endpoint *endpoint = m_queue->endpoint(m_data.endpoint);
     MutationFn fn = m_live.fn;
     if (!fn && endpoint)
@@ -191,8 +262,9 @@ void Mutation::send()
     if (!m_data.etag.isEmpty() && isConditional(m_data.method))
         request.headers.append({"If-Match", m_data.etag});
     request.headers.append({"Idempotency-Key", m_data.id.toUtf8()});
-    if (m_data.undoDelayAfterRestart.count() > 0 && !m_data.attempted) {
-        // On disk before the request goes: a write the server may have seen is never offered for undo again.
+    if (!m_data.attempted) {
+        // On disk before the request goes: a write the server may have seen is never offered for undo again, and
+        // after a crash it is checked against the record before it is sent again.
         m_data.attempted = true;
         Q_EMIT m_queue->changed();
     }
@@ -215,7 +287,10 @@ void Mutation::onResult(MutationAttempt *, MutationResult result)
     const bool unreachable = MutationError::isConnectionFailure(error)
         || (!m_queue->isOnline() && (error.kind == QueryError::Kind::Network || error.kind == QueryError::Kind::Timeout));
     if (unreachable) {
-        // Not a failure: the write waits for the network, with the others, in order.
+        // Not a failure: the write waits for the network, with the others, in order. A connection that was never
+        // made carried nothing: after a crash it needs no check.
+        if (error.networkError == QNetworkReply::ConnectionRefusedError || error.networkError == QNetworkReply::HostNotFoundError)
+            m_data.attempted = false;
         qCInfo(lcMutation).noquote() << "paused:" << error.toString();
         m_serial = true;
         setStatus(Status::Paused);

@@ -185,6 +185,10 @@ private:
     void begin();
     void markReady();
     void send();
+    bool needsCheckBeforeResend() const;
+    // Restored after a crash with its request possibly out: reads the record first; already applied -> done,
+    // changed by someone else since -> a conflict, else sent again with the record's current ETag.
+    void checkBeforeResend();
     void onResult(MutationAttempt *attempt, MutationResult result);
     void resolveConflict(const MutationResult &result);
     void succeed(const MutationResult &result);
@@ -203,6 +207,7 @@ private:
     Status m_status = Status::Idle;
     bool m_ready = false;           // its undo delay is over
     bool m_serial = false;          // it was paused: resumes one at a time with the others, in order
+    bool m_checkedBeforeResend = false;
     int m_failureCount = 0;
     Scheduler::TaskId m_task = 0;   // the end of the undo delay, or the next retry
     std::optional<TimePoint> m_restoredAt;

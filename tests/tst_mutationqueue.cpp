@@ -5,9 +5,11 @@
 
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QUuid>
 #include <QtTest>
 
 using namespace refetch;
+using namespace Qt::StringLiterals;
 using namespace refetch::test;
 using namespace std::chrono_literals;
 
@@ -78,6 +80,7 @@ private Q_SLOTS:
     void restoreAfterRestart();
     void restoredWritesGoOneAtATimeInOrder();
     void restoreReportsBadEntries();
+    void restoredWriteIsCheckedBeforeItIsSentAgain();
     void restoredUndoableWaitsAgain();
     void restoredUndoableIsSentAfterItsNewDelay();
     void settledHandleIsDeletedLater();
@@ -672,12 +675,78 @@ void tst_MutationQueue::restoredUndoableIsSentAfterItsNewDelay()
     QCOMPARE(persisted.size(), 1);
     QVERIFY(persisted.at(0).value("attempted").toBool());
 
+    // The record is still there (the held DELETE never got its answer): after a check, sent again.
+    h->fixture.setJson("/posts/7", R"({"id":7,"title":"a"})");
     Mutation *third = restart(persisted.toJson());
     QVERIFY(third);
     QCOMPARE(third->undoDeadline(), third->data().createdAt + 5s);
     QTRY_COMPARE(h->fixture.count("DELETE", "/posts/7"), 2);
+    QCOMPARE(h->fixture.count("GET", "/posts/7"), 1);
     QTRY_COMPARE(third->status(), Mutation::Status::Succeeded);
     QCOMPARE(h->fixture.requests().last().headers.value("idempotency-key"), key.toUtf8());
+}
+
+// Issue #13: after a crash, a write whose request may have left is checked against the record before it is sent
+// again, since most servers ignore Idempotency-Key: already applied -> done, changed by someone else -> a
+// conflict for the user, else sent again with the record's current ETag.
+void tst_MutationQueue::restoredWriteIsCheckedBeforeItIsSentAgain()
+{
+    auto persistedAttempt = [&](const QByteArray &method, int id, const Json &variables, const QByteArray &etag) {
+        PersistedMutation d;
+        d.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        d.method = method;
+        d.path = QStringLiteral("/posts/%1").arg(id);
+        d.resource = u"posts"_s;
+        d.recordId = Json(id);
+        d.scope = d.path;
+        d.etag = etag;
+        d.attempted = true;
+        d.variables = variables;
+        d.body = method == "DELETE" ? Json() : variables;
+        d.createdAt = h->clock.now();
+        return d;
+    };
+    int patches = 0;
+    h->fixture.route("PATCH", "/posts/2", [&](const RecordedRequest &r) { ++patches; return Response::json(r.body); });
+    h->fixture.route("PATCH", "/posts/3", [&](const RecordedRequest &r) { ++patches; return Response::json(r.body); });
+    h->fixture.route("PATCH", "/posts/1", [&](const RecordedRequest &r) { ++patches; return Response::json(r.body); });
+    h->fixture.route("DELETE", "/posts/4", [](const RecordedRequest &) { return Response::json("{}"); });
+    // 1: the server already has the edit. 2: it has not, and nobody else changed the record. 3: someone else did.
+    // 4: the record of a DELETE is gone.
+    h->fixture.route("GET", "/posts/1", [](const RecordedRequest &) {
+        return Response{.body = R"({"id":1,"title":"mine"})", .headers = {{"ETag", "\"v2\""}}};
+    });
+    h->fixture.route("GET", "/posts/2", [](const RecordedRequest &) {
+        return Response{.body = R"({"id":2,"title":"old"})", .headers = {{"ETag", "\"v1\""}}};
+    });
+    h->fixture.route("GET", "/posts/3", [](const RecordedRequest &) {
+        return Response{.body = R"({"id":3,"title":"theirs"})", .headers = {{"ETag", "\"v9\""}}};
+    });
+    h->fixture.route("GET", "/posts/4", [](const RecordedRequest &) { return Response::json(R"({"error":"gone"})", 404); });
+    const QList<PersistedMutation> saved{
+        persistedAttempt("PATCH", 1, Json::parse(R"({"title":"mine"})"), "\"v1\""),
+        persistedAttempt("PATCH", 2, Json::parse(R"({"title":"mine"})"), "\"v1\""),
+        persistedAttempt("PATCH", 3, Json::parse(R"({"title":"mine"})"), "\"v1\""),
+        persistedAttempt("DELETE", 4, Json(), "\"v1\""),
+    };
+    const QList<Mutation *> restored = queue->restore(saved);
+    QCOMPARE(restored.size(), 4);
+    for (Mutation *m : restored)
+        QTRY_VERIFY(m->isSettled());
+    QCOMPARE(restored[0]->status(), Mutation::Status::Succeeded);   // already applied: nothing sent
+    QCOMPARE(restored[1]->status(), Mutation::Status::Succeeded);   // sent again, once
+    QCOMPARE(restored[2]->status(), Mutation::Status::Failed);
+    QVERIFY(restored[2]->error()->isConflict());
+    QCOMPARE(restored[2]->error()->theirs.value("title").toString(), u"theirs"_s);
+    QCOMPARE(restored[2]->error()->theirsEtag, QByteArray("\"v9\""));
+    QCOMPARE(restored[3]->status(), Mutation::Status::Succeeded);   // already gone: nothing sent
+    QCOMPARE(patches, 1);
+    QCOMPARE(h->fixture.count("PATCH", "/posts/2"), 1);
+    QCOMPARE(h->fixture.count("DELETE", "/posts/4"), 0);
+    for (const RecordedRequest &r : h->fixture.requests()) {
+        if (r.method == "PATCH")
+            QCOMPARE(r.headers.value("if-match"), QByteArray("\"v1\""));
+    }
 }
 
 void tst_MutationQueue::settledHandleIsDeletedLater()
