@@ -1,8 +1,11 @@
 #include "endpointtree.h"
 
+#include "core/httptransport.h"
+
 #include "apiconnection.h"
 #include "icons.h"
 
+#include <QLocale>
 #include <QHeaderView>
 
 using namespace Qt::StringLiterals;
@@ -27,6 +30,22 @@ EndpointTree::EndpointTree(QWidget *parent) : QTreeWidget(parent)
         const auto kind = ItemKind(current->data(0, KindRole).toInt());
         Q_EMIT currentChanged(connectionOf(current),
                               kind == ItemKind::Resource ? current->data(0, ResourceRole).toString() : QString());
+    });
+}
+
+void EndpointTree::setTransport(HttpTransport *transport)
+{
+    if (m_transport)
+        disconnect(m_transport, nullptr, this, nullptr);
+    m_transport = transport;
+    if (!transport)
+        return;
+    connect(transport, &HttpTransport::reachabilityChanged, this, [this] {
+        const QSignalBlocker blocker(this);
+        for (const auto &c : std::as_const(m_connections)) {
+            if (QTreeWidgetItem *item = c ? endpointItem(c->id()) : nullptr)
+                fill(item, c);
+        }
     });
 }
 
@@ -79,7 +98,9 @@ void EndpointTree::fill(QTreeWidgetItem *item, ApiConnection *c)
 {
     const EndpointSettings &s = c->settings();
     item->setText(0, c->displayName());
-    item->setIcon(0, icons::icon(u"server"_s));
+    // A server that does not answer says so where the user looks for it, whatever the network's state.
+    const QDateTime down = m_transport ? m_transport->unreachableSince(s.baseUrl) : QDateTime();
+    item->setIcon(0, icons::icon(down.isValid() ? u"offline"_s : u"server"_s));
     QFont bold = font();
     bold.setBold(true);
     item->setFont(0, bold);
@@ -88,7 +109,10 @@ void EndpointTree::fill(QTreeWidgetItem *item, ApiConnection *c)
     // What it speaks: "Django REST framework · page-number paging · 45 posts" (with Settings' overrides).
     if (const QString summary = c->effectiveApi().summary; !summary.isEmpty())
         tip += u'\n' + summary;
+    if (down.isValid())
+        tip += u'\n' + tr("Not answering since %1").arg(QLocale().toString(down.time(), QLocale::ShortFormat));
     item->setToolTip(0, tip);
+    item->setData(0, Qt::AccessibleDescriptionRole, down.isValid() ? tr("not answering") : QString());
     // What the children show: rebuilt only when it changes (a refetch that brings the same list changes nothing).
     const QString signature = c->resources().join(u'\n') + u'\x1f' + c->errorString() + u'\x1f'
         + QString::number(c->isLoading());

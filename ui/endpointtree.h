@@ -6,6 +6,7 @@
 namespace refetch {
 
 class ApiConnection;
+class HttpTransport;
 
 // The side tree: the endpoints side by side, each with its resources under it (or why they could not be
 // listed). Selecting a resource opens its list.
@@ -16,6 +17,8 @@ public:
     explicit EndpointTree(QWidget *parent = nullptr);
 
     void setConnections(const QList<ApiConnection *> &connections);
+    // Where the endpoints' servers are asked: one that stops answering is marked, and unmarked when it answers.
+    void setTransport(HttpTransport *transport);
     // Selects a resource row; false when there is none by that name (yet).
     bool selectResource(const QString &endpointId, const QString &resource);
     bool selectEndpoint(const QString &endpointId);
@@ -42,6 +45,7 @@ private:
     ApiConnection *connectionOf(const QTreeWidgetItem *item) const;
 
     QList<QPointer<ApiConnection>> m_connections;
+    QPointer<HttpTransport> m_transport;
     bool m_restoring = false;
 };
 

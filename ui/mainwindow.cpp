@@ -257,6 +257,7 @@ void MainWindow::createCentralWidget()
     sideHeaderLayout->addWidget(addEndpoint);
     sideLayout->addWidget(sideHeader);
     m_tree = new EndpointTree(side);
+    m_tree->setTransport(m_ctx.transport);
     sideLayout->addWidget(m_tree, 1);
     side->setMinimumWidth(160);
     connect(m_tree, &EndpointTree::currentChanged, this, &MainWindow::onTreeCurrentChanged);
