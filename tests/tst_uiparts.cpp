@@ -6,14 +6,18 @@
 #include "core/queryclient.h"
 #include "core/queryobserver.h"
 #include "support/httpfixture.h"
+#include "ui/apiconnection.h"
 #include "ui/endpointsettings.h"
+#include "ui/endpointtree.h"
 #include "ui/fieldeditor.h"
 #include "ui/settingsdialog.h"
 #include "ui/settingsstore.h"
 #include "ui/statuspanel.h"
 #include "ui/transfermonitor.h"
 
+#include <QClipboard>
 #include <QComboBox>
+#include <QGuiApplication>
 #include <QDateTimeEdit>
 #include <QFormLayout>
 #include <QLabel>
@@ -48,6 +52,14 @@ private Q_SLOTS:
     void anyEditorReadsJsonOrText_data();
     void anyEditorReadsJsonOrText();
     void dateTimeEditKeepsZoneAndPrecision();
+    void longTextIsNeverCut_data();
+    void longTextIsNeverCut();
+    void numbersRoundTripDigitForDigit_data();
+    void numbersRoundTripDigitForDigit();
+    void numberThatWouldRoundIsNotAValue_data();
+    void numberThatWouldRoundIsNotAValue();
+    void editorsSayWhatTheyCannotHold();
+    void invalidEntryIsKeptAsTyped();
 
 
     void endpointValidation_data();
@@ -212,6 +224,173 @@ void tst_UiParts::dateTimeEditKeepsZoneAndPrecision()
     // ...else the milliseconds.
     edit->setDateTime(edit->dateTime().addMSecs(5));
     QCOMPARE(editor->value(), Json("2023-07-09T00:17:45.128+05:30"));
+}
+
+// 100,000 characters (past QLineEdit's default 32,767), set or pasted, come back whole in every text editor.
+void tst_UiParts::longTextIsNeverCut_data()
+{
+    QTest::addColumn<FieldEditor::Kind>("kind");
+    QTest::newRow("line") << FieldEditor::Kind::Text;
+    QTest::newRow("box") << FieldEditor::Kind::LongText;
+    QTest::newRow("any") << FieldEditor::Kind::Any;
+    QTest::newRow("read-only") << FieldEditor::Kind::ReadOnly;
+}
+
+void tst_UiParts::longTextIsNeverCut()
+{
+    QFETCH(FieldEditor::Kind, kind);
+    const QString text = QString(99'997, u'x') + u"end"_s;
+    std::unique_ptr<FieldEditor> editor(FieldEditor::create(kind));
+    editor->setValue(Json(text));
+    QCOMPARE(editor->value().toString().size(), text.size());
+    QVERIFY(editor->value() == Json(text));
+    if (kind == FieldEditor::Kind::ReadOnly)
+        return;
+
+    // Pasted over the whole entry, as a user would.
+    const QString pasted = u"pasted "_s + QString(100'000, u'y') + u" end"_s;
+    QGuiApplication::clipboard()->setText(pasted);
+    QCOMPARE(QGuiApplication::clipboard()->text(), pasted);
+    QSignalSpy edited(editor.get(), &FieldEditor::edited);
+    QVERIFY(edited.isValid());
+    QWidget *target = editor->focusTarget();
+    QVERIFY(QMetaObject::invokeMethod(target, "selectAll"));
+    QVERIFY(QMetaObject::invokeMethod(target, "paste"));
+    QVERIFY(edited.size() > 0);
+    QCOMPARE(editor->value().toString().size(), pasted.size());
+    QVERIFY(editor->value() == Json(pasted));
+}
+
+// A number from the server shows as the JSON text of what the parser holds, and comes back as the same JSON
+// number, untouched or typed again as shown.
+void tst_UiParts::numbersRoundTripDigitForDigit_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("17 digits") << QByteArray("12345678901234567");
+    QTest::newRow("above 2^53") << QByteArray("9007199254740993");
+    QTest::newRow("int64 max") << QByteArray("9223372036854775807");
+    QTest::newRow("int64 min") << QByteArray("-9223372036854775808");
+    QTest::newRow("0.1 + 0.2") << QByteArray("0.30000000000000004");
+    QTest::newRow("0.1 written long") << QByteArray("0.1000000000000000055511151231257827");
+    QTest::newRow("many decimals") << QByteArray("123456789.12345678");
+    QTest::newRow("largest double") << QByteArray("1.7976931348623157e308");
+    QTest::newRow("smallest double") << QByteArray("5e-324");
+    QTest::newRow("exponent") << QByteArray("-2.5E-10");
+    QTest::newRow("beyond int64") << QByteArray("1e21");
+    QTest::newRow("integral double") << QByteArray("4.0");
+    QTest::newRow("negative zero") << QByteArray("-0.0");
+}
+
+void tst_UiParts::numbersRoundTripDigitForDigit()
+{
+    QFETCH(QByteArray, json);
+    const Json value = Json::parse(json);
+    QVERIFY(value.isNumber());
+    std::unique_ptr<FieldEditor> editor(FieldEditor::create(FieldEditor::kindFor(value)));
+    QCOMPARE(editor->kind(), FieldEditor::Kind::Number);
+    QVERIFY(editor->canHold(value));
+    editor->setValue(value);
+    QVERIFY2(editor->isValid(), qPrintable(editor->validationError()));
+    QCOMPARE(editor->value(), value);
+    QCOMPARE(editor->value().toJson(), value.toJson());
+
+    auto *line = qobject_cast<QLineEdit *>(editor->focusTarget());
+    QVERIFY(line);
+    const QString shown = line->text();
+    line->selectAll();
+    QTest::keyClicks(line, shown);
+    QCOMPARE(line->text(), shown);
+    QVERIFY2(editor->isValid(), qPrintable(editor->validationError()));
+    QCOMPARE(editor->value().toJson(), value.toJson());
+}
+
+// Typed digits that a JSON number here (a 64-bit integer or a double) cannot keep are not a value: the entry stays
+// as typed with a message, instead of going to the server rounded.
+void tst_UiParts::numberThatWouldRoundIsNotAValue_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::newRow("beyond int64") << u"12345678901234567890"_s;
+    QTest::newRow("30 digits") << u"123456789012345678901234567890"_s;
+    QTest::newRow("0.1 and a 1 far out") << u"0.1000000000000000000001"_s;
+    QTest::newRow("too large") << u"1e400"_s;
+    QTest::newRow("too large, negative") << u"-1e400"_s;
+    QTest::newRow("too small") << u"1e-400"_s;
+}
+
+void tst_UiParts::numberThatWouldRoundIsNotAValue()
+{
+    QFETCH(QString, typed);
+    std::unique_ptr<FieldEditor> editor(FieldEditor::create(FieldEditor::Kind::Number));
+    editor->setValue(Json(7));
+    auto *line = qobject_cast<QLineEdit *>(editor->focusTarget());
+    QVERIFY(line);
+    QSignalSpy edited(editor.get(), &FieldEditor::edited);
+    line->selectAll();
+    QTest::keyClicks(line, typed);
+    QVERIFY(edited.size() > 0);
+    QCOMPARE(line->text(), typed);
+    QVERIFY(!editor->isValid());
+    QVERIFY(editor->value().isUndefined());
+    QVERIFY(!editor->validationError().isEmpty());
+    QVERIFY(editor->hasErrorState());
+    // Corrected, it is a value again.
+    line->selectAll();
+    QTest::keyClicks(line, u"12345678901234567"_s);
+    QVERIFY(editor->isValid());
+    QCOMPARE(editor->value(), Json(qint64(12345678901234567)));
+}
+
+// The form gives a value to an editor that can hold it: a line break needs the box, a date before 100 or a time
+// that is not one needs text, a string in a null field's editor must not come back as a number.
+void tst_UiParts::editorsSayWhatTheyCannotHold()
+{
+    auto holds = [](FieldEditor::Kind kind, const Json &value) {
+        return std::unique_ptr<FieldEditor>(FieldEditor::create(kind))->canHold(value);
+    };
+    QVERIFY(holds(FieldEditor::Kind::Text, Json(QString(40'000, u'a'))));
+    QVERIFY(!holds(FieldEditor::Kind::Text, Json("two\nlines")));
+    QVERIFY(holds(FieldEditor::Kind::LongText, Json("two\nlines")));
+    QVERIFY(!holds(FieldEditor::Kind::Number, Json("12")));
+    QVERIFY(holds(FieldEditor::Kind::Number, Json(nullptr)));
+    QVERIFY(holds(FieldEditor::Kind::Date, Json("1996-05-25")));
+    QVERIFY(holds(FieldEditor::Kind::Date, Json("1700-01-01")));   // before QDateEdit's default 1752
+    QVERIFY(!holds(FieldEditor::Kind::Date, Json("0050-01-01")));
+    QVERIFY(!holds(FieldEditor::Kind::DateTime, Json("2024-01-01T25:00:00Z")));
+    QVERIFY(!holds(FieldEditor::Kind::Any, Json("42")));
+    QVERIFY(!holds(FieldEditor::Kind::Any, Json("")));
+    QVERIFY(holds(FieldEditor::Kind::Any, Json("plain words")));
+    // kindFor picks what holds.
+    for (const QByteArray &json : {QByteArray(R"("0050-01-01")"), QByteArray(R"("2024-01-01T25:00:00Z")"),
+                                   QByteArray(R"("a\u2028b")"), QByteArray(R"("1700-01-01")")}) {
+        const Json value = Json::parse(json);
+        QVERIFY2(holds(FieldEditor::kindFor(value), value), json.constData());
+    }
+    std::unique_ptr<FieldEditor> date(FieldEditor::create(FieldEditor::Kind::Date));
+    date->setValue(Json("1700-01-01"));
+    QCOMPARE(date->value(), Json("1700-01-01"));
+}
+
+// An entry that is not a value can be read and shown again as typed (what a draft keeps of it).
+void tst_UiParts::invalidEntryIsKeptAsTyped()
+{
+    const QString typed = u"[\"a\", {\"b\": "_s;
+    std::unique_ptr<FieldEditor> editor(FieldEditor::create(FieldEditor::Kind::Structured));
+    editor->setValue(Json::parse(R"(["a"])"));
+    QSignalSpy edited(editor.get(), &FieldEditor::edited);
+    editor->setEntryText(typed);
+    QCOMPARE(edited.size(), 0);
+    QCOMPARE(editor->entryText(), typed);
+    QVERIFY(!editor->isValid());
+    QVERIFY(editor->value().isUndefined());
+    // Back to a value: the entry goes.
+    editor->setValue(Json::parse(R"(["a"])"));
+    QVERIFY(editor->isValid());
+    QCOMPARE(editor->value(), Json::parse(R"(["a"])"));
+
+    std::unique_ptr<FieldEditor> number(FieldEditor::create(FieldEditor::Kind::Number));
+    number->setEntryText(u"1e400"_s);
+    QCOMPARE(number->entryText(), u"1e400"_s);
+    QVERIFY(!number->isValid());
 }
 
 void tst_UiParts::endpointValidation_data()
@@ -662,6 +841,19 @@ void tst_UiParts::statusSaysWhenTheServerDoesNotAnswer()
     const QString prefix = QStringLiteral("127.0.0.1:%1 not answering since ").arg(port);
     QTRY_VERIFY2(panel.onlineText().startsWith(prefix), qPrintable(panel.onlineText()));
     QVERIFY2(panel.onlineText().endsWith(u" · 1 change waiting for the server"_s), qPrintable(panel.onlineText()));
+    // The side tree marks the endpoint, in its tooltip and for screen readers.
+    EndpointTree tree;
+    tree.setTransport(&transport);
+    EndpointSettings settings;
+    settings.id = u"down"_s;
+    settings.baseUrl = base;
+    settings.resources = {u"posts"_s};
+    settings.dialect = u"json-server"_s;
+    ApiConnection connection(settings, &client, &queue, &transport);
+    tree.setConnections({&connection});
+    QTreeWidgetItem *item = tree.topLevelItem(0);
+    QVERIFY2(item->toolTip(0).contains(u"Not answering since "_s), qPrintable(item->toolTip(0)));
+    QCOMPARE(item->data(0, Qt::AccessibleDescriptionRole).toString(), u"not answering"_s);
     // Another endpoint's server is not this one.
     panel.setEndpoint(QUrl(u"http://127.0.0.1:1"_s));
     QVERIFY(panel.onlineText().startsWith(u"Online"_s));

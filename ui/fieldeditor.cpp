@@ -11,6 +11,8 @@
 #include <QStyle>
 #include <QVBoxLayout>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace refetch {
@@ -31,6 +33,89 @@ const QRegularExpression &dateTimeRe()
     return re;
 }
 
+// The dates the date editors can show (QDateTimeEdit's own range starts in 1752); a date outside them gets a text
+// editor, never a clamped date.
+const QDate &firstDate()
+{
+    static const QDate date(100, 1, 1);
+    return date;
+}
+
+const QDate &lastDate()
+{
+    static const QDate date(9999, 12, 31);
+    return date;
+}
+
+bool isEditableDate(const QDate &date)
+{
+    return date.isValid() && date >= firstDate() && date <= lastDate();
+}
+
+// The parts of an ISO 8601 date-time that the date-time editor shows as they are, or no match.
+QRegularExpressionMatch dateTimeMatch(const QString &text)
+{
+    QRegularExpressionMatch m = dateTimeRe().match(text);
+    if (!m.hasMatch() || !isEditableDate(QDate::fromString(m.captured(1), Qt::ISODate))
+        || !QTime::fromString(m.captured(2), m.captured(2).size() > 5 ? u"HH:mm:ss"_s : u"HH:mm"_s).isValid())
+        return QRegularExpressionMatch();
+    return m;
+}
+
+bool hasLineBreak(QStringView text)
+{
+    return text.contains(u'\n') || text.contains(u'\r') || text.contains(QChar::LineSeparator)
+        || text.contains(QChar::ParagraphSeparator);
+}
+
+// A QLineEdit takes 32,767 characters by default and cuts the rest without a word: these take any length.
+QLineEdit *makeLine(QWidget *parent)
+{
+    auto *edit = new QLineEdit(parent);
+    edit->setMaxLength(std::numeric_limits<int>::max());
+    return edit;
+}
+
+// The value of a JSON number's text, written without the zeros that do not change it ("15", "15.0" and "1.50e1"
+// all give "15e0"), to tell whether a number was kept digit for digit. `text` is valid JSON number text.
+QString significantDigits(QStringView text)
+{
+    QString sign;
+    qsizetype i = 0;
+    if (text.startsWith(u'-')) {
+        sign = u"-"_s;
+        ++i;
+    }
+    QString digits;
+    qint64 exponent = 0;
+    bool fraction = false;
+    for (; i < text.size() && text[i] != u'e' && text[i] != u'E'; ++i) {
+        if (text[i] == u'.') {
+            fraction = true;
+        } else {
+            digits += text[i];
+            if (fraction)
+                --exponent;
+        }
+    }
+    while (digits.startsWith(u'0'))
+        digits.remove(0, 1);
+    if (digits.isEmpty())
+        return u"0"_s;   // -0 and 0e99 are zero
+    while (digits.endsWith(u'0')) {
+        digits.chop(1);
+        ++exponent;
+    }
+    if (i < text.size()) {
+        bool ok = false;
+        const qint64 written = text.mid(i + 1).toLongLong(&ok);
+        if (!ok || written > 1'000'000'000 || written < -1'000'000'000)
+            return u"?"_s;   // beyond anything a double holds: compares equal to nothing a double writes
+        exponent += written;
+    }
+    return sign + digits + u'e' + QString::number(exponent);
+}
+
 // A QPlainTextEdit that is as tall as a few lines and grows no further (the form scrolls, not the box).
 QPlainTextEdit *makeTextBox(QWidget *parent, int lines, bool monospace)
 {
@@ -47,7 +132,7 @@ QPlainTextEdit *makeTextBox(QWidget *parent, int lines, bool monospace)
 class TextEditor : public FieldEditor
 {
 public:
-    TextEditor(QWidget *parent) : FieldEditor(Kind::Text, parent), m_edit(new QLineEdit(this))
+    TextEditor(QWidget *parent) : FieldEditor(Kind::Text, parent), m_edit(makeLine(this))
     {
         m_edit->setClearButtonEnabled(false);
         setEditorWidget(m_edit);
@@ -59,6 +144,8 @@ public:
         m_edit->setText(v.toString());
         m_edit->setCursorPosition(0);   // the start of a long value, not its end
     }
+    // A line break shows as a space in a line: such text needs the box.
+    bool canHold(const Json &v) const override { return v.isString() && !hasLineBreak(v.toString()); }
     QWidget *focusTarget() const override { return m_edit; }
 
 private:
@@ -86,6 +173,7 @@ public:
         m_edit->setPlainText(text);
         m_setting = false;
     }
+    bool canHold(const Json &v) const override { return v.isString(); }
     QWidget *focusTarget() const override { return m_edit; }
 
 private:
@@ -93,46 +181,85 @@ private:
     bool m_setting = false;
 };
 
+// A JSON number as text: what the server sent is shown digit for digit (as the JSON parser holds it: a 64-bit
+// integer or a double) and what is typed is taken only when it is kept digit for digit too. A number a double
+// would round or cannot hold is an entry that is not valid, never a rounded value.
 class NumberEditor : public FieldEditor
 {
 public:
-    NumberEditor(QWidget *parent) : FieldEditor(Kind::Number, parent), m_edit(new QLineEdit(this))
+    NumberEditor(QWidget *parent) : FieldEditor(Kind::Number, parent), m_edit(makeLine(this))
     {
-        // A JSON number, or nothing (null).
+        // A JSON number as it is typed, or nothing (null).
         static const QRegularExpression number(u"-?(0|[1-9]\\d*)?(\\.\\d*)?([eE][+-]?\\d*)?"_s);
         m_edit->setValidator(new QRegularExpressionValidator(number, m_edit));
         m_edit->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_edit->setPlaceholderText(u"null"_s);
         m_edit->setMaximumWidth(220);
         setEditorWidget(m_edit);
-        connect(m_edit, &QLineEdit::textEdited, this, &FieldEditor::edited);
+        // Read on every change (clear() too); only the user's are edits. (textEdited comes before textChanged.)
+        connect(m_edit, &QLineEdit::textChanged, this, [this] { read(); });
+        connect(m_edit, &QLineEdit::textEdited, this, [this] {
+            read();
+            Q_EMIT edited();
+        });
     }
-    Json value() const override
-    {
-        const QString text = m_edit->text().trimmed();
-        if (text.isEmpty())
-            return Json(nullptr);
-        bool ok = false;
-        if (!text.contains(u'.') && !text.contains(u'e', Qt::CaseInsensitive)) {
-            const qlonglong i = text.toLongLong(&ok);
-            if (ok)
-                return Json(qint64(i));
-        }
-        const double d = text.toDouble(&ok);
-        return ok ? Json(d) : Json();
-    }
+    Json value() const override { return m_value; }
     void setValue(const Json &v) override
     {
         m_edit->setText(v.isNumber() ? QString::fromUtf8(v.toJson()) : QString());
+        read();   // also when the text did not change
     }
-    QString validationError() const override
+    bool canHold(const Json &v) const override { return v.isNumber() || v.isNull(); }
+    QString validationError() const override { return m_error; }
+    QString entryText() const override { return m_edit->text(); }
+    void setEntryText(const QString &text) override
     {
-        return value().isUndefined() ? FieldEditor::tr("Enter a number, such as 42 or 3.5.") : QString();
+        m_edit->setText(text);
+        read();
     }
     QWidget *focusTarget() const override { return m_edit; }
 
 private:
+    void read()
+    {
+        m_value = parse(m_edit->text().trimmed(), &m_error);
+        setErrorState(!m_error.isEmpty());
+    }
+    static Json parse(QString text, QString *error)
+    {
+        error->clear();
+        if (text.isEmpty())
+            return Json(nullptr);
+        // What people type for 0.5 and 5: ".5" and "5.".
+        if (text.startsWith(u'.'))
+            text.prepend(u'0');
+        else if (text.startsWith(u"-."))
+            text.insert(1, u'0');
+        if (text.endsWith(u'.'))
+            text.chop(1);
+        JsonParseError parseError;
+        const Json v = Json::parse(text.toUtf8(), &parseError);
+        if (!parseError.ok() || !v.isNumber()) {
+            static const QRegularExpression complete(u"^-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?$"_s);
+            *error = complete.match(text).hasMatch()
+                ? FieldEditor::tr("This number is too large: a JSON number here goes up to about 1.8e308.")
+                : FieldEditor::tr("Enter a number, such as 42 or 3.5.");
+            return Json();
+        }
+        const QString written = QString::fromUtf8(v.toJson());
+        if (significantDigits(text) != significantDigits(written)) {
+            *error = v.toDouble() == 0
+                ? FieldEditor::tr("This number is too close to zero to be kept; the nearest that can is 0.")
+                : FieldEditor::tr("This number has more digits than can be kept; the nearest that can is %1.")
+                      .arg(written);
+            return Json();
+        }
+        return v;
+    }
+
     QLineEdit *m_edit;
+    Json m_value = Json(nullptr);
+    QString m_error;
 };
 
 class BooleanEditor : public FieldEditor
@@ -147,6 +274,7 @@ public:
     }
     Json value() const override { return Json(m_box->isChecked()); }
     void setValue(const Json &v) override { m_box->setChecked(v.toBool()); }
+    bool canHold(const Json &v) const override { return v.isBool(); }
     QWidget *focusTarget() const override { return m_box; }
 
 private:
@@ -160,6 +288,7 @@ public:
     {
         m_edit->setCalendarPopup(true);
         m_edit->setDisplayFormat(u"yyyy-MM-dd"_s);
+        m_edit->setDateRange(firstDate(), lastDate());
         m_edit->setMaximumWidth(220);
         setEditorWidget(m_edit);
         connect(m_edit, &QDateEdit::dateChanged, this, [this] {
@@ -173,6 +302,11 @@ public:
         m_setting = true;
         m_edit->setDate(QDate::fromString(v.toString(), Qt::ISODate));
         m_setting = false;
+    }
+    bool canHold(const Json &v) const override
+    {
+        return v.isString() && dateRe().match(v.toString()).hasMatch()
+            && isEditableDate(QDate::fromString(v.toString(), Qt::ISODate));
     }
     QWidget *focusTarget() const override { return m_edit; }
 
@@ -191,6 +325,8 @@ public:
         m_edit->setCalendarPopup(true);
         m_edit->setTimeSpec(Qt::UTC);   // the digits as written: no time-zone or DST shifts
         m_edit->setDisplayFormat(u"yyyy-MM-dd HH:mm:ss"_s);
+        m_edit->setDateTimeRange(QDateTime(firstDate(), QTime(0, 0), Qt::UTC),
+                                 QDateTime(lastDate(), QTime(23, 59, 59, 999), Qt::UTC));
         m_edit->setMaximumWidth(260);
         setEditorWidget(m_edit);
         connect(m_edit, &QDateTimeEdit::dateTimeChanged, this, [this] {
@@ -213,7 +349,7 @@ public:
     }
     void setValue(const Json &v) override
     {
-        const QRegularExpressionMatch m = dateTimeRe().match(v.toString());
+        const QRegularExpressionMatch m = dateTimeMatch(v.toString());
         if (!m.hasMatch())
             return;
         const QString text = v.toString();
@@ -235,6 +371,7 @@ public:
                            : m_zone == u"Z" ? FieldEditor::tr("UTC")
                                             : FieldEditor::tr("UTC%1").arg(m_zone));
     }
+    bool canHold(const Json &v) const override { return v.isString() && dateTimeMatch(v.toString()).hasMatch(); }
     QWidget *focusTarget() const override { return m_edit; }
 
 private:
@@ -272,6 +409,14 @@ public:
         parse();
     }
     QString validationError() const override { return m_error; }
+    QString entryText() const override { return m_edit->toPlainText(); }
+    void setEntryText(const QString &text) override
+    {
+        m_setting = true;
+        m_edit->setPlainText(text);
+        m_setting = false;
+        parse();
+    }
     QWidget *focusTarget() const override { return m_edit; }
 
 private:
@@ -294,7 +439,7 @@ private:
 class AnyEditor : public FieldEditor
 {
 public:
-    AnyEditor(QWidget *parent) : FieldEditor(Kind::Any, parent), m_edit(new QLineEdit(this))
+    AnyEditor(QWidget *parent) : FieldEditor(Kind::Any, parent), m_edit(makeLine(this))
     {
         m_edit->setPlaceholderText(u"null"_s);
         m_edit->setToolTip(FieldEditor::tr("Empty for null; a number, true, false or JSON is taken as such, "
@@ -315,6 +460,14 @@ public:
     {
         m_edit->setText(v.isNull() || v.isUndefined() ? QString() : v.isString() ? v.toString() : QString::fromUtf8(v.toJson()));
     }
+    // Text that reads as JSON ("42", "") would come back as that JSON, and a line break shows as a space.
+    bool canHold(const Json &v) const override
+    {
+        if (!v.isString())
+            return !v.isUndefined();
+        const QString text = v.toString();
+        return !text.trimmed().isEmpty() && !hasLineBreak(text) && Json::parse(text.trimmed().toUtf8()).isUndefined();
+    }
     QWidget *focusTarget() const override { return m_edit; }
 
 private:
@@ -325,7 +478,7 @@ private:
 class ReadOnlyEditor : public FieldEditor
 {
 public:
-    ReadOnlyEditor(QWidget *parent) : FieldEditor(Kind::ReadOnly, parent), m_edit(new QLineEdit(this))
+    ReadOnlyEditor(QWidget *parent) : FieldEditor(Kind::ReadOnly, parent), m_edit(makeLine(this))
     {
         m_edit->setReadOnly(true);
         m_edit->setFrame(false);
@@ -387,12 +540,11 @@ FieldEditor::Kind FieldEditor::kindFor(const Json &value)
         return Kind::Structured;
     case Json::Type::String: {
         const QString text = value.toString();
-        if (dateRe().match(text).hasMatch() && QDate::fromString(text, Qt::ISODate).isValid())
+        if (dateRe().match(text).hasMatch() && isEditableDate(QDate::fromString(text, Qt::ISODate)))
             return Kind::Date;
-        if (const QRegularExpressionMatch m = dateTimeRe().match(text); m.hasMatch()
-            && QDate::fromString(m.captured(1), Qt::ISODate).isValid())
+        if (dateTimeMatch(text).hasMatch())
             return Kind::DateTime;
-        return text.size() > LongTextLength || text.contains(u'\n') ? Kind::LongText : Kind::Text;
+        return text.size() > LongTextLength || hasLineBreak(text) ? Kind::LongText : Kind::Text;
     }
     case Json::Type::Null:
     case Json::Type::Undefined:

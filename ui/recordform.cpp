@@ -37,6 +37,9 @@ void RecordForm::setModel(RecordModel *model, const QString &idField)
     for (const QMetaObject::Connection &c : std::as_const(m_connections))
         disconnect(c);
     m_connections.clear();
+    // Entries belong to the record they were typed for.
+    const bool hadEntries = !m_entries.isEmpty();
+    m_entries.clear();
     m_model = model;
     m_idField = idField;
     if (m_model) {
@@ -49,11 +52,14 @@ void RecordForm::setModel(RecordModel *model, const QString &idField)
             connect(m_model, &QAbstractItemModel::dataChanged, this, &RecordForm::onDataChanged),
             connect(m_model, &QObject::destroyed, this, [this] {
                 m_connections.clear();
+                m_entries.clear();
                 clearRows();
             }),
         };
     }
     rebuild();
+    if (hadEntries)
+        Q_EMIT invalidEntriesChanged();
 }
 
 void RecordForm::setShowDirty(bool show)
@@ -85,10 +91,55 @@ QStringList RecordForm::invalidFields() const
 {
     QStringList out;
     for (const QString &field : m_order) {
-        if (const FieldEditor *e = m_rows.value(field).editor; e && !e->isValid())
+        if (const FieldEditor *e = m_rows.value(field).editor; m_entries.contains(field) || (e && !e->isValid()))
             out.append(field);
     }
-    return out;
+    // Entries of fields not shown yet (a draft restored before its record came).
+    QStringList waiting;
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        if (!m_rows.contains(it.key()))
+            waiting.append(it.key());
+    }
+    waiting.sort();
+    return out + waiting;
+}
+
+void RecordForm::setEntry(const QString &field, const QString &text)
+{
+    m_entries.insert(field, text);
+    if (const auto it = m_rows.find(field); it != m_rows.end() && m_model) {
+        const Json shown = m_model->index(m_model->rowOf(field), RecordModel::ValueColumn)
+                               .data(RecordModel::ValueJsonRole).value<Json>();
+        replaceEditor(*it, field, it->editor->kind(), shown);
+        if (it->editor->isValid()) {
+            // It reads as a value after all: an ordinary edit.
+            m_entries.remove(field);
+            m_model->setField(field, it->editor->value());
+        }
+        syncRow(m_model->rowOf(field));
+    }
+    updateValidity();
+    Q_EMIT invalidEntriesChanged();
+}
+
+void RecordForm::discardInvalidEntries()
+{
+    if (m_entries.isEmpty())
+        return;
+    const QStringList fields = m_entries.keys();
+    m_entries.clear();
+    if (m_model) {
+        for (const QString &field : fields) {
+            const auto it = m_rows.find(field);
+            if (it == m_rows.end())
+                continue;
+            const int modelRow = m_model->rowOf(field);
+            it->editor->setValue(m_model->index(modelRow, RecordModel::ValueColumn).data(RecordModel::ValueJsonRole).value<Json>());
+            syncRow(modelRow);
+        }
+    }
+    updateValidity();
+    Q_EMIT invalidEntriesChanged();
 }
 
 void RecordForm::focusFirstField()
@@ -168,8 +219,7 @@ RecordForm::Row RecordForm::makeRow(const QString &field)
     const FieldEditor::Kind kind = field == m_idField       ? FieldEditor::Kind::ReadOnly
         : m_kindHints.contains(field) ? m_kindHints.value(field)
                                       : FieldEditor::kindFor(server.isUndefined() ? shown : server);
-    r.editor = FieldEditor::create(kind, r.box);
-    r.editor->setValue(shown);
+    r.editor = makeEditor(kind, field, shown, r.box);
     r.label->setBuddy(r.editor->focusTarget());
     connect(r.editor, &FieldEditor::edited, this, [this, field] { onEdited(field); });
     r.message = new QLabel(r.box);
@@ -183,6 +233,43 @@ RecordForm::Row RecordForm::makeRow(const QString &field)
     return r;
 }
 
+FieldEditor *RecordForm::makeEditor(FieldEditor::Kind kind, const QString &field, const Json &shown, QWidget *parent)
+{
+    const auto entry = m_entries.constFind(field);
+    FieldEditor *editor = FieldEditor::create(kind, parent);
+    // Never a shorter, rounded or clamped value: an editor that cannot hold the value gives way to one that can.
+    if (entry == m_entries.constEnd() && kind != FieldEditor::Kind::ReadOnly && !editor->canHold(shown)) {
+        delete editor;
+        editor = FieldEditor::create(FieldEditor::kindFor(shown), parent);
+    }
+    editor->setValue(shown);
+    if (entry != m_entries.constEnd()) {
+        editor->setEntryText(*entry);
+        if (editor->entryText() != *entry) {
+            // This kind takes no typed entry (the field changed type since): the JSON box takes any text.
+            delete editor;
+            editor = FieldEditor::create(FieldEditor::Kind::Structured, parent);
+            editor->setEntryText(*entry);
+        }
+    }
+    connect(editor, &FieldEditor::edited, this, [this, field] { onEdited(field); });
+    return editor;
+}
+
+void RecordForm::replaceEditor(Row &row, const QString &field, FieldEditor::Kind kind, const Json &shown)
+{
+    FieldEditor *old = row.editor;
+    const bool hadFocus = old->isAncestorOf(QApplication::focusWidget());
+    FieldEditor *replacement = makeEditor(kind, field, shown, row.box);
+    row.box->layout()->replaceWidget(old, replacement);
+    old->hide();
+    old->deleteLater();
+    row.editor = replacement;
+    row.label->setBuddy(replacement->focusTarget());
+    if (hadFocus)
+        replacement->setFocus(Qt::OtherFocusReason);
+}
+
 void RecordForm::syncRow(int modelRow)
 {
     const QString field = m_model->fieldName(modelRow);
@@ -192,24 +279,21 @@ void RecordForm::syncRow(int modelRow)
     const QModelIndex value = m_model->index(modelRow, RecordModel::ValueColumn);
     const Json shown = jsonOf(value.data(RecordModel::ValueJsonRole));
     const Json server = jsonOf(value.data(RecordModel::ServerValueRole));
-    const bool dirty = value.data(RecordModel::DirtyRole).toBool();
-    FieldEditor *editor = it->editor;
-    const bool typing = editor->isAncestorOf(QApplication::focusWidget()) && dirty;
-    // The server changed the field's type (null -> text...): a new editor, unless the user is typing in it.
-    if (!typing && !dirty && !server.isUndefined() && editor->kind() != FieldEditor::Kind::ReadOnly
-        && FieldEditor::kindFor(server) != editor->kind()) {
-        const bool hadFocus = editor->isAncestorOf(QApplication::focusWidget());
-        FieldEditor *replacement = FieldEditor::create(FieldEditor::kindFor(server), it->box);
-        it->box->layout()->replaceWidget(editor, replacement);
-        editor->deleteLater();
-        editor = it->editor = replacement;
-        it->label->setBuddy(editor->focusTarget());
-        connect(editor, &FieldEditor::edited, this, [this, field] { onEdited(field); });
-        if (hadFocus)
-            editor->setFocus(Qt::OtherFocusReason);
+    // An entry that is not a value is an edit the model does not have: it stays as typed.
+    const bool held = m_entries.contains(field);
+    const bool dirty = value.data(RecordModel::DirtyRole).toBool() || held;
+    const bool typing = it->editor->isAncestorOf(QApplication::focusWidget()) && dirty;
+    if (!typing && !held && it->editor->kind() != FieldEditor::Kind::ReadOnly) {
+        // The server changed the field's type (null -> text...), or the value is one the editor cannot hold
+        // (a line break in a line): a new editor.
+        if (!dirty && !server.isUndefined() && FieldEditor::kindFor(server) != it->editor->kind())
+            replaceEditor(*it, field, FieldEditor::kindFor(server), shown);
+        else if (!it->editor->canHold(shown))
+            replaceEditor(*it, field, FieldEditor::kindFor(shown), shown);
     }
+    FieldEditor *editor = it->editor;
     // Never overwrite what the user is typing; everything else shows the model.
-    if (!typing && !(editor->value() == shown && editor->value().type() == shown.type()))
+    if (!typing && !held && !(editor->value() == shown && editor->value().type() == shown.type()))
         editor->setValue(shown);
 
     const bool mark = dirty && m_showDirty;
@@ -239,8 +323,22 @@ void RecordForm::onEdited(const QString &field)
     const Row row = m_rows.value(field);
     if (!row.editor || !m_model)
         return;
-    if (row.editor->isValid())
+    const bool wasHeld = m_entries.contains(field);
+    if (row.editor->isValid()) {
+        m_entries.remove(field);
         m_model->setField(field, row.editor->value());
+    } else {
+        // The field's edit is now the text typed, not a value typed on the way to it ("1" of "1e400").
+        m_entries.insert(field, row.editor->entryText());
+        m_model->revertField(field);
+    }
+    if (wasHeld || m_entries.contains(field)) {
+        // The model may not have changed (an entry typed, or corrected back to what it holds): mark the row here.
+        syncRow(m_model->rowOf(field));
+        updateValidity();
+        Q_EMIT invalidEntriesChanged();
+        return;
+    }
     updateMessage(field);
     updateValidity();
 }

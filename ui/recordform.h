@@ -18,7 +18,9 @@ namespace refetch {
 // The fields of one record as a form, generated from a RecordModel: one editor per field, picked by its JSON type
 // (FieldEditor), the changed fields marked, and the server's messages about a field under its editor. What the
 // user types goes into the model at once (setField); the model's changes (a refetch, a failed save's field errors)
-// come back into the editors, except into the one being typed in.
+// come back into the editors, except into the one being typed in. An entry that is not a value (JSON that does
+// not parse, a number out of range) cannot go into the model: the form keeps it as typed, as an unsaved edit that
+// holds back a save, until it is corrected or discarded.
 class RecordForm : public QWidget
 {
     Q_OBJECT
@@ -38,13 +40,22 @@ public:
     FieldEditor *editor(const QString &field) const;
     // The message under a field: the server's error, or why the entry is not valid; empty when none.
     QString messageOf(const QString &field) const;
-    // Fields whose entry is not a value (e.g. JSON that does not parse): they hold back a save.
+    // Fields whose entry is not a value (e.g. JSON that does not parse): unsaved edits that hold back a save.
     QStringList invalidFields() const;
+    // The text typed in one of invalidFields(); empty for other fields.
+    QString invalidEntry(const QString &field) const { return m_entries.value(field); }
+    // Shows `text` in `field`'s editor as if typed (an entry restored from a draft): kept as an entry that is not a
+    // value, or given to the model if it is one. A field the form does not show yet gets it when it comes.
+    void setEntry(const QString &field, const QString &text);
+    // Drops the entries that are not values: their editors show the model's values again.
+    void discardInvalidEntries();
     // Moves the keyboard focus to the first field that has a message, or the first editable one.
     void focusFirstField();
 
 Q_SIGNALS:
     void validityChanged(bool valid);
+    // An entry that is not a value came, went or was typed in: the form's unsaved edits changed beyond the model's.
+    void invalidEntriesChanged();
 
 private:
     struct Row
@@ -58,6 +69,10 @@ private:
     void rebuild();
     void clearRows();
     Row makeRow(const QString &field);
+    // An editor for `field` showing `shown`, of `kind` if that can hold it, else of the kind the value calls for;
+    // with the field's entry that is not a value, if it has one.
+    FieldEditor *makeEditor(FieldEditor::Kind kind, const QString &field, const Json &shown, QWidget *parent);
+    void replaceEditor(Row &row, const QString &field, FieldEditor::Kind kind, const Json &shown);
     void syncRow(int modelRow);
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
     void onEdited(const QString &field);
@@ -72,6 +87,7 @@ private:
     QStringList m_order;
     QHash<QString, Row> m_rows;
     QHash<QString, FieldEditor::Kind> m_kindHints;
+    QHash<QString, QString> m_entries;   // field -> text typed that is not a value
     QList<QMetaObject::Connection> m_connections;
 };
 

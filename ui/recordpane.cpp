@@ -67,6 +67,22 @@ Json blankLike(const Json &value)
     return Json(nullptr);
 }
 
+// A draft keeps an entry that is not a value (JSON that does not parse) among its fields as {"$refetch:entry":
+// "the text"}: Draft has no member for such text, and no server's field holds this object.
+constexpr QStringView EntryKey = u"$refetch:entry";
+
+Json entryJson(const QString &text)
+{
+    return Json::object({{EntryKey, text}});
+}
+
+std::optional<QString> entryOf(const Json &value)
+{
+    if (value.isObject() && value.size() == 1 && value.keyAt(0) == EntryKey && value.valueAt(0).isString())
+        return value.valueAt(0).toString();
+    return std::nullopt;
+}
+
 QToolButton *headerButton(const QString &icon, const QString &text, QWidget *parent)
 {
     auto *b = new QToolButton(parent);
@@ -145,6 +161,13 @@ RecordPane::RecordPane(QWidget *parent)
         updateHeader();
         Q_EMIT stateChanged();
     });
+    // An entry that is not a value is an unsaved edit the model does not see: the header, the draft and the
+    // question on leaving follow it.
+    connect(m_form, &RecordForm::invalidEntriesChanged, this, [this] {
+        updateHeader();
+        updateMessage();
+        Q_EMIT stateChanged();
+    });
     clear();
 }
 
@@ -157,8 +180,22 @@ bool RecordPane::isDirty() const
 {
     if (!m_model)
         return false;
+    if (!m_form->invalidFields().isEmpty())
+        return true;
     // A new record is every field the user's, from the blank start: dirty once it differs from that.
     return m_creating ? !(m_model->changes() == m_blank) : m_model->isDirty();
+}
+
+QStringList RecordPane::changedFields() const
+{
+    if (!m_model)
+        return {};
+    QStringList out = m_model->dirtyFields();
+    for (const QString &field : m_form->invalidFields()) {
+        if (!out.contains(field))
+            out.append(field);
+    }
+    return out;
 }
 
 bool RecordPane::isSubmitting() const
@@ -258,6 +295,8 @@ std::optional<Draft> RecordPane::draft() const
         return std::nullopt;
     Draft d{.endpoint = m_connection->id(), .resource = m_resource, .fields = m_model->changes(),
             .base = Json::object({}), .savedAt = QDateTime::currentDateTimeUtc()};
+    for (const QString &field : m_form->invalidFields())
+        d.fields = d.fields.withValue(field, entryJson(m_form->invalidEntry(field)));
     if (m_creating)
         return d;
     d.id = m_id;
@@ -280,14 +319,24 @@ std::optional<Draft> RecordPane::draft() const
 void RecordPane::restoreDraft(ApiConnection *connection, const Draft &draft)
 {
     if (draft.isNew()) {
-        showNewRecord(connection, draft.resource, draft.fields);
+        // The fields' blank start, their editors picked by type: an entry that was not a value has no type.
+        Json sample = draft.fields;
+        for (qsizetype i = 0; i < draft.fields.size(); ++i) {
+            if (entryOf(draft.fields.valueAt(i)))
+                sample = sample.withValue(draft.fields.keyAt(i), Json(nullptr));
+        }
+        showNewRecord(connection, draft.resource, sample);
     } else {
         showRecord(connection, draft.resource, draft.id);
         m_submitMessage.clear();
     }
     m_restored = draft;
-    for (qsizetype i = 0; i < draft.fields.size(); ++i)
-        m_model->setField(draft.fields.keyAt(i), draft.fields.valueAt(i));
+    for (qsizetype i = 0; i < draft.fields.size(); ++i) {
+        if (const std::optional<QString> entry = entryOf(draft.fields.valueAt(i)))
+            m_form->setEntry(draft.fields.keyAt(i), *entry);
+        else
+            m_model->setField(draft.fields.keyAt(i), draft.fields.valueAt(i));
+    }
     updateHeader();
     updateMessage();
     Q_EMIT stateChanged();
@@ -338,6 +387,7 @@ void RecordPane::revert()
         return;
     }
     m_model->revertChanges();
+    m_form->discardInvalidEntries();
     m_submitMessage.clear();
     m_conflict = false;
     updateMessage();
@@ -411,14 +461,17 @@ void RecordPane::updateHeader()
         subtitle = tr("Loading…");
     else if (m_creating)
         subtitle = tr("Not saved yet");
-    else if (isDirty())
-        subtitle = m_model->dirtyFields().size() == 1 ? tr("1 unsaved change")
-                                                      : tr("%1 unsaved changes").arg(m_model->dirtyFields().size());
+    else if (const qsizetype changed = changedFields().size(); isDirty() && changed > 0)
+        subtitle = changed == 1 ? tr("1 unsaved change") : tr("%1 unsaved changes").arg(changed);
     else
         subtitle = fields == 1 ? tr("1 field") : tr("%1 fields").arg(fields);
     m_subtitle->setText(subtitle);
     m_saveButton->setText(m_creating ? tr("Create") : tr("Save"));
     m_saveButton->setEnabled(canSave());
+    const QStringList invalid = m_form->invalidFields();
+    m_saveButton->setToolTip(invalid.isEmpty()
+                                 ? tr("Save the changed fields (Ctrl+S)")
+                                 : tr("Not ready to save: %1 does not hold a valid value.").arg(invalid.join(u", "_s)));
     m_revertButton->setEnabled(isDirty() && !m_model->isSubmitting() && !m_creating);
     m_revertButton->setVisible(!m_creating);
     m_deleteButton->setVisible(!m_creating);

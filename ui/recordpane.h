@@ -44,7 +44,10 @@ public:
     Json recordId() const { return m_id; }
     bool isCreating() const { return m_creating; }
     bool hasRecord() const { return m_model != nullptr; }
+    // Unsaved edits: fields changed in the model, and entries in the form that are not values (bad JSON).
     bool isDirty() const;
+    // The fields with unsaved edits, valid or not.
+    QStringList changedFields() const;
     bool isSubmitting() const;
     bool canSave() const;
     RecordModel *model() const { return m_model; }
