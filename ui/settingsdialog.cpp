@@ -212,9 +212,9 @@ QWidget *SettingsDialog::makeForm()
     m_timeout = secondsBox(1, int(toSeconds(EndpointSettings::maxTimeout)), freshness);
     m_timeout->setToolTip(tr("A request that takes longer fails"));
     m_staleTime = secondsBox(0, toSeconds(EndpointSettings::maxStaleTime), freshness);
-    m_staleTime->setToolTip(tr("How long fetched data counts as fresh; stale data refetches on focus and on F5"));
-    m_refetchOnFocus = new QCheckBox(tr("Refetch stale data"), freshness);
-    m_refetchOnFocus->setToolTip(tr("When the window comes back to the front, its stale data is fetched again"));
+    m_staleTime->setToolTip(tr("How long fetched data counts as fresh: stale data refetches when a view shows it again"));
+    m_refetchOnFocus = new QCheckBox(tr("Refetch what is shown"), freshness);
+    m_refetchOnFocus->setToolTip(tr("When the window comes back to the front, what it shows is fetched again, however fresh (at most once every 5 s), so that a change made elsewhere shows"));
     m_pollInterval = secondsBox(0, toSeconds(EndpointSettings::maxPollInterval), freshness);
     m_pollInterval->setSpecialValueText(tr("Off"));
     m_pollInterval->setToolTip(tr("Refetch the data shown this often; Off to only refetch when needed"));
@@ -315,10 +315,10 @@ QWidget *SettingsDialog::makeForm()
     m_idField = new QLineEdit(lists);
     m_idField->setPlaceholderText(u"id"_s);
     m_envelopePath = new QLineEdit(lists);
-    m_envelopePath->setPlaceholderText(tr("automatic: the array, or its \"data\" member"));
+    m_envelopePath->setPlaceholderText(tr("automatic: where the dialect keeps them"));
     m_envelopePath->setToolTip(tr("Where a list response keeps its rows, e.g. items or result.items"));
     m_resources = new QLineEdit(lists);
-    m_resources->setPlaceholderText(tr("discovered from /openapi.json or /db"));
+    m_resources->setPlaceholderText(tr("detected from the server"));
     m_resources->setToolTip(tr("Resource paths separated by commas, e.g. posts, users, admin/logs"));
     l->addRow(tr("Page si&ze:"), m_pageSize);
     l->addRow(tr("I&d field:"), m_idField);
