@@ -322,6 +322,9 @@ int main(int argc, char **argv)
         modelDiffPercentWorkload();
     if (want("model_memory"))
         modelMemoryWorkload();
+    void jsonParseWorkload();
+    if (want("json_parse"))
+        jsonParseWorkload();
     void inspectorUpdateWorkload();
     void inspectorOverheadWorkload();
     if (want("inspector_update"))
