@@ -15,15 +15,19 @@ bool isConditional(const QByteArray &method)
     return method == "PUT" || method == "PATCH" || method == "DELETE";
 }
 
-// What an optimistic write does to the record when the form does not say: PUT and PATCH merge the body into
-// it (a PUT body may lack fields a list shows, such as the id), DELETE removes it; POST changes nothing cached.
-// Plain data decides it, so that a restored write knows it too.
+// What an optimistic write does to the record when the form does not say: PUT and PATCH merge the fields the
+// form submitted (its variables: the body may be the dialect's wrapping of them, such as JSON:API's document)
+// into it, or else the body (a PUT body may lack fields a list shows, such as the id); DELETE removes it; POST
+// changes nothing cached. Plain data decides it, so that a restored write knows it too.
 OptimisticUpdate::RecordFn defaultChange(const PersistedMutation &d)
 {
     if (d.method == "DELETE")
         return [](const Json &) { return Json(); };
-    if ((d.method == "PATCH" || d.method == "PUT") && d.body.isObject())
-        return [body = d.body](const Json &record) { return record.merged(body); };
+    if (d.method == "PATCH" || d.method == "PUT") {
+        const Json &fields = d.variables.isObject() ? d.variables : d.body;
+        if (fields.isObject())
+            return [fields](const Json &record) { return record.merged(fields); };
+    }
     return {};
 }
 

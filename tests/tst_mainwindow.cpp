@@ -24,11 +24,13 @@
 #include "ui/settingsstore.h"
 #include "ui/statuspanel.h"
 #include "ui/transfermonitor.h"
+#include "ui/waitingchanges.h"
 #include "support/httpfixture.h"
 #include "support/storeinspection.h"
 
 #include <QCheckBox>
 #include <QToolButton>
+#include <QTreeWidget>
 #include <QClipboard>
 #include <QDir>
 #include <QHeaderView>
@@ -227,6 +229,7 @@ private Q_SLOTS:
     void formEditorsFollowJsonTypes();
     void editAndSaveUpdatesTheList();
     void unsavedEditsAsk();
+    void queuedSaveIsNotUnsaved();
     void longPasteIsSavedWhole();
     void invalidJsonIsAnUnsavedEdit();
     void numberOutOfRangeIsAnUnsavedEdit();
@@ -644,6 +647,117 @@ void tst_MainWindow::unsavedEditsAsk()
     question()->button(QMessageBox::Discard)->click();
     QTRY_VERIFY(pane->recordId() == Json(14));
     QVERIFY(!fetchRecord(u"/posts/13"_s).value(u"title"_s).toString().endsWith(u" again"_s));
+}
+
+// Issue #13, item 1: a save queued while the server does not answer is not "unsaved". The form, the list row and
+// the status bar show it as waiting; moving on asks nothing; the outbox shows it with Retry and Cancel; it
+// arrives once the server is back; quitting with one waiting says it goes at the next start.
+void tst_MainWindow::queuedSaveIsNotUnsaved()
+{
+    ResourceView *view = openList();
+    selectRow(view, 17);   // in the cache: its form opens while the server is away
+    selectRow(view, 16);
+    RecordPane *pane = m_window->recordPane();
+    auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
+    const QString before = title->text();
+    QTest::keyClick(title, Qt::Key_End);
+    QTest::keyClicks(title, u" offline"_s);
+    const quint16 port = m_h->api->port();
+    const QString db = m_h->api->databasePath();
+    m_h->api.reset();   // the server goes away
+    m_window->saveAction()->trigger();
+
+    // The form: not dirty, the field marked as waiting, a bar that says so.
+    QTRY_VERIFY2(pane->messageBar()->isVisible() && pane->messageBar()->text().contains(u"will be sent when the server answers"_s),
+                 qPrintable(pane->messageBar()->text()));
+    QVERIFY(!pane->isDirty());
+    QVERIFY(!pane->isSubmitting());
+    const int titleRow = pane->model()->rowOf(u"title");
+    QVERIFY(pane->model()->index(titleRow, RecordModel::ValueColumn).data(RecordModel::WaitingRole).toBool());
+    QCOMPARE(pane->model()->fieldValue(u"title").toString(), before + u" offline"_s);
+    QVERIFY(!m_window->saveAction()->isEnabled());
+    // The list row: the saved value, marked, the tooltip says why.
+    PagedTableModel *list = view->model();
+    const int row16 = list->rowOf(Json(16));
+    const int titleColumn = list->columnOf(u"title");
+    QCOMPARE(list->index(row16, titleColumn).data().toString(), before + u" offline"_s);
+    QTRY_VERIFY(!list->index(row16, titleColumn).data(JsonTableModel::WaitingRole).toString().isEmpty());
+    QVERIFY2(list->index(row16, 0).data(Qt::ToolTipRole).toString().startsWith(u"Waiting for the server: posts · 16: title"_s),
+             qPrintable(list->index(row16, 0).data(Qt::ToolTipRole).toString()));
+    QVERIFY(list->index(list->rowOf(Json(15)), titleColumn).data(JsonTableModel::WaitingRole).toString().isEmpty());
+    // The status bar: the server, the count, a way to see them.
+    StatusPanel *status = m_window->statusPanel();
+    QTRY_VERIFY2(status->onlineText().contains(u"not answering since"_s)
+                     && status->onlineText().endsWith(u" · 1 change waiting for the server"_s),
+                 qPrintable(status->onlineText()));
+    QVERIFY(status->waitingButton()->isVisible());
+
+    // Another row: no question.
+    const QModelIndex other = list->index(list->rowOf(Json(17)), 1);
+    QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(other).center());
+    QTRY_VERIFY(pane->hasRecord() && pane->recordId() == Json(17));
+    QVERIFY(!m_window->findChild<QMessageBox *>());
+    // Back on 16: its form shows the waiting value, marked, still not dirty.
+    selectRow(view, 16);
+    QCOMPARE(pane->model()->fieldValue(u"title").toString(), before + u" offline"_s);
+    QTRY_VERIFY(pane->model()->index(pane->model()->rowOf(u"title"), RecordModel::ValueColumn).data(RecordModel::WaitingRole).toBool());
+    QVERIFY(!pane->isDirty());
+    selectRow(view, 17);
+
+    // The outbox lists it, with why.
+    status->waitingButton()->click();
+    auto *outbox = m_window->findChild<WaitingChanges *>();
+    QVERIFY(outbox && outbox->isVisible());
+    QCOMPARE(outbox->list()->topLevelItemCount(), 1);
+    QCOMPARE(outbox->list()->topLevelItem(0)->text(0), u"posts · 16: title"_s);
+    QCOMPARE(outbox->list()->topLevelItem(0)->text(1), u"the server does not answer"_s);
+
+    // A second one on 17, then cancelled from the outbox: the row shows the server's value again, nothing is sent.
+    auto *title17 = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
+    const QString before17 = title17->text();
+    QTest::keyClick(title17, Qt::Key_End);
+    QTest::keyClicks(title17, u" never"_s);
+    m_window->saveAction()->trigger();
+    QTRY_COMPARE(outbox->list()->topLevelItemCount(), 2);
+    outbox->list()->topLevelItem(1)->setSelected(true);
+    auto button = [&](const QString &text) {
+        for (QPushButton *b : outbox->findChildren<QPushButton *>()) {
+            if (b->text().remove(u'&') == text)
+                return b;
+        }
+        return static_cast<QPushButton *>(nullptr);
+    };
+    QVERIFY(button(u"Cancel Change"_s)->isEnabled());
+    button(u"Cancel Change"_s)->click();
+    QTRY_COMPARE(outbox->list()->topLevelItemCount(), 1);
+    QTRY_COMPARE(list->index(list->rowOf(Json(17)), titleColumn).data().toString(), before17);
+    QTRY_COMPARE(pane->model()->fieldValue(u"title").toString(), before17);
+
+    // Quitting with a write waiting says it goes at the next start; Cancel keeps the window.
+    m_window->close();
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = m_window->findChild<QMessageBox *>()) && question->isVisible());
+    QVERIFY2(question->text().contains(u"will be sent when Refetch next starts"_s), qPrintable(question->text()));
+    question->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(!m_window->findChild<QMessageBox *>());
+    QVERIFY(m_window->isVisible());
+
+    // The server comes back where it was; Retry Now: the write arrives once, the marks go.
+    m_h->api = std::make_unique<SampleApi>();
+    QVERIFY(m_h->api->start(SampleApi::Options{.databasePath = db, .seedFile = m_dir->path() + u"/seed.json"_s, .port = port}));
+    int patches = 0;
+    connect(m_h->api.get(), &SampleApi::requestHandled, this, [&](const QByteArray &method, const QString &path, int) {
+        patches += method == "PATCH" && path.startsWith(u"/posts/"_s);
+    });
+    button(u"Retry Now"_s)->click();
+    QTRY_COMPARE(outbox->list()->topLevelItemCount(), 0);
+    QCOMPARE(fetchRecord(u"/posts/16"_s).value(u"title"_s).toString(), before + u" offline"_s);
+    QCOMPARE(fetchRecord(u"/posts/17"_s).value(u"title"_s).toString(), before17);
+    QCOMPARE(patches, 1);
+    QTRY_VERIFY(list->index(row16, titleColumn).data(JsonTableModel::WaitingRole).toString().isEmpty());
+    QTRY_VERIFY2(!status->onlineText().contains(u"waiting"_s), qPrintable(status->onlineText()));
+    QVERIFY(!status->waitingButton()->isVisible());
+    outbox->close();
 }
 
 // 100,000 characters pasted into one-line fields (past QLineEdit's default maximum of 32,767) reach the server

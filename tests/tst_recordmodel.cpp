@@ -55,6 +55,7 @@ public:
         take({Qt::DisplayRole, Qt::EditRole, RecordModel::ValueJsonRole}, u'V');
         take({RecordModel::ServerValueRole}, u'S');
         take({RecordModel::DirtyRole}, u'D');
+        take({RecordModel::WaitingRole}, u'W');
         take({Qt::ToolTipRole, RecordModel::FieldErrorRole, RecordModel::FieldErrorsRole}, u'E');
         take({Qt::DisplayRole, Qt::EditRole}, u'T');
         for (int r : roles)
@@ -358,7 +359,8 @@ void tst_RecordModel::failedSubmitKeepsEditsWithFieldErrors()
     QVERIFY(failed.wait());
     const auto e = failed.first().first().value<MutationError>();
     QVERIFY(e.isValidation());
-    QCOMPARE(log.take(), QStringList{"data 1,1 1,1 E"});
+    // Sent, the edits are the write's (no longer dirty, same values); refused, they are edits again, with errors.
+    QCOMPARE(log.take(), (QStringList{"data 1,1 2,1 D", "data 1,1 1,1 DE", "data 2,1 2,1 D"}));
 
     // The edits stay, the title's errors are on its row, the whole error is readable.
     QCOMPARE(m->changes(), Json::parse(R"({"title":"","views":3})"));

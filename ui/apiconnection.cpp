@@ -224,6 +224,9 @@ MutationOptions ApiConnection::updateOptions(const QString &resource, const Json
                            .resource = resource,
                            .id = id,
                            .idField = m_settings.idField,
+                           // The lists and the form show the saved values at once; a write that has to wait
+                           // for the server shows them marked as waiting, and a refusal puts the old ones back.
+                           .mode = MutationMode::Optimistic,
                            .invalidatesTags = t.list() + t.detail(id)};
 }
 

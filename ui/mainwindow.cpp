@@ -13,12 +13,14 @@
 #include "settingsdialog.h"
 #include "settingsstore.h"
 #include "statuspanel.h"
+#include "waitingchanges.h"
 
 #include "core/cacheeventlog.h"
 #include "core/models/pagedtablemodel.h"
 #include "core/models/recordmodel.h"
 #include "core/mutationqueue.h"
 #include "core/onlinesource.h"
+#include "core/pendingwrites.h"
 #include "core/queryclient.h"
 
 #include <QApplication>
@@ -71,6 +73,7 @@ MainWindow::MainWindow(Context context, QWidget *parent) : QMainWindow(parent), 
     setUnifiedTitleAndToolBarOnMac(true);
     resize(1280, 780);
 
+    m_writes = new PendingWrites(m_ctx.mutations, this);
     createActions();
     createInspector();
     createMenus();
@@ -79,6 +82,10 @@ MainWindow::MainWindow(Context context, QWidget *parent) : QMainWindow(parent), 
 
     m_status = new StatusPanel(m_ctx.client, m_ctx.transfers, this);
     m_status->setServer(m_ctx.transport, m_ctx.mutations);
+    m_status->setPendingWrites(m_writes);
+    connect(m_status, &StatusPanel::waitingActivated, this, &MainWindow::showWaitingChanges);
+    // A save that waited and then was refused after its form closed: its values are kept for the user.
+    connect(m_ctx.mutations, &MutationQueue::mutationSettled, this, &MainWindow::onWriteSettled);
     statusBar()->addPermanentWidget(m_status);
     statusBar()->setSizeGripEnabled(true);
 
@@ -620,6 +627,7 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
     });
     m_status->setList(m_view->model());
     m_status->setEndpoint(c->settings().baseUrl);
+    m_view->model()->setPendingWrites(m_writes, c->id(), resource);
     m_pane->clear();
     m_ctx.settings->setString(u"session/endpoint"_s, c->id());
     m_ctx.settings->setString(u"session/resource"_s, resource);
@@ -895,17 +903,23 @@ void MainWindow::settleEdits(const std::function<void()> &proceed, const std::fu
                 m_pane->clear();
             proceed();
         } else if (choice == QMessageBox::Save && m_pane->save()) {
-            // Move on once the server has it; a failure keeps the user on the form, with its errors.
+            // Move on once the server has it, or once the write waits for the server (it is kept and sent, the
+            // edits are no longer unsaved); a failure keeps the user on the form, with its errors.
             auto saved = std::make_shared<QMetaObject::Connection>();
             auto failed = std::make_shared<QMetaObject::Connection>();
-            *saved = connect(m_pane, &RecordPane::saved, this, [saved, failed, proceed] {
+            auto done = [saved, failed] {
                 QObject::disconnect(*saved);
                 QObject::disconnect(*failed);
-                proceed();
+            };
+            *saved = connect(m_pane, &RecordPane::stateChanged, this, [this, done, proceed] {
+                if (m_pane->isSubmitting() || m_pane->isDirty())
+                    return;
+                done();
+                // Not from inside the write's own signals: moving on replaces the form and its model.
+                QMetaObject::invokeMethod(this, proceed, Qt::QueuedConnection);
             });
-            *failed = connect(m_pane, &RecordPane::saveFailed, this, [saved, failed, cancel] {
-                QObject::disconnect(*saved);
-                QObject::disconnect(*failed);
+            *failed = connect(m_pane, &RecordPane::saveFailed, this, [done, cancel] {
+                done();
                 if (cancel)
                     cancel();
             });
@@ -914,6 +928,89 @@ void MainWindow::settleEdits(const std::function<void()> &proceed, const std::fu
         }
     });
     box->open();
+}
+
+// ---- writes that wait ------------------------------------------------------------------------------------------
+
+void MainWindow::showWaitingChanges()
+{
+    if (!m_waitingDialog) {
+        m_waitingDialog = new WaitingChanges(m_writes, this);
+        connect(m_waitingDialog, &WaitingChanges::openRecord, this,
+                [this](const QString &endpoint, const QString &resource, const Json &id) {
+            openRecord(endpoint, resource, id, std::nullopt);
+        });
+        connect(m_waitingDialog, &WaitingChanges::openRefused, this, [this](int index) {
+            if (index < 0 || index >= m_refused.size())
+                return;
+            const RefusedWrite r = m_refused[index];
+            Draft draft{.endpoint = r.endpoint, .resource = r.resource, .id = r.id, .fields = r.fields,
+                        .base = Json::object({}), .savedAt = r.at.toUTC()};
+            openRecord(r.endpoint, r.resource, r.id, draft, [this, index] {
+                m_refused.removeAt(index);
+                refusedChanged();
+            });
+        });
+        connect(m_waitingDialog, &WaitingChanges::discardRefused, this, [this](int index) {
+            if (index >= 0 && index < m_refused.size()) {
+                m_refused.removeAt(index);
+                refusedChanged();
+            }
+        });
+    }
+    m_waitingDialog->setRefused(m_refused);
+    m_waitingDialog->show();
+    m_waitingDialog->raise();
+    m_waitingDialog->activateWindow();
+}
+
+void MainWindow::refusedChanged()
+{
+    m_status->setRefusedCount(int(m_refused.size()));
+    if (m_waitingDialog)
+        m_waitingDialog->setRefused(m_refused);
+}
+
+void MainWindow::openRecord(const QString &endpointId, const QString &resource, const Json &id,
+                            const std::optional<Draft> &draft, const std::function<void()> &opened)
+{
+    ApiConnection *c = connection(endpointId);
+    if (!c)
+        return;
+    settleEdits([this, c, endpointId, resource, id, draft, opened] {
+        if (!m_view || m_view->connection() != c || m_view->resource() != resource)
+            showResource(c, resource);
+        if (draft) {
+            m_pane->restoreDraft(c, *draft);
+            m_drafts->adopt(c);
+        } else if (!id.isUndefined()) {
+            m_pane->showRecord(c, resource, id);
+        }
+        if (opened)
+            opened();
+        updateActions();
+    });
+}
+
+void MainWindow::onWriteSettled(Mutation *m)
+{
+    const MutationError *error = m->error();
+    const PersistedMutation &d = m->data();
+    if (!error || error->error.kind == QueryError::Kind::Cancelled || d.method == "DELETE" || !d.variables.isObject()
+        || d.resource.isEmpty())
+        return;
+    // The form that shows the record puts the values back as its edits, with the server's words.
+    const bool shown = m_pane->connection() && m_pane->connection()->id() == d.endpoint && m_pane->resource() == d.resource
+        && (d.recordId.isUndefined() ? m_pane->isCreating() : ResourceTags::sameId(m_pane->recordId(), d.recordId));
+    if (shown)
+        return;
+    const QString label = d.recordId.isUndefined() ? PendingWrites::describe(m) : PendingWrites::describe(m);
+    m_refused.append(RefusedWrite{.endpoint = d.endpoint, .resource = d.resource, .id = d.recordId,
+                                  .fields = d.variables, .label = label, .error = error->toString(),
+                                  .at = QDateTime::currentDateTime()});
+    qCInfo(lcUi).noquote() << "refused after its form closed:" << label << "-" << error->toString();
+    refusedChanged();
+    statusBar()->showMessage(tr("Not saved: %1. %2").arg(label, error->toString()), 10000);
 }
 
 // ---- settings --------------------------------------------------------------------------------------------------
@@ -1013,6 +1110,38 @@ void MainWindow::closeEvent(QCloseEvent *event)
             m_closeConfirmed = true;
             close();
         });
+        return;
+    }
+    // Writes that wait for the server go at the next start; refused ones kept here would be lost: say so first.
+    if (!m_quitConfirmed && (m_writes->count() > 0 || !m_refused.isEmpty())) {
+        event->ignore();
+        if (m_question && m_question->isVisible())
+            return;
+        const int waiting = m_writes->count();
+        QStringList text;
+        if (waiting > 0)
+            text.append(tr("%n change(s) are waiting for the server. They are kept and will be sent when Refetch next "
+                           "starts and the server answers.", nullptr, waiting));
+        if (!m_refused.isEmpty())
+            text.append(tr("%n change(s) were refused by the server and are not saved: quitting lets them go. Show "
+                           "them to open and correct them.", nullptr, int(m_refused.size())));
+        auto *box = new QMessageBox(QMessageBox::Question, tr("Quit Refetch"), text.join(u"\n\n"_s),
+                                    QMessageBox::NoButton, this);
+        QPushButton *quit = box->addButton(tr("&Quit"), QMessageBox::AcceptRole);
+        QPushButton *show = box->addButton(tr("&Show Changes"), QMessageBox::ActionRole);
+        box->addButton(QMessageBox::Cancel);
+        box->setDefaultButton(m_refused.isEmpty() ? quit : show);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        m_question = box;
+        connect(box, &QMessageBox::finished, this, [this, box, quit, show](int) {
+            if (box->clickedButton() == quit) {
+                m_quitConfirmed = true;
+                QTimer::singleShot(0, this, &QWidget::close);
+            } else if (box->clickedButton() == show) {
+                showWaitingChanges();
+            }
+        });
+        box->open();
         return;
     }
     saveWindowState();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "endpointsettings.h"
+#include "waitingchanges.h"
 
 #include "core/json.h"
 #include "core/persist/draftstore.h"
@@ -28,6 +29,7 @@ class HttpTransport;
 class MessageBar;
 class Mutation;
 class MutationQueue;
+class PendingWrites;
 class QueryClient;
 class RecordPane;
 class ResourceView;
@@ -152,6 +154,13 @@ private:
     void applyPendingDraft(ApiConnection *connection);
     // The endpoint's writes not sent yet, and the form's unsaved edits of one of its records.
     int unsentChanges(const QString &endpointId) const;
+    // The outbox: the writes that wait for the server, and those it refused after their form closed.
+    void showWaitingChanges();
+    void onWriteSettled(Mutation *m);
+    void refusedChanged();
+    // Shows a record (its unsaved edits settled first), with `draft`'s values as edits when given.
+    void openRecord(const QString &endpointId, const QString &resource, const Json &id,
+                    const std::optional<Draft> &draft, const std::function<void()> &opened = {});
 
     Context m_ctx;
     QList<EndpointSettings> m_sessionEndpoints;
@@ -185,6 +194,10 @@ private:
     QAction *m_settings = nullptr;
 
     QList<PendingDelete> m_pendingDeletes;
+    PendingWrites *m_writes = nullptr;
+    QList<RefusedWrite> m_refused;
+    QPointer<WaitingChanges> m_waitingDialog;
+    bool m_quitConfirmed = false;
     QTimer m_undoTick;
     bool m_undoOffered = false;     // the undo bar shows the undo offer (not an error)
     bool m_closeWhenSent = false;   // closed while deletes waited: close once they are sent

@@ -297,15 +297,20 @@ void RecordForm::syncRow(int modelRow)
         editor->setValue(shown);
 
     const bool mark = dirty && m_showDirty;
+    // Saved, and the write waits for the server (it does not answer): not an edit, but not there yet either.
+    const bool waiting = !dirty && value.data(RecordModel::WaitingRole).toBool();
     QFont font = it->label->font();
     font.setBold(mark);
+    font.setItalic(waiting);
     it->label->setFont(font);
-    it->label->setStyleSheet(mark ? u"color: #1d4ed8;"_s : QString());
-    it->label->setText(mark ? field + u" •"_s : field);
+    it->label->setStyleSheet(mark ? u"color: #1d4ed8;"_s : waiting ? u"color: #b45309;"_s : QString());
+    it->label->setText(mark ? field + u" •"_s : waiting ? field + u" ◷"_s : field);
     it->label->setToolTip(mark ? tr("%1: changed; the server has %2")
                                      .arg(field, server.isUndefined() ? tr("no value")
                                                                       : QString::fromUtf8(server.toJson()).left(200))
-                               : field);
+                          : waiting ? tr("%1: saved; waiting for the server to answer").arg(field)
+                                    : field);
+    it->label->setAccessibleDescription(waiting ? tr("waiting for the server") : mark ? tr("changed") : QString());
     updateMessage(field);
 }
 

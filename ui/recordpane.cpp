@@ -7,7 +7,10 @@
 #include "recordform.h"
 
 #include "core/models/recordmodel.h"
+#include "core/endpoint.h"
 #include "core/mutationerror.h"
+#include "core/mutationqueue.h"
+#include "core/pendingwrites.h"
 #include "core/query.h"
 #include "core/queryerror.h"
 #include "core/queryobserver.h"
@@ -182,8 +185,11 @@ bool RecordPane::isDirty() const
         return false;
     if (!m_form->invalidFields().isEmpty())
         return true;
-    // A new record is every field the user's, from the blank start: dirty once it differs from that.
-    return m_creating ? !(m_model->changes() == m_blank) : m_model->isDirty();
+    // A new record is every field the user's, from the blank start: dirty once it differs from that, until its
+    // create is made (then only what is typed since).
+    if (m_creating && m_model->pendingWrites().isEmpty())
+        return !(m_model->changes() == m_blank);
+    return m_model->isDirty();
 }
 
 QStringList RecordPane::changedFields() const
@@ -205,7 +211,10 @@ bool RecordPane::isSubmitting() const
 
 bool RecordPane::canSave() const
 {
-    return m_model && (m_creating || m_model->isDirty()) && !isSubmitting() && m_form->invalidFields().isEmpty();
+    if (!m_model || isSubmitting() || !m_form->invalidFields().isEmpty())
+        return false;
+    // A create that waits for the server is made: a second one would make the record twice.
+    return m_creating ? m_model->pendingWrites().isEmpty() : m_model->isDirty();
 }
 
 void RecordPane::setModel(RecordModel *model)
@@ -238,6 +247,7 @@ void RecordPane::setModel(RecordModel *model)
     connect(m_model, &RecordModel::dirtyChanged, this, refresh);
     connect(m_model, &QAbstractItemModel::dataChanged, this, refresh);
     connect(m_model, &RecordModel::submittingChanged, this, refresh);
+    connect(m_model, &RecordModel::waitingChanged, this, refresh);
     connect(m_model, &RecordModel::loadingChanged, this, refresh);
     connect(m_model, &RecordModel::errorChanged, this, refresh);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, refresh);
@@ -355,7 +365,7 @@ void RecordPane::clear(const QString &hint, const QString &title)
 
 bool RecordPane::save()
 {
-    if (!m_model || !(m_creating || m_model->isDirty()) || m_model->isSubmitting())
+    if (!canSave() && m_form->invalidFields().isEmpty())
         return false;
     const QStringList invalid = m_form->invalidFields();
     if (!invalid.isEmpty()) {
@@ -364,18 +374,8 @@ bool RecordPane::save()
         Q_EMIT stateChanged();
         return false;
     }
-    Mutation *m = m_model->submitChanges();
-    if (!m)
-        return false;
-    connect(m, &Mutation::statusChanged, this, [this](Mutation::Status status) {
-        if (status == Mutation::Status::Paused) {
-            m_message->showMessage(MessageBar::Kind::Information,
-                                   tr("The server cannot be reached: the change is kept and will be sent when "
-                                      "it can be."));
-            Q_EMIT stateChanged();
-        }
-    });
-    return true;
+    // A create is the whole form; an edit, the changed fields. The message bar follows the write.
+    return m_model->submitChanges() != nullptr;
 }
 
 void RecordPane::revert()
@@ -455,8 +455,16 @@ void RecordPane::updateHeader()
         m_title->setText(u"%1 · %2"_s.arg(m_resource, idText(m_id)));
     }
     QString subtitle;
+    const qsizetype waiting = m_model->waitingFields().size();
     if (m_model->isSubmitting())
         subtitle = m_creating ? tr("Creating…") : tr("Saving…");
+    else if (m_creating && !m_model->waitingWrites().isEmpty())
+        subtitle = tr("Waiting for the server: created when it answers");
+    else if (waiting > 0 && isDirty())
+        subtitle = tr("%n unsaved change(s)", nullptr, int(changedFields().size())) + u" · "_s
+            + tr("%n waiting for the server", nullptr, int(waiting));
+    else if (waiting > 0)
+        subtitle = tr("%n change(s) waiting for the server", nullptr, int(waiting));
     else if (m_model->isLoading())
         subtitle = tr("Loading…");
     else if (m_creating)
@@ -497,6 +505,10 @@ void RecordPane::updateMessage()
     }
     if (m_restored && !isDirty() && !isSubmitting())
         m_restored.reset();   // saved or discarded: the draft is settled
+    if (const QList<Mutation *> waiting = m_model->waitingWrites(); !waiting.isEmpty()) {
+        showWaitingMessage(waiting);
+        return;
+    }
     if (m_restored) {
         showRestoredMessage();
         return;
@@ -512,6 +524,37 @@ void RecordPane::updateMessage()
         return;
     }
     m_message->hide();
+}
+
+void RecordPane::showWaitingMessage(const QList<Mutation *> &waiting)
+{
+    const Mutation *first = waiting.first();
+    QString server;
+    if (const Endpoint *endpoint = m_connection ? m_connection->endpoint() : nullptr)
+        server = endpoint->config().baseUrl.authority();
+    const QString why = first->isPaused() && !server.isEmpty() ? tr("%1 does not answer").arg(server)
+                                                               : PendingWrites::reason(first);
+    const QString what = m_creating ? tr("The new record is kept and will be created when the server answers")
+                                    : tr("Your change is kept and will be sent when the server answers");
+    m_message->showMessage(MessageBar::Kind::Information,
+                           tr("%1 (%2). You can go on working: leaving this record or quitting loses nothing.")
+                               .arg(what, why));
+    QPointer<MutationQueue> queue = m_connection ? m_connection->queue() : nullptr;
+    connect(m_message->addButton(tr("Retry Now"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this, [queue] {
+        if (queue)
+            queue->resumePaused();
+    });
+    QList<QPointer<Mutation>> writes;
+    for (Mutation *m : waiting)
+        writes.append(m);
+    connect(m_message->addButton(m_creating ? tr("Cancel Create") : tr("Cancel Change"), icons::icon(u"discard"_s)),
+            &QPushButton::clicked, this, [writes] {
+                // The latest first, so that each puts back what was there before it.
+                for (auto it = writes.crbegin(); it != writes.crend(); ++it) {
+                    if (*it)
+                        (*it)->undo();
+                }
+            });
 }
 
 void RecordPane::showRestoredMessage()

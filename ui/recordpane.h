@@ -88,6 +88,7 @@ private:
     void onSubmitFailed(const MutationError &error);
     void onSubmitSucceeded(const Json &result);
     void showRestoredMessage();
+    void showWaitingMessage(const QList<Mutation *> &waiting);
 
     QPointer<ApiConnection> m_connection;
     QString m_resource;

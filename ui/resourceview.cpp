@@ -65,6 +65,15 @@ protected:
         default:
             break;
         }
+        // Saved values whose write waits for the server: shown, marked as not there yet (the tooltip says why).
+        if (!index.data(JsonTableModel::WaitingRole).toString().isEmpty()) {
+            option->font.setItalic(true);
+            option->palette.setColor(QPalette::Text, QColor(0xb4, 0x53, 0x09));
+            if (index.column() == 0) {
+                option->icon = icons::icon(u"clock"_s);
+                option->features |= QStyleOptionViewItem::HasDecoration;
+            }
+        }
     }
 };
 

@@ -7,6 +7,7 @@
 #include "core/models/jsontablemodel.h"
 #include "core/httptransport.h"
 #include "core/mutationqueue.h"
+#include "core/pendingwrites.h"
 #include "core/queryclient.h"
 
 #include <QDateTime>
@@ -15,6 +16,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QProgressBar>
+#include <QToolButton>
 
 using namespace Qt::StringLiterals;
 
@@ -36,7 +38,7 @@ QFrame *separator(QWidget *parent)
 StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidget *parent)
     : QWidget(parent), m_client(client), m_busy(new BusyIndicator(this)), m_requests(new QLabel(this)),
       m_progress(new QProgressBar(this)), m_staleIcon(new QLabel(this)), m_updated(new QLabel(this)),
-      m_onlineIcon(new QLabel(this)), m_online(new QLabel(this))
+      m_onlineIcon(new QLabel(this)), m_online(new QLabel(this)), m_waitingButton(new QToolButton(this))
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 4, 0);
@@ -59,6 +61,13 @@ StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidge
     layout->addWidget(separator(this));
     layout->addWidget(m_onlineIcon);
     layout->addWidget(m_online);
+    m_waitingButton->setObjectName(u"showWaitingChanges"_s);
+    m_waitingButton->setText(tr("Show…"));
+    m_waitingButton->setAutoRaise(true);
+    m_waitingButton->setToolTip(tr("The changes that wait for the server, and why: retry or cancel each"));
+    m_waitingButton->hide();
+    connect(m_waitingButton, &QToolButton::clicked, this, &StatusPanel::waitingActivated);
+    layout->addWidget(m_waitingButton);
 
     connect(client, &QueryClient::fetchingCountChanged, this, &StatusPanel::updateRequests);
     if (transfers)
@@ -182,12 +191,31 @@ void StatusPanel::setEndpoint(const QUrl &baseUrl)
     updateOnline();
 }
 
+void StatusPanel::setPendingWrites(PendingWrites *writes)
+{
+    if (m_pending)
+        disconnect(m_pending, nullptr, this, nullptr);
+    m_pending = writes;
+    if (writes)
+        connect(writes, &PendingWrites::changed, this, &StatusPanel::updateOnline);
+    updateOnline();
+}
+
+void StatusPanel::setRefusedCount(int count)
+{
+    m_refused = count;
+    updateOnline();
+}
+
 void StatusPanel::updateOnline()
 {
-    const int waiting = m_queue ? int(m_queue->mutations().size()) : 0;
-    const QString waitingText = waiting == 0 ? QString()
-                              : waiting == 1 ? tr(" · 1 change waiting for the server")
-                                             : tr(" · %1 changes waiting for the server").arg(waiting);
+    const int waiting = m_pending ? m_pending->count() : m_queue ? int(m_queue->mutations().size()) : 0;
+    QString waitingText = waiting == 0 ? QString()
+                        : waiting == 1 ? tr(" · 1 change waiting for the server")
+                                       : tr(" · %1 changes waiting for the server").arg(waiting);
+    if (m_refused > 0)
+        waitingText += tr(" · %n change(s) refused by the server", nullptr, m_refused);
+    m_waitingButton->setVisible(waiting > 0 || m_refused > 0);
     // A server that does not answer, whatever the network says (one on this machine answers with every cable out,
     // and stops answering with every cable in).
     const QDateTime since = m_transport && m_endpoint.isValid() ? m_transport->unreachableSince(m_endpoint) : QDateTime();

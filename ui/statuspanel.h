@@ -7,6 +7,7 @@
 
 class QLabel;
 class QProgressBar;
+class QToolButton;
 
 namespace refetch {
 
@@ -14,6 +15,7 @@ class BusyIndicator;
 class HttpTransport;
 class JsonTableModel;
 class MutationQueue;
+class PendingWrites;
 class QueryClient;
 class TransferMonitor;
 
@@ -33,6 +35,11 @@ public:
     // network's state, with the writes waiting for it in `queue`; an empty URL: none.
     void setServer(HttpTransport *transport, MutationQueue *queue);
     void setEndpoint(const QUrl &baseUrl);
+    // The writes that wait for the server (counted instead of every unsettled write of the queue), and those the
+    // server refused after their form was closed; a button shows them (waitingActivated).
+    void setPendingWrites(PendingWrites *writes);
+    void setRefusedCount(int count);
+    QToolButton *waitingButton() const { return m_waitingButton; }
 
     QString requestsText() const;
     QString updatedText() const;
@@ -44,6 +51,10 @@ public:
     // "just now", "12 s ago", "3 min ago", "at 14:02"
     static QString ago(qint64 ms, const QDateTime &at);
 
+Q_SIGNALS:
+    // The user asked to see the changes that wait for the server.
+    void waitingActivated();
+
 private:
     void updateRequests();
     void updateProgress(qint64 received, qint64 total);
@@ -54,6 +65,9 @@ private:
     QPointer<JsonTableModel> m_list;
     QPointer<HttpTransport> m_transport;
     QPointer<MutationQueue> m_queue;
+    QPointer<PendingWrites> m_pending;
+    int m_refused = 0;
+    QToolButton *m_waitingButton;
     QUrl m_endpoint;
     BusyIndicator *m_busy;
     QLabel *m_requests;

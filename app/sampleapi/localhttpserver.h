@@ -15,10 +15,10 @@ namespace refetch {
 
 // Listens on 127.0.0.1 on a free port and binds `server` to it: our own QTcpServer bound to QHttpServer is the
 // start-up that works on Qt 6.4 and later. Returns the listener (owned by `server`), or nullptr and `error`.
-inline QTcpServer *listenOnLoopback(QHttpServer *server, QString *error = nullptr)
+inline QTcpServer *listenOnLoopback(QHttpServer *server, QString *error = nullptr, quint16 port = 0)
 {
     auto listener = std::make_unique<QTcpServer>();
-    if (!listener->listen(QHostAddress::LocalHost, 0)) {
+    if (!listener->listen(QHostAddress::LocalHost, port)) {
         if (error)
             *error = QStringLiteral("cannot listen on 127.0.0.1: %1").arg(listener->errorString());
         return nullptr;

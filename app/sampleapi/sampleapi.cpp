@@ -174,7 +174,7 @@ bool SampleApi::start(const Options &options, QString *error)
     }
 
     auto server = std::make_unique<QHttpServer>();
-    QTcpServer *listener = listenOnLoopback(server.get(), &why);
+    QTcpServer *listener = listenOnLoopback(server.get(), &why, options.port);
     if (!listener)
         return failed(why);
     m_db = std::move(db);

@@ -46,12 +46,13 @@ public:
         double failRate = 0;                  // share of requests answered 503 with Retry-After, not carried out
         double dropRate = 0;                  // share of answers whose connection closes mid-body (after the work)
         quint32 randomSeed = 0;               // for faults and generated string ids; 0 picks one at random
+        quint16 port = 0;                     // 0: a free one (a test brings a server back where it was)
     };
 
     explicit SampleApi(QObject *parent = nullptr);
     ~SampleApi() override;
 
-    // Opens (and if needed seeds) the database, then listens on 127.0.0.1 on a free port. The database is seeded
+    // Opens (and if needed seeds) the database, then listens on 127.0.0.1 on `port` (a free one by default). The database is seeded
     // when it is new, when `reset` is set, or when the seed data differs from what it was seeded with.
     bool start(const Options &options, QString *error = nullptr);
     bool isListening() const;

@@ -1,5 +1,7 @@
 #include "jsontablemodel.h"
 
+#include "core/pendingwrites.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -121,7 +123,13 @@ QVariant JsonTableModel::data(const QModelIndex &index, int role) const
     case Qt::EditRole:
         return displayValue(m_columns.cell(row->record, index.column()));
     case Qt::ToolTipRole:
-        return row->state == RowState::Ok ? QVariant() : QVariant(rowError(index.row()));
+        if (row->state == RowState::Ok) {
+            const QString waiting = waitingText(index.row());
+            return waiting.isEmpty() ? QVariant() : QVariant(waiting);
+        }
+        return QVariant(rowError(index.row()));
+    case WaitingRole:
+        return waitingText(index.row());
     case CellJsonRole:
         return QVariant::fromValue(m_columns.cell(row->record, index.column()));
     case RowJsonRole:
@@ -162,6 +170,7 @@ QHash<int, QByteArray> JsonTableModel::roleNames() const
     names.insert(RowIdRole, "rowId");
     names.insert(RowStateRole, "rowState");
     names.insert(RowErrorRole, "rowError");
+    names.insert(WaitingRole, "waiting");
     return names;
 }
 
@@ -543,6 +552,38 @@ void JsonTableModel::emitChanges(int segment, const std::vector<Json> &previous,
         Q_EMIT dataChanged(index(seg.offset + r.top, r.left), index(seg.offset + r.bottom, r.right),
                            r.rowOnly ? RowRoles : CellRoles);
     }
+}
+
+void JsonTableModel::setPendingWrites(const PendingWrites *writes, const QString &endpoint, const QString &resource)
+{
+    disconnect(m_pendingConnection);
+    m_pending = writes;
+    m_pendingEndpoint = endpoint;
+    m_pendingResource = resource;
+    if (!writes)
+        return;
+    m_pendingConnection = connect(writes, &PendingWrites::recordChanged, this,
+                                  [this](const QString &endpoint, const QString &resource, const Json &id) {
+        if (endpoint != m_pendingEndpoint || resource != m_pendingResource || isApplying())
+            return;
+        const int row = rowOf(id);
+        if (row >= 0 && columnCount() > 0)
+            Q_EMIT dataChanged(index(row, 0), index(row, columnCount() - 1), {WaitingRole, Qt::ToolTipRole});
+    });
+}
+
+QString JsonTableModel::waitingText(int row) const
+{
+    if (!m_pending || m_pending->count() == 0 || row < 0 || row >= m_rowCount)
+        return QString();
+    const Json id = rowId(row);
+    if (id.isUndefined())
+        return QString();
+    const QList<Mutation *> writes = m_pending->writesOf(m_pendingEndpoint, m_pendingResource, id);
+    QStringList lines;
+    for (const Mutation *m : writes)
+        lines.append(tr("Waiting for the server: %1 (%2)").arg(PendingWrites::describe(m), PendingWrites::reason(m)));
+    return lines.join(QLatin1Char('\n'));
 }
 
 } // namespace refetch

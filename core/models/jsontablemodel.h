@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QPointer>
+
 #include "core/json.h"
 #include "core/models/gapbuffer.h"
 #include "core/models/rowdiff.h"
@@ -11,6 +13,8 @@
 #include <vector>
 
 namespace refetch {
+
+class PendingWrites;
 
 // Where a table finds its rows and how it names and keys them.
 struct TableModelOptions
@@ -52,6 +56,7 @@ public:
         RowIdRole,                        // the row's id (qint64, double or QString); invalid without one
         RowStateRole,                     // RowState, as int
         RowErrorRole,                     // what is wrong with the row, readable; empty when nothing is
+        WaitingRole,                      // the row's saved changes that wait for the server, readable; or empty
     };
     Q_ENUM(Role)
 
@@ -78,6 +83,12 @@ public:
     QString rowError(int row) const;
     // The row whose id equals `id`, or -1 (a scan: for actions, not for painting).
     int rowOf(const Json &id) const;
+
+    // Rows of `resource` at `endpoint` whose writes wait for the server (PendingWrites) answer WaitingRole and
+    // say so in their tooltip; they show the written values already when the writes are optimistic. `writes`
+    // must outlive the model, or be unset (nullptr) first.
+    void setPendingWrites(const PendingWrites *writes, const QString &endpoint, const QString &resource);
+    QString waitingText(int row) const;
 
     // Displayed form of a JSON value: null and Undefined as an invalid QVariant, numbers and bools as
     // themselves, strings as QString, arrays and objects as compact JSON text.
@@ -166,6 +177,10 @@ private:
     int m_rowCount = 0;
     int m_applying = 0;              // inside setSegmentRecords(): our own signals are being emitted
     ViewState m_state;
+    QPointer<const PendingWrites> m_pending;
+    QString m_pendingEndpoint;
+    QString m_pendingResource;
+    QMetaObject::Connection m_pendingConnection;
 };
 
 } // namespace refetch

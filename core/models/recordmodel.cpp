@@ -132,7 +132,19 @@ RecordModel::RecordModel(MutationQueue *queue, QueryOptions detail, RecordModelO
     m_observer = new QueryObserver(queue->client(), std::move(detail), this);
     connect(m_observer, &QueryObserver::changed, this, &RecordModel::onQueryChanged);
     readServer();
+    // Writes of this record made earlier (by a form since closed, or in the last run) and not settled: the form
+    // shows them as its own, waiting, and gets their values back as edits if they fail.
+    const MutationOptions &w = m_options.submit;
+    if (w.method != "POST" && !w.id.isUndefined()) {
+        for (Mutation *m : queue->mutations()) {
+            const PersistedMutation &d = m->data();
+            if (d.endpoint == w.endpoint && d.resource == w.resource && d.recordId == w.id && d.method != "DELETE"
+                && d.variables.isObject())
+                watchWrite(m, d.variables, Json::object({}));
+        }
+    }
     m_fields = fieldOrder();
+    m_submitting = isSubmitting();
     updateState();
 }
 
@@ -154,7 +166,9 @@ RecordModel::FieldView RecordModel::current(const QString &field) const
     v.server = m_server.value(QStringView(field));
     const auto edit = m_edits.constFind(field);
     v.dirty = edit != m_edits.constEnd();
-    v.shown = v.dirty ? *edit : v.server;
+    const Write *write = v.dirty ? nullptr : writeOf(field);
+    v.shown = v.dirty ? *edit : write ? write->fields.value(QStringView(field)) : v.server;
+    v.waiting = write && isWaiting(write->mutation);
     v.errors = m_errors.value(field);
     return v;
 }
@@ -198,6 +212,8 @@ QVariant RecordModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(v.server);
     case DirtyRole:
         return v.dirty;
+    case WaitingRole:
+        return v.waiting;
     case FieldErrorRole:
         return v.errors.join(QStringLiteral("; "));
     case FieldErrorsRole:
@@ -259,6 +275,7 @@ QHash<int, QByteArray> RecordModel::roleNames() const
     names.insert(ValueJsonRole, "valueJson");
     names.insert(ServerValueRole, "serverValue");
     names.insert(DirtyRole, "dirty");
+    names.insert(WaitingRole, "waiting");
     names.insert(FieldErrorRole, "fieldError");
     names.insert(FieldErrorsRole, "fieldErrors");
     return names;
@@ -342,8 +359,11 @@ QStringList RecordModel::fieldOrder() const
             order.append(std::move(key));
         }
     }
+    auto pending = [this](const QString &f) {
+        return m_edits.contains(f) || writeOf(f) != nullptr;
+    };
     for (const QString &f : m_fields) {
-        if (!seen.contains(f) && m_edits.contains(f)) {
+        if (!seen.contains(f) && pending(f)) {
             seen.insert(f);
             order.append(f);
         }
@@ -352,6 +372,13 @@ QStringList RecordModel::fieldOrder() const
     for (auto it = m_edits.constBegin(); it != m_edits.constEnd(); ++it) {
         if (!seen.contains(it.key()))
             added.append(it.key());
+    }
+    for (const Write &w : m_writes) {
+        for (qsizetype i = 0; i < w.fields.size(); ++i) {
+            const QString f = w.fields.keyAt(i);
+            if (!seen.contains(f) && !added.contains(f))
+                added.append(f);
+        }
     }
     added.sort();
     order += added;
@@ -473,6 +500,8 @@ void RecordModel::update(const std::function<void()> &change)
             roles.append(ServerValueRole);
         if (it->dirty != now.dirty)
             roles.append(DirtyRole);
+        if (it->waiting != now.waiting)
+            roles.append(WaitingRole);
         if (it->errors != now.errors)
             roles += ErrorRoles;
         if (!roles.isEmpty())
@@ -526,45 +555,149 @@ Mutation *RecordModel::submitChanges()
         o.etag = m_observer->query()->etag();
     // The record refetches after the write, so that the form shows what the server keeps.
     o.invalidatesQueries.append(QueryFilters{.key = m_observer->options().key, .exact = true});
-    update([this] { m_errors.clear(); });
+    Json base = Json::object({});
+    for (qsizetype i = 0; i < submitted.size(); ++i) {
+        const Json server = m_server.value(QStringView(submitted.keyAt(i)));
+        if (!server.isUndefined())
+            base = base.withValue(submitted.keyAt(i), server);
+    }
     setSubmitError(QString());
 
+    // The edits become the write's: no longer unsaved, shown (marked while the write waits) until it settles.
+    // An optimistic write changes the cached record at once, which this model reads back as the server's.
     Mutation *m = m_queue->mutate(o, submitted);
-    m_mutation = m;
-    connect(m, &Mutation::succeeded, this, [this, submitted](const Json &result) { onSucceeded(submitted, result); });
-    connect(m, &Mutation::failed, this, &RecordModel::onFailed);
-    connect(m, &Mutation::settled, this, [this, m] {
-        if (m_mutation == m) {
-            m_mutation.clear();
-            Q_EMIT submittingChanged(false);
-        }
+    update([&] {
+        m_errors.clear();
+        watchWrite(m, submitted, base);
+        for (qsizetype i = 0; i < submitted.size(); ++i)
+            m_edits.remove(submitted.keyAt(i));
     });
-    Q_EMIT submittingChanged(true);
+    onWriteStatus();
     return m;
 }
 
-void RecordModel::onSucceeded(const Json &submitted, const Json &result)
+void RecordModel::watchWrite(Mutation *m, const Json &submitted, const Json &base)
+{
+    m_writes.append(Write{m, submitted, base});
+    connect(m, &Mutation::succeeded, this, [this, m, submitted](const Json &result) { onSucceeded(m, submitted, result); });
+    connect(m, &Mutation::failed, this, [this, m](const MutationError &error) { onFailed(m, error); });
+    connect(m, &Mutation::statusChanged, this, &RecordModel::onWriteStatus);
+    connect(m, &Mutation::settled, this, [this, m] {
+        if (std::any_of(m_writes.cbegin(), m_writes.cend(), [m](const Write &w) { return w.mutation == m; }))
+            update([&] { dropWrite(m); });
+        onWriteStatus();
+    });
+}
+
+bool RecordModel::isWaiting(const Mutation *m)
+{
+    if (!m || m->isSettled())
+        return false;
+    return m->status() == Mutation::Status::Paused || m->status() == Mutation::Status::Waiting
+        || m->failureCount() > 0 || m->isRestored();
+}
+
+bool RecordModel::isSubmitting() const
+{
+    return std::any_of(m_writes.cbegin(), m_writes.cend(), [](const Write &w) {
+        return w.mutation && !w.mutation->isSettled() && !isWaiting(w.mutation);
+    });
+}
+
+QList<Mutation *> RecordModel::pendingWrites() const
+{
+    QList<Mutation *> out;
+    for (const Write &w : m_writes) {
+        if (w.mutation && !w.mutation->isSettled())
+            out.append(w.mutation);
+    }
+    return out;
+}
+
+QList<Mutation *> RecordModel::waitingWrites() const
+{
+    QList<Mutation *> out;
+    for (const Write &w : m_writes) {
+        if (isWaiting(w.mutation))
+            out.append(w.mutation);
+    }
+    return out;
+}
+
+QStringList RecordModel::waitingFields() const
+{
+    QStringList out;
+    for (const QString &f : m_fields) {
+        if (current(f).waiting)
+            out.append(f);
+    }
+    return out;
+}
+
+const RecordModel::Write *RecordModel::writeOf(const QString &field) const
+{
+    for (auto it = m_writes.crbegin(); it != m_writes.crend(); ++it) {
+        // A write that just settled is still here until its outcome is handled: what it carried shows till then.
+        if (it->mutation && it->fields.contains(field))
+            return &*it;
+    }
+    return nullptr;
+}
+
+void RecordModel::dropWrite(const Mutation *m)
+{
+    m_writes.removeIf([m](const Write &w) { return w.mutation == m || !w.mutation; });
+}
+
+void RecordModel::onWriteStatus()
+{
+    // The fields' waiting marks follow the writes' states.
+    update([] {});
+    const bool submitting = isSubmitting();
+    if (submitting != m_submitting) {
+        m_submitting = submitting;
+        Q_EMIT submittingChanged(submitting);
+    }
+    Q_EMIT waitingChanged();
+}
+
+void RecordModel::onSucceeded(Mutation *m, const Json &submitted, const Json &result)
 {
     update([&] {
+        dropWrite(m);
         // Until the refetch comes, the server's record is what it answered (or, without an answer, what was sent).
         Json confirmed = m_server.merged(submitted);
         if (result.isObject())
             confirmed = confirmed.merged(result);
         m_server = confirmed;
-        // Edits that were sent are done; those made since stay.
-        for (qsizetype i = 0; i < submitted.size(); ++i) {
-            const QString f = submitted.keyAt(i);
-            const auto it = m_edits.constFind(f);
-            if (it != m_edits.constEnd() && same(*it, submitted.valueAt(i)))
-                m_edits.remove(f);
-        }
+        // Edits the server now agrees with are done (update() drops them); those made since stay.
     });
     Q_EMIT submitSucceeded(result);
 }
 
-void RecordModel::onFailed(const MutationError &error)
+void RecordModel::onFailed(Mutation *m, const MutationError &error)
 {
-    update([&] { m_errors = error.fieldErrors; });
+    update([&] {
+        const auto it = std::find_if(m_writes.cbegin(), m_writes.cend(), [m](const Write &w) { return w.mutation == m; });
+        if (it != m_writes.cend()) {
+            const Write w = *it;
+            dropWrite(m);
+            // Its optimistic change is already rolled back in the cache.
+            if (!m_observer->data().identical(m_serverFrom))
+                readServer();
+            // The write's values are the user's edits again (unless typed over since, or carried by a later
+            // write); the record is the server's as before it (its optimistic change is rolled back).
+            for (qsizetype i = 0; i < w.fields.size(); ++i) {
+                const QString f = w.fields.keyAt(i);
+                const Json base = w.base.value(QStringView(f));
+                if (!base.isUndefined() && same(m_server.value(QStringView(f)), w.fields.valueAt(i)))
+                    m_server = m_server.withValue(f, base);
+                if (!m_edits.contains(f) && !writeOf(f))
+                    m_edits.insert(f, w.fields.valueAt(i));
+            }
+        }
+        m_errors = error.fieldErrors;
+    });
     setSubmitError(error.toString());
     Q_EMIT submitFailed(error);
 }

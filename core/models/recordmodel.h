@@ -51,6 +51,7 @@ public:
         DirtyRole,                         // bool: the user changed it
         FieldErrorRole,                    // the server's messages about it from the last failed submit, joined
         FieldErrorsRole,                   // the same as a QStringList
+        WaitingRole,                       // bool: its saved value waits for the server (queued, not an edit)
     };
     Q_ENUM(Role)
 
@@ -75,6 +76,9 @@ public:
     Json record() const;                               // the server's record with the edits
     Json changes() const;                              // the edited fields only: what submitChanges() sends
     Json fieldValue(QStringView field) const;          // as shown
+    // Edits not saved yet. A saved value whose write is queued (the server does not answer, an earlier write
+    // runs, it waits for a retry) is no longer an edit: it shows, marked WaitingRole, until the write settles; if
+    // it fails, the value is an edit again with the server's errors.
     bool isDirty() const { return !m_edits.isEmpty(); }
     bool isFieldDirty(QStringView field) const;
     QStringList dirtyFields() const;
@@ -87,11 +91,17 @@ public:
     // closes, are left alone: a form saves when the user says so.)
     void revertChanges();
     // Sends the changed fields. Returns the write (owned by the queue), or nullptr when nothing is dirty or a
-    // submit is under way.
+    // submit is under way. Earlier writes that wait (queued) do not stop a new one: the queue sends it after them.
     Mutation *submitChanges();
 
     bool isLoading() const;
-    bool isSubmitting() const { return !m_mutation.isNull(); }
+    // A write of the form is under way (made, or its request out); one that waits for the server is not.
+    bool isSubmitting() const;
+    // Writes of the form that wait for the server (queued, not under way); and every unsettled one.
+    QList<Mutation *> waitingWrites() const;
+    QList<Mutation *> pendingWrites() const;
+    // Fields whose saved value waits for the server.
+    QStringList waitingFields() const;
     // The last submit's error, else the detail query's error, else why the data is not a record.
     QString errorString() const;
 
@@ -99,6 +109,8 @@ Q_SIGNALS:
     void dirtyChanged(bool dirty);
     void loadingChanged(bool loading);
     void submittingChanged(bool submitting);
+    // A write of the form started or stopped waiting for the server, or settled.
+    void waitingChanged();
     void errorChanged();
     void submitSucceeded(const refetch::Json &result);
     void submitFailed(const refetch::MutationError &error);
@@ -109,7 +121,15 @@ private:
         Json shown;
         Json server;
         bool dirty = false;
+        bool waiting = false;
         QStringList errors;
+    };
+    // A write the form made, until it settles: its fields, and the server's values they were made on.
+    struct Write
+    {
+        QPointer<Mutation> mutation;
+        Json fields;
+        Json base;
     };
 
     FieldView current(const QString &field) const;
@@ -119,8 +139,14 @@ private:
     void update(const std::function<void()> &change);
     void onQueryChanged(QueryChanges what);
     void readServer();
-    void onSucceeded(const Json &submitted, const Json &result);
-    void onFailed(const MutationError &error);
+    void onSucceeded(Mutation *m, const Json &submitted, const Json &result);
+    void onFailed(Mutation *m, const MutationError &error);
+    void onWriteStatus();
+    void watchWrite(Mutation *m, const Json &submitted, const Json &base);
+    void dropWrite(const Mutation *m);
+    // The latest unsettled write that carries `field`, or nullptr.
+    const Write *writeOf(const QString &field) const;
+    static bool isWaiting(const Mutation *m);
     void setSubmitError(const QString &message);
     void updateState();
 
@@ -134,7 +160,8 @@ private:
     QMap<QString, QStringList> m_errors;
     QString m_submitError;
     QString m_shapeError;
-    QPointer<Mutation> m_mutation;
+    QList<Write> m_writes;                  // unsettled, in the order they were made
+    bool m_submitting = false;
     const QHash<QString, FieldView> *m_transition = nullptr;  // while rows move: what the rows showed before
     bool m_loading = false;
     QString m_error;
