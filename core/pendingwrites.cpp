@@ -21,7 +21,7 @@ QString fieldsOf(const Json &variables, const QString &idField)
             fields.append(variables.keyAt(i));
     }
     if (fields.size() > 4)
-        return PendingWrites::tr("%1 and %n more field(s)", nullptr, int(fields.size() - 3)).arg(fields.mid(0, 3).join(u", "));
+        return PendingWrites::tr("%1 and %2 more fields").arg(fields.mid(0, 3).join(u", ")).arg(fields.size() - 3);
     return fields.join(u", ");
 }
 
@@ -149,7 +149,7 @@ QString PendingWrites::reason(const Mutation *m)
                                : tr("after an earlier change");
     case Mutation::Status::Sending:
         if (m->failureCount() > 0)
-            return tr("tried %n time(s); trying again", nullptr, m->failureCount());
+            return (m->failureCount() == 1 ? tr("tried once; trying again") : tr("tried %1 times; trying again").arg(m->failureCount()));
         return tr("from the last session; checking whether it already arrived");
     case Mutation::Status::Idle:
         return tr("from the last session");

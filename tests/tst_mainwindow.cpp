@@ -230,6 +230,7 @@ private Q_SLOTS:
     void editAndSaveUpdatesTheList();
     void unsavedEditsAsk();
     void queuedSaveIsNotUnsaved();
+    void waitingSaveRefusedLaterIsKept();
     void longPasteIsSavedWhole();
     void invalidJsonIsAnUnsavedEdit();
     void numberOutOfRangeIsAnUnsavedEdit();
@@ -751,12 +752,71 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
     });
     button(u"Retry Now"_s)->click();
     QTRY_COMPARE(outbox->list()->topLevelItemCount(), 0);
-    QCOMPARE(fetchRecord(u"/posts/16"_s).value(u"title"_s).toString(), before + u" offline"_s);
+    QTRY_COMPARE(fetchRecord(u"/posts/16"_s).value(u"title"_s).toString(), before + u" offline"_s);
     QCOMPARE(fetchRecord(u"/posts/17"_s).value(u"title"_s).toString(), before17);
     QCOMPARE(patches, 1);
     QTRY_VERIFY(list->index(row16, titleColumn).data(JsonTableModel::WaitingRole).toString().isEmpty());
     QTRY_VERIFY2(!status->onlineText().contains(u"waiting"_s), qPrintable(status->onlineText()));
     QVERIFY(!status->waitingButton()->isVisible());
+    outbox->close();
+}
+
+// A save that waited and is refused once the server answers, its form closed meanwhile: the values are kept in
+// the outbox, said in the status bar, and open in the form as edits again.
+void tst_MainWindow::waitingSaveRefusedLaterIsKept()
+{
+    m_window.reset();
+    m_h->store.setEndpoints({m_h->widgetsByKeyEndpoint()});
+    m_window = m_h->makeWindow();
+    m_window->show();
+    m_window->openResource(u"by-key"_s, u"widgets"_s);
+    QTRY_VERIFY(m_window->resourceView());
+    ResourceView *view = m_window->resourceView();
+    QTRY_COMPARE(view->model()->rowCount(), 3);
+    selectRow(view, 1);
+    selectRow(view, 2);
+    RecordPane *pane = m_window->recordPane();
+    auto *id = qobject_cast<QLineEdit *>(pane->form()->editor(u"id"_s)->focusTarget());
+    auto *name = qobject_cast<QLineEdit *>(pane->form()->editor(u"name"_s)->focusTarget());
+    id->selectAll();
+    QTest::keyClicks(id, u"99"_s);   // the sample API refuses a changed id
+    name->selectAll();
+    QTest::keyClicks(name, u"Renamed widget"_s);
+    const quint16 port = m_h->api->port();
+    const QString db = m_h->api->databasePath();
+    m_h->api.reset();
+    QVERIFY(pane->save());
+    QTRY_VERIFY(!pane->model()->waitingWrites().isEmpty());
+    selectRow(view, 1);
+    QVERIFY(!m_window->findChild<QMessageBox *>());
+
+    m_h->api = std::make_unique<SampleApi>();
+    QVERIFY(m_h->api->start(SampleApi::Options{.databasePath = db, .seedFile = m_dir->path() + u"/seed.json"_s, .port = port}));
+    m_h->mutations.resumePaused();
+    StatusPanel *status = m_window->statusPanel();
+    QTRY_VERIFY2(status->onlineText().endsWith(u" · 1 change refused by the server"_s), qPrintable(status->onlineText()));
+    QVERIFY(status->waitingButton()->isVisible());
+    status->waitingButton()->click();
+    auto *outbox = m_window->findChild<WaitingChanges *>();
+    QVERIFY(outbox && outbox->isVisible());
+    QCOMPARE(outbox->list()->topLevelItemCount(), 1);
+    QTreeWidgetItem *item = outbox->list()->topLevelItem(0);
+    QVERIFY2(item->text(0).startsWith(u"widgets · 2: "_s), qPrintable(item->text(0)));
+    QVERIFY2(item->text(1).startsWith(u"refused: "_s) && item->text(1).contains(u"422"_s), qPrintable(item->text(1)));
+
+    // Open: the record with the values as edits, to correct and save again; the outbox lets it go.
+    item->setSelected(true);
+    for (QPushButton *b : outbox->findChildren<QPushButton *>()) {
+        if (b->text().remove(u'&') == u"Open Record"_s)
+            b->click();
+    }
+    QTRY_VERIFY(pane->hasRecord() && pane->recordId() == Json(2));
+    QTRY_VERIFY(pane->isDirty());
+    QCOMPARE(pane->model()->fieldValue(u"name").toString(), u"Renamed widget"_s);
+    QCOMPARE(pane->model()->fieldValue(u"id"), Json(99));
+    QTRY_COMPARE(outbox->list()->topLevelItemCount(), 0);
+    QVERIFY(!status->onlineText().contains(u"refused"_s));
+    QCOMPARE(fetchRecord(u"/widgets/2"_s).value(u"name"_s).toString(), u"Widget 2"_s);
     outbox->close();
 }
 

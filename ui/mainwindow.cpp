@@ -1120,11 +1120,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
         const int waiting = m_writes->count();
         QStringList text;
         if (waiting > 0)
-            text.append(tr("%n change(s) are waiting for the server. They are kept and will be sent when Refetch next "
-                           "starts and the server answers.", nullptr, waiting));
+            text.append((waiting == 1 ? tr("1 change is waiting for the server.")
+                                      : tr("%1 changes are waiting for the server.").arg(waiting))
+                        + u' ' + tr("They are kept and will be sent when Refetch next starts and the server answers."));
         if (!m_refused.isEmpty())
-            text.append(tr("%n change(s) were refused by the server and are not saved: quitting lets them go. Show "
-                           "them to open and correct them.", nullptr, int(m_refused.size())));
+            text.append((m_refused.size() == 1 ? tr("1 change was refused by the server and is not saved.")
+                                               : tr("%1 changes were refused by the server and are not saved.")
+                                                     .arg(m_refused.size()))
+                        + u' ' + tr("Quitting lets them go: Show Changes to open and correct them."));
         auto *box = new QMessageBox(QMessageBox::Question, tr("Quit Refetch"), text.join(u"\n\n"_s),
                                     QMessageBox::NoButton, this);
         QPushButton *quit = box->addButton(tr("&Quit"), QMessageBox::AcceptRole);

@@ -461,10 +461,10 @@ void RecordPane::updateHeader()
     else if (m_creating && !m_model->waitingWrites().isEmpty())
         subtitle = tr("Waiting for the server: created when it answers");
     else if (waiting > 0 && isDirty())
-        subtitle = tr("%n unsaved change(s)", nullptr, int(changedFields().size())) + u" · "_s
-            + tr("%n waiting for the server", nullptr, int(waiting));
+        subtitle = (changedFields().size() == 1 ? tr("1 unsaved change") : tr("%1 unsaved changes").arg(changedFields().size()))
+            + u" · "_s + tr("%1 waiting for the server").arg(waiting);
     else if (waiting > 0)
-        subtitle = tr("%n change(s) waiting for the server", nullptr, int(waiting));
+        subtitle = waiting == 1 ? tr("1 change waiting for the server") : tr("%1 changes waiting for the server").arg(waiting);
     else if (m_model->isLoading())
         subtitle = tr("Loading…");
     else if (m_creating)

@@ -214,7 +214,7 @@ void StatusPanel::updateOnline()
                         : waiting == 1 ? tr(" · 1 change waiting for the server")
                                        : tr(" · %1 changes waiting for the server").arg(waiting);
     if (m_refused > 0)
-        waitingText += tr(" · %n change(s) refused by the server", nullptr, m_refused);
+        waitingText += (m_refused == 1 ? tr(" · 1 change refused by the server") : tr(" · %1 changes refused by the server").arg(m_refused));
     m_waitingButton->setVisible(waiting > 0 || m_refused > 0);
     // A server that does not answer, whatever the network says (one on this machine answers with every cable out,
     // and stops answering with every cable in).

@@ -139,11 +139,15 @@ void WaitingChanges::rebuild()
     }
     QStringList parts;
     if (!writes.isEmpty())
-        parts.append(tr("%n change(s) wait for the server. They are kept (also if Refetch quits) and sent one at a "
-                        "time, in the order they were made, when it answers.", nullptr, int(writes.size())));
+        parts.append((writes.size() == 1 ? tr("1 change waits for the server.")
+                                         : tr("%1 changes wait for the server.").arg(writes.size()))
+                     + u' ' + tr("They are kept (also if Refetch quits) and sent one at a time, in the order they were "
+                                 "made, when it answers."));
     if (!m_refused.isEmpty())
-        parts.append(tr("%n change(s) were refused by the server after their form was closed: open one to correct "
-                        "it and save again.", nullptr, int(m_refused.size())));
+        parts.append((m_refused.size() == 1 ? tr("1 change was refused by the server after its form was closed.")
+                                            : tr("%1 changes were refused by the server after their form was closed.")
+                                                  .arg(m_refused.size()))
+                     + u' ' + tr("Open one to correct it and save again."));
     if (parts.isEmpty())
         parts.append(tr("Nothing waits for the server."));
     m_summary->setText(parts.join(u' '));
