@@ -119,6 +119,8 @@ int main(int argc, char *argv[])
                 refetch::EndpointSettings sample = store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, sampleApi.baseUrl());
                 // Its port changes every run; its data is the database's.
                 sample.cacheIdentity = u"sample-api "_s + sampleApi.databasePath();
+                // It applies a write once per Idempotency-Key: after a crash a create is sent again as it is.
+                sample.honoursIdempotencyKey = true;
                 window->addSessionEndpoint(sample);
             } else if (!endpoint.isEmpty()) {
                 window->openUrl(endpoint);

@@ -23,6 +23,9 @@ struct EndpointConfig
     QString caCertificatesError;             // why the CA certificates it was set up with could not be loaded,
                                              // in a sentence: a refused certificate then says so
     std::shared_ptr<const DataProvider> provider;  // its REST dialect; null: json-server's
+    // The server applies a write once per Idempotency-Key (the built-in sample API does; most servers do not):
+    // a create restored after a crash is sent again as it is, instead of being held for the user to confirm.
+    bool honoursIdempotencyKey = false;
 };
 
 class Endpoint

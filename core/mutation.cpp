@@ -177,8 +177,109 @@ bool Mutation::needsCheckBeforeResend() const
     // Restored after a crash with its request possibly out: a server that does not honour Idempotency-Key (most
     // do not) would apply it twice, or refuse its old If-Match with a conflict against the user's own save. Only
     // a write to one known record can be checked; a POST is sent again with its key (see the README).
-    return m_restoredAt && m_data.attempted && !m_checkedBeforeResend && !m_live.fn && !m_data.recordId.isUndefined()
-        && isConditional(m_data.method);
+    if (!m_restoredAt || !m_data.attempted || m_checkedBeforeResend || m_live.fn)
+        return false;
+    // A create: unless its server honours the key, records like it are looked for first.
+    if (m_data.method == "POST")
+        return !m_data.keyHonoured && !m_data.resource.isEmpty() && m_data.variables.isObject();
+    return !m_data.recordId.isUndefined() && isConditional(m_data.method);
+}
+
+void Mutation::checkCreatedBeforeResend()
+{
+    m_checkedBeforeResend = true;
+    const Endpoint *endpoint = m_queue->endpoint(m_data.endpoint);
+    QNetworkReply *reply = nullptr;
+    ListParams params;
+    if (endpoint && endpoint->transport()) {
+        const DataProvider *provider = endpoint->provider();
+        params.pageSize = 50;
+        // The newest first, where the server can say: a record just made is there even if the filters are ignored.
+        if (provider->canSort(m_data.resource, m_data.idField)) {
+            params.sort = m_data.idField;
+            params.order = Qt::DescendingOrder;
+        }
+        for (qsizetype i = 0; i < m_data.variables.size(); ++i) {
+            const QString field = m_data.variables.keyAt(i);
+            const Json value = m_data.variables.valueAt(i);
+            if (field == m_data.idField)
+                continue;
+            if (value.isString() && !value.toString().isEmpty() && value.toString().size() <= 200)
+                params.filters.append({field, value.toString()});
+            else if (value.isNumber() || value.isBool())
+                params.filters.append({field, QString::fromUtf8(value.toJson())});
+        }
+        HttpRequest request = provider->listRequest(*endpoint, m_data.resource, params);
+        request.headers += provider->readHeaders();
+        reply = endpoint->transport()->send(request, endpoint->config().limits);
+    }
+    if (!reply) {
+        send();
+        return;
+    }
+    setStatus(Status::Sending);
+    const ResponseLimits limits = endpoint->config().limits;
+    const std::shared_ptr<const DataProvider> provider = endpoint->providerPtr();
+    connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, limits, provider, params] {
+        if (isSettled())
+            return;
+        const FetchResult answer = HttpTransport::readJson(reply, limits);
+        if (answer.error && MutationError::isConnectionFailure(*answer.error)) {
+            // Not answered: asked again when the server is back.
+            m_checkedBeforeResend = false;
+            m_serial = true;
+            setStatus(Status::Paused);
+            m_queue->networkFailed();
+            return;
+        }
+        // The records whose every sent field is what the create sent.
+        Json matches = Json::array({});
+        if (!answer.error) {
+            const ListPage page = provider->parseList(answer.data, answer.meta, params);
+            for (qsizetype r = 0; r < page.rows.size(); ++r) {
+                const Json row = page.rows.at(r);
+                bool same = row.isObject();
+                for (qsizetype i = 0; same && i < m_data.variables.size(); ++i) {
+                    const QString field = m_data.variables.keyAt(i);
+                    if (field != m_data.idField)
+                        same = row.value(field) == m_data.variables.valueAt(i);
+                }
+                if (same)
+                    matches = matches.withAppended(row);
+            }
+        }
+        if (!answer.error && matches.isEmpty()) {
+            qCInfo(lcMutation).noquote() << "not created before the restart, sending again:" << m_data.method << m_data.path;
+            send();
+            return;
+        }
+        // It may have been created: the user says (the server could not be asked, or records like it exist).
+        m_matches = matches;
+        qCInfo(lcMutation).noquote() << "may already have been created before the restart:" << m_data.method
+                                     << m_data.path << "-" << matches.size() << "record(s) like it"
+                                     << (answer.error ? answer.error->toString() : QString());
+        setStatus(Status::Unconfirmed);
+    });
+}
+
+bool Mutation::confirmSend()
+{
+    if (m_status != Status::Unconfirmed)
+        return false;
+    m_matches = Json();
+    send();
+    return true;
+}
+
+bool Mutation::confirmCreated(const Json &record)
+{
+    if (m_status != Status::Unconfirmed)
+        return false;
+    qCInfo(lcMutation).noquote() << "confirmed as created before the restart:" << m_data.method << m_data.path;
+    m_matches = Json();
+    succeed(MutationResult::success(record.isObject() ? record : Json(nullptr)));
+    return true;
 }
 
 void Mutation::checkBeforeResend()
@@ -242,7 +343,10 @@ void Mutation::checkBeforeResend()
 void Mutation::send()
 {
     if (needsCheckBeforeResend()) {
-        checkBeforeResend();
+        if (m_data.method == "POST")
+            checkCreatedBeforeResend();
+        else
+            checkBeforeResend();
         return;
     }
     const Endpoint *endpoint = m_queue->endpoint(m_data.endpoint);

@@ -117,10 +117,14 @@ public:
         Idle,       // made; it starts when control returns to the event loop
         Waiting,    // its undo delay runs, or an earlier write of the same scope has not settled
         Paused,     // offline, or the server could not be reached: resumes, in order, when the network returns
+        // A create restored after a crash whose request may have arrived, to a server that does not honour
+        // Idempotency-Key, and records like it exist: it waits for the user (confirmSend(), confirmCreated(),
+        // undo()), holding up the writes behind it. matches() are those records.
         Sending,    // the request is under way (or waits for a retry)
         Succeeded,
         Failed,
         Undone,     // undo() before it was sent: nothing was sent
+        Unconfirmed,
     };
     Q_ENUM(Status)
 
@@ -148,9 +152,20 @@ public:
     TimePoint undoDeadline() const;
 
     // Possible until the request is sent (Undoable's delay, waiting for an earlier write, paused offline).
-    bool canUndo() const { return m_status == Status::Idle || m_status == Status::Waiting || m_status == Status::Paused; }
+    bool canUndo() const
+    {
+        return m_status == Status::Idle || m_status == Status::Waiting || m_status == Status::Paused
+            || m_status == Status::Unconfirmed;
+    }
     // Puts back what the write changed in the cache and sends nothing. False when it is too late.
     bool undo();
+
+    // Unconfirmed: the records on the server that look like the one this create makes (its sent fields equal).
+    const Json &matches() const { return m_matches; }
+    // Unconfirmed: it was not created after all, send it again (a duplicate if it was).
+    bool confirmSend();
+    // Unconfirmed: it was created, as `record` (one of matches()): done, nothing sent.
+    bool confirmCreated(const Json &record);
 
     // The default transport: HTTP through `endpoint`, reading the body of an error answer too.
     static MutationFn httpTransport(const Endpoint &endpoint);
@@ -189,6 +204,8 @@ private:
     // Restored after a crash with its request possibly out: reads the record first; already applied -> done,
     // changed by someone else since -> a conflict, else sent again with the record's current ETag.
     void checkBeforeResend();
+    // The same for a create: looks for records like it (a list filtered by its fields, newest first).
+    void checkCreatedBeforeResend();
     void onResult(MutationAttempt *attempt, MutationResult result);
     void resolveConflict(const MutationResult &result);
     void succeed(const MutationResult &result);
@@ -213,6 +230,7 @@ private:
     std::optional<TimePoint> m_restoredAt;
     std::shared_ptr<MutationAttempt> m_attempt;
     Json m_result;
+    Json m_matches;
     QByteArray m_resultEtag;
     std::optional<MutationError> m_error;
 };

@@ -131,6 +131,8 @@ Mutation *MutationQueue::mutate(const MutationOptions &options, const Json &vari
             d.invalidateKeys.append({*f.key, f.exact});
     }
     d.refetch = options.refetchType;
+    if (const Endpoint *endpoint = m_endpoints.value(d.endpoint))
+        d.keyHonoured = endpoint->config().honoursIdempotencyKey;
     d.createdAt = m_client->now();
     const bool undoable = options.mode == MutationMode::Undoable;
     d.undoDelay = undoable ? std::max(options.undoDelay, Millis{0}) : Millis{0};
@@ -246,7 +248,8 @@ void MutationQueue::pump()
             Mutation *m = p;
             if (!m || m->isSettled())
                 continue;
-            if (!sendable && m->m_ready && m->m_status != Mutation::Status::Sending) {
+            const bool held = m->m_status == Mutation::Status::Unconfirmed;   // the user decides, nothing else
+            if (!sendable && m->m_ready && m->m_status != Mutation::Status::Sending && !held) {
                 m->m_serial = true;
                 m->setStatus(Mutation::Status::Paused);
             }
@@ -258,7 +261,8 @@ void MutationQueue::pump()
             // A write still in its undo time is not made yet: it holds up nothing behind it.
             if (inOutbox && m->m_ready)
                 outboxBusy = true;
-            if (!m->m_ready || m->m_status == Mutation::Status::Sending || (m->m_status == Mutation::Status::Paused && !sendable))
+            if (!m->m_ready || m->m_status == Mutation::Status::Sending || held
+                || (m->m_status == Mutation::Status::Paused && !sendable))
                 continue;
             if (blocked) {
                 m->setStatus(Mutation::Status::Waiting);

@@ -52,6 +52,7 @@ void PendingWrites::update(Mutation *m)
     if (!m->isSettled()) {
         switch (m->status()) {
         case Mutation::Status::Paused:
+        case Mutation::Status::Unconfirmed:
             waits = true;
             break;
         case Mutation::Status::Waiting:
@@ -144,6 +145,13 @@ QString PendingWrites::reason(const Mutation *m)
     switch (m->status()) {
     case Mutation::Status::Paused:
         return tr("the server does not answer");
+    case Mutation::Status::Unconfirmed:
+        return m->matches().isEmpty()
+            ? tr("may already have been created before Refetch stopped; the server could not be asked")
+            : m->matches().size() == 1
+            ? tr("may already have been created before Refetch stopped: 1 record like it is on the server")
+            : tr("may already have been created before Refetch stopped: %1 records like it are on the server")
+                  .arg(m->matches().size());
     case Mutation::Status::Waiting:
         return m->isRestored() ? tr("from the last session, after the changes made before it")
                                : tr("after an earlier change");

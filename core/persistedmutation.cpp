@@ -94,6 +94,7 @@ Json PersistedMutation::toJson() const
         {u"undoDelayAfterRestart", undoDelayAfterRestart.count() > 0 ? Json(qint64(undoDelayAfterRestart.count())) : Json()},
         {u"attempted", attempted ? Json(true) : Json()},
         {u"customChange", customChange ? Json(true) : Json()},
+        {u"keyHonoured", keyHonoured ? Json(true) : Json()},
         {u"variables", variables},
         {u"optimistic", optimistic.isEmpty() ? Json() : optimistic.toJson()},
     });
@@ -145,6 +146,7 @@ std::optional<PersistedMutation> PersistedMutation::fromJson(const Json &json, Q
     m.undoDelayAfterRestart = Millis{json.value(QLatin1StringView("undoDelayAfterRestart")).toInteger()};
     m.attempted = json.value(QLatin1StringView("attempted")).toBool();
     m.customChange = json.value(QLatin1StringView("customChange")).toBool();
+    m.keyHonoured = json.value(QLatin1StringView("keyHonoured")).toBool();
     m.variables = json.value(QLatin1StringView("variables"));
     m.optimistic = OptimisticUpdate::fromJson(json.value(QLatin1StringView("optimistic")));
     return m;

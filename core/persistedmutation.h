@@ -50,6 +50,7 @@ struct PersistedMutation
     Millis undoDelayAfterRestart{0};   // Undoable, restored before it was sent: waits this long again from then
     bool attempted = false;            // a request may have gone out: no undo again, and checked before a re-send
     bool customChange = false;         // its optimistic change came from a function, which is not persisted
+    bool keyHonoured = false;          // its server applies a write once per Idempotency-Key (EndpointConfig)
     Json variables;                    // what the form submitted, to show it again after a failure
     OptimisticUpdate optimistic;       // what the write changed in the cache, to roll it back
 

@@ -147,6 +147,7 @@ struct Harness
         EndpointSettings e = store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, api->baseUrl());
         e.pageSize = 20;
         e.staleTime = 0ms;
+        e.honoursIdempotencyKey = true;   // as main() says of it
         return e;
     }
 

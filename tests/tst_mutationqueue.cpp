@@ -81,6 +81,7 @@ private Q_SLOTS:
     void restoredWritesGoOneAtATimeInOrder();
     void restoreReportsBadEntries();
     void restoredWriteIsCheckedBeforeItIsSentAgain();
+    void restoredCreateIsConfirmedBeforeItIsSentAgain();
     void restoredUndoableWaitsAgain();
     void restoredUndoableIsSentAfterItsNewDelay();
     void settledHandleIsDeletedLater();
@@ -747,6 +748,78 @@ void tst_MutationQueue::restoredWriteIsCheckedBeforeItIsSentAgain()
         if (r.method == "PATCH")
             QCOMPARE(r.headers.value("if-match"), QByteArray("\"v1\""));
     }
+}
+
+// Issue #13, item 5: a create whose request may have left before a crash, to a server that does not honour
+// Idempotency-Key, is not sent blindly again: records like it are looked for; if there are, it waits for the user
+// (Unconfirmed, with them), holding up the writes behind it; if not, it goes. A server that honours the key gets
+// it again as it was.
+void tst_MutationQueue::restoredCreateIsConfirmedBeforeItIsSentAgain()
+{
+    auto persistedCreate = [&](const QString &title, bool keyHonoured) {
+        PersistedMutation d;
+        d.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        d.method = "POST";
+        d.path = u"/posts"_s;
+        d.resource = u"posts"_s;
+        d.attempted = true;
+        d.keyHonoured = keyHonoured;
+        d.variables = Json::object({{u"title", Json(title)}, {u"userId", 1}});
+        d.body = d.variables;
+        d.createdAt = h->clock.now();
+        return d;
+    };
+    QStringList posted;
+    h->fixture.route("POST", "/posts", [&](const RecordedRequest &r) {
+        posted.append(QString::fromUtf8(r.body));
+        return Response::json(R"({"id":50,"title":"x"})", 201);
+    });
+    QList<QUrlQuery> lookups;
+    h->fixture.route("GET", "/posts", [&](const RecordedRequest &r) {
+        lookups.append(r.query);
+        // One record like "made" exists (and one that only shares its title); nothing like "lost".
+        if (r.query.queryItemValue(u"title"_s) == u"made"_s)
+            return Response::json(R"([{"id":9,"title":"made","userId":1},{"id":8,"title":"made","userId":2}])");
+        return Response::json("[]");
+    });
+    const QList<Mutation *> restored = queue->restore({persistedCreate(u"made"_s, false), persistedCreate(u"lost"_s, false),
+                                                       persistedCreate(u"keyed"_s, true)});
+    QCOMPARE(restored.size(), 3);
+    QTRY_COMPARE(restored[0]->status(), Mutation::Status::Unconfirmed);
+    QCOMPARE(restored[0]->matches(), Json::parse(R"([{"id":9,"title":"made","userId":1}])"));
+    // The filter the dialect sends, newest first.
+    QCOMPARE(lookups.first().queryItemValue(u"title"_s), u"made"_s);
+    QCOMPARE(lookups.first().queryItemValue(u"userId"_s), u"1"_s);
+    QCOMPARE(lookups.first().queryItemValue(u"_order"_s), u"desc"_s);
+    // It holds up the writes behind it, and nothing is posted.
+    QTest::qWait(0);
+    QCOMPARE(restored[1]->status(), Mutation::Status::Waiting);
+    QVERIFY(posted.isEmpty());
+    QVERIFY(!queue->persisted().isEmpty());
+
+    // The user says it was made: done, nothing sent; the next one is looked for, not found, and sent; the keyed
+    // one is sent as it was.
+    QVERIFY(restored[0]->confirmCreated(restored[0]->matches().at(0)));
+    QCOMPARE(restored[0]->status(), Mutation::Status::Succeeded);
+    QTRY_VERIFY(restored[1]->isSettled() && restored[2]->isSettled());
+    QCOMPARE(restored[1]->status(), Mutation::Status::Succeeded);
+    QCOMPARE(restored[2]->status(), Mutation::Status::Succeeded);
+    QCOMPARE(posted.size(), 2);
+    QVERIFY(posted[0].contains(u"lost"_s) && posted[1].contains(u"keyed"_s));
+    QCOMPARE(lookups.size(), 2);   // none for the keyed one
+
+    // Send Again: it is posted.
+    Mutation *again = queue->restore({persistedCreate(u"made"_s, false)}).first();
+    QTRY_COMPARE(again->status(), Mutation::Status::Unconfirmed);
+    QVERIFY(again->confirmSend());
+    QTRY_COMPARE(again->status(), Mutation::Status::Succeeded);
+    QCOMPARE(posted.size(), 3);
+    // Cancel: nothing is posted.
+    Mutation *cancelled = queue->restore({persistedCreate(u"made"_s, false)}).first();
+    QTRY_COMPARE(cancelled->status(), Mutation::Status::Unconfirmed);
+    QVERIFY(cancelled->undo());
+    QCOMPARE(cancelled->status(), Mutation::Status::Undone);
+    QCOMPARE(posted.size(), 3);
 }
 
 void tst_MutationQueue::settledHandleIsDeletedLater()

@@ -30,6 +30,7 @@ EndpointConfig EndpointSettings::endpointConfig() const
     const QByteArray header = authHeader.trimmed().toLatin1();
     if (!header.isEmpty() && !authValue.isEmpty())
         config.headers.append({header, authValue.toUtf8()});
+    config.honoursIdempotencyKey = honoursIdempotencyKey;
     config.limits.maxBytes = qint64(std::clamp(maxResponseMegabytes, 1, maxResponseMegabytesLimit)) * 1024 * 1024;
     // A file gone since it was chosen: the requests go without it, and a refused certificate says why.
     if (!caCertificateFile.isEmpty())

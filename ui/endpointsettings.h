@@ -37,6 +37,7 @@ struct EndpointSettings
     QString caCertificateFile;                  // PEM or DER certificates trusted besides the system's (a private
                                                 // CA); empty: only the system's
     bool transient = false;                     // from --endpoint or --demo: never saved
+    bool honoursIdempotencyKey = false;         // the built-in sample API: a create is re-sent after a crash as is
     QString cacheIdentity;                      // whose data its saved cache holds; empty: the base URL and token
                                                 // (--demo names its database: its port changes every run)
 

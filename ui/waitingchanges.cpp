@@ -20,7 +20,12 @@ namespace refetch {
 
 namespace {
 
-enum ItemRole { WriteRole = Qt::UserRole + 1, RefusedRole };
+enum ItemRole { WriteRole = Qt::UserRole + 1, RefusedRole, MatchRole };
+
+QString idText(const Json &id)
+{
+    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
+}
 
 } // namespace
 
@@ -34,7 +39,7 @@ WaitingChanges::WaitingChanges(PendingWrites *writes, QWidget *parent)
     layout->addWidget(m_summary);
     m_list->setColumnCount(3);
     m_list->setHeaderLabels({tr("Change"), tr("Why"), tr("Made")});
-    m_list->setRootIsDecorated(false);
+    m_list->setRootIsDecorated(true);
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_list->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_list->header()->setStretchLastSection(false);
@@ -50,6 +55,10 @@ WaitingChanges::WaitingChanges(PendingWrites *writes, QWidget *parent)
     m_open = buttons->addButton(tr("&Open Record"), QDialogButtonBox::ActionRole);
     m_discard = buttons->addButton(tr("&Discard"), QDialogButtonBox::ActionRole);
     m_discard->setToolTip(tr("Let the refused values go"));
+    m_sendAgain = buttons->addButton(tr("&Send Again"), QDialogButtonBox::ActionRole);
+    m_sendAgain->setToolTip(tr("It was not created before Refetch stopped: create it now"));
+    m_created = buttons->addButton(tr("Already &Created"), QDialogButtonBox::ActionRole);
+    m_created->setToolTip(tr("The record listed under it is the one it made: send nothing"));
     buttons->addButton(QDialogButtonBox::Close);
     layout->addWidget(buttons);
     resize(640, 320);
@@ -73,12 +82,41 @@ WaitingChanges::WaitingChanges(PendingWrites *writes, QWidget *parent)
                 (*it)->undo();
         }
     });
+    auto unconfirmed = [this](QTreeWidgetItem **matchItem = nullptr) -> Mutation * {
+        const QList<QTreeWidgetItem *> items = m_list->selectedItems();
+        if (items.isEmpty())
+            return nullptr;
+        QTreeWidgetItem *item = items.first();
+        if (item->data(0, MatchRole).isValid()) {
+            if (matchItem)
+                *matchItem = item;
+            item = item->parent();
+        }
+        auto *m = item ? item->data(0, WriteRole).value<Mutation *>() : nullptr;
+        return m && m->status() == Mutation::Status::Unconfirmed ? m : nullptr;
+    };
+    connect(m_sendAgain, &QPushButton::clicked, this, [unconfirmed] {
+        if (Mutation *m = unconfirmed())
+            m->confirmSend();
+    });
+    connect(m_created, &QPushButton::clicked, this, [unconfirmed] {
+        QTreeWidgetItem *match = nullptr;
+        if (Mutation *m = unconfirmed(&match)) {
+            const Json record = match ? match->data(0, MatchRole).value<Json>() : m->matches().at(0);
+            m->confirmCreated(record);
+        }
+    });
     connect(m_open, &QPushButton::clicked, this, [this] {
         const QList<QTreeWidgetItem *> items = m_list->selectedItems();
         if (items.isEmpty())
             return;
         QTreeWidgetItem *item = items.first();
-        if (auto *m = item->data(0, WriteRole).value<Mutation *>()) {
+        if (item->data(0, MatchRole).isValid()) {
+            auto *m = item->parent()->data(0, WriteRole).value<Mutation *>();
+            const Json record = item->data(0, MatchRole).value<Json>();
+            if (m)
+                Q_EMIT openRecord(m->data().endpoint, m->data().resource, record.value(m->data().idField));
+        } else if (auto *m = item->data(0, WriteRole).value<Mutation *>()) {
             if (!m->data().recordId.isUndefined())
                 Q_EMIT openRecord(m->data().endpoint, m->data().resource, m->data().recordId);
         } else if (item->data(0, RefusedRole).isValid()) {
@@ -127,6 +165,17 @@ void WaitingChanges::rebuild()
         item->setData(0, WriteRole, QVariant::fromValue(m));
         item->setIcon(0, icons::icon(u"clock"_s));
         item->setSelected(selected.contains(m));
+        // The records that look like what it creates: open one to see whether it is the one.
+        const Json matches = m->status() == Mutation::Status::Unconfirmed ? m->matches() : Json();
+        for (qsizetype i = 0; i < matches.size(); ++i) {
+            const Json record = matches.at(i);
+            auto *child = new QTreeWidgetItem(item, {tr("%1 · %2 on the server").arg(m->data().resource,
+                                                                                    idText(record.value(m->data().idField))),
+                                                     tr("looks like it"), QString()});
+            child->setData(0, MatchRole, QVariant::fromValue(record));
+            child->setToolTip(0, QString::fromUtf8(record.toJson()).left(500));
+        }
+        item->setExpanded(true);
     }
     for (int i = 0; i < m_refused.size(); ++i) {
         const RefusedWrite &r = m_refused[i];
@@ -156,9 +205,12 @@ void WaitingChanges::rebuild()
 
 void WaitingChanges::updateButtons()
 {
-    bool canCancel = false, canOpen = false, canDiscard = false;
+    bool canCancel = false, canOpen = false, canDiscard = false, canConfirm = false;
     for (QTreeWidgetItem *item : m_list->selectedItems()) {
-        if (auto *m = item->data(0, WriteRole).value<Mutation *>()) {
+        if (item->data(0, MatchRole).isValid()) {
+            canOpen = canConfirm = true;
+        } else if (auto *m = item->data(0, WriteRole).value<Mutation *>()) {
+            canConfirm = canConfirm || m->status() == Mutation::Status::Unconfirmed;
             canCancel = canCancel || m->canUndo();
             canOpen = canOpen || !m->data().recordId.isUndefined();
         } else {
@@ -169,6 +221,10 @@ void WaitingChanges::updateButtons()
     m_cancel->setEnabled(canCancel);
     m_open->setEnabled(canOpen);
     m_discard->setEnabled(canDiscard);
+    m_sendAgain->setEnabled(canConfirm);
+    m_created->setEnabled(canConfirm);
+    m_sendAgain->setVisible(canConfirm);
+    m_created->setVisible(canConfirm);
 }
 
 } // namespace refetch

@@ -29,7 +29,9 @@ struct RefusedWrite
 };
 
 // The outbox: every change that waits for the server, with what it is and why it waits, and those the server
-// refused; Retry Now, Cancel Change (puts the record back as the server has it), Open Record, Discard.
+// refused; Retry Now, Cancel Change (puts the record back as the server has it), Open Record, Discard. A create
+// that may already have been made before a crash lists the records like it (open one to look) and waits for
+// Send Again or Already Created.
 class WaitingChanges : public QDialog
 {
     Q_OBJECT
@@ -57,6 +59,8 @@ private:
     QPushButton *m_cancel;
     QPushButton *m_open;
     QPushButton *m_discard;
+    QPushButton *m_sendAgain;
+    QPushButton *m_created;
 };
 
 } // namespace refetch

@@ -44,6 +44,7 @@ QString MutationListModel::statusText(Mutation::Status status)
     case Mutation::Status::Idle: return tr("idle");
     case Mutation::Status::Waiting: return tr("waiting");
     case Mutation::Status::Paused: return tr("paused");
+    case Mutation::Status::Unconfirmed: return tr("may already be created");
     case Mutation::Status::Sending: return tr("sending");
     case Mutation::Status::Succeeded: return tr("succeeded");
     case Mutation::Status::Failed: return tr("failed");

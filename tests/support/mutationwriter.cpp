@@ -1,7 +1,10 @@
 // A stand-in for the app in tst_mutationstore's crash tests: it opens a store, makes one write (a POST), and says
 // on standard output what became of it, then waits to be killed.
 //
-//   refetch_mutationwriter --store FILE --url BASE_URL [--offline] [--title TEXT]
+//   refetch_mutationwriter --store FILE --url BASE_URL [--offline] [--title TEXT] [--server-ignores-keys]
+//
+// The server is taken to honour Idempotency-Key (the sample API does) unless --server-ignores-keys: then a create
+// restored after the crash is looked for on the server before it is sent again.
 //
 // Lines it prints: "queued <id>" once mutate() returned (the write is committed to FILE by then), "paused <id>"
 // when it waits for the network, "sending <id>" when its request starts.
@@ -41,7 +44,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption offline(QStringLiteral("offline"), QStringLiteral("Start offline: the write pauses."));
     const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("The new post's title."), QStringLiteral("text"),
                                    QStringLiteral("written before the crash"));
-    parser.addOptions({store, url, offline, title});
+    const QCommandLineOption ignoresKeys(QStringLiteral("server-ignores-keys"),
+                                         QStringLiteral("The server does not honour Idempotency-Key."));
+    parser.addOptions({store, url, offline, title, ignoresKeys});
     parser.process(app);
     if (!parser.isSet(store) || !parser.isSet(url)) {
         std::fprintf(stderr, "usage: refetch_mutationwriter --store FILE --url BASE_URL [--offline]\n");
@@ -55,7 +60,8 @@ int main(int argc, char *argv[])
     MutationQueue queue(&client);
     QNetworkAccessManager nam;
     HttpTransport transport(&nam);
-    Endpoint api(&transport, EndpointConfig{.baseUrl = QUrl(parser.value(url))});
+    Endpoint api(&transport, EndpointConfig{.baseUrl = QUrl(parser.value(url)),
+                                            .honoursIdempotencyKey = !parser.isSet(ignoresKeys)});
     queue.addEndpoint(&api);
 
     StoreFile file;
