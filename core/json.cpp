@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -25,6 +26,8 @@
     0x01 null     0x02 false     0x03 true
     0x04..0x07    integer in 1, 2, 4 or 8 bytes, always the narrowest that holds it
     0x08          double, 8 bytes
+    0x09          number kept as text: uint32 length, then the number's ASCII text as received (a
+                  number that neither an integer nor a double holds exactly, see parseNumber)
     0x80|a|n      string: a = 0x40 when every byte is ASCII; n < 63 is the UTF-8 length,
                   n == 63 means a uint32 length follows; then the bytes, no terminator
     0x10|w        array  } uint32 total size, the elements (an object member is its key
@@ -70,6 +73,7 @@ enum : uchar {
     TagInt32 = 0x06,
     TagInt64 = 0x07,
     TagDouble = 0x08,
+    TagNumberText = 0x09,
     TagArray = 0x10,
     TagObject = 0x14,
     TagContainerMask = 0xFC,
@@ -102,8 +106,8 @@ constexpr std::array<Type, 256> TypeOfTag = [] {
             type = Type::Bool;
         else if (i >= TagInt8 && i <= TagInt64)
             type = Type::Integer;
-        else if (i == TagDouble)
-            type = Type::Double;
+        else if (i == TagDouble || i == TagNumberText)
+            type = Type::Double; // a number kept as text reads as a double to callers: toDouble() is nearest
         else if ((i & TagContainerMask) == TagArray && (i & 3) != 3)
             type = Type::Array;
         else if ((i & TagContainerMask) == TagObject && (i & 3) != 3)
@@ -194,6 +198,8 @@ inline quint32 encodedSizeAt(const uchar *p)
     case TagInt64:
     case TagDouble:
         return 9;
+    case TagNumberText:
+        return 5 + load<quint32>(p + 1);
     }
     return load<quint32>(p + 1);
 }
@@ -221,6 +227,292 @@ inline double doubleAt(const uchar *p)
 inline bool integralInRange(double d)
 {
     return d >= -9223372036854775808.0 && d < 9223372036854775808.0 && std::trunc(d) == d;
+}
+
+// Numbers kept as text ------------------------------------------------------------------
+
+inline QByteArrayView numberTextAt(const uchar *p)
+{
+    return QByteArrayView(reinterpret_cast<const char *>(p + 5), load<quint32>(p + 1));
+}
+
+// Exponents beyond this are taken as this: values like 1e1000000000000000000 compare equal to each other.
+constexpr qint64 ExponentCap = 1'000'000'000'000'000'000;
+
+// A number's value in lowest terms: its digits without leading or trailing zeros, times ten to `exponent`
+// ("1.50e1" is 15e0, "0.010" is 1e-2, "-0" and "0e9" are zero: no digits). Two numbers are equal when these are.
+struct DecimalValue
+{
+    bool negative = false;
+    QVarLengthArray<char, 40> digits;
+    qint64 exponent = 0;
+
+    bool isZero() const { return digits.isEmpty(); }
+    bool operator==(const DecimalValue &o) const
+    {
+        return digits.size() == o.digits.size() && exponent == o.exponent && (isZero() || negative == o.negative)
+                && std::memcmp(digits.constData(), o.digits.constData(), size_t(digits.size())) == 0;
+    }
+    // The value as an int64 when it is a whole number in range.
+    bool toInteger(qint64 *out) const
+    {
+        if (isZero()) {
+            *out = 0;
+            return true;
+        }
+        if (exponent < 0 || digits.size() + exponent > 19)
+            return false;
+        quint64 v = 0;
+        for (char c : digits)
+            v = v * 10 + quint64(c - '0');
+        for (qint64 i = 0; i < exponent; ++i)
+            v *= 10;
+        constexpr quint64 limit = quint64(std::numeric_limits<qint64>::max());
+        if (v > limit + (negative ? 1 : 0))
+            return false;
+        *out = negative ? qint64(0 - v) : qint64(v);
+        return true;
+    }
+};
+
+// The value of JSON number text (valid syntax, as the parser checked it, or as std::to_chars writes a double).
+DecimalValue decimalValue(QByteArrayView text)
+{
+    DecimalValue v;
+    const char *p = text.begin();
+    const char *const end = text.end();
+    if (p != end && *p == '-') {
+        v.negative = true;
+        ++p;
+    }
+    qint64 fractionDigits = 0;
+    bool fraction = false;
+    for (; p != end && (*p | 0x20) != 'e'; ++p) {
+        if (*p == '.') {
+            fraction = true;
+            continue;
+        }
+        fractionDigits += fraction;
+        if (*p != '0' || !v.digits.isEmpty())
+            v.digits.append(*p);
+    }
+    qint64 written = 0;
+    if (p != end) {
+        bool negativeExponent = false;
+        for (++p; p != end; ++p) {
+            if (*p == '-')
+                negativeExponent = true;
+            else if (*p != '+')
+                written = std::min(written * 10 + (*p - '0'), ExponentCap);
+        }
+        if (negativeExponent)
+            written = -written;
+    }
+    qint64 trailingZeros = 0;
+    while (!v.digits.isEmpty() && v.digits.last() == '0') {
+        v.digits.removeLast();
+        ++trailingZeros;
+    }
+    v.exponent = v.isZero() ? 0 : written - fractionDigits + trailingZeros;
+    return v;
+}
+
+// The shortest text that reads back as d (what toJson() writes); `buf` holds at least 32 bytes.
+inline QByteArrayView shortestText(double d, char *buf)
+{
+    return QByteArrayView(buf, std::to_chars(buf, buf + 32, d).ptr - buf);
+}
+
+inline QByteArrayView integerText(qint64 i, char *buf)
+{
+    return QByteArrayView(buf, std::to_chars(buf, buf + 32, i).ptr - buf);
+}
+
+// The double nearest to the number `text`: infinity beyond the largest, zero below the smallest.
+double nearestDouble(QByteArrayView text)
+{
+    double d = 0;
+    const auto [end, ec] = std::from_chars(text.begin(), text.end(), d);
+    if (ec == std::errc::result_out_of_range) {
+        const DecimalValue v = decimalValue(text);
+        d = v.digits.size() + v.exponent > 0 ? HUGE_VAL : 0.0;
+        return v.negative ? -d : d;
+    }
+    return d;
+}
+
+// Whether the number `text` is what d writes back as (compared by value: "1.0" and "1e0" are 1), so that the
+// double stands for it exactly.
+bool writesBackAsSlow(double d, QByteArrayView text)
+{
+    char buf[32];
+    const QByteArrayView written = shortestText(d, buf);
+    return written == text || decimalValue(written) == decimalValue(text);
+}
+
+// A number's significant digits as an integer and its power of ten: "0.0012340" is 1234 x 10^-6, 4 digits.
+// When there are more than 19 digits from the first that is not zero, only `digits` is set.
+struct ShortDecimal
+{
+    quint64 mantissa = 0;
+    qsizetype digits = 0;   // significant: without leading and trailing zeros
+    qint64 exponent = 0;
+    bool exact = true;      // mantissa and exponent hold the value
+};
+
+constexpr std::array<quint64, 20> PowersOfTen64 = [] {
+    std::array<quint64, 20> t{};
+    quint64 p = 1;
+    for (quint64 &x : t) {
+        x = p;
+        p *= 10;
+    }
+    return t;
+}();
+
+// mantissa x 10^exponent in lowest terms.
+ShortDecimal shortDecimal(quint64 mantissa, qint64 exponent)
+{
+    ShortDecimal v;
+    if (mantissa == 0)
+        return v;
+    while (mantissa % 10 == 0) {
+        mantissa /= 10;
+        ++exponent;
+    }
+    const int guess = (std::bit_width(mantissa) * 1233) >> 12;   // about log10, one short at most
+    v.digits = guess + (mantissa >= PowersOfTen64[size_t(guess)] ? 1 : 0);
+    v.mantissa = mantissa;
+    v.exponent = exponent;
+    return v;
+}
+
+ShortDecimal shortDecimal(QByteArrayView text)
+{
+    const char *p = text.begin();
+    const char *const end = text.end();
+    if (p != end && *p == '-')
+        ++p;
+    const char *dot = nullptr;
+    quint64 mantissa = 0;
+    qsizetype counted = 0;   // digits from the first that is not zero
+    for (; p != end && (*p | 0x20) != 'e'; ++p) {
+        if (*p == '.') {
+            dot = p;
+            continue;
+        }
+        mantissa = mantissa * 10 + quint64(*p - '0');   // wraps beyond 19 digits, which are then only counted
+        counted += mantissa != 0 || counted != 0;
+    }
+    if (counted > 19) {
+        ShortDecimal v;
+        v.digits = decimalValue(text).digits.size();
+        v.exact = false;
+        return v;
+    }
+    const qint64 fractionDigits = dot ? p - dot - 1 : 0;
+    qint64 written = 0;
+    if (p != end) {
+        bool negativeExponent = false;
+        for (++p; p != end; ++p) {
+            if (*p == '-')
+                negativeExponent = true;
+            else if (*p != '+')
+                written = std::min(written * 10 + (*p - '0'), ExponentCap);
+        }
+        if (negativeExponent)
+            written = -written;
+    }
+    return shortDecimal(mantissa, written - fractionDigits);
+}
+
+using Wide = __int128;
+
+constexpr std::array<Wide, 23> PowersOfTen = [] {
+    std::array<Wide, 23> t{};
+    Wide p = 1;
+    for (Wide &x : t) {
+        x = p;
+        p *= 10;
+    }
+    return t;
+}();
+
+// Whether d's shortest round-trip text (the digits std::to_chars writes: the fewest digits that read back as d,
+// and of those the nearest to d) has t's value, worked out exactly in 128-bit integers instead of by writing d:
+// 1 yes, 0 no, -1 when t and d are outside what fits (then writesBackAsSlow decides). t reads as d.
+int isShortestOf(const ShortDecimal &t, double d)
+{
+    // The window that fits: t = M x 10^-k with 1 <= k <= 21, d = 4m x 2^-shift with 2 <= shift <= 64 (about
+    // 0.001 to 2^53, written with a fraction): every product below stays under 2^126.
+    const qint64 k = -t.exponent;
+    if (!t.exact || k < 1 || k > 21)
+        return -1;
+    quint64 bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    const int biased = int((bits >> 52) & 0x7FF);
+    const quint64 m = (bits & ((quint64(1) << 52) - 1)) | (quint64(1) << 52);
+    const int shift = 1077 - biased;   // d = m x 2^(biased - 1075) = 4m x 2^-shift
+    if (biased == 0 || shift < 2 || shift > 64 || m == quint64(1) << 52)
+        return -1;   // subnormal, out of the window, or a power of two (its interval is lopsided)
+    // N = (t - d) x 10^k x 2^shift. A decimal reads as d when it is within half a unit in the last place of d,
+    // |N| <= 2 x 10^k in these units, the end included when m is even (a tie rounds to the even significand).
+    const Wide n = (Wide(t.mantissa) << shift) - Wide(4 * m) * PowersOfTen[size_t(k)];
+    const Wide halfUlp = 2 * PowersOfTen[size_t(k)];
+    const bool ends = (m & 1) == 0;
+    auto readsAsD = [&](Wide offset) {
+        const Wide a = offset < 0 ? -offset : offset;
+        return a < halfUlp || (a == halfUlp && ends);
+    };
+    // A decimal with a digit less that reads as d (a shorter one would have one too): the two around t are the
+    // nearest, t rounded down and up to a multiple of ten.
+    const Wide step = Wide(1) << shift;
+    const int r = int(t.mantissa % 10);
+    if (readsAsD(n - r * step) || readsAsD(n + (10 - r) * step))
+        return 0;
+    // Of the decimals with t's digits, t must be the nearest to d: |t - d| < 10^-k / 2, that is |N| < 2^shift / 2.
+    const Wide distance = n < 0 ? -n : n;
+    const Wide half = step / 2;
+    if (distance == half)
+        return -1;   // a tie: left to the writer's own rule
+    return distance < half ? 1 : 0;
+}
+
+// Whether d, the double nearest to the number `text` (whose value is t), writes back as text's value (what
+// toJson() would write has the same value), so that the double stands for it exactly.
+bool writesBackAs(double d, const ShortDecimal &t, QByteArrayView text)
+{
+    // From 2^53 on, doubles are whole numbers, and std::to_chars writes them digit for digit where that is no
+    // longer than the exponent form: 2^60 as 1152921504606846976, not as 1.152921504606847e+18.
+    if (std::fabs(d) >= 0x1p53)
+        return writesBackAsSlow(d, text);
+    if (t.digits > 17)
+        return false;   // no double's shortest text has more than 17 digits
+    if (t.digits <= 15 && std::isnormal(d))
+        return true;    // DBL_DIG: 15 digits of a normal double always come back
+    if (t.digits <= 15 && d == 0)
+        return t.digits == 0;
+    const int shortest = isShortestOf(t, std::fabs(d));
+    return shortest >= 0 ? shortest == 1 : writesBackAsSlow(d, text);
+}
+
+bool writesBackAs(double d, QByteArrayView text)
+{
+    return writesBackAs(d, shortDecimal(text), text);
+}
+
+// The value of a number of any encoding.
+DecimalValue decimalOf(const uchar *p)
+{
+    char buf[32];
+    switch (*p) {
+    case TagNumberText:
+        return decimalValue(numberTextAt(p));
+    case TagDouble:
+        return decimalValue(shortestText(load<double>(p + 1), buf));
+    default:
+        return decimalValue(integerText(integerAt(p), buf));
+    }
 }
 
 // The table of an array or object.
@@ -547,6 +839,14 @@ public:
         store(m_buf + m_len + 1, d);
         m_len += 9;
     }
+    void putNumberText(const char *text, qsizetype n)
+    {
+        reserve(n + 5);
+        m_buf[m_len] = TagNumberText;
+        store(m_buf + m_len + 1, quint32(n));
+        std::memcpy(m_buf + m_len + 5, text, size_t(n));
+        m_len += 5 + n;
+    }
     uchar *putStringHeader(qsizetype n, bool ascii)
     {
         reserve(n + 5);
@@ -733,6 +1033,20 @@ inline bool isWhitespace(uchar c)
 inline bool isDigit(uchar c)
 {
     return uchar(c - '0') < 10;
+}
+// Eight ASCII bytes read little-endian: whether each is a digit, and their value (as fast_float reads them).
+inline bool areEightDigits(quint64 v)
+{
+    return !(((v + 0x4646464646464646) | (v - 0x3030303030303030)) & 0x8080808080808080);
+}
+inline quint64 eightDigits(quint64 v)
+{
+    constexpr quint64 mask = 0x000000FF000000FF;
+    constexpr quint64 mul1 = 100 + (quint64(1000000) << 32);
+    constexpr quint64 mul2 = 1 + (quint64(10000) << 32);
+    v -= 0x3030303030303030;
+    v = (v * 10) + (v >> 8);
+    return (((v & mask) * mul1) + (((v >> 16) & mask) * mul2)) >> 32;
 }
 inline int hexValue(uchar c)
 {
@@ -1102,6 +1416,11 @@ bool Parser::readHex4(const uchar *escape, const uchar *digits, char32_t &value)
     return true;
 }
 
+// An integer goes into the narrowest integer that holds it, any other number into a double, unless that would
+// change it: an integer beyond int64, or a number whose double writes back as another value (more digits than a
+// double keeps, beyond its range, below its smallest, a whole number from 2^53 on that the double writes with other
+// digits), is kept as its text. Up to 15 significant digits (DBL_DIG) of a double in its normal range below 2^53
+// always come back, so the check runs for longer numbers, long exponents and large ones only.
 bool Parser::parseNumber()
 {
     const uchar *start = m_p;
@@ -1111,7 +1430,7 @@ bool Parser::parseNumber()
     if (Q_UNLIKELY(m_p == m_end || !isDigit(*m_p)))
         return failNumber(start, QStringLiteral("expected a digit"));
     quint64 mantissa = 0;
-    int digits = 0;
+    qsizetype digits = 0;
     if (*m_p == '0') {
         ++m_p;
         digits = 1;
@@ -1126,75 +1445,83 @@ bool Parser::parseNumber()
         } while (m_p != m_end && isDigit(*m_p));
     }
     bool isDouble = false;
+    qsizetype fractionDigits = 0;
     if (m_p != m_end && *m_p == '.') {
         ++m_p;
         if (Q_UNLIKELY(m_p == m_end || !isDigit(*m_p)))
             return failNumber(start, QStringLiteral("expected a digit after '.'"));
-        while (m_p != m_end && isDigit(*m_p))
+        // The mantissa goes on through the fraction, eight digits at a time where it can: when a double is
+        // checked, its digits are at hand. (It wraps when there are more than 19 digits, and is not used then.)
+        const uchar *fraction = m_p;
+        if constexpr (std::endian::native == std::endian::little) {
+            while (m_end - m_p >= 8) {
+                const quint64 chunk = load<quint64>(m_p);
+                if (!areEightDigits(chunk))
+                    break;
+                mantissa = mantissa * 100'000'000 + eightDigits(chunk);
+                m_p += 8;
+            }
+        }
+        while (m_p != m_end && isDigit(*m_p)) {
+            mantissa = mantissa * 10 + (*m_p - '0');
             ++m_p;
+        }
+        fractionDigits = m_p - fraction;
+        digits += fractionDigits;
         isDouble = true;
     }
+    qsizetype exponentDigits = 0;
+    qint64 exponent = 0;
     if (m_p != m_end && (*m_p | 0x20) == 'e') {
         ++m_p;
+        const bool negativeExponent = m_p != m_end && *m_p == '-';
         if (m_p != m_end && (*m_p == '+' || *m_p == '-'))
             ++m_p;
         if (Q_UNLIKELY(m_p == m_end || !isDigit(*m_p)))
             return failNumber(start, QStringLiteral("expected a digit in the exponent"));
-        while (m_p != m_end && isDigit(*m_p))
+        const uchar *first = m_p;
+        do {
+            exponent = std::min(exponent * 10 + (*m_p - '0'), ExponentCap);
             ++m_p;
+        } while (m_p != m_end && isDigit(*m_p));
+        exponentDigits = m_p - first;
+        if (negativeExponent)
+            exponent = -exponent;
         isDouble = true;
     }
-    if (!isDouble && digits <= 19) {
+    const QByteArrayView text(reinterpret_cast<const char *>(start), m_p - start);
+    if (!isDouble) {
         constexpr quint64 limit = quint64(std::numeric_limits<qint64>::max());
-        if (!negative && mantissa <= limit) {
-            m_enc.putInteger(qint64(mantissa));
-            return true;
+        if (digits <= 19) {
+            if (!negative && mantissa <= limit) {
+                m_enc.putInteger(qint64(mantissa));
+                return true;
+            }
+            if (negative && mantissa != 0 && mantissa <= limit + 1) {
+                m_enc.putInteger(qint64(0 - mantissa));
+                return true;
+            }
         }
         // "-0" is left to the double path so that its sign survives.
-        if (negative && mantissa != 0 && mantissa <= limit + 1) {
-            m_enc.putInteger(qint64(0 - mantissa));
+        if (mantissa != 0 || digits != 1) {
+            m_enc.putNumberText(text.data(), text.size());
             return true;
         }
     }
     double d;
-    const auto [end, ec] = std::from_chars(reinterpret_cast<const char *>(start), reinterpret_cast<const char *>(m_p), d);
-    if (Q_UNLIKELY(ec != std::errc() || end != reinterpret_cast<const char *>(m_p))) {
+    const auto [end, ec] = std::from_chars(text.begin(), text.end(), d);
+    if (Q_UNLIKELY(ec != std::errc() || end != text.end())) {
         if (ec != std::errc::result_out_of_range)
             return failNumber(start, QString());
-        // Out of range is either too small (becomes zero, like strtod) or too large. Tell
-        // them apart by the position of the first significant digit plus the exponent.
-        const uchar *p = negative ? start + 1 : start;
-        qint64 magnitude = 0;
-        bool seenSignificant = false;
-        bool inFraction = false;
-        for (; p != m_p && (*p | 0x20) != 'e'; ++p) {
-            if (*p == '.') {
-                inFraction = true;
-            } else if (seenSignificant) {
-                magnitude += inFraction ? 0 : 1;
-            } else if (*p != '0') {
-                seenSignificant = true;
-                magnitude += inFraction ? 0 : 1;
-            } else if (inFraction) {
-                --magnitude;
-            }
-        }
-        if (p != m_p) {
-            qint64 exponent = 0;
-            bool negativeExponent = false;
-            for (++p; p != m_p; ++p) {
-                if (*p == '-')
-                    negativeExponent = true;
-                else if (isDigit(*p))
-                    exponent = std::min<qint64>(exponent * 10 + (*p - '0'), 1'000'000'000);
-            }
-            magnitude += negativeExponent ? -exponent : exponent;
-        }
-        if (magnitude > 0)
-            return failNumber(start, QStringLiteral("its magnitude is beyond the range of a double"));
-        d = negative ? -0.0 : 0.0;
+        m_enc.putNumberText(text.data(), text.size());
+        return true;
     }
-    m_enc.putDouble(d);
+    if (Q_UNLIKELY(digits > 15 || exponentDigits > 2 || std::fabs(d) >= 0x1p53)
+        && !writesBackAs(d, digits <= 19 ? shortDecimal(mantissa, exponent - fractionDigits) : shortDecimal(text),
+                         text))
+        m_enc.putNumberText(text.data(), text.size());
+    else
+        m_enc.putDouble(d);
     return true;
 }
 
@@ -1369,6 +1696,7 @@ private:
         reserve(32);
         m_len = std::to_chars(m_buf + m_len, m_buf + m_len + 32, d).ptr - m_buf;
     }
+    void numberText(const uchar *p);
     void string(const StringRef &s);
     void member(const uchar *key, int depth)
     {
@@ -1434,6 +1762,30 @@ void TextWriter::string(const StringRef &s)
     put('"');
 }
 
+// The text as received; in canonical form, what an equal integer or double writes, else the value in lowest
+// terms ("1.50e1" as 15, "0.1000...00" as 1e-1), so that equal values give equal bytes.
+void TextWriter::numberText(const uchar *p)
+{
+    const QByteArrayView text = numberTextAt(p);
+    if (!m_canonical)
+        return put(text.data(), text.size());
+    const DecimalValue v = decimalValue(text);
+    qint64 i;
+    if (v.toInteger(&i))
+        return integer(i);
+    const double d = nearestDouble(text);
+    if (std::isfinite(d) && writesBackAs(d, text))
+        return number(d);
+    if (v.negative)
+        put('-');
+    put(v.digits.constData(), v.digits.size());
+    if (v.exponent != 0) {
+        put('e');
+        reserve(24);
+        m_len = std::to_chars(m_buf + m_len, m_buf + m_len + 24, v.exponent).ptr - m_buf;
+    }
+}
+
 void TextWriter::value(const uchar *p, int depth)
 {
     switch (typeAt(p)) {
@@ -1445,7 +1797,7 @@ void TextWriter::value(const uchar *p, int depth)
     case Type::Integer:
         return integer(integerAt(p));
     case Type::Double:
-        return number(doubleAt(p));
+        return *p == TagNumberText ? numberText(p) : number(doubleAt(p));
     case Type::String:
         return string(stringAt(p));
     case Type::Array: {
@@ -1493,6 +1845,9 @@ void TextWriter::value(const uchar *p, int depth)
 
 bool numbersEqual(const uchar *a, const uchar *b)
 {
+    // A number kept as text equals another of the same value, whatever its encoding.
+    if (Q_UNLIKELY(*a == TagNumberText || *b == TagNumberText))
+        return decimalOf(a) == decimalOf(b);
     const bool aInt = *a != TagDouble;
     const bool bInt = *b != TagDouble;
     if (aInt && bInt)
@@ -1567,6 +1922,28 @@ inline size_t combine(size_t seed, size_t h)
     return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
 }
 
+inline size_t hashDouble(double d, size_t seed)
+{
+    // Integral doubles equal integers, so they must hash like them.
+    return integralInRange(d) ? qHash(qint64(d), seed) : qHash(d, seed);
+}
+
+// Like the integer or double it equals, if any (a text number is never written for a value either holds, but
+// "9007199254740993.0" equals the integer and a 23-digit integer can equal a double); else its lowest terms.
+size_t hashNumberText(const uchar *p, size_t seed)
+{
+    const QByteArrayView text = numberTextAt(p);
+    const DecimalValue v = decimalValue(text);
+    qint64 i;
+    if (v.toInteger(&i))
+        return qHash(i, seed);
+    const double d = nearestDouble(text);
+    if (std::isfinite(d) && writesBackAs(d, text))
+        return hashDouble(d, seed);
+    size_t h = combine(seed, qHash(QByteArrayView(v.digits.constData(), v.digits.size()), seed));
+    return combine(h, qHash(v.exponent * 2 + (v.negative ? 1 : 0), seed));
+}
+
 size_t hashValue(const uchar *p, size_t seed)
 {
     switch (typeAt(p)) {
@@ -1578,11 +1955,8 @@ size_t hashValue(const uchar *p, size_t seed)
         return combine(seed, *p == TagTrue ? 0x74 : 0x66);
     case Type::Integer:
         return qHash(integerAt(p), seed);
-    case Type::Double: {
-        // Integral doubles equal integers, so they must hash like them.
-        const double d = doubleAt(p);
-        return integralInRange(d) ? qHash(qint64(d), seed) : qHash(d, seed);
-    }
+    case Type::Double:
+        return *p == TagNumberText ? hashNumberText(p, seed) : hashDouble(doubleAt(p), seed);
     case Type::String:
         return qHash(stringAt(p).view(), seed);
     case Type::Array: {
@@ -1668,6 +2042,13 @@ QJsonValue toQJson(const uchar *p)
     case Type::Integer:
         return QJsonValue(integerAt(p));
     case Type::Double:
+        if (*p == TagNumberText) {
+            // As exact as QJsonValue can be: an integer when the value is one, else the nearest double.
+            qint64 i;
+            if (decimalOf(p).toInteger(&i))
+                return QJsonValue(i);
+            return QJsonValue(nearestDouble(numberTextAt(p)));
+        }
         return QJsonValue(doubleAt(p));
     case Type::String:
         return QJsonValue(stringAt(p).toQString());
@@ -1836,6 +2217,10 @@ qint64 Json::toInteger(qint64 defaultValue) const
     case Type::Integer:
         return integerAt(bytes());
     case Type::Double: {
+        if (*bytes() == TagNumberText) {
+            qint64 i;
+            return decimalOf(bytes()).toInteger(&i) ? i : defaultValue;
+        }
         const double d = doubleAt(bytes());
         return integralInRange(d) ? qint64(d) : defaultValue;
     }
@@ -1850,10 +2235,49 @@ double Json::toDouble(double defaultValue) const
     case Type::Integer:
         return double(integerAt(bytes()));
     case Type::Double:
-        return doubleAt(bytes());
+        return *bytes() == TagNumberText ? nearestDouble(numberTextAt(bytes())) : doubleAt(bytes());
     default:
         return defaultValue;
     }
+}
+
+bool Json::isTextNumber() const
+{
+    return m_data && *bytes() == TagNumberText;
+}
+
+QString Json::numberText() const
+{
+    char buf[32];
+    switch (type()) {
+    case Type::Integer:
+        return QString::fromLatin1(integerText(integerAt(bytes()), buf));
+    case Type::Double:
+        return QString::fromLatin1(*bytes() == TagNumberText ? numberTextAt(bytes())
+                                                             : shortestText(doubleAt(bytes()), buf));
+    default:
+        return QString();
+    }
+}
+
+Json Json::fromNumberText(QByteArrayView text)
+{
+    // Only number syntax: the parser would also take whitespace around it, or another kind of value.
+    if (text.isEmpty() || (text.front() != '-' && !isDigit(uchar(text.front()))) || !isDigit(uchar(text.back())))
+        return Json();
+    Json number = parse(text);
+    return number.isNumber() ? number : Json();
+}
+
+Json Json::fromNumberText(QStringView text)
+{
+    QVarLengthArray<char, 64> latin1(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text[i].unicode() >= 0x80)
+            return Json();
+        latin1[i] = char(text[i].unicode());
+    }
+    return fromNumberText(QByteArrayView(latin1.constData(), latin1.size()));
 }
 
 QString Json::toString(const QString &defaultValue) const

@@ -141,8 +141,13 @@ public:
     static Json object(std::initializer_list<std::pair<QStringView, Json>> members);
 
     // RFC 8259 text, any top-level value. On error returns Undefined and fills *error.
+    // Numbers are kept exactly: see isTextNumber().
     static Json parse(QByteArrayView utf8, JsonParseError *error = nullptr,
                       const JsonLimits &limits = {});
+    // The number written as `text` (JSON number syntax and nothing else, no spaces), kept as parse() keeps it;
+    // Undefined for any other text. For a form's number field: "12345678901234567890123" stays that number.
+    static Json fromNumberText(QByteArrayView text);
+    static Json fromNumberText(QStringView text);
 
     Type type() const;
     bool isUndefined() const { return !m_data; }
@@ -157,7 +162,18 @@ public:
 
     bool toBool(bool defaultValue = false) const;
     qint64 toInteger(qint64 defaultValue = 0) const; // also integral doubles within range
-    double toDouble(double defaultValue = 0) const;  // also integers
+    double toDouble(double defaultValue = 0) const;  // also integers; the nearest double to a text number
+
+    // A number that neither a qint64 nor a double holds exactly (an integer beyond int64, more digits than a
+    // double keeps, beyond a double's range or below its smallest: 12345678901234567890123,
+    // 0.1000000000000000055511151231257827, 1e400) is kept as the text it was parsed from. It is a Double to
+    // callers (isNumber(), toDouble() the nearest double, infinity beyond range), toJson() writes its text, and it
+    // equals a number of the same value ("1e400" == "10e399"). Numbers a double does write back, by value ("0.1",
+    // "1.0", "1e2"), are ordinary doubles.
+    bool isTextNumber() const;
+    // A number's exact text: a text number's as parsed, else what toJson() writes (an integer's digits, a
+    // double's shortest round-trip form). Empty for anything else.
+    QString numberText() const;
     QString toString(const QString &defaultValue = {}) const;
     QStringList toStringList() const;   // the strings of an array, others left out; empty for anything else
     static Json fromStringList(const QStringList &list);
@@ -209,8 +225,8 @@ public:
     QJsonValue toQJsonValue() const;
 
     enum class Format { Compact, Indented };
-    // Valid JSON text, members in source order, doubles in their shortest round-trip form.
-    // Undefined is written as null.
+    // Valid JSON text, members in source order, doubles in their shortest round-trip form, text numbers as
+    // parsed. Undefined is written as null.
     QByteArray toJson(Format format = Format::Compact) const;
     // Compact JSON with members sorted by key (UTF-8 byte order, recursively), duplicate keys
     // resolved, and integral doubles within int64 written as integers: equal values give
@@ -274,7 +290,7 @@ private:
     {
         if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(qint64)) {
             if (i > quint64(std::numeric_limits<qint64>::max()))
-                return Json(double(i));
+                return fromNumberText(QByteArray::number(quint64(i))); // a text number: exact
         }
         return Json(qint64(i));
     }

@@ -9,8 +9,11 @@
 #include <QtCore/QSet>
 #include <QtTest/QtTest>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <random>
+#include <string>
 #include <limits>
 #include <thread>
 #include <vector>
@@ -108,6 +111,14 @@ private slots:
     void roundTrip();
     void numbers_data();
     void numbers();
+    void textNumbers_data();
+    void textNumbers();
+    void ordinaryNumbersAreNotText_data();
+    void ordinaryNumbersAreNotText();
+    void textNumbersInDocuments();
+    void textOrDoubleAsTheShortestTextSays();
+    void fromNumberText_data();
+    void fromNumberText();
     void strings_data();
     void strings();
     void errors_data();
@@ -280,9 +291,9 @@ void tst_Json::numbers_data()
     QTest::newRow("int64 max + 1") << QByteArray("9223372036854775808") << Type::Double << 9223372036854775808.0
                                    << qint64(-1) << QByteArray("9223372036854775808");
     QTest::newRow("int64 min - 1") << QByteArray("-9223372036854775809") << Type::Double << -9223372036854775808.0
-                                   << min << QByteArray("-9223372036854775808");
+                                   << qint64(-1) << QByteArray("-9223372036854775809");
     QTest::newRow("20 digits") << QByteArray("12345678901234567890") << Type::Double << 12345678901234567890.0
-                               << qint64(-1) << QByteArray("12345678901234567168");
+                               << qint64(-1) << QByteArray("12345678901234567890");
     QTest::newRow("1e-7") << QByteArray("1e-7") << Type::Double << 1e-7 << qint64(-1) << QByteArray("1e-07");
     QTest::newRow("0.1") << QByteArray("0.1") << Type::Double << 0.1 << qint64(-1) << QByteArray("0.1");
     QTest::newRow("1E+2") << QByteArray("1E+2") << Type::Double << 100.0 << qint64(100) << QByteArray("100");
@@ -291,9 +302,12 @@ void tst_Json::numbers_data()
                                         << QByteArray("5e-324");
     QTest::newRow("largest double") << QByteArray("1.7976931348623157e308") << Type::Double
                                     << 1.7976931348623157e308 << qint64(-1) << QByteArray("1.7976931348623157e+308");
-    QTest::newRow("underflow to zero") << QByteArray("1e-400") << Type::Double << 0.0 << qint64(0) << QByteArray("0");
-    QTest::newRow("underflow, long fraction") << QByteArray("-0." + QByteArray(400, '0') + "1") << Type::Double
-                                              << -0.0 << qint64(0) << QByteArray("-0");
+    QTest::newRow("below the smallest double") << QByteArray("1e-400") << Type::Double << 0.0 << qint64(-1)
+                                               << QByteArray("1e-400");
+    QTest::newRow("below, long fraction") << QByteArray("-0." + QByteArray(400, '0') + "1") << Type::Double << -0.0
+                                          << qint64(-1) << QByteArray("-0." + QByteArray(400, '0') + "1");
+    QTest::newRow("beyond the largest double") << QByteArray("1e400") << Type::Double << HUGE_VAL << qint64(-1)
+                                               << QByteArray("1e400");
     QTest::newRow("shortest repr") << QByteArray("0.30000000000000004") << Type::Double << 0.30000000000000004
                                    << qint64(-1) << QByteArray("0.30000000000000004");
 }
@@ -319,6 +333,331 @@ void tst_Json::numbers()
     QCOMPARE(back, number);
     const double a = back.toDouble(), b = number.toDouble();
     QCOMPARE(std::memcmp(&a, &b, sizeof a), 0);
+}
+
+// Numbers that neither a qint64 nor a double holds exactly keep their text, from parse to toJson().
+void tst_Json::textNumbers_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<double>("nearest");
+    QTest::addColumn<qint64>("integer");
+
+    QTest::newRow("23-digit integer") << QByteArray("12345678901234567890123") << 12345678901234567890123.0
+                                      << qint64(-1);
+    QTest::newRow("negative 23-digit integer") << QByteArray("-12345678901234567890123") << -12345678901234567890123.0
+                                               << qint64(-1);
+    QTest::newRow("int64 max + 1") << QByteArray("9223372036854775808") << 9223372036854775808.0 << qint64(-1);
+    QTest::newRow("uint64 max") << QByteArray("18446744073709551615") << 18446744073709551615.0 << qint64(-1);
+    QTest::newRow("100 digits") << QByteArray(100, '7') << 7.777777777777778e99 << qint64(-1);
+    QTest::newRow("0.1 written long") << QByteArray("0.1000000000000000055511151231257827") << 0.1 << qint64(-1);
+    QTest::newRow("pi, 31 digits") << QByteArray("3.141592653589793238462643383279") << 3.141592653589793 << qint64(-1);
+    // 17 digits, but not the ones the double they read as writes (0.12345678901234566): the text is kept.
+    QTest::newRow("17 digits the double writes otherwise") << QByteArray("0.12345678901234567") << 0.12345678901234566
+                                                           << qint64(-1);
+    QTest::newRow("0.1 and a 1 far out") << QByteArray("0.1000000000000000000001") << 0.1 << qint64(-1);
+    QTest::newRow("decimal of 2^53 + 1") << QByteArray("9007199254740993.0") << 9007199254740992.0
+                                          << qint64(9007199254740993);
+    QTest::newRow("1e400") << QByteArray("1e400") << HUGE_VAL << qint64(-1);
+    QTest::newRow("-1e400") << QByteArray("-1e400") << -HUGE_VAL << qint64(-1);
+    QTest::newRow("1E+400") << QByteArray("1E+400") << HUGE_VAL << qint64(-1);
+    QTest::newRow("1e-400") << QByteArray("1e-400") << 0.0 << qint64(-1);
+    QTest::newRow("-2.5e-400") << QByteArray("-2.5e-400") << -0.0 << qint64(-1);
+    QTest::newRow("huge exponent") << QByteArray("1e99999999999999999999") << HUGE_VAL << qint64(-1);
+    QTest::newRow("big integer a double holds") << QByteArray("100000000000000000000000") << 1e23 << qint64(-1);
+}
+
+void tst_Json::textNumbers()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(double, nearest);
+    QFETCH(qint64, integer);
+
+    const Json number = parsed(text);
+    QVERIFY(number.isTextNumber());
+    QVERIFY(number.isNumber());
+    QCOMPARE(number.type(), Type::Double);
+    QCOMPARE(number.toJson(), text);
+    QCOMPARE(number.toJson(Json::Format::Indented), text + '\n');
+    QCOMPARE(number.numberText(), QString::fromLatin1(text));
+    QCOMPARE(number.toDouble(), nearest);
+    QCOMPARE(std::signbit(number.toDouble()), std::signbit(nearest));
+    QCOMPARE(number.toInteger(-1), integer);
+
+    // Text round trips keep it exactly; equal to itself, hashed alike.
+    const Json again = parsed(number.toJson());
+    QVERIFY(again.isTextNumber());
+    QCOMPARE(again, number);
+    QCOMPARE(qHash(again), qHash(number));
+    QCOMPARE(again.canonical(), number.canonical());
+    QCOMPARE(parsed(number.canonical()), number);
+    QCOMPARE(qHash(parsed(number.canonical()), 7), qHash(number, 7));
+
+    // QJsonValue holds a double (or an integer): as near as it can.
+    const QJsonValue qt = number.toQJsonValue();
+    QVERIFY(qt.isDouble());
+    if (integer != -1)
+        QCOMPARE(qt.toInteger(), integer);
+    else
+        QCOMPARE(qt.toDouble(), nearest);
+    QVERIFY(!Json(qt).isTextNumber());
+}
+
+// Numbers a double or an integer writes back by value stay doubles and integers, as before.
+void tst_Json::ordinaryNumbersAreNotText_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("json");
+
+    auto row = [](const char *text, const char *json) { QTest::newRow(text) << QByteArray(text) << QByteArray(json); };
+    row("0", "0");
+    row("-0", "-0");
+    row("42", "42");
+    row("-9223372036854775808", "-9223372036854775808");
+    row("9223372036854775807", "9223372036854775807");
+    row("0.1", "0.1");
+    row("1.0", "1");
+    row("1e2", "100");
+    row("1.50", "1.5");
+    row("0.30000000000000004", "0.30000000000000004");
+    row("123456789.12345678", "123456789.12345678");
+    row("0.12345678901234566", "0.12345678901234566");
+    row("1.7976931348623157e308", "1.7976931348623157e+308");
+    row("5e-324", "5e-324");
+    row("2.2250738585072014e-308", "2.2250738585072014e-308");
+    row("1e22", "1e+22");
+    row("0e-400", "0");
+    row("-2.5E-10", "-2.5e-10");
+    row("12.500000000000000000000", "12.5");
+}
+
+void tst_Json::ordinaryNumbersAreNotText()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, json);
+
+    const Json number = parsed(text);
+    QVERIFY(number.isNumber());
+    QVERIFY(!number.isTextNumber());
+    QVERIFY(number.encodedSize() <= 9);
+    QCOMPARE(number.toJson(), json);
+    QCOMPARE(number.numberText(), QString::fromLatin1(json));
+    QCOMPARE(Json(number.toQJsonValue()), number);
+}
+
+// Text numbers among other values: written back exactly where they are, copied exactly into new documents.
+void tst_Json::textNumbersInDocuments()
+{
+    const QByteArray text = R"({"id":7,"big":12345678901234567890123,"price":0.1000000000000000055511151231257827,)"
+                            R"("id64":9007199254740993,"list":[1e400,-12345678901234567890123,0.5],)"
+                            R"("nested":{"n":1e-400}})";
+    const Json record = parsed(text);
+    QCOMPARE(record.toJson(), text);
+    QVERIFY(record["big"].isTextNumber());
+    QVERIFY(record["price"].isTextNumber());
+    QVERIFY(record["id64"].isInteger());
+    QCOMPARE(record["id64"].toInteger(), 9007199254740993);
+    QVERIFY(record["list"][0].isTextNumber());
+    QVERIFY(!record["list"][2].isTextNumber());
+    QCOMPARE(record["list"].toJson(), QByteArray("[1e400,-12345678901234567890123,0.5]"));
+    QCOMPARE(record["nested"]["n"].numberText(), QStringLiteral("1e-400"));
+    QCOMPARE(record["price"].numberText(), QStringLiteral("0.1000000000000000055511151231257827"));
+    QCOMPARE(record["id64"].numberText(), QStringLiteral("9007199254740993"));
+    QCOMPARE(record["price"].detached().toJson(), QByteArray("0.1000000000000000055511151231257827"));
+
+    // Copied into other documents byte for byte.
+    const Json edited = record.withValue(u"big", Json::fromNumberText(QStringView(u"12345678901234567890124")));
+    QCOMPARE(edited.toJson(), QByteArray(text).replace("567890123,\"price", "567890124,\"price"));
+    QVERIFY(edited != record);
+    QCOMPARE(edited.withValue(u"big", record["big"]), record);
+    QCOMPARE(Json::object({{u"big", record["big"]}, {u"price", record["price"]}}).toJson(),
+             QByteArray(R"({"big":12345678901234567890123,"price":0.1000000000000000055511151231257827})"));
+    QCOMPARE(Json::array({record["list"][0], Json(2)}).toJson(), QByteArray("[1e400,2]"));
+    QCOMPARE(record.merged(Json::object({{u"id", 8}})).value(u"big").toJson(), QByteArray("12345678901234567890123"));
+    QCOMPARE(record["list"].withAppended(record["big"]).toJson(),
+             QByteArray("[1e400,-12345678901234567890123,0.5,12345678901234567890123]"));
+
+    // The same record with the same values in other text is equal, and hashes alike.
+    const Json sameValues = parsed(R"({"nested":{"n":10e-401},"list":[1E400,-1.2345678901234567890123e22,0.50],)"
+                                   R"("id64":9007199254740993.0,"price":1.000000000000000055511151231257827e-1,)"
+                                   R"("big":12345678901234567890123,"id":7.0})");
+    QCOMPARE(sameValues, record);
+    QCOMPARE(qHash(sameValues), qHash(record));
+    QCOMPARE(sameValues.canonical(), record.canonical());
+    QSet<Json> set{record};
+    QVERIFY(set.contains(sameValues));
+    QVERIFY(!set.contains(edited));
+
+    // Into QJsonValue and back, precision goes where a double must lose it.
+    const Json viaQt(record.toQJsonValue());
+    QCOMPARE(viaQt["id64"], record["id64"]);
+    QCOMPARE(viaQt["price"], Json(0.1));
+    QVERIFY(viaQt != record);
+}
+
+namespace {
+// A JSON number's value as (sign, digits without leading or trailing zeros, power of ten), written independently
+// of json.cpp's to check it.
+std::string lowestTerms(const std::string &text)
+{
+    std::string digits;
+    long long exponent = 0;
+    long long fraction = 0;
+    bool inFraction = false;
+    size_t i = text[0] == '-' ? 1 : 0;
+    for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
+        if (text[i] == '.') {
+            inFraction = true;
+            continue;
+        }
+        fraction += inFraction;
+        if (!digits.empty() || text[i] != '0')
+            digits += text[i];
+    }
+    if (i < text.size())
+        exponent = std::stoll(text.substr(i + 1));
+    while (!digits.empty() && digits.back() == '0') {
+        digits.pop_back();
+        ++exponent;
+    }
+    if (digits.empty())
+        return "0";
+    return (text[0] == '-' ? "-" : "") + digits + 'e' + std::to_string(exponent - fraction);
+}
+} // namespace
+
+// A decimal is kept as text exactly when the double it reads as writes back (std::to_chars, the shortest
+// round-trip text) as another value: checked on many doubles written with 15 to 19 digits, their shortest
+// text, and their neighbours in the last digit, over the whole range (json.cpp decides most of them without
+// writing the double).
+void tst_Json::textOrDoubleAsTheShortestTextSays()
+{
+    std::mt19937_64 random(20261121);
+    std::uniform_int_distribution<int> exponents(-30, 30);
+    std::uniform_real_distribution<double> unit(1.0, 10.0);
+    int kept = 0, checked = 0;
+    char buf[64];
+    auto check = [&](const std::string &text) {
+        double d;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+        if (ec != std::errc() || end != text.data() + text.size())
+            return;
+        if (text.find_first_of(".eE") == std::string::npos) {   // an integer: exact either way
+            if (Json::parse(QByteArray::fromStdString(text)).toJson() != QByteArray::fromStdString(text))
+                QFAIL(text.c_str());
+            return;
+        }
+        const std::string written(buf, std::to_chars(buf, buf + sizeof buf, d).ptr);
+        const bool keep = lowestTerms(written) != lowestTerms(text);
+        const Json number = Json::parse(QByteArray::fromStdString(text));
+        ++checked;
+        kept += keep;
+        if (number.isTextNumber() != keep || number.toJson() != QByteArray::fromStdString(keep ? text : written))
+            QFAIL(qPrintable(QStringLiteral("%1 (d writes %2): %3").arg(QString::fromStdString(text),
+                                                                       QString::fromStdString(written),
+                                                                       QString::fromUtf8(number.toJson()))));
+    };
+    for (int i = 0; i < 40000; ++i) {
+        double d;
+        switch (i % 4) {
+        case 0: { // anywhere in the range, subnormals included
+            quint64 bits = random() & ~(quint64(0x7FF) << 52);
+            bits |= quint64(random() % 0x7FF) << 52;
+            std::memcpy(&d, &bits, sizeof d);
+            break;
+        }
+        case 1: // where json.cpp decides without writing the double
+            d = unit(random) * std::pow(10.0, exponents(random) / 3);
+            break;
+        case 2: // near powers of two, whose neighbours are not evenly spaced
+            d = std::ldexp(1.0, exponents(random)) * (random() % 2 ? 1 + 1e-16 * double(random() % 8) : 1);
+            break;
+        default: // fractions of a quantity, as JavaScript writes them
+            d = double(random() % 100000000) / double(random() % 1000 + 1);
+            break;
+        }
+        if (random() % 2)
+            d = -d;
+        const std::string shortest(buf, std::to_chars(buf, buf + sizeof buf, d).ptr);
+        check(shortest);
+        for (int precision : {14, 15, 16, 17, 18, 20}) {
+            std::snprintf(buf, sizeof buf, "%.*e", precision, d);
+            check(buf);
+            std::snprintf(buf, sizeof buf, "%.*f", std::min(precision, 25), d);
+            if (std::strlen(buf) < 40)
+                check(buf);
+        }
+        // The shortest text's neighbours in the last digit, and with a zero more.
+        std::string digits = shortest;
+        const size_t last = digits.find_last_of("123456789");
+        if (last != std::string::npos && last < digits.find_first_of("eE")) {
+            std::string up = digits, down = digits;
+            up[last] = char(up[last] + (up[last] < '9' ? 1 : 0));
+            down[last] = char(down[last] - 1);
+            check(up);
+            check(down);
+            if (digits.find('.') != std::string::npos && digits.find_first_of("eE") == std::string::npos)
+                check(digits + "0");
+        }
+    }
+    qInfo("%d texts checked, %d kept as text", checked, kept);
+    QVERIFY(kept > checked / 10);
+}
+
+void tst_Json::fromNumberText_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<bool>("kept");
+
+    auto row = [](const char *text, bool valid, bool kept) {
+        QTest::newRow(*text ? text : "empty") << QString::fromUtf8(text) << valid << kept;
+    };
+    row("12345678901234567890124", true, true);
+    row("-12345678901234567890124", true, true);
+    row("0.1000000000000000055511151231257827", true, true);
+    row("1e400", true, true);
+    row("9007199254740993", true, false);
+    row("42", true, false);
+    row("-0.5", true, false);
+    row("1.0", true, false);
+    row("", false, false);
+    row(" 1", false, false);
+    row("1 ", false, false);
+    row("+1", false, false);
+    row("01", false, false);
+    row(".5", false, false);
+    row("1.", false, false);
+    row("1e", false, false);
+    row("-", false, false);
+    row("0x10", false, false);
+    row("1_000", false, false);
+    row("NaN", false, false);
+    row("Infinity", false, false);
+    row("[1]", false, false);
+    row("\"1\"", false, false);
+    row("true", false, false);
+    row("1,2", false, false);
+    row("\xd9\xa1", false, false);   // ARABIC-INDIC DIGIT ONE
+}
+
+void tst_Json::fromNumberText()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    QFETCH(bool, kept);
+
+    const Json number = Json::fromNumberText(text);
+    QCOMPARE(number.isNumber(), valid);
+    QCOMPARE(Json::fromNumberText(QByteArrayView(text.toUtf8())), number);
+    if (!valid) {
+        QVERIFY(number.isUndefined());
+        return;
+    }
+    QCOMPARE(number.isTextNumber(), kept);
+    QCOMPARE(number, Json::parse(text.toUtf8()));
+    QCOMPARE(number.toJson(), Json::parse(text.toUtf8()).toJson());
+    if (kept)
+        QCOMPARE(number.numberText(), text);
 }
 
 void tst_Json::strings_data()
@@ -404,7 +743,8 @@ void tst_Json::errors_data()
     row("minus letter", "-a", Code::InvalidNumber, 0, 1, 1, "expected a digit");
     row("no fraction digits", "1.", Code::InvalidNumber, 0, 1, 1, "expected a digit after '.'");
     row("no exponent digits", "[1e+]", Code::InvalidNumber, 1, 1, 2, "invalid number '1e+'");
-    row("too large", "[1e400]", Code::InvalidNumber, 1, 1, 2, "beyond the range");
+    // 1e400 is no error: it is kept as text (textNumbers).
+    row("no exponent digits, capital E", "[1E]", Code::InvalidNumber, 1, 1, 2, "expected a digit in the exponent");
     row("too deep", QByteArray(513, '['), Code::TooDeep, 512, 1, 513, "nesting deeper than 512 levels");
     row("after object", "{} x", Code::TrailingGarbage, 3, 1, 4, "unexpected character 'x' after the JSON value");
     row("two values", "1 2", Code::TrailingGarbage, 2, 1, 3, "after the JSON value");
@@ -609,6 +949,13 @@ void tst_Json::canonical_data()
     QTest::newRow("integral double") << QByteArray(R"({"a":1.0})") << QByteArray(R"({"a":1})");
     QTest::newRow("numbers") << QByteArray("[-0.0, 1e300, 2.5, 1e2, -7, 9007199254740993, 1e19]")
                              << QByteArray("[0,1e+300,2.5,100,-7,9007199254740993,1e+19]");
+    // Text numbers in lowest terms, or as the integer or double they equal.
+    QTest::newRow("text numbers") << QByteArray("[12345678901234567890123, -1.2345678901234567890123000e22, "
+                                                "0.1000000000000000055511151231257827, 1e400, 1E+400, -1.50e-400, "
+                                                "100000000000000000000000, 9007199254740993.0]")
+                                  << QByteArray("[12345678901234567890123,-12345678901234567890123,"
+                                                "1000000000000000055511151231257827e-34,1e400,1e400,-15e-401,1e+23,"
+                                                "9007199254740993]");
     QTest::newRow("recursive") << QByteArray(R"({"z":{"y":1,"x":[{"b":1,"a":2}]},"a":null})")
                                << QByteArray(R"({"a":null,"z":{"x":[{"a":2,"b":1}],"y":1}})");
     QTest::newRow("UTF-8 byte order") << QByteArray("{\"\xC3\xA9\":1,\"z\":2,\"\\u00e0\":3,\"A\":4}")
@@ -645,8 +992,31 @@ void tst_Json::equality_data()
     row("9007199254740992", "9007199254740992.0", true);
     row("1.5", "1.5", true);
     row("1.5", "1.25", false);
-    row("1e400000", "1e400000", true); // both fail to parse: Undefined equals Undefined
+    row("1e400000", "1e400000", true); // kept as text, equal text
     row("1e400000", "null", false);
+    // Numbers kept as text equal numbers of the same value, whatever their encoding.
+    row("12345678901234567890123", "12345678901234567890123", true);
+    row("12345678901234567890123", "12345678901234567890123.0", true);
+    row("12345678901234567890123", "1.2345678901234567890123e22", true);
+    row("12345678901234567890123", "12345678901234567890124", false);
+    row("12345678901234567890123", "-12345678901234567890123", false);
+    row("12345678901234567890123", "1.2345678901234568e22", false); // the double it rounds to
+    row("100000000000000000000000", "1e23", true);                  // a 24-digit integer that a double holds
+    row("-9223372036854775809", "-9223372036854775808", false);
+    row("9007199254740993.0", "9007199254740993", true);
+    row("9007199254740993.0", "9007199254740992", false);
+    row("0.1000000000000000055511151231257827", "0.1", false);
+    row("0.1000000000000000055511151231257827", "0.10000000000000000555111512312578270", true);
+    row("0.1000000000000000055511151231257827", "1.000000000000000055511151231257827e-1", true);
+    row("3.141592653589793238462643383279", "3.141592653589793", false);
+    row("1e400", "10e399", true);
+    row("1e400", "-1e400", false);
+    row("1e400", "1e401", false);
+    row("1e-400", "0", false);
+    row("1e-400", "1e-401", false);
+    row("[12345678901234567890123,1e400]", "[12345678901234567890123.00,1E+400]", true);
+    row(R"({"big":12345678901234567890123,"n":1})", R"({"n":1.0,"big":12345678901234567890123})", true);
+    row(R"({"big":12345678901234567890123})", R"({"big":12345678901234567890124})", false);
     row(R"("a")", R"("a")", true);
     row(R"("a")", R"("b")", false);
     row(R"("\u00e9")", "\"\xC3\xA9\"", true);
@@ -850,6 +1220,9 @@ void tst_Json::constructors()
     const Json huge(std::numeric_limits<quint64>::max());
     QVERIFY(huge.isDouble());
     QCOMPARE(huge.toDouble(), 18446744073709551615.0);
+    QVERIFY(huge.isTextNumber());   // exact
+    QCOMPARE(huge.toJson(), QByteArray("18446744073709551615"));
+    QCOMPARE(huge, Json::parse("18446744073709551615"));
     QVERIFY(Json(1.0).isDouble());
     QVERIFY(Json(1.5f).isDouble());
     QVERIFY(Json(std::nan("")).isNull());
@@ -1010,6 +1383,11 @@ void tst_Json::qjsonConversion()
     QCOMPARE(Json(QJsonValue(QStringLiteral("s"))).toString(), QStringLiteral("s"));
     QCOMPARE(Json(true).toQJsonValue(), QJsonValue(true));
     QCOMPARE(Json(-0.0).toQJsonValue().toDouble(), 0.0);
+
+    // A text number becomes the nearest double, or the integer it is.
+    QCOMPARE(parsed("12345678901234567890123").toQJsonValue(), QJsonValue(12345678901234567890123.0));
+    QCOMPARE(parsed("9007199254740993.0").toQJsonValue().toInteger(), 9007199254740993);
+    QCOMPARE(parsed("[0.1000000000000000055511151231257827]").toQJsonValue(), QJsonValue(QJsonArray{0.1}));
 }
 
 void tst_Json::emptyContainers()
