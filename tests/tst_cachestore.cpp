@@ -53,6 +53,7 @@ private Q_SLOTS:
     void cleanup();
 
     void roundTrip();
+    void numbersComeBackDigitForDigit();
     void onlyChangedRowsAreWritten();
     void writesAreDebounced();
     void steadyChangesAreStillWritten();
@@ -152,6 +153,39 @@ void tst_CacheStore::roundTrip()
     QTRY_VERIFY(!view.isFetching());
     QCOMPARE(h->fixture.requests().last().headers.value("if-none-match"), posts->etag());
     QCOMPARE(view.data().size(), 2);
+}
+
+// Numbers that neither an int64 nor a double holds (Json keeps them as their text) come back from the file as
+// the server sent them, in the data, in a key and in a tag: nothing rounds on the way through SQLite.
+void tst_CacheStore::numbersComeBackDigitForDigit()
+{
+    const QByteArray body = R"([{"id":12345678901234567890123,"price":0.1000000000000000055511151231257827,)"
+                            R"("id64":9007199254740993,"huge":1e400,"tiny":-2.5e-400,"ratio":0.5}])";
+    h->fixture.setJson(QStringLiteral("/posts"), body);
+    const QueryKey bigKey{"api", "posts", Json::parse("12345678901234567890124")};
+    {
+        Session first(path(), &h->clock);
+        QueryObserver posts(&first.client, postsQuery());
+        QTRY_VERIFY(posts.isSuccess());
+        QVERIFY(posts.data()[0]["id"].isTextNumber());
+        first.client.setQueryData(bigKey, Json::parse(R"({"id":12345678901234567890124,"n":3.141592653589793238462643383279})"));
+        QVERIFY(first.store->flush());
+    }
+    Session second(path(), &h->clock);
+    QCOMPARE(second.store->stats().hydrated, 2);
+    const Json rows = second.client.queryData(QueryKey{"api", "posts"});
+    QCOMPARE(rows.toJson(), body);
+    QVERIFY(rows[0]["id"].isTextNumber());
+    QVERIFY(rows[0]["price"].isTextNumber());
+    QVERIFY(rows[0]["id64"].isInteger());
+    QCOMPARE(second.client.queryData(bigKey).toJson(),
+             QByteArray(R"({"id":12345678901234567890124,"n":3.141592653589793238462643383279})"));
+    // The key is found by the same number however it is written, and not by its neighbour.
+    QVERIFY(!second.client.queryData(QueryKey{"api", "posts", Json::parse("1.2345678901234567890124e22")}).isUndefined());
+    QVERIFY(second.client.queryData(QueryKey{"api", "posts", Json::parse("12345678901234567890123")}).isUndefined());
+    // The tag of the 23-digit id came back too: a write to that record reaches the saved list.
+    QCOMPARE(second.client.invalidateTags({{"Post", Json::parse("12345678901234567890123")}}, RefetchType::None), 1);
+    QCOMPARE(second.client.invalidateTags({{"Post", Json::parse("12345678901234567890122")}}, RefetchType::None), 0);
 }
 
 void tst_CacheStore::onlyChangedRowsAreWritten()

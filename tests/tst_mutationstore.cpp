@@ -102,6 +102,7 @@ private Q_SLOTS:
 
     void writeIsOnDiskBeforeItsRequest();
     void unsentWritesSurviveARestartInOrder();
+    void numbersInAWriteComeBackDigitForDigit();
     void etagPassedOnIsSaved();
     void endpointLimitsWhatIsSaved();
     void unreadableRowsAreLeftAndReported();
@@ -243,6 +244,33 @@ void tst_MutationStore::unsentWritesSurviveARestartInOrder()
     QCOMPARE(byPath[QStringLiteral("/posts/8")].headers.value("idempotency-key"), ids[2].toUtf8());
     QCOMPARE(h->fixture.requests().constLast().path, QStringLiteral("/posts/8"));
     QCOMPARE(storedMutationIds(path()), QStringList());
+}
+
+// A write's numbers that neither an int64 nor a double holds are saved and sent again after a restart as they were
+// written: the server gets the same digits.
+void tst_MutationStore::numbersInAWriteComeBackDigitForDigit()
+{
+    h->fixture.route("PATCH", QStringLiteral("/posts/7"), [](const RecordedRequest &r) { return Response::json(r.body); });
+    const QByteArray fields = R"({"id":7,"big":12345678901234567890124,"price":0.1000000000000000055511151231257827,)"
+                              R"("huge":1e400,"id64":9007199254740993})";
+    QString id;
+    {
+        Session first(path(), h->fixture.baseUrl(), false);
+        id = first.queue.mutate(patchPost(7), Json::parse(fields))->idempotencyKey();
+        QTRY_COMPARE(first.queue.pausedCount(), 1);
+        QCOMPARE(storedMutation(path(), id).value(u"variables").toJson(), fields);
+    }
+    Session second(path(), h->fixture.baseUrl());
+    QCOMPARE(second.store->restored().size(), 1);
+    Mutation *m = second.store->restored().constFirst();
+    QCOMPARE(m->data().variables.toJson(), fields);
+    QTRY_COMPARE(m->status(), Mutation::Status::Succeeded);
+    QCOMPARE(h->fixture.count("PATCH", QStringLiteral("/posts/7")), 1);
+    const QByteArray sent = h->fixture.requests().constLast().body;
+    QVERIFY2(sent.contains("\"big\":12345678901234567890124"), sent.constData());
+    QVERIFY2(sent.contains("\"price\":0.1000000000000000055511151231257827"), sent.constData());
+    QVERIFY2(sent.contains("\"huge\":1e400"), sent.constData());
+    QVERIFY2(sent.contains("\"id64\":9007199254740993"), sent.constData());
 }
 
 void tst_MutationStore::etagPassedOnIsSaved()
