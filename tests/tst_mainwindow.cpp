@@ -234,7 +234,8 @@ private Q_SLOTS:
     void waitingSaveRefusedLaterIsKept();
     void longPasteIsSavedWhole();
     void invalidJsonIsAnUnsavedEdit();
-    void numberOutOfRangeIsAnUnsavedEdit();
+    void numberIsExactOrAnUnsavedEdit();
+    void exactNumbersFromTheServerToTheFormAndBack();
     void settingsChangeAsksAboutUnsavedEdits();
     void createSelectsTheNewRecord();
     void deleteAndUndo();
@@ -948,8 +949,9 @@ void tst_MainWindow::invalidJsonIsAnUnsavedEdit()
     QTRY_VERIFY(!m_window->findChild<QMessageBox *>());
 }
 
-// A number a JSON number cannot keep is an unsaved edit that is not a value, never a rounded one.
-void tst_MainWindow::numberOutOfRangeIsAnUnsavedEdit()
+// A number beyond what an int64 or a double holds is an edit like any other, kept digit for digit (it used to be
+// refused); what is not a number yet ("1e") is an unsaved edit that is not a value, never a guess.
+void tst_MainWindow::numberIsExactOrAnUnsavedEdit()
 {
     ResourceView *view = openList();
     selectRow(view, 11);
@@ -963,10 +965,19 @@ void tst_MainWindow::numberOutOfRangeIsAnUnsavedEdit()
         QTest::keyClicks(line, typed);
         QCOMPARE(line->text(), typed);
         QVERIFY(pane->isDirty());
-        QVERIFY(pane->model()->changes().isEmpty());
-        QVERIFY(!pane->form()->messageOf(u"views"_s).isEmpty());
-        QVERIFY(!m_window->saveAction()->isEnabled());
+        QCOMPARE(pane->model()->changes().toJson(), QByteArray(R"({"views":)" + typed.toLatin1() + '}'));
+        QVERIFY(pane->form()->messageOf(u"views"_s).isEmpty());
+        QVERIFY(pane->form()->invalidFields().isEmpty());
+        QVERIFY(m_window->saveAction()->isEnabled());
     }
+    line->selectAll();
+    QTest::keyClicks(line, u"1e"_s);
+    QCOMPARE(line->text(), u"1e"_s);
+    QVERIFY(pane->isDirty());
+    QVERIFY(pane->model()->changes().isEmpty());
+    QCOMPARE(pane->form()->invalidFields(), QStringList{u"views"_s});
+    QVERIFY(!pane->form()->messageOf(u"views"_s).isEmpty());
+    QVERIFY(!m_window->saveAction()->isEnabled());
     // Leaving asks; Discard reverts it.
     auto question = [&] { return m_window->findChild<QMessageBox *>(); };
     const QModelIndex other = view->model()->index(view->model()->rowOf(Json(12)), 1);
@@ -978,6 +989,83 @@ void tst_MainWindow::numberOutOfRangeIsAnUnsavedEdit()
     selectRow(view, 11);
     QCOMPARE(pane->form()->editor(u"views"_s)->value(), views);
     QVERIFY(pane->form()->invalidFields().isEmpty());
+}
+
+// Numbers no int64 or double holds (a Django BigIntegerField, a Postgres numeric) show in the form and the list as
+// the server sent them, and an edit reaches the server as exactly the number typed, the other fields not sent.
+void tst_MainWindow::exactNumbersFromTheServerToTheFormAndBack()
+{
+    test::HttpFixture fixture;
+    QVERIFY(fixture.start());
+    QByteArray record = R"({"id":1,"title":"Big numbers","big":12345678901234567890123,)"
+                        R"("price":0.1000000000000000055511151231257827,"id64":9007199254740993})";
+    QList<QByteArray> patches;
+    fixture.route("GET", u"/items"_s, [&](const test::RecordedRequest &) { return test::Response::json('[' + record + ']'); });
+    fixture.route("GET", u"/items/1"_s, [&](const test::RecordedRequest &) { return test::Response::json(record); });
+    fixture.route("PATCH", u"/items/1"_s, [&](const test::RecordedRequest &r) {
+        patches.append(r.body);
+        record = Json::parse(record).merged(Json::parse(r.body)).toJson();
+        return test::Response::json(record);
+    });
+    EndpointSettings e;
+    e.id = u"big-numbers"_s;
+    e.name = u"Big numbers"_s;
+    e.baseUrl = fixture.baseUrl();
+    e.dialect = u"json-server"_s;
+    e.resources = {u"items"_s};
+    m_h->store.setEndpoints({e});
+    m_window = m_h->makeWindow();
+    m_window->resize(1100, 600);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->openResource(e.id, u"items"_s);
+    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->model()->rowCount() == 1);
+    ResourceView *view = m_window->resourceView();
+    selectRow(view, 1);
+    RecordPane *pane = m_window->recordPane();
+    auto line = [&](const QString &field) {
+        FieldEditor *editor = pane->form()->editor(field);
+        return editor ? qobject_cast<QLineEdit *>(editor->focusTarget()) : nullptr;
+    };
+    QTRY_VERIFY(line(u"big"_s) && line(u"price"_s) && line(u"id64"_s));
+    QCOMPARE(pane->form()->editor(u"big"_s)->kind(), FieldEditor::Kind::Number);
+    QCOMPARE(line(u"big"_s)->text(), u"12345678901234567890123"_s);
+    QCOMPARE(line(u"price"_s)->text(), u"0.1000000000000000055511151231257827"_s);
+    QCOMPARE(line(u"id64"_s)->text(), u"9007199254740993"_s);
+    // The list's cells too.
+    PagedTableModel *rows = view->model();
+    QStringList headers;
+    for (int c = 0; c < rows->columnCount(); ++c)
+        headers.append(rows->headerData(c, Qt::Horizontal).toString());
+    QCOMPARE(rows->index(0, int(headers.indexOf(u"big"_s))).data().toString(), u"12345678901234567890123"_s);
+    QCOMPARE(rows->index(0, int(headers.indexOf(u"price"_s))).data().toString(),
+             u"0.1000000000000000055511151231257827"_s);
+
+    // The last digit of big, typed.
+    QLineEdit *big = line(u"big"_s);
+    big->setFocus();
+    QTest::keyClick(big, Qt::Key_End);
+    QTest::keyClick(big, Qt::Key_Backspace);
+    QTest::keyClicks(big, u"4"_s);
+    QCOMPARE(big->text(), u"12345678901234567890124"_s);
+    QVERIFY(pane->isDirty());
+    QVERIFY(pane->form()->invalidFields().isEmpty());
+    QVERIFY(m_window->saveAction()->isEnabled());
+    QCOMPARE(pane->model()->changes().toJson(), QByteArray(R"({"big":12345678901234567890124})"));
+    QVERIFY(pane->save());
+    QTRY_COMPARE(patches.size(), 1);
+    // Exactly that number, not a string, not rounded, and nothing else.
+    QCOMPARE(patches.first(), QByteArray(R"({"big":12345678901234567890124})"));
+    QCOMPARE(fixture.count("PATCH", u"/items/1"_s), 1);
+
+    // Saved: the form shows the server's record, every digit.
+    QTRY_VERIFY(!pane->isDirty());
+    QTRY_COMPARE(line(u"big"_s)->text(), u"12345678901234567890124"_s);
+    QCOMPARE(line(u"price"_s)->text(), u"0.1000000000000000055511151231257827"_s);
+    QCOMPARE(line(u"id64"_s)->text(), u"9007199254740993"_s);
+    QCOMPARE(record, QByteArray(R"({"id":1,"title":"Big numbers","big":12345678901234567890124,)"
+                                R"("price":0.1000000000000000055511151231257827,"id64":9007199254740993})"));
+    QTRY_COMPARE(rows->index(0, int(headers.indexOf(u"big"_s))).data().toString(), u"12345678901234567890124"_s);
 }
 
 void tst_MainWindow::settingsChangeAsksAboutUnsavedEdits()

@@ -10,6 +10,8 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <limits>
+
 using namespace refetch;
 using namespace refetch::test;
 using namespace std::chrono_literals;
@@ -232,6 +234,16 @@ void tst_RecordModel::editConvertsToTheFieldsType_data()
     QTest::newRow("integer from text") << 2 << QVariant("42") << true << QByteArray("42");
     QTest::newRow("double from text") << 2 << QVariant("4.5") << true << QByteArray("4.5");
     QTest::newRow("not a number") << 2 << QVariant("abc") << false << QByteArray();
+    QTest::newRow("lenient number text") << 2 << QVariant(" +5 ") << true << QByteArray("5");
+    // Every digit of number text, even where an int64 or a double would round it.
+    QTest::newRow("23 digits from text") << 2 << QVariant("12345678901234567890124") << true
+                                         << QByteArray("12345678901234567890124");
+    QTest::newRow("long decimal from text") << 2 << QVariant("0.1000000000000000055511151231257827") << true
+                                            << QByteArray("0.1000000000000000055511151231257827");
+    QTest::newRow("beyond a double from text") << 2 << QVariant("-1e400") << true << QByteArray("-1e400");
+    QTest::newRow("2^53 + 1 from text") << 2 << QVariant("9007199254740993") << true << QByteArray("9007199254740993");
+    QTest::newRow("uint64 max") << 2 << QVariant(std::numeric_limits<quint64>::max()) << true
+                                << QByteArray("18446744073709551615");
     QTest::newRow("bool from text") << 3 << QVariant("true") << true << QByteArray("true");
     QTest::newRow("bool from bool") << 3 << QVariant(true) << true << QByteArray("true");
     QTest::newRow("bool from other text") << 3 << QVariant("yes") << false << QByteArray();
@@ -261,7 +273,14 @@ void tst_RecordModel::editConvertsToTheFieldsType()
         QVERIFY(!m->isDirty());
         return;
     }
-    QCOMPARE(m->data(m->index(row, RecordModel::ValueColumn), RecordModel::ValueJsonRole).value<Json>(), Json::parse(json));
+    const Json value = m->data(m->index(row, RecordModel::ValueColumn), RecordModel::ValueJsonRole).value<Json>();
+    QCOMPARE(value, Json::parse(json));
+    QCOMPARE(value.toJson(), Json::parse(json).toJson());
+    // A number no double holds shows, and edits, as its text.
+    if (value.isTextNumber()) {
+        QCOMPARE(m->data(m->index(row, RecordModel::ValueColumn)), QVariant(QString::fromLatin1(json)));
+        QCOMPARE(m->data(m->index(row, RecordModel::ValueColumn), Qt::EditRole), QVariant(QString::fromLatin1(json)));
+    }
     QVERIFY(m->isDirty());
 }
 

@@ -56,8 +56,10 @@ private Q_SLOTS:
     void longTextIsNeverCut();
     void numbersRoundTripDigitForDigit_data();
     void numbersRoundTripDigitForDigit();
-    void numberThatWouldRoundIsNotAValue_data();
-    void numberThatWouldRoundIsNotAValue();
+    void numberBeyondADoubleIsAnExactValue_data();
+    void numberBeyondADoubleIsAnExactValue();
+    void textThatIsNotANumberIsNotAValue_data();
+    void textThatIsNotANumberIsNotAValue();
     void editorsSayWhatTheyCannotHold();
     void invalidEntryIsKeptAsTyped();
 
@@ -261,8 +263,8 @@ void tst_UiParts::longTextIsNeverCut()
     QVERIFY(editor->value() == Json(pasted));
 }
 
-// A number from the server shows as the JSON text of what the parser holds, and comes back as the same JSON
-// number, untouched or typed again as shown.
+// A number from the server shows as the text the server sent (a double's shortest form for an ordinary one), and
+// comes back as the same JSON number, untouched or typed again as shown.
 void tst_UiParts::numbersRoundTripDigitForDigit_data()
 {
     QTest::addColumn<QByteArray>("json");
@@ -272,6 +274,12 @@ void tst_UiParts::numbersRoundTripDigitForDigit_data()
     QTest::newRow("int64 min") << QByteArray("-9223372036854775808");
     QTest::newRow("0.1 + 0.2") << QByteArray("0.30000000000000004");
     QTest::newRow("0.1 written long") << QByteArray("0.1000000000000000055511151231257827");
+    QTest::newRow("pi, 31 digits") << QByteArray("3.141592653589793238462643383279");
+    QTest::newRow("20 digits") << QByteArray("12345678901234567890");
+    QTest::newRow("23 digits") << QByteArray("12345678901234567890123");
+    QTest::newRow("23 digits, negative") << QByteArray("-12345678901234567890123");
+    QTest::newRow("beyond a double") << QByteArray("1e400");
+    QTest::newRow("below a double") << QByteArray("-2.5e-400");
     QTest::newRow("many decimals") << QByteArray("123456789.12345678");
     QTest::newRow("largest double") << QByteArray("1.7976931348623157e308");
     QTest::newRow("smallest double") << QByteArray("5e-324");
@@ -297,6 +305,9 @@ void tst_UiParts::numbersRoundTripDigitForDigit()
     auto *line = qobject_cast<QLineEdit *>(editor->focusTarget());
     QVERIFY(line);
     const QString shown = line->text();
+    QCOMPARE(shown, value.numberText());
+    if (value.isTextNumber())
+        QCOMPARE(shown, QString::fromLatin1(json));
     line->selectAll();
     QTest::keyClicks(line, shown);
     QCOMPARE(line->text(), shown);
@@ -304,20 +315,57 @@ void tst_UiParts::numbersRoundTripDigitForDigit()
     QCOMPARE(editor->value().toJson(), value.toJson());
 }
 
-// Typed digits that a JSON number here (a 64-bit integer or a double) cannot keep are not a value: the entry stays
-// as typed with a message, instead of going to the server rounded.
-void tst_UiParts::numberThatWouldRoundIsNotAValue_data()
+// Typed digits that a 64-bit integer or a double would round are a value all the same, kept digit for digit (it
+// used to be refused, an entry that stayed as typed): it goes to the server as that exact number.
+void tst_UiParts::numberBeyondADoubleIsAnExactValue_data()
 {
     QTest::addColumn<QString>("typed");
     QTest::newRow("beyond int64") << u"12345678901234567890"_s;
     QTest::newRow("30 digits") << u"123456789012345678901234567890"_s;
+    QTest::newRow("30 digits, negative") << u"-123456789012345678901234567890"_s;
     QTest::newRow("0.1 and a 1 far out") << u"0.1000000000000000000001"_s;
-    QTest::newRow("too large") << u"1e400"_s;
+    QTest::newRow("too large for a double") << u"1e400"_s;
     QTest::newRow("too large, negative") << u"-1e400"_s;
-    QTest::newRow("too small") << u"1e-400"_s;
+    QTest::newRow("too small for a double") << u"1e-400"_s;
+    QTest::newRow("2^53 + 1 with a fraction") << u"9007199254740993.5"_s;
 }
 
-void tst_UiParts::numberThatWouldRoundIsNotAValue()
+void tst_UiParts::numberBeyondADoubleIsAnExactValue()
+{
+    QFETCH(QString, typed);
+    std::unique_ptr<FieldEditor> editor(FieldEditor::create(FieldEditor::Kind::Number));
+    editor->setValue(Json(7));
+    auto *line = qobject_cast<QLineEdit *>(editor->focusTarget());
+    QVERIFY(line);
+    QSignalSpy edited(editor.get(), &FieldEditor::edited);
+    line->selectAll();
+    QTest::keyClicks(line, typed);
+    QVERIFY(edited.size() > 0);
+    QCOMPARE(line->text(), typed);
+    QVERIFY2(editor->isValid(), qPrintable(editor->validationError()));
+    QVERIFY(editor->validationError().isEmpty());
+    QVERIFY(!editor->hasErrorState());
+    QVERIFY(editor->value().isNumber());
+    QVERIFY(editor->value().isTextNumber());
+    QCOMPARE(editor->value().toJson(), typed.toLatin1());
+    QCOMPARE(editor->value(), Json::parse(typed.toLatin1()));
+    // Shown again as it was typed.
+    editor->setValue(editor->value());
+    QCOMPARE(line->text(), typed);
+}
+
+// What the line takes on the way to a number but is not one yet is an entry that is not a value: kept as typed
+// with a message, never a guess.
+void tst_UiParts::textThatIsNotANumberIsNotAValue_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::newRow("exponent without digits") << u"1e"_s;
+    QTest::newRow("exponent sign without digits") << u"1e+"_s;
+    QTest::newRow("minus") << u"-"_s;
+    QTest::newRow("fraction and e") << u"2.5E-"_s;
+}
+
+void tst_UiParts::textThatIsNotANumberIsNotAValue()
 {
     QFETCH(QString, typed);
     std::unique_ptr<FieldEditor> editor(FieldEditor::create(FieldEditor::Kind::Number));
@@ -331,13 +379,17 @@ void tst_UiParts::numberThatWouldRoundIsNotAValue()
     QCOMPARE(line->text(), typed);
     QVERIFY(!editor->isValid());
     QVERIFY(editor->value().isUndefined());
-    QVERIFY(!editor->validationError().isEmpty());
+    QCOMPARE(editor->validationError(), u"Enter a number, such as 42 or 3.5."_s);
     QVERIFY(editor->hasErrorState());
-    // Corrected, it is a value again.
+    // Letters are not taken at all.
+    QTest::keyClicks(line, u"x"_s);
+    QCOMPARE(line->text(), typed);
+    // Corrected, it is a value again, every digit kept.
     line->selectAll();
-    QTest::keyClicks(line, u"12345678901234567"_s);
+    QTest::keyClicks(line, u"12345678901234567890123"_s);
     QVERIFY(editor->isValid());
-    QCOMPARE(editor->value(), Json(qint64(12345678901234567)));
+    QVERIFY(!editor->hasErrorState());
+    QCOMPARE(editor->value().toJson(), QByteArray("12345678901234567890123"));
 }
 
 // The form gives a value to an editor that can hold it: a line break needs the box, a date before 100 or a time
@@ -388,9 +440,14 @@ void tst_UiParts::invalidEntryIsKeptAsTyped()
     QCOMPARE(editor->value(), Json::parse(R"(["a"])"));
 
     std::unique_ptr<FieldEditor> number(FieldEditor::create(FieldEditor::Kind::Number));
+    number->setEntryText(u"1e"_s);
+    QCOMPARE(number->entryText(), u"1e"_s);
+    QVERIFY(!number->isValid());
+    // A number no double holds is a value (1e400 once was not).
     number->setEntryText(u"1e400"_s);
     QCOMPARE(number->entryText(), u"1e400"_s);
-    QVERIFY(!number->isValid());
+    QVERIFY(number->isValid());
+    QCOMPARE(number->value().toJson(), QByteArray("1e400"));
 }
 
 void tst_UiParts::endpointValidation_data()

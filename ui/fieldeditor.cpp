@@ -76,46 +76,6 @@ QLineEdit *makeLine(QWidget *parent)
     return edit;
 }
 
-// The value of a JSON number's text, written without the zeros that do not change it ("15", "15.0" and "1.50e1"
-// all give "15e0"), to tell whether a number was kept digit for digit. `text` is valid JSON number text.
-QString significantDigits(QStringView text)
-{
-    QString sign;
-    qsizetype i = 0;
-    if (text.startsWith(u'-')) {
-        sign = u"-"_s;
-        ++i;
-    }
-    QString digits;
-    qint64 exponent = 0;
-    bool fraction = false;
-    for (; i < text.size() && text[i] != u'e' && text[i] != u'E'; ++i) {
-        if (text[i] == u'.') {
-            fraction = true;
-        } else {
-            digits += text[i];
-            if (fraction)
-                --exponent;
-        }
-    }
-    while (digits.startsWith(u'0'))
-        digits.remove(0, 1);
-    if (digits.isEmpty())
-        return u"0"_s;   // -0 and 0e99 are zero
-    while (digits.endsWith(u'0')) {
-        digits.chop(1);
-        ++exponent;
-    }
-    if (i < text.size()) {
-        bool ok = false;
-        const qint64 written = text.mid(i + 1).toLongLong(&ok);
-        if (!ok || written > 1'000'000'000 || written < -1'000'000'000)
-            return u"?"_s;   // beyond anything a double holds: compares equal to nothing a double writes
-        exponent += written;
-    }
-    return sign + digits + u'e' + QString::number(exponent);
-}
-
 // A QPlainTextEdit that is as tall as a few lines and grows no further (the form scrolls, not the box).
 QPlainTextEdit *makeTextBox(QWidget *parent, int lines, bool monospace)
 {
@@ -181,9 +141,9 @@ private:
     bool m_setting = false;
 };
 
-// A JSON number as text: what the server sent is shown digit for digit (as the JSON parser holds it: a 64-bit
-// integer or a double) and what is typed is taken only when it is kept digit for digit too. A number a double
-// would round or cannot hold is an entry that is not valid, never a rounded value.
+// A JSON number as text: what the server sent is shown digit for digit, and what is typed is taken digit for digit
+// (Json keeps a number that a 64-bit integer or a double would round as its text: 12345678901234567890123,
+// 0.1000000000000000055511151231257827, 1e400). Only text that is not a number is an entry that is not valid.
 class NumberEditor : public FieldEditor
 {
 public:
@@ -206,7 +166,7 @@ public:
     Json value() const override { return m_value; }
     void setValue(const Json &v) override
     {
-        m_edit->setText(v.isNumber() ? QString::fromUtf8(v.toJson()) : QString());
+        m_edit->setText(v.numberText());
         read();   // also when the text did not change
     }
     bool canHold(const Json &v) const override { return v.isNumber() || v.isNull(); }
@@ -237,23 +197,9 @@ private:
             text.insert(1, u'0');
         if (text.endsWith(u'.'))
             text.chop(1);
-        JsonParseError parseError;
-        const Json v = Json::parse(text.toUtf8(), &parseError);
-        if (!parseError.ok() || !v.isNumber()) {
-            static const QRegularExpression complete(u"^-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?$"_s);
-            *error = complete.match(text).hasMatch()
-                ? FieldEditor::tr("This number is too large: a JSON number here goes up to about 1.8e308.")
-                : FieldEditor::tr("Enter a number, such as 42 or 3.5.");
-            return Json();
-        }
-        const QString written = QString::fromUtf8(v.toJson());
-        if (significantDigits(text) != significantDigits(written)) {
-            *error = v.toDouble() == 0
-                ? FieldEditor::tr("This number is too close to zero to be kept; the nearest that can is 0.")
-                : FieldEditor::tr("This number has more digits than can be kept; the nearest that can is %1.")
-                      .arg(written);
-            return Json();
-        }
+        const Json v = Json::fromNumberText(text);
+        if (v.isUndefined())
+            *error = FieldEditor::tr("Enter a number, such as 42 or 3.5.");
         return v;
     }
 

@@ -19,8 +19,8 @@ namespace refetch {
 // (FieldEditor), the changed fields marked, and the server's messages about a field under its editor. What the
 // user types goes into the model at once (setField); the model's changes (a refetch, a failed save's field errors)
 // come back into the editors, except into the one being typed in. An entry that is not a value (JSON that does
-// not parse, a number out of range) cannot go into the model: the form keeps it as typed, as an unsaved edit that
-// holds back a save, until it is corrected or discarded.
+// not parse, text that is not a number) cannot go into the model: the form keeps it as typed, as an unsaved edit
+// that holds back a save, until it is corrected or discarded.
 class RecordForm : public QWidget
 {
     Q_OBJECT

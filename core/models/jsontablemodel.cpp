@@ -102,7 +102,8 @@ QVariant JsonTableModel::displayValue(const Json &value)
     case Json::Type::Integer:
         return QVariant(value.toInteger());
     case Json::Type::Double:
-        return QVariant(value.toDouble());
+        // A number no double holds exactly shows (and edits) as its text, every digit.
+        return value.isTextNumber() ? QVariant(value.numberText()) : QVariant(value.toDouble());
     case Json::Type::String:
         return QVariant(value.toString());
     case Json::Type::Array:

@@ -91,7 +91,8 @@ public:
     QString waitingText(int row) const;
 
     // Displayed form of a JSON value: null and Undefined as an invalid QVariant, numbers and bools as
-    // themselves, strings as QString, arrays and objects as compact JSON text.
+    // themselves (a number no double holds exactly as its text), strings as QString, arrays and objects as
+    // compact JSON text.
     static QVariant displayValue(const Json &value);
 
     bool isLoading() const { return m_state.loading; }     // the first load: nothing to show yet

@@ -80,11 +80,17 @@ Json fromVariant(const QVariant &value, Json::Type like, bool *ok)
     case Json::Type::Double:
         if (type == QMetaType::Double || type == QMetaType::Float)
             return Json(value.toDouble());
+        if (type == QMetaType::ULongLong)
+            return Json(value.toULongLong());   // beyond int64 too, exactly
         if (type == QMetaType::Int || type == QMetaType::LongLong || type == QMetaType::UInt
-            || type == QMetaType::ULongLong || type == QMetaType::Short || type == QMetaType::Long)
+            || type == QMetaType::Short || type == QMetaType::Long)
             return Json(value.toLongLong());
         if (isText) {
             const QString t = value.toString().trimmed();
+            // JSON number text is taken digit for digit (12345678901234567890123 stays that number); other text
+            // that reads as a number ("+5", "1.") as before.
+            if (const Json number = Json::fromNumberText(t); number.isNumber())
+                return number;
             bool good = false;
             const qlonglong i = t.toLongLong(&good);
             if (good)

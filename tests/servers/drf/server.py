@@ -9,7 +9,9 @@ It binds 127.0.0.1 on a port the OS picks, prints "Listening on http://127.0.0.1
 
 Debian 12's python3-django (3.2), python3-djangorestframework (3.14) and python3-django-filters (23.1), configured
 in code and otherwise left at DRF's defaults: DefaultRouter, ModelViewSet, ModelSerializer, the JSON and browsable
-renderers, SimpleMetadata for OPTIONS, DRF's own error bodies.
+renderers, SimpleMetadata for OPTIONS, DRF's own error bodies. Posts have a BigIntegerField, `counter` (0 unless the
+seed says otherwise): a 64-bit integer that JavaScript clients would round beyond 2^53; and `meta`, a JSONField,
+keeps any integer as Python does (12345678901234567890123 whole).
 """
 
 import argparse
@@ -150,6 +152,7 @@ class Post(models.Model):
     rating = models.FloatField(null=True, blank=True)
     publishedAt = models.DateTimeField(null=True, blank=True)
     meta = models.JSONField(default=dict, blank=True)
+    counter = models.BigIntegerField(default=0)
 
     class Meta:
         app_label = "api"
@@ -176,7 +179,7 @@ class UserSerializer(serializers.ModelSerializer):
 class PostSerializer(serializers.ModelSerializer):
     class Meta:
         model = Post
-        fields = ["id", "userId", "title", "views", "published", "rating", "publishedAt", "meta"]
+        fields = ["id", "userId", "title", "views", "published", "rating", "publishedAt", "meta", "counter"]
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -233,7 +236,7 @@ def create_and_seed(seed_path):
             Post(id=p["id"], userId_id=p["userId"], title=p["title"], views=p.get("views", 0),
                  published=p.get("published", False), rating=p.get("rating"),
                  publishedAt=parse_datetime(p["publishedAt"]) if p.get("publishedAt") else None,
-                 meta=p.get("meta") or {})
+                 meta=p.get("meta") or {}, counter=p.get("counter", 0))
             for p in seed.get("posts", []))
         Comment.objects.bulk_create(Comment(id=c["id"], postId_id=c["postId"], body=c["body"])
                                     for c in seed.get("comments", []))
