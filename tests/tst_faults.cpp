@@ -1078,8 +1078,11 @@ void tst_Faults::saveTimeoutPausesAndResumes()
     QPointer<Mutation> save = m->submitChanges();
     QVERIFY(save);
     QTRY_VERIFY_WITH_TIMEOUT(save->isPaused(), 5000);
-    QVERIFY(m->isSubmitting());
-    QCOMPARE(m->dirtyFields(), QStringList{"title"});
+    // The edit is the waiting write's (issue #13): no longer unsaved, shown and marked as waiting for the server.
+    QVERIFY(!m->isSubmitting());
+    QCOMPARE(m->waitingWrites(), QList<Mutation *>{save.data()});
+    QVERIFY(m->dirtyFields().isEmpty());
+    QCOMPARE(m->waitingFields(), QStringList{"title"});
     QCOMPARE(m->fieldValue(u"title"), Json("patient"));
     h->queue.resumePaused();
     QTRY_VERIFY(save->status() == Mutation::Status::Succeeded);
