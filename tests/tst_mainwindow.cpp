@@ -7,6 +7,7 @@
 #include "core/onlinesource.h"
 #include "core/persist/cachestore.h"
 #include "core/persist/draftstore.h"
+#include "core/persist/mutationstore.h"
 #include "core/persist/storefile.h"
 #include "core/providers/dataprovider.h"
 #include "core/queryclient.h"
@@ -232,6 +233,7 @@ private Q_SLOTS:
     void unsavedEditsAsk();
     void queuedSaveIsNotUnsaved();
     void waitingSaveRefusedLaterIsKept();
+    void restoredCreateIsAskedAbout();
     void longPasteIsSavedWhole();
     void invalidJsonIsAnUnsavedEdit();
     void numberIsExactOrAnUnsavedEdit();
@@ -819,6 +821,77 @@ void tst_MainWindow::waitingSaveRefusedLaterIsKept()
     QTRY_COMPARE(outbox->list()->topLevelItemCount(), 0);
     QVERIFY(!status->onlineText().contains(u"refused"_s));
     QCOMPARE(fetchRecord(u"/widgets/2"_s).value(u"name"_s).toString(), u"Widget 2"_s);
+    outbox->close();
+}
+
+// Issue #13, item 5, in the window: a create whose request reached a server that ignores Idempotency-Key just
+// before a crash (the record exists, its answer never came) is not sent again at the next start: the outbox says it
+// may already have been created, lists the record like it, and Already Created settles it with nothing sent.
+void tst_MainWindow::restoredCreateIsAskedAbout()
+{
+    m_window.reset();
+    const QJsonObject fields{{u"title"_s, u"Made just before the crash"_s}, {u"userId"_s, 1}};
+    std::unique_ptr<QNetworkReply> made(m_h->send("POST", u"/posts"_s, fields));
+    QTRY_VERIFY(made->isFinished());
+    QCOMPARE(made->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 201);
+    const Json createdId = Json(QJsonDocument::fromJson(made->readAll()).object().value(u"id"_s));
+    // The write as the app kept it: made, its request out, no answer.
+    const QString cache = m_dir->filePath(u"cache"_s);
+    QVERIFY(QDir().mkpath(cache));
+    {
+        PersistedMutation d;
+        d.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        d.method = "POST";
+        d.endpoint = u"sample-api"_s;
+        d.path = u"/posts"_s;
+        d.resource = u"posts"_s;
+        d.attempted = true;
+        d.keyHonoured = false;   // as to a server that ignores the key
+        d.variables = Json(fields);
+        d.body = d.variables;
+        d.createdAt = TimePoint{QDateTime::currentMSecsSinceEpoch()};
+        QueryClient client;
+        MutationQueue queue(&client);
+        StoreFile file;
+        QVERIFY(file.open(ApiConnection::cacheFile(cache, u"sample-api"_s)));
+        auto store = std::make_unique<MutationStore>(&file, &queue);
+        QCOMPARE(queue.restore({d}).size(), 1);
+        QVERIFY(store->flush());
+        store.reset();
+    }
+    int posts = 0;
+    connect(m_h->api.get(), &SampleApi::requestHandled, this, [&](const QByteArray &method, const QString &path, int) {
+        posts += method == "POST" && path == u"/posts"_s;
+    });
+    startWithCache({});
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    StatusPanel *status = m_window->statusPanel();
+    QTRY_VERIFY(status->waitingButton()->isVisible());
+    status->waitingButton()->click();
+    auto *outbox = m_window->findChild<WaitingChanges *>();
+    QVERIFY(outbox);
+    QTRY_VERIFY(outbox->list()->topLevelItemCount() == 1 && outbox->list()->topLevelItem(0)->childCount() == 1);
+    QTreeWidgetItem *item = outbox->list()->topLevelItem(0);
+    QCOMPARE(item->text(0), u"new posts record: title, userId"_s);
+    QVERIFY2(item->text(1).startsWith(u"may already have been created before Refetch stopped: 1 record like it"_s),
+             qPrintable(item->text(1)));
+    QCOMPARE(item->child(0)->text(0), u"posts · %1 on the server"_s.arg(createdId.toInteger()));
+    QTRY_VERIFY2(status->onlineText().endsWith(u" · 1 change waiting for the server"_s), qPrintable(status->onlineText()));
+    // It holds; nothing was posted.
+    QCOMPARE(posts, 0);
+
+    item->child(0)->setSelected(true);
+    QPushButton *created = nullptr;
+    for (QPushButton *b : outbox->findChildren<QPushButton *>()) {
+        if (b->text().remove(u'&') == u"Already Created"_s)
+            created = b;
+    }
+    QVERIFY(created && created->isEnabled() && created->isVisible());
+    created->click();
+    QTRY_COMPARE(outbox->list()->topLevelItemCount(), 0);
+    QTRY_VERIFY(!status->waitingButton()->isVisible());
+    QCOMPARE(posts, 0);
+    QTRY_COMPARE(test::storedMutationIds(ApiConnection::cacheFile(cache, u"sample-api"_s)), QStringList());
     outbox->close();
 }
 
