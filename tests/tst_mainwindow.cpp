@@ -716,6 +716,10 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
     QCOMPARE(outbox->list()->topLevelItemCount(), 1);
     QCOMPARE(outbox->list()->topLevelItem(0)->text(0), u"posts · 16: title"_s);
     QCOMPARE(outbox->list()->topLevelItem(0)->text(1), u"the server does not answer"_s);
+    selectRow(view, 16);
+    saveScreenshot(m_window.get(), u"waiting-save.png"_s);
+    saveScreenshot(outbox, u"outbox.png"_s);
+    selectRow(view, 17);
 
     // A second one on 17, then cancelled from the outbox: the row shows the server's value again, nothing is sent.
     auto *title17 = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
@@ -724,6 +728,7 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
     QTest::keyClicks(title17, u" never"_s);
     m_window->saveAction()->trigger();
     QTRY_COMPARE(outbox->list()->topLevelItemCount(), 2);
+    outbox->list()->clearSelection();
     outbox->list()->topLevelItem(1)->setSelected(true);
     auto button = [&](const QString &text) {
         for (QPushButton *b : outbox->findChildren<QPushButton *>()) {

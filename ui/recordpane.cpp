@@ -462,9 +462,9 @@ void RecordPane::updateHeader()
         subtitle = tr("Waiting for the server: created when it answers");
     else if (waiting > 0 && isDirty())
         subtitle = (changedFields().size() == 1 ? tr("1 unsaved change") : tr("%1 unsaved changes").arg(changedFields().size()))
-            + u" · "_s + tr("%1 waiting for the server").arg(waiting);
+            + u" · "_s + tr("%1 waiting").arg(waiting);
     else if (waiting > 0)
-        subtitle = waiting == 1 ? tr("1 change waiting for the server") : tr("%1 changes waiting for the server").arg(waiting);
+        subtitle = waiting == 1 ? tr("1 change waiting") : tr("%1 changes waiting").arg(waiting);
     else if (m_model->isLoading())
         subtitle = tr("Loading…");
     else if (m_creating)
@@ -537,17 +537,16 @@ void RecordPane::showWaitingMessage(const QList<Mutation *> &waiting)
     const QString what = m_creating ? tr("The new record is kept and will be created when the server answers")
                                     : tr("Your change is kept and will be sent when the server answers");
     m_message->showMessage(MessageBar::Kind::Information,
-                           tr("%1 (%2). You can go on working: leaving this record or quitting loses nothing.")
-                               .arg(what, why));
+                           tr("%1 (%2). Nothing is lost if you move on or quit.").arg(what, why));
     QPointer<MutationQueue> queue = m_connection ? m_connection->queue() : nullptr;
-    connect(m_message->addButton(tr("Retry Now"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this, [queue] {
+    connect(m_message->addButton(tr("Retry"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this, [queue] {
         if (queue)
             queue->resumePaused();
     });
     QList<QPointer<Mutation>> writes;
     for (Mutation *m : waiting)
         writes.append(m);
-    connect(m_message->addButton(m_creating ? tr("Cancel Create") : tr("Cancel Change"), icons::icon(u"discard"_s)),
+    connect(m_message->addButton(tr("Don't Send"), icons::icon(u"discard"_s)),
             &QPushButton::clicked, this, [writes] {
                 // The latest first, so that each puts back what was there before it.
                 for (auto it = writes.crbegin(); it != writes.crend(); ++it) {

@@ -69,10 +69,7 @@ protected:
         if (!index.data(JsonTableModel::WaitingRole).toString().isEmpty()) {
             option->font.setItalic(true);
             option->palette.setColor(QPalette::Text, QColor(0xb4, 0x53, 0x09));
-            if (index.column() == 0) {
-                option->icon = icons::icon(u"clock"_s);
-                option->features |= QStyleOptionViewItem::HasDecoration;
-            }
+            option->palette.setColor(QPalette::HighlightedText, QColor(0xfd, 0xe6, 0x8a));
         }
     }
 };

@@ -41,8 +41,11 @@ WaitingChanges::WaitingChanges(PendingWrites *writes, QWidget *parent)
     m_list->setHeaderLabels({tr("Change"), tr("Why"), tr("Made")});
     m_list->setRootIsDecorated(true);
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_list->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_list->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_list->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_list->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     m_list->header()->setStretchLastSection(false);
+    m_list->setWordWrap(true);
     layout->addWidget(m_list, 1);
 
     auto *buttons = new QDialogButtonBox(this);
@@ -155,6 +158,7 @@ void WaitingChanges::rebuild()
         else if (item->data(0, RefusedRole).isValid())
             selectedRefused.append(item->data(0, RefusedRole).toInt());
     }
+    const bool hadItems = m_list->topLevelItemCount() > 0;
     m_list->clear();
     const QList<Mutation *> writes = m_writes ? m_writes->writes() : QList<Mutation *>();
     const QLocale locale;
@@ -188,10 +192,11 @@ void WaitingChanges::rebuild()
     }
     QStringList parts;
     if (!writes.isEmpty())
-        parts.append((writes.size() == 1 ? tr("1 change waits for the server.")
-                                         : tr("%1 changes wait for the server.").arg(writes.size()))
-                     + u' ' + tr("They are kept (also if Refetch quits) and sent one at a time, in the order they were "
-                                 "made, when it answers."));
+        parts.append(writes.size() == 1
+                         ? tr("1 change waits for the server. It is kept (also if Refetch quits) and sent when the "
+                              "server answers.")
+                         : tr("%1 changes wait for the server. They are kept (also if Refetch quits) and sent one at "
+                              "a time, in the order they were made, when the server answers.").arg(writes.size()));
     if (!m_refused.isEmpty())
         parts.append((m_refused.size() == 1 ? tr("1 change was refused by the server after its form was closed.")
                                             : tr("%1 changes were refused by the server after their form was closed.")
@@ -200,6 +205,10 @@ void WaitingChanges::rebuild()
     if (parts.isEmpty())
         parts.append(tr("Nothing waits for the server."));
     m_summary->setText(parts.join(u' '));
+    // Something to act on at once.
+    if (m_list->selectedItems().isEmpty() && m_list->topLevelItemCount() > 0 && !hadItems)
+        m_list->topLevelItem(0)->setSelected(true);
+    m_discard->setVisible(!m_refused.isEmpty());
     updateButtons();
 }
 
