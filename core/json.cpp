@@ -426,6 +426,7 @@ ShortDecimal shortDecimal(QByteArrayView text)
     return shortDecimal(mantissa, written - fractionDigits);
 }
 
+#if defined(__SIZEOF_INT128__)
 using Wide = __int128;
 
 constexpr std::array<Wide, 23> PowersOfTen = [] {
@@ -477,6 +478,13 @@ int isShortestOf(const ShortDecimal &t, double d)
         return -1;   // a tie: left to the writer's own rule
     return distance < half ? 1 : 0;
 }
+#else
+// Without 128-bit integers, std::to_chars decides every time.
+int isShortestOf(const ShortDecimal &, double)
+{
+    return -1;
+}
+#endif
 
 // Whether d, the double nearest to the number `text` (whose value is t), writes back as text's value (what
 // toJson() would write has the same value), so that the double stands for it exactly.
