@@ -456,7 +456,11 @@ qint32 QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
             notify(m_cache->at(slot), QueryChange::Stale);
     }
     const bool active = flags & QueryCache::Active;
-    if (refetch != RefetchType::None && (refetch == RefetchType::All || active == (refetch == RefetchType::Active))) {
+    // Observed, and only by disabled observers: a disabled query ignores invalidations that would refetch it (as in
+    // TanStack Query), whatever the refetch type; it is only marked.
+    const bool disabled = (flags & QueryCache::Observed) && !active;
+    if (refetch != RefetchType::None && !disabled
+        && (refetch == RefetchType::All || active == (refetch == RefetchType::Active))) {
         queueRefetch(m_cache->at(slot));
         return CacheEventLog::Refetching;
     }

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void fetchQueryJoinsInflight();
     void staleVsFreshOnAttach();
     void focusRefetchesStaleObserved();
+    void invalidationLeavesDisabledQueriesAlone();
     void focusAlwaysRefetchesFreshData();
     void focusThrottle();
     void applicationFocusSourceWithoutGui();
@@ -187,6 +188,44 @@ void tst_QueryClient::focusRefetchesStaleObserved()
     QTRY_COMPARE(h->fixture.count("GET", "/stale"), 1);
     QTRY_VERIFY(!stale->isFetching());
     QCOMPARE(h->fixture.count(), 1);
+}
+
+// Issue #14, item 5: a query whose only observers are disabled ignores invalidations that would refetch it, whatever
+// the refetch type (TanStack Query: a disabled query "will ignore query client invalidateQueries and refetchQueries
+// calls that would normally result in the query refetching"); it is marked stale. An unobserved query still
+// refetches with Inactive and All, an enabled one with Active and All.
+void tst_QueryClient::invalidationLeavesDisabledQueriesAlone()
+{
+    h->fixture.setJson("/disabled", "[1]");
+    h->fixture.setJson("/unobserved", "[2]");
+    h->fixture.setJson("/enabled", "[3]");
+    h->client.setQueryData({"disabled"}, Json::array({1}));
+    QueryOptions disabledOptions;
+    disabledOptions.enabled = false;
+    QueryObserver *disabled = observe({"disabled"}, "/disabled", disabledOptions);
+    QueryObserver *gone = observe({"unobserved"}, "/unobserved");   // seen once, its view closed since
+    QueryObserver *enabled = observe({"enabled"}, "/enabled");
+    QTRY_VERIFY(enabled->isSuccess() && gone->isSuccess());
+    std::erase_if(observers, [gone](const std::unique_ptr<QueryObserver> &o) { return o.get() == gone; });
+    h->fixture.clearLog();
+
+    for (RefetchType type : {RefetchType::Inactive, RefetchType::All}) {
+        h->client.invalidateQueries(QueryFilters{}, type);
+        QTRY_COMPARE(h->client.fetchingCount(), 0);
+        QCoreApplication::processEvents();
+        QCOMPARE(h->fixture.count("GET", "/disabled"), 0);
+        QVERIFY(disabled->isStale());
+    }
+    QCOMPARE(h->fixture.count("GET", "/unobserved"), 2);
+    QCOMPARE(h->fixture.count("GET", "/enabled"), 1);   // All
+    h->client.invalidateQueries(QueryFilters{}, RefetchType::Active);
+    QTRY_COMPARE(h->fixture.count("GET", "/enabled"), 2);
+    QCOMPARE(h->fixture.count("GET", "/disabled"), 0);
+    // Enabled again, it fetches as a newly enabled view does.
+    QueryOptions on = disabled->options();
+    on.enabled = true;
+    disabled->setOptions(on);
+    QTRY_COMPARE(h->fixture.count("GET", "/disabled"), 1);
 }
 
 void tst_QueryClient::focusAlwaysRefetchesFreshData()
