@@ -7,11 +7,11 @@
 #include "core/persist/storefile.h"
 #include "core/queryclient.h"
 #include "ui/applicationstate.h"
-#include "ui/keychainbackend.h"
+#include "core/session/keychainbackend.h"
 #include "ui/mainwindow.h"
-#include "ui/settingsstore.h"
-#include "ui/tokenstore.h"
-#include "ui/transfermonitor.h"
+#include "core/session/settingsstore.h"
+#include "core/session/tokenstore.h"
+#include "core/session/transfermonitor.h"
 #include "unixsignals.h"
 
 #include <QApplication>

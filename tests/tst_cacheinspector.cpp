@@ -10,7 +10,7 @@
 #include "core/mutationqueue.h"
 #include "core/onlinesource.h"
 #include "core/queryclient.h"
-#include "ui/apiconnection.h"
+#include "core/session/apiconnection.h"
 #include "ui/cacheinspector.h"
 #include "ui/mainwindow.h"
 #include "ui/mutationspane.h"
@@ -19,9 +19,9 @@
 #include "ui/recordpane.h"
 #include "ui/resourceview.h"
 #include "ui/fieldeditor.h"
-#include "ui/settingsstore.h"
+#include "core/session/settingsstore.h"
 #include "ui/statuspanel.h"
-#include "ui/transfermonitor.h"
+#include "core/session/transfermonitor.h"
 
 #include <QAction>
 #include <QComboBox>

@@ -7,7 +7,7 @@
 #include "core/queryobserver.h"
 #include "support/dialectpeers.h"
 #include "support/externalserver.h"
-#include "ui/apiconnection.h"
+#include "core/session/apiconnection.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

@@ -8,7 +8,7 @@
 #include "core/resourcetags.h"
 #include "support/dialectpeers.h"
 #include "support/externalserver.h"
-#include "ui/apiconnection.h"
+#include "core/session/apiconnection.h"
 #include "ui/endpointtree.h"
 #include "ui/fieldeditor.h"
 #include "ui/mainwindow.h"
@@ -16,9 +16,9 @@
 #include "ui/recordform.h"
 #include "ui/recordpane.h"
 #include "ui/resourceview.h"
-#include "ui/settingsstore.h"
+#include "core/session/settingsstore.h"
 #include "ui/statuspanel.h"
-#include "ui/transfermonitor.h"
+#include "core/session/transfermonitor.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

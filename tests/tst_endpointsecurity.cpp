@@ -4,11 +4,11 @@
 #include "core/queryobserver.h"
 #include "support/httpfixture.h"
 #include "support/tlsfront.h"
-#include "ui/apiconnection.h"
+#include "core/session/apiconnection.h"
 #include "ui/emptystate.h"
 #include "ui/mainwindow.h"
 #include "ui/settingsdialog.h"
-#include "ui/settingsstore.h"
+#include "core/session/settingsstore.h"
 
 #include <QAbstractItemModelTester>
 #include <QFileDialog>

@@ -1,13 +1,9 @@
 #include "support/memorysecretbackend.h"
-#include "ui/keychainbackend.h"
-#include "ui/settingsdialog.h"
-#include "ui/settingsstore.h"
-#include "ui/tokenstore.h"
+#include "core/session/keychainbackend.h"
+#include "core/session/settingsstore.h"
+#include "core/session/tokenstore.h"
 
-#include <QCheckBox>
 #include <QFile>
-#include <QLabel>
-#include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -55,7 +51,8 @@ bool waitReady(TokenStore &tokens)
 } // namespace
 
 // Where tokens are kept: the system keychain, or without one nowhere but the session unless the user agreed to
-// plain text; earlier versions' plain-text tokens move into the keychain; the settings dialog says which.
+// plain text; earlier versions' plain-text tokens move into the keychain (the settings dialog says which:
+// tst_uiparts).
 // The no-keychain path runs against QtKeychain itself with no Secret Service reachable (as on a headless CI
 // machine); the keychain path runs against an in-memory backend, and against a real gnome-keyring Secret
 // Service when tests/support/with-secret-service.sh starts one around the test (tst_tokenstore_keychain).
@@ -70,7 +67,6 @@ private Q_SLOTS:
     void noKeychainKeepsTokenForSessionOnly();
     void noKeychainPlainTextOnlyWithConsent();
     void noKeychainEarlierPlainTextTokenStaysVisible();
-    void dialogSaysWhereTheTokenIs();
 
     // The keychain path, on the in-memory backend.
     void keychainStoresAndDeletes();
@@ -214,49 +210,6 @@ void tst_TokenStore::noKeychainEarlierPlainTextTokenStaysVisible()
     QCOMPARE(old.authValue, u"Bearer from-before"_s);
     QVERIFY(old.tokenInPlainText);
     QVERIFY(fileText().contains(u"from-before"_s));
-}
-
-void tst_TokenStore::dialogSaysWhereTheTokenIs()
-{
-    const QList<EndpointSettings> endpoints{endpoint(u"a"_s, u"Bearer x"_s)};
-    const QString sessionOnly = u"No keychain available: the token is kept for this session only."_s;
-
-    // No keychain.
-    {
-        TokenStore tokens(m_settings.get(), std::make_unique<MemorySecretBackend>(Mode::Unavailable));
-        tokens.load({u"a"_s});
-        QVERIFY(waitReady(tokens));
-        SettingsDialog dialog(endpoints);
-        dialog.setTokenStore(&tokens);
-        QVERIFY(!dialog.plainTextCheckBox()->isHidden());
-        QVERIFY(!dialog.plainTextCheckBox()->isChecked());   // off unless the user ticks it
-        QCOMPARE(dialog.plainTextCheckBox()->text(), u"Store the token in plain text in the settings file"_s);
-        QCOMPARE(dialog.tokenStorageLabel()->text(), sessionOnly);
-        dialog.plainTextCheckBox()->click();
-        QCOMPARE(dialog.tokenStorageLabel()->text(),
-                 u"Stored in plain text in %1."_s.arg(QDir::toNativeSeparators(m_settings->fileName())));
-        dialog.accept();
-        QVERIFY(dialog.endpoints().value(0).tokenInPlainText);
-        dialog.plainTextCheckBox()->click();
-        QCOMPARE(dialog.tokenStorageLabel()->text(), sessionOnly);
-    }
-    // A keychain: nothing to choose.
-    {
-        TokenStore tokens(m_settings.get(), std::make_unique<MemorySecretBackend>(Mode::Available));
-        SettingsDialog dialog(endpoints);
-        dialog.setTokenStore(&tokens);
-        QCOMPARE(dialog.tokenStorageLabel()->text(), u"Looking for the system keychain…"_s);
-        tokens.load({u"a"_s});
-        QVERIFY(waitReady(tokens));
-        QCOMPARE(dialog.tokenStorageLabel()->text(), u"Stored in the system keychain."_s);
-        QVERIFY(dialog.plainTextCheckBox()->isHidden());
-    }
-    // No token store at all: nothing is stored.
-    {
-        SettingsDialog dialog(endpoints);
-        QCOMPARE(dialog.tokenStorageLabel()->text(), sessionOnly);
-        QVERIFY(dialog.plainTextCheckBox()->isHidden());
-    }
 }
 
 void tst_TokenStore::keychainStoresAndDeletes()

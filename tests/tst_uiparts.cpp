@@ -6,15 +6,17 @@
 #include "core/queryclient.h"
 #include "core/queryobserver.h"
 #include "support/httpfixture.h"
-#include "ui/apiconnection.h"
-#include "ui/endpointsettings.h"
+#include "core/session/apiconnection.h"
+#include "core/session/endpointsettings.h"
 #include "ui/endpointtree.h"
 #include "ui/fieldeditor.h"
 #include "ui/settingsdialog.h"
-#include "ui/settingsstore.h"
+#include "core/session/settingsstore.h"
 #include "ui/statuspanel.h"
-#include "ui/transfermonitor.h"
+#include "core/session/transfermonitor.h"
 
+#include "support/memorysecretbackend.h"
+#include "core/session/tokenstore.h"
 #include <QClipboard>
 #include <QComboBox>
 #include <QGuiApplication>
@@ -29,6 +31,8 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QCheckBox>
+#include <QDir>
 #include <QtTest>
 
 using namespace refetch;
@@ -43,6 +47,7 @@ class tst_UiParts : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void statusSaysWhenTheServerDoesNotAnswer();
+    void dialogSaysWhereTheTokenIs();
     void editorKind_data();
     void editorKind();
     void editorRoundTrip_data();
@@ -915,6 +920,65 @@ void tst_UiParts::statusSaysWhenTheServerDoesNotAnswer()
     panel.setEndpoint(QUrl(u"http://127.0.0.1:1"_s));
     QVERIFY(panel.onlineText().startsWith(u"Online"_s));
     queue.discard(u"down"_s);
+}
+
+// Where the token is kept, as the settings dialog says it (moved from tst_tokenstore, which links no widgets).
+void tst_UiParts::dialogSaysWhereTheTokenIs()
+{
+    using Mode = test::MemorySecretBackend::Mode;
+    using test::MemorySecretBackend;
+    QTemporaryDir dir;
+    auto settings = std::make_unique<QSettings>(dir.filePath(u"settings.ini"_s), QSettings::IniFormat);
+    auto *m_settings = settings.get();
+    auto waitReady = [](TokenStore &tokens) {
+        if (tokens.isReady())
+            return true;
+        QSignalSpy ready(&tokens, &TokenStore::ready);
+        return ready.wait(10000);
+    };
+    EndpointSettings a;
+    a.id = u"a"_s;
+    a.baseUrl = QUrl(u"https://api.example.com/a"_s);
+    a.authValue = u"Bearer x"_s;
+    const QList<EndpointSettings> endpoints{a};
+    const QString sessionOnly = u"No keychain available: the token is kept for this session only."_s;
+
+    // No keychain.
+    {
+        TokenStore tokens(m_settings, std::make_unique<MemorySecretBackend>(Mode::Unavailable));
+        tokens.load({u"a"_s});
+        QVERIFY(waitReady(tokens));
+        SettingsDialog dialog(endpoints);
+        dialog.setTokenStore(&tokens);
+        QVERIFY(!dialog.plainTextCheckBox()->isHidden());
+        QVERIFY(!dialog.plainTextCheckBox()->isChecked());   // off unless the user ticks it
+        QCOMPARE(dialog.plainTextCheckBox()->text(), u"Store the token in plain text in the settings file"_s);
+        QCOMPARE(dialog.tokenStorageLabel()->text(), sessionOnly);
+        dialog.plainTextCheckBox()->click();
+        QCOMPARE(dialog.tokenStorageLabel()->text(),
+                 u"Stored in plain text in %1."_s.arg(QDir::toNativeSeparators(m_settings->fileName())));
+        dialog.accept();
+        QVERIFY(dialog.endpoints().value(0).tokenInPlainText);
+        dialog.plainTextCheckBox()->click();
+        QCOMPARE(dialog.tokenStorageLabel()->text(), sessionOnly);
+    }
+    // A keychain: nothing to choose.
+    {
+        TokenStore tokens(m_settings, std::make_unique<MemorySecretBackend>(Mode::Available));
+        SettingsDialog dialog(endpoints);
+        dialog.setTokenStore(&tokens);
+        QCOMPARE(dialog.tokenStorageLabel()->text(), u"Looking for the system keychain…"_s);
+        tokens.load({u"a"_s});
+        QVERIFY(waitReady(tokens));
+        QCOMPARE(dialog.tokenStorageLabel()->text(), u"Stored in the system keychain."_s);
+        QVERIFY(dialog.plainTextCheckBox()->isHidden());
+    }
+    // No token store at all: nothing is stored.
+    {
+        SettingsDialog dialog(endpoints);
+        QCOMPARE(dialog.tokenStorageLabel()->text(), sessionOnly);
+        QVERIFY(dialog.plainTextCheckBox()->isHidden());
+    }
 }
 
 QTEST_MAIN(tst_UiParts)

@@ -1,6 +1,6 @@
 #include "draftkeeper.h"
 
-#include "apiconnection.h"
+#include "core/session/apiconnection.h"
 #include "recordpane.h"
 
 #include "core/persist/draftstore.h"

@@ -2,7 +2,7 @@
 
 #include "core/httptransport.h"
 
-#include "apiconnection.h"
+#include "core/session/apiconnection.h"
 #include "icons.h"
 
 #include <QLocale>

@@ -1,6 +1,6 @@
 #include "mainwindow.h"
 
-#include "apiconnection.h"
+#include "core/session/apiconnection.h"
 #include "cacheinspector.h"
 #include "draftkeeper.h"
 #include "emptystate.h"
@@ -11,7 +11,7 @@
 #include "recordpane.h"
 #include "resourceview.h"
 #include "settingsdialog.h"
-#include "settingsstore.h"
+#include "core/session/settingsstore.h"
 #include "statuspanel.h"
 #include "waitingchanges.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "endpointsettings.h"
+#include "core/session/endpointsettings.h"
 #include "waitingchanges.h"
 
 #include "core/json.h"

@@ -1,6 +1,6 @@
 #include "resourceview.h"
 
-#include "apiconnection.h"
+#include "core/session/apiconnection.h"
 #include "emptystate.h"
 #include "icons.h"
 #include "messagebar.h"

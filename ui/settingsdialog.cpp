@@ -1,8 +1,8 @@
 #include "settingsdialog.h"
 
-#include "apiconnection.h"
+#include "core/session/apiconnection.h"
 #include "icons.h"
-#include "tokenstore.h"
+#include "core/session/tokenstore.h"
 
 #include "core/endpoint.h"
 #include "core/providers/dataprovider.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "endpointsettings.h"
+#include "core/session/endpointsettings.h"
 
 #include "core/providers/apidetector.h"
 #include "core/querykey.h"

@@ -2,7 +2,7 @@
 
 #include "busyindicator.h"
 #include "icons.h"
-#include "transfermonitor.h"
+#include "core/session/transfermonitor.h"
 
 #include "core/models/jsontablemodel.h"
 #include "core/httptransport.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/secretbackend.h"
+#include "core/session/secretbackend.h"
 
 #include <QHash>
 #include <QObject>
