@@ -231,6 +231,33 @@ inline bool integralInRange(double d)
 
 // Numbers kept as text ------------------------------------------------------------------
 
+// Eight ASCII bytes read little-endian: whether each is a digit, and their value (as fast_float reads them).
+inline bool areEightDigits(quint64 v)
+{
+    return !(((v + 0x4646464646464646) | (v - 0x3030303030303030)) & 0x8080808080808080);
+}
+inline quint64 eightDigits(quint64 v)
+{
+    constexpr quint64 mask = 0x000000FF000000FF;
+    constexpr quint64 mul1 = 100 + (quint64(1000000) << 32);
+    constexpr quint64 mul2 = 1 + (quint64(10000) << 32);
+    v -= 0x3030303030303030;
+    v = (v * 10) + (v >> 8);
+    return (((v & mask) * mul1) + (((v >> 16) & mask) * mul2)) >> 32;
+}
+
+// mantissa followed by the digits [p, end), eight at a time where there are eight.
+inline quint64 appendDigits(quint64 mantissa, const uchar *p, const uchar *end)
+{
+    if constexpr (std::endian::native == std::endian::little) {
+        for (; end - p >= 8; p += 8)
+            mantissa = mantissa * 100'000'000 + eightDigits(load<quint64>(p));
+    }
+    for (; p != end; ++p)
+        mantissa = mantissa * 10 + (*p - '0');
+    return mantissa;
+}
+
 inline QByteArrayView numberTextAt(const uchar *p)
 {
     return QByteArrayView(reinterpret_cast<const char *>(p + 5), load<quint32>(p + 1));
@@ -394,16 +421,38 @@ ShortDecimal shortDecimal(QByteArrayView text)
     if (p != end && *p == '-')
         ++p;
     const char *dot = nullptr;
-    quint64 mantissa = 0;
-    qsizetype counted = 0;   // digits from the first that is not zero
-    for (; p != end && (*p | 0x20) != 'e'; ++p) {
-        if (*p == '.') {
+    while (p != end && (*p == '0' || *p == '.')) {   // leading zeros are not significant
+        if (*p == '.')
             dot = p;
-            continue;
-        }
-        mantissa = mantissa * 10 + quint64(*p - '0');   // wraps beyond 19 digits, which are then only counted
-        counted += mantissa != 0 || counted != 0;
+        ++p;
     }
+    // Eight digits at a time where there are eight, in a local that stays in a register (the text is chars, which
+    // may alias anything). It wraps beyond 19 digits, which are then only counted.
+    const char *const first = p;
+    quint64 mantissa = 0;
+    for (;;) {
+        if constexpr (std::endian::native == std::endian::little) {
+            while (end - p >= 8) {
+                const quint64 chunk = load<quint64>(reinterpret_cast<const uchar *>(p));
+                if (!areEightDigits(chunk))
+                    break;
+                mantissa = mantissa * 100'000'000 + eightDigits(chunk);
+                p += 8;
+            }
+        }
+        if (p == end)
+            break;
+        const unsigned c = unsigned(uchar(*p)) - '0';
+        if (c <= 9) {
+            mantissa = mantissa * 10 + c;
+            ++p;
+        } else if (*p == '.') {
+            dot = p++;
+        } else {
+            break;
+        }
+    }
+    const qsizetype counted = (p - first) - (dot && dot >= first ? 1 : 0);
     if (counted > 19) {
         ShortDecimal v;
         v.digits = decimalValue(text).digits.size();
@@ -429,25 +478,15 @@ ShortDecimal shortDecimal(QByteArrayView text)
 #if defined(__SIZEOF_INT128__)
 using Wide = __int128;
 
-constexpr std::array<Wide, 23> PowersOfTen = [] {
-    std::array<Wide, 23> t{};
-    Wide p = 1;
-    for (Wide &x : t) {
-        x = p;
-        p *= 10;
-    }
-    return t;
-}();
-
 // Whether d's shortest round-trip text (the digits std::to_chars writes: the fewest digits that read back as d,
 // and of those the nearest to d) has t's value, worked out exactly in 128-bit integers instead of by writing d:
 // 1 yes, 0 no, -1 when t and d are outside what fits (then writesBackAsSlow decides). t reads as d.
 int isShortestOf(const ShortDecimal &t, double d)
 {
-    // The window that fits: t = M x 10^-k with 1 <= k <= 21, d = 4m x 2^-shift with 2 <= shift <= 64 (about
+    // The window that fits: t = M x 10^-k with 1 <= k <= 19, d = 4m x 2^-shift with 2 <= shift <= 64 (about
     // 0.001 to 2^53, written with a fraction): every product below stays under 2^126.
     const qint64 k = -t.exponent;
-    if (!t.exact || k < 1 || k > 21)
+    if (!t.exact || k < 1 || k > 19)
         return -1;
     quint64 bits;
     std::memcpy(&bits, &d, sizeof bits);
@@ -457,26 +496,24 @@ int isShortestOf(const ShortDecimal &t, double d)
     if (biased == 0 || shift < 2 || shift > 64 || m == quint64(1) << 52)
         return -1;   // subnormal, out of the window, or a power of two (its interval is lopsided)
     // N = (t - d) x 10^k x 2^shift. A decimal reads as d when it is within half a unit in the last place of d,
-    // |N| <= 2 x 10^k in these units, the end included when m is even (a tie rounds to the even significand).
-    const Wide n = (Wide(t.mantissa) << shift) - Wide(4 * m) * PowersOfTen[size_t(k)];
-    const Wide halfUlp = 2 * PowersOfTen[size_t(k)];
+    // |N| <= 2 x 10^k in these units, the ends included when m is even (a tie rounds to the even significand).
+    const quint64 scale = PowersOfTen64[size_t(k)];
+    const Wide n = (Wide(t.mantissa) << shift) - Wide(quint64(4 * m)) * Wide(scale);
+    const Wide halfUlp = 2 * Wide(scale);   // 2 x 10^19 is beyond 64 bits
     const bool ends = (m & 1) == 0;
     auto readsAsD = [&](Wide offset) {
-        const Wide a = offset < 0 ? -offset : offset;
-        return a < halfUlp || (a == halfUlp && ends);
+        return ends ? offset >= -halfUlp && offset <= halfUlp : offset > -halfUlp && offset < halfUlp;
     };
     // A decimal with a digit less that reads as d (a shorter one would have one too): the two around t are the
     // nearest, t rounded down and up to a multiple of ten.
-    const Wide step = Wide(1) << shift;
     const int r = int(t.mantissa % 10);
-    if (readsAsD(n - r * step) || readsAsD(n + (10 - r) * step))
+    if (readsAsD(n - (Wide(r) << shift)) || readsAsD(n + (Wide(10 - r) << shift)))
         return 0;
     // Of the decimals with t's digits, t must be the nearest to d: |t - d| < 10^-k / 2, that is |N| < 2^shift / 2.
-    const Wide distance = n < 0 ? -n : n;
-    const Wide half = step / 2;
-    if (distance == half)
+    const Wide half = Wide(1) << (shift - 1);
+    if (n == half || n == -half)
         return -1;   // a tie: left to the writer's own rule
-    return distance < half ? 1 : 0;
+    return n > -half && n < half ? 1 : 0;
 }
 #else
 // Without 128-bit integers, std::to_chars decides every time.
@@ -1042,20 +1079,6 @@ inline bool isDigit(uchar c)
 {
     return uchar(c - '0') < 10;
 }
-// Eight ASCII bytes read little-endian: whether each is a digit, and their value (as fast_float reads them).
-inline bool areEightDigits(quint64 v)
-{
-    return !(((v + 0x4646464646464646) | (v - 0x3030303030303030)) & 0x8080808080808080);
-}
-inline quint64 eightDigits(quint64 v)
-{
-    constexpr quint64 mask = 0x000000FF000000FF;
-    constexpr quint64 mul1 = 100 + (quint64(1000000) << 32);
-    constexpr quint64 mul2 = 1 + (quint64(10000) << 32);
-    v -= 0x3030303030303030;
-    v = (v * 10) + (v >> 8);
-    return (((v & mask) * mul1) + (((v >> 16) & mask) * mul2)) >> 32;
-}
 inline int hexValue(uchar c)
 {
     if (isDigit(c))
@@ -1453,14 +1476,16 @@ bool Parser::parseNumber()
         } while (m_p != m_end && isDigit(*m_p));
     }
     bool isDouble = false;
-    qsizetype fractionDigits = 0;
+    const uchar *fraction = m_p;
+    const uchar *fractionEnd = m_p;
+    bool accumulated = false;   // mantissa holds the fraction's digits too
     if (m_p != m_end && *m_p == '.') {
         ++m_p;
         if (Q_UNLIKELY(m_p == m_end || !isDigit(*m_p)))
             return failNumber(start, QStringLiteral("expected a digit after '.'"));
-        // The mantissa goes on through the fraction, eight digits at a time where it can: when a double is
-        // checked, its digits are at hand. (It wraps when there are more than 19 digits, and is not used then.)
-        const uchar *fraction = m_p;
+        fraction = m_p;
+        // A long fraction (a 17-digit double's) goes eight digits at a time, its mantissa carried along for the
+        // check below; a short one is only scanned.
         if constexpr (std::endian::native == std::endian::little) {
             while (m_end - m_p >= 8) {
                 const quint64 chunk = load<quint64>(m_p);
@@ -1470,33 +1495,31 @@ bool Parser::parseNumber()
                 m_p += 8;
             }
         }
-        while (m_p != m_end && isDigit(*m_p)) {
-            mantissa = mantissa * 10 + (*m_p - '0');
-            ++m_p;
+        if (m_p != fraction) {
+            for (; m_p != m_end && isDigit(*m_p); ++m_p)
+                mantissa = mantissa * 10 + (*m_p - '0');
+            accumulated = true;
+        } else {
+            while (m_p != m_end && isDigit(*m_p))
+                ++m_p;
         }
-        fractionDigits = m_p - fraction;
-        digits += fractionDigits;
+        fractionEnd = m_p;
+        digits += m_p - fraction;
         isDouble = true;
     }
-    qsizetype exponentDigits = 0;
-    qint64 exponent = 0;
+    const uchar *exponent = m_p;
     if (m_p != m_end && (*m_p | 0x20) == 'e') {
         ++m_p;
-        const bool negativeExponent = m_p != m_end && *m_p == '-';
         if (m_p != m_end && (*m_p == '+' || *m_p == '-'))
             ++m_p;
         if (Q_UNLIKELY(m_p == m_end || !isDigit(*m_p)))
             return failNumber(start, QStringLiteral("expected a digit in the exponent"));
-        const uchar *first = m_p;
-        do {
-            exponent = std::min(exponent * 10 + (*m_p - '0'), ExponentCap);
+        exponent = m_p;
+        while (m_p != m_end && isDigit(*m_p))
             ++m_p;
-        } while (m_p != m_end && isDigit(*m_p));
-        exponentDigits = m_p - first;
-        if (negativeExponent)
-            exponent = -exponent;
         isDouble = true;
     }
+    const qsizetype exponentDigits = m_p - exponent;
     const QByteArrayView text(reinterpret_cast<const char *>(start), m_p - start);
     if (!isDouble) {
         constexpr quint64 limit = quint64(std::numeric_limits<qint64>::max());
@@ -1524,12 +1547,24 @@ bool Parser::parseNumber()
         m_enc.putNumberText(text.data(), text.size());
         return true;
     }
-    if (Q_UNLIKELY(digits > 15 || exponentDigits > 2 || std::fabs(d) >= 0x1p53)
-        && !writesBackAs(d, digits <= 19 ? shortDecimal(mantissa, exponent - fractionDigits) : shortDecimal(text),
-                         text))
-        m_enc.putNumberText(text.data(), text.size());
-    else
-        m_enc.putDouble(d);
+    if (Q_UNLIKELY(digits > 15 || exponentDigits > 2 || std::fabs(d) >= 0x1p53)) {
+        // The value from the digits already found: the integer part's mantissa, the fraction's digits after it.
+        ShortDecimal value;
+        if (digits <= 19 && exponentDigits <= 2) {
+            qint64 e = 0;
+            for (const uchar *p = exponent; p != m_p; ++p)
+                e = e * 10 + (*p - '0');
+            value = shortDecimal(accumulated ? mantissa : appendDigits(mantissa, fraction, fractionEnd),
+                                 (exponent[-1] == '-' ? -e : e) - (fractionEnd - fraction));
+        } else {
+            value = shortDecimal(text);
+        }
+        if (!writesBackAs(d, value, text)) {
+            m_enc.putNumberText(text.data(), text.size());
+            return true;
+        }
+    }
+    m_enc.putDouble(d);
     return true;
 }
 
