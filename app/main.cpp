@@ -1,23 +1,17 @@
 #include "app/sampleapi/democommandline.h"
 #include "app/sampleapi/sampleapi.h"
-#include "core/focussource.h"
-#include "core/httptransport.h"
-#include "core/mutationqueue.h"
-#include "core/onlinesource.h"
 #include "core/persist/storefile.h"
-#include "core/queryclient.h"
-#include "ui/applicationstate.h"
+#include "core/session/appsession.h"
 #include "core/session/keychainbackend.h"
-#include "ui/mainwindow.h"
 #include "core/session/settingsstore.h"
 #include "core/session/tokenstore.h"
-#include "core/session/transfermonitor.h"
+#include "ui/applicationstate.h"
+#include "ui/mainwindow.h"
 #include "unixsignals.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QSettings>
 #include <QTimer>
 #include <QUrl>
 
@@ -88,33 +82,25 @@ int main(int argc, char *argv[])
         std::fflush(stdout);
     }
 
-    // The cache and its sources of time, focus and network state; the writes go before the client.
-    refetch::ApplicationFocusSource focus(&refetch::isApplicationActive);
-    refetch::NetworkOnlineSource online;
-    refetch::QueryClient client(refetch::ClientConfig{.focus = &focus, .online = &online});
-    refetch::MutationQueue mutations(&client);
-    refetch::TransferMonitor network;
-    refetch::HttpTransport transport(&network);
-
-    // Each endpoint's cache and unsent writes persist in a SQLite file there (README, "Persistence").
+    // The cache and its sources of focus and network state, the writes, the transport, the settings and the tokens
+    // (in the system keychain; without one, in the settings file only where the user agreed).
     const QString cacheDirectory = refetch::StoreFile::defaultDirectory();
     if (parser.isSet(clearCacheOption) && !QDir(cacheDirectory).removeRecursively())
         std::fprintf(stderr, "refetch: could not delete all of %s\n", qPrintable(cacheDirectory));
-
-    QSettings settings;
-    // Tokens live in the system keychain; without one, in the settings file only where the user agreed.
-    refetch::TokenStore tokens(&settings, std::make_unique<refetch::KeychainBackend>());
-    refetch::SettingsStore store(&settings, &tokens);
-    tokens.load(store.endpointIds());
+    refetch::AppSession session(refetch::AppSessionOptions{
+        // Each endpoint's cache and unsent writes persist in a SQLite file there (README, "Persistence").
+        .cacheDirectory = parser.isSet(noCacheOption) ? QString() : cacheDirectory,
+        .secrets = std::make_unique<refetch::KeychainBackend>(),
+        .applicationActive = &refetch::isApplicationActive});
+    refetch::SettingsStore &store = *session.store();
+    refetch::TokenStore &tokens = *session.tokens();
     int status = 0;
     {
         std::unique_ptr<refetch::MainWindow> window;
         // The window reads the endpoints, tokens included, once the keychain has answered (milliseconds; the
         // token store gives up waiting after 5 s).
         const auto open = [&] {
-            window = std::make_unique<refetch::MainWindow>(refetch::MainWindow::Context{
-                .client = &client, .mutations = &mutations, .transport = &transport, .settings = &store,
-                .transfers = &network, .cacheDirectory = parser.isSet(noCacheOption) ? QString() : cacheDirectory});
+            window = std::make_unique<refetch::MainWindow>(&session);
             if (useDemo) {
                 refetch::EndpointSettings sample = store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, sampleApi.baseUrl());
                 // Its port changes every run; its data is the database's.
@@ -139,8 +125,5 @@ int main(int argc, char *argv[])
         QTimer::singleShot(5000, &app, &QCoreApplication::quit);
         app.exec();
     }
-    // Empty the cache while the client's scheduler is still there: ~QueryClient deletes the scheduler before the
-    // cache, whose entries would cancel their timers on it.
-    client.removeQueries({});
     return status;
 }

@@ -12,6 +12,7 @@
 #include "core/queryclient.h"
 #include "core/session/apiconnection.h"
 #include "ui/cacheinspector.h"
+#include "core/session/appsession.h"
 #include "ui/mainwindow.h"
 #include "ui/mutationspane.h"
 #include "ui/querydetailpane.h"
@@ -68,8 +69,13 @@ QByteArray seedData()
 // What main() wires, with time in the test's hands: stale times, gc and the undo delay follow a manual clock.
 struct Harness
 {
-    explicit Harness(const QString &dir) : settings(dir + u"/settings.ini"_s, QSettings::IniFormat), store(&settings) {}
-    ~Harness() { client.removeQueries({}); }
+    explicit Harness(const QString &dir)
+        : session(AppSessionOptions{.settingsFile = dir + u"/settings.ini"_s, .clock = &clock, .focus = &focus,
+                                    .online = &online}),
+          settings(*session.settings()), store(*session.store()), client(*session.client()),
+          mutations(*session.mutations()), network(*session.transfers()), transport(*session.transport())
+    {
+    }
 
     bool start(const QString &dir)
     {
@@ -87,9 +93,7 @@ struct Harness
 
     std::unique_ptr<MainWindow> makeWindow()
     {
-        auto window = std::make_unique<MainWindow>(MainWindow::Context{.client = &client, .mutations = &mutations,
-                                                                       .transport = &transport, .settings = &store,
-                                                                       .transfers = &network});
+        auto window = std::make_unique<MainWindow>(&session);
         EndpointSettings e = store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, api.baseUrl());
         e.pageSize = 20;
         window->addSessionEndpoint(e);
@@ -97,15 +101,16 @@ struct Harness
     }
 
     SampleApi api;
-    QSettings settings;
-    SettingsStore store;
     ManualClock clock;
     FocusSource focus;
     OnlineSource online;
-    QueryClient client{ClientConfig{.clock = &clock, .focus = &focus, .online = &online}};
-    MutationQueue mutations{&client};
-    TransferMonitor network;
-    HttpTransport transport{&network};
+    AppSession session;
+    QSettings &settings;
+    SettingsStore &store;
+    QueryClient &client;
+    MutationQueue &mutations;
+    TransferMonitor &network;
+    HttpTransport &transport;
 };
 
 // A server that is not there until listen(): connections to its port are refused until then, and afterwards

@@ -11,6 +11,7 @@
 #include "core/session/apiconnection.h"
 #include "ui/endpointtree.h"
 #include "ui/fieldeditor.h"
+#include "core/session/appsession.h"
 #include "ui/mainwindow.h"
 #include "ui/messagebar.h"
 #include "ui/recordform.h"
@@ -104,13 +105,11 @@ private:
     QUrl m_baseUrl;
     QElapsedTimer m_timer;
 
-    // What main() wires, with settings in the test's folder.
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<SettingsStore> m_store;
-    std::unique_ptr<TransferMonitor> m_network;
-    std::unique_ptr<HttpTransport> m_transport;
-    std::unique_ptr<QueryClient> m_client;
-    std::unique_ptr<MutationQueue> m_queue;
+    // The app as main() builds it, with settings in the test's folder.
+    std::unique_ptr<AppSession> m_session;
+    SettingsStore *m_store = nullptr;
+    QueryClient *m_client = nullptr;
+    MutationQueue *m_queue = nullptr;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
     QNetworkAccessManager m_other;   // another client of the server
@@ -159,18 +158,16 @@ void tst_DialectWindow::init()
         m_baseUrl = m_sampleApi->baseUrl();
     }
 
-    m_settings = std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
-    m_store = std::make_unique<SettingsStore>(m_settings.get());
+    m_session = std::make_unique<AppSession>(AppSessionOptions{.settingsFile = m_dir->filePath(u"settings.ini"_s)});
+    m_store = m_session->store();
     // Nothing but the base URL, and pages small enough that scrolling has to load several.
     EndpointSettings endpoint;
     endpoint.id = u"peer"_s;
     endpoint.baseUrl = m_baseUrl;
     endpoint.pageSize = PageSize;
     m_store->setEndpoints({endpoint});
-    m_network = std::make_unique<TransferMonitor>();
-    m_transport = std::make_unique<HttpTransport>(m_network.get());
-    m_client = std::make_unique<QueryClient>();
-    m_queue = std::make_unique<MutationQueue>(m_client.get());
+    m_client = m_session->client();
+    m_queue = m_session->mutations();
     qInfo("%s started in %lld ms", qPrintable(m_peer.name), m_timer.elapsed());
 }
 
@@ -178,14 +175,7 @@ void tst_DialectWindow::cleanup()
 {
     m_tester.reset();
     m_window.reset();
-    m_queue.reset();
-    if (m_client)
-        m_client->removeQueries({});   // while the client's scheduler is alive, as main() does
-    m_client.reset();
-    m_transport.reset();
-    m_network.reset();
-    m_store.reset();
-    m_settings.reset();
+    m_session.reset();
     if (m_server && QTest::currentTestFailed()) {
         qInfo("requests:\n%s", qPrintable(m_server->requests().join(u'\n')));
         qInfo("the server said:\n%s", m_server->output().right(3000).constData());
@@ -206,10 +196,7 @@ int tst_DialectWindow::serverRequests() const
 
 ResourceView *tst_DialectWindow::openPosts()
 {
-    m_window = std::make_unique<MainWindow>(MainWindow::Context{.client = m_client.get(), .mutations = m_queue.get(),
-                                                                .transport = m_transport.get(),
-                                                                .settings = m_store.get(),
-                                                                .transfers = m_network.get()});
+    m_window = std::make_unique<MainWindow>(m_session.get());
     // Small enough that one page of 10 does not fill the list: the view asks for the next by itself.
     m_window->resize(1100, 600);
     m_window->show();

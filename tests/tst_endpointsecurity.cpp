@@ -6,6 +6,7 @@
 #include "support/tlsfront.h"
 #include "core/session/apiconnection.h"
 #include "ui/emptystate.h"
+#include "core/session/appsession.h"
 #include "ui/mainwindow.h"
 #include "ui/settingsdialog.h"
 #include "core/session/settingsstore.h"
@@ -206,21 +207,15 @@ void tst_EndpointSecurity::certificateProblemShownInPlace()
     TlsFront tls;
     QVERIFY(tls.start(fixture.port()));
     QTemporaryDir dir;
-    QSettings settings(dir.filePath(u"s.ini"_s), QSettings::IniFormat);
-    SettingsStore store(&settings);
+    AppSession session(AppSessionOptions{.settingsFile = dir.filePath(u"s.ini"_s)});
     EndpointSettings e;
     e.id = u"tls"_s;
     e.name = u"Self-signed"_s;
     e.baseUrl = tls.baseUrl();
     e.authValue = u"Bearer never-sent"_s;
-    store.setEndpoints({e});
-
-    QueryClient client;
-    MutationQueue mutations(&client);
-    QNetworkAccessManager nam;
-    HttpTransport transport(&nam);
+    session.store()->setEndpoints({e});
     {
-        MainWindow window({.client = &client, .mutations = &mutations, .transport = &transport, .settings = &store});
+        MainWindow window(&session);
         window.show();
         QTRY_VERIFY_WITH_TIMEOUT(window.emptyState()->title().startsWith(u"Could not reach Self-signed"_s), 15000);
         const QString text = window.emptyState()->text();
@@ -230,7 +225,6 @@ void tst_EndpointSecurity::certificateProblemShownInPlace()
         QCOMPARE(window.emptyState()->buttons().size(), 2);   // Retry, Settings…
         QCOMPARE(fixture.count(), 0);   // nothing got through, the token least of all
     }
-    client.removeQueries({});
 }
 
 void tst_EndpointSecurity::caCertificateValidated_data()

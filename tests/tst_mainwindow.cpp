@@ -12,6 +12,7 @@
 #include "core/providers/dataprovider.h"
 #include "core/queryclient.h"
 #include "core/session/apiconnection.h"
+#include "core/session/appsession.h"
 #include "ui/applicationstate.h"
 #include "ui/emptystate.h"
 #include "ui/endpointtree.h"
@@ -117,12 +118,16 @@ public:
 // Everything the application wires in main(), on a sample API with a temporary database and temporary settings.
 struct Harness
 {
+    // The app as main() builds it (AppSession), with settings in the test's folder, no keychain, and the network's
+    // word driven by the test.
     explicit Harness(const QString &dir)
-        : settings(dir + u"/settings.ini"_s, QSettings::IniFormat), store(&settings)
+        : session(AppSessionOptions{.settingsFile = dir + u"/settings.ini"_s,
+                                    .applicationActive = &isApplicationActive,
+                                    .online = &online}),
+          settings(*session.settings()), store(*session.store()), client(*session.client()),
+          mutations(*session.mutations()), network(*session.transfers()), transport(*session.transport())
     {
     }
-    // As main() does: the cache is emptied while the client's scheduler is alive (see app/main.cpp).
-    ~Harness() { client.removeQueries({}); }
 
     // On the small seed above, or (for screenshots) on the sample data `refetch --demo` shows.
     bool start(const QString &dir, bool demoData = false)
@@ -166,9 +171,8 @@ struct Harness
 
     std::unique_ptr<MainWindow> makeWindow()
     {
-        return std::make_unique<MainWindow>(MainWindow::Context{.client = &client, .mutations = &mutations,
-                                                                .transport = &transport, .settings = &store,
-                                                                .transfers = &network, .cacheDirectory = cacheDirectory});
+        session.setCacheDirectory(cacheDirectory);
+        return std::make_unique<MainWindow>(&session);
     }
 
     // A saved endpoint on the same server that lists only the users.
@@ -194,14 +198,14 @@ struct Harness
     std::unique_ptr<SampleApi> api = std::make_unique<SampleApi>();
     QUrl baseUrl;   // kept when the API is stopped
     QString cacheDirectory;   // empty: the window persists nothing (and never reads the user's cache)
-    QSettings settings;
-    SettingsStore store;
-    ApplicationFocusSource focus{&isApplicationActive};
     DrivenNetworkSource online;
-    QueryClient client{ClientConfig{.focus = &focus, .online = &online}};
-    MutationQueue mutations{&client};
-    TransferMonitor network;
-    HttpTransport transport{&network};
+    AppSession session;
+    QSettings &settings;
+    SettingsStore &store;
+    QueryClient &client;
+    MutationQueue &mutations;
+    TransferMonitor &network;
+    HttpTransport &transport;
     QNetworkAccessManager other;
 };
 

@@ -20,6 +20,7 @@
 #include "core/models/recordmodel.h"
 #include "core/mutationqueue.h"
 #include "core/onlinesource.h"
+#include "core/session/appsession.h"
 #include "core/pendingwrites.h"
 #include "core/queryclient.h"
 
@@ -65,7 +66,10 @@ const QString CommandLineId = u"command-line"_s;
 
 } // namespace
 
-MainWindow::MainWindow(Context context, QWidget *parent) : QMainWindow(parent), m_ctx(context)
+MainWindow::MainWindow(AppSession *session, QWidget *parent)
+    : QMainWindow(parent), m_session(session),
+      m_ctx{.client = session->client(), .mutations = session->mutations(), .transport = session->transport(),
+            .settings = session->store(), .transfers = session->transfers(), .cacheDirectory = session->cacheDirectory()}
 {
     Q_ASSERT(m_ctx.client && m_ctx.mutations && m_ctx.transport && m_ctx.settings);
     setWindowTitle(tr("Refetch"));
@@ -477,13 +481,12 @@ void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
     }
     m_connections = next;
     m_tree->setConnections(m_connections);
-    // When every server is on this machine, a network manager saying "disconnected" must not pause them.
-    if (auto *online = qobject_cast<NetworkOnlineSource *>(m_ctx.client->onlineSource())) {
-        online->setLocalOnly(!m_connections.isEmpty()
-                             && std::all_of(m_connections.cbegin(), m_connections.cend(), [](const ApiConnection *c) {
-                                    return NetworkOnlineSource::isLoopback(c->settings().baseUrl);
-                                }));
-    }
+    // When every server is on this machine, a network manager saying "disconnected" must not pause them: the
+    // session decides.
+    QList<QUrl> inUse;
+    for (const ApiConnection *c : std::as_const(m_connections))
+        inUse.append(c->settings().baseUrl);
+    m_session->setEndpointsInUse(inUse);
     // A connection made again for the same id registered its endpoint before the old one went.
     for (ApiConnection *c : std::as_const(m_connections))
         m_ctx.mutations->addEndpoint(c->endpoint());

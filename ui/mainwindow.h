@@ -20,6 +20,7 @@ class QStackedWidget;
 namespace refetch {
 
 class ApiConnection;
+class AppSession;
 class CacheEventLog;
 class CacheInspector;
 class DraftKeeper;
@@ -46,7 +47,13 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    // What the window works with; all but `transfers` are required and must outlive it.
+    // The application's parts (client, writes, transport, settings...), built by `session`, which must outlive the
+    // window.
+    explicit MainWindow(AppSession *session, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+private:
+    // What the window works with, from the session.
     struct Context
     {
         QueryClient *client = nullptr;
@@ -57,8 +64,7 @@ public:
         QString cacheDirectory;                 // optional: where each endpoint's cache and unsent writes persist
     };
 
-    explicit MainWindow(Context context, QWidget *parent = nullptr);
-    ~MainWindow() override;
+public:
 
     // An endpoint for this session only (--demo, --endpoint): listed first, opened at start, never saved.
     void addSessionEndpoint(const EndpointSettings &endpoint);
@@ -162,6 +168,7 @@ private:
     void openRecord(const QString &endpointId, const QString &resource, const Json &id,
                     const std::optional<Draft> &draft, const std::function<void()> &opened = {});
 
+    AppSession *m_session;
     Context m_ctx;
     QList<EndpointSettings> m_sessionEndpoints;
     QList<ApiConnection *> m_connections;
