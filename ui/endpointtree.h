@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/session/apiconnection.h"
+
 #include <QPointer>
 #include <QTreeWidget>
 

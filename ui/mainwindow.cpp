@@ -2,7 +2,7 @@
 
 #include "core/session/apiconnection.h"
 #include "cacheinspector.h"
-#include "draftkeeper.h"
+#include "core/session/draftkeeper.h"
 #include "emptystate.h"
 #include "endpointtree.h"
 #include "icons.h"
@@ -298,7 +298,9 @@ void MainWindow::createCentralWidget()
     connect(m_pane, &RecordPane::stateChanged, this, &MainWindow::updateActions);
     connect(m_pane, &RecordPane::recordCreated, this, &MainWindow::onRecordCreated);
     connect(m_pane, &RecordPane::deleteRequested, this, &MainWindow::deleteRecord);
-    m_drafts = new DraftKeeper(m_pane, this);
+    m_drafts = new DraftKeeper([pane = m_pane] { return pane->draft(); }, [pane = m_pane] { return pane->connection(); },
+                               this);
+    connect(m_pane, &RecordPane::stateChanged, m_drafts, &DraftKeeper::formChanged);
     connect(qApp, &QCoreApplication::aboutToQuit, m_drafts, &DraftKeeper::flush);
     connect(m_pane, &RecordPane::saved, this, [this] {
         // A new record is announced by onRecordCreated, with its id.

@@ -3,6 +3,8 @@
 #include "core/json.h"
 #include "core/persist/draftstore.h"
 
+#include "core/session/apiconnection.h"
+
 #include <QPointer>
 #include <QWidget>
 #include <optional>

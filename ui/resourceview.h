@@ -2,6 +2,8 @@
 
 #include "core/json.h"
 
+#include "core/session/apiconnection.h"
+
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>

@@ -1,18 +1,14 @@
 #include "draftkeeper.h"
 
-#include "core/session/apiconnection.h"
-#include "recordpane.h"
-
-#include "core/persist/draftstore.h"
 
 namespace refetch {
 
-DraftKeeper::DraftKeeper(RecordPane *pane, QObject *parent) : QObject(parent), m_pane(pane)
+DraftKeeper::DraftKeeper(DraftFn draft, ConnectionFn connection, QObject *parent)
+    : QObject(parent), m_draft(std::move(draft)), m_connection(std::move(connection))
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(delay);
     connect(&m_timer, &QTimer::timeout, this, &DraftKeeper::write);
-    connect(m_pane, &RecordPane::stateChanged, this, &DraftKeeper::onPaneChanged);
 }
 
 void DraftKeeper::flush()
@@ -34,11 +30,11 @@ void DraftKeeper::adopt(ApiConnection *connection)
     m_savedIn = connection;
 }
 
-void DraftKeeper::onPaneChanged()
+void DraftKeeper::formChanged()
 {
     if (m_stopped)
         return;
-    if (m_pane->isDirty() && !m_pane->isSubmitting()) {
+    if (m_draft()) {
         m_timer.start();   // again: debounced
         return;
     }
@@ -49,8 +45,8 @@ void DraftKeeper::onPaneChanged()
 
 void DraftKeeper::write()
 {
-    const std::optional<Draft> draft = m_pane->draft();
-    ApiConnection *target = draft ? m_pane->connection() : nullptr;
+    const std::optional<Draft> draft = m_draft();
+    ApiConnection *target = draft ? m_connection() : nullptr;
     if (m_savedIn && m_savedIn != target) {
         if (DraftStore *store = m_savedIn->draftStore())
             store->remove();
