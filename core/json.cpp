@@ -1475,7 +1475,24 @@ bool Parser::parseNumber()
             ++m_p;
         } while (m_p != m_end && isDigit(*m_p));
     }
-    bool isDouble = false;
+    if (m_p == m_end || (*m_p != '.' && (*m_p | 0x20) != 'e')) {
+        constexpr quint64 limit = quint64(std::numeric_limits<qint64>::max());
+        if (digits <= 19) {
+            if (!negative && mantissa <= limit) {
+                m_enc.putInteger(qint64(mantissa));
+                return true;
+            }
+            if (negative && mantissa != 0 && mantissa <= limit + 1) {
+                m_enc.putInteger(qint64(0 - mantissa));
+                return true;
+            }
+        }
+        // "-0" is left to the double path so that its sign survives.
+        if (mantissa != 0 || digits != 1) {
+            m_enc.putNumberText(reinterpret_cast<const char *>(start), m_p - start);
+            return true;
+        }
+    }
     const uchar *fraction = m_p;
     const uchar *fractionEnd = m_p;
     bool accumulated = false;   // mantissa holds the fraction's digits too
@@ -1505,7 +1522,6 @@ bool Parser::parseNumber()
         }
         fractionEnd = m_p;
         digits += m_p - fraction;
-        isDouble = true;
     }
     const uchar *exponent = m_p;
     if (m_p != m_end && (*m_p | 0x20) == 'e') {
@@ -1517,28 +1533,9 @@ bool Parser::parseNumber()
         exponent = m_p;
         while (m_p != m_end && isDigit(*m_p))
             ++m_p;
-        isDouble = true;
     }
     const qsizetype exponentDigits = m_p - exponent;
     const QByteArrayView text(reinterpret_cast<const char *>(start), m_p - start);
-    if (!isDouble) {
-        constexpr quint64 limit = quint64(std::numeric_limits<qint64>::max());
-        if (digits <= 19) {
-            if (!negative && mantissa <= limit) {
-                m_enc.putInteger(qint64(mantissa));
-                return true;
-            }
-            if (negative && mantissa != 0 && mantissa <= limit + 1) {
-                m_enc.putInteger(qint64(0 - mantissa));
-                return true;
-            }
-        }
-        // "-0" is left to the double path so that its sign survives.
-        if (mantissa != 0 || digits != 1) {
-            m_enc.putNumberText(text.data(), text.size());
-            return true;
-        }
-    }
     double d;
     const auto [end, ec] = std::from_chars(text.begin(), text.end(), d);
     if (Q_UNLIKELY(ec != std::errc() || end != text.end())) {
