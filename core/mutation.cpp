@@ -302,6 +302,15 @@ void Mutation::checkBeforeResend()
             return;   // aborted meanwhile (its endpoint was removed)
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const FetchResult current = HttpTransport::readJson(reply, limits);
+        if (current.error && MutationError::isConnectionFailure(*current.error)) {
+            // The server is not there to ask: the write waits, still unchecked, and asks again when it is back
+            // (sending it now would skip the check; its earlier request may have arrived).
+            m_checkedBeforeResend = false;
+            m_serial = true;
+            setStatus(Status::Paused);
+            m_queue->networkFailed();
+            return;
+        }
         if (m_data.method == "DELETE") {
             if (status == 404 || status == 410) {
                 qCInfo(lcMutation).noquote() << "already applied before the restart:" << m_data.method << m_data.path;

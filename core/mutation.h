@@ -152,10 +152,15 @@ public:
     TimePoint undoDeadline() const;
 
     // Possible until the request is sent (Undoable's delay, waiting for an earlier write, paused offline).
+    // Not once its request may have reached the server (a restored write that was under way, or one paused after
+    // a timeout): putting the record back would show what the server may no longer have. An Unconfirmed create
+    // can be dropped: the user decides it is not sent again.
     bool canUndo() const
     {
-        return m_status == Status::Idle || m_status == Status::Waiting || m_status == Status::Paused
-            || m_status == Status::Unconfirmed;
+        if (m_status == Status::Unconfirmed)
+            return true;
+        return !m_data.attempted
+            && (m_status == Status::Idle || m_status == Status::Waiting || m_status == Status::Paused);
     }
     // Puts back what the write changed in the cache and sends nothing. False when it is too late.
     bool undo();

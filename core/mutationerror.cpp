@@ -248,6 +248,10 @@ bool MutationError::isConnectionFailure(const QueryError &error)
     case QNetworkReply::ProxyConnectionRefusedError:
     case QNetworkReply::ProxyNotFoundError:
     case QNetworkReply::ProxyTimeoutError:
+    // The connection closed before any answer (a server stopping closes its kept-alive connections): the request
+    // may or may not have arrived, as with a timeout. The write waits, and is checked before it goes again after
+    // a restart.
+    case QNetworkReply::RemoteHostClosedError:
         return true;
     default:
         return false;
