@@ -329,8 +329,8 @@ DecimalValue decimalValue(QByteArrayView text)
         for (++p; p != end; ++p) {
             if (*p == '-')
                 negativeExponent = true;
-            else if (*p != '+')
-                written = std::min(written * 10 + (*p - '0'), ExponentCap);
+            else if (*p != '+')   // saturates at the cap without overflowing on the way
+                written = written > (ExponentCap - 9) / 10 ? ExponentCap : std::min(written * 10 + (*p - '0'), ExponentCap);
         }
         if (negativeExponent)
             written = -written;
@@ -466,8 +466,8 @@ ShortDecimal shortDecimal(QByteArrayView text)
         for (++p; p != end; ++p) {
             if (*p == '-')
                 negativeExponent = true;
-            else if (*p != '+')
-                written = std::min(written * 10 + (*p - '0'), ExponentCap);
+            else if (*p != '+')   // saturates at the cap without overflowing on the way
+                written = written > (ExponentCap - 9) / 10 ? ExponentCap : std::min(written * 10 + (*p - '0'), ExponentCap);
         }
         if (negativeExponent)
             written = -written;
@@ -1541,6 +1541,10 @@ bool Parser::parseNumber()
     if (Q_UNLIKELY(ec != std::errc() || end != text.end())) {
         if (ec != std::errc::result_out_of_range)
             return failNumber(start, QString());
+        // Kept as text beyond a double's range, up to exponents values can be compared at (and written back
+        // exactly): 1e400 is a number, 1e1000000000000000001 is not one anybody sends.
+        if (exponentDigits > 15)
+            return failNumber(start, QStringLiteral("its exponent is out of range"));
         m_enc.putNumberText(text.data(), text.size());
         return true;
     }

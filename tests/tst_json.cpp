@@ -362,7 +362,7 @@ void tst_Json::textNumbers_data()
     QTest::newRow("1E+400") << QByteArray("1E+400") << HUGE_VAL << qint64(-1);
     QTest::newRow("1e-400") << QByteArray("1e-400") << 0.0 << qint64(-1);
     QTest::newRow("-2.5e-400") << QByteArray("-2.5e-400") << -0.0 << qint64(-1);
-    QTest::newRow("huge exponent") << QByteArray("1e99999999999999999999") << HUGE_VAL << qint64(-1);
+    QTest::newRow("large exponent") << QByteArray("1e999999999999999") << HUGE_VAL << qint64(-1);
     QTest::newRow("big integer a double holds") << QByteArray("100000000000000000000000") << 1e23 << qint64(-1);
 }
 
@@ -747,7 +747,9 @@ void tst_Json::errors_data()
     row("minus letter", "-a", Code::InvalidNumber, 0, 1, 1, "expected a digit");
     row("no fraction digits", "1.", Code::InvalidNumber, 0, 1, 1, "expected a digit after '.'");
     row("no exponent digits", "[1e+]", Code::InvalidNumber, 1, 1, 2, "invalid number '1e+'");
-    // 1e400 is no error: it is kept as text (textNumbers).
+    // 1e400 is no error: it is kept as text (textNumbers); an exponent of more than 15 digits is (the fuzzer found
+    // that two such numbers could not be told apart).
+    row("exponent out of range", "[1e99999999999999999999]", Code::InvalidNumber, 1, 1, 2, "its exponent is out of range");
     row("no exponent digits, capital E", "[1E]", Code::InvalidNumber, 1, 1, 2, "expected a digit in the exponent");
     row("too deep", QByteArray(513, '['), Code::TooDeep, 512, 1, 513, "nesting deeper than 512 levels");
     row("after object", "{} x", Code::TrailingGarbage, 3, 1, 4, "unexpected character 'x' after the JSON value");
