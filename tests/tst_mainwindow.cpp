@@ -236,6 +236,7 @@ private Q_SLOTS:
     void editAndSaveUpdatesTheList();
     void unsavedEditsAsk();
     void queuedSaveIsNotUnsaved();
+    void saveInTheQuestionWhileTheServerIsAway();
     void waitingSaveRefusedLaterIsKept();
     void restoredCreateIsAskedAbout();
     void longPasteIsSavedWhole();
@@ -772,6 +773,34 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
     QTRY_VERIFY2(!status->onlineText().contains(u"waiting"_s), qPrintable(status->onlineText()));
     QVERIFY(!status->waitingButton()->isVisible());
     outbox->close();
+}
+
+// Issue #13, item 1: Save in the "unsaved changes" question while the server does not answer queues the write and
+// moves on (it used to keep the user on the record and queue nothing).
+void tst_MainWindow::saveInTheQuestionWhileTheServerIsAway()
+{
+    ResourceView *view = openList();
+    selectRow(view, 13);
+    selectRow(view, 12);
+    RecordPane *pane = m_window->recordPane();
+    auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
+    const QString edited = title->text() + u" (asked)"_s;
+    QTest::keyClick(title, Qt::Key_End);
+    QTest::keyClicks(title, u" (asked)"_s);
+    m_h->api.reset();
+    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(13)), 1);
+    QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(other).center());
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = m_window->findChild<QMessageBox *>()) && question->isVisible());
+    question->button(QMessageBox::Save)->click();
+    QTRY_VERIFY(pane->hasRecord() && pane->recordId() == Json(13));
+    QVERIFY(!pane->isDirty());
+    PagedTableModel *list = view->model();
+    const QModelIndex cell = list->index(list->rowOf(Json(12)), list->columnOf(u"title"));
+    QCOMPARE(cell.data().toString(), edited);
+    QTRY_VERIFY(!cell.data(JsonTableModel::WaitingRole).toString().isEmpty());
+    QTRY_VERIFY2(m_window->statusPanel()->onlineText().endsWith(u" · 1 change waiting for the server"_s),
+                 qPrintable(m_window->statusPanel()->onlineText()));
 }
 
 // A save that waited and is refused once the server answers, its form closed meanwhile: the values are kept in

@@ -910,24 +910,19 @@ void MainWindow::settleEdits(const std::function<void()> &proceed, const std::fu
         } else if (choice == QMessageBox::Save && m_pane->save()) {
             // Move on once the server has it, or once the write waits for the server (it is kept and sent, the
             // edits are no longer unsaved); a failure keeps the user on the form, with its errors.
-            auto saved = std::make_shared<QMetaObject::Connection>();
-            auto failed = std::make_shared<QMetaObject::Connection>();
-            auto done = [saved, failed] {
-                QObject::disconnect(*saved);
-                QObject::disconnect(*failed);
-            };
-            *saved = connect(m_pane, &RecordPane::stateChanged, this, [this, done, proceed] {
-                if (m_pane->isSubmitting() || m_pane->isDirty())
+            // (Of this form's save only: if the form was replaced meanwhile, a later save says nothing here.)
+            connect(m_pane, &RecordPane::saveFinished, this,
+                    [this, proceed, cancel, form = QPointer<RecordModel>(m_pane->model())](RecordPane::SaveOutcome outcome) {
+                if (m_pane->model() != form)
                     return;
-                done();
+                if (outcome == RecordPane::SaveOutcome::Failed) {
+                    if (cancel)
+                        cancel();
+                    return;
+                }
                 // Not from inside the write's own signals: moving on replaces the form and its model.
                 QMetaObject::invokeMethod(this, proceed, Qt::QueuedConnection);
-            });
-            *failed = connect(m_pane, &RecordPane::saveFailed, this, [done, cancel] {
-                done();
-                if (cancel)
-                    cancel();
-            });
+            }, Qt::SingleShotConnection);
         } else if (cancel) {
             cancel();
         }

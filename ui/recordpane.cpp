@@ -219,6 +219,7 @@ bool RecordPane::canSave() const
 
 void RecordPane::setModel(RecordModel *model)
 {
+    m_saveUnderWay = false;
     m_form->setModel(nullptr);
     delete m_model;
     m_model = model;
@@ -248,6 +249,10 @@ void RecordPane::setModel(RecordModel *model)
     connect(m_model, &QAbstractItemModel::dataChanged, this, refresh);
     connect(m_model, &RecordModel::submittingChanged, this, refresh);
     connect(m_model, &RecordModel::waitingChanged, this, refresh);
+    connect(m_model, &RecordModel::waitingChanged, this, [this] {
+        if (m_model && !m_model->isSubmitting() && !m_model->waitingWrites().isEmpty())
+            finishSave(SaveOutcome::Waiting);
+    });
     connect(m_model, &RecordModel::loadingChanged, this, refresh);
     connect(m_model, &RecordModel::errorChanged, this, refresh);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, refresh);
@@ -375,7 +380,8 @@ bool RecordPane::save()
         return false;
     }
     // A create is the whole form; an edit, the changed fields. The message bar follows the write.
-    return m_model->submitChanges() != nullptr;
+    m_saveUnderWay = m_model->submitChanges() != nullptr;
+    return m_saveUnderWay;
 }
 
 void RecordPane::revert()
@@ -427,6 +433,7 @@ void RecordPane::onSubmitFailed(const MutationError &error)
     m_form->focusFirstField();
     Q_EMIT saveFailed();
     Q_EMIT stateChanged();
+    finishSave(SaveOutcome::Failed);
 }
 
 void RecordPane::onSubmitSucceeded(const Json &result)
@@ -442,6 +449,14 @@ void RecordPane::onSubmitSucceeded(const Json &result)
     }
     Q_EMIT saved();
     Q_EMIT stateChanged();
+    finishSave(SaveOutcome::Saved);
+}
+
+void RecordPane::finishSave(SaveOutcome outcome)
+{
+    if (!std::exchange(m_saveUnderWay, false))
+        return;
+    Q_EMIT saveFinished(outcome);
 }
 
 void RecordPane::updateHeader()

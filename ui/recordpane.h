@@ -31,6 +31,9 @@ class RecordPane : public QWidget
 {
     Q_OBJECT
 public:
+    enum class SaveOutcome { Saved, Waiting, Failed };
+    Q_ENUM(SaveOutcome)
+
     explicit RecordPane(QWidget *parent = nullptr);
     ~RecordPane() override;
 
@@ -81,6 +84,9 @@ Q_SIGNALS:
     void saved();
     // A save (or create) failed; the edits are still in the form.
     void saveFailed();
+    // What became of the last save(): the server has it, it waits for the server (kept, sent later: no longer an
+    // unsaved edit), or it failed (the edits are back in the form). Once per save.
+    void saveFinished(refetch::RecordPane::SaveOutcome outcome);
     void deleteRequested();
 
 private:
@@ -113,6 +119,8 @@ private:
     RecordForm *m_form;
     QString m_submitMessage;   // the last failed save, in a sentence
     bool m_conflict = false;
+    bool m_saveUnderWay = false;   // save() made a write whose outcome saveFinished() has not said yet
+    void finishSave(SaveOutcome outcome);
     std::optional<Draft> m_restored;   // the draft the edits came from, until they are saved or discarded
 };
 
