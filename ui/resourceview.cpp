@@ -20,6 +20,7 @@
 #include <QScrollBar>
 #include <QStackedWidget>
 #include <QStyledItemDelegate>
+#include <QTimer>
 #include <QTableView>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -196,6 +197,20 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     };
     connect(m_model, &JsonTableModel::loadingChanged, this, state);
     connect(m_model, &JsonTableModel::fetchingChanged, this, state);
+    // A view asks for more rows when its last row shows, on a scroll or a layout; a page that ends its fetch with
+    // the last row in sight and more on the server triggers neither (the rows came while the model could not fetch
+    // more yet). Ask then, as the view would, so that a list that does not fill the window never stops short.
+    connect(m_model, &JsonTableModel::fetchingChanged, this, [this](bool fetching) {
+        if (fetching)
+            return;
+        QTimer::singleShot(0, this, [this] {
+            if (!m_table->isVisible() || m_model->isFetching() || !m_model->canFetchMore())
+                return;
+            const int last = m_model->rowCount() - 1;
+            if (last < 0 || m_table->viewport()->rect().intersects(m_table->visualRect(m_model->index(last, 0))))
+                m_model->fetchMore();
+        });
+    });
     connect(m_model, &JsonTableModel::staleChanged, this, state);
     connect(m_model, &JsonTableModel::errorChanged, this, state);
     connect(m_model, &JsonTableModel::lastUpdatedChanged, this, state);
