@@ -185,14 +185,48 @@ bool Mutation::needsCheckBeforeResend() const
     return !m_data.recordId.isUndefined() && isConditional(m_data.method);
 }
 
-void Mutation::checkCreatedBeforeResend()
+void Mutation::readBeforeResend(const std::function<HttpRequest(const Endpoint &)> &makeRequest,
+                                const std::function<void(const FetchResult &answer, int status, const QUrl &url)> &onAnswer)
 {
     m_checkedBeforeResend = true;
     const Endpoint *endpoint = m_queue->endpoint(m_data.endpoint);
-    QNetworkReply *reply = nullptr;
+    QNetworkReply *reply = endpoint && endpoint->transport()
+        ? endpoint->transport()->send(makeRequest(*endpoint), endpoint->config().limits)
+        : nullptr;
+    if (!reply) {
+        send();
+        return;
+    }
+    setStatus(Status::Sending);
+    connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, limits = endpoint->config().limits, onAnswer] {
+        if (isSettled())
+            return;   // aborted meanwhile (its endpoint was removed)
+        const FetchResult answer = HttpTransport::readJson(reply, limits);
+        if (answer.error && MutationError::isConnectionFailure(*answer.error)) {
+            // The server is not there to ask: the write waits, still unchecked, and asks again when it is back
+            // (sending it now would skip the check; its earlier request may have arrived).
+            m_checkedBeforeResend = false;
+            pauseForNetwork();
+            return;
+        }
+        onAnswer(answer, reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->url());
+    });
+}
+
+void Mutation::pauseForNetwork()
+{
+    m_serial = true;
+    setStatus(Status::Paused);
+    m_queue->networkFailed();
+}
+
+void Mutation::checkCreatedBeforeResend()
+{
+    const Endpoint *endpoint = m_queue->endpoint(m_data.endpoint);
+    const std::shared_ptr<const DataProvider> provider = endpoint ? endpoint->providerPtr() : nullptr;
     ListParams params;
-    if (endpoint && endpoint->transport()) {
-        const DataProvider *provider = endpoint->provider();
+    if (provider) {
         params.pageSize = 50;
         // The newest first, where the server can say: a record just made is there even if the filters are ignored.
         if (provider->canSort(m_data.resource, m_data.idField)) {
@@ -209,30 +243,12 @@ void Mutation::checkCreatedBeforeResend()
             else if (value.isNumber() || value.isBool())
                 params.filters.append({field, QString::fromUtf8(value.toJson())});
         }
-        HttpRequest request = provider->listRequest(*endpoint, m_data.resource, params);
+    }
+    readBeforeResend([&](const Endpoint &e) {
+        HttpRequest request = provider->listRequest(e, m_data.resource, params);
         request.headers += provider->readHeaders();
-        reply = endpoint->transport()->send(request, endpoint->config().limits);
-    }
-    if (!reply) {
-        send();
-        return;
-    }
-    setStatus(Status::Sending);
-    const ResponseLimits limits = endpoint->config().limits;
-    const std::shared_ptr<const DataProvider> provider = endpoint->providerPtr();
-    connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, limits, provider, params] {
-        if (isSettled())
-            return;
-        const FetchResult answer = HttpTransport::readJson(reply, limits);
-        if (answer.error && MutationError::isConnectionFailure(*answer.error)) {
-            // Not answered: asked again when the server is back.
-            m_checkedBeforeResend = false;
-            m_serial = true;
-            setStatus(Status::Paused);
-            m_queue->networkFailed();
-            return;
-        }
+        return request;
+    }, [this, provider, params](const FetchResult &answer, int, const QUrl &) {
         // The records whose every sent field is what the create sent.
         Json matches = Json::array({});
         if (!answer.error) {
@@ -284,33 +300,13 @@ bool Mutation::confirmCreated(const Json &record)
 
 void Mutation::checkBeforeResend()
 {
-    m_checkedBeforeResend = true;
     const Endpoint *endpoint = m_queue->endpoint(m_data.endpoint);
-    HttpRequest request = endpoint->request("GET", m_data.path);
-    request.headers += endpoint->provider()->readHeaders();
-    QNetworkReply *reply = endpoint->transport() ? endpoint->transport()->send(request, endpoint->config().limits) : nullptr;
-    if (!reply) {
-        send();
-        return;
-    }
-    setStatus(Status::Sending);
-    const ResponseLimits limits = endpoint->config().limits;
-    const std::shared_ptr<const DataProvider> provider = endpoint->providerPtr();
-    connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, limits, provider] {
-        if (isSettled())
-            return;   // aborted meanwhile (its endpoint was removed)
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const FetchResult current = HttpTransport::readJson(reply, limits);
-        if (current.error && MutationError::isConnectionFailure(*current.error)) {
-            // The server is not there to ask: the write waits, still unchecked, and asks again when it is back
-            // (sending it now would skip the check; its earlier request may have arrived).
-            m_checkedBeforeResend = false;
-            m_serial = true;
-            setStatus(Status::Paused);
-            m_queue->networkFailed();
-            return;
-        }
+    const std::shared_ptr<const DataProvider> provider = endpoint ? endpoint->providerPtr() : nullptr;
+    readBeforeResend([&](const Endpoint &e) {
+        HttpRequest request = e.request("GET", m_data.path);
+        request.headers += provider->readHeaders();
+        return request;
+    }, [this, provider](const FetchResult &current, int status, const QUrl &url) {
         if (m_data.method == "DELETE") {
             if (status == 404 || status == 410) {
                 qCInfo(lcMutation).noquote() << "already applied before the restart:" << m_data.method << m_data.path;
@@ -335,7 +331,7 @@ void Mutation::checkBeforeResend()
                     QStringLiteral("the record changed on the server while the app was closed")));
                 error.kind = MutationError::Kind::Conflict;
                 error.error.method = m_data.method;
-                error.error.url = QueryError::displayUrl(reply->url());
+                error.error.url = QueryError::displayUrl(url);
                 error.mine = m_data.variables;
                 error.theirs = record;
                 error.theirsEtag = current.etag;
@@ -405,9 +401,7 @@ void Mutation::onResult(MutationAttempt *, MutationResult result)
         if (error.networkError == QNetworkReply::ConnectionRefusedError || error.networkError == QNetworkReply::HostNotFoundError)
             m_data.attempted = false;
         qCInfo(lcMutation).noquote() << "paused:" << error.toString();
-        m_serial = true;
-        setStatus(Status::Paused);
-        m_queue->networkFailed();
+        pauseForNetwork();
         return;
     }
     m_queue->serverReached();

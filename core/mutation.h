@@ -211,6 +211,12 @@ private:
     void checkBeforeResend();
     // The same for a create: looks for records like it (a list filtered by its fields, newest first).
     void checkCreatedBeforeResend();
+    // Both checks' request: sent through the endpoint (without a transport, the write is sent as it is); a server
+    // that does not answer pauses the write, still unchecked; any other answer goes to `onAnswer`.
+    void readBeforeResend(const std::function<HttpRequest(const Endpoint &)> &makeRequest,
+                          const std::function<void(const FetchResult &answer, int status, const QUrl &url)> &onAnswer);
+    // Waits for the network with the other writes, in order (an outbox replay), and tells the queue.
+    void pauseForNetwork();
     void onResult(MutationAttempt *attempt, MutationResult result);
     void resolveConflict(const MutationResult &result);
     void succeed(const MutationResult &result);
