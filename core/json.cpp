@@ -302,6 +302,21 @@ struct DecimalValue
     }
 };
 
+// The exponent written after the 'e' of valid number text, between `p` and `end`, saturating at ExponentCap
+// without overflowing on the way.
+qint64 exponentOf(const char *p, const char *end)
+{
+    qint64 written = 0;
+    bool negative = false;
+    for (; p != end; ++p) {
+        if (*p == '-')
+            negative = true;
+        else if (*p != '+')
+            written = written > (ExponentCap - 9) / 10 ? ExponentCap : std::min(written * 10 + (*p - '0'), ExponentCap);
+    }
+    return negative ? -written : written;
+}
+
 // The value of JSON number text (valid syntax, as the parser checked it, or as std::to_chars writes a double).
 DecimalValue decimalValue(QByteArrayView text)
 {
@@ -323,18 +338,7 @@ DecimalValue decimalValue(QByteArrayView text)
         if (*p != '0' || !v.digits.isEmpty())
             v.digits.append(*p);
     }
-    qint64 written = 0;
-    if (p != end) {
-        bool negativeExponent = false;
-        for (++p; p != end; ++p) {
-            if (*p == '-')
-                negativeExponent = true;
-            else if (*p != '+')   // saturates at the cap without overflowing on the way
-                written = written > (ExponentCap - 9) / 10 ? ExponentCap : std::min(written * 10 + (*p - '0'), ExponentCap);
-        }
-        if (negativeExponent)
-            written = -written;
-    }
+    const qint64 written = p != end ? exponentOf(p + 1, end) : 0;
     qint64 trailingZeros = 0;
     while (!v.digits.isEmpty() && v.digits.last() == '0') {
         v.digits.removeLast();
@@ -460,18 +464,7 @@ ShortDecimal shortDecimal(QByteArrayView text)
         return v;
     }
     const qint64 fractionDigits = dot ? p - dot - 1 : 0;
-    qint64 written = 0;
-    if (p != end) {
-        bool negativeExponent = false;
-        for (++p; p != end; ++p) {
-            if (*p == '-')
-                negativeExponent = true;
-            else if (*p != '+')   // saturates at the cap without overflowing on the way
-                written = written > (ExponentCap - 9) / 10 ? ExponentCap : std::min(written * 10 + (*p - '0'), ExponentCap);
-        }
-        if (negativeExponent)
-            written = -written;
-    }
+    const qint64 written = p != end ? exponentOf(p + 1, end) : 0;
     return shortDecimal(mantissa, written - fractionDigits);
 }
 
