@@ -9,10 +9,10 @@
 // log attached: what recording "why it fetched" adds to an invalidation.
 
 #include "benchutil.h"
-#include "core/cacheeventlog.h"
+#include "core/inspect/cacheeventlog.h"
 #include "core/models/cacheinspectorfilter.h"
 #include "core/models/cacheinspectormodel.h"
-#include "core/queryclient.h"
+#include "core/client/queryclient.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>

@@ -4,7 +4,7 @@
 // to how numbers are read shows.
 
 #include "benchutil.h"
-#include "core/json.h"
+#include "core/json/json.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -6,8 +6,8 @@
 //   REPS=9 refetch-bench               more repetitions (at least 5)
 
 #include "benchutil.h"
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

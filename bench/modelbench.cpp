@@ -6,8 +6,8 @@
 
 #include "benchutil.h"
 #include "core/models/querytablemodel.h"
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

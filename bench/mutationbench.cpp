@@ -4,9 +4,9 @@
 // write's reply comes from a transport function: nothing goes over the network.
 
 #include "benchutil.h"
-#include "core/mutationqueue.h"
-#include "core/queryobserver.h"
-#include "core/resourcetags.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/client/queryobserver.h"
+#include "core/mutation/resourcetags.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

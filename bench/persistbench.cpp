@@ -5,7 +5,7 @@
 #include "benchutil.h"
 #include "core/persist/cachestore.h"
 #include "core/persist/storefile.h"
-#include "core/queryclient.h"
+#include "core/client/queryclient.h"
 
 #include <QTemporaryDir>
 

@@ -9,10 +9,10 @@
 
 #include "benchutil.h"
 #include "app/sampleapi/sampleapi.h"
-#include "core/endpoint.h"
-#include "core/mutationqueue.h"
-#include "core/queryobserver.h"
-#include "core/resourcetags.h"
+#include "core/http/endpoint.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/client/queryobserver.h"
+#include "core/mutation/resourcetags.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
-#include "core/cacheeventlog.h"
-#include "core/mutation.h"
-#include "core/mutationqueue.h"
+#include "core/inspect/cacheeventlog.h"
+#include "core/mutation/mutation.h"
+#include "core/mutation/mutationqueue.h"
 #include "support/clientharness.h"
 
 #include <QSignalSpy>

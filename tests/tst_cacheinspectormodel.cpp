@@ -1,4 +1,4 @@
-#include "core/cacheeventlog.h"
+#include "core/inspect/cacheeventlog.h"
 #include "core/models/cacheinspectorfilter.h"
 #include "core/models/cacheinspectormodel.h"
 #include "support/clientharness.h"

@@ -1,10 +1,10 @@
 #include "app/sampleapi/sampleapi.h"
-#include "core/endpoint.h"
-#include "core/focussource.h"
-#include "core/httptransport.h"
-#include "core/onlinesource.h"
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
+#include "core/http/endpoint.h"
+#include "core/client/focussource.h"
+#include "core/http/httptransport.h"
+#include "core/client/onlinesource.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "core/mutationerror.h"
+#include "core/mutation/mutationerror.h"
 #include "core/providers/dataprovider.h"
 #include "core/providers/drfprovider.h"
 #include "core/providers/genericprovider.h"
@@ -6,7 +6,7 @@
 #include "core/providers/jsonserver1provider.h"
 #include "core/providers/jsonserverprovider.h"
 #include "core/providers/openapiprovider.h"
-#include "core/queryobserver.h"
+#include "core/client/queryobserver.h"
 #include "support/clientharness.h"
 
 #include <QtTest>

@@ -1,6 +1,6 @@
-#include "core/focussource.h"
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
+#include "core/client/focussource.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
 
 #include <QGuiApplication>
 #include <QSignalSpy>

@@ -1,5 +1,5 @@
-#include "core/endpoint.h"
-#include "core/httptransport.h"
+#include "core/http/endpoint.h"
+#include "core/http/httptransport.h"
 #include "support/httpfixture.h"
 
 #include <QNetworkAccessManager>

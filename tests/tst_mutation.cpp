@@ -1,6 +1,6 @@
-#include "core/mutation.h"
-#include "core/mutationqueue.h"
-#include "core/resourcetags.h"
+#include "core/mutation/mutation.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/mutation/resourcetags.h"
 #include "support/clientharness.h"
 
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
-#include "core/cacheeventlog.h"
+#include "core/inspect/cacheeventlog.h"
 #include "core/models/mutationlistmodel.h"
-#include "core/mutation.h"
-#include "core/mutationqueue.h"
+#include "core/mutation/mutation.h"
+#include "core/mutation/mutationqueue.h"
 #include "support/clientharness.h"
 
 #include <QAbstractItemModelTester>

@@ -1,5 +1,5 @@
 #include "app/sampleapi/sampleapi.h"
-#include "core/mutationqueue.h"
+#include "core/mutation/mutationqueue.h"
 #include "core/persist/mutationstore.h"
 #include "core/persist/storefile.h"
 #include "support/clientharness.h"

@@ -1,4 +1,4 @@
-#include "core/onlinesource.h"
+#include "core/client/onlinesource.h"
 
 #include <QNetworkInformation>
 #include <QSignalSpy>

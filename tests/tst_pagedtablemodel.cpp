@@ -1,8 +1,8 @@
 #include "app/sampleapi/sampleapi.h"
 #include "core/models/pagedtablemodel.h"
 #include "core/providers/jsonserverprovider.h"
-#include "core/queryobserver.h"
-#include "core/resourcetags.h"
+#include "core/client/queryobserver.h"
+#include "core/mutation/resourcetags.h"
 #include "support/clientharness.h"
 
 #include <QAbstractItemModelTester>

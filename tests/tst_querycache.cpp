@@ -1,5 +1,5 @@
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
 
 #include <QtTest>
 

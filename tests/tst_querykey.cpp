@@ -1,4 +1,4 @@
-#include "core/querykey.h"
+#include "core/cache/querykey.h"
 
 #include <QJsonObject>
 #include <QtTest>

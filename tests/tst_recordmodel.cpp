@@ -1,6 +1,6 @@
 #include "app/sampleapi/sampleapi.h"
 #include "core/models/recordmodel.h"
-#include "core/mutationqueue.h"
+#include "core/mutation/mutationqueue.h"
 #include "support/clientharness.h"
 
 #include <QScopeGuard>

@@ -1,4 +1,4 @@
-#include "core/resourcetags.h"
+#include "core/mutation/resourcetags.h"
 #include "support/clientharness.h"
 
 #include <QtTest>

@@ -1,5 +1,5 @@
-#include "core/httptransport.h"
-#include "core/retrypolicy.h"
+#include "core/http/httptransport.h"
+#include "core/client/retrypolicy.h"
 
 #include <QtTest>
 

@@ -1,6 +1,6 @@
 #include "app/sampleapi/sampleapi.h"
-#include "core/httptransport.h"
-#include "core/json.h"
+#include "core/http/httptransport.h"
+#include "core/json/json.h"
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>

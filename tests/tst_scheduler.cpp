@@ -1,4 +1,4 @@
-#include "core/scheduler.h"
+#include "core/client/scheduler.h"
 
 #include <QtTest>
 

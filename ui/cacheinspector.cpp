@@ -4,13 +4,13 @@
 #include "mutationspane.h"
 #include "querydetailpane.h"
 
-#include "core/cacheeventlog.h"
+#include "core/inspect/cacheeventlog.h"
 #include "core/models/cacheinspectorfilter.h"
 #include "core/models/cacheinspectormodel.h"
 #include "core/models/cachetimelinemodel.h"
-#include "core/mutationqueue.h"
-#include "core/onlinesource.h"
-#include "core/queryclient.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/client/onlinesource.h"
+#include "core/client/queryclient.h"
 
 #include <QAction>
 #include <QComboBox>

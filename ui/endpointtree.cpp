@@ -1,6 +1,6 @@
 #include "endpointtree.h"
 
-#include "core/httptransport.h"
+#include "core/http/httptransport.h"
 
 #include "core/session/apiconnection.h"
 #include "icons.h"

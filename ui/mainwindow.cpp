@@ -15,14 +15,14 @@
 #include "statuspanel.h"
 #include "waitingchanges.h"
 
-#include "core/cacheeventlog.h"
+#include "core/inspect/cacheeventlog.h"
 #include "core/models/pagedtablemodel.h"
 #include "core/models/recordmodel.h"
-#include "core/mutationqueue.h"
-#include "core/onlinesource.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/client/onlinesource.h"
 #include "core/session/appsession.h"
-#include "core/pendingwrites.h"
-#include "core/queryclient.h"
+#include "core/mutation/pendingwrites.h"
+#include "core/client/queryclient.h"
 
 #include <QApplication>
 #include <QCloseEvent>

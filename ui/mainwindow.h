@@ -3,7 +3,7 @@
 #include "core/session/endpointsettings.h"
 #include "waitingchanges.h"
 
-#include "core/json.h"
+#include "core/json/json.h"
 #include "core/persist/draftstore.h"
 
 #include <QElapsedTimer>

@@ -4,7 +4,7 @@
 
 #include "core/models/jsontreemodel.h"
 #include "core/models/mutationlistmodel.h"
-#include "core/mutationqueue.h"
+#include "core/mutation/mutationqueue.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/querykey.h"
+#include "core/cache/querykey.h"
 
 #include <QWidget>
 

@@ -1,11 +1,11 @@
 #include "querydetailpane.h"
 
-#include "core/cacheeventlog.h"
+#include "core/inspect/cacheeventlog.h"
 #include "core/models/cacheinspectormodel.h"
 #include "core/models/cachetimelinemodel.h"
 #include "core/models/jsontreemodel.h"
-#include "core/query.h"
-#include "core/queryclient.h"
+#include "core/cache/query.h"
+#include "core/client/queryclient.h"
 
 #include <QDateTime>
 #include <QFormLayout>

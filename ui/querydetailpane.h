@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/json.h"
-#include "core/querykey.h"
+#include "core/json/json.h"
+#include "core/cache/querykey.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -7,13 +7,13 @@
 #include "recordform.h"
 
 #include "core/models/recordmodel.h"
-#include "core/endpoint.h"
-#include "core/mutationerror.h"
-#include "core/mutationqueue.h"
-#include "core/pendingwrites.h"
-#include "core/query.h"
-#include "core/queryerror.h"
-#include "core/queryobserver.h"
+#include "core/http/endpoint.h"
+#include "core/mutation/mutationerror.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/mutation/pendingwrites.h"
+#include "core/cache/query.h"
+#include "core/client/queryerror.h"
+#include "core/client/queryobserver.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>

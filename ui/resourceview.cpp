@@ -6,7 +6,7 @@
 #include "messagebar.h"
 
 #include "core/models/pagedtablemodel.h"
-#include "core/queryclient.h"
+#include "core/client/queryclient.h"
 
 #include <QAction>
 #include <QHBoxLayout>

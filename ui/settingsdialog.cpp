@@ -4,10 +4,10 @@
 #include "icons.h"
 #include "core/session/tokenstore.h"
 
-#include "core/endpoint.h"
+#include "core/http/endpoint.h"
 #include "core/providers/dataprovider.h"
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
 
 #include <QCheckBox>
 #include <QComboBox>

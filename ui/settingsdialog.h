@@ -3,7 +3,7 @@
 #include "core/session/endpointsettings.h"
 
 #include "core/providers/apidetector.h"
-#include "core/querykey.h"
+#include "core/cache/querykey.h"
 
 #include <QDialog>
 #include <QMessageBox>

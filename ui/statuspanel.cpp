@@ -5,10 +5,10 @@
 #include "core/session/transfermonitor.h"
 
 #include "core/models/jsontablemodel.h"
-#include "core/httptransport.h"
-#include "core/mutationqueue.h"
-#include "core/pendingwrites.h"
-#include "core/queryclient.h"
+#include "core/http/httptransport.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/mutation/pendingwrites.h"
+#include "core/client/queryclient.h"
 
 #include <QDateTime>
 #include <QFrame>

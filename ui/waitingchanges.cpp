@@ -2,9 +2,9 @@
 
 #include "icons.h"
 
-#include "core/mutation.h"
-#include "core/mutationqueue.h"
-#include "core/pendingwrites.h"
+#include "core/mutation/mutation.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/mutation/pendingwrites.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>

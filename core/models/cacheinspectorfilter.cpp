@@ -2,8 +2,8 @@
 
 #include "cacheinspectormodel.h"
 
-#include "core/query.h"
-#include "core/querycache.h"
+#include "core/cache/query.h"
+#include "core/cache/querycache.h"
 
 #include <string_view>
 

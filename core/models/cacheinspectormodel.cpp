@@ -1,10 +1,10 @@
 #include "cacheinspectormodel.h"
 
-#include "core/cacheeventlog.h"
-#include "core/query.h"
-#include "core/querycache.h"
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
+#include "core/inspect/cacheeventlog.h"
+#include "core/cache/query.h"
+#include "core/cache/querycache.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
 
 #include <QDateTime>
 #include <QLocale>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/cacheeventlog.h"
-#include "core/clock.h"
-#include "core/querycache.h"
-#include "core/querykey.h"
+#include "core/inspect/cacheeventlog.h"
+#include "core/client/clock.h"
+#include "core/cache/querycache.h"
+#include "core/cache/querykey.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>

@@ -1,9 +1,9 @@
 #include "cachetimelinemodel.h"
 
-#include "core/cacheeventlog.h"
-#include "core/query.h"
-#include "core/querycache.h"
-#include "core/queryclient.h"
+#include "core/inspect/cacheeventlog.h"
+#include "core/cache/query.h"
+#include "core/cache/querycache.h"
+#include "core/client/queryclient.h"
 
 #include <QDateTime>
 

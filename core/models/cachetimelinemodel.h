@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/cacheeventlog.h"
-#include "core/querykey.h"
+#include "core/inspect/cacheeventlog.h"
+#include "core/cache/querykey.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>

@@ -1,6 +1,6 @@
 #include "jsontablemodel.h"
 
-#include "core/pendingwrites.h"
+#include "core/mutation/pendingwrites.h"
 
 #include <QHash>
 #include <QJsonObject>

@@ -2,7 +2,7 @@
 
 #include <QPointer>
 
-#include "core/json.h"
+#include "core/json/json.h"
 #include "core/models/gapbuffer.h"
 #include "core/models/rowdiff.h"
 #include "core/models/tablecolumns.h"

@@ -1,7 +1,7 @@
 #include "mutationlistmodel.h"
 
-#include "core/cacheeventlog.h"
-#include "core/mutationqueue.h"
+#include "core/inspect/cacheeventlog.h"
+#include "core/mutation/mutationqueue.h"
 
 #include <QDateTime>
 

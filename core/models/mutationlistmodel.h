@@ -1,10 +1,10 @@
 #pragma once
 
-#include "core/cacheeventlog.h"
-#include "core/clock.h"
-#include "core/json.h"
-#include "core/mutation.h"
-#include "core/querykey.h"
+#include "core/inspect/cacheeventlog.h"
+#include "core/client/clock.h"
+#include "core/json/json.h"
+#include "core/mutation/mutation.h"
+#include "core/cache/querykey.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>

@@ -1,10 +1,10 @@
 #include "pagedtablemodel.h"
 
-#include "core/endpoint.h"
+#include "core/http/endpoint.h"
 #include "core/providers/dataprovider.h"
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
-#include "core/resourcetags.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
+#include "core/mutation/resourcetags.h"
 
 #include <QJsonArray>
 #include <QSet>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/clock.h"
+#include "core/client/clock.h"
 #include "core/models/jsontablemodel.h"
-#include "core/queryoptions.h"
-#include "core/querystate.h"
+#include "core/client/queryoptions.h"
+#include "core/cache/querystate.h"
 
 #include <functional>
 #include <utility>

@@ -1,7 +1,7 @@
 #include "querytablemodel.h"
 
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
 
 namespace refetch {
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/models/jsontablemodel.h"
-#include "core/queryoptions.h"
-#include "core/querystate.h"
+#include "core/client/queryoptions.h"
+#include "core/cache/querystate.h"
 
 namespace refetch {
 

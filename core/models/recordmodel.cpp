@@ -2,9 +2,9 @@
 
 #include "core/models/jsontablemodel.h"
 #include "core/models/rowdiff.h"
-#include "core/mutationqueue.h"
-#include "core/query.h"
-#include "core/queryobserver.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/cache/query.h"
+#include "core/client/queryobserver.h"
 
 #include <QJsonValue>
 #include <QSet>

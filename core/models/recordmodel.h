@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/json.h"
-#include "core/mutation.h"
-#include "core/queryoptions.h"
-#include "core/querystate.h"
+#include "core/json/json.h"
+#include "core/mutation/mutation.h"
+#include "core/client/queryoptions.h"
+#include "core/cache/querystate.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

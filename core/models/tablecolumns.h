@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/json.h"
+#include "core/json/json.h"
 
 #include <QList>
 #include <QString>

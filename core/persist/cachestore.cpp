@@ -2,7 +2,7 @@
 
 #include "storefile.h"
 
-#include "core/queryclient.h"
+#include "core/client/queryclient.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

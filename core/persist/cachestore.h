@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/clock.h"
-#include "core/querykey.h"
-#include "core/querystate.h"
-#include "core/scheduler.h"
+#include "core/client/clock.h"
+#include "core/cache/querykey.h"
+#include "core/cache/querystate.h"
+#include "core/client/scheduler.h"
 
 #include <QHash>
 #include <QObject>

@@ -2,7 +2,7 @@
 
 #include "storefile.h"
 
-#include "core/mutationqueue.h"
+#include "core/mutation/mutationqueue.h"
 
 #include <QLoggingCategory>
 #include <QSqlError>

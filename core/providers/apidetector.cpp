@@ -7,7 +7,7 @@
 #include "jsonserverprovider.h"
 #include "openapiprovider.h"
 
-#include "core/endpoint.h"
+#include "core/http/endpoint.h"
 
 #include <QJsonArray>
 #include <QLocale>

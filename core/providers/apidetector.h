@@ -2,7 +2,7 @@
 
 #include "dataprovider.h"
 
-#include "core/querykey.h"
+#include "core/cache/querykey.h"
 
 #include <QCoreApplication>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/httptransport.h"
-#include "core/json.h"
-#include "core/queryoptions.h"
+#include "core/http/httptransport.h"
+#include "core/json/json.h"
+#include "core/client/queryoptions.h"
 
 #include <QCoreApplication>
 #include <QHash>

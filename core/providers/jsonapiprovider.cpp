@@ -1,6 +1,6 @@
 #include "jsonapiprovider.h"
 
-#include "core/endpoint.h"
+#include "core/http/endpoint.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 #include "jsonserver1provider.h"
 
-#include "core/endpoint.h"
+#include "core/http/endpoint.h"
 
 using namespace Qt::StringLiterals;
 

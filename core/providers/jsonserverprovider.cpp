@@ -1,6 +1,6 @@
 #include "jsonserverprovider.h"
 
-#include "core/endpoint.h"
+#include "core/http/endpoint.h"
 
 using namespace Qt::StringLiterals;
 

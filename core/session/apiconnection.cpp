@@ -1,13 +1,13 @@
 #include "apiconnection.h"
 
-#include "core/mutationqueue.h"
+#include "core/mutation/mutationqueue.h"
 #include "core/providers/dataprovider.h"
 #include "core/persist/cachestore.h"
 #include "core/persist/draftstore.h"
 #include "core/persist/mutationstore.h"
 #include "core/persist/storefile.h"
-#include "core/queryclient.h"
-#include "core/queryobserver.h"
+#include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
 
 #include <QDir>
 #include <QUrl>

@@ -2,11 +2,11 @@
 
 #include "endpointsettings.h"
 
-#include "core/endpoint.h"
+#include "core/http/endpoint.h"
 #include "core/models/pagedtablemodel.h"
-#include "core/mutation.h"
+#include "core/mutation/mutation.h"
 #include "core/providers/apidetector.h"
-#include "core/resourcetags.h"
+#include "core/mutation/resourcetags.h"
 
 #include <QObject>
 #include <memory>

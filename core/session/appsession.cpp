@@ -4,10 +4,10 @@
 #include "tokenstore.h"
 #include "transfermonitor.h"
 
-#include "core/httptransport.h"
-#include "core/mutationqueue.h"
-#include "core/onlinesource.h"
-#include "core/queryclient.h"
+#include "core/http/httptransport.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/client/onlinesource.h"
+#include "core/client/queryclient.h"
 
 namespace refetch {
 

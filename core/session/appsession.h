@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/focussource.h"
+#include "core/client/focussource.h"
 #include "secretbackend.h"
 
 #include <QSettings>

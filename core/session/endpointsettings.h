@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/endpoint.h"
+#include "core/http/endpoint.h"
 
 #include <QList>
 #include <QSslCertificate>

@@ -3,9 +3,9 @@
 // key and each of its prefixes match it; the text-level matcher agrees with partialMatch on the parsed parts; and
 // the cache's key index finds exactly the entries a brute-force scan does.
 
-#include "core/json.h"
-#include "core/queryclient.h"
-#include "core/querykey.h"
+#include "core/json/json.h"
+#include "core/client/queryclient.h"
+#include "core/cache/querykey.h"
 
 #include <QCoreApplication>
 #include <QSet>

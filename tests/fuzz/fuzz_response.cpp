@@ -7,19 +7,19 @@
 // Each step is checked against an oracle: the table shows exactly the records, in order; the record model shows
 // the server's record with the edits.
 
-#include "core/httptransport.h"
-#include "core/json.h"
+#include "core/http/httptransport.h"
+#include "core/json/json.h"
 #include "core/models/querytablemodel.h"
 #include "core/models/recordmodel.h"
-#include "core/mutationqueue.h"
-#include "core/queryclient.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/client/queryclient.h"
 
 #include <QAbstractItemModelTester>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QSet>
 #include <QTimeZone>
-#include "core/queryobserver.h"
+#include "core/client/queryobserver.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -9,13 +9,13 @@
 // Lines it prints: "queued <id>" once mutate() returned (the write is committed to FILE by then), "paused <id>"
 // when it waits for the network, "sending <id>" when its request starts.
 
-#include "core/endpoint.h"
-#include "core/httptransport.h"
-#include "core/mutationqueue.h"
-#include "core/onlinesource.h"
+#include "core/http/endpoint.h"
+#include "core/http/httptransport.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/client/onlinesource.h"
 #include "core/persist/mutationstore.h"
 #include "core/persist/storefile.h"
-#include "core/queryclient.h"
+#include "core/client/queryclient.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

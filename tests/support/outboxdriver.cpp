@@ -30,13 +30,13 @@
 //
 // The server is taken to honour Idempotency-Key unless --server-ignores-keys (json-server 0.17 ignores it).
 
-#include "core/endpoint.h"
-#include "core/httptransport.h"
-#include "core/mutationqueue.h"
-#include "core/onlinesource.h"
+#include "core/http/endpoint.h"
+#include "core/http/httptransport.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/client/onlinesource.h"
 #include "core/persist/mutationstore.h"
 #include "core/persist/storefile.h"
-#include "core/queryclient.h"
+#include "core/client/queryclient.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/clock.h"
-#include "core/json.h"
-#include "core/querykey.h"
+#include "core/client/clock.h"
+#include "core/json/json.h"
+#include "core/cache/querykey.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>

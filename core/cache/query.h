@@ -1,0 +1,120 @@
+#pragma once
+
+#include "core/json/json.h"
+#include "core/client/queryerror.h"
+#include "core/cache/querykey.h"
+#include "core/client/queryoptions.h"
+#include "core/cache/querystate.h"
+#include "core/client/scheduler.h"
+#include "core/cache/tag.h"
+
+#include <QList>
+#include <QPointer>
+#include <memory>
+
+namespace refetch {
+
+class QueryObserver;
+class QueryCache;
+class FetchAttempt;
+
+// One cache entry: its key, its data and error, where its fetching stands, and who observes it.
+// Plain data owned by the QueryCache; the QueryClient moves it from state to state.
+class Query
+{
+public:
+    // A query and its key's text in one allocation: a lookup that finds the entry compares the key without
+    // touching a second block of memory.
+    static Query *create(QueryCache *cache, quint32 slot, const QueryKey &key);
+    static void destroy(Query *q);
+    Q_DISABLE_COPY_MOVE(Query)
+
+    QueryKey key() const { return QueryKey(keyText(), m_keyHash, m_keyParts); }
+    QByteArrayView keyText() const
+    {
+        return QByteArrayView(reinterpret_cast<const char *>(this) - m_keyLength, m_keyLength);
+    }
+    size_t keyHash() const { return m_keyHash; }
+    int keySize() const { return m_keyParts; }
+    bool hasKey(const QueryKey &key) const { return m_keyHash == key.hash() && keyText() == key.text(); }
+    const Json &data() const { return m_data; }
+    // What the last response said about the data besides the data itself (e.g. {"total": 1000} from
+    // X-Total-Count, "links" from a Link header); Undefined when it said nothing.
+    const Json &meta() const { return m_meta; }
+    const QueryError *error() const { return m_error.get(); }
+    QueryStatus status() const { return m_status; }
+    FetchStatus fetchStatus() const { return m_fetchStatus; }
+    bool isFetching() const { return m_fetchStatus != FetchStatus::Idle; }
+    bool hasData() const { return !m_data.isUndefined(); }
+    TimePoint dataUpdatedAt() const { return m_dataUpdatedAt; }
+    TimePoint errorUpdatedAt() const { return m_errorUpdatedAt; }
+    int failureCount() const { return m_failureCount; }
+    bool isInvalidated() const;
+    // Stale for a given stale time: invalidated, without data, or older than staleTime.
+    bool isStaleAt(TimePoint now, Millis staleTime) const;
+    const TagList &tags() const { return m_tags; }
+    quint32 generation() const { return m_generation; }
+    // Its place in the cache's per-slot arrays; a slot is reused once its entry is gone.
+    quint32 slot() const { return m_slot; }
+    const QueryOptions *options() const { return m_options.get(); }
+    const QList<QueryObserver *> &observers() const { return m_observers; }
+    bool isObserved() const { return !m_observers.isEmpty(); }
+    // Observed by at least one enabled observer (TanStack's "active").
+    bool isActive() const;
+    QByteArray etag() const { return m_validators ? m_validators->etag : QByteArray(); }
+    QByteArray lastModified() const { return m_validators ? m_validators->lastModified : QByteArray(); }
+    FetchReason lastFetchReason() const { return m_lastReason; }
+
+private:
+    // The key's text ends just where the object starts, so that it shares a cache line with the key's hash.
+    static constexpr size_t keyStorage(size_t length) { return (length + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1); }
+    Query(QueryCache *cache, quint32 slot, const QueryKey &key)
+        : m_cache(cache), m_slot(slot), m_keyLength(quint32(key.text().size())), m_keyParts(key.size()),
+          m_keyHash(key.hash()) {}
+    ~Query();
+
+    friend class QueryCache;
+    friend class QueryClient;
+    friend class FetchAttempt;
+    friend class TagIndex;
+    friend class KeyIndex;
+    friend class QueryObserver;
+
+    struct Validators { QByteArray etag; QByteArray lastModified; };
+    struct Waiter { QPointer<QObject> context; std::function<void(const Query &)> done; };
+    // Exists only while a fetch is under way: most entries never pay for it.
+    struct Inflight {
+        std::shared_ptr<FetchAttempt> attempt;
+        Scheduler::TaskId retryTask = 0;
+        bool refetchAfter = false;
+        FetchReason refetchReason = FetchReason::Mount;   // why the fetch after this one was asked for
+        QList<Waiter> waiters;
+    };
+
+    // The invalidated, observed and active flags live in the cache's dense per-slot array, so that an
+    // invalidation of a thousand entries reads and writes a few kilobytes instead of a thousand heap objects.
+    QueryCache *m_cache;
+    quint32 m_slot;
+    bool m_refetchQueued = false;  // in the client's end-of-turn refetch batch
+    QueryStatus m_status = QueryStatus::Pending;
+    FetchStatus m_fetchStatus = FetchStatus::Idle;
+    FetchReason m_lastReason = FetchReason::Mount;
+    quint16 m_failureCount = 0;
+    quint32 m_generation = 0;      // bumped by every fetch; replies of older fetches are dropped
+    quint32 m_keyLength;
+    int m_keyParts;
+    size_t m_keyHash;
+    QList<QueryObserver *> m_observers;
+    Json m_data;
+    Json m_meta;
+    TimePoint m_dataUpdatedAt{0};
+    TimePoint m_errorUpdatedAt{0};
+    TimePoint m_gcAt{0};           // 0: not due for collection (observed, or kept forever)
+    std::unique_ptr<QueryError> m_error;
+    std::shared_ptr<const QueryOptions> m_options;
+    std::unique_ptr<Validators> m_validators;
+    std::unique_ptr<Inflight> m_inflight;
+    TagList m_tags;
+};
+
+} // namespace refetch
