@@ -496,7 +496,7 @@ void tst_Json::textNumbersInDocuments()
 
 namespace {
 // A JSON number's value as (sign, digits without leading or trailing zeros, power of ten), written independently
-// of json.cpp's to check it.
+// of core/json/jsonnumber.cpp's to check it.
 std::string lowestTerms(const std::string &text)
 {
     std::string digits;
@@ -527,7 +527,7 @@ std::string lowestTerms(const std::string &text)
 
 // A decimal is kept as text exactly when the double it reads as writes back (std::to_chars, the shortest
 // round-trip text) as another value: checked on many doubles written with 15 to 19 digits, their shortest
-// text, and their neighbours in the last digit, over the whole range (json.cpp decides most of them without
+// text, and their neighbours in the last digit, over the whole range (jsonnumber.cpp decides most of them without
 // writing the double).
 void tst_Json::textOrDoubleAsTheShortestTextSays()
 {
@@ -568,7 +568,7 @@ void tst_Json::textOrDoubleAsTheShortestTextSays()
             std::memcpy(&d, &bits, sizeof d);
             break;
         }
-        case 1: // where json.cpp decides without writing the double
+        case 1: // where jsonnumber.cpp decides without writing the double
             d = unit(random) * std::pow(10.0, exponents(random) / 3);
             break;
         case 2: // near powers of two, whose neighbours are not evenly spaced

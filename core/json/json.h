@@ -62,7 +62,7 @@ public:
 class Json;
 
 namespace detail {
-// One document: a reference count followed by the encoded value (layout in json.cpp).
+// One document: a reference count followed by the encoded value (layout in json_p.h).
 struct JsonData
 {
     std::atomic<int> ref;
