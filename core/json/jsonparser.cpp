@@ -1,6 +1,10 @@
 // Text to a document: Json::parse. One pass over the text, no recursion: the containers being read are the
-// Encoder's open frames. Strings without escapes are copied as they are after one SSE2 scan; numbers are kept
-// exactly (jsonnumber.cpp decides double or text).
+// Encoder's open frames, and Parser::run() is a loop over three states (see there). Strings without escapes are
+// copied as they are after one SSE2 scan; numbers are kept exactly (jsonnumber.cpp decides double or text).
+//
+// About 690 lines, more than the 600 or so of the other files: the parser is one class in one translation unit, so
+// that the compiler inlines its number, literal and whitespace readers into run()'s loop. Only its error reporting
+// (fail() to fillError(), about 100 lines) could move out, and only by declaring the class in a header for that.
 
 #include "core/json/jsonencoder_p.h"
 
@@ -117,6 +121,24 @@ private:
     QString m_hint;
 };
 
+// What Parser::run() looks for next.
+enum class Expect : uchar {
+    // A value: the document itself, an array's element (after '[' or ','), or an object member's value (after
+    // ':'). Whitespace before it is skipped. A scalar is read whole; '[' or '{' opens a container.
+    Value,
+    // An object member's key and its ':' (after '{' or after ',' in an object), then at once the member's value:
+    // this case falls through into Value. Whitespace before the key is skipped.
+    Key,
+    // What may follow a complete value: ',' or the innermost open container's closing bracket, or, when no
+    // container is open, the end of the input.
+    CommaOrClose,
+};
+
+// One loop over the text, without recursion, so that deep nesting cannot overflow the stack. The containers being
+// read are the Encoder's open frames, innermost last (m_enc.depth(), m_enc.inObject()): '[' or '{' opens one, at
+// most m_maxDepth deep, and its ']' or '}' closes it, writing its table. Each turn of the loop reads one step of
+// the grammar in the state `expect` and sets the state that follows. (As fast as the gotos it replaced: the compiler
+// turns each `expect = ...; continue;` into a jump straight to that state's code.)
 bool Parser::run()
 {
     if (m_end - m_p >= 3 && m_p[0] == 0xEF && m_p[1] == 0xBB && m_p[2] == 0xBF)
@@ -125,103 +147,120 @@ bool Parser::run()
     if (m_p == m_end)
         return fail(Code::Empty, m_begin, QStringLiteral("empty input"), QStringLiteral("expected a JSON value"));
 
-value:
-    if (Q_UNLIKELY(m_p == m_end))
-        return fail(Code::UnexpectedEnd, m_p, QStringLiteral("unexpected end of input"), QStringLiteral("expected a value"));
-    switch (*m_p) {
-    case '{':
-    case '[': {
-        const bool object = *m_p == '{';
-        if (Q_UNLIKELY(m_enc.depth() >= m_maxDepth)) {
-            return fail(Code::TooDeep, m_p, QStringLiteral("nesting deeper than %1 levels").arg(m_maxDepth),
-                        QStringLiteral("the limit is JsonLimits::maxDepth"));
-        }
-        m_enc.beginContainer(object);
-        ++m_p;
-        skipWhitespace();
-        if (m_p != m_end && *m_p == (object ? '}' : ']')) {
-            ++m_p;
-            m_enc.endContainer();
-            goto next;
-        }
-        if (object)
-            goto key;
-        m_enc.mark();
-        goto value;
-    }
-    case '"':
-        if (!parseString())
-            return false;
-        goto next;
-    case 't':
-        if (!parseLiteral("true", 4, TagTrue))
-            return false;
-        goto next;
-    case 'f':
-        if (!parseLiteral("false", 5, TagFalse))
-            return false;
-        goto next;
-    case 'n':
-        if (!parseLiteral("null", 4, TagNull))
-            return false;
-        goto next;
-    case '-':
-    case '0':
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-    case '5':
-    case '6':
-    case '7':
-    case '8':
-    case '9':
-        if (!parseNumber())
-            return false;
-        goto next;
-    default:
-        return failUnexpected(m_p, QStringLiteral("expected a value"));
-    }
-
-key:
-    if (Q_UNLIKELY(m_p == m_end || *m_p != '"'))
-        return failUnexpected(m_p, QStringLiteral("expected a string as object key"));
-    m_enc.mark();
-    if (!parseString())
-        return false;
-    skipWhitespace();
-    if (Q_UNLIKELY(m_p == m_end || *m_p != ':'))
-        return failUnexpected(m_p, QStringLiteral("expected ':' after an object key"));
-    ++m_p;
-    skipWhitespace();
-    goto value;
-
-next:
-    skipWhitespace();
-    if (m_enc.depth() == 0) {
-        if (m_p != m_end) {
-            return fail(Code::TrailingGarbage, m_p, QStringLiteral("unexpected %1 after the JSON value").arg(describe(m_p)),
-                        QStringLiteral("only whitespace may follow it"));
-        }
-        return true;
-    }
-    if (Q_LIKELY(m_p != m_end)) {
-        if (*m_p == ',') {
+    Expect expect = Expect::Value;
+    for (;;) {
+        switch (expect) {
+        case Expect::Key:
+            if (Q_UNLIKELY(m_p == m_end || *m_p != '"'))
+                return failUnexpected(m_p, QStringLiteral("expected a string as object key"));
+            m_enc.mark(); // the member starts at its key
+            if (!parseString())
+                return false;
+            skipWhitespace();
+            if (Q_UNLIKELY(m_p == m_end || *m_p != ':'))
+                return failUnexpected(m_p, QStringLiteral("expected ':' after an object key"));
             ++m_p;
             skipWhitespace();
-            if (m_enc.inObject())
-                goto key;
-            m_enc.mark();
-            goto value;
-        }
-        if (*m_p == (m_enc.inObject() ? '}' : ']')) {
-            ++m_p;
-            m_enc.endContainer();
-            goto next;
+            expect = Expect::Value; // the member's value follows at once
+            [[fallthrough]];
+        case Expect::Value:
+            if (Q_UNLIKELY(m_p == m_end))
+                return fail(Code::UnexpectedEnd, m_p, QStringLiteral("unexpected end of input"), QStringLiteral("expected a value"));
+            switch (*m_p) {
+            case '{':
+            case '[': {
+                const bool object = *m_p == '{';
+                if (Q_UNLIKELY(m_enc.depth() >= m_maxDepth)) {
+                    return fail(Code::TooDeep, m_p, QStringLiteral("nesting deeper than %1 levels").arg(m_maxDepth),
+                                QStringLiteral("the limit is JsonLimits::maxDepth"));
+                }
+                m_enc.beginContainer(object);
+                ++m_p;
+                skipWhitespace();
+                if (m_p != m_end && *m_p == (object ? '}' : ']')) {
+                    // Empty: closed at once, a complete value.
+                    ++m_p;
+                    m_enc.endContainer();
+                    expect = Expect::CommaOrClose;
+                } else if (object) {
+                    expect = Expect::Key;
+                } else {
+                    m_enc.mark(); // the first element starts here
+                    expect = Expect::Value;
+                }
+                continue;
+            }
+            case '"':
+                if (!parseString())
+                    return false;
+                break;
+            case 't':
+                if (!parseLiteral("true", 4, TagTrue))
+                    return false;
+                break;
+            case 'f':
+                if (!parseLiteral("false", 5, TagFalse))
+                    return false;
+                break;
+            case 'n':
+                if (!parseLiteral("null", 4, TagNull))
+                    return false;
+                break;
+            case '-':
+            case '0':
+            case '1':
+            case '2':
+            case '3':
+            case '4':
+            case '5':
+            case '6':
+            case '7':
+            case '8':
+            case '9':
+                if (!parseNumber())
+                    return false;
+                break;
+            default:
+                return failUnexpected(m_p, QStringLiteral("expected a value"));
+            }
+            // A scalar was read whole.
+            expect = Expect::CommaOrClose;
+            continue;
+
+        case Expect::CommaOrClose:
+            skipWhitespace();
+            if (m_enc.depth() == 0) {
+                // The document is complete.
+                if (m_p != m_end) {
+                    return fail(Code::TrailingGarbage, m_p, QStringLiteral("unexpected %1 after the JSON value").arg(describe(m_p)),
+                                QStringLiteral("only whitespace may follow it"));
+                }
+                return true;
+            }
+            if (Q_LIKELY(m_p != m_end)) {
+                if (*m_p == ',') {
+                    ++m_p;
+                    skipWhitespace();
+                    if (m_enc.inObject()) {
+                        expect = Expect::Key;
+                    } else {
+                        m_enc.mark(); // the next element starts here
+                        expect = Expect::Value;
+                    }
+                    continue;
+                }
+                if (*m_p == (m_enc.inObject() ? '}' : ']')) {
+                    // The innermost container is closed: a complete value of the one around it (or the document).
+                    ++m_p;
+                    m_enc.endContainer();
+                    expect = Expect::CommaOrClose;
+                    continue;
+                }
+            }
+            return failUnexpected(m_p, m_enc.inObject() ? QStringLiteral("expected ',' or '}' in an object")
+                                                        : QStringLiteral("expected ',' or ']' in an array"));
         }
     }
-    return failUnexpected(m_p, m_enc.inObject() ? QStringLiteral("expected ',' or '}' in an object")
-                                                : QStringLiteral("expected ',' or ']' in an array"));
 }
 
 bool Parser::parseString()
