@@ -11,7 +11,7 @@ void KeyIndex::insert(Query *q)
         auto it = m_buckets.find(probe);
         if (it == m_buckets.end())
             it = m_buckets.insert(prefix.toByteArray(), {});
-        it->insert(q->m_slot);
+        it->insert(q->slot());
     }
 }
 
@@ -22,7 +22,7 @@ void KeyIndex::remove(Query *q)
         auto it = m_buckets.find(QByteArray::fromRawData(prefix.data(), prefix.size()));
         if (it == m_buckets.end())
             continue;
-        it->remove(q->m_slot);
+        it->remove(q->slot());
         if (it->isEmpty())
             m_buckets.erase(it);
     }
