@@ -19,5 +19,5 @@ for (const r of ours) {
   const sameN = (a) => a && a.n === r.n
   const ratio = (a) => (a && !a.skipped && sameN(a) ? `${(figure(a) / figure(r)).toFixed(1)}x` : a && a.skipped ? 'skipped' : a ? `(n=${a.n})` : 'n/a')
   const show = (a) => (a ? (a.skipped ? `skipped (est. ${fmt(a.estimated_ns_per_op)})` : `${show1(a)}${sameN(a) ? '' : ` @n=${a.n}`}`) : 'n/a')
-  console.log(`| ${r.workload} | ${r.n} | ${show1(r)} | ${show(t)} | ${show(k)} | ${ratio(t)} | ${ratio(k)} |`)
+  console.log(`| ${r.workload}${r.huge_pages === false ? ' (no huge pages)' : ''} | ${r.n} | ${show1(r)} | ${show(t)} | ${show(k)} | ${ratio(t)} | ${ratio(k)} |`)
 }

@@ -6,6 +6,7 @@
 //   REPS=9 refetch-bench               more repetitions (at least 5)
 
 #include "benchutil.h"
+#include "core/cache/hugepages.h"
 #include "core/client/queryclient.h"
 #include "core/client/queryobserver.h"
 
@@ -129,6 +130,7 @@ void exactInvalidate(int n)
         },
         [&](int) { if (countInvalidated(client) != seen.size()) fail("exact invalidated"); });
     printLine({{"workload", "exact_invalidate"}, {"n", n}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
+          {"huge_pages", hugePagesEnabled()},
           {"note", "invalidateQueries({key:[r<k>,{page:p}], exact:true}, None): key built and hashed, one table lookup"}});
 }
 
@@ -150,6 +152,7 @@ void tagInvalidate(int n)
         },
         [&](int) { if (countInvalidated(client) != seen.size()) fail("tag invalidated"); });
     printLine({{"workload", "tag_invalidate"}, {"n", n}, {"ns_per_op", qRound(t.nsPerOp)}, {"ops", t.ops}, {"reps", reps()},
+          {"huge_pages", hugePagesEnabled()},
           {"note", "invalidateTags({R<k>, i}, None): tag index lookup, one entry touched"}});
 }
 
@@ -283,8 +286,14 @@ int main(int argc, char **argv)
                              QStringLiteral("10000,100000,1000000"));
     QCommandLineOption soakCycles(QStringLiteral("soak-cycles"), QStringLiteral("Cycles of the soak run (--only soak)."),
                                   QStringLiteral("n"), QStringLiteral("10000"));
-    parser.addOptions({only, child, sweep, soakCycles});
+    QCommandLineOption noHugePages(QStringLiteral("no-huge-pages"),
+                                   QStringLiteral("The cache's tables and arena on ordinary pages for the whole run (by default "
+                                                  "they ask for huge pages, and the sweeps at 1,000,000 entries and more also "
+                                                  "run once without)."));
+    parser.addOptions({only, child, sweep, soakCycles, noHugePages});
     parser.process(app);
+    if (parser.isSet(noHugePages))
+        setHugePagesEnabled(false);
     if (parser.isSet(child))
         return memoryChild();
 
@@ -294,14 +303,26 @@ int main(int argc, char **argv)
     for (const QString &s : parser.value(sweep).split(u',', Qt::SkipEmptyParts))
         sizes.append(s.toInt());
 
+    // At a million entries the probe and the entry are trips to main memory: show them with and without huge pages.
+    auto sweepRun = [&](const std::function<void(int)> &run) {
+        for (int n : std::as_const(sizes))
+            run(n);
+        if (!hugePagesEnabled())
+            return;
+        setHugePagesEnabled(false);
+        for (int n : std::as_const(sizes)) {
+            if (n >= 1000000)
+                run(n);
+        }
+        setHugePagesEnabled(true);
+    };
+
     if (want("prefix_invalidate"))
         prefixInvalidate();
     if (want("exact_invalidate"))
-        for (int n : sizes)
-            exactInvalidate(n);
+        sweepRun(exactInvalidate);
     if (want("tag_invalidate"))
-        for (int n : sizes)
-            tagInvalidate(n);
+        sweepRun(tagInvalidate);
     if (want("type_invalidate"))
         typeInvalidate();
     if (want("set_get"))

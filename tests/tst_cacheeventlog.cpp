@@ -54,7 +54,7 @@ void tst_CacheEventLog::init()
 {
     h = std::make_unique<ClientHarness>();
     log = std::make_unique<CacheEventLog>(&h->client);
-    QCOMPARE(h->client.events(), log.get());
+    QCOMPARE(CacheEventLog::of(&h->client), log.get());
 }
 
 void tst_CacheEventLog::cleanup()
@@ -471,7 +471,7 @@ void tst_CacheEventLog::ringIsBounded()
 void tst_CacheEventLog::withoutLogTheClientWorks()
 {
     log.reset();
-    QVERIFY(!h->client.events());
+    QVERIFY(!CacheEventLog::of(&h->client));
     h->fixture.setJson("/posts", "[1]");
     QueryObserver *o = observe({"posts"}, "/posts");
     QTRY_VERIFY(o->isSuccess());

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void findAndCreate();
     void tableSurvivesManyRemovals();
     void prefixFilterReadsBucket();
+    void prefixBucketsAfterRemovalAndReuse();
     void objectPartFilter();
     void filtersCombine();
     void tagsFollowRemoval();
@@ -39,6 +40,55 @@ void tst_QueryCache::findAndCreate()
     QCOMPARE(added.size(), 1);
     QCOMPARE(a->status(), QueryStatus::Pending);
     QCOMPARE(a->fetchStatus(), FetchStatus::Idle);
+}
+
+void tst_QueryCache::prefixBucketsAfterRemovalAndReuse()
+{
+    // A bucket forgets removed entries lazily (their slot's generation moves on) and drops them once they are half
+    // of it: whatever the order of removals and of slots reused, a prefix finds each live entry exactly once.
+    ManualClock clock;
+    Scheduler scheduler(&clock);
+    QueryCache cache(&scheduler);
+    auto slotsUnder = [&](const QueryKey &prefix) {
+        QList<quint32> found;
+        cache.forEachSlot({.key = prefix}, [&](quint32 slot) { found.append(slot); });
+        return found;
+    };
+    QSet<int> live;
+    for (int i = 0; i < 100; ++i) {
+        cache.findOrCreate({"a", i});
+        live.insert(i);
+    }
+    // Remove 70 (past half: the bucket is compacted on the way), one at a time, checking after each.
+    for (int i = 0; i < 70; ++i) {
+        const int id = (i * 37) % 100;
+        cache.remove(cache.find({"a", id}));
+        live.remove(id);
+        if (i % 10 == 9)
+            QCOMPARE(slotsUnder(QueryKey{"a"}).size(), live.size());
+    }
+    // The freed slots go to entries under another prefix, and to entries under the same prefix again.
+    for (int i = 0; i < 30; ++i)
+        cache.findOrCreate({"b", i});
+    for (int i = 0; i < 70; ++i) {
+        const int id = (i * 37) % 100;
+        if (i % 2) {
+            cache.findOrCreate({"a", id});
+            live.insert(id);
+        }
+    }
+    const QList<quint32> a = slotsUnder(QueryKey{"a"});
+    QCOMPARE(a.size(), live.size());
+    QCOMPARE(QSet<quint32>(a.begin(), a.end()).size(), a.size());   // no entry twice
+    for (quint32 slot : a)
+        QVERIFY(live.contains(int(cache.at(slot)->key().part(1).toInteger())));
+    QCOMPARE(slotsUnder(QueryKey{"b"}).size(), 30);
+    // Every entry of a prefix gone: the bucket itself goes.
+    const qsizetype before = cache.findAll({}).size();
+    for (int i = 0; i < 30; ++i)
+        cache.remove(cache.find({"b", i}));
+    QCOMPARE(slotsUnder(QueryKey{"b"}).size(), 0);
+    QCOMPARE(cache.findAll({}).size(), before - 30);
 }
 
 void tst_QueryCache::tableSurvivesManyRemovals()

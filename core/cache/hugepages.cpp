@@ -12,6 +12,27 @@ namespace refetch {
 
 namespace {
 constexpr std::size_t HugePage = 2 * 1024 * 1024;
+bool s_hugePages = true;
+}
+
+void setHugePagesEnabled(bool enabled)
+{
+    s_hugePages = enabled;
+}
+
+bool hugePagesEnabled()
+{
+    return s_hugePages;
+}
+
+void adviseHugePages(void *p, std::size_t bytes)
+{
+#if defined(Q_OS_LINUX) && defined(MADV_HUGEPAGE) && defined(MADV_NOHUGEPAGE)
+    madvise(p, bytes, s_hugePages ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);   // advice only
+#else
+    Q_UNUSED(p);
+    Q_UNUSED(bytes);
+#endif
 }
 
 void *allocateTable(std::size_t bytes)
@@ -20,9 +41,7 @@ void *allocateTable(std::size_t bytes)
     if (bytes >= HugePage) {
         if (posix_memalign(&p, HugePage, bytes) != 0)
             throw std::bad_alloc();
-#if defined(Q_OS_LINUX) && defined(MADV_HUGEPAGE)
-        madvise(p, bytes, MADV_HUGEPAGE);   // advice only
-#endif
+        adviseHugePages(p, bytes);
     } else if (!(p = std::malloc(bytes ? bytes : 1))) {
         throw std::bad_alloc();
     }

@@ -26,6 +26,172 @@ bool Query::isInvalidated() const
     return m_cache->flags(m_slot) & QueryCache::Invalidated;
 }
 
+// ---------------------------------------------------------------- transitions
+
+QueryChanges Query::markSucceeded(TimePoint now)
+{
+    QueryChanges changes;
+    if (m_status != QueryStatus::Success) {
+        m_status = QueryStatus::Success;
+        changes |= QueryChange::Status;
+    }
+    if (m_error) {
+        m_error.reset();
+        changes |= QueryChange::Error;
+    }
+    if (m_cache->setInvalidated(m_slot, false))
+        changes |= QueryChange::Stale;
+    m_dataUpdatedAt = now;
+    return changes;
+}
+
+void Query::setValidators(const QByteArray &etag, const QByteArray &lastModified)
+{
+    if (etag.isEmpty() && lastModified.isEmpty())
+        return;
+    if (!m_validators)
+        m_validators = std::make_unique<Validators>();
+    if (!etag.isEmpty())
+        m_validators->etag = etag;
+    if (!lastModified.isEmpty())
+        m_validators->lastModified = lastModified;
+}
+
+QueryChanges Query::dataSet(const Json &data, TimePoint now)
+{
+    QueryChanges changes = QueryChange::UpdatedAt;
+    if (!(m_data == data)) {
+        m_data = data;
+        changes |= QueryChange::Data;
+    }
+    return changes | markSucceeded(now);
+}
+
+QueryChanges Query::hydrated(const DehydratedQuery &saved)
+{
+    QueryChanges changes = QueryChange::UpdatedAt;
+    if (!(m_data == saved.data)) {
+        m_data = saved.data;
+        changes |= QueryChange::Data;
+    }
+    m_meta = saved.meta;
+    // As of when it was fetched, and stale whatever the observers' stale time: what a restart shows is revalidated.
+    changes |= markSucceeded(saved.updatedAt);
+    changes |= invalidated();
+    if (!saved.etag.isEmpty() || !saved.lastModified.isEmpty())
+        m_validators = std::make_unique<Validators>(Validators{saved.etag, saved.lastModified});
+    if (!saved.tags.isEmpty())
+        m_cache->setTags(this, saved.tags);
+    return changes;
+}
+
+QueryChanges Query::fetchStarted(FetchReason reason)
+{
+    ++m_generation;
+    m_lastReason = reason;
+    m_inflight = std::make_unique<Inflight>();
+    if (!m_failureCount)
+        return {};
+    m_failureCount = 0;
+    return QueryChange::FailureCount;
+}
+
+QueryChanges Query::fetchStatusChanged(FetchStatus status)
+{
+    if (m_fetchStatus == status)
+        return {};
+    m_fetchStatus = status;
+    return QueryChange::FetchStatus;
+}
+
+QueryChanges Query::retrying(int failures)
+{
+    m_failureCount = quint16(failures);
+    return QueryChange::FailureCount;
+}
+
+QueryChanges Query::succeeded(FetchResult &result, TimePoint now)
+{
+    QueryChanges changes = QueryChange::UpdatedAt;
+    if (!(m_data == result.data)) {
+        m_data = std::move(result.data);
+        changes |= QueryChange::Data;
+    }
+    // A new total or new links change what a view shows (a row count, a next page).
+    if (!(m_meta == result.meta)) {
+        m_meta = std::move(result.meta);
+        changes |= QueryChange::Data;
+    }
+    setValidators(result.etag, result.lastModified);
+    changes |= markSucceeded(now);
+    if (m_failureCount) {
+        m_failureCount = 0;
+        changes |= QueryChange::FailureCount;
+    }
+    return changes;
+}
+
+QueryChanges Query::notModified(const FetchResult &result, TimePoint now)
+{
+    Q_ASSERT(hasData());
+    // The cached JSON is still the server's: nothing to parse or compare.
+    QueryChanges changes = QueryChange::UpdatedAt;
+    setValidators(result.etag, result.lastModified);
+    changes |= markSucceeded(now);
+    if (m_failureCount) {
+        m_failureCount = 0;
+        changes |= QueryChange::FailureCount;
+    }
+    return changes;
+}
+
+QueryChanges Query::failed(const QueryError &error, TimePoint now, int failures)
+{
+    QueryChanges changes = QueryChange::Error | QueryChange::UpdatedAt;
+    m_failureCount = quint16(failures);
+    m_error = std::make_unique<QueryError>(error);
+    m_errorUpdatedAt = now;
+    if (!hasData() && m_status != QueryStatus::Error) {
+        m_status = QueryStatus::Error;
+        changes |= QueryChange::Status;
+    }
+    return changes;
+}
+
+QueryChanges Query::invalidated()
+{
+    return m_cache->setInvalidated(m_slot, true) ? QueryChanges(QueryChange::Stale) : QueryChanges();
+}
+
+QueryChanges Query::reset()
+{
+    QueryChanges changes;
+    if (hasData()) {
+        m_data = Json();
+        changes |= QueryChange::Data;
+    }
+    if (m_error) {
+        m_error.reset();
+        changes |= QueryChange::Error;
+    }
+    if (m_status != QueryStatus::Pending) {
+        m_status = QueryStatus::Pending;
+        changes |= QueryChange::Status;
+    }
+    if (m_cache->setInvalidated(m_slot, false))
+        changes |= QueryChange::Stale;
+    m_failureCount = 0;
+    m_dataUpdatedAt = m_errorUpdatedAt = TimePoint{0};
+    m_validators.reset();
+    m_cache->setTags(this, {});
+    return changes;
+}
+
+std::unique_ptr<Query::Inflight> Query::fetchEnded()
+{
+    return std::move(m_inflight);
+}
+
 } // namespace refetch
 
 namespace refetch {

@@ -18,8 +18,23 @@ class QueryObserver;
 class QueryCache;
 class FetchAttempt;
 
-// One cache entry: its key, its data and error, where its fetching stands, and who observes it.
-// Plain data owned by the QueryCache; the QueryClient moves it from state to state.
+// One entry as a persister saved it (TanStack's dehydrated query): QueryClient::hydrate() puts it back.
+struct DehydratedQuery
+{
+    QueryKey key;
+    Json data;
+    Json meta;
+    TimePoint updatedAt{0};
+    TagList tags;
+    QByteArray etag;
+    QByteArray lastModified;
+};
+
+// One cache entry: its key, its data and error, where its fetching stands, and who observes it. Owned by the
+// QueryCache. Its state moves only through the transitions below, each an event that happened to the entry which
+// updates it and returns what observers see changed (as query-core's query reduces its actions). When a transition
+// happens (deduplication, retries, pausing, invalidation) is the QueryClient's to decide; telling observers and
+// the recorder what changed is the client's too.
 class Query
 {
 public:
@@ -57,6 +72,7 @@ public:
     // Its place in the cache's per-slot arrays; a slot is reused once its entry is gone.
     quint32 slot() const { return m_slot; }
     const QueryOptions *options() const { return m_options.get(); }
+    const std::shared_ptr<const QueryOptions> &sharedOptions() const { return m_options; }
     const QList<QueryObserver *> &observers() const { return m_observers; }
     bool isObserved() const { return !m_observers.isEmpty(); }
     // Observed by at least one enabled observer (TanStack's "active").
@@ -64,6 +80,53 @@ public:
     QByteArray etag() const { return m_validators ? m_validators->etag : QByteArray(); }
     QByteArray lastModified() const { return m_validators ? m_validators->lastModified : QByteArray(); }
     FetchReason lastFetchReason() const { return m_lastReason; }
+
+    // A fetch under way: the attempt that runs, a retry's timer, who waits for the outcome. Exists only while a
+    // fetch is under way: most entries never pay for it.
+    struct Waiter { QPointer<QObject> context; std::function<void(const Query &)> done; };
+    struct Inflight {
+        std::shared_ptr<FetchAttempt> attempt;
+        Scheduler::TaskId retryTask = 0;
+        bool refetchAfter = false;
+        FetchReason refetchReason = FetchReason::Mount;   // why the fetch after this one was asked for
+        QList<Waiter> waiters;
+    };
+    Inflight *inflight() const { return m_inflight.get(); }
+
+    // ---- Transitions
+    // Data written by code (setQueryData, an optimistic write, a rollback) as if fetched `now`: success, fresh.
+    QueryChanges dataSet(const Json &data, TimePoint now);
+    // Data a persister saved, as of its time and invalidated, so that it shows at once and is revalidated.
+    QueryChanges hydrated(const DehydratedQuery &saved);
+    // A fetch starts: a new generation (replies of older fetches are dropped), the inflight record, no failures.
+    QueryChanges fetchStarted(FetchReason reason);
+    // The fetch runs, waits for the network, or is over.
+    QueryChanges fetchStatusChanged(FetchStatus status);
+    // An attempt failed and another follows: `failures` so far.
+    QueryChanges retrying(int failures);
+    // The server answered with data (and meta and validators): success, fresh, no error, no failures.
+    QueryChanges succeeded(FetchResult &result, TimePoint now);
+    // The server answered 304: the cached data is the server's still (the entry must have data).
+    QueryChanges notModified(const FetchResult &result, TimePoint now);
+    // The fetch failed for good after `failures` attempts. Data already shown stays (and stays success): the error
+    // is reported beside it.
+    QueryChanges failed(const QueryError &error, TimePoint now, int failures);
+    // Marked stale whatever its stale time, until data comes.
+    QueryChanges invalidated();
+    // Back to its first state: no data, no error, pending, no validators or tags.
+    QueryChanges reset();
+    // The fetch is over (settled or aborted): hands back its inflight record, for its waiters and what follows.
+    std::unique_ptr<Inflight> fetchEnded();
+
+    // ---- What the client and the cache keep on the entry
+    // The options its fetches run with (the latest observer's, or a fetchQuery's).
+    void setOptions(std::shared_ptr<const QueryOptions> options) { m_options = std::move(options); }
+    void addObserver(QueryObserver *o) { m_observers.append(o); }
+    void removeObserver(QueryObserver *o) { m_observers.removeOne(o); }
+    void clearObservers() { m_observers.clear(); }
+    // In the client's end-of-turn refetch batch.
+    bool isRefetchQueued() const { return m_refetchQueued; }
+    void setRefetchQueued(bool queued) { m_refetchQueued = queued; }
 
 private:
     // The key's text ends just where the object starts, so that it shares a cache line with the key's hash.
@@ -73,23 +136,15 @@ private:
           m_keyHash(key.hash()) {}
     ~Query();
 
+    // Success now: status, no error, not invalidated, updated at `now`.
+    QueryChanges markSucceeded(TimePoint now);
+    void setValidators(const QByteArray &etag, const QByteArray &lastModified);
+
+    // The cache's index of entries by slot, gc and tags.
     friend class QueryCache;
-    friend class QueryClient;
-    friend class FetchAttempt;
     friend class TagIndex;
-    friend class KeyIndex;
-    friend class QueryObserver;
 
     struct Validators { QByteArray etag; QByteArray lastModified; };
-    struct Waiter { QPointer<QObject> context; std::function<void(const Query &)> done; };
-    // Exists only while a fetch is under way: most entries never pay for it.
-    struct Inflight {
-        std::shared_ptr<FetchAttempt> attempt;
-        Scheduler::TaskId retryTask = 0;
-        bool refetchAfter = false;
-        FetchReason refetchReason = FetchReason::Mount;   // why the fetch after this one was asked for
-        QList<Waiter> waiters;
-    };
 
     // The invalidated, observed and active flags live in the cache's dense per-slot array, so that an
     // invalidation of a thousand entries reads and writes a few kilobytes instead of a thousand heap objects.

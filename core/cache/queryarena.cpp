@@ -1,11 +1,10 @@
 #include "core/cache/queryarena.h"
 
+#include "core/cache/hugepages.h"
+
 #include <QtGlobal>
 #include <cstdlib>
 #include <new>
-#if defined(Q_OS_LINUX)
-#include <sys/mman.h>
-#endif
 
 namespace refetch {
 
@@ -20,9 +19,7 @@ void QueryArena::newChunk()
     void *p = nullptr;
     if (posix_memalign(&p, ChunkSize, ChunkSize) != 0)
         throw std::bad_alloc();
-#if defined(Q_OS_LINUX) && defined(MADV_HUGEPAGE)
-    madvise(p, ChunkSize, MADV_HUGEPAGE);   // advice only: without transparent huge pages nothing changes
-#endif
+    adviseHugePages(p, ChunkSize);   // advice only: without transparent huge pages nothing changes
     m_chunks.push_back(p);
     m_cursor = static_cast<char *>(p);
     m_end = m_cursor + ChunkSize;

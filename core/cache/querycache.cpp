@@ -28,6 +28,8 @@ void QueryCache::connectNotify(const QMetaMethod &signal)
 {
     if (signal == QMetaMethod::fromSignal(&QueryCache::queryUpdated))
         m_updatesWatched = true;
+    else if (signal == QMetaMethod::fromSignal(&QueryCache::queryAdded))
+        m_addsWatched = true;
 }
 
 Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
@@ -53,7 +55,8 @@ Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
     m_keys.insert(q);
     if (created)
         *created = true;
-    Q_EMIT queryAdded(q);
+    if (m_addsWatched)
+        Q_EMIT queryAdded(q);
     return q;
 }
 
@@ -151,10 +154,7 @@ void QueryCache::forEachSlot(const QueryFilters &f, const std::function<void(qui
     if (scalar == key.size()) {
         if (Query *q = m_table.find(key))
             accept(q->m_slot);
-        if (const QSet<quint32> *b = m_keys.bucket(key, scalar)) {
-            for (quint32 slot : *b)
-                accept(slot);
-        }
+        m_keys.forEachInBucket(key, scalar, accept);
         return;
     }
     auto visit = [&](quint32 slot) {
@@ -169,10 +169,7 @@ void QueryCache::forEachSlot(const QueryFilters &f, const std::function<void(qui
         }
         return;
     }
-    if (const QSet<quint32> *b = m_keys.bucket(key, scalar)) {
-        for (quint32 slot : *b)
-            visit(slot);
-    }
+    m_keys.forEachInBucket(key, scalar, visit);
 }
 
 QList<Query *> QueryCache::findAll(const QueryFilters &filters) const

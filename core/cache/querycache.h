@@ -122,6 +122,7 @@ private:
     TimePoint m_gcTaskAt = TimePoint::max();
     TimePoint m_lastSweep{0};
     bool m_updatesWatched = false;   // raised when queryUpdated is first connected; never lowered
+    bool m_addsWatched = false;      // the same for queryAdded (the cache inspector's log)
 };
 
 } // namespace refetch

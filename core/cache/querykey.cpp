@@ -1,5 +1,6 @@
 #include "core/cache/querykey.h"
 
+#include <QHashSeed>
 #include <charconv>
 #include <cstring>
 
@@ -26,79 +27,157 @@ bool isPlain(const Char *s, qsizetype n)
 }
 
 template <typename Char>
-void appendPlain(QByteArray &out, const Char *s, qsizetype n)
+void appendPlain(KeyPart::Text &out, const Char *s, qsizetype n)
 {
-    out += '"';
     const qsizetype at = out.size();
-    out.resize(at + n);
+    out.resize(at + n + 2);
     char *dst = out.data() + at;
+    *dst++ = '"';
     for (qsizetype i = 0; i < n; ++i)
         dst[i] = char(s[i]);
-    out += '"';
+    dst[n] = '"';
+}
+
+void appendText(KeyPart::Text &out, QByteArrayView text)
+{
+    out.append(text.data(), text.size());
+}
+
+void appendLiteral(KeyPart::Text &out, const char *text)
+{
+    out.append(text, qsizetype(std::strlen(text)));
+}
+
+void appendInteger(KeyPart::Text &out, qint64 i)
+{
+    // Digits written backwards into a small buffer: the ids of a key are short.
+    char buf[24];
+    char *end = buf + sizeof buf;
+    char *p = end;
+    quint64 u = i < 0 ? 0 - quint64(i) : quint64(i);
+    do {
+        *--p = char('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0)
+        *--p = '-';
+    out.append(p, end - p);
+}
+
+quint64 fold(quint64 a, quint64 b)
+{
+    const __uint128_t r = __uint128_t(a) * b;
+    return quint64(r) ^ quint64(r >> 64);
+}
+
+quint64 processSeed()
+{
+    // Qt's per-process seed (random unless QT_HASH_SEED fixes it), so that keys a server chose do not collide on
+    // purpose.
+    return quint64(QHashSeed::globalSeed()) ^ 0x9e3779b97f4a7c15ull;
 }
 
 } // namespace
 
-void KeyPart::appendTo(QByteArray &out) const
+void KeyPart::appendTo(Text &out) const
 {
     switch (m_kind) {
     case Kind::Utf8: {
         if (!m_utf8) {
-            out += "null";
+            appendLiteral(out, "null");
             return;
         }
         const qsizetype n = qsizetype(std::strlen(m_utf8));
         if (isPlain(m_utf8, n))
             appendPlain(out, m_utf8, n);
         else
-            out += Json(m_utf8).canonical();
+            appendText(out, Json(m_utf8).canonical());
         return;
     }
     case Kind::Utf16:
         if (isPlain(m_utf16.utf16(), m_utf16.size()))
             appendPlain(out, m_utf16.utf16(), m_utf16.size());
         else
-            out += Json(m_utf16).canonical();
+            appendText(out, Json(m_utf16).canonical());
         return;
     case Kind::Latin1:
         if (isPlain(m_latin1.data(), m_latin1.size()))
             appendPlain(out, m_latin1.data(), m_latin1.size());
         else
-            out += Json(m_latin1).canonical();
+            appendText(out, Json(m_latin1).canonical());
         return;
-    case Kind::Integer: {
-        char buf[24];
-        const auto r = std::to_chars(buf, buf + sizeof buf, m_integer);
-        out.append(buf, r.ptr - buf);
+    case Kind::Integer:
+        appendInteger(out, m_integer);
         return;
-    }
     case Kind::Bool:
-        out += m_integer ? "true" : "false";
+        appendLiteral(out, m_integer ? "true" : "false");
         return;
     case Kind::Null:
-        out += "null";
+        appendLiteral(out, "null");
         return;
     case Kind::Json:
-        appendPart(out, *m_json);
+        // The common parts of a key (a resource's name, an id) without going through the JSON writer.
+        if (m_json->isString()) {
+            const QByteArrayView utf8 = m_json->stringUtf8();
+            if (isPlain(utf8.data(), utf8.size())) {
+                appendPlain(out, utf8.data(), utf8.size());
+                return;
+            }
+        } else if (m_json->isInteger()) {
+            appendInteger(out, m_json->toInteger());
+            return;
+        }
+        appendText(out, m_json->canonical());
         return;
     }
 }
 
 QueryKey::QueryKey(std::initializer_list<KeyPart> parts)
 {
-    // Build in a reused buffer, then allocate the key's text once, at its exact size.
-    static thread_local QByteArray text;
-    text.resize(0);
-    text += '[';
+    // Build on the stack, then copy into the key's own text once (inline up to 48 bytes).
+    KeyPart::Text text;
+    text.append('[');
     bool first = true;
     for (const KeyPart &p : parts) {
         if (!first)
-            text += ',';
+            text.append(',');
         first = false;
         p.appendTo(text);
     }
-    text += ']';
-    setText(text, int(parts.size()));
+    text.append(']');
+    setText(QByteArrayView(text.constData(), text.size()), int(parts.size()));
+}
+
+size_t QueryKey::hashText(QByteArrayView text) noexcept
+{
+    static const quint64 seed = processSeed();
+    constexpr quint64 K1 = 0xa0761d6478bd642full, K2 = 0xe7037ed1a0b428dbull;
+    const char *p = text.data();
+    size_t n = size_t(text.size());
+    quint64 h = seed ^ (quint64(n) * K1);
+    while (n >= 16) {
+        quint64 a, b;
+        std::memcpy(&a, p, 8);
+        std::memcpy(&b, p + 8, 8);
+        h = fold(a ^ K1, b ^ h);
+        p += 16;
+        n -= 16;
+    }
+    quint64 a = 0, b = 0;
+    if (n >= 8) {
+        std::memcpy(&a, p, 8);
+        std::memcpy(&b, p + n - 8, 8);   // the last 8 bytes, overlapping the first when n < 16
+    } else if (n > 0) {
+        // Up to 7 bytes: the first, middle and last, as wyhash reads a short tail.
+        a = (quint64(quint8(p[0])) << 16) | (quint64(quint8(p[n >> 1])) << 8) | quint8(p[n - 1]);
+        if (n >= 4) {
+            quint32 x, y;
+            std::memcpy(&x, p, 4);
+            std::memcpy(&y, p + n - 4, 4);
+            b = (quint64(x) << 32) | y;
+        }
+    }
+    return size_t(fold(a ^ K2 ^ quint64(text.size()), fold(b ^ K1, h ^ K2)));
 }
 
 void QueryKey::setText(QByteArrayView text, int size)
@@ -106,7 +185,7 @@ void QueryKey::setText(QByteArrayView text, int size)
     m_text.clear();
     m_text.append(text.data(), text.size());
     m_size = size;
-    m_hash = qHash(text);
+    m_hash = hashText(text);
 }
 
 QueryKey::QueryKey(const QList<Json> &parts)

@@ -33,8 +33,10 @@ public:
     KeyPart(double d) : m_kind(Kind::Json), m_own(d), m_json(&m_own) {}
     KeyPart(const KeyPart &) = delete;
 
+    // The text a key is built in: on the stack for any key of up to 256 bytes.
+    using Text = QVarLengthArray<char, 256>;
     // Appends the part's canonical JSON text.
-    void appendTo(QByteArray &out) const;
+    void appendTo(Text &out) const;
 
 private:
     enum class Kind : quint8 { Utf8, Utf16, Latin1, Integer, Bool, Null, Json };
@@ -53,7 +55,7 @@ private:
 class QueryKey
 {
 public:
-    QueryKey() : m_hash(qHash(QByteArrayView("[]"))) {}
+    QueryKey() : m_hash(hashText(QByteArrayView("[]"))) {}
     QueryKey(const QueryKey &) = default;
     QueryKey(QueryKey &&) noexcept = default;
     QueryKey &operator=(const QueryKey &) = default;
@@ -102,6 +104,10 @@ public:
         return a.m_hash == b.m_hash && a.text() == b.text();
     }
     friend size_t qHash(const QueryKey &k, size_t seed = 0) noexcept { return k.m_hash ^ seed; }
+
+    // The hash of a key's canonical text: a few multiplications per 8 bytes, inline (a key is hashed each time
+    // one is built), seeded per process like Qt's own hashes.
+    static size_t hashText(QByteArrayView text) noexcept;
 
 private:
     friend class Query;

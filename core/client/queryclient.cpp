@@ -1,9 +1,9 @@
 #include "core/client/queryclient.h"
 
-#include "core/inspect/cacheeventlog.h"
 #include "core/client/queryobserver.h"
 
 #include <QLoggingCategory>
+#include <limits>
 
 Q_DECLARE_LOGGING_CATEGORY(lcCache)
 
@@ -57,7 +57,7 @@ QueryClient::QueryClient(ClientConfig config, QObject *parent)
     connect(m_online, &OnlineSource::onlineChanged, this, &QueryClient::onOnlineChanged);
     // The gc sweep may evict an entry between an invalidation and the end of its turn.
     connect(m_cache, &QueryCache::queryRemoved, this, [this](Query *q) {
-        if (q->m_refetchQueued)
+        if (q->isRefetchQueued())
             m_refetchQueue.removeOne(q);
         m_paused.removeOne(q);
     });
@@ -72,12 +72,9 @@ QueryClient::~QueryClient()
         o->m_query = nullptr;
     }
     m_cache->forEach({}, [](Query *q) {
-        if (q->m_inflight) {
-            if (q->m_inflight->attempt)
-                q->m_inflight->attempt->kill();
-            q->m_inflight.reset();
-        }
-        q->m_observers.clear();
+        if (std::unique_ptr<Query::Inflight> inflight = q->fetchEnded(); inflight && inflight->attempt)
+            inflight->attempt->kill();
+        q->clearObservers();
     });
     m_observers.clear();
     // The cache goes first: its entries and its gc task belong to the scheduler, which is deleted after this body.
@@ -87,43 +84,21 @@ QueryClient::~QueryClient()
 Json QueryClient::queryData(const QueryKey &key) const
 {
     const Query *q = m_cache->find(key);
-    return q ? q->m_data : Json();
+    return q ? q->data() : Json();
 }
 
 void QueryClient::setQueryData(const QueryKey &key, const Json &data)
 {
     bool created = false;
     Query *q = m_cache->findOrCreate(key, &created);
-    QueryChanges changes = QueryChange::UpdatedAt;
-    if (!(q->m_data == data)) {
-        q->m_data = data;
-        changes |= QueryChange::Data;
-    }
-    changes |= markSucceeded(q);
+    const QueryChanges changes = q->dataSet(data, m_clock->now());
     if (created)
         m_cache->scheduleGc(q);
     notify(q, changes);
     m_cache->dataUpdated(q, changes);
-    if (m_events)
-        m_events->record(q, CacheEventKind::DataSet, (changes & QueryChange::Data) ? 1 : 0);
+    record(q, {.kind = CacheEventKind::DataSet, .value = (changes & QueryChange::Data) ? 1 : 0});
 }
 
-QueryChanges QueryClient::markSucceeded(Query *q)
-{
-    QueryChanges changes;
-    if (q->m_status != QueryStatus::Success) {
-        q->m_status = QueryStatus::Success;
-        changes |= QueryChange::Status;
-    }
-    if (q->m_error) {
-        q->m_error.reset();
-        changes |= QueryChange::Error;
-    }
-    if (m_cache->setInvalidated(q->m_slot, false))
-        changes |= QueryChange::Stale;
-    q->m_dataUpdatedAt = m_clock->now();
-    return changes;
-}
 
 void QueryClient::setQueryData(const QueryKey &key, const Json &data, const TagList &tags)
 {
@@ -140,28 +115,13 @@ bool QueryClient::hydrate(const DehydratedQuery &saved)
 {
     bool created = false;
     Query *q = m_cache->findOrCreate(saved.key, &created);
-    if (!created && q->hasData() && q->m_dataUpdatedAt >= saved.updatedAt)
+    if (!created && q->hasData() && q->dataUpdatedAt() >= saved.updatedAt)
         return false;
-    QueryChanges changes = QueryChange::UpdatedAt;
-    if (!(q->m_data == saved.data)) {
-        q->m_data = saved.data;
-        changes |= QueryChange::Data;
-    }
-    q->m_meta = saved.meta;
-    changes |= markSucceeded(q);
-    // As of when it was fetched, and stale whatever the observers' stale time: what a restart shows is revalidated.
-    q->m_dataUpdatedAt = saved.updatedAt;
-    if (m_cache->setInvalidated(q->m_slot, true))
-        changes |= QueryChange::Stale;
-    if (!saved.etag.isEmpty() || !saved.lastModified.isEmpty())
-        q->m_validators = std::make_unique<Query::Validators>(Query::Validators{saved.etag, saved.lastModified});
-    if (!saved.tags.isEmpty())
-        m_cache->setTags(q, saved.tags);
+    const QueryChanges changes = q->hydrated(saved);
     if (created)
         m_cache->scheduleGc(q);
     notify(q, changes);
-    if (m_events)
-        m_events->record(q, CacheEventKind::Restored);
+    record(q, {.kind = CacheEventKind::Restored});
     if (q->isActive())
         queueRefetch(q);
     return true;
@@ -171,10 +131,8 @@ void QueryClient::fetchQuery(const QueryOptions &options, QObject *context, std:
 {
     bool created = false;
     Query *q = m_cache->findOrCreate(options.key, &created);
-    if (!q->isObserved())
-        adoptOptions(q, std::make_shared<QueryOptions>(options));
-    else if (!q->m_options || !q->m_options->fn)
-        adoptOptions(q, std::make_shared<QueryOptions>(options));
+    if (!q->isObserved() || !q->options() || !q->options()->fn)
+        q->setOptions(std::make_shared<QueryOptions>(options));
     if (created)
         m_cache->scheduleGc(q);
 
@@ -193,17 +151,13 @@ void QueryClient::fetchQuery(const QueryOptions &options, QObject *context, std:
     }
     fetch(q, FetchReason::Prefetch, FetchMode::Dedupe);
     if (done) {
-        if (q->m_inflight)
-            q->m_inflight->waiters.append({context ? QPointer<QObject>(context) : QPointer<QObject>(this), std::move(done)});
+        if (Query::Inflight *inflight = q->inflight())
+            inflight->waiters.append({context ? QPointer<QObject>(context) : QPointer<QObject>(this), std::move(done)});
         else
             done(*q);   // settled synchronously
     }
 }
 
-void QueryClient::adoptOptions(Query *q, const std::shared_ptr<QueryOptions> &options)
-{
-    q->m_options = options;
-}
 
 void QueryClient::fetch(Query *q, FetchReason reason, FetchMode mode)
 {
@@ -212,111 +166,99 @@ void QueryClient::fetch(Query *q, FetchReason reason, FetchMode mode)
         case FetchMode::Dedupe:
             return;
         case FetchMode::AfterRunning:
-            q->m_inflight->refetchAfter = true;
-            q->m_inflight->refetchReason = reason;
+            q->inflight()->refetchAfter = true;
+            q->inflight()->refetchReason = reason;
             return;
         case FetchMode::CancelRunning:
             abortFetch(q);
             break;
         }
     }
-    if (!q->m_options || !q->m_options->fn) {
+    if (!q->options() || !q->options()->fn) {
         qCWarning(lcCache) << "no fetch function for" << q->key().toString();
-        if (q->m_status != QueryStatus::Success)
-            settleError(q, QueryError::other(QStringLiteral("no fetch function for query %1").arg(q->key().toString())));
+        if (q->status() != QueryStatus::Success)
+            settleError(q, QueryError::other(QStringLiteral("no fetch function for query %1").arg(q->key().toString())),
+                        q->failureCount());
         return;
     }
-    ++q->m_generation;
-    q->m_lastReason = reason;
-    q->m_inflight = std::make_unique<Query::Inflight>();
-    QueryChanges changes;
-    if (q->m_failureCount) {
-        q->m_failureCount = 0;
-        changes |= QueryChange::FailureCount;
-    }
+    QueryChanges changes = q->fetchStarted(reason);
     Q_EMIT fetchStarted(q, reason);
-    if (m_events)
-        m_events->recordFetch(q, reason);
+    record(q, {.kind = CacheEventKind::FetchStarted, .reason = reason});
     if (!m_online->isOnline()) {
-        pause(q);
         notify(q, changes);
+        pause(q);
         return;
     }
-    setFetchStatus(q, FetchStatus::Fetching);
-    notify(q, changes | QueryChange::FetchStatus);
+    notify(q, changes | setFetchStatus(q, FetchStatus::Fetching));
     startAttempt(q);
 }
 
-void QueryClient::setFetchStatus(Query *q, FetchStatus status)
+QueryChanges QueryClient::setFetchStatus(Query *q, FetchStatus status)
 {
-    if (q->m_fetchStatus == status)
-        return;
-    const bool was = q->m_fetchStatus == FetchStatus::Fetching;
-    const bool is = status == FetchStatus::Fetching;
-    if (q->m_fetchStatus == FetchStatus::Paused)
+    const FetchStatus was = q->fetchStatus();
+    const QueryChanges changes = q->fetchStatusChanged(status);
+    if (!changes)
+        return changes;
+    if (was == FetchStatus::Paused)
         m_paused.removeOne(q);
-    q->m_fetchStatus = status;
     if (status == FetchStatus::Paused)
         m_paused.append(q);
-    if (was != is) {
-        m_fetchingCount += is ? 1 : -1;
+    if ((was == FetchStatus::Fetching) != (status == FetchStatus::Fetching)) {
+        m_fetchingCount += status == FetchStatus::Fetching ? 1 : -1;
         Q_EMIT fetchingCountChanged(m_fetchingCount);
     }
+    return changes;
 }
 
-void QueryClient::pause(Query *q)
+void QueryClient::pause(Query *q, const RequestRecord *request)
 {
-    if (m_events)
-        m_events->record(q, CacheEventKind::Paused);
-    setFetchStatus(q, FetchStatus::Paused);
-    notify(q, QueryChange::FetchStatus);
+    record(q, {.kind = CacheEventKind::Paused, .request = request});
+    notify(q, setFetchStatus(q, FetchStatus::Paused));
 }
 
 void QueryClient::startAttempt(Query *q)
 {
-    Query::Inflight &inflight = *q->m_inflight;
+    Query::Inflight &inflight = *q->inflight();
     inflight.retryTask = 0;
-    auto attempt = std::make_shared<FetchAttempt>(this, q, q->m_generation, int(q->m_failureCount));
+    auto attempt = std::make_shared<FetchAttempt>(this, q, q->generation(), q->failureCount());
     attempt->m_etag = q->etag();
     attempt->m_lastModified = q->lastModified();
     inflight.attempt = attempt;
     // Hold the options: a fetch function may replace them (setOptions) while it runs.
-    const std::shared_ptr<const QueryOptions> options = q->m_options;
+    const std::shared_ptr<const QueryOptions> options = q->sharedOptions();
     options->fn(QueryFnContext(attempt));
 }
 
 void QueryClient::onAttemptResult(FetchAttempt *attempt, FetchResult result)
 {
     Query *q = attempt->m_query;
-    if (!q || !q->m_inflight || q->m_inflight->attempt.get() != attempt || q->m_generation != attempt->m_generation) {
+    if (!q || !q->inflight() || q->inflight()->attempt.get() != attempt || q->generation() != attempt->m_generation) {
         qCDebug(lcCache) << "dropped a superseded reply for" << attempt->m_key.toString();
         return;
     }
     // Keep the attempt alive until we are done with it: the inflight record lets go of it below.
-    const std::shared_ptr<FetchAttempt> keep = q->m_inflight->attempt;
-    q->m_inflight->attempt.reset();
+    const std::shared_ptr<FetchAttempt> keep = std::exchange(q->inflight()->attempt, {});
     attempt->m_query = nullptr;
-    if (m_events && result.request)
-        m_events->recordRequest(q, *result.request);
+    const RequestRecord *request = result.request ? &*result.request : nullptr;
 
     if (!result.error) {
-        settleSuccess(q, result);
+        settleSuccess(q, result, request);
         return;
     }
     const QueryError &error = *result.error;
-    const RetryPolicy &retry = q->m_options->retry;
-    const int failures = q->m_failureCount + 1;
+    const RetryPolicy &retry = q->options()->retry;
+    const int failures = q->failureCount() + 1;
     if (retry.retries(failures, error)) {
-        q->m_failureCount = quint16(failures);
         const Millis delay = retry.delay(failures, error);
         qCDebug(lcCache).noquote() << "retry" << failures << "in" << delay.count() << "ms:" << error.toString();
-        notify(q, QueryChange::FailureCount);
-        if (m_events)
-            m_events->recordRetry(q, failures, delay, error);
-        q->m_inflight->retryTask = m_scheduler->scheduleIn(delay, [this, q] {
-            if (!q->m_inflight)
+        notify(q, q->retrying(failures));
+        record(q, {.kind = CacheEventKind::Retry,
+                   .value = qint32(std::min<qint64>(delay.count(), std::numeric_limits<qint32>::max())),
+                   .attempt = failures, .error = &error, .request = request});
+        q->inflight()->retryTask = m_scheduler->scheduleIn(delay, [this, q] {
+            if (!q->inflight())
                 return;
-            q->m_inflight->retryTask = 0;
+            q->inflight()->retryTask = 0;
             if (!m_online->isOnline()) {
                 pause(q);
                 return;
@@ -327,76 +269,41 @@ void QueryClient::onAttemptResult(FetchAttempt *attempt, FetchResult result)
     }
     // A connection failure while the network is known to be gone waits for it instead of failing.
     if (!m_online->isOnline() && (error.kind == QueryError::Kind::Network || error.kind == QueryError::Kind::Timeout)) {
-        pause(q);
+        pause(q, request);
         return;
     }
-    q->m_failureCount = quint16(failures);
-    settleError(q, error);
+    settleError(q, error, failures, request);
 }
 
-void QueryClient::settleSuccess(Query *q, FetchResult &result)
+void QueryClient::settleSuccess(Query *q, FetchResult &result, const RequestRecord *request)
 {
-    QueryChanges changes = QueryChange::UpdatedAt | QueryChange::FetchStatus;
-    if (result.notModified) {
-        // 304: the cached JSON is still the server's; nothing to parse or compare.
-        if (!q->hasData()) {
-            settleError(q, QueryError::other(QStringLiteral("304 Not Modified for a query without cached data")));
-            return;
-        }
-    } else {
-        if (!(q->m_data == result.data)) {
-            q->m_data = std::move(result.data);
-            changes |= QueryChange::Data;
-        }
-        // A new total or new links change what a view shows (a row count, a next page).
-        if (!(q->m_meta == result.meta)) {
-            q->m_meta = std::move(result.meta);
-            changes |= QueryChange::Data;
-        }
+    if (result.notModified && !q->hasData()) {
+        settleError(q, QueryError::other(QStringLiteral("304 Not Modified for a query without cached data")),
+                    q->failureCount(), request);
+        return;
     }
-    if (!result.etag.isEmpty() || !result.lastModified.isEmpty()) {
-        if (!q->m_validators)
-            q->m_validators = std::make_unique<Query::Validators>();
-        if (!result.etag.isEmpty())
-            q->m_validators->etag = result.etag;
-        if (!result.lastModified.isEmpty())
-            q->m_validators->lastModified = result.lastModified;
-    }
-    changes |= markSucceeded(q);
-    if (q->m_failureCount) {
-        q->m_failureCount = 0;
-        changes |= QueryChange::FailureCount;
-    }
+    const QueryChanges changes = result.notModified ? q->notModified(result, m_clock->now())
+                                                    : q->succeeded(result, m_clock->now());
     updateTags(q);
     m_cache->dataUpdated(q, changes);
-    if (m_events)
-        m_events->record(q, result.notModified ? CacheEventKind::NotModified : CacheEventKind::Fetched,
-                         (changes & QueryChange::Data) ? 1 : 0);
+    record(q, {.kind = result.notModified ? CacheEventKind::NotModified : CacheEventKind::Fetched,
+               .value = (changes & QueryChange::Data) ? 1 : 0, .request = request});
     finishFetch(q, changes);
 }
 
-void QueryClient::settleError(Query *q, const QueryError &error)
+void QueryClient::settleError(Query *q, const QueryError &error, int failures, const RequestRecord *request)
 {
-    QueryChanges changes = QueryChange::Error | QueryChange::UpdatedAt | QueryChange::FetchStatus;
-    q->m_error = std::make_unique<QueryError>(error);
-    q->m_errorUpdatedAt = m_clock->now();
-    // Data already shown stays (and stays success): the error is reported beside it.
-    if (!q->hasData() && q->m_status != QueryStatus::Error) {
-        q->m_status = QueryStatus::Error;
-        changes |= QueryChange::Status;
-    }
+    const QueryChanges changes = q->failed(error, m_clock->now(), failures);
     qCInfo(lcCache).noquote() << "fetch failed:" << error.toString();
-    if (m_events)
-        m_events->recordFailure(q, error);
+    record(q, {.kind = CacheEventKind::Failed, .error = &error, .request = request});
     updateTags(q);
     finishFetch(q, changes);
 }
 
 void QueryClient::finishFetch(Query *q, QueryChanges changes)
 {
-    std::unique_ptr<Query::Inflight> inflight = std::move(q->m_inflight);
-    setFetchStatus(q, FetchStatus::Idle);
-    notify(q, changes);
+    std::unique_ptr<Query::Inflight> inflight = q->fetchEnded();
+    notify(q, changes | setFetchStatus(q, FetchStatus::Idle));
     if (inflight) {
         for (const Query::Waiter &w : std::as_const(inflight->waiters)) {
             if (w.context && w.done)
@@ -409,16 +316,14 @@ void QueryClient::finishFetch(Query *q, QueryChanges changes)
 
 void QueryClient::abortFetch(Query *q)
 {
-    if (!q->m_inflight)
+    if (!q->inflight())
         return;
-    if (m_events)
-        m_events->record(q, CacheEventKind::Cancelled);
-    std::unique_ptr<Query::Inflight> inflight = std::move(q->m_inflight);
+    record(q, {.kind = CacheEventKind::Cancelled});
+    std::unique_ptr<Query::Inflight> inflight = q->fetchEnded();
     m_scheduler->cancel(inflight->retryTask);
     if (inflight->attempt)
         inflight->attempt->kill();
-    setFetchStatus(q, FetchStatus::Idle);
-    notify(q, QueryChange::FetchStatus);
+    notify(q, setFetchStatus(q, FetchStatus::Idle));
     for (const Query::Waiter &w : std::as_const(inflight->waiters)) {
         if (w.context && w.done)
             w.done(*q);
@@ -427,12 +332,12 @@ void QueryClient::abortFetch(Query *q)
 
 void QueryClient::updateTags(Query *q)
 {
-    const QueryOptions *o = q->m_options.get();
+    const QueryOptions *o = q->options();
     if (!o || (o->tags.isEmpty() && !o->tagsFrom))
         return;
     TagList tags = o->tags;
     if (o->tagsFrom && q->hasData())
-        tags += o->tagsFrom(q->m_data);
+        tags += o->tagsFrom(q->data());
     m_cache->setTags(q, tags);
 }
 
@@ -440,7 +345,7 @@ void QueryClient::notify(Query *q, QueryChanges changes)
 {
     if (!changes)
         return;
-    for (QueryObserver *o : std::as_const(q->m_observers))
+    for (QueryObserver *o : q->observers())
         o->queryChanged(changes);
 }
 
@@ -448,7 +353,8 @@ void QueryClient::notify(Query *q, QueryChanges changes)
 
 qint32 QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
 {
-    // Flags first: an unobserved entry that needs no refetch is never touched itself.
+    // Flags first: an unobserved entry that needs no refetch is never touched itself. (The invalidated flag lives in
+    // the cache's per-slot array; Query::invalidated() is the same transition for an entry at hand.)
     const quint8 flags = m_cache->flags(slot);
     if (!(flags & QueryCache::Invalidated)) {
         m_cache->setInvalidated(slot, true);
@@ -462,24 +368,24 @@ qint32 QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
     if (refetch != RefetchType::None && !disabled
         && (refetch == RefetchType::All || active == (refetch == RefetchType::Active))) {
         queueRefetch(m_cache->at(slot));
-        return CacheEventLog::Refetching;
+        return QueryRecorder::Refetching;
     }
     // Why it stays as it is, for the inspector's timeline: a person may have expected a refetch.
-    return refetch == RefetchType::None        ? CacheEventLog::OnlyMarked
-         : active                              ? CacheEventLog::OnlyInactive
-         : (flags & QueryCache::Observed)      ? CacheEventLog::ViewsDisabled
-                                               : CacheEventLog::NotShown;
+    return refetch == RefetchType::None        ? QueryRecorder::OnlyMarked
+         : active                              ? QueryRecorder::OnlyInactive
+         : (flags & QueryCache::Observed)      ? QueryRecorder::ViewsDisabled
+                                               : QueryRecorder::NotShown;
 }
 
 int QueryClient::invalidateQueries(const QueryFilters &filters, RefetchType refetch)
 {
     int count = 0;
-    // The event log is asked for once per call, not per entry: without one, the loop is what it always was.
-    if (CacheEventLog *log = m_events) {
-        log->beginInvalidation(filters);
+    // The recorder is asked for once per call, not per entry: without one, the loop is what it always was.
+    if (QueryRecorder *recorder = m_recorder) {
+        recorder->invalidationStarted(filters);
         m_cache->forEachSlot(filters, [&](quint32 slot) {
             ++count;
-            log->recordInvalidation(slot, invalidateSlot(slot, refetch));
+            recorder->invalidated(slot, invalidateSlot(slot, refetch));
         });
         return count;
     }
@@ -494,11 +400,11 @@ int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
 {
     if (tags.size() == 1) {
         int count = 0;
-        if (CacheEventLog *log = m_events) {
-            log->beginInvalidation(tags.first());
+        if (QueryRecorder *recorder = m_recorder) {
+            recorder->invalidationStarted(tags.first());
             m_cache->forEachSlotWithTag(tags.first(), [&](quint32 slot) {
                 ++count;
-                log->recordInvalidation(slot, invalidateSlot(slot, refetch));
+                recorder->invalidated(slot, invalidateSlot(slot, refetch));
             });
             return count;
         }
@@ -511,14 +417,14 @@ int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
     // Several tags may share entries: count (and queue) each once.
     QSet<quint32> seen;
     for (const Tag &tag : tags) {
-        if (m_events)
-            m_events->beginInvalidation(tag);
+        if (m_recorder)
+            m_recorder->invalidationStarted(tag);
         m_cache->forEachSlotWithTag(tag, [&](quint32 slot) {
             if (!seen.contains(slot)) {
                 seen.insert(slot);
                 const qint32 why = invalidateSlot(slot, refetch);
-                if (m_events)
-                    m_events->recordInvalidation(slot, why);
+                if (m_recorder)
+                    m_recorder->invalidated(slot, why);
             }
         });
     }
@@ -527,20 +433,28 @@ int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
 
 void QueryClient::queueRefetch(Query *q)
 {
-    if (q->m_refetchQueued)
+    if (q->isRefetchQueued())
         return;
-    q->m_refetchQueued = true;
+    q->setRefetchQueued(true);
     if (m_refetchQueue.isEmpty())
         m_notifier->atTurnEnd([this] { flushRefetches(); });
     m_refetchQueue.append(q);
+}
+
+void QueryClient::unqueueRefetch(Query *q)
+{
+    if (!q->isRefetchQueued())
+        return;
+    m_refetchQueue.removeOne(q);
+    q->setRefetchQueued(false);
 }
 
 void QueryClient::flushRefetches()
 {
     const QList<Query *> queue = std::exchange(m_refetchQueue, {});
     for (Query *q : queue) {
-        q->m_refetchQueued = false;
-        if (q->m_options && q->m_options->fn)
+        q->setRefetchQueued(false);
+        if (q->options() && q->options()->fn)
             fetch(q, FetchReason::Invalidated, FetchMode::AfterRunning);
     }
 }
@@ -550,7 +464,7 @@ int QueryClient::refetchQueries(const QueryFilters &filters, FetchMode mode)
     QList<Query *> targets;
     m_cache->forEach(filters, [&](Query *q) {
         const bool disabled = q->isObserved() && !q->isActive();
-        if (!disabled && q->m_options && q->m_options->fn)
+        if (!disabled && q->options() && q->options()->fn)
             targets.append(q);
     });
     for (Query *q : std::as_const(targets))
@@ -573,27 +487,8 @@ int QueryClient::cancelQueries(const QueryFilters &filters)
 void QueryClient::resetQuery(Query *q)
 {
     abortFetch(q);
-    QueryChanges changes;
-    if (q->hasData()) {
-        q->m_data = Json();
-        changes |= QueryChange::Data;
-    }
-    if (q->m_error) {
-        q->m_error.reset();
-        changes |= QueryChange::Error;
-    }
-    if (q->m_status != QueryStatus::Pending) {
-        q->m_status = QueryStatus::Pending;
-        changes |= QueryChange::Status;
-    }
-    if (m_cache->setInvalidated(q->m_slot, false))
-        changes |= QueryChange::Stale;
-    q->m_failureCount = 0;
-    q->m_dataUpdatedAt = q->m_errorUpdatedAt = TimePoint{0};
-    q->m_validators.reset();
-    m_cache->setTags(q, {});
-    if (m_events)
-        m_events->record(q, CacheEventKind::Reset);
+    const QueryChanges changes = q->reset();
+    record(q, {.kind = CacheEventKind::Reset});
     notify(q, changes);
     if (changes & QueryChange::Data)
         m_cache->dataUpdated(q, changes);
@@ -603,17 +498,13 @@ int QueryClient::removeQueries(const QueryFilters &filters)
 {
     const QList<Query *> targets = m_cache->findAll(filters);
     for (Query *q : targets) {
-        if (q->m_refetchQueued) {
-            m_refetchQueue.removeOne(q);
-            q->m_refetchQueued = false;
-        }
+        unqueueRefetch(q);
         if (q->isObserved()) {
             resetQuery(q);
             continue;
         }
         abortFetch(q);
-        if (m_events)
-            m_events->record(q, CacheEventKind::Removed);
+        record(q, {.kind = CacheEventKind::Removed});
         m_cache->remove(q);
     }
     return int(targets.size());
@@ -638,14 +529,13 @@ void QueryClient::attach(QueryObserver *o)
     m_observers.insert(o);
     Query *q = m_cache->findOrCreate(o->m_options->key);
     o->m_query = q;
-    q->m_observers.append(o);
+    q->addObserver(o);
     m_cache->updateActivity(q);
     m_cache->cancelGc(q);
-    if (m_events)
-        m_events->record(q, CacheEventKind::Mounted, int(q->m_observers.size()));
+    record(q, {.kind = CacheEventKind::Mounted, .value = int(q->observers().size())});
     // The latest observer's options drive fetching (TanStack: the query takes the options of whoever built it).
-    if (o->m_options->fn || !q->m_options)
-        adoptOptions(q, o->m_options);
+    if (o->m_options->fn || !q->options())
+        q->setOptions(o->m_options);
     if (o->isEnabled() && o->m_options->refetchOnMount && (q->isStaleAt(now(), o->m_options->staleTime)))
         fetch(q, FetchReason::Mount, FetchMode::Dedupe);
     o->scheduleInterval();
@@ -660,13 +550,12 @@ void QueryClient::detach(QueryObserver *o)
     Query *q = std::exchange(o->m_query, nullptr);
     if (!q)
         return;
-    q->m_observers.removeOne(o);
+    q->removeObserver(o);
     m_cache->updateActivity(q);
-    if (m_events)
-        m_events->record(q, CacheEventKind::Unmounted, int(q->m_observers.size()));
-    if (q->m_options == o->m_options && !q->m_observers.isEmpty())
-        adoptOptions(q, q->m_observers.constLast()->m_options);
-    if (q->m_observers.isEmpty())
+    record(q, {.kind = CacheEventKind::Unmounted, .value = int(q->observers().size())});
+    if (q->sharedOptions() == o->m_options && q->isObserved())
+        q->setOptions(q->observers().constLast()->m_options);
+    if (!q->isObserved())
         m_cache->scheduleGc(q);
 }
 
@@ -676,9 +565,8 @@ void QueryClient::onFocusChanged(bool focused)
         return;
     const TimePoint t = now();
     if (m_lastFocusRefetch != TimePoint::min() && t - m_lastFocusRefetch < m_focusThrottle) {
-        if (m_events)
-            m_events->recordCacheWide(CacheEventKind::FocusThrottled,
-                                      qint32(std::chrono::duration_cast<Millis>(m_focusThrottle - (t - m_lastFocusRefetch)).count()));
+        record(nullptr, {.kind = CacheEventKind::FocusThrottled,
+                         .value = qint32(std::chrono::duration_cast<Millis>(m_focusThrottle - (t - m_lastFocusRefetch)).count())});
         return;
     }
     m_lastFocusRefetch = t;
@@ -687,20 +575,18 @@ void QueryClient::onFocusChanged(bool focused)
 
 void QueryClient::onOnlineChanged(bool online)
 {
-    if (m_events && !online)
-        m_events->recordCacheWide(CacheEventKind::Offline);
-    if (!online)
+    if (!online) {
+        record(nullptr, {.kind = CacheEventKind::Offline});
         return;
+    }
     // Paused fetches first, in the order they paused; then observed stale data.
     const QList<Query *> paused = m_paused;
     for (Query *q : paused) {
-        if (q->m_fetchStatus != FetchStatus::Paused || !q->m_inflight)
+        if (q->fetchStatus() != FetchStatus::Paused || !q->inflight())
             continue;
-        if (m_events)
-            m_events->record(q, CacheEventKind::Resumed);
-        setFetchStatus(q, FetchStatus::Fetching);
-        notify(q, QueryChange::FetchStatus);
-        if (!q->m_inflight->retryTask)
+        record(q, {.kind = CacheEventKind::Resumed});
+        notify(q, setFetchStatus(q, FetchStatus::Fetching));
+        if (!q->inflight()->retryTask)
             startAttempt(q);
     }
     refetchObserved(FetchReason::Reconnect);
@@ -727,23 +613,22 @@ void QueryClient::refetchObserved(FetchReason reason)
             seen.insert(q);
             fresh.remove(q);
             targets.append(q);
-        } else if (m_events) {
+        } else if (m_recorder) {
             fresh.insert(q);
         }
     }
     // Why what is on screen did not refetch: it is fresh, and until when.
-    if (m_events) {
-        for (Query *q : std::as_const(fresh)) {
-            Millis staleTime{0};
-            for (const QueryObserver *o : std::as_const(q->m_observers))
-                staleTime = std::max(staleTime, o->m_options->staleTime);
-            const Millis left = std::chrono::duration_cast<Millis>(q->m_dataUpdatedAt + staleTime - t);
-            m_events->recordStillFresh(q, reason, std::max(left, Millis{0}));
-        }
+    for (Query *q : std::as_const(fresh)) {
+        Millis staleTime{0};
+        for (const QueryObserver *o : q->observers())
+            staleTime = std::max(staleTime, o->m_options->staleTime);
+        const Millis left = std::max(std::chrono::duration_cast<Millis>(q->dataUpdatedAt() + staleTime - t), Millis{0});
+        record(q, {.kind = CacheEventKind::StillFresh,
+                   .value = qint32(std::min<qint64>(left.count(), std::numeric_limits<qint32>::max())),
+                   .reason = reason});
     }
-    if (m_events)
-        m_events->recordCacheWide(reason == FetchReason::WindowFocus ? CacheEventKind::WindowFocus : CacheEventKind::Online,
-                                  int(targets.size()));
+    record(nullptr, {.kind = reason == FetchReason::WindowFocus ? CacheEventKind::WindowFocus : CacheEventKind::Online,
+                     .value = int(targets.size())});
     for (Query *q : std::as_const(targets))
         fetch(q, reason, FetchMode::Dedupe);
 }

@@ -7,6 +7,7 @@
 #include "core/cache/query.h"
 #include "core/cache/querycache.h"
 #include "core/client/queryoptions.h"
+#include "core/client/queryrecorder.h"
 #include "core/client/scheduler.h"
 
 #include <QObject>
@@ -15,7 +16,6 @@
 
 namespace refetch {
 
-class CacheEventLog;
 class QueryObserver;
 
 // Which matched queries an invalidation refetches at once; the others are only marked stale.
@@ -38,18 +38,6 @@ struct ClientConfig
     Millis defaultGcTime{std::chrono::minutes(5)};
 };
 
-// One entry as a persister saved it (TanStack's dehydrated query): QueryClient::hydrate() puts it back.
-struct DehydratedQuery
-{
-    QueryKey key;
-    Json data;
-    Json meta;
-    TimePoint updatedAt{0};
-    TagList tags;
-    QByteArray etag;
-    QByteArray lastModified;
-};
-
 // The facade views and forms talk to (query-core's QueryClient): read and write cached data, fetch,
 // invalidate by key or tag, refetch, cancel, remove, reset. It also owns the life of every fetch: deduplication,
 // retries with backoff, pausing while offline, and refetching on window focus and on reconnect.
@@ -67,8 +55,10 @@ public:
     FocusSource *focusSource() const { return m_focus; }
     OnlineSource *onlineSource() const { return m_online; }
     TimePoint now() const { return m_clock->now(); }
-    // The log of why entries changed and fetched (the cache inspector's), or nullptr: see CacheEventLog.
-    CacheEventLog *events() const { return m_events; }
+    // Who records why entries changed and fetched (the cache inspector's CacheEventLog), or nullptr. At most one;
+    // it must outlive the client or set nullptr before it goes.
+    QueryRecorder *recorder() const { return m_recorder; }
+    void setRecorder(QueryRecorder *recorder) { m_recorder = recorder; }
 
     // Cached data, or Undefined.
     Json queryData(const QueryKey &key) const;
@@ -116,31 +106,36 @@ Q_SIGNALS:
     void fetchStarted(const refetch::Query *query, refetch::FetchReason reason);
 
 private:
-    friend class CacheEventLog;
     friend class QueryObserver;
     friend class FetchAttempt;
 
     // Observer wiring.
     void attach(QueryObserver *o);
     void detach(QueryObserver *o);
-    void adoptOptions(Query *q, const std::shared_ptr<QueryOptions> &options);
 
-    // Fetch life cycle.
+    // Fetch life cycle: when each of the entry's transitions happens; each tells observers what changed and the
+    // recorder what happened.
     void startAttempt(Query *q);
     void onAttemptResult(FetchAttempt *attempt, FetchResult result);
-    void settleSuccess(Query *q, FetchResult &result);
-    // Success now: status, no error, not invalidated, updated now. Returns what changed.
-    QueryChanges markSucceeded(Query *q);
-    void settleError(Query *q, const QueryError &error);
+    void settleSuccess(Query *q, FetchResult &result, const RequestRecord *request);
+    void settleError(Query *q, const QueryError &error, int failures, const RequestRecord *request = nullptr);
     void finishFetch(Query *q, QueryChanges changes);
     void abortFetch(Query *q);
-    void setFetchStatus(Query *q, FetchStatus status);
-    void pause(Query *q);
+    // The entry's fetch status, and the client's count of fetches and list of paused ones with it.
+    QueryChanges setFetchStatus(Query *q, FetchStatus status);
+    void pause(Query *q, const RequestRecord *request = nullptr);
     void queueRefetch(Query *q);
+    void unqueueRefetch(Query *q);
     qint32 invalidateSlot(quint32 slot, RefetchType refetch);   // 0, or why it is not refetched
     void flushRefetches();
     void updateTags(Query *q);
     void notify(Query *q, QueryChanges changes);
+    // Tells the recorder, when there is one, what happened to `q` (nullptr: to the whole cache).
+    void record(const Query *q, const QueryEvent &event)
+    {
+        if (m_recorder)
+            m_recorder->record(q, event);
+    }
     void resetQuery(Query *q);
 
     void onFocusChanged(bool focused);
@@ -159,7 +154,7 @@ private:
     QList<Query *> m_paused;          // in the order they paused
     QList<Query *> m_refetchQueue;    // this turn's coalesced refetches
     int m_fetchingCount = 0;
-    CacheEventLog *m_events = nullptr;   // set by the log itself; every record is behind a null check
+    QueryRecorder *m_recorder = nullptr;
 };
 
 // One try of one fetch: the link between a fetch function and the query it answers for. A reply that comes

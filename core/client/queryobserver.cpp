@@ -1,6 +1,5 @@
 #include "core/client/queryobserver.h"
 
-#include "core/inspect/cacheeventlog.h"
 #include "core/cache/query.h"
 #include "core/client/queryclient.h"
 
@@ -32,13 +31,13 @@ void QueryObserver::setOptions(QueryOptions options)
         return;
     }
     const bool wasEnabled = m_options->enabled;
-    if (m_query && m_query->m_options == m_options)
-        m_client->adoptOptions(m_query, next);
+    if (m_query && m_query->sharedOptions() == m_options)
+        m_query->setOptions(next);
     m_options = next;
     if (m_query) {
         m_client->cache()->updateActivity(m_query);
-        if (CacheEventLog *log = m_client->events(); log && wasEnabled != m_options->enabled)
-            log->record(m_query, CacheEventKind::OptionsChanged, m_options->enabled ? 1 : 0);
+        if (wasEnabled != m_options->enabled)
+            m_client->record(m_query, {.kind = CacheEventKind::OptionsChanged, .value = m_options->enabled ? 1 : 0});
     }
     m_selectedFrom = Json();
     cancelTimers();

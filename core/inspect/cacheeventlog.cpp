@@ -42,8 +42,8 @@ CacheEventLog::CacheEventLog(QueryClient *client, int capacity, QObject *parent)
     , m_ring(std::bit_ceil(size_t(std::max(capacity, 16))))
     , m_detailCapacity(std::max<size_t>(256, m_ring.size() / 4))
 {
-    Q_ASSERT_X(!client->m_events, "CacheEventLog", "a client takes one event log");
-    client->m_events = this;
+    Q_ASSERT_X(!client->recorder(), "CacheEventLog", "a client takes one recorder");
+    client->setRecorder(this);
     connect(m_cache, &QueryCache::queryAdded, this, &CacheEventLog::onAdded);
     connect(m_cache, &QueryCache::queryRemoved, this, &CacheEventLog::onRemoved);
     // The client deletes its cache in its destructor, without a signal per entry.
@@ -73,8 +73,8 @@ QueryClient *CacheEventLog::client() const
 void CacheEventLog::detach()
 {
     if (m_client) {
-        if (m_client->m_events == this)
-            m_client->m_events = nullptr;
+        if (m_client->recorder() == this)
+            m_client->setRecorder(nullptr);
         if (m_cache)
             m_client->scheduler()->cancel(m_staleTask);
     }
@@ -165,15 +165,41 @@ quint32 CacheEventLog::originDetail()
     return m_originDetail;
 }
 
-void CacheEventLog::record(const Query *q, CacheEventKind kind, qint32 value)
+CacheEventLog *CacheEventLog::of(const QueryClient *client)
+{
+    return client ? dynamic_cast<CacheEventLog *>(client->recorder()) : nullptr;
+}
+
+void CacheEventLog::record(const Query *q, const QueryEvent &event)
 {
     if (!m_client)
         return;
+    const TimePoint now = m_client->now();
+    if (!q) {
+        append(now, CacheEvent::NoSlot, 0, event.kind).value = event.value;
+        return;
+    }
     const quint32 slot = q->slot();
-    CacheEvent &e = append(m_client->now(), slot, serialOf(slot), kind);
-    e.value = value;
-    e.detail = originDetail();
-    switch (kind) {
+    if (event.request)
+        m_requests.insert(slot, CacheRequestRecord{*event.request, now});
+    CacheEvent &e = append(now, slot, serialOf(slot), event.kind);
+    e.value = event.value;
+    e.reason = event.reason;
+    switch (event.kind) {
+    case CacheEventKind::FetchStarted:
+        // A refetch queued by an invalidation is the invalidation's doing: the tag and the mutation behind it.
+        e.detail = event.reason == FetchReason::Invalidated && slot < m_slots.size() ? m_slots[slot].cause : originDetail();
+        break;
+    case CacheEventKind::Retry:
+    case CacheEventKind::Failed:
+        e.attempt = quint16(std::min(event.attempt, 0xffff));
+        e.detail = event.error ? addDetail({.kind = CacheEventDetail::Kind::Error, .text = event.error->toString()}) : 0;
+        break;
+    default:
+        e.detail = originDetail();
+        break;
+    }
+    switch (event.kind) {
     case CacheEventKind::Mounted:
     case CacheEventKind::Fetched:
     case CacheEventKind::NotModified:
@@ -188,59 +214,7 @@ void CacheEventLog::record(const Query *q, CacheEventKind kind, qint32 value)
     }
 }
 
-void CacheEventLog::recordStillFresh(const Query *q, FetchReason reason, Millis freshFor)
-{
-    if (!m_client)
-        return;
-    CacheEvent &e = append(m_client->now(), q->slot(), serialOf(q->slot()), CacheEventKind::StillFresh);
-    e.reason = reason;
-    e.value = qint32(std::clamp<qint64>(freshFor.count(), 0, std::numeric_limits<qint32>::max()));
-    e.detail = originDetail();
-}
-
-void CacheEventLog::recordFetch(const Query *q, FetchReason reason)
-{
-    if (!m_client)
-        return;
-    const quint32 slot = q->slot();
-    CacheEvent &e = append(m_client->now(), slot, serialOf(slot), CacheEventKind::FetchStarted);
-    e.reason = reason;
-    // A refetch queued by an invalidation is the invalidation's doing: the tag and the mutation behind it.
-    e.detail = reason == FetchReason::Invalidated && slot < m_slots.size() ? m_slots[slot].cause : originDetail();
-}
-
-void CacheEventLog::recordRetry(const Query *q, int attempt, Millis delay, const QueryError &error)
-{
-    if (!m_client)
-        return;
-    CacheEvent &e = append(m_client->now(), q->slot(), serialOf(q), CacheEventKind::Retry);
-    e.attempt = quint16(std::min(attempt, 0xffff));
-    e.value = qint32(std::min<qint64>(delay.count(), std::numeric_limits<qint32>::max()));
-    e.detail = addDetail({.kind = CacheEventDetail::Kind::Error, .text = error.toString()});
-}
-
-void CacheEventLog::recordFailure(const Query *q, const QueryError &error)
-{
-    if (!m_client)
-        return;
-    CacheEvent &e = append(m_client->now(), q->slot(), serialOf(q), CacheEventKind::Failed);
-    e.detail = addDetail({.kind = CacheEventDetail::Kind::Error, .text = error.toString()});
-}
-
-void CacheEventLog::recordRequest(const Query *q, const RequestRecord &request)
-{
-    if (m_client)
-        m_requests.insert(q->slot(), CacheRequestRecord{request, m_client->now()});
-}
-
-void CacheEventLog::recordCacheWide(CacheEventKind kind, qint32 value)
-{
-    if (!m_client)
-        return;
-    append(m_client->now(), CacheEvent::NoSlot, 0, kind).value = value;
-}
-
-void CacheEventLog::beginInvalidation(const Tag &tag)
+void CacheEventLog::invalidationStarted(const Tag &tag)
 {
     if (!m_client)
         return;
@@ -249,7 +223,7 @@ void CacheEventLog::beginInvalidation(const Tag &tag)
                                 .origin = m_origin});
 }
 
-void CacheEventLog::beginInvalidation(const QueryFilters &filters)
+void CacheEventLog::invalidationStarted(const QueryFilters &filters)
 {
     if (!m_client)
         return;
@@ -268,7 +242,7 @@ void CacheEventLog::beginInvalidation(const QueryFilters &filters)
     m_invalidation = addDetail(std::move(d));
 }
 
-void CacheEventLog::recordInvalidation(quint32 slot, qint32 why)
+void CacheEventLog::invalidated(quint32 slot, qint32 why)
 {
     if (!m_client)
         return;
@@ -286,7 +260,7 @@ void CacheEventLog::onAdded(Query *q)
     const quint32 slot = q->slot();
     ensureSlot(slot);
     m_slots[slot] = SlotState{++m_nextSerial, 0};
-    record(q, CacheEventKind::Created);
+    record(q, {.kind = CacheEventKind::Created});
 }
 
 void CacheEventLog::onRemoved(Query *q)

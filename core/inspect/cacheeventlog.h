@@ -4,6 +4,7 @@
 #include "core/client/queryerror.h"
 #include "core/cache/querykey.h"
 #include "core/client/queryoptions.h"
+#include "core/client/queryrecorder.h"
 #include "core/cache/querystate.h"
 #include "core/client/scheduler.h"
 #include "core/cache/tag.h"
@@ -23,35 +24,6 @@ class QueryCache;
 class QueryClient;
 struct QueryFilters;
 
-// What happened to an entry, or to the whole cache, as the cache inspector's timeline tells it.
-enum class CacheEventKind : quint8 {
-    Created,        // the entry was made (by an observer, a fetch or setQueryData)
-    Mounted,        // an observer attached; value: observers now
-    Unmounted,      // an observer left; value: observers left
-    OptionsChanged, // an observer was enabled or disabled; value: 1 when enabled
-    BecameStale,    // its stale time ran out; value: the stale time in ms
-    Invalidated,    // detail: the tag or key that matched, and who invalidated it; value: 0 a refetch is queued, else
-                    // why not (CacheEventLog::NotRefetched...)
-    FetchStarted,   // reason: why; detail: the invalidation that queued it, for FetchReason::Invalidated
-    Paused,         // a fetch waits for the network
-    Resumed,        // a paused fetch goes on: the network is back
-    Retry,          // attempt: the retry's number; value: its delay in ms; detail: the error
-    Fetched,        // value: 1 when the data changed
-    NotModified,    // a 304 kept the cached data
-    Failed,         // detail: the error
-    Cancelled,      // a fetch under way was aborted
-    DataSet,        // setQueryData (by code, an optimistic write, a rollback); value: 1 when the data changed
-    Restored,       // hydrated from a persisted cache: shown at once, invalidated until refetched
-    Reset,          // back to pending, without data
-    Removed,        // removed by removeQueries
-    Evicted,        // collected by gc
-    StillFresh,     // reason: a window focus or reconnect that did not refetch it; value: ms until it goes stale
-    // The whole cache (slot NoSlot).
-    WindowFocus,    // the window came back; value: entries refetched
-    Online,         // the network came back; value: entries refetched
-    Offline,
-    FocusThrottled, // the window came back too soon after the last refetch on focus; value: ms until one may run
-};
 
 // One event: 32 bytes in a ring. An entry is named by its slot and by a serial number that tells apart the
 // entries that held the same slot one after another.
@@ -93,7 +65,7 @@ struct CacheRequestRecord
 // invalidated by tag X from mutation Y, fetch started and why, retry N, cancelled, evicted...), the last request
 // of each entry, and a batched signal once per event-loop turn for the views that follow it. Attach at most one
 // per client; without one the client's cost is a null-pointer check.
-class CacheEventLog : public QObject
+class CacheEventLog : public QObject, public QueryRecorder
 {
     Q_OBJECT
 public:
@@ -143,21 +115,14 @@ public:
         quint32 m_detail = 0;
     };
 
-    // Recording, called by the client: each one appends an event for `q` (see CacheEventKind).
-    void record(const Query *q, CacheEventKind kind, qint32 value = 0);
-    void recordFetch(const Query *q, FetchReason reason);
-    // A focus or reconnect that left the entry alone: its data is fresh for `freshFor` more.
-    void recordStillFresh(const Query *q, FetchReason reason, Millis freshFor);
-    void recordRetry(const Query *q, int attempt, Millis delay, const QueryError &error);
-    void recordFailure(const Query *q, const QueryError &error);
-    void recordRequest(const Query *q, const RequestRecord &request);
-    void recordCacheWide(CacheEventKind kind, qint32 value = 0);
-    // An invalidation by tag or by filter starts: the entries it marks (recordInvalidation) share its detail.
-    void beginInvalidation(const Tag &tag);
-    void beginInvalidation(const QueryFilters &filters);
-    // `why`: 0 when the invalidation refetches the entry, else why not, so that the timeline can say it.
-    enum NotRefetchedBecause : qint32 { Refetching = 0, NotShown = 1, ViewsDisabled = 2, OnlyMarked = 3, OnlyInactive = 4 };
-    void recordInvalidation(quint32 slot, qint32 why = Refetching);
+    // The log attached to `client`, or nullptr.
+    static CacheEventLog *of(const QueryClient *client);
+
+    // QueryRecorder: what the client tells the log (see CacheEventKind for each event's value).
+    void record(const Query *q, const QueryEvent &event) override;
+    void invalidationStarted(const Tag &tag) override;
+    void invalidationStarted(const QueryFilters &filters) override;
+    void invalidated(quint32 slot, qint32 why) override;
 
     // Emits eventsAdded() now when events wait for it (it comes by itself at the end of the turn); for tests and
     // benchmarks.

@@ -481,7 +481,7 @@ void Mutation::succeed(const MutationResult &result)
     // refetches at the end of the turn, so several writes (and tags) hitting one entry refetch it once.
     QueryClient *c = client();
     // The inspector tells which entries this write invalidated and refetched.
-    const CacheEventLog::Origin origin(c->events(), this);
+    const CacheEventLog::Origin origin(CacheEventLog::of(c), this);
     TagList tags = m_data.invalidates;
     if (m_live.invalidatesFrom)
         tags += m_live.invalidatesFrom(m_result, nullptr, m_data.variables);
@@ -512,7 +512,7 @@ void Mutation::fail(MutationError error)
     qCInfo(lcMutation).noquote() << "failed:" << error.toString();
     m_error = std::move(error);
     QueryClient *c = client();
-    const CacheEventLog::Origin origin(c->events(), this);
+    const CacheEventLog::Origin origin(CacheEventLog::of(c), this);
     m_live.change = {};
     m_data.optimistic.rollback(c);
     if (m_error->isConflict() && !m_data.resource.isEmpty() && !m_data.recordId.isUndefined())

@@ -382,7 +382,7 @@ void MutationQueue::reapplyChange(Mutation *m, const Query *only)
         m_client->cache()->forEachWithTag(tag, [&](Query *q) { keys.append(q->key()); });
     }
     bool changed = false;
-    const CacheEventLog::Origin origin(m_client->events(), m);
+    const CacheEventLog::Origin origin(CacheEventLog::of(m_client), m);
     for (const QueryKey &key : std::as_const(keys))
         changed = m->m_data.optimistic.reapply(m_client, key, d.recordId, d.idField, m->m_live.change) || changed;
     if (changed)
