@@ -354,7 +354,7 @@ void MainWindow::createInspector()
 {
     // The log records from the client's first use on, so that the inspector can tell what happened before it was
     // opened; it belongs to the client, which every window of the session shares.
-    m_events = m_ctx.client->events() ? m_ctx.client->events() : new CacheEventLog(m_ctx.client, 65536, m_ctx.client);
+    m_events = CacheEventLog::of(m_ctx.client) ? CacheEventLog::of(m_ctx.client) : new CacheEventLog(m_ctx.client, 65536, m_ctx.client);
     m_inspector = new CacheInspector(m_ctx.client, m_ctx.mutations, m_events, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_inspector);
     m_inspector->hide();
