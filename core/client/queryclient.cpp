@@ -285,7 +285,9 @@ void QueryClient::settleSuccess(Query *q, FetchResult &result, const RequestReco
     const QueryChanges changes = result.notModified ? q->notModified(result, m_clock->now())
                                                     : q->succeeded(result, m_clock->now());
     updateTags(q);
-    m_cache->dataUpdated(q, changes);
+    // With FetchStatus (the fetch ends with this data): that is how listeners tell a fetch's data from data written
+    // by code (the write queue puts its pending changes back over the one, not the other).
+    m_cache->dataUpdated(q, changes | QueryChange::FetchStatus);
     record(q, {.kind = result.notModified ? CacheEventKind::NotModified : CacheEventKind::Fetched,
                .value = (changes & QueryChange::Data) ? 1 : 0, .request = request});
     finishFetch(q, changes);
