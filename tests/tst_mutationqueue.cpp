@@ -69,6 +69,7 @@ private Q_SLOTS:
 
     void sameRecordRunsInOrder();
     void etagPassesToTheNextWrite();
+    void pendingChangeHoldsOverARefetch();
     void offlinePausesAndResumesInOrder();
     void connectionRefusedPausesAndProbes();
     void timeoutBeforeAnyBytePauses();
@@ -192,6 +193,35 @@ void tst_MutationQueue::etagPassesToTheNextWrite()
     QCOMPARE(ifMatch, (QList<QByteArray>{first, "\"w2\""}));
     h->fixture.releaseAll();
     QTRY_COMPARE(b->status(), Mutation::Status::Succeeded);
+}
+
+void tst_MutationQueue::pendingChangeHoldsOverARefetch()
+{
+    // The server's copy fetched while a write is under way predates the write: the record keeps showing the
+    // write's value until it settles. Data written by code is left as written.
+    h->fixture.setJson("/posts/7", R"({"id":7,"title":"old"})");
+    QueryOptions o{.key = QueryKey{"posts", 7}, .fn = h->endpoint->get("/posts/7"), .staleTime = Millis::max()};
+    posts.provideDetail(o, 7);
+    QueryObserver detail(&h->client, o);
+    QTRY_VERIFY(detail.isSuccess());
+    h->fixture.route("PATCH", "/posts/7", [](const RecordedRequest &r) { return held(Response::json(r.body)); });
+    Mutation *m = queue->mutate(patch(7, MutationMode::Optimistic), Json::parse(R"({"id":7,"title":"new"})"));
+    QCOMPARE(h->client.queryData(o.key).value("title"), Json("new"));
+    QTRY_COMPARE(h->fixture.heldRequests().size(), 1);
+
+    // Meanwhile another field changed on the server: the refetch brings new data (not a 304).
+    h->fixture.setJson("/posts/7", R"({"id":7,"title":"old","views":1})");
+    h->client.refetchQueries({.key = o.key, .exact = true}, FetchMode::CancelRunning);
+    QTRY_COMPARE(h->fixture.count("GET", "/posts/7"), 2);
+    QTRY_VERIFY(!detail.query()->isFetching());
+    QCOMPARE(h->client.queryData(o.key).value("views"), Json(1));
+    QCOMPARE(h->client.queryData(o.key).value("title"), Json("new"));
+
+    h->client.setQueryData(o.key, Json::parse(R"({"id":7,"title":"by code"})"));
+    QCOMPARE(h->client.queryData(o.key).value("title"), Json("by code"));
+
+    h->fixture.releaseAll();
+    QTRY_COMPARE(m->status(), Mutation::Status::Succeeded);
 }
 
 void tst_MutationQueue::offlinePausesAndResumesInOrder()
