@@ -499,6 +499,39 @@ FieldEditor::Kind FieldEditor::kindFor(const Json &value)
     return Kind::Any;
 }
 
+Json FieldEditor::blankValue(const Json &like)
+{
+    switch (like.type()) {
+    case Json::Type::String:
+        switch (kindFor(like)) {
+        case Kind::Date:
+            return Json(QDate::currentDate().toString(Qt::ISODate));
+        case Kind::DateTime:
+            return Json(QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd'T'HH:mm:ss'Z'"_s));
+        default:
+            return Json(u""_s);
+        }
+    case Json::Type::Integer:
+        return Json(0);
+    case Json::Type::Double:
+        return Json(0.0);
+    case Json::Type::Bool:
+        return Json(false);
+    case Json::Type::Array:
+        return Json::array({});
+    case Json::Type::Object: {
+        Json out = Json::object({});
+        for (qsizetype i = 0; i < like.size(); ++i)
+            out = out.withValue(like.keyAt(i), blankValue(like.valueAt(i)));
+        return out;
+    }
+    case Json::Type::Null:
+    case Json::Type::Undefined:
+        break;
+    }
+    return Json(nullptr);
+}
+
 FieldEditor *FieldEditor::create(Kind kind, QWidget *parent)
 {
     switch (kind) {

@@ -18,6 +18,9 @@ public:
 
     // The kind for a value: strings by length and by whether they read as ISO 8601 dates.
     static Kind kindFor(const Json &value);
+    // A blank value of the same shape as `like`, for a new record: empty text, zero, false, now for dates, blank
+    // members.
+    static Json blankValue(const Json &like);
     static FieldEditor *create(Kind kind, QWidget *parent = nullptr);
 
     Kind kind() const { return m_kind; }

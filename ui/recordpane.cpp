@@ -36,40 +36,6 @@ QString idText(const Json &id)
     return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
 }
 
-// A blank value of the same shape, for a new record: empty text, zero, false, now for dates, blank members.
-Json blankLike(const Json &value)
-{
-    switch (value.type()) {
-    case Json::Type::String:
-        switch (FieldEditor::kindFor(value)) {
-        case FieldEditor::Kind::Date:
-            return Json(QDate::currentDate().toString(Qt::ISODate));
-        case FieldEditor::Kind::DateTime:
-            return Json(QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd'T'HH:mm:ss'Z'"_s));
-        default:
-            return Json(u""_s);
-        }
-    case Json::Type::Integer:
-        return Json(0);
-    case Json::Type::Double:
-        return Json(0.0);
-    case Json::Type::Bool:
-        return Json(false);
-    case Json::Type::Array:
-        return Json::array({});
-    case Json::Type::Object: {
-        Json out = Json::object({});
-        for (qsizetype i = 0; i < value.size(); ++i)
-            out = out.withValue(value.keyAt(i), blankLike(value.valueAt(i)));
-        return out;
-    }
-    case Json::Type::Null:
-    case Json::Type::Undefined:
-        break;
-    }
-    return Json(nullptr);
-}
-
 // A draft keeps an entry that is not a value (JSON that does not parse) among its fields as {"$refetch:entry":
 // "the text"}: Draft has no member for such text, and no server's field holds this object.
 constexpr QStringView EntryKey = u"$refetch:entry";
@@ -296,7 +262,7 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
     for (qsizetype i = 0; i < sample.size(); ++i) {
         const QString field = sample.keyAt(i);
         if (field != options.idField)
-            model->setField(field, blankLike(sample.valueAt(i)));
+            model->setField(field, FieldEditor::blankValue(sample.valueAt(i)));
     }
     m_blank = model->changes();
     m_sample = sample;
@@ -431,7 +397,6 @@ void RecordPane::onSubmitFailed(const MutationError &error)
     }
     updateMessage();
     m_form->focusFirstField();
-    Q_EMIT saveFailed();
     Q_EMIT stateChanged();
     finishSave(SaveOutcome::Failed);
 }

@@ -82,8 +82,6 @@ Q_SIGNALS:
     // A new record was created; `id` is its id on the server.
     void recordCreated(const QString &resource, const refetch::Json &id);
     void saved();
-    // A save (or create) failed; the edits are still in the form.
-    void saveFailed();
     // What became of the last save(): the server has it, it waits for the server (kept, sent later: no longer an
     // unsaved edit), or it failed (the edits are back in the form). Once per save.
     void saveFinished(refetch::RecordPane::SaveOutcome outcome);
