@@ -1,19 +1,15 @@
 #include "settingsdialog.h"
 
 #include "core/session/apiconnection.h"
+#include "cacertificaterow.h"
 #include "icons.h"
 #include "core/session/tokenstore.h"
 
-#include "core/http/endpoint.h"
 #include "core/providers/dataprovider.h"
-#include "core/client/queryclient.h"
-#include "core/client/queryobserver.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -113,7 +109,7 @@ SettingsDialog::SettingsDialog(const QList<EndpointSettings> &endpoints, QWidget
 
 SettingsDialog::~SettingsDialog()
 {
-    stopTest();
+    m_detection->stop();
 }
 
 QWidget *SettingsDialog::makeForm()
@@ -173,32 +169,17 @@ QWidget *SettingsDialog::makeForm()
     c->addRow(tr("&Token:"), m_authValue);
     c->addRow(QString(), m_plainText);
     c->addRow(QString(), m_tokenStorage);
-    // A private CA, trusted besides the system's: verification itself is never turned off.
-    m_caFile = new QLineEdit(connection);
-    m_caFile->setObjectName(u"caCertificateFile"_s);
-    m_caFile->setPlaceholderText(tr("none: only the system's certificate authorities"));
-    m_caBrowse = new QPushButton(tr("&Browse…"), connection);
-    auto *caRow = new QHBoxLayout;
-    caRow->addWidget(m_caFile, 1);
-    caRow->addWidget(m_caBrowse);
-    m_caNote = new QLabel(connection);
-    m_caNote->setObjectName(u"caCertificateNote"_s);
-    m_caInfo = new QLabel(connection);
-    m_caInfo->setObjectName(u"caCertificateInfo"_s);
-    for (QLabel *note : {m_caNote, m_caInfo}) {
-        note->setTextFormat(Qt::PlainText);
-        note->setWordWrap(true);
+    m_ca = new CaCertificateRow(m_baseUrl, connection);
+    for (QLabel *note : {m_ca->note(), m_ca->info()}) {
         note->setPalette(muted);
         note->setFont(small);
     }
-    auto *caLabel = new QLabel(tr("&CA certificate:"), connection);
-    caLabel->setBuddy(m_caFile);
-    c->addRow(caLabel, caRow);
-    c->addRow(QString(), m_caNote);
-    c->addRow(QString(), m_caInfo);
-    connect(m_caBrowse, &QPushButton::clicked, this, &SettingsDialog::browseCaCertificate);
-    for (QLineEdit *edit : {m_caFile, m_baseUrl})
-        connect(edit, &QLineEdit::textEdited, this, &SettingsDialog::updateCaCertificateInfo);
+    m_ca->addTo(c);
+    connect(m_ca, &CaCertificateRow::chosen, this, [this] {
+        store();
+        updateList();
+        updateError();
+    });
     connect(m_plainText, &QCheckBox::toggled, this, [this] {
         if (m_loading)
             return;
@@ -256,7 +237,7 @@ QWidget *SettingsDialog::makeForm()
             if (m_loading)
                 return;
             store();
-            updateDetected();
+            m_detection->update();
         });
     }
     m_pageParam = new QLineEdit(api);
@@ -267,42 +248,30 @@ QWidget *SettingsDialog::makeForm()
     m_sizeParam->setObjectName(u"sizeParam"_s);
     m_sizeParam->setPlaceholderText(tr("the dialect's"));
     m_sizeParam->setToolTip(tr("The page size or limit parameter, e.g. page_size or limit"));
-    m_detected = new QLineEdit(api);
-    m_detected->setObjectName(u"detected"_s);
-    m_detected->setReadOnly(true);
-    m_detected->setFocusPolicy(Qt::ClickFocus);
-    m_detected->setFrame(false);
-    m_detected->setStyleSheet(u"QLineEdit { background: transparent; }"_s);
-    m_test = new QPushButton(icons::icon(u"refresh"_s), tr("Test"), api);
-    m_test->setObjectName(u"testConnection"_s);
-    m_test->setAutoDefault(false);
+    // What detection found for the endpoint shown, as typed so far; Test asks again.
+    m_detection = new ConnectionTest(
+        [this] { return m_row >= 0 && m_row < m_endpoints.size() ? &m_endpoints[m_row] : nullptr; }, api);
+    m_detection->notes()->setFont(small);
+    m_detection->notes()->setPalette(muted);
     // Test beside the choice it checks; the summary below gets the whole width.
     auto *dialectRow = new QHBoxLayout;
     dialectRow->addWidget(m_dialect, 1);
-    dialectRow->addWidget(m_test);
+    dialectRow->addWidget(m_detection->button());
     auto *detectedColumn = new QVBoxLayout;
     detectedColumn->setSpacing(2);
-    detectedColumn->addWidget(m_detected);
-    m_detectedNotes = new QLabel(api);
-    m_detectedNotes->setObjectName(u"detectedNotes"_s);
-    m_detectedNotes->setTextFormat(Qt::PlainText);
-    m_detectedNotes->setWordWrap(true);
-    m_detectedNotes->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_detectedNotes->setFont(small);
-    m_detectedNotes->setPalette(muted);
+    detectedColumn->addWidget(m_detection->line());
     auto *dialectLabel = new QLabel(tr("Di&alect:"), api);
     dialectLabel->setBuddy(m_dialect);
     a->addRow(dialectLabel, dialectRow);
-    detectedColumn->addWidget(m_detectedNotes);
+    detectedColumn->addWidget(m_detection->notes());
     auto *detectedLabel = new QLabel(tr("Detected:"), api);
-    detectedLabel->setBuddy(m_detected);
+    detectedLabel->setBuddy(m_detection->line());
     a->addRow(detectedLabel, detectedColumn);
     a->addRow(tr("Pa&ging:"), m_paging);
     a->addRow(tr("Page para&meter:"), m_pageParam);
     a->addRow(tr("Size parameter:"), m_sizeParam);
-    m_detected->setAccessibleName(tr("Detected"));
     m_sizeParam->setAccessibleName(tr("Size parameter"));
-    connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
+    connect(m_detection->button(), &QPushButton::clicked, this, &SettingsDialog::testConnection);
     layout->addWidget(api);
 
     auto *lists = new QGroupBox(tr("Lists"), form);
@@ -345,13 +314,13 @@ QWidget *SettingsDialog::makeForm()
         }
     }
 
-    for (QLineEdit *edit : {m_name, m_baseUrl, m_authHeader, m_authValue, m_caFile, m_idField, m_envelopePath,
+    for (QLineEdit *edit : {m_name, m_baseUrl, m_authHeader, m_authValue, m_ca->fileEdit(), m_idField, m_envelopePath,
                             m_resources, m_pageParam, m_sizeParam})
         connect(edit, &QLineEdit::textEdited, this, [this] {
             store();
             updateList();
             updateError();
-            updateDetected();
+            m_detection->update();
         });
     return form;
 }
@@ -452,8 +421,7 @@ void SettingsDialog::load(int row)
     m_loading = true;   // setChecked() below is not an edit
     m_plainText->setChecked(e.tokenInPlainText);
     m_loading = wasLoading;
-    m_caFile->setText(e.caCertificateFile);
-    updateCaCertificateInfo();
+    m_ca->setFile(e.caCertificateFile);
     m_maxResponse->setValue(e.maxResponseMegabytes);
     m_timeout->setValue(toSeconds(e.timeout));
     m_staleTime->setValue(toSeconds(e.staleTime));
@@ -472,8 +440,8 @@ void SettingsDialog::load(int row)
     updateError();
     updateTokenStorage();
     // Another endpoint: a Test of the last one says nothing about it.
-    stopTest();
-    showSavedDetection();
+    m_detection->stop();
+    m_detection->showSaved();
 }
 
 void SettingsDialog::store()
@@ -490,7 +458,7 @@ void SettingsDialog::store()
     e.authHeader = m_authHeader->text().trimmed();
     e.authValue = m_authValue->text();
     e.tokenInPlainText = m_plainText->isChecked();
-    e.caCertificateFile = m_caFile->text().trimmed();
+    e.caCertificateFile = m_ca->fileEdit()->text().trimmed();
     e.maxResponseMegabytes = m_maxResponse->value();
     e.timeout = seconds(m_timeout->value());
     e.staleTime = seconds(m_staleTime->value());
@@ -562,202 +530,22 @@ void SettingsDialog::updateTokenStorage()
                                      : tr("No keychain available: the token is kept for this session only."));
 }
 
-void SettingsDialog::updateCaCertificateInfo()
-{
-    const QString path = m_caFile->text().trimmed();
-    QString note = tr("Trust this CA certificate in addition to the system's, for a server with a private "
-                      "certificate authority.");
-    if (!path.isEmpty() && QUrl(m_baseUrl->text().trimmed()).scheme() == u"http")
-        note += u' ' + tr("The base URL is http: it is only used if the server redirects to https.");
-    m_caNote->setText(note);
-    m_caInfo->setVisible(!path.isEmpty());
-    if (path.isEmpty())
-        return;
-    QString error;
-    const QList<QSslCertificate> certificates = EndpointSettings::loadCaCertificates(path, &error);
-    if (certificates.isEmpty()) {
-        m_caInfo->setText(error);
-        m_caInfo->setStyleSheet(u"color: #b91c1c;"_s);
-        return;
-    }
-    QStringList shown;
-    for (const QSslCertificate &certificate : certificates) {
-        const QString name = certificate.subjectInfo(QSslCertificate::CommonName).join(u", "_s);
-        const QDateTime expiry = certificate.expiryDate();
-        const QString date = expiry.toUTC().date().toString(Qt::ISODate);
-        shown.append((name.isEmpty() ? certificate.subjectDisplayName() : u"CN="_s + name) + u", "_s
-                     + (expiry < QDateTime::currentDateTimeUtc() ? tr("expired %1").arg(date) : tr("expires %1").arg(date)));
-    }
-    // A bundle lists the first few.
-    constexpr int maxShown = 3;
-    if (shown.size() > maxShown) {
-        const qsizetype more = shown.size() - maxShown;
-        shown.resize(maxShown);
-        shown.append(tr("and %n more", nullptr, int(more)));
-    }
-    m_caInfo->setText(shown.join(u'\n'));
-    m_caInfo->setStyleSheet(QString());
-}
-
-void SettingsDialog::browseCaCertificate()
-{
-    const QString current = m_caFile->text().trimmed();
-    auto *chooser = new QFileDialog(this, tr("Choose a CA certificate"),
-                                    current.isEmpty() ? QString() : QFileInfo(current).absolutePath(),
-                                    tr("Certificates (*.pem *.crt *.cer *.der);;All files (*)"));
-    chooser->setFileMode(QFileDialog::ExistingFile);
-    chooser->setAttribute(Qt::WA_DeleteOnClose);
-    connect(chooser, &QFileDialog::fileSelected, this, [this](const QString &path) {
-        m_caFile->setText(path);
-        store();
-        updateList();
-        updateError();
-        updateCaCertificateInfo();
-    });
-    chooser->open();
-}
-
 void SettingsDialog::setNetwork(QueryClient *client, HttpTransport *transport)
 {
-    stopTest();
-    m_client = client;
-    m_transport = transport;
-    showSavedDetection();
+    m_detection->setNetwork(client, transport);
 }
 
 bool SettingsDialog::isTesting() const
 {
-    return m_testObserver && m_shown == Shown::Testing;
+    return m_detection->isTesting();
 }
 
 void SettingsDialog::testConnection()
 {
-    if (m_row < 0 || m_row >= m_endpoints.size() || !m_client || !m_transport)
+    if (m_row < 0 || m_row >= m_endpoints.size() || !m_detection->hasNetwork())
         return;
     store();
-    stopTest();
-    const EndpointSettings e = m_endpoints[m_row];
-    if (const QString problem = e.validate(); !problem.isEmpty()) {
-        m_shown = Shown::Failed;
-        m_shownError = problem;
-        updateDetected();
-        return;
-    }
-    EndpointConfig config = e.endpointConfig();
-    // A name of its own: the saved endpoint's detection (and everything cached under its id) stays as it is.
-    config.name = u"settings-test-"_s + EndpointSettings::newId();
-    const Endpoint endpoint(m_transport, config);
-    QueryOptions o = ApiDetector::query(endpoint, DetectionHints{.dialect = e.dialect,
-                                                                 .resources = e.resources,
-                                                                 .rowsPath = e.envelopePath});
-    // Asked once, now: no retries to wait through, nothing kept once the dialog lets go of it.
-    o.staleTime = Millis(0);
-    o.gcTime = Millis(0);
-    o.retry = RetryPolicy::none();
-    o.refetchOnWindowFocus = FocusRefetch::Never;
-    o.refetchOnReconnect = false;
-    o.notifyOn = AllChanges;
-    m_testKey = o.key;
-    m_shown = Shown::Testing;
-    m_testObserver = new QueryObserver(m_client, o, this);
-    connect(m_testObserver, &QueryObserver::changed, this, &SettingsDialog::onTestChanged);
-    onTestChanged();
-}
-
-void SettingsDialog::stopTest()
-{
-    if (!m_testObserver)
-        return;
-    delete m_testObserver;
-    m_testObserver = nullptr;
-    if (m_client) {
-        m_client->cancelQueries(QueryFilters{.key = m_testKey, .exact = true});
-        m_client->removeQueries(QueryFilters{.key = m_testKey, .exact = true});
-    }
-    m_testKey = QueryKey();
-}
-
-void SettingsDialog::onTestChanged()
-{
-    if (!m_testObserver)
-        return;
-    if (m_testObserver->isSuccess() && m_testObserver->data().isObject()) {
-        m_shown = Shown::Tested;
-        m_shownApi = DetectedApi::fromJson(m_testObserver->data());
-    } else if (const QueryError *error = m_testObserver->error(); error && !m_testObserver->isFetching()) {
-        m_shown = Shown::Failed;
-        m_shownError = error->toString();
-    } else {
-        m_shown = Shown::Testing;
-    }
-    updateDetected();
-}
-
-void SettingsDialog::showSavedDetection()
-{
-    m_shown = Shown::Nothing;
-    m_shownApi = DetectedApi{};
-    if (m_row >= 0 && m_row < m_endpoints.size()) {
-        const EndpointSettings &e = m_endpoints[m_row];
-        const Json saved = m_client ? m_client->queryData(ApiDetector::key(e.id)) : Json();
-        if (saved.isObject()) {
-            m_shown = Shown::Saved;
-            m_shownApi = DetectedApi::fromJson(saved);
-        } else if (!e.dialect.isEmpty() && !e.resources.isEmpty()) {
-            m_shown = Shown::NotAsked;   // ApiConnection asks nothing then
-        }
-    }
-    updateDetected();
-}
-
-void SettingsDialog::updateDetected()
-{
-    const bool valid = m_row >= 0 && m_row < m_endpoints.size();
-    m_test->setEnabled(valid && m_client && m_transport);
-    m_test->setToolTip(m_client && m_transport
-                           ? tr("Ask the server now, with the URL, token and fields typed here, before saving")
-                           : tr("Testing needs the application's network connection"));
-    const EndpointSettings e = valid ? m_endpoints[m_row] : EndpointSettings{};
-    QStringList notes;
-    QString error;
-    switch (m_shown) {
-    case Shown::Nothing:
-        m_detected->setText(valid ? tr("Not detected yet") : QString());
-        if (valid && m_client && m_transport)
-            notes.append(tr("Test asks the server which dialect it speaks and what it serves."));
-        break;
-    case Shown::NotAsked:
-        m_detected->setText(tr("Not asked: the dialect and the resources are set here"));
-        break;
-    case Shown::Testing:
-        m_detected->setText(m_testObserver && m_testObserver->isPaused() ? tr("Waiting for the network…")
-                                                                        : tr("Testing…"));
-        break;
-    case Shown::Failed:
-        m_detected->setText(tr("Could not detect the API"));
-        error = m_shownError;
-        break;
-    case Shown::Saved:
-    case Shown::Tested: {
-        const DetectedApi &found = m_shownApi;
-        m_detected->setText(found.summary.isEmpty() ? found.describe() : found.summary);
-        if (!found.resources.isEmpty())
-            notes.append(tr("Resources: %1").arg(found.resources.join(u", "_s)));
-        notes += found.notes;
-        // What the fields set above make of it.
-        const DetectedApi used = ApiConnection::effectiveApi(e, found);
-        if (!used.summary.isEmpty() && used.summary != m_detected->text())
-            notes.append(tr("In use with the fields set here: %1").arg(used.summary));
-        if (m_shown == Shown::Saved)
-            notes.append(tr("Found when the endpoint was opened. Test asks again with what is typed here."));
-        break;
-    }
-    }
-    m_detected->setCursorPosition(0);
-    m_detected->setToolTip(m_detected->text());
-    m_detectedNotes->setText(error.isEmpty() ? notes.join(u'\n') : error);
-    m_detectedNotes->setStyleSheet(error.isEmpty() ? QString() : u"color: #b91c1c;"_s);
-    m_detectedNotes->setVisible(!m_detectedNotes->text().isEmpty());
+    m_detection->run();
 }
 
 void SettingsDialog::accept()

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/session/endpointsettings.h"
+#include "cacertificaterow.h"
+#include "connectiontest.h"
 
-#include "core/providers/apidetector.h"
-#include "core/cache/querykey.h"
+#include "core/session/endpointsettings.h"
 
 #include <QDialog>
 #include <QMessageBox>
@@ -23,7 +23,6 @@ namespace refetch {
 
 class HttpTransport;
 class QueryClient;
-class QueryObserver;
 class TokenStore;
 
 // The endpoints and how each is fetched, like a database browser's connection manager: a list on the left, the
@@ -65,19 +64,19 @@ public:
     QCheckBox *plainTextCheckBox() const { return m_plainText; }
     QLabel *tokenStorageLabel() const { return m_tokenStorage; }
     QSpinBox *maxResponseSpinBox() const { return m_maxResponse; }
-    QLineEdit *caCertificateEdit() const { return m_caFile; }
-    QPushButton *caCertificateBrowseButton() const { return m_caBrowse; }
+    QLineEdit *caCertificateEdit() const { return m_ca->fileEdit(); }
+    QPushButton *caCertificateBrowseButton() const { return m_ca->browseButton(); }
     // The chosen CA certificate's subject and expiry, or why the file cannot be used.
-    QLabel *caCertificateInfoLabel() const { return m_caInfo; }
+    QLabel *caCertificateInfoLabel() const { return m_ca->info(); }
     QLabel *errorLabel() const { return m_error; }
     QComboBox *dialectComboBox() const { return m_dialect; }
     QComboBox *pagingComboBox() const { return m_paging; }
     QLineEdit *pageParamEdit() const { return m_pageParam; }
     QLineEdit *sizeParamEdit() const { return m_sizeParam; }
     // What detection found for the endpoint (its summary), "Testing…", or why it failed; notes and resources under it.
-    QLineEdit *detectedEdit() const { return m_detected; }
-    QLabel *detectedNotesLabel() const { return m_detectedNotes; }
-    QPushButton *testButton() const { return m_test; }
+    QLineEdit *detectedEdit() const { return m_detection->line(); }
+    QLabel *detectedNotesLabel() const { return m_detection->notes(); }
+    QPushButton *testButton() const { return m_detection->button(); }
 
     void accept() override;
 
@@ -88,16 +87,7 @@ private:
     void updateList();
     void updateError();
     void updateTokenStorage();
-    void updateCaCertificateInfo();
-    void browseCaCertificate();
     void removeEndpointAt(int row);
-    // Drops the running or finished Test (its query goes with it).
-    void stopTest();
-    void onTestChanged();
-    // The Detected line from m_shown, with the typed overrides.
-    void updateDetected();
-    // What the Detected line shows: the saved endpoint's detection from the cache.
-    void showSavedDetection();
 
     QList<EndpointSettings> m_endpoints;
     int m_row = -1;
@@ -115,10 +105,7 @@ private:
     QCheckBox *m_plainText;
     QLabel *m_tokenStorage;
     const TokenStore *m_tokens = nullptr;
-    QLineEdit *m_caFile;
-    QPushButton *m_caBrowse;
-    QLabel *m_caNote;
-    QLabel *m_caInfo;
+    CaCertificateRow *m_ca;
     std::function<int(const QString &)> m_unsentCounter;
     QPointer<QMessageBox> m_removeQuestion;
     QSpinBox *m_timeout;
@@ -134,21 +121,9 @@ private:
     QComboBox *m_paging;
     QLineEdit *m_pageParam;
     QLineEdit *m_sizeParam;
-    QLineEdit *m_detected;
-    QLabel *m_detectedNotes;
-    QPushButton *m_test;
+    ConnectionTest *m_detection;   // the Detected line and Test
     QLabel *m_error;
     QDialogButtonBox *m_buttons;
-
-    QueryClient *m_client = nullptr;
-    HttpTransport *m_transport = nullptr;
-    QueryObserver *m_testObserver = nullptr;   // the Test under way or done, for the endpoint shown
-    QueryKey m_testKey;
-    // What the Detected line is about.
-    enum class Shown { Nothing, NotAsked, Saved, Testing, Tested, Failed };
-    Shown m_shown = Shown::Nothing;
-    DetectedApi m_shownApi;                    // Saved, Tested
-    QString m_shownError;                      // Failed
 };
 
 } // namespace refetch
