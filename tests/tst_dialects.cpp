@@ -138,8 +138,6 @@ void tst_Dialects::cleanup()
     m_models.clear();
     m_connection.reset();
     m_queue.reset();
-    if (m_client)
-        m_client->removeQueries({});
     m_client.reset();
     m_transport.reset();
     m_nam.reset();

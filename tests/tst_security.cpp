@@ -540,7 +540,6 @@ void tst_Security::noSecretInLogsOrErrors()
         QVERIFY(write->error());
         errors.append(write->error()->toString());
         a.releaseAll();
-        client.removeQueries({});
     }
     qInstallMessageHandler(CapturedMessages::previous);
     QLoggingCategory::installFilter(previousFilter);

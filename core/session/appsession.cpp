@@ -41,7 +41,6 @@ AppSession::AppSession(AppSessionOptions options)
 
 AppSession::~AppSession()
 {
-    m_client->removeQueries({});
     m_mutations.reset();
     m_client.reset();
 }

@@ -44,8 +44,7 @@ class AppSession
 {
 public:
     explicit AppSession(AppSessionOptions options = {});
-    // Empties the cache while the client's scheduler is still there (~QueryClient deletes the scheduler before the
-    // cache, whose entries would cancel their timers on it), then goes in the reverse order of making.
+    // Goes in the reverse order of making: the writes before the client they write through.
     ~AppSession();
     AppSession(const AppSession &) = delete;
     AppSession &operator=(const AppSession &) = delete;
