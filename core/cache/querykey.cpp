@@ -127,7 +127,13 @@ void KeyPart::appendTo(Text &out) const
             appendInteger(out, m_json->toInteger());
             return;
         }
-        appendText(out, m_json->canonical());
+        {
+            // An object or an array (a list's page and filters): through the writer, into a reused buffer.
+            static thread_local QByteArray scratch;
+            scratch.resize(0);
+            m_json->appendCanonical(scratch);
+            appendText(out, scratch);
+        }
         return;
     }
 }
