@@ -1,0 +1,124 @@
+#include "windowactions.h"
+
+#include "icons.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QKeySequence>
+#include <QMainWindow>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QToolBar>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+namespace {
+
+QAction *makeAction(QMainWindow *window, const char *name, const QString &icon, const QString &text)
+{
+    auto *action = new QAction(icons::icon(icon), text, window);
+    action->setObjectName(QString::fromLatin1(name));
+    return action;
+}
+
+} // namespace
+
+WindowActions::WindowActions(QMainWindow *window)
+{
+    refresh = makeAction(window, "refreshAction", u"refresh"_s, tr("&Refresh"));
+    refresh->setShortcut(QKeySequence(Qt::Key_F5));
+    refresh->setToolTip(tr("Fetch the list and the record again (F5)"));
+
+    find = makeAction(window, "findAction", u"search"_s, tr("&Find…"));
+    find->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
+    find->setToolTip(tr("Search the list (Ctrl+F)"));
+
+    newRecord = makeAction(window, "newAction", u"add"_s, tr("&New Record"));
+    newRecord->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    newRecord->setToolTip(tr("Create a record in this resource (Ctrl+N)"));
+    newRecord->setIconText(tr("New"));
+
+    save = makeAction(window, "saveAction", u"save"_s, tr("&Save"));
+    save->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
+    save->setToolTip(tr("Send the changed fields to the server (Ctrl+S)"));
+
+    discard = makeAction(window, "discardAction", u"discard"_s, tr("&Discard Changes"));
+
+    deleteRecord = makeAction(window, "deleteAction", u"delete"_s, tr("&Delete Record"));
+    deleteRecord->setShortcut(QKeySequence(Qt::Key_Delete));
+    deleteRecord->setToolTip(tr("Delete the selected record; you can undo it for 5 seconds (Delete)"));
+    deleteRecord->setIconText(tr("Delete"));
+
+    undo = makeAction(window, "undoAction", u"undo"_s, tr("&Undo Delete"));
+    undo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
+    undo->setToolTip(tr("Bring back the record just deleted, before it is sent (Ctrl+Z)"));
+    undo->setIconText(tr("Undo"));
+
+    settings = makeAction(window, "settingsAction", u"settings"_s, tr("&Settings…"));
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    settings->setToolTip(tr("Endpoints, authorization and fetching (Ctrl+,)"));
+    settings->setMenuRole(QAction::PreferencesRole);
+
+    for (QAction *a : {refresh, find, newRecord, save, deleteRecord, undo, settings})
+        window->addAction(a);
+}
+
+void WindowActions::addMenus(QMainWindow *window, QAction *inspector) const
+{
+    QMenuBar *bar = window->menuBar();
+    QMenu *fileMenu = bar->addMenu(tr("&File"));
+    fileMenu->addAction(newRecord);
+    fileMenu->addAction(save);
+    fileMenu->addSeparator();
+    fileMenu->addAction(settings);
+    fileMenu->addSeparator();
+    QAction *quit = fileMenu->addAction(tr("&Quit"), window, &QWidget::close);
+    // Explicit, because QKeySequence::Quit is empty on some platforms.
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *editMenu = bar->addMenu(tr("&Edit"));
+    editMenu->addAction(undo);
+    editMenu->addSeparator();
+    editMenu->addAction(discard);
+    editMenu->addAction(deleteRecord);
+    editMenu->addSeparator();
+    editMenu->addAction(find);
+
+    QMenu *viewMenu = bar->addMenu(tr("&View"));
+    viewMenu->addAction(refresh);
+    viewMenu->addSeparator();
+    viewMenu->addAction(inspector);
+
+    QMenu *helpMenu = bar->addMenu(tr("&Help"));
+    QAction *about = helpMenu->addAction(tr("&About Refetch"), window, [window] {
+        QMessageBox::about(window, tr("About Refetch"),
+                           tr("<h3>Refetch %1</h3><p>A desktop data browser for REST APIs.</p>"
+                              "<p>Built with Qt %2.</p>")
+                               .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+    });
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void WindowActions::addToolBar(QMainWindow *window) const
+{
+    QToolBar *bar = window->addToolBar(tr("Main"));
+    bar->setObjectName(u"mainToolBar"_s);
+    bar->setMovable(false);
+    bar->setIconSize(QSize(20, 20));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(refresh);
+    bar->addSeparator();
+    bar->addAction(newRecord);
+    bar->addAction(save);
+    bar->addAction(deleteRecord);
+    bar->addAction(undo);
+    auto *spacer = new QWidget(bar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(spacer);
+    bar->addAction(settings);
+}
+
+} // namespace refetch

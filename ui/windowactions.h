@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QCoreApplication>
+
+class QAction;
+class QMainWindow;
+
+namespace refetch {
+
+// The main window's actions with their keys, icons and tooltips, and the menus and the tool bar that show them.
+// Each action is named for what it does (its objectName: "saveAction", "undoAction"...), so that a test finds it
+// as a user would, by what it is. The window connects them to what they do.
+class WindowActions
+{
+    Q_DECLARE_TR_FUNCTIONS(WindowActions)
+
+public:
+    // Makes the actions, window-wide, so that their keys work from the table, the tree and the form alike (text
+    // fields keep the keys they edit with, such as Delete and Ctrl+Z, through ShortcutOverride).
+    explicit WindowActions(QMainWindow *window);
+
+    // The File, Edit, View and Help menus; `inspector` shows or hides the cache inspector (View).
+    void addMenus(QMainWindow *window, QAction *inspector) const;
+    void addToolBar(QMainWindow *window) const;
+
+    QAction *refresh;
+    QAction *find;
+    QAction *newRecord;
+    QAction *save;
+    QAction *discard;
+    QAction *deleteRecord;
+    QAction *undo;
+    QAction *settings;
+};
+
+} // namespace refetch
