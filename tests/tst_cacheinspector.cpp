@@ -22,6 +22,7 @@
 #include "ui/fieldeditor.h"
 #include "core/session/settingsstore.h"
 #include "ui/statuspanel.h"
+#include "support/windowparts.h"
 #include "core/session/transfermonitor.h"
 
 #include <QAction>
@@ -186,7 +187,7 @@ private:
     // Whether a row of the inspector's table shows `key` (a gone entry's row stays until the next batch).
     bool showsKey(const QueryKey &key) const
     {
-        const CacheInspectorModel *model = m_window->cacheInspector()->model();
+        const CacheInspectorModel *model = findPart<CacheInspector>(m_window.get(), "cacheInspector")->model();
         for (int row = 0; row < model->rowCount(); ++row) {
             if (!model->queryAt(row) || model->keyAt(row) == key)
                 return true;
@@ -221,16 +222,16 @@ void tst_CacheInspector::cleanup()
 ResourceView *tst_CacheInspector::openList(const QString &resource)
 {
     m_window->openResource(u"sample-api"_s, resource);
-    [&] { QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->resource() == resource); }();
-    ResourceView *view = m_window->resourceView();
+    [&] { QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == resource); }();
+    ResourceView *view = shownList(m_window.get());
     [&] { QTRY_VERIFY(view->model()->rowCount() > 0 && !view->model()->isFetching()); }();
     return view;
 }
 
 CacheInspector *tst_CacheInspector::showInspector()
 {
-    m_window->inspectorAction()->trigger();
-    CacheInspector *inspector = m_window->cacheInspector();
+    findPart<QAction>(m_window.get(), "inspectorAction")->trigger();
+    CacheInspector *inspector = findPart<CacheInspector>(m_window.get(), "cacheInspector");
     [&] { QTRY_VERIFY(inspector->isVisible()); }();
     return inspector;
 }
@@ -238,7 +239,7 @@ CacheInspector *tst_CacheInspector::showInspector()
 QueryKey tst_CacheInspector::pageKey(const QString &resource) const
 {
     // The first page's key, as the paged model makes it: found among the entries rather than rebuilt here.
-    CacheInspectorModel *model = m_window->cacheInspector()->model();
+    CacheInspectorModel *model = findPart<CacheInspector>(m_window.get(), "cacheInspector")->model();
     model->flush();
     for (int row = 0; row < model->rowCount(); ++row) {
         const QueryKey key = model->keyAt(row);
@@ -251,7 +252,8 @@ QueryKey tst_CacheInspector::pageKey(const QString &resource) const
 
 QStringList tst_CacheInspector::entryTimeline() const
 {
-    const CacheTimelineModel *timeline = m_window->cacheInspector()->detail()->timeline();
+    const CacheInspector *inspector = findPart<CacheInspector>(m_window.get(), "cacheInspector");
+    const CacheTimelineModel *timeline = inspector->detail()->timeline();
     QStringList out;
     for (int row = 0; row < timeline->rowCount(); ++row)
         out.append(timeline->textAt(row));
@@ -260,37 +262,37 @@ QStringList tst_CacheInspector::entryTimeline() const
 
 QString tst_CacheInspector::cell(const QueryKey &key, int column) const
 {
-    CacheInspectorModel *model = m_window->cacheInspector()->model();
+    CacheInspectorModel *model = findPart<CacheInspector>(m_window.get(), "cacheInspector")->model();
     const int row = model->rowOf(key);
     return row < 0 ? QString() : model->index(row, column).data().toString();
 }
 
 void tst_CacheInspector::opensFromTheViewMenuAndIsRemembered()
 {
-    CacheInspector *inspector = m_window->cacheInspector();
+    CacheInspector *inspector = findPart<CacheInspector>(m_window.get(), "cacheInspector");
     QVERIFY(inspector);
     QVERIFY(!inspector->isVisible());
-    QCOMPARE(m_window->inspectorAction()->shortcut(), QKeySequence(u"Ctrl+Shift+I"_s));
+    QCOMPARE(findPart<QAction>(m_window.get(), "inspectorAction")->shortcut(), QKeySequence(u"Ctrl+Shift+I"_s));
     QCOMPARE(m_window->dockWidgetArea(inspector), Qt::BottomDockWidgetArea);
     m_window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     QTest::keyClick(m_window.get(), Qt::Key_I, Qt::ControlModifier | Qt::ShiftModifier);
     QTRY_VERIFY(inspector->isVisible());
-    QVERIFY(m_window->inspectorAction()->isChecked());
+    QVERIFY(findPart<QAction>(m_window.get(), "inspectorAction")->isChecked());
 
     // Open when the window closed: open the next time, where it was.
     QVERIFY(m_window->close());
     m_window = m_h->makeWindow();
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    QTRY_VERIFY(m_window->cacheInspector()->isVisible());
-    m_window->inspectorAction()->trigger();
-    QTRY_VERIFY(!m_window->cacheInspector()->isVisible());
+    QTRY_VERIFY(findPart<CacheInspector>(m_window.get(), "cacheInspector")->isVisible());
+    findPart<QAction>(m_window.get(), "inspectorAction")->trigger();
+    QTRY_VERIFY(!findPart<CacheInspector>(m_window.get(), "cacheInspector")->isVisible());
     QVERIFY(m_window->close());
     m_window = m_h->makeWindow();
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    QVERIFY(!m_window->cacheInspector()->isVisible());
+    QVERIFY(!findPart<CacheInspector>(m_window.get(), "cacheInspector")->isVisible());
 }
 
 void tst_CacheInspector::tableIsLive()
@@ -344,7 +346,7 @@ void tst_CacheInspector::timelineNamesTheMutation()
     const int row = view->model()->rowOf(Json(3));
     QVERIFY(row >= 0);
     view->table()->setCurrentIndex(view->model()->index(row, 1));
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY(pane->hasRecord() && pane->form()->editor(u"title"_s));
     auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     QVERIFY(title);
@@ -470,15 +472,15 @@ void tst_CacheInspector::simulateOffline()
     inspector->offlineAction()->trigger();
     QVERIFY(inspector->offlineAction()->isChecked());
     QVERIFY(!m_h->online.isOnline());
-    QCOMPARE(m_window->statusPanel()->onlineText(), u"Offline (simulated)"_s);
+    QCOMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->onlineText(), u"Offline (simulated)"_s);
     // A refresh waits instead of failing.
-    m_window->refreshAction()->trigger();
+    findPart<QAction>(m_window.get(), "refreshAction")->trigger();
     const QueryKey page = pageKey(u"posts"_s);
     QTRY_COMPARE(cell(page, CacheInspectorModel::FetchStatus), u"paused"_s);
     QVERIFY(view->model()->rowCount() > 0);
     inspector->offlineAction()->trigger();
     QVERIFY(m_h->online.isOnline());
-    QCOMPARE(m_window->statusPanel()->onlineText(), u"Online"_s);
+    QCOMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->onlineText(), u"Online"_s);
     QTRY_COMPARE(cell(page, CacheInspectorModel::FetchStatus), u"idle"_s);
     // The whole cache's timeline says when the network went and came back.
     QStringList all;
@@ -507,7 +509,7 @@ void tst_CacheInspector::clearCache()
     // What the window shows comes back by itself.
     QVERIFY(m_h->client.query(page));
     QTRY_COMPARE(cell(page, CacheInspectorModel::Status), u"success"_s);
-    QVERIFY(m_window->resourceView()->model()->rowCount() > 0);
+    QVERIFY(shownList(m_window.get())->model()->rowCount() > 0);
 }
 
 void tst_CacheInspector::filters()
@@ -578,7 +580,7 @@ void tst_CacheInspector::screenshot()
     m_h->clock.advance(3s);   // the save comes a little after the list was loaded
     const int row = view->model()->rowOf(Json(4));
     view->table()->setCurrentIndex(view->model()->index(row, 1));
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY(pane->hasRecord() && pane->form()->editor(u"title"_s));
     auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     title->setText(title->text() + u" (edited)"_s);

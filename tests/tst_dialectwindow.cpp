@@ -19,6 +19,7 @@
 #include "ui/resourceview.h"
 #include "core/session/settingsstore.h"
 #include "ui/statuspanel.h"
+#include "support/windowparts.h"
 #include "core/session/transfermonitor.h"
 
 #include <QAbstractItemModelTester>
@@ -202,11 +203,11 @@ ResourceView *tst_DialectWindow::openPosts()
     m_window->show();
     if (!QTest::qWaitForWindowExposed(m_window.get()))
         return nullptr;
-    ApiConnection *c = m_window->connection(u"peer"_s);
+    ApiConnection *c = connectionsOf(m_window.get())->find(u"peer"_s);
     if (!c)
         return nullptr;
     // The tree lists what detection found.
-    EndpointTree *tree = m_window->endpointTree();
+    EndpointTree *tree = findPart<EndpointTree>(m_window.get(), "endpointTree");
     if (!QTest::qWaitFor([&] { return tree->resourceItem(u"peer"_s, u"comments"_s) != nullptr; }, WaitMs)) {
         qWarning("no resources in the tree: %s", qPrintable(c->errorString()));
         return nullptr;
@@ -232,12 +233,12 @@ ResourceView *tst_DialectWindow::openPosts()
     QTreeWidgetItem *posts = tree->resourceItem(u"peer"_s, u"posts"_s);
     tree->scrollToItem(posts);
     QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(posts).center());
-    if (!QTest::qWaitFor([&] { return m_window->resourceView() && m_window->resourceView()->resource() == u"posts"
-                                    && m_window->resourceView()->connection() == c; }, WaitMs)) {
+    if (!QTest::qWaitFor([&] { return shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts"
+                                    && shownList(m_window.get())->connection() == c; }, WaitMs)) {
         qWarning("posts did not open");
         return nullptr;
     }
-    ResourceView *view = m_window->resourceView();
+    ResourceView *view = shownList(m_window.get());
     m_tester = std::make_unique<QAbstractItemModelTester>(view->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
     return view;
 }
@@ -300,7 +301,7 @@ void tst_DialectWindow::selectRow(ResourceView *view, const Json &id)
     view->table()->scrollTo(index);
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(index).center());
     QVERIFY(ResourceTags::sameId(view->currentId(), id));
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY_WITH_TIMEOUT(pane->hasRecord() && ResourceTags::sameId(pane->recordId(), id), WaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(pane->model()->rowCount() > 0 && !pane->model()->isLoading(), WaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(pane->form()->editor(u"title"_s), WaitMs);
@@ -308,7 +309,7 @@ void tst_DialectWindow::selectRow(ResourceView *view, const Json &id)
 
 QJsonObject tst_DialectWindow::serverRecord(const Json &id)
 {
-    ApiConnection *c = m_window->connection(u"peer"_s);
+    ApiConnection *c = connectionsOf(m_window.get())->find(u"peer"_s);
     QNetworkRequest request(c->endpoint()->url(c->recordPath(u"posts"_s, id)));
     request.setTransferTimeout(10000);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
@@ -374,7 +375,7 @@ void tst_DialectWindow::impatientScrollingShowsEveryRecordOnce()
     QVERIFY2(ids.size() == Posts && model->rowCount() == Posts, qPrintable(shown.join(u' ')));
     QTRY_COMPARE(view->findChild<QLabel *>(u"recordCount"_s)->text(), u"45 records"_s);
     // The list's requests: one per page (the first ones were sent before the wheel turned).
-    const QString listPath = m_window->connection(u"peer"_s)->provider()->listPath(u"posts"_s);
+    const QString listPath = connectionsOf(m_window.get())->find(u"peer"_s)->provider()->listPath(u"posts"_s);
     const QStringList all = m_server ? m_server->requests() : m_builtinRequests;
     QStringList listRequests;
     for (const QString &r : all) {
@@ -409,7 +410,7 @@ void tst_DialectWindow::editsAreKeptWholeAndWaitForTheServer()
     selectRow(view, id3);
     if (QTest::currentTestFailed())
         return;
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     RecordForm *form = pane->form();
     auto *titleEdit = qobject_cast<QLineEdit *>(form->editor(u"title"_s)->focusTarget());
     QVERIFY(titleEdit);
@@ -471,10 +472,12 @@ void tst_DialectWindow::editsAreKeptWholeAndWaitForTheServer()
     QCOMPARE(cell.data().toString(), u"Saved while the server was away"_s);
     QTRY_VERIFY(!cell.data(JsonTableModel::WaitingRole).toString().isEmpty());
     const QString host = m_baseUrl.host() + u':' + QString::number(m_baseUrl.port());
-    QTRY_VERIFY2(m_window->statusPanel()->onlineText().startsWith(host + u" not answering since "_s)
-                     && m_window->statusPanel()->onlineText().endsWith(u" · 1 change waiting for the server"_s),
-                 qPrintable(m_window->statusPanel()->onlineText()));
-    QTRY_VERIFY(m_window->endpointTree()->endpointItem(u"peer"_s)->toolTip(0).contains(u"Not answering since "_s));
+    const StatusPanel *status = findPart<StatusPanel>(m_window.get(), "statusPanel");
+    QTRY_VERIFY2(status->onlineText().startsWith(host + u" not answering since "_s)
+                     && status->onlineText().endsWith(u" · 1 change waiting for the server"_s),
+                 qPrintable(status->onlineText()));
+    const EndpointTree *tree = findPart<EndpointTree>(m_window.get(), "endpointTree");
+    QTRY_VERIFY(tree->endpointItem(u"peer"_s)->toolTip(0).contains(u"Not answering since "_s));
     // On to another record: nothing asks.
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(row4).center());
     QTRY_VERIFY(ResourceTags::sameId(pane->recordId(), id4));
@@ -498,7 +501,7 @@ void tst_DialectWindow::savedTitleReachesTheServer()
     selectRow(view, id);
     if (QTest::currentTestFailed())
         return;
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     RecordForm *form = pane->form();
     QVERIFY(!pane->isDirty());
     auto *titleEdit = qobject_cast<QLineEdit *>(form->editor(u"title"_s)->focusTarget());

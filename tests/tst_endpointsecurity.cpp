@@ -9,6 +9,7 @@
 #include "core/session/appsession.h"
 #include "ui/mainwindow.h"
 #include "ui/settingsdialog.h"
+#include "support/windowparts.h"
 #include "core/session/settingsstore.h"
 
 #include <QAbstractItemModelTester>
@@ -217,12 +218,13 @@ void tst_EndpointSecurity::certificateProblemShownInPlace()
     {
         MainWindow window(&session);
         window.show();
-        QTRY_VERIFY_WITH_TIMEOUT(window.emptyState()->title().startsWith(u"Could not reach Self-signed"_s), 15000);
-        const QString text = window.emptyState()->text();
+        const EmptyState *empty = findPart<EmptyState>(&window, "emptyState");
+        QTRY_VERIFY_WITH_TIMEOUT(empty->title().startsWith(u"Could not reach Self-signed"_s), 15000);
+        const QString text = empty->text();
         QVERIFY2(text.contains(u"the TLS certificate of 127.0.0.1 was refused: The certificate is self-signed, and untrusted"_s),
                  qPrintable(text));
         QVERIFY(!text.contains(u"never-sent"_s));
-        QCOMPARE(window.emptyState()->buttons().size(), 2);   // Retry, Settings…
+        QCOMPARE(empty->buttons().size(), 2);   // Retry, Settings…
         QCOMPARE(fixture.count(), 0);   // nothing got through, the token least of all
     }
 }

@@ -29,6 +29,7 @@
 #include "ui/waitingchanges.h"
 #include "support/httpfixture.h"
 #include "support/storeinspection.h"
+#include "support/windowparts.h"
 
 #include <QCheckBox>
 #include <QToolButton>
@@ -325,8 +326,8 @@ void tst_MainWindow::cleanup()
 ResourceView *tst_MainWindow::openList(const QString &resource, int rows)
 {
     m_window->openResource(u"sample-api"_s, resource);
-    [&] { QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->resource() == resource); }();
-    ResourceView *view = m_window->resourceView();
+    [&] { QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == resource); }();
+    ResourceView *view = shownList(m_window.get());
     // At least the first page; a view that is not full asks for the next one by itself.
     [&] { QTRY_VERIFY(view->model()->rowCount() >= rows && !view->model()->isFetching()); }();
     return view;
@@ -340,7 +341,7 @@ void tst_MainWindow::selectRow(ResourceView *view, int id)
     view->table()->scrollTo(index);
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(index).center());
     QCOMPARE(view->currentId(), Json(id));
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY(pane->hasRecord() && pane->recordId() == Json(id));
     QTRY_VERIFY(pane->model()->rowCount() > 0);
 }
@@ -369,10 +370,10 @@ void tst_MainWindow::saveScreenshot(QWidget *widget, const QString &name)
 void tst_MainWindow::opensFirstResourceWithData()
 {
     // Nothing chosen before: the first resource the server lists opens, with data.
-    QTRY_VERIFY(m_window->resourceView());
-    ResourceView *view = m_window->resourceView();
+    QTRY_VERIFY(shownList(m_window.get()));
+    ResourceView *view = shownList(m_window.get());
     QTRY_VERIFY(view->model()->rowCount() > 0);
-    const QStringList resources = m_window->connection(u"sample-api"_s)->resources();
+    const QStringList resources = connectionsOf(m_window.get())->find(u"sample-api"_s)->resources();
     QCOMPARE(resources, (QStringList{u"posts"_s, u"users"_s, u"widgets"_s}));
     QCOMPARE(view->resource(), resources.first());
     QCOMPARE(view->model()->totalCount(), 45);
@@ -380,17 +381,17 @@ void tst_MainWindow::opensFirstResourceWithData()
     QVERIFY(view->model()->rowCount() >= 20);
     QVERIFY(m_window->windowTitle().contains(u"posts"_s));
     // The tree lists the endpoint and its resources, the open one current.
-    QTreeWidgetItem *endpoint = m_window->endpointTree()->endpointItem(u"sample-api"_s);
+    QTreeWidgetItem *endpoint = findPart<EndpointTree>(m_window.get(), "endpointTree")->endpointItem(u"sample-api"_s);
     QVERIFY(endpoint);
     QCOMPARE(endpoint->childCount(), 3);
-    QCOMPARE(m_window->endpointTree()->currentResource(), u"posts"_s);
+    QCOMPARE(findPart<EndpointTree>(m_window.get(), "endpointTree")->currentResource(), u"posts"_s);
 
     // Another resource from the tree.
-    QVERIFY(m_window->endpointTree()->selectResource(u"sample-api"_s, u"users"_s));
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->resource() == u"users"_s);
-    QTRY_COMPARE(m_window->resourceView()->model()->rowCount(), 5);
+    QVERIFY(findPart<EndpointTree>(m_window.get(), "endpointTree")->selectResource(u"sample-api"_s, u"users"_s));
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"users"_s);
+    QTRY_COMPARE(shownList(m_window.get())->model()->rowCount(), 5);
     // No row selected yet: the form says what to do.
-    QVERIFY(!m_window->recordPane()->hasRecord());
+    QVERIFY(!findPart<RecordPane>(m_window.get(), "recordPane")->hasRecord());
 }
 
 void tst_MainWindow::endpointsSideBySide()
@@ -401,17 +402,17 @@ void tst_MainWindow::endpointsSideBySide()
     m_window = m_h->makeWindow();
     m_window->addSessionEndpoint(m_h->sampleEndpoint());
     m_window->show();
-    QCOMPARE(m_window->connections().size(), 2);
-    QCOMPARE(m_window->endpointTree()->topLevelItemCount(), 2);
-    QCOMPARE(m_window->endpointTree()->topLevelItem(0)->text(0), u"Sample API"_s);
-    QCOMPARE(m_window->endpointTree()->topLevelItem(1)->text(0), u"Widgets by key"_s);
-    QVERIFY(m_window->endpointTree()->resourceItem(u"by-key"_s, u"widgets"_s));
+    QCOMPARE(connectionsOf(m_window.get())->list().size(), 2);
+    QCOMPARE(findPart<EndpointTree>(m_window.get(), "endpointTree")->topLevelItemCount(), 2);
+    QCOMPARE(findPart<EndpointTree>(m_window.get(), "endpointTree")->topLevelItem(0)->text(0), u"Sample API"_s);
+    QCOMPARE(findPart<EndpointTree>(m_window.get(), "endpointTree")->topLevelItem(1)->text(0), u"Widgets by key"_s);
+    QVERIFY(findPart<EndpointTree>(m_window.get(), "endpointTree")->resourceItem(u"by-key"_s, u"widgets"_s));
 
-    QVERIFY(m_window->endpointTree()->selectResource(u"by-key"_s, u"widgets"_s));
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"by-key"_s);
-    QTRY_COMPARE(m_window->resourceView()->model()->rowCount(), 3);
+    QVERIFY(findPart<EndpointTree>(m_window.get(), "endpointTree")->selectResource(u"by-key"_s, u"widgets"_s));
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->connection()->id() == u"by-key"_s);
+    QTRY_COMPARE(shownList(m_window.get())->model()->rowCount(), 3);
     // Each endpoint's queries are its own.
-    const QueryKey key = m_window->resourceView()->model()->pageKey(1);
+    const QueryKey key = shownList(m_window.get())->model()->pageKey(1);
     QCOMPARE(key.part(0), Json("by-key"));
     QVERIFY(m_h->client.query(key));
 }
@@ -427,7 +428,7 @@ void tst_MainWindow::localServersIgnoreTheNetwork()
     m_h->online.setNetworkReachable(false);
     QVERIFY(m_h->online.isOnline());
     // Its first resource opens and loads, offline or not.
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->model()->rowCount() > 0);
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->model()->rowCount() > 0);
 
     EndpointSettings remote;
     remote.id = u"remote"_s;
@@ -452,17 +453,18 @@ void tst_MainWindow::commandLineUrl()
     m_window = m_h->makeWindow();
     m_window->openUrl(QUrl(m_h->baseUrl.toString() + u'/'));
     m_window->show();
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"saved"_s);
-    QCOMPARE(m_window->connections().size(), 1);
-    QCOMPARE(m_window->resourceView()->model()->pageSize(), 15);
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->connection()->id() == u"saved"_s);
+    QCOMPARE(connectionsOf(m_window.get())->list().size(), 1);
+    QCOMPARE(shownList(m_window.get())->model()->pageSize(), 15);
 
     // Another URL: an endpoint for this session, listed first, not saved.
     m_window = m_h->makeWindow();
     m_window->openUrl(QUrl(u"http://localhost:%1"_s.arg(m_h->baseUrl.port())));
     m_window->show();
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"command-line"_s);
-    QCOMPARE(m_window->connections().size(), 2);
-    QCOMPARE(m_window->endpointTree()->topLevelItem(0)->text(0), u"localhost:%1"_s.arg(m_h->baseUrl.port()));
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->connection()->id() == u"command-line"_s);
+    QCOMPARE(connectionsOf(m_window.get())->list().size(), 2);
+    QCOMPARE(findPart<EndpointTree>(m_window.get(), "endpointTree")->topLevelItem(0)->text(0),
+             u"localhost:%1"_s.arg(m_h->baseUrl.port()));
     QCOMPARE(m_h->store.endpoints().size(), 1);
 }
 
@@ -540,7 +542,7 @@ void tst_MainWindow::selectionSurvivesRefetch()
     std::unique_ptr<QNetworkReply> r1(m_h->send("PATCH", u"/posts/4"_s, {{u"title"_s, u"Changed elsewhere"_s}}));
     std::unique_ptr<QNetworkReply> r2(m_h->send("DELETE", u"/posts/2"_s));
     QTRY_VERIFY(r1->isFinished() && r2->isFinished());
-    m_window->refreshAction()->trigger();
+    findPart<QAction>(m_window.get(), "refreshAction")->trigger();
     QTRY_VERIFY(view->model()->rowOf(Json(2)) < 0);
     QTRY_COMPARE(view->model()->rowJson(view->model()->rowOf(Json(4)))["title"], Json("Changed elsewhere"));
     QCOMPARE(view->currentId(), Json(5));
@@ -551,14 +553,14 @@ void tst_MainWindow::selectionSurvivesRefetch()
     QTRY_VERIFY(view->model()->rowCount() > 0 && !view->model()->isFetching());
     if (view->model()->rowOf(Json(5)) >= 0)
         QTRY_COMPARE(view->currentId(), Json(5));
-    QCOMPARE(m_window->recordPane()->recordId(), Json(5));
+    QCOMPARE(findPart<RecordPane>(m_window.get(), "recordPane")->recordId(), Json(5));
 }
 
 void tst_MainWindow::formEditorsFollowJsonTypes()
 {
     ResourceView *view = openList();
     selectRow(view, 4);
-    RecordForm *form = m_window->recordPane()->form();
+    RecordForm *form = findPart<RecordPane>(m_window.get(), "recordPane")->form();
     QTRY_COMPARE(form->fields().size(), 11);
     auto kind = [&](const char *field) { return form->editor(QString::fromLatin1(field))->kind(); };
     QCOMPARE(kind("id"), FieldEditor::Kind::ReadOnly);
@@ -571,7 +573,7 @@ void tst_MainWindow::formEditorsFollowJsonTypes()
     QCOMPARE(kind("meta"), FieldEditor::Kind::Structured);
     QCOMPARE(kind("rating"), FieldEditor::Kind::Any);   // post 4's rating is null
     // Untouched editors give back exactly the server's values.
-    const Json server = m_window->recordPane()->model()->serverRecord();
+    const Json server = findPart<RecordPane>(m_window.get(), "recordPane")->model()->serverRecord();
     for (const QString &field : form->fields())
         QVERIFY2(form->editor(field)->value() == server.value(QStringView(field)), qPrintable(field));
 
@@ -581,19 +583,20 @@ void tst_MainWindow::formEditorsFollowJsonTypes()
     meta->setPlainText(u"{\"wordCount\": 14, "_s);
     QVERIFY(!form->messageOf(u"meta"_s).isEmpty());
     QCOMPARE(form->invalidFields(), QStringList{u"meta"_s});
-    QVERIFY(!m_window->recordPane()->canSave());
+    QVERIFY(!findPart<RecordPane>(m_window.get(), "recordPane")->canSave());
     meta->setPlainText(u"{\"wordCount\": 99, \"featured\": true}"_s);
     QVERIFY(form->messageOf(u"meta"_s).isEmpty());
-    QCOMPARE(m_window->recordPane()->model()->changes(), Json::parse(R"({"meta":{"wordCount":99,"featured":true}})"));
-    QVERIFY(m_window->saveAction()->isEnabled());
+    QCOMPARE(findPart<RecordPane>(m_window.get(), "recordPane")->model()->changes(),
+             Json::parse(R"({"meta":{"wordCount":99,"featured":true}})"));
+    QVERIFY(findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
 }
 
 void tst_MainWindow::editAndSaveUpdatesTheList()
 {
     ResourceView *view = openList();
     selectRow(view, 3);
-    RecordPane *pane = m_window->recordPane();
-    QVERIFY(!m_window->saveAction()->isEnabled());
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    QVERIFY(!findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
     auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     QVERIFY(title);
     title->selectAll();
@@ -604,8 +607,8 @@ void tst_MainWindow::editAndSaveUpdatesTheList()
     published->click();
     // Only the changed fields go.
     QCOMPARE(pane->model()->changes(), Json::parse(R"({"title":"Edited in the form","published":true})"));
-    QVERIFY(m_window->saveAction()->isEnabled());
-    m_window->saveAction()->trigger();
+    QVERIFY(findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
+    findPart<QAction>(m_window.get(), "saveAction")->trigger();
 
     // The list updates through tag invalidation: no refresh asked for.
     const auto titleOf3 = [&] { return view->model()->rowJson(view->model()->rowOf(Json(3)))["title"]; };
@@ -621,7 +624,7 @@ void tst_MainWindow::unsavedEditsAsk()
 {
     ResourceView *view = openList();
     selectRow(view, 12);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     QTest::keyClick(title, Qt::Key_End);
     QTest::keyClicks(title, u" edited"_s);
@@ -667,7 +670,7 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
     ResourceView *view = openList();
     selectRow(view, 17);   // in the cache: its form opens while the server is away
     selectRow(view, 16);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     const QString before = title->text();
     QTest::keyClick(title, Qt::Key_End);
@@ -675,7 +678,7 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
     const quint16 port = m_h->api->port();
     const QString db = m_h->api->databasePath();
     m_h->api.reset();   // the server goes away
-    m_window->saveAction()->trigger();
+    findPart<QAction>(m_window.get(), "saveAction")->trigger();
 
     // The form: not dirty, the field marked as waiting, a bar that says so.
     QTRY_VERIFY2(pane->messageBar()->isVisible() && pane->messageBar()->text().contains(u"will be sent when the server answers"_s),
@@ -685,7 +688,7 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
     const int titleRow = pane->model()->rowOf(u"title");
     QVERIFY(pane->model()->index(titleRow, RecordModel::ValueColumn).data(RecordModel::WaitingRole).toBool());
     QCOMPARE(pane->model()->fieldValue(u"title").toString(), before + u" offline"_s);
-    QVERIFY(!m_window->saveAction()->isEnabled());
+    QVERIFY(!findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
     // The list row: the saved value, marked, the tooltip says why.
     PagedTableModel *list = view->model();
     const int row16 = list->rowOf(Json(16));
@@ -696,7 +699,7 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
              qPrintable(list->index(row16, 0).data(Qt::ToolTipRole).toString()));
     QVERIFY(list->index(list->rowOf(Json(15)), titleColumn).data(JsonTableModel::WaitingRole).toString().isEmpty());
     // The status bar: the server, the count, a way to see them.
-    StatusPanel *status = m_window->statusPanel();
+    StatusPanel *status = findPart<StatusPanel>(m_window.get(), "statusPanel");
     QTRY_VERIFY2(status->onlineText().contains(u"not answering since"_s)
                      && status->onlineText().endsWith(u" · 1 change waiting for the server"_s),
                  qPrintable(status->onlineText()));
@@ -731,7 +734,7 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
     const QString before17 = title17->text();
     QTest::keyClick(title17, Qt::Key_End);
     QTest::keyClicks(title17, u" never"_s);
-    m_window->saveAction()->trigger();
+    findPart<QAction>(m_window.get(), "saveAction")->trigger();
     QTRY_COMPARE(outbox->list()->topLevelItemCount(), 2);
     outbox->list()->clearSelection();
     outbox->list()->topLevelItem(1)->setSelected(true);
@@ -782,7 +785,7 @@ void tst_MainWindow::saveInTheQuestionWhileTheServerIsAway()
     ResourceView *view = openList();
     selectRow(view, 13);
     selectRow(view, 12);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     const QString edited = title->text() + u" (asked)"_s;
     QTest::keyClick(title, Qt::Key_End);
@@ -799,8 +802,8 @@ void tst_MainWindow::saveInTheQuestionWhileTheServerIsAway()
     const QModelIndex cell = list->index(list->rowOf(Json(12)), list->columnOf(u"title"));
     QCOMPARE(cell.data().toString(), edited);
     QTRY_VERIFY(!cell.data(JsonTableModel::WaitingRole).toString().isEmpty());
-    QTRY_VERIFY2(m_window->statusPanel()->onlineText().endsWith(u" · 1 change waiting for the server"_s),
-                 qPrintable(m_window->statusPanel()->onlineText()));
+    const StatusPanel *status = findPart<StatusPanel>(m_window.get(), "statusPanel");
+    QTRY_VERIFY2(status->onlineText().endsWith(u" · 1 change waiting for the server"_s), qPrintable(status->onlineText()));
 }
 
 // A save that waited and is refused once the server answers, its form closed meanwhile: the values are kept in
@@ -812,12 +815,12 @@ void tst_MainWindow::waitingSaveRefusedLaterIsKept()
     m_window = m_h->makeWindow();
     m_window->show();
     m_window->openResource(u"by-key"_s, u"widgets"_s);
-    QTRY_VERIFY(m_window->resourceView());
-    ResourceView *view = m_window->resourceView();
+    QTRY_VERIFY(shownList(m_window.get()));
+    ResourceView *view = shownList(m_window.get());
     QTRY_COMPARE(view->model()->rowCount(), 3);
     selectRow(view, 1);
     selectRow(view, 2);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     auto *id = qobject_cast<QLineEdit *>(pane->form()->editor(u"id"_s)->focusTarget());
     auto *name = qobject_cast<QLineEdit *>(pane->form()->editor(u"name"_s)->focusTarget());
     id->selectAll();
@@ -835,7 +838,7 @@ void tst_MainWindow::waitingSaveRefusedLaterIsKept()
     m_h->api = std::make_unique<SampleApi>();
     QVERIFY(m_h->api->start(SampleApi::Options{.databasePath = db, .seedFile = m_dir->path() + u"/seed.json"_s, .port = port}));
     m_h->mutations.resumePaused();
-    StatusPanel *status = m_window->statusPanel();
+    StatusPanel *status = findPart<StatusPanel>(m_window.get(), "statusPanel");
     QTRY_VERIFY2(status->onlineText().endsWith(u" · 1 change refused by the server"_s), qPrintable(status->onlineText()));
     QVERIFY(status->waitingButton()->isVisible());
     status->waitingButton()->click();
@@ -903,7 +906,7 @@ void tst_MainWindow::restoredCreateIsAskedAbout()
     });
     startWithCache({});
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    StatusPanel *status = m_window->statusPanel();
+    StatusPanel *status = findPart<StatusPanel>(m_window.get(), "statusPanel");
     QTRY_VERIFY(status->waitingButton()->isVisible());
     status->waitingButton()->click();
     auto *outbox = m_window->findChild<WaitingChanges *>();
@@ -939,7 +942,7 @@ void tst_MainWindow::longPasteIsSavedWhole()
 {
     ResourceView *view = openList();
     selectRow(view, 8);   // its rating is null: an editor for any value
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     RecordForm *form = pane->form();
     QCOMPARE(form->editor(u"title"_s)->kind(), FieldEditor::Kind::Text);
     QCOMPARE(form->editor(u"rating"_s)->kind(), FieldEditor::Kind::Any);
@@ -959,8 +962,8 @@ void tst_MainWindow::longPasteIsSavedWhole()
     paste(u"rating"_s, rating);
     QVERIFY(pane->model()->fieldValue(u"title") == Json(title));
     QVERIFY(pane->model()->fieldValue(u"rating") == Json(rating));
-    QVERIFY(m_window->saveAction()->isEnabled());
-    m_window->saveAction()->trigger();
+    QVERIFY(findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
+    findPart<QAction>(m_window.get(), "saveAction")->trigger();
     QTRY_VERIFY(!pane->isDirty() && !pane->isSubmitting());
     // Checked at the server. (Waited for as long as a 200 kB answer may take on a busy machine.)
     std::unique_ptr<QNetworkReply> reply(m_h->send("GET", u"/posts/8"_s));
@@ -982,7 +985,7 @@ void tst_MainWindow::invalidJsonIsAnUnsavedEdit()
     startWithCache({});
     ResourceView *view = openList();
     selectRow(view, 10);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     const Json serverTags = pane->model()->fieldValue(u"tags");
     const Json serverTitle = pane->model()->fieldValue(u"title");
     const QString invalid = u"[\"a\", {\"b\": "_s;
@@ -1007,7 +1010,7 @@ void tst_MainWindow::invalidJsonIsAnUnsavedEdit()
     QVERIFY(subtitleSays(u"1 unsaved change"_s));
     QVERIFY(pane->form()->messageOf(u"tags"_s).startsWith(u"Not valid JSON"_s));
     QVERIFY(!pane->canSave());
-    QVERIFY(!m_window->saveAction()->isEnabled());
+    QVERIFY(!findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
     QVERIFY(!saveButton()->isEnabled());
     QVERIFY2(saveButton()->toolTip().contains(u"tags"_s), qPrintable(saveButton()->toolTip()));
     QVERIFY(!pane->save());
@@ -1018,7 +1021,7 @@ void tst_MainWindow::invalidJsonIsAnUnsavedEdit()
     QTest::keyClicks(title, u" (valid)"_s);
     const Json editedTitle(serverTitle.toString() + u" (valid)"_s);
     QVERIFY(subtitleSays(u"2 unsaved changes"_s));
-    QVERIFY(!m_window->saveAction()->isEnabled());
+    QVERIFY(!findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
     QTRY_VERIFY(storedDraft().value(u"fields").contains(u"tags"));
     QTRY_COMPARE(storedDraft().value(u"fields").value(u"title"), editedTitle);
 
@@ -1034,7 +1037,7 @@ void tst_MainWindow::invalidJsonIsAnUnsavedEdit()
 
     // After a crash, the draft brings the text back as typed.
     restart();
-    pane = m_window->recordPane();
+    pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY(pane->hasRecord() && pane->isRestoredDraft() && pane->form()->editor(u"tags"_s));
     QCOMPARE(pane->recordId(), Json(10));
     QVERIFY(pane->isDirty());
@@ -1043,7 +1046,7 @@ void tst_MainWindow::invalidJsonIsAnUnsavedEdit()
     QVERIFY(pane->form()->messageOf(u"tags"_s).startsWith(u"Not valid JSON"_s));
     QCOMPARE(pane->form()->editor(u"title"_s)->value(), editedTitle);
     QTRY_VERIFY(!pane->model()->isLoading());
-    QVERIFY(!m_window->saveAction()->isEnabled());
+    QVERIFY(!findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
     QVERIFY(subtitleSays(u"2 unsaved changes"_s));
 
     // Discard: both go, and the draft with them.
@@ -1066,7 +1069,7 @@ void tst_MainWindow::numberIsExactOrAnUnsavedEdit()
 {
     ResourceView *view = openList();
     selectRow(view, 11);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     const Json views = pane->model()->fieldValue(u"views");
     auto *line = qobject_cast<QLineEdit *>(pane->form()->editor(u"views"_s)->focusTarget());
     QVERIFY(line);
@@ -1079,7 +1082,7 @@ void tst_MainWindow::numberIsExactOrAnUnsavedEdit()
         QCOMPARE(pane->model()->changes().toJson(), QByteArray(R"({"views":)" + typed.toLatin1() + '}'));
         QVERIFY(pane->form()->messageOf(u"views"_s).isEmpty());
         QVERIFY(pane->form()->invalidFields().isEmpty());
-        QVERIFY(m_window->saveAction()->isEnabled());
+        QVERIFY(findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
     }
     line->selectAll();
     QTest::keyClicks(line, u"1e"_s);
@@ -1088,7 +1091,7 @@ void tst_MainWindow::numberIsExactOrAnUnsavedEdit()
     QVERIFY(pane->model()->changes().isEmpty());
     QCOMPARE(pane->form()->invalidFields(), QStringList{u"views"_s});
     QVERIFY(!pane->form()->messageOf(u"views"_s).isEmpty());
-    QVERIFY(!m_window->saveAction()->isEnabled());
+    QVERIFY(!findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
     // Leaving asks; Discard reverts it.
     auto question = [&] { return m_window->findChild<QMessageBox *>(); };
     const QModelIndex other = view->model()->index(view->model()->rowOf(Json(12)), 1);
@@ -1130,10 +1133,10 @@ void tst_MainWindow::exactNumbersFromTheServerToTheFormAndBack()
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_window->openResource(e.id, u"items"_s);
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->model()->rowCount() == 1);
-    ResourceView *view = m_window->resourceView();
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->model()->rowCount() == 1);
+    ResourceView *view = shownList(m_window.get());
     selectRow(view, 1);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     auto line = [&](const QString &field) {
         FieldEditor *editor = pane->form()->editor(field);
         return editor ? qobject_cast<QLineEdit *>(editor->focusTarget()) : nullptr;
@@ -1161,7 +1164,7 @@ void tst_MainWindow::exactNumbersFromTheServerToTheFormAndBack()
     QCOMPARE(big->text(), u"12345678901234567890124"_s);
     QVERIFY(pane->isDirty());
     QVERIFY(pane->form()->invalidFields().isEmpty());
-    QVERIFY(m_window->saveAction()->isEnabled());
+    QVERIFY(findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
     QCOMPARE(pane->model()->changes().toJson(), QByteArray(R"({"big":12345678901234567890124})"));
     QVERIFY(pane->save());
     QTRY_COMPARE(patches.size(), 1);
@@ -1185,29 +1188,29 @@ void tst_MainWindow::settingsChangeAsksAboutUnsavedEdits()
     ResourceView *view = openList();
     const QString id = view->connection()->id();
     selectRow(view, 12);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     QVERIFY(title);
     QTest::keyClick(title, Qt::Key_End);
     QTest::keyClicks(title, u" edited"_s);
     QVERIFY(pane->isDirty());
-    const int pageSize = m_window->connection(id)->settings().pageSize;
+    const int pageSize = connectionsOf(m_window.get())->find(id)->settings().pageSize;
     auto question = [&] { return m_window->findChild<QMessageBox *>(); };
     auto changePageSize = [&](int size) {
-        QTRY_VERIFY(m_window->settingsDialog() && m_window->settingsDialog()->isVisible());
-        m_window->settingsDialog()->findChild<QSpinBox *>(u"pageSize"_s)->setValue(size);
-        m_window->settingsDialog()->accept();
+        QTRY_VERIFY(settingsDialogOf(m_window.get()) && settingsDialogOf(m_window.get())->isVisible());
+        settingsDialogOf(m_window.get())->findChild<QSpinBox *>(u"pageSize"_s)->setValue(size);
+        settingsDialogOf(m_window.get())->accept();
     };
 
     // Cancel: nothing applied, the form keeps its edits, and Settings comes back with what was typed.
-    QPointer<ApiConnection> before = m_window->connection(id);
+    QPointer<ApiConnection> before = connectionsOf(m_window.get())->find(id);
     m_window->openSettings(id);
     changePageSize(pageSize + 3);
     QTRY_VERIFY(question() && question()->isVisible());
     question()->button(QMessageBox::Cancel)->click();
-    QTRY_VERIFY(m_window->settingsDialog() && m_window->settingsDialog()->isVisible());
-    QCOMPARE(m_window->settingsDialog()->findChild<QSpinBox *>(u"pageSize"_s)->value(), pageSize + 3);
-    QCOMPARE(m_window->settingsDialog()->currentEndpointId(), id);
+    QTRY_VERIFY(settingsDialogOf(m_window.get()) && settingsDialogOf(m_window.get())->isVisible());
+    QCOMPARE(settingsDialogOf(m_window.get())->findChild<QSpinBox *>(u"pageSize"_s)->value(), pageSize + 3);
+    QCOMPARE(settingsDialogOf(m_window.get())->currentEndpointId(), id);
     QVERIFY(before);
     QCOMPARE(before->settings().pageSize, pageSize);
     QVERIFY(pane->isDirty());
@@ -1218,21 +1221,21 @@ void tst_MainWindow::settingsChangeAsksAboutUnsavedEdits()
     QTRY_VERIFY(question() && question()->isVisible());
     question()->button(QMessageBox::Save)->click();
     QTRY_VERIFY(!before);
-    QCOMPARE(m_window->connection(id)->settings().pageSize, pageSize + 4);
+    QCOMPARE(connectionsOf(m_window.get())->find(id)->settings().pageSize, pageSize + 4);
     QVERIFY(fetchRecord(u"/posts/12"_s).value(u"title"_s).toString().endsWith(u" edited"_s));
 
     // Unchanged settings ask nothing, even with edits.
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->model()->rowCount() > 0);
-    selectRow(m_window->resourceView(), 13);
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->model()->rowCount() > 0);
+    selectRow(shownList(m_window.get()), 13);
     QTRY_VERIFY(pane->form()->editor(u"title"_s));
     QTest::keyClick(pane->form()->editor(u"title"_s)->focusTarget(), Qt::Key_End);
     QTest::keyClicks(pane->form()->editor(u"title"_s)->focusTarget(), u" kept"_s);
     QVERIFY(pane->isDirty());
-    before = m_window->connection(id);
+    before = connectionsOf(m_window.get())->find(id);
     m_window->openSettings(id);
-    QTRY_VERIFY(m_window->settingsDialog() && m_window->settingsDialog()->isVisible());
-    m_window->settingsDialog()->accept();
-    QTRY_VERIFY(!m_window->settingsDialog());
+    QTRY_VERIFY(settingsDialogOf(m_window.get()) && settingsDialogOf(m_window.get())->isVisible());
+    settingsDialogOf(m_window.get())->accept();
+    QTRY_VERIFY(!settingsDialogOf(m_window.get()));
     QVERIFY(!question());
     QVERIFY(before);
     QVERIFY(pane->isDirty());
@@ -1241,8 +1244,8 @@ void tst_MainWindow::settingsChangeAsksAboutUnsavedEdits()
 void tst_MainWindow::createSelectsTheNewRecord()
 {
     ResourceView *view = openList();
-    m_window->newAction()->trigger();
-    RecordPane *pane = m_window->recordPane();
+    findPart<QAction>(m_window.get(), "newAction")->trigger();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QVERIFY(pane->isCreating());
     RecordForm *form = pane->form();
     // The resource's fields, without the id the server gives.
@@ -1250,8 +1253,8 @@ void tst_MainWindow::createSelectsTheNewRecord()
     QVERIFY(!form->fields().contains(u"id"_s));
     auto *title = qobject_cast<QLineEdit *>(form->editor(u"title"_s)->focusTarget());
     QTest::keyClicks(title, u"A brand new post"_s);
-    QCOMPARE(m_window->saveAction()->text(), tr("&Create"));
-    m_window->saveAction()->trigger();
+    QCOMPARE(findPart<QAction>(m_window.get(), "saveAction")->text(), tr("&Create"));
+    findPart<QAction>(m_window.get(), "saveAction")->trigger();
 
     // Created, shown in the form as the server has it, and selected in the list (on its page, loaded for it).
     QTRY_VERIFY(!pane->isCreating() && pane->hasRecord());
@@ -1265,20 +1268,20 @@ void tst_MainWindow::deleteAndUndo()
 {
     ResourceView *view = openList();
     selectRow(view, 5);
-    m_window->deleteAction()->trigger();
+    findPart<QAction>(m_window.get(), "deleteAction")->trigger();
     // Gone from the list at once (this event-loop turn), the form cleared, and a bar offers Undo.
     QTRY_COMPARE(view->model()->rowOf(Json(5)), -1);
-    QVERIFY(!m_window->recordPane()->hasRecord());
-    QVERIFY(m_window->undoBar()->isVisible());
-    QVERIFY(m_window->undoBar()->text().contains(u"posts · 5"_s));
-    QVERIFY(m_window->undoAction()->isEnabled());
-    QCOMPARE(m_window->undoBar()->buttons().size(), 1);
+    QVERIFY(!findPart<RecordPane>(m_window.get(), "recordPane")->hasRecord());
+    QVERIFY(findPart<MessageBar>(m_window.get(), "undoBar")->isVisible());
+    QVERIFY(findPart<MessageBar>(m_window.get(), "undoBar")->text().contains(u"posts · 5"_s));
+    QVERIFY(findPart<QAction>(m_window.get(), "undoAction")->isEnabled());
+    QCOMPARE(findPart<MessageBar>(m_window.get(), "undoBar")->buttons().size(), 1);
 
-    m_window->undoBar()->buttons().first()->click();
+    findPart<MessageBar>(m_window.get(), "undoBar")->buttons().first()->click();
     QTRY_VERIFY(view->model()->rowOf(Json(5)) >= 0);
-    QTRY_VERIFY(!m_window->undoBar()->isVisible());
-    QVERIFY(!m_window->undoAction()->isEnabled());
-    QCOMPARE(m_window->recordPane()->recordId(), Json(5));
+    QTRY_VERIFY(!findPart<MessageBar>(m_window.get(), "undoBar")->isVisible());
+    QVERIFY(!findPart<QAction>(m_window.get(), "undoAction")->isEnabled());
+    QCOMPARE(findPart<RecordPane>(m_window.get(), "recordPane")->recordId(), Json(5));
     // Nothing was sent.
     QCOMPARE(fetchRecord(u"/posts/5"_s).value(u"id"_s).toInt(), 5);
 }
@@ -1289,12 +1292,12 @@ void tst_MainWindow::deleteIsSentAfterTheUndoTime()
     selectRow(view, 6);
     QElapsedTimer timer;
     timer.start();
-    m_window->deleteAction()->trigger();
+    findPart<QAction>(m_window.get(), "deleteAction")->trigger();
     QTRY_COMPARE(view->model()->rowOf(Json(6)), -1);
     // Still on the server while Undo is possible...
     QCOMPARE(fetchRecord(u"/posts/6"_s).value(u"id"_s).toInt(), 6);
     // ...then sent: the bar goes, the server no longer has it, and the list stays without it.
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->undoBar()->isVisible(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!findPart<MessageBar>(m_window.get(), "undoBar")->isVisible(), 10000);
     QVERIFY(timer.elapsed() >= 4900);
     QTRY_VERIFY_WITH_TIMEOUT(fetchRecord(u"/posts/6"_s).isEmpty(), 10000);
     QTRY_COMPARE(view->model()->totalCount(), 44);
@@ -1305,13 +1308,13 @@ void tst_MainWindow::quittingSendsWaitingDeletes()
 {
     ResourceView *view = openList();
     selectRow(view, 11);
-    m_window->deleteAction()->trigger();
+    findPart<QAction>(m_window.get(), "deleteAction")->trigger();
     QTRY_COMPARE(view->model()->rowOf(Json(11)), -1);
     // Closing while the delete waits out its undo time: the window stays, says it closes once the delete is sent
     // (a hidden window would keep the application from quitting), and then closes.
     QVERIFY(!m_window->close());
     QVERIFY(m_window->isVisible());
-    QVERIFY(m_window->undoBar()->text().contains(u"closes once"_s));
+    QVERIFY(findPart<MessageBar>(m_window.get(), "undoBar")->text().contains(u"closes once"_s));
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), 10000);
     QVERIFY(fetchRecord(u"/posts/11"_s).isEmpty());
 }
@@ -1324,11 +1327,11 @@ void tst_MainWindow::failedSaveKeepsEditsWithFieldErrors()
     m_window = m_h->makeWindow();
     m_window->show();
     m_window->openResource(u"by-key"_s, u"widgets"_s);
-    QTRY_VERIFY(m_window->resourceView());
-    ResourceView *view = m_window->resourceView();
+    QTRY_VERIFY(shownList(m_window.get()));
+    ResourceView *view = shownList(m_window.get());
     QTRY_COMPARE(view->model()->rowCount(), 3);
     selectRow(view, 2);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     RecordForm *form = pane->form();
     QCOMPARE(form->editor(u"key"_s)->kind(), FieldEditor::Kind::ReadOnly);
     auto *id = qobject_cast<QLineEdit *>(form->editor(u"id"_s)->focusTarget());
@@ -1367,7 +1370,7 @@ void tst_MainWindow::conflictKeepsEdits()
 {
     ResourceView *view = openList();
     selectRow(view, 8);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     const QString original = pane->model()->serverRecord()["title"].toString();
     // Someone else changes the record after the form loaded it: its ETag is out of date.
     std::unique_ptr<QNetworkReply> behind(m_h->send("PATCH", u"/posts/8"_s, {{u"views"_s, 12345}}));
@@ -1408,8 +1411,9 @@ void tst_MainWindow::focusRefetchesStaleData()
     // Coming back refetches what is visible: the list and the open record, without a click.
     setApplicationState(Qt::ApplicationActive);
     QTRY_COMPARE(view->model()->rowJson(view->model()->rowOf(Json(1)))["title"], Json("Changed while away"));
-    QTRY_COMPARE(m_window->recordPane()->model()->serverRecord()["title"], Json("Changed while away"));
-    auto *title = qobject_cast<QLineEdit *>(m_window->recordPane()->form()->editor(u"title"_s)->focusTarget());
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    QTRY_COMPARE(pane->model()->serverRecord()["title"], Json("Changed while away"));
+    auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     QCOMPARE(title->text(), u"Changed while away"_s);
 }
 
@@ -1419,11 +1423,12 @@ void tst_MainWindow::wrongUrlSaysSo()
     m_window = m_h->makeWindow();
     m_window->openUrl(QUrl(u"http://127.0.0.1:1/api"_s));
     m_window->show();
-    QTRY_VERIFY(m_window->emptyState()->isVisible());
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->emptyState()->title().startsWith(u"Could not reach"_s), 15000);
-    QVERIFY(m_window->emptyState()->text().contains(u"127.0.0.1:1"_s));
-    QCOMPARE(m_window->emptyState()->buttons().size(), 2);
-    QTreeWidgetItem *endpoint = m_window->endpointTree()->endpointItem(u"command-line"_s);
+    const EmptyState *empty = findPart<EmptyState>(m_window.get(), "emptyState");
+    QTRY_VERIFY(empty->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(empty->title().startsWith(u"Could not reach"_s), 15000);
+    QVERIFY(empty->text().contains(u"127.0.0.1:1"_s));
+    QCOMPARE(empty->buttons().size(), 2);
+    QTreeWidgetItem *endpoint = findPart<EndpointTree>(m_window.get(), "endpointTree")->endpointItem(u"command-line"_s);
     QVERIFY(endpoint);
     QCOMPARE(endpoint->child(0)->text(0), tr("Could not list resources"));
 }
@@ -1437,8 +1442,8 @@ void tst_MainWindow::listErrorKeepsDataWithRetry()
     m_window->addSessionEndpoint(e);
     m_window->show();
     m_window->openResource(u"sample-api"_s, u"missing"_s);
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->resource() == u"missing"_s);
-    ResourceView *view = m_window->resourceView();
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"missing"_s);
+    ResourceView *view = shownList(m_window.get());
     QTRY_VERIFY(view->emptyState()->isVisible() && view->emptyState()->title().startsWith(u"Could not load"_s));
     QVERIFY(view->emptyState()->text().contains(u"404"_s));
     QCOMPARE(view->emptyState()->buttons().first()->text(), tr("Retry"));
@@ -1446,7 +1451,7 @@ void tst_MainWindow::listErrorKeepsDataWithRetry()
     // With data shown, an error goes above it and the rows stay (the server goes away; retries run out).
     view = openList();
     m_h->api.reset();
-    m_window->refreshAction()->trigger();
+    findPart<QAction>(m_window.get(), "refreshAction")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(view->messageBar()->isVisible(), 20000);
     QCOMPARE(view->messageBar()->kind(), MessageBar::Kind::Error);
     QVERIFY(view->messageBar()->text().contains(u"Could not refresh posts"_s));
@@ -1458,7 +1463,7 @@ void tst_MainWindow::listErrorKeepsDataWithRetry()
 void tst_MainWindow::statusBarShowsState()
 {
     ResourceView *view = openList();
-    StatusPanel *status = m_window->statusPanel();
+    StatusPanel *status = findPart<StatusPanel>(m_window.get(), "statusPanel");
     QTRY_COMPARE(status->requestsText(), tr("Idle"));
     QTRY_VERIFY(status->updatedText().startsWith(tr("Updated")));
     QCOMPARE(status->onlineText(), tr("Online"));
@@ -1469,7 +1474,7 @@ void tst_MainWindow::statusBarShowsState()
     // Requests in flight are counted while they run.
     QSignalSpy counts(&m_h->client, &QueryClient::fetchingCountChanged);
     QVERIFY(counts.isValid());
-    m_window->refreshAction()->trigger();
+    findPart<QAction>(m_window.get(), "refreshAction")->trigger();
     QTRY_VERIFY(!counts.isEmpty());
     QVERIFY(std::any_of(counts.cbegin(), counts.cend(), [](const QList<QVariant> &args) { return args.at(0).toInt() > 0; }));
     QTRY_COMPARE(status->requestsText(), tr("Idle"));
@@ -1486,7 +1491,7 @@ void tst_MainWindow::statusBarShowsState()
     QVERIFY(progress.isValid());
     bool barShown = false;
     connect(&m_h->network, &TransferMonitor::progressChanged, this, [&] { barShown |= status->progressBar()->isVisible(); });
-    m_window->refreshAction()->trigger();
+    findPart<QAction>(m_window.get(), "refreshAction")->trigger();
     QTRY_VERIFY(!progress.isEmpty() && progress.last().at(0).toLongLong() == 0 && progress.last().at(1).toLongLong() == 0);
     QVERIFY(std::any_of(progress.cbegin(), progress.cend(), [](const QList<QVariant> &args) { return args.at(1).toLongLong() > 400 * 1024; }));
     QVERIFY(barShown);
@@ -1509,8 +1514,9 @@ void tst_MainWindow::keyboardShortcuts()
     QTest::keyClick(view->table(), Qt::Key_Z, Qt::ControlModifier);
     QTRY_VERIFY(view->model()->rowOf(Json(9)) >= 0);
     // Delete and Ctrl+Z in a text field edit the text, not the records.
-    QTRY_VERIFY(m_window->recordPane()->form()->editor(u"title"_s));
-    auto *title = qobject_cast<QLineEdit *>(m_window->recordPane()->form()->editor(u"title"_s)->focusTarget());
+    const RecordForm *form = findPart<RecordPane>(m_window.get(), "recordPane")->form();
+    QTRY_VERIFY(form->editor(u"title"_s));
+    auto *title = qobject_cast<QLineEdit *>(form->editor(u"title"_s)->focusTarget());
     title->setFocus();
     title->setCursorPosition(0);
     const QString before = title->text();
@@ -1519,26 +1525,26 @@ void tst_MainWindow::keyboardShortcuts()
     QVERIFY(view->model()->rowOf(Json(9)) >= 0);
     // Ctrl+S saves.
     QTest::keyClick(title, Qt::Key_S, Qt::ControlModifier);
-    QTRY_VERIFY(!m_window->recordPane()->isDirty());
+    QTRY_VERIFY(!findPart<RecordPane>(m_window.get(), "recordPane")->isDirty());
     QTRY_COMPARE(fetchRecord(u"/posts/9"_s).value(u"title"_s).toString(), before.mid(1));
     // Ctrl+N: a new record's form.
     QTest::keyClick(view->table(), Qt::Key_N, Qt::ControlModifier);
-    QTRY_VERIFY(m_window->recordPane()->isCreating());
+    QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->isCreating());
     // F5 refetches the list.
     QSignalSpy fetching(view->model(), &JsonTableModel::fetchingChanged);
     QTest::keyClick(view->table(), Qt::Key_F5);
     QTRY_VERIFY(!fetching.isEmpty());
     // Ctrl+, opens the settings.
     QTest::keyClick(view->table(), Qt::Key_Comma, Qt::ControlModifier);
-    QTRY_VERIFY(m_window->settingsDialog());
-    m_window->settingsDialog()->reject();
+    QTRY_VERIFY(settingsDialogOf(m_window.get()));
+    settingsDialogOf(m_window.get())->reject();
 }
 
 void tst_MainWindow::settingsDialogValidatesAndAddsEndpoints()
 {
     openList();
     m_window->openSettings(u"+"_s);
-    SettingsDialog *dialog = m_window->settingsDialog();
+    SettingsDialog *dialog = settingsDialogOf(m_window.get());
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
     // A URL that is not http(s) is refused with a sentence, and the dialog stays.
@@ -1551,14 +1557,14 @@ void tst_MainWindow::settingsDialogValidatesAndAddsEndpoints()
     dialog->baseUrlEdit()->clear();
     QTest::keyClicks(dialog->baseUrlEdit(), m_h->baseUrl.toString());
     dialog->accept();
-    QTRY_VERIFY(!m_window->settingsDialog());
-    QCOMPARE(m_window->connections().size(), 2);
+    QTRY_VERIFY(!settingsDialogOf(m_window.get()));
+    QCOMPARE(connectionsOf(m_window.get())->list().size(), 2);
     QCOMPARE(m_h->store.endpoints().size(), 1);
     QCOMPARE(m_h->store.endpoints().first().baseUrl, m_h->baseUrl);
     // The new endpoint discovers its resources and opens the first.
     const QString id = m_h->store.endpoints().first().id;
-    QTRY_VERIFY(m_window->endpointTree()->resourceItem(id, u"posts"_s));
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == id);
+    QTRY_VERIFY(findPart<EndpointTree>(m_window.get(), "endpointTree")->resourceItem(id, u"posts"_s));
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->connection()->id() == id);
     // The session endpoint keeps its URL out of the file.
     m_h->settings.sync();
     QVERIFY(!m_h->settings.contains(u"endpoints/sample-api/baseUrl"_s));
@@ -1569,19 +1575,19 @@ void tst_MainWindow::settingsChangesApplyAtOnce()
     ResourceView *view = openList();
     QCOMPARE(view->model()->pageSize(), 20);
     m_window->openSettings(u"sample-api"_s);
-    SettingsDialog *dialog = m_window->settingsDialog();
+    SettingsDialog *dialog = settingsDialogOf(m_window.get());
     QVERIFY(dialog);
     auto *pageSize = dialog->findChild<QSpinBox *>(u"pageSize"_s);
     QVERIFY(pageSize);
     pageSize->setValue(7);
     dialog->accept();
     // The endpoint is made again with its new settings, and the list the user was on comes back with them.
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView() != view);
-    view = m_window->resourceView();
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get()) != view);
+    view = shownList(m_window.get());
     QCOMPARE(view->resource(), u"posts"_s);
     QCOMPARE(view->model()->pageSize(), 7);
     QTRY_VERIFY(view->model()->rowCount() >= 7 && !view->model()->isFetching());
-    QCOMPARE(m_window->connection(u"sample-api"_s)->settings().pageSize, 7);
+    QCOMPARE(connectionsOf(m_window.get())->find(u"sample-api"_s)->settings().pageSize, 7);
     // Kept for the next session, without the session's URL.
     QCOMPARE(m_h->store.transientEndpoint(u"sample-api"_s, QString(), QUrl()).pageSize, 7);
 }
@@ -1590,17 +1596,17 @@ void tst_MainWindow::remembersGeometryAndSplitters()
 {
     openList();
     m_window->resize(1000, 640);
-    m_window->sideSplitter()->setSizes({300, 700});
-    m_window->detailSplitter()->setSizes({400, 300});
-    const QList<int> side = m_window->sideSplitter()->sizes();
-    const QList<int> detail = m_window->detailSplitter()->sizes();
+    findPart<QSplitter>(m_window.get(), "sideSplitter")->setSizes({300, 700});
+    findPart<QSplitter>(m_window.get(), "detailSplitter")->setSizes({400, 300});
+    const QList<int> side = findPart<QSplitter>(m_window.get(), "sideSplitter")->sizes();
+    const QList<int> detail = findPart<QSplitter>(m_window.get(), "detailSplitter")->sizes();
     QVERIFY(m_window->close());
     m_window = m_h->makeWindow();
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QCOMPARE(m_window->size(), QSize(1000, 640));
-    QCOMPARE(m_window->sideSplitter()->sizes(), side);
-    QCOMPARE(m_window->detailSplitter()->sizes(), detail);
+    QCOMPARE(findPart<QSplitter>(m_window.get(), "sideSplitter")->sizes(), side);
+    QCOMPARE(findPart<QSplitter>(m_window.get(), "detailSplitter")->sizes(), detail);
 }
 
 void tst_MainWindow::savedDataShowsAtStart()
@@ -1622,8 +1628,8 @@ void tst_MainWindow::savedDataShowsAtStart()
         auto window = first.makeWindow();
         window->addSessionEndpoint(endpoint(first, url));
         window->show();
-        QTRY_VERIFY(window->resourceView() && window->resourceView()->model()->rowCount() >= 20
-                    && !window->resourceView()->model()->isFetching());
+        QTRY_VERIFY(shownList(window.get()) && shownList(window.get())->model()->rowCount() >= 20
+                    && !shownList(window.get())->model()->isFetching());
     }   // the window closes and its cache is written; then its server stops
 
     // The next start, with the server gone: the list shows at once, from the file, stale, and is being revalidated.
@@ -1632,8 +1638,8 @@ void tst_MainWindow::savedDataShowsAtStart()
     auto window = second.makeWindow();
     window->addSessionEndpoint(endpoint(second, url));
     window->show();
-    QTRY_VERIFY_WITH_TIMEOUT(window->resourceView(), 1000);
-    ResourceView *view = window->resourceView();
+    QTRY_VERIFY_WITH_TIMEOUT(shownList(window.get()), 1000);
+    ResourceView *view = shownList(window.get());
     QCOMPARE(view->resource(), u"posts"_s);
     QVERIFY(view->model()->rowCount() >= 20);
     QCOMPARE(view->model()->index(0, view->model()->columnOf(u"title"_s)).data().toString(),
@@ -1672,18 +1678,19 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
     {
         Harness first(m_dir->filePath(u"app"_s));
         auto window = start(first);
-        QTRY_VERIFY(window->resourceView() && window->resourceView()->model()->rowCount() >= 20
-                    && !window->resourceView()->model()->isFetching());
-        ResourceView *view = window->resourceView();
+        QTRY_VERIFY(shownList(window.get()) && shownList(window.get())->model()->rowCount() >= 20
+                    && !shownList(window.get())->model()->isFetching());
+        ResourceView *view = shownList(window.get());
         for (int id : {9, 10}) {
             const QModelIndex index = view->model()->index(view->model()->rowOf(Json(id)), 1);
             QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(index).center());
-            QTRY_VERIFY(window->recordPane()->hasRecord() && window->recordPane()->recordId() == Json(id));
-            QVERIFY(window->deleteAction()->isEnabled());
-            window->deleteAction()->trigger();
+            const RecordPane *pane = findPart<RecordPane>(window.get(), "recordPane");
+            QTRY_VERIFY(pane->hasRecord() && pane->recordId() == Json(id));
+            QVERIFY(findPart<QAction>(window.get(), "deleteAction")->isEnabled());
+            findPart<QAction>(window.get(), "deleteAction")->trigger();
             QTRY_COMPARE(view->model()->rowOf(Json(id)), -1);
         }
-        QVERIFY(window->undoBar()->text().startsWith(u"Deleted posts · 10 and 1 more."_s));
+        QVERIFY(findPart<MessageBar>(window.get(), "undoBar")->text().startsWith(u"Deleted posts · 10 and 1 more."_s));
         QCOMPARE(test::storedMutationIds(file).size(), 2);
     }   // the app goes with both deletes waiting: nothing sends them (as when it is killed)
     auto deletes = [&](const QByteArray &path) {
@@ -1701,16 +1708,18 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
     started.start();
     auto window = start(second);
     // Offered at once, with a new undo time (longer than a fresh delete's).
-    QTRY_VERIFY(window->undoBar()->isVisible());
-    QVERIFY2(window->undoBar()->text().startsWith(u"Deleted posts · 10 in your last session and 1 more. They are sent "
-                                                  "to the server in 10 s."_s),
-             qPrintable(window->undoBar()->text()));
-    QVERIFY(window->undoAction()->isEnabled());
+    MessageBar *undoBar = findPart<MessageBar>(window.get(), "undoBar");
+    QTRY_VERIFY(undoBar->isVisible());
+    QVERIFY2(undoBar->text().startsWith(u"Deleted posts · 10 in your last session and 1 more. They are sent "
+                                        "to the server in 10 s."_s),
+             qPrintable(undoBar->text()));
+    QVERIFY(findPart<QAction>(window.get(), "undoAction")->isEnabled());
     saveScreenshot(window.get(), u"restored-delete.png"_s);
     // The saved list is stale and revalidates: the server still has both rows, the list shows neither.
-    QTRY_VERIFY(window->resourceView() && requests.contains("GET /posts 200")
-                && !window->resourceView()->model()->isFetching() && window->resourceView()->model()->rowCount() >= 18);
-    ResourceView *view = window->resourceView();
+    QTRY_VERIFY(shownList(window.get()) && requests.contains("GET /posts 200")
+                && !shownList(window.get())->model()->isFetching()
+                && shownList(window.get())->model()->rowCount() >= 18);
+    ResourceView *view = shownList(window.get());
     QCOMPARE(view->model()->index(view->model()->rowOf(Json(1)), view->model()->columnOf(u"title"_s)).data().toString(),
              u"Edited elsewhere"_s);
     QCOMPARE(fetchRecord(u"/posts/9"_s).value(u"id"_s).toInt(), 9);
@@ -1719,18 +1728,18 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
     QVERIFY(view->model()->rowOf(Json(11)) >= 0);
 
     // Undo brings back the last one, as for a fresh delete; the other one still waits.
-    window->undoBar()->buttons().first()->click();
+    undoBar->buttons().first()->click();
     QTRY_VERIFY(view->model()->rowOf(Json(10)) >= 0);
     QCOMPARE(view->model()->rowOf(Json(9)), -1);
     QTRY_VERIFY(!view->model()->isFetching());   // the list the undo invalidated is refetched: 9 stays out
     QCOMPARE(view->model()->rowOf(Json(9)), -1);
-    QVERIFY(window->undoBar()->text().startsWith(u"Deleted posts · 9 in your last session. It is sent to the server in"_s));
+    QVERIFY(undoBar->text().startsWith(u"Deleted posts · 9 in your last session. It is sent to the server in"_s));
     QTRY_COMPARE(test::storedMutationIds(file).size(), 1);
 
     // Then its time runs out: sent once, and the list stays without it.
     QTRY_VERIFY_WITH_TIMEOUT(requests.contains("DELETE /posts/9 200"), 15000);
     QVERIFY(started.elapsed() >= 9900);
-    QTRY_VERIFY(!window->undoBar()->isVisible());
+    QTRY_VERIFY(!undoBar->isVisible());
     QTRY_VERIFY(fetchRecord(u"/posts/9"_s).isEmpty());
     QTRY_VERIFY(!view->model()->isFetching() && test::storedMutationIds(file).isEmpty());
     QCOMPARE(view->model()->rowOf(Json(9)), -1);
@@ -1743,7 +1752,7 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
 void tst_MainWindow::removeInSettings(const QString &id, QMessageBox::ButtonRole answer, bool ok, QString *question)
 {
     m_window->openSettings(id);
-    SettingsDialog *dialog = m_window->settingsDialog();
+    SettingsDialog *dialog = settingsDialogOf(m_window.get());
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
     dialog->removeCurrentEndpoint();
@@ -1762,7 +1771,7 @@ void tst_MainWindow::removeInSettings(const QString &id, QMessageBox::ButtonRole
         dialog->accept();
     else
         dialog->reject();
-    QTRY_VERIFY(!m_window->settingsDialog());
+    QTRY_VERIFY(!settingsDialogOf(m_window.get()));
 }
 
 QString tst_MainWindow::startWithCache(const QList<EndpointSettings> &saved)
@@ -1787,10 +1796,10 @@ void tst_MainWindow::removingAnEndpointDeletesItsSavedData()
     for (const QString &file : {byKey, users, sample})
         QVERIFY2(QFile::exists(file), qPrintable(file));
     // The widgets it showed are in its file; so is a file SQLite could not read once (moved aside by StoreFile).
-    QVERIFY(m_window->endpointTree()->selectResource(u"by-key"_s, u"widgets"_s));
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"by-key"_s
-                && m_window->resourceView()->model()->rowCount() == 3);
-    QTRY_VERIFY(m_window->connection(u"by-key"_s)->cacheStore()->stats().written > 0);
+    QVERIFY(findPart<EndpointTree>(m_window.get(), "endpointTree")->selectResource(u"by-key"_s, u"widgets"_s));
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->connection()->id() == u"by-key"_s
+                && shownList(m_window.get())->model()->rowCount() == 3);
+    QTRY_VERIFY(connectionsOf(m_window.get())->find(u"by-key"_s)->cacheStore()->stats().written > 0);
     QVERIFY(test::rowCount(byKey, "queries") > 0);
     {
         QFile aside(byKey + u".corrupt"_s);
@@ -1799,38 +1808,39 @@ void tst_MainWindow::removingAnEndpointDeletesItsSavedData()
     }
 
     // Another page size: the endpoint is made again, its file stays.
-    QPointer<ApiConnection> before = m_window->connection(u"by-key"_s);
+    QPointer<ApiConnection> before = connectionsOf(m_window.get())->find(u"by-key"_s);
     m_window->openSettings(u"by-key"_s);
-    QVERIFY(m_window->settingsDialog());
-    m_window->settingsDialog()->findChild<QSpinBox *>(u"pageSize"_s)->setValue(7);
-    m_window->settingsDialog()->accept();
+    QVERIFY(settingsDialogOf(m_window.get()));
+    settingsDialogOf(m_window.get())->findChild<QSpinBox *>(u"pageSize"_s)->setValue(7);
+    settingsDialogOf(m_window.get())->accept();
     QTRY_VERIFY(!before);
-    QCOMPARE(m_window->connection(u"by-key"_s)->settings().pageSize, 7);
+    QCOMPARE(connectionsOf(m_window.get())->find(u"by-key"_s)->settings().pageSize, 7);
     QVERIFY(QFile::exists(byKey));
     QVERIFY(QFile::exists(byKey + u".corrupt"_s));
 
     // An edit not saved in its form counts as a change not sent: removing asks. Cancel keeps it all.
-    QVERIFY(m_window->endpointTree()->selectResource(u"by-key"_s, u"widgets"_s));
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"by-key"_s
-                && m_window->resourceView()->model()->rowCount() == 3);
-    selectRow(m_window->resourceView(), 2);
-    auto *name = qobject_cast<QLineEdit *>(m_window->recordPane()->form()->editor(u"name"_s)->focusTarget());
+    QVERIFY(findPart<EndpointTree>(m_window.get(), "endpointTree")->selectResource(u"by-key"_s, u"widgets"_s));
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->connection()->id() == u"by-key"_s
+                && shownList(m_window.get())->model()->rowCount() == 3);
+    selectRow(shownList(m_window.get()), 2);
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    auto *name = qobject_cast<QLineEdit *>(pane->form()->editor(u"name"_s)->focusTarget());
     QVERIFY(name);
     name->setText(u"Edited, not saved"_s);
     Q_EMIT name->textEdited(name->text());
-    QTRY_VERIFY(m_window->recordPane()->isDirty());
+    QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->isDirty());
     QString question;
     removeInSettings(u"by-key"_s, QMessageBox::RejectRole, true, &question);
     QCOMPARE(question, u"“Widgets by key” has 1 change not sent yet. Removing it discards them."_s);
-    QVERIFY(m_window->connection(u"by-key"_s));
-    QVERIFY(m_window->recordPane()->isDirty());
+    QVERIFY(connectionsOf(m_window.get())->find(u"by-key"_s));
+    QVERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->isDirty());
     QCOMPARE(m_h->store.endpoints().size(), 2);
 
     // Removed: the connection goes, then its file and what was beside it.
-    before = m_window->connection(u"by-key"_s);
+    before = connectionsOf(m_window.get())->find(u"by-key"_s);
     removeInSettings(u"by-key"_s, QMessageBox::DestructiveRole, true, &question);
     QVERIFY(question.contains(u"1 change"_s));
-    QVERIFY(!m_window->connection(u"by-key"_s));
+    QVERIFY(!connectionsOf(m_window.get())->find(u"by-key"_s));
     QCOMPARE(m_h->store.endpoints().size(), 1);
     QTRY_VERIFY(!before);
     QTRY_VERIFY(!QFile::exists(byKey));
@@ -1838,7 +1848,7 @@ void tst_MainWindow::removingAnEndpointDeletesItsSavedData()
     // The others keep theirs: the saved endpoint's and the --demo one's.
     QVERIFY(QFile::exists(users));
     QVERIFY(QFile::exists(sample));
-    QCOMPARE(m_window->connections().size(), 2);
+    QCOMPARE(connectionsOf(m_window.get())->list().size(), 2);
 
     // With nothing unsent, Remove asks nothing.
     removeInSettings(u"users"_s, QMessageBox::InvalidRole, true, &question);
@@ -1861,7 +1871,7 @@ void tst_MainWindow::removingAnEndpointWithPausedWritesAsks()
     });
 
     m_h->online.setForcedOffline(true);
-    ApiConnection *c = m_window->connection(u"by-key"_s);
+    ApiConnection *c = connectionsOf(m_window.get())->find(u"by-key"_s);
     QPointer<Mutation> write = m_h->mutations.mutate(c->updateOptions(u"widgets"_s, Json(1)),
                                                      Json::object({{u"key", 1}, {u"name", "Written offline"}}));
     QTRY_COMPARE(write->status(), Mutation::Status::Paused);
@@ -1870,18 +1880,18 @@ void tst_MainWindow::removingAnEndpointWithPausedWritesAsks()
     QString question;
     removeInSettings(u"by-key"_s, QMessageBox::RejectRole, true, &question);
     QCOMPARE(question, u"“Widgets by key” has 1 change not sent yet. Removing it discards them."_s);
-    QCOMPARE(m_window->connection(u"by-key"_s), c);
+    QCOMPARE(connectionsOf(m_window.get())->find(u"by-key"_s), c);
     QCOMPARE(write->status(), Mutation::Status::Paused);
     QCOMPARE(test::storedMutationIds(byKey), QStringList{write->idempotencyKey()});
     // Remove, then Cancel on the settings: nothing happened either.
     removeInSettings(u"by-key"_s, QMessageBox::DestructiveRole, false);
-    QCOMPARE(m_window->connection(u"by-key"_s), c);
+    QCOMPARE(connectionsOf(m_window.get())->find(u"by-key"_s), c);
     QCOMPARE(write->status(), Mutation::Status::Paused);
     QCOMPARE(m_h->store.endpoints().size(), 2);
 
     QPointer<ApiConnection> removed = c;
     removeInSettings(u"by-key"_s, QMessageBox::DestructiveRole, true);
-    QVERIFY(!m_window->connection(u"by-key"_s));
+    QVERIFY(!connectionsOf(m_window.get())->find(u"by-key"_s));
     QVERIFY(write);
     QCOMPARE(write->status(), Mutation::Status::Undone);
     QVERIFY(m_h->mutations.mutations().isEmpty());
@@ -1891,7 +1901,8 @@ void tst_MainWindow::removingAnEndpointWithPausedWritesAsks()
 
     // Online again: a later write to the other endpoint goes through, and it is the only one the server saw.
     m_h->online.setForcedOffline(false);
-    Mutation *later = m_h->mutations.mutate(m_window->connection(u"users"_s)->updateOptions(u"users"_s, Json(2)),
+    const ApiConnection *usersConnection = connectionsOf(m_window.get())->find(u"users"_s);
+    Mutation *later = m_h->mutations.mutate(usersConnection->updateOptions(u"users"_s, Json(2)),
                                             Json::object({{u"id", 2}, {u"active", true}}));
     QTRY_COMPARE(later->status(), Mutation::Status::Succeeded);
     QCOMPARE(patches, QList<QByteArray>{"/users/2"});
@@ -1918,7 +1929,8 @@ void tst_MainWindow::removingAnEndpointWithAWriteInFlight()
     const QString file = ApiConnection::cacheFile(cache, u"slow"_s);
     QVERIFY(QFile::exists(file));
 
-    QPointer<Mutation> write = m_h->mutations.mutate(m_window->connection(u"slow"_s)->updateOptions(u"things"_s, Json(1)),
+    const ApiConnection *slowConnection = connectionsOf(m_window.get())->find(u"slow"_s);
+    QPointer<Mutation> write = m_h->mutations.mutate(slowConnection->updateOptions(u"things"_s, Json(1)),
                                                      Json::object({{u"id", 1}, {u"name", "x"}}));
     QTRY_COMPARE(server.heldRequests().size(), 1);
     QCOMPARE(write->status(), Mutation::Status::Sending);
@@ -1953,7 +1965,7 @@ QString tst_MainWindow::editIntoDraft(int id, const QString &suffix)
     startWithCache({});
     ResourceView *view = openList();
     selectRow(view, id);
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     if (!title)
         return {};
@@ -1996,7 +2008,7 @@ void tst_MainWindow::unsavedEditsComeBackAfterARestart()
     QVERIFY(!edited.isEmpty());
     restart();
 
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY(pane->hasRecord() && pane->isDirty());
     QCOMPARE(pane->resource(), u"posts"_s);
     QCOMPARE(pane->recordId(), Json(4));
@@ -2005,12 +2017,12 @@ void tst_MainWindow::unsavedEditsComeBackAfterARestart()
     QCOMPARE(pane->model()->dirtyFields(), QStringList{u"title"_s});
     QCOMPARE(pane->model()->fieldValue(u"title"), Json(edited));
     QCOMPARE(pane->form()->editor(u"title"_s)->value(), Json(edited));
-    QTRY_COMPARE(m_window->resourceView()->currentId(), Json(4));
+    QTRY_COMPARE(shownList(m_window.get())->currentId(), Json(4));
     MessageBar *bar = pane->messageBar();
     QTRY_VERIFY(bar->isVisible() && !pane->isSubmitting() && !pane->model()->isLoading());
     QVERIFY2(bar->text().startsWith(u"Restored your unsaved edits to posts · 4 from "_s), qPrintable(bar->text()));
     QCOMPARE(bar->kind(), MessageBar::Kind::Information);
-    QVERIFY(m_window->saveAction()->isEnabled());
+    QVERIFY(findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
 
     // Discard: the edits and the draft go.
     QCOMPARE(bar->buttons().size(), 1);
@@ -2030,7 +2042,7 @@ void tst_MainWindow::restoredDraftShowsServerChangesAndSavesOnlyItsEdits()
     // Meanwhile, someone else changes the record.
     restartAfter("PATCH", u"/posts/5"_s, {{u"title"_s, u"Theirs"_s}, {u"views"_s, 777}});
 
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY(pane->hasRecord() && pane->isDirty() && pane->model()->serverRecord().value(u"views") == Json(777));
     MessageBar *bar = pane->messageBar();
     QTRY_VERIFY2(bar->text().contains(u"The record changed on the server since: title is now “Theirs”"_s), qPrintable(bar->text()));
@@ -2047,7 +2059,7 @@ void tst_MainWindow::restoredDraftShowsServerChangesAndSavesOnlyItsEdits()
             patches.append(path);
     });
     QCOMPARE(pane->model()->changes(), Json::object({{u"title", edited}}));
-    m_window->saveAction()->trigger();
+    findPart<QAction>(m_window.get(), "saveAction")->trigger();
     QTRY_VERIFY(!pane->isDirty() && !pane->isSubmitting());
     QCOMPARE(patches, QStringList{u"/posts/5"_s});
     const QJsonObject server = fetchRecord(u"/posts/5"_s);
@@ -2063,7 +2075,7 @@ void tst_MainWindow::restoredDraftOfADeletedRecord()
     QVERIFY(!edited.isEmpty());
     restartAfter("DELETE", u"/posts/6"_s);
 
-    RecordPane *pane = m_window->recordPane();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     MessageBar *bar = pane->messageBar();
     QTRY_VERIFY2(bar->isVisible() && bar->text().contains(u"deleted on the server"_s), qPrintable(bar->text()));
     QCOMPARE(bar->kind(), MessageBar::Kind::Warning);
@@ -2081,8 +2093,8 @@ void tst_MainWindow::newRecordDraftComesBack()
 {
     startWithCache({});
     openList();
-    m_window->newAction()->trigger();
-    RecordPane *pane = m_window->recordPane();
+    findPart<QAction>(m_window.get(), "newAction")->trigger();
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY(pane->isCreating() && pane->form()->editor(u"title"_s));
     auto *title = qobject_cast<QLineEdit *>(pane->form()->editor(u"title"_s)->focusTarget());
     QVERIFY(title);
@@ -2091,14 +2103,14 @@ void tst_MainWindow::newRecordDraftComesBack()
     QCOMPARE(storedDraft().value(u"new"), Json(true));
     restart();
 
-    pane = m_window->recordPane();
+    pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY(pane->isCreating() && pane->isDirty());
     QCOMPARE(pane->resource(), u"posts"_s);
     QCOMPARE(pane->model()->fieldValue(u"title"), Json(u"A post not created yet"));
     QVERIFY2(pane->messageBar()->text().startsWith(u"Restored your unsaved edits to a new posts record from "_s),
              qPrintable(pane->messageBar()->text()));
-    QTRY_VERIFY(m_window->saveAction()->isEnabled());
-    m_window->saveAction()->trigger();
+    QTRY_VERIFY(findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
+    findPart<QAction>(m_window.get(), "saveAction")->trigger();
     QTRY_COMPARE(fetchRecord(u"/posts/46"_s).value(u"title"_s).toString(), u"A post not created yet"_s);
     QTRY_VERIFY(!pane->isCreating() && pane->recordId() == Json(46));
     QTRY_VERIFY(storedDraft().isUndefined());
@@ -2117,8 +2129,8 @@ void tst_MainWindow::draftOfAGoneResourceIsDropped()
     QTest::ignoreMessage(QtInfoMsg, QRegularExpression(u"dropping the unsaved edits to comments of sample-api"_s));
     startWithCache({});
     QTRY_VERIFY(storedDraft().isUndefined());
-    QTRY_VERIFY(m_window->resourceView());
-    QVERIFY(!m_window->recordPane()->hasRecord());
+    QTRY_VERIFY(shownList(m_window.get()));
+    QVERIFY(!findPart<RecordPane>(m_window.get(), "recordPane")->hasRecord());
 }
 
 void tst_MainWindow::closingAndDiscardingRemovesTheDraft()
@@ -2132,8 +2144,8 @@ void tst_MainWindow::closingAndDiscardingRemovesTheDraft()
     QTRY_VERIFY(!m_window->isVisible());
     QVERIFY(storedDraft().isUndefined());
     restart();
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->model()->rowCount() > 0);
-    QVERIFY(!m_window->recordPane()->isDirty());
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->model()->rowCount() > 0);
+    QVERIFY(!findPart<RecordPane>(m_window.get(), "recordPane")->isDirty());
 }
 
 // json-server sorts and searches on any field: the search field is on and a header click sorts. A server that
@@ -2164,8 +2176,8 @@ void tst_MainWindow::listOffersWhatTheServerCan()
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_window->openResource(u"users"_s, u"users"_s);
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == u"users"_s);
-    view = m_window->resourceView();
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->connection()->id() == u"users"_s);
+    view = shownList(m_window.get());
     model = view->model();
     QTRY_COMPARE(model->rowCount(), 5);
     QVERIFY(!model->canSearch());
@@ -2212,8 +2224,8 @@ void tst_MainWindow::ignoredPagingShowsANotice()
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_window->openResource(e.id, u"items"_s);
-    QTRY_VERIFY(m_window->resourceView() && m_window->resourceView()->connection()->id() == e.id);
-    ResourceView *view = m_window->resourceView();
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->connection()->id() == e.id);
+    ResourceView *view = shownList(m_window.get());
     PagedTableModel *model = view->model();
     QTRY_VERIFY(!model->notice().isEmpty());
     QTRY_VERIFY(view->messageBar()->isVisible());
@@ -2234,13 +2246,14 @@ void tst_MainWindow::ignoredPagingShowsANotice()
 void tst_MainWindow::settingsTestShowsTheDetectedApi()
 {
     openList();
-    ApiConnection *c = m_window->connection(u"sample-api"_s);
+    ApiConnection *c = connectionsOf(m_window.get())->find(u"sample-api"_s);
     const QString summary = c->detected().summary;
     QCOMPARE(summary, u"%1 · page-number paging · 45 posts"_s.arg(DataProvider::dialectDisplayName(u"json-server"_s)));
-    QVERIFY(m_window->endpointTree()->endpointItem(u"sample-api"_s)->toolTip(0).endsWith(u'\n' + summary));
+    const EndpointTree *tree = findPart<EndpointTree>(m_window.get(), "endpointTree");
+    QVERIFY(tree->endpointItem(u"sample-api"_s)->toolTip(0).endsWith(u'\n' + summary));
 
     m_window->openSettings(u"sample-api"_s);
-    SettingsDialog *dialog = m_window->settingsDialog();
+    SettingsDialog *dialog = settingsDialogOf(m_window.get());
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
     QCOMPARE(dialog->findChild<QLineEdit *>(u"detected"_s)->text(), summary);
@@ -2249,7 +2262,7 @@ void tst_MainWindow::settingsTestShowsTheDetectedApi()
     QCOMPARE(dialog->detectedEdit()->text(), u"Testing…"_s);
     QTRY_COMPARE(dialog->detectedEdit()->text(), summary);
     QVERIFY(dialog->detectedNotesLabel()->text().contains(u"Resources: posts, users, widgets"_s));
-    QTRY_COMPARE(m_window->statusPanel()->requestsText(), tr("Idle"));
+    QTRY_COMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->requestsText(), tr("Idle"));
     saveScreenshot(dialog, u"settings-detected.png"_s);
     dialog->reject();
 }
@@ -2266,47 +2279,49 @@ void tst_MainWindow::screenshots()
     view->table()->scrollToTop();
     selectRow(view, 4);
     // A change not yet saved, so that the form shows how edits are marked.
-    auto *title = qobject_cast<QLineEdit *>(m_window->recordPane()->form()->editor(u"title"_s)->focusTarget());
+    const RecordForm *form = findPart<RecordPane>(m_window.get(), "recordPane")->form();
+    auto *title = qobject_cast<QLineEdit *>(form->editor(u"title"_s)->focusTarget());
     title->setText(title->text() + u" (draft)"_s);
     Q_EMIT title->textEdited(title->text());
-    QTRY_VERIFY(m_window->recordPane()->isDirty());
-    QTRY_COMPARE(m_window->statusPanel()->requestsText(), tr("Idle"));
+    QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->isDirty());
+    QTRY_COMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->requestsText(), tr("Idle"));
     saveScreenshot(m_window.get(), u"main-window.png"_s);
 
     // A save the server refused: the edits stay, the reason is above the form.
     std::unique_ptr<QNetworkReply> behind(m_h->send("PATCH", u"/posts/4"_s, {{u"views"_s, 4242}}));
     QTRY_VERIFY(behind->isFinished());
-    QVERIFY(m_window->recordPane()->save());
-    QTRY_VERIFY(m_window->recordPane()->messageBar()->isVisible());
-    QTRY_COMPARE(m_window->statusPanel()->requestsText(), tr("Idle"));
+    QVERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->save());
+    QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->messageBar()->isVisible());
+    QTRY_COMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->requestsText(), tr("Idle"));
     saveScreenshot(m_window.get(), u"conflict.png"_s);
-    m_window->recordPane()->revert();
+    findPart<RecordPane>(m_window.get(), "recordPane")->revert();
 
-    m_window->newAction()->trigger();
-    QTRY_VERIFY(m_window->recordPane()->form()->editor(u"title"_s)
-                && m_window->recordPane()->form()->editor(u"title"_s)->isVisible());
+    findPart<QAction>(m_window.get(), "newAction")->trigger();
+    QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->form()->editor(u"title"_s)
+                && findPart<RecordPane>(m_window.get(), "recordPane")->form()->editor(u"title"_s)->isVisible());
     saveScreenshot(m_window.get(), u"new-record.png"_s);
-    m_window->recordPane()->revert();
+    findPart<RecordPane>(m_window.get(), "recordPane")->revert();
 
     selectRow(view, 10);
-    m_window->deleteAction()->trigger();
-    QTRY_VERIFY(m_window->undoBar()->isVisible() && m_window->undoBar()->buttons().value(0)
-                && m_window->undoBar()->buttons().value(0)->isVisible());
+    findPart<QAction>(m_window.get(), "deleteAction")->trigger();
+    const MessageBar *undoBar = findPart<MessageBar>(m_window.get(), "undoBar");
+    QTRY_VERIFY(undoBar->isVisible() && undoBar->buttons().value(0) && undoBar->buttons().value(0)->isVisible());
     QTRY_COMPARE(view->model()->rowOf(Json(10)), -1);
     saveScreenshot(m_window.get(), u"undo-delete.png"_s);
-    m_window->undoAction()->trigger();
+    findPart<QAction>(m_window.get(), "undoAction")->trigger();
 
     m_window->openSettings();
-    QTRY_VERIFY(m_window->settingsDialog() && m_window->settingsDialog()->isVisible());
-    saveScreenshot(m_window->settingsDialog(), u"settings.png"_s);
-    m_window->settingsDialog()->reject();
+    QTRY_VERIFY(settingsDialogOf(m_window.get()) && settingsDialogOf(m_window.get())->isVisible());
+    saveScreenshot(settingsDialogOf(m_window.get()), u"settings.png"_s);
+    settingsDialogOf(m_window.get())->reject();
 
     auto unreachable = m_h->makeWindow();
     unreachable->resize(1100, 640);
     unreachable->openUrl(QUrl(u"http://127.0.0.1:1/api"_s));
     unreachable->show();
-    QTRY_VERIFY_WITH_TIMEOUT(unreachable->emptyState()->title().startsWith(u"Could not reach"_s), 15000);
-    QTRY_VERIFY(!unreachable->emptyState()->buttons().isEmpty() && unreachable->emptyState()->buttons().first()->isVisible());
+    const EmptyState *empty = findPart<EmptyState>(unreachable.get(), "emptyState");
+    QTRY_VERIFY_WITH_TIMEOUT(empty->title().startsWith(u"Could not reach"_s), 15000);
+    QTRY_VERIFY(!empty->buttons().isEmpty() && empty->buttons().first()->isVisible());
     saveScreenshot(unreachable.get(), u"unreachable.png"_s);
 }
 

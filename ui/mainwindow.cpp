@@ -11,7 +11,6 @@
 #include "recordform.h"
 #include "recordpane.h"
 #include "resourceview.h"
-#include "settingsdialog.h"
 #include "settingsflow.h"
 #include "core/session/settingsstore.h"
 #include "statuspanel.h"
@@ -209,41 +208,6 @@ void MainWindow::createInspector()
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     toggle->setToolTip(tr("Every query, tag and mutation of the cache, live, and why each one fetched (Ctrl+Shift+I)"));
     addAction(toggle);
-}
-
-QList<ApiConnection *> MainWindow::connections() const
-{
-    return m_connections->list();
-}
-
-ApiConnection *MainWindow::connection(const QString &id) const
-{
-    return m_connections->find(id);
-}
-
-EmptyState *MainWindow::emptyState() const
-{
-    return m_ui.endpointPage;
-}
-
-SettingsDialog *MainWindow::settingsDialog() const
-{
-    // The newest: a closed one may still be there until its deferred deletion.
-    const QList<SettingsDialog *> dialogs = findChildren<SettingsDialog *>(u"settingsDialog"_s, Qt::FindDirectChildrenOnly);
-    return dialogs.isEmpty() ? nullptr : dialogs.last();
-}
-
-QAction *MainWindow::refreshAction() const { return m_actions->refresh; }
-QAction *MainWindow::findAction() const { return m_actions->find; }
-QAction *MainWindow::newAction() const { return m_actions->newRecord; }
-QAction *MainWindow::saveAction() const { return m_actions->save; }
-QAction *MainWindow::deleteAction() const { return m_actions->deleteRecord; }
-QAction *MainWindow::undoAction() const { return m_actions->undo; }
-QAction *MainWindow::settingsAction() const { return m_actions->settings; }
-
-QAction *MainWindow::inspectorAction() const
-{
-    return m_inspector->toggleViewAction();
 }
 
 // ---- endpoints -------------------------------------------------------------------------------------------------

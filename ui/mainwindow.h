@@ -13,9 +13,6 @@
 #include <memory>
 #include <optional>
 
-class QAction;
-class QSplitter;
-
 namespace refetch {
 
 class ApiConnection;
@@ -24,17 +21,12 @@ class CacheEventLog;
 class CacheInspector;
 class ConnectionSet;
 class DraftKeeper;
-class EmptyState;
-class EndpointTree;
-class MessageBar;
 class HttpTransport;
 class MutationQueue;
 class Outbox;
 class PendingWrites;
 class QueryClient;
-class RecordPane;
 class ResourceView;
-class SettingsDialog;
 class SettingsFlow;
 class SettingsStore;
 class StatusPanel;
@@ -46,7 +38,7 @@ class WindowQuestions;
 // The application's window: endpoints and their resources in a side tree, the selected resource's list in the
 // middle, the selected record's form on the right, and the state of things in the status bar. Everything it shows
 // comes from the core's cache through the models; it keeps no data of its own. Its parts are named (objectName)
-// for what they are, so that tests and tools can find them: "endpointTree", "listStack" (the list
+// for what they are, so that tests and tools find them without accessors: "endpointTree", "listStack" (the list
 // shown, or "emptyState" saying why there is none), "recordPane", "undoBar", "statusPanel", "cacheInspector",
 // "settingsDialog" while it is open, the splitters, the actions ("saveAction"...) and "connections".
 class MainWindow : public QMainWindow
@@ -65,29 +57,6 @@ public:
     void openUrl(const QUrl &url);
     // Opens a resource's list once it is listed (at once if it is).
     void openResource(const QString &endpointId, const QString &resource);
-
-    QList<ApiConnection *> connections() const;
-    ApiConnection *connection(const QString &id) const;
-    EndpointTree *endpointTree() const { return m_ui.tree; }
-    ResourceView *resourceView() const { return m_view; }
-    RecordPane *recordPane() const { return m_ui.pane; }
-    StatusPanel *statusPanel() const { return m_status; }
-    MessageBar *undoBar() const { return m_ui.undoBar; }
-    EmptyState *emptyState() const;
-    SettingsDialog *settingsDialog() const;
-    // The cache inspector dock (hidden until View > Cache Inspector, Ctrl+Shift+I).
-    CacheInspector *cacheInspector() const { return m_inspector; }
-    QSplitter *sideSplitter() const { return m_ui.sideSplitter; }
-    QSplitter *detailSplitter() const { return m_ui.detailSplitter; }
-
-    QAction *refreshAction() const;
-    QAction *findAction() const;
-    QAction *newAction() const;
-    QAction *saveAction() const;
-    QAction *deleteAction() const;
-    QAction *undoAction() const;
-    QAction *settingsAction() const;
-    QAction *inspectorAction() const;
 
 public Q_SLOTS:
     void refresh();
