@@ -197,7 +197,6 @@ void tst_EndpointSecurity::capReachesEveryResponse()
         if (refused)
             QCOMPARE(write->error()->error.kind, QueryError::Kind::TooLarge);
     }
-    client.removeQueries({});
 }
 
 void tst_EndpointSecurity::certificateProblemShownInPlace()
@@ -329,7 +328,6 @@ void tst_EndpointSecurity::caCertificateTrustedForFetches()
         QVERIFY2(text.contains(u"the TLS certificate of 127.0.0.1 "_s + error), qPrintable(text));
         QCOMPARE(fixture.count(), 0);   // the token never left
     }
-    client.removeQueries({});
 }
 
 void tst_EndpointSecurity::caCertificateInDialog()
