@@ -59,6 +59,21 @@ QList<EndpointSettings> ConnectionSet::withSessionEndpoints(const QList<Endpoint
     return all;
 }
 
+const EndpointSettings *ConnectionSet::endpointAt(const QList<EndpointSettings> &endpoints, const QUrl &url)
+{
+    auto normalized = [](QUrl u) {
+        QString path = u.path();
+        while (path.endsWith(u'/'))
+            path.chop(1);
+        u.setPath(path);
+        return u.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
+    };
+    const QUrl wanted = normalized(url);
+    const auto it = std::find_if(endpoints.cbegin(), endpoints.cend(),
+                                 [&](const EndpointSettings &e) { return normalized(e.baseUrl) == wanted; });
+    return it == endpoints.cend() ? nullptr : &*it;
+}
+
 void ConnectionSet::rebuild(const QList<EndpointSettings> &saved)
 {
     QList<EndpointSettings> wanted = m_sessionEndpoints;

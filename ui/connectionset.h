@@ -33,6 +33,9 @@ public:
     void updateSessionEndpoint(const EndpointSettings &endpoint);
     // The session's endpoints and then `saved`: every endpoint the settings dialog shows.
     QList<EndpointSettings> withSessionEndpoints(const QList<EndpointSettings> &saved) const;
+    // The endpoint of `endpoints` whose base URL is `url` (a URL given on the command line), or null. The same API
+    // whatever the trailing slashes, user info, query or fragment: "http://host/api/" is "http://host/api".
+    static const EndpointSettings *endpointAt(const QList<EndpointSettings> &endpoints, const QUrl &url);
 
     // Makes the connections of the session's endpoints and `saved`: those whose settings are unchanged stay, the
     // others go (aboutToRetire() first) before their replacements come (listChanged()).

@@ -67,7 +67,7 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
     m_writes = new PendingWrites(m_ctx.mutations, this);
     createActions();
     createInspector();
-    m_actions->addMenus(this, m_inspector->toggleViewAction());
+    m_actions->addMenus(this);
     m_actions->addToolBar(this);
     createCentralWidget();
     m_questions = new WindowQuestions(m_ui.pane, this);
@@ -77,11 +77,7 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
     m_status->setServer(m_ctx.transport, m_ctx.mutations);
     m_status->setPendingWrites(m_writes);
     // A save that waited and then was refused after its form closed: its values are kept for the user.
-    m_outbox = new Outbox(m_ctx.mutations, m_writes, m_ui.pane,
-                          [this](const QString &endpointId, const QString &resource, const Json &id,
-                                 const std::optional<Draft> &draft, const std::function<void()> &opened) {
-        openRecord(endpointId, resource, id, draft, opened);
-    }, this);
+    m_outbox = new Outbox(m_ctx.mutations, m_writes, m_ui.pane, std::bind_front(&MainWindow::openRecord, this), this);
     connect(m_status, &StatusPanel::waitingActivated, m_outbox, &Outbox::show);
     connect(m_outbox, &Outbox::refusedCountChanged, m_status, &StatusPanel::setRefusedCount);
     connect(m_outbox, &Outbox::refused, this, [this](const QString &label, const QString &error) {
@@ -201,13 +197,7 @@ void MainWindow::createInspector()
     m_inspector = new CacheInspector(m_ctx.client, m_ctx.mutations, m_events, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_inspector);
     m_inspector->hide();
-    QAction *toggle = m_inspector->toggleViewAction();
-    toggle->setObjectName(u"inspectorAction"_s);
-    toggle->setText(tr("&Cache Inspector"));
-    toggle->setIcon(icons::icon(u"eye"_s));
-    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
-    toggle->setToolTip(tr("Every query, tag and mutation of the cache, live, and why each one fetched (Ctrl+Shift+I)"));
-    addAction(toggle);
+    m_actions->addInspector(this, m_inspector->toggleViewAction());
 }
 
 // ---- endpoints -------------------------------------------------------------------------------------------------
@@ -222,21 +212,11 @@ void MainWindow::addSessionEndpoint(const EndpointSettings &endpoint)
 
 void MainWindow::openUrl(const QUrl &url)
 {
-    // The same API whatever the trailing slashes: "http://host/api/" is "http://host/api".
-    auto normalized = [](QUrl u) {
-        QString path = u.path();
-        while (path.endsWith(u'/'))
-            path.chop(1);
-        u.setPath(path);
-        return u.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
-    };
-    const QUrl wanted = normalized(url);
-    for (const EndpointSettings &e : m_ctx.settings->endpoints()) {
-        if (normalized(e.baseUrl) == wanted) {
-            m_open.openEndpoint(e.id);
-            openPending(m_connections->find(e.id));
-            return;
-        }
+    const QList<EndpointSettings> saved = m_ctx.settings->endpoints();
+    if (const EndpointSettings *e = ConnectionSet::endpointAt(saved, url)) {
+        m_open.openEndpoint(e->id);
+        openPending(m_connections->find(e->id));
+        return;
     }
     // No name: it shows as its host, port and path.
     addSessionEndpoint(m_ctx.settings->transientEndpoint(CommandLineId, QString(), url));

@@ -65,7 +65,18 @@ WindowActions::WindowActions(QMainWindow *window)
         window->addAction(a);
 }
 
-void WindowActions::addMenus(QMainWindow *window, QAction *inspector) const
+void WindowActions::addInspector(QMainWindow *window, QAction *toggle)
+{
+    inspector = toggle;
+    inspector->setObjectName(u"inspectorAction"_s);
+    inspector->setText(tr("&Cache Inspector"));
+    inspector->setIcon(icons::icon(u"eye"_s));
+    inspector->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    inspector->setToolTip(tr("Every query, tag and mutation of the cache, live, and why each one fetched (Ctrl+Shift+I)"));
+    window->addAction(inspector);
+}
+
+void WindowActions::addMenus(QMainWindow *window) const
 {
     QMenuBar *bar = window->menuBar();
     QMenu *fileMenu = bar->addMenu(tr("&File"));

@@ -19,8 +19,10 @@ public:
     // fields keep the keys they edit with, such as Delete and Ctrl+Z, through ShortcutOverride).
     explicit WindowActions(QMainWindow *window);
 
-    // The File, Edit, View and Help menus; `inspector` shows or hides the cache inspector (View).
-    void addMenus(QMainWindow *window, QAction *inspector) const;
+    // The cache inspector dock's `toggle` (View > Cache Inspector, Ctrl+Shift+I), named and set up as the others.
+    void addInspector(QMainWindow *window, QAction *toggle);
+    // The File, Edit, View and Help menus.
+    void addMenus(QMainWindow *window) const;
     void addToolBar(QMainWindow *window) const;
 
     QAction *refresh;
@@ -31,6 +33,7 @@ public:
     QAction *deleteRecord;
     QAction *undo;
     QAction *settings;
+    QAction *inspector = nullptr;   // the dock's own toggle action
 };
 
 } // namespace refetch
