@@ -8,7 +8,7 @@
 namespace refetch {
 
 class Query;
-class QueryError;
+struct QueryError;
 struct QueryFilters;
 struct RequestRecord;
 class Tag;
