@@ -1,130 +1,18 @@
 #include "recordmodel.h"
 
+#include "core/models/fieldvalue.h"
 #include "core/models/jsontablemodel.h"
+#include "core/models/recordwrites.h"
 #include "core/models/rowdiff.h"
 #include "core/mutation/mutationqueue.h"
 #include "core/cache/query.h"
 #include "core/client/queryobserver.h"
 
-#include <QJsonValue>
 #include <QSet>
 
 namespace refetch {
 
 namespace {
-
-QString typeName(const Json &v)
-{
-    switch (v.type()) {
-    case Json::Type::Undefined:
-        return QString();
-    case Json::Type::Null:
-        return QStringLiteral("null");
-    case Json::Type::Bool:
-        return QStringLiteral("boolean");
-    case Json::Type::Integer:
-        return QStringLiteral("integer");
-    case Json::Type::Double:
-        return QStringLiteral("number");
-    case Json::Type::String:
-        return QStringLiteral("string");
-    case Json::Type::Array:
-        return QStringLiteral("array");
-    case Json::Type::Object:
-        return QStringLiteral("object");
-    }
-    return QString();
-}
-
-// Equal and of the same JSON type: 1 and 1.0 are equal JSON but show differently.
-bool same(const Json &a, const Json &b)
-{
-    return a.type() == b.type() && a == b;
-}
-
-Json parseText(const QString &text, bool *ok)
-{
-    JsonParseError error;
-    const Json v = Json::parse(text.trimmed().toUtf8(), &error);
-    *ok = error.ok();
-    return v;
-}
-
-// An edited value as JSON, read the way the field's current type suggests.
-Json fromVariant(const QVariant &value, Json::Type like, bool *ok)
-{
-    *ok = true;
-    if (value.metaType() == QMetaType::fromType<Json>())
-        return value.value<Json>();
-    if (value.metaType() == QMetaType::fromType<QJsonValue>())
-        return Json(value.toJsonValue());
-    if (!value.isValid())
-        return Json(nullptr);
-    const int type = value.metaType().id();
-    const bool isText = type == QMetaType::QString || type == QMetaType::QByteArray;
-    switch (like) {
-    case Json::Type::String:
-        if (value.canConvert<QString>())
-            return Json(value.toString());
-        break;
-    case Json::Type::Bool:
-        if (type == QMetaType::Bool)
-            return Json(value.toBool());
-        if (isText) {
-            const QString t = value.toString().trimmed().toLower();
-            if (t == u"true" || t == u"false")
-                return Json(t == u"true");
-        }
-        break;
-    case Json::Type::Integer:
-    case Json::Type::Double:
-        if (type == QMetaType::Double || type == QMetaType::Float)
-            return Json(value.toDouble());
-        if (type == QMetaType::ULongLong)
-            return Json(value.toULongLong());   // beyond int64 too, exactly
-        if (type == QMetaType::Int || type == QMetaType::LongLong || type == QMetaType::UInt
-            || type == QMetaType::Short || type == QMetaType::Long)
-            return Json(value.toLongLong());
-        if (isText) {
-            const QString t = value.toString().trimmed();
-            // JSON number text is taken digit for digit (12345678901234567890123 stays that number); other text
-            // that reads as a number ("+5", "1.") as before.
-            if (const Json number = Json::fromNumberText(t); number.isNumber())
-                return number;
-            bool good = false;
-            const qlonglong i = t.toLongLong(&good);
-            if (good)
-                return Json(qint64(i));
-            const double d = t.toDouble(&good);
-            if (good)
-                return Json(d);
-        }
-        break;
-    case Json::Type::Array:
-    case Json::Type::Object:
-    case Json::Type::Null:
-    case Json::Type::Undefined:
-        if (isText) {
-            bool parsed = false;
-            const Json v = parseText(value.toString(), &parsed);
-            if (parsed)
-                return v;
-            // Text that is not JSON: a string, unless the field holds a structure.
-            if (like == Json::Type::Null || like == Json::Type::Undefined)
-                return Json(value.toString());
-            break;
-        }
-        if (type == QMetaType::Bool)
-            return Json(value.toBool());
-        if (type == QMetaType::Double)
-            return Json(value.toDouble());
-        if (value.canConvert<qlonglong>() && like != Json::Type::Array && like != Json::Type::Object)
-            return Json(value.toLongLong());
-        break;
-    }
-    *ok = false;
-    return Json();
-}
 
 const QList<int> ValueRoles = {Qt::DisplayRole, Qt::EditRole, RecordModel::ValueJsonRole};
 const QList<int> ErrorRoles = {Qt::ToolTipRole, RecordModel::FieldErrorRole, RecordModel::FieldErrorsRole};
@@ -172,9 +60,9 @@ RecordModel::FieldView RecordModel::current(const QString &field) const
     v.server = m_server.value(QStringView(field));
     const auto edit = m_edits.constFind(field);
     v.dirty = edit != m_edits.constEnd();
-    const Write *write = v.dirty ? nullptr : writeOf(field);
+    const RecordWrites::Write *write = v.dirty ? nullptr : m_writes.latestWith(field);
     v.shown = v.dirty ? *edit : write ? write->fields.value(QStringView(field)) : v.server;
-    v.waiting = write && isWaiting(write->mutation);
+    v.waiting = write && RecordWrites::isWaiting(write->mutation);
     v.errors = m_errors.value(field);
     return v;
 }
@@ -201,7 +89,7 @@ QVariant RecordModel::data(const QModelIndex &index, int role) const
     case NameColumn:
         return role == Qt::DisplayRole || role == Qt::EditRole ? QVariant(field) : QVariant();
     case TypeColumn:
-        return role == Qt::DisplayRole || role == Qt::EditRole ? QVariant(typeName(viewOf(field).shown)) : QVariant();
+        return role == Qt::DisplayRole || role == Qt::EditRole ? QVariant(fieldvalue::typeName(viewOf(field).shown)) : QVariant();
     default:
         break;
     }
@@ -238,7 +126,7 @@ bool RecordModel::setData(const QModelIndex &index, const QVariant &value, int r
         return false;
     const QString field = m_fields[index.row()];
     bool ok = false;
-    const Json v = fromVariant(value, current(field).shown.type(), &ok);
+    const Json v = fieldvalue::fromVariant(value, current(field).shown.type(), &ok);
     if (!ok)
         return false;
     return setField(field, v);
@@ -366,7 +254,7 @@ QStringList RecordModel::fieldOrder() const
         }
     }
     auto pending = [this](const QString &f) {
-        return m_edits.contains(f) || writeOf(f) != nullptr;
+        return m_edits.contains(f) || m_writes.latestWith(f) != nullptr;
     };
     for (const QString &f : m_fields) {
         if (!seen.contains(f) && pending(f)) {
@@ -379,12 +267,9 @@ QStringList RecordModel::fieldOrder() const
         if (!seen.contains(it.key()))
             added.append(it.key());
     }
-    for (const Write &w : m_writes) {
-        for (qsizetype i = 0; i < w.fields.size(); ++i) {
-            const QString f = w.fields.keyAt(i);
-            if (!seen.contains(f) && !added.contains(f))
-                added.append(f);
-        }
+    for (const QString &f : m_writes.fields()) {
+        if (!seen.contains(f) && !added.contains(f))
+            added.append(f);
     }
     added.sort();
     order += added;
@@ -431,7 +316,7 @@ void RecordModel::update(const std::function<void()> &change)
     // An edit the server agrees with is no edit.
     for (auto it = m_edits.begin(); it != m_edits.end();) {
         const Json server = m_server.value(QStringView(it.key()));
-        if (!server.isUndefined() && same(server, *it))
+        if (!server.isUndefined() && fieldvalue::same(server, *it))
             it = m_edits.erase(it);
         else
             ++it;
@@ -500,9 +385,9 @@ void RecordModel::update(const std::function<void()> &change)
             continue;   // inserted: its row brought its data
         const FieldView now = current(m_fields[row]);
         QList<int> roles;
-        if (!same(it->shown, now.shown))
+        if (!fieldvalue::same(it->shown, now.shown))
             roles += ValueRoles;
-        if (!same(it->server, now.server))
+        if (!fieldvalue::same(it->server, now.server))
             roles.append(ServerValueRole);
         if (it->dirty != now.dirty)
             roles.append(DirtyRole);
@@ -512,7 +397,7 @@ void RecordModel::update(const std::function<void()> &change)
             roles += ErrorRoles;
         if (!roles.isEmpty())
             add(value, ValueColumn, row, roles);
-        if (typeName(it->shown) != typeName(now.shown))
+        if (fieldvalue::typeName(it->shown) != fieldvalue::typeName(now.shown))
             add(type, TypeColumn, row, {Qt::DisplayRole, Qt::EditRole});
     }
     flush(value, ValueColumn);
@@ -584,50 +469,30 @@ Mutation *RecordModel::submitChanges()
 
 void RecordModel::watchWrite(Mutation *m, const Json &submitted, const Json &base)
 {
-    m_writes.append(Write{m, submitted, base});
+    m_writes.add(m, submitted, base);
     connect(m, &Mutation::succeeded, this, [this, m, submitted](const Json &result) { onSucceeded(m, submitted, result); });
     connect(m, &Mutation::failed, this, [this, m](const MutationError &error) { onFailed(m, error); });
     connect(m, &Mutation::statusChanged, this, &RecordModel::onWriteStatus);
     connect(m, &Mutation::settled, this, [this, m] {
-        if (std::any_of(m_writes.cbegin(), m_writes.cend(), [m](const Write &w) { return w.mutation == m; }))
-            update([&] { dropWrite(m); });
+        if (m_writes.find(m))
+            update([&] { m_writes.remove(m); });
         onWriteStatus();
     });
 }
 
-bool RecordModel::isWaiting(const Mutation *m)
-{
-    if (!m || m->isSettled())
-        return false;
-    return m->status() == Mutation::Status::Paused || m->status() == Mutation::Status::Waiting
-        || m->failureCount() > 0 || m->isRestored();
-}
-
 bool RecordModel::isSubmitting() const
 {
-    return std::any_of(m_writes.cbegin(), m_writes.cend(), [](const Write &w) {
-        return w.mutation && !w.mutation->isSettled() && !isWaiting(w.mutation);
-    });
+    return m_writes.isAnyUnderWay();
 }
 
 QList<Mutation *> RecordModel::pendingWrites() const
 {
-    QList<Mutation *> out;
-    for (const Write &w : m_writes) {
-        if (w.mutation && !w.mutation->isSettled())
-            out.append(w.mutation);
-    }
-    return out;
+    return m_writes.unsettled();
 }
 
 QList<Mutation *> RecordModel::waitingWrites() const
 {
-    QList<Mutation *> out;
-    for (const Write &w : m_writes) {
-        if (isWaiting(w.mutation))
-            out.append(w.mutation);
-    }
-    return out;
+    return m_writes.waiting();
 }
 
 QStringList RecordModel::waitingFields() const
@@ -638,21 +503,6 @@ QStringList RecordModel::waitingFields() const
             out.append(f);
     }
     return out;
-}
-
-const RecordModel::Write *RecordModel::writeOf(const QString &field) const
-{
-    for (auto it = m_writes.crbegin(); it != m_writes.crend(); ++it) {
-        // A write that just settled is still here until its outcome is handled: what it carried shows till then.
-        if (it->mutation && it->fields.contains(field))
-            return &*it;
-    }
-    return nullptr;
-}
-
-void RecordModel::dropWrite(const Mutation *m)
-{
-    m_writes.removeIf([m](const Write &w) { return w.mutation == m || !w.mutation; });
 }
 
 void RecordModel::onWriteStatus()
@@ -670,7 +520,7 @@ void RecordModel::onWriteStatus()
 void RecordModel::onSucceeded(Mutation *m, const Json &submitted, const Json &result)
 {
     update([&] {
-        dropWrite(m);
+        m_writes.remove(m);
         // Until the refetch comes, the server's record is what it answered (or, without an answer, what was sent).
         Json confirmed = m_server.merged(submitted);
         if (result.isObject())
@@ -684,10 +534,9 @@ void RecordModel::onSucceeded(Mutation *m, const Json &submitted, const Json &re
 void RecordModel::onFailed(Mutation *m, const MutationError &error)
 {
     update([&] {
-        const auto it = std::find_if(m_writes.cbegin(), m_writes.cend(), [m](const Write &w) { return w.mutation == m; });
-        if (it != m_writes.cend()) {
-            const Write w = *it;
-            dropWrite(m);
+        if (const RecordWrites::Write *found = m_writes.find(m)) {
+            const RecordWrites::Write w = *found;
+            m_writes.remove(m);
             // Its optimistic change is already rolled back in the cache.
             if (!m_observer->data().identical(m_serverFrom))
                 readServer();
@@ -696,9 +545,9 @@ void RecordModel::onFailed(Mutation *m, const MutationError &error)
             for (qsizetype i = 0; i < w.fields.size(); ++i) {
                 const QString f = w.fields.keyAt(i);
                 const Json base = w.base.value(QStringView(f));
-                if (!base.isUndefined() && same(m_server.value(QStringView(f)), w.fields.valueAt(i)))
+                if (!base.isUndefined() && fieldvalue::same(m_server.value(QStringView(f)), w.fields.valueAt(i)))
                     m_server = m_server.withValue(f, base);
-                if (!m_edits.contains(f) && !writeOf(f))
+                if (!m_edits.contains(f) && !m_writes.latestWith(f))
                     m_edits.insert(f, w.fields.valueAt(i));
             }
         }

@@ -4,11 +4,11 @@
 #include "core/mutation/mutation.h"
 #include "core/client/queryoptions.h"
 #include "core/cache/querystate.h"
+#include "core/models/recordwrites.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QMap>
-#include <QPointer>
 #include <QStringList>
 
 namespace refetch {
@@ -124,13 +124,6 @@ private:
         bool waiting = false;
         QStringList errors;
     };
-    // A write the form made, until it settles: its fields, and the server's values they were made on.
-    struct Write
-    {
-        QPointer<Mutation> mutation;
-        Json fields;
-        Json base;
-    };
 
     FieldView current(const QString &field) const;
     FieldView viewOf(const QString &field) const;
@@ -143,10 +136,6 @@ private:
     void onFailed(Mutation *m, const MutationError &error);
     void onWriteStatus();
     void watchWrite(Mutation *m, const Json &submitted, const Json &base);
-    void dropWrite(const Mutation *m);
-    // The latest unsettled write that carries `field`, or nullptr.
-    const Write *writeOf(const QString &field) const;
-    static bool isWaiting(const Mutation *m);
     void setSubmitError(const QString &message);
     void updateState();
 
@@ -160,7 +149,7 @@ private:
     QMap<QString, QStringList> m_errors;
     QString m_submitError;
     QString m_shapeError;
-    QList<Write> m_writes;                  // unsettled, in the order they were made
+    RecordWrites m_writes;                  // unsettled, in the order they were made
     bool m_submitting = false;
     const QHash<QString, FieldView> *m_transition = nullptr;  // while rows move: what the rows showed before
     bool m_loading = false;
