@@ -25,6 +25,7 @@
 #include "core/mutation/mutationqueue.h"
 #include "core/session/appsession.h"
 #include "core/mutation/pendingwrites.h"
+#include "core/providers/dataprovider.h"
 #include "core/client/queryclient.h"
 
 #include <QApplication>
@@ -42,11 +43,6 @@ Q_LOGGING_CATEGORY(lcUi, "refetch.ui")
 namespace refetch {
 
 namespace {
-
-QString idText(const Json &id)
-{
-    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
-}
 
 const QString CommandLineId = u"command-line"_s;
 
@@ -178,7 +174,8 @@ void MainWindow::createCentralWidget()
     connect(m_ui.pane, &RecordPane::saved, this, [this] {
         // A new record is announced by onRecordCreated, with its id.
         if (!m_ui.pane->isCreating())
-            statusBar()->showMessage(tr("Saved %1 · %2").arg(m_ui.pane->resource(), idText(m_ui.pane->recordId())), 4000);
+            statusBar()->showMessage(
+                tr("Saved %1 · %2").arg(m_ui.pane->resource(), DataProvider::idText(m_ui.pane->recordId())), 4000);
     });
 }
 
@@ -424,7 +421,7 @@ void MainWindow::onCurrentIdChanged(const Json &id)
 
 void MainWindow::onRecordCreated(const QString &resource, const Json &id)
 {
-    statusBar()->showMessage(tr("Created %1 · %2").arg(resource, idText(id)), 4000);
+    statusBar()->showMessage(tr("Created %1 · %2").arg(resource, DataProvider::idText(id)), 4000);
     // After the pane's signal has returned: showing a record replaces the model that emitted it.
     QTimer::singleShot(0, this, [this, resource, id] {
         if (!m_view || m_view->resource() != resource)
@@ -477,7 +474,7 @@ void MainWindow::deleteRecord()
     if (id.isUndefined() || m_ui.pane->isCreating())
         return;
     Mutation *m = m_ctx.mutations->mutate(c->deleteOptions(resource, id));
-    const QString label = u"%1 · %2"_s.arg(resource, idText(id));
+    const QString label = u"%1 · %2"_s.arg(resource, DataProvider::idText(id));
     if (m_ui.pane->hasRecord() && !m_ui.pane->isCreating() && ResourceTags::sameId(m_ui.pane->recordId(), id))
         m_ui.pane->clear(tr("Undo (Ctrl+Z) brings it back until it is sent."), tr("%1 was deleted").arg(label));
     m_undoDelete->add(UndoDelete::Delete{m, c->id(), resource, id, label});

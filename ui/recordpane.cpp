@@ -11,6 +11,7 @@
 #include "core/mutation/mutationerror.h"
 #include "core/mutation/mutationqueue.h"
 #include "core/mutation/pendingwrites.h"
+#include "core/providers/dataprovider.h"
 #include "core/cache/query.h"
 #include "core/client/queryerror.h"
 #include "core/client/queryobserver.h"
@@ -30,11 +31,6 @@ using namespace Qt::StringLiterals;
 namespace refetch {
 
 namespace {
-
-QString idText(const Json &id)
-{
-    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
-}
 
 // A draft keeps an entry that is not a value (JSON that does not parse) among its fields as {"$refetch:entry":
 // "the text"}: Draft has no member for such text, and no server's field holds this object.
@@ -432,7 +428,7 @@ void RecordPane::updateHeader()
     if (m_creating) {
         m_title->setText(tr("New %1 record").arg(m_resource));
     } else {
-        m_title->setText(u"%1 · %2"_s.arg(m_resource, idText(m_id)));
+        m_title->setText(u"%1 · %2"_s.arg(m_resource, DataProvider::idText(m_id)));
     }
     QString subtitle;
     const qsizetype waiting = m_model->waitingFields().size();
@@ -539,7 +535,8 @@ void RecordPane::showWaitingMessage(const QList<Mutation *> &waiting)
 void RecordPane::showRestoredMessage()
 {
     const Draft &d = *m_restored;
-    const QString what = d.isNew() ? tr("a new %1 record").arg(m_resource) : u"%1 · %2"_s.arg(m_resource, idText(m_id));
+    const QString what = d.isNew() ? tr("a new %1 record").arg(m_resource)
+                                   : u"%1 · %2"_s.arg(m_resource, DataProvider::idText(m_id));
     QString text = tr("Restored your unsaved edits to %1 from %2.")
                        .arg(what, QLocale().toString(d.savedAt.toLocalTime(), QLocale::ShortFormat));
     MessageBar::Kind kind = MessageBar::Kind::Information;

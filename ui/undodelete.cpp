@@ -7,21 +7,13 @@
 #include "core/mutation/mutation.h"
 #include "core/mutation/mutationerror.h"
 #include "core/mutation/mutationqueue.h"
+#include "core/providers/dataprovider.h"
 
 #include <QPushButton>
 
 using namespace Qt::StringLiterals;
 
 namespace refetch {
-
-namespace {
-
-QString idText(const Json &id)
-{
-    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
-}
-
-} // namespace
 
 UndoDelete::UndoDelete(MessageBar *bar, const QueryClient *client, QObject *parent)
     : QObject(parent), m_bar(bar), m_client(client)
@@ -47,8 +39,9 @@ void UndoDelete::offerRestored(Mutation *m)
         return;
     if (std::any_of(m_deletes.cbegin(), m_deletes.cend(), [m](const Delete &p) { return p.mutation == m; }))
         return;
-    const QString label = d.resource.isEmpty() || d.recordId.isUndefined() ? d.path
-                                                                          : u"%1 · %2"_s.arg(d.resource, idText(d.recordId));
+    const QString label = d.resource.isEmpty() || d.recordId.isUndefined()
+        ? d.path
+        : u"%1 · %2"_s.arg(d.resource, DataProvider::idText(d.recordId));
     add(Delete{m, d.endpoint, d.resource, d.recordId, label, true});
 }
 

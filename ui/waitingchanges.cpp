@@ -5,6 +5,7 @@
 #include "core/mutation/mutation.h"
 #include "core/mutation/mutationqueue.h"
 #include "core/mutation/pendingwrites.h"
+#include "core/providers/dataprovider.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -21,11 +22,6 @@ namespace refetch {
 namespace {
 
 enum ItemRole { WriteRole = Qt::UserRole + 1, RefusedRole, MatchRole };
-
-QString idText(const Json &id)
-{
-    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
-}
 
 } // namespace
 
@@ -173,8 +169,8 @@ void WaitingChanges::rebuild()
         const Json matches = m->status() == Mutation::Status::Unconfirmed ? m->matches() : Json();
         for (qsizetype i = 0; i < matches.size(); ++i) {
             const Json record = matches.at(i);
-            auto *child = new QTreeWidgetItem(item, {tr("%1 · %2 on the server").arg(m->data().resource,
-                                                                                    idText(record.value(m->data().idField))),
+            const QString id = DataProvider::idText(record.value(m->data().idField));
+            auto *child = new QTreeWidgetItem(item, {tr("%1 · %2 on the server").arg(m->data().resource, id),
                                                      tr("looks like it"), QString()});
             child->setData(0, MatchRole, QVariant::fromValue(record));
             child->setToolTip(0, QString::fromUtf8(record.toJson()).left(500));

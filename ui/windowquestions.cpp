@@ -3,6 +3,7 @@
 #include "recordpane.h"
 
 #include "core/models/recordmodel.h"
+#include "core/providers/dataprovider.h"
 
 #include <QMessageBox>
 #include <QPushButton>
@@ -10,15 +11,6 @@
 using namespace Qt::StringLiterals;
 
 namespace refetch {
-
-namespace {
-
-QString idText(const Json &id)
-{
-    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
-}
-
-} // namespace
 
 WindowQuestions::WindowQuestions(RecordPane *pane, QWidget *window) : QObject(window), m_pane(pane), m_window(window)
 {
@@ -39,8 +31,10 @@ void WindowQuestions::settleEdits(const std::function<void()> &proceed, const st
     if (isAsking())
         return;
     auto *box = new QMessageBox(QMessageBox::Question, tr("Unsaved changes"),
-                                m_pane->isCreating() ? tr("The new %1 record has not been created yet.").arg(m_pane->resource())
-                                                     : tr("%1 · %2 has unsaved changes.").arg(m_pane->resource(), idText(m_pane->recordId())),
+                                m_pane->isCreating()
+                                    ? tr("The new %1 record has not been created yet.").arg(m_pane->resource())
+                                    : tr("%1 · %2 has unsaved changes.")
+                                          .arg(m_pane->resource(), DataProvider::idText(m_pane->recordId())),
                                 QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, m_window);
     box->setInformativeText(tr("Save them before you move on?"));
     box->setDefaultButton(QMessageBox::Save);

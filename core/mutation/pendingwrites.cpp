@@ -3,15 +3,11 @@
 #include "core/mutation/mutationqueue.h"
 #include "core/client/queryclient.h"
 #include "core/mutation/resourcetags.h"
+#include "core/providers/dataprovider.h"
 
 namespace refetch {
 
 namespace {
-
-QString idText(const Json &id)
-{
-    return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
-}
 
 QString fieldsOf(const Json &variables, const QString &idField)
 {
@@ -133,10 +129,12 @@ QString PendingWrites::describe(const Mutation *m)
     const QString resource = d.resource.isEmpty() ? d.path : d.resource;
     const QString fields = fieldsOf(d.variables, d.idField);
     if (d.method == "DELETE")
-        return tr("delete %1 · %2").arg(resource, idText(d.recordId));
+        return tr("delete %1 · %2").arg(resource, DataProvider::idText(d.recordId));
     if (d.method == "POST" && d.recordId.isUndefined())
         return fields.isEmpty() ? tr("new %1 record").arg(resource) : tr("new %1 record: %2").arg(resource, fields);
-    const QString record = d.recordId.isUndefined() ? resource : QStringLiteral("%1 · %2").arg(resource, idText(d.recordId));
+    const QString record = d.recordId.isUndefined()
+        ? resource
+        : QStringLiteral("%1 · %2").arg(resource, DataProvider::idText(d.recordId));
     return fields.isEmpty() ? record : u"%1: %2"_qs.arg(record, fields);
 }
 

@@ -147,6 +147,10 @@ public:
     static Json pageData(const ListPage &page);
     static ListPage pageOf(const Json &data);
 
+    // A record's id as text: a string as it is, anything else as its JSON (7, 7.5, true). So it goes into a path
+    // or a parameter, and so the app names a record to a person ("posts · 7").
+    static QString idText(const Json &id);
+
     // The dialects there are, and one made from its name (an unknown name gives the generic one).
     static QStringList dialects();
     static QString dialectDisplayName(const QString &dialect);
@@ -155,7 +159,6 @@ public:
 protected:
     // Helpers for subclasses.
     static Json at(const Json &json, QStringView path);   // "a.b.c"; empty path: json itself
-    static QString idText(const Json &id);
     QString pathWithSlash(QString path) const;            // adds the trailing slash the dialect wants
     // Rows and total from `body` with options' (or the given default) paths.
     ListPage readEnvelope(const Json &body, const Json &meta, const QString &rowsDefault,
