@@ -62,7 +62,7 @@ RecordModel::FieldView RecordModel::current(const QString &field) const
     v.dirty = edit != m_edits.constEnd();
     const RecordWrites::Write *write = v.dirty ? nullptr : m_writes.latestWith(field);
     v.shown = v.dirty ? *edit : write ? write->fields.value(QStringView(field)) : v.server;
-    v.waiting = write && RecordWrites::isWaiting(write->mutation);
+    v.waiting = write && write->mutation->isWaitingForServer();
     v.errors = m_errors.value(field);
     return v;
 }

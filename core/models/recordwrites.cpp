@@ -43,18 +43,10 @@ QStringList RecordWrites::fields() const
     return out;
 }
 
-bool RecordWrites::isWaiting(const Mutation *m)
-{
-    if (!m || m->isSettled())
-        return false;
-    return m->status() == Mutation::Status::Paused || m->status() == Mutation::Status::Waiting
-        || m->failureCount() > 0 || m->isRestored();
-}
-
 bool RecordWrites::isAnyUnderWay() const
 {
     return std::any_of(m_writes.cbegin(), m_writes.cend(), [](const Write &w) {
-        return w.mutation && !w.mutation->isSettled() && !isWaiting(w.mutation);
+        return w.mutation && !w.mutation->isSettled() && !w.mutation->isWaitingForServer();
     });
 }
 
@@ -72,7 +64,7 @@ QList<Mutation *> RecordWrites::waiting() const
 {
     QList<Mutation *> out;
     for (const Write &w : m_writes) {
-        if (isWaiting(w.mutation))
+        if (w.mutation && w.mutation->isWaitingForServer())
             out.append(w.mutation);
     }
     return out;

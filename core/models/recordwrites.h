@@ -34,11 +34,11 @@ public:
     // The fields the writes carry, each once, in the order the writes were made.
     QStringList fields() const;
 
-    // Writes that wait for the server (queued, not under way); every unsettled one; whether one is under way.
+    // Writes that wait for the server (Mutation::isWaitingForServer(), as the outbox lists them); every unsettled
+    // one; whether one is under way (unsettled, not waiting).
     QList<Mutation *> waiting() const;
     QList<Mutation *> unsettled() const;
     bool isAnyUnderWay() const;
-    static bool isWaiting(const Mutation *m);
 
 private:
     QList<Write> m_writes;

@@ -128,6 +128,24 @@ TimePoint Mutation::undoDeadline() const
     return at;
 }
 
+bool Mutation::isWaitingForServer() const
+{
+    switch (m_status) {
+    case Status::Paused:
+    case Status::Unconfirmed:
+        return true;
+    case Status::Waiting:
+        // In an undo time the window offers itself (the delete's Undo bar) it is not made yet.
+        return undoDeadline() <= client()->now();
+    case Status::Sending:
+        return m_failureCount > 0 || (isRestored() && m_data.attempted);
+    case Status::Idle:
+        return isRestored();
+    default:
+        return false;   // settled
+    }
+}
+
 void Mutation::begin()
 {
     if (m_status != Status::Idle)

@@ -150,6 +150,11 @@ public:
     // Undoable: when its undo time ends and it may be sent (a restored unsent one: its new undo time); else its
     // creation time.
     TimePoint undoDeadline() const;
+    // It waits for the server as a person sees it (the outbox lists it, a form marks its fields): unsettled and
+    // not simply under way, because the server does not answer (paused), an earlier write of its scope has not
+    // settled, it comes from the last run, it waits for the user (Unconfirmed) or for a retry. Not in an undo time
+    // (it is not made yet), nor in its first request.
+    bool isWaitingForServer() const;
 
     // Possible until the request is sent (Undoable's delay, waiting for an earlier write, paused offline).
     // Not once its request may have reached the server (a restored write that was under way, or one paused after

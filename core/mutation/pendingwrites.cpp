@@ -1,7 +1,6 @@
 #include "core/mutation/pendingwrites.h"
 
 #include "core/mutation/mutationqueue.h"
-#include "core/client/queryclient.h"
 #include "core/mutation/resourcetags.h"
 #include "core/providers/dataprovider.h"
 
@@ -44,27 +43,7 @@ bool PendingWrites::isWaiting(const Mutation *m) const
 
 void PendingWrites::update(Mutation *m)
 {
-    bool waits = false;
-    if (!m->isSettled()) {
-        switch (m->status()) {
-        case Mutation::Status::Paused:
-        case Mutation::Status::Unconfirmed:
-            waits = true;
-            break;
-        case Mutation::Status::Waiting:
-            // In an undo time the window offers itself (the delete's Undo bar) it is not made yet.
-            waits = m->undoDeadline() <= m_queue->client()->now();
-            break;
-        case Mutation::Status::Sending:
-            waits = m->failureCount() > 0 || (m->isRestored() && m->data().attempted);
-            break;
-        case Mutation::Status::Idle:
-            waits = m->isRestored();
-            break;
-        default:
-            break;
-        }
-    }
+    const bool waits = m->isWaitingForServer();
     const bool was = isWaiting(m);
     if (waits && !was) {
         // In the queue's order.

@@ -12,10 +12,10 @@ namespace refetch {
 
 class MutationQueue;
 
-// The writes a person waits on (what a mail client's outbox shows): unsettled writes that are not simply under
-// way, because the server does not answer (paused), an earlier write of the same record has not settled, they
-// come from the last run, or they wait for a retry. A write in its first request, or in an undo time the window
-// offers itself (a delete's Undo bar), is not listed. The list row, the form and the status bar read it.
+// The writes a person waits on (what a mail client's outbox shows): the unsettled writes that are not simply under
+// way (Mutation::isWaitingForServer(): the server does not answer, an earlier write of the same record has not
+// settled, they come from the last run, or they wait for a retry). A write in its first request, or in an undo time
+// the window offers itself (a delete's Undo bar), is not listed. The list row, the form and the status bar read it.
 class PendingWrites : public QObject
 {
     Q_OBJECT
