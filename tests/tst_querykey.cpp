@@ -4,6 +4,7 @@
 #include <QtTest>
 
 using namespace refetch;
+using namespace Qt::StringLiterals;
 
 class tst_QueryKey : public QObject
 {
@@ -14,6 +15,7 @@ private Q_SLOTS:
     void canonicalDistinguishesTypes();
     void fromQJson();
     void prefixText();
+    void partsWrittenDirectly();
     void matching_data();
     void matching();
     void roundTrip();
@@ -61,6 +63,31 @@ void tst_QueryKey::prefixText()
     QCOMPARE(k.prefixText(2), QByteArrayView(R"(["r5",{"page":3})"));
     QCOMPARE(k.prefixText(3), QByteArrayView(R"(["r5",{"page":3},"x,y")"));
     QCOMPARE(k.prefixText(4), QByteArrayView(R"(["r5",{"page":3},"x,y",[1,2])"));
+}
+
+// Strings and integers are written into a key's text without the JSON writer (and the first string part is found
+// without a full walk): the text must be what the writer gives.
+void tst_QueryKey::partsWrittenDirectly()
+{
+    const QList<qint64> numbers{0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 65535, 100000, -1, -10, -99, -100, -12345,
+                                std::numeric_limits<qint64>::max(), std::numeric_limits<qint64>::min()};
+    for (qint64 n : numbers) {
+        const QueryKey key{"item", n};
+        QCOMPARE(key.text(), QByteArrayView(Json::array({"item", n}).canonical()));
+        QCOMPARE(key, QueryKey(QList<Json>{"item", n}));
+    }
+    const QList<QString> texts{u"plain"_s, u"with \"quote\""_s, u"back\\slash"_s, u"tab\t"_s, u"caf\u00e9"_s, u""_s,
+                               QString(300, u'x')};
+    for (const QString &t : texts) {
+        const QueryKey key{t, 1};
+        QCOMPARE(key.text(), QByteArrayView(Json::array({t, 1}).canonical()));
+        QCOMPARE(key.prefixText(1), QByteArrayView(Json::array({t}).canonical()).chopped(1));
+        QCOMPARE(QueryKey{t}.prefixText(1), key.prefixText(1));
+    }
+    // A key longer than the stack buffer (256 bytes) and than the inline text (48 bytes).
+    const QString longPart(1000, u'y');
+    const QueryKey longKey{longPart, Json::object({{u"filter", longPart}}), 3};
+    QCOMPARE(longKey.text(), QByteArrayView(Json::array({longPart, Json::object({{u"filter", longPart}}), 3}).canonical()));
 }
 
 void tst_QueryKey::matching_data()
