@@ -84,6 +84,21 @@ void tst_QueryKey::partsWrittenDirectly()
         QCOMPARE(key.prefixText(1), QByteArrayView(Json::array({t}).canonical()).chopped(1));
         QCOMPARE(QueryKey{t}.prefixText(1), key.prefixText(1));
     }
+    // Object parts (a page, filters) in canonical form: members sorted by name, the last of a name given twice.
+    const QList<QByteArray> objects{
+        R"({})", R"({"page":2})", R"({"status":"open","page":-3})", R"({"b":1,"a":2,"ab":3,"":4,"B":5})",
+        R"({"a":1,"a":2})", R"({"x":1,"y":{"z":1}})", R"({"d":2.5,"e":2.0})", R"({"q":"with \"quote\""})",
+        R"({"caf\u00e9":1,"cafe":2})", R"({"t":true,"n":null})", R"({"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8})",
+        R"({"i":9,"h":8,"g":7,"f":6,"e":5,"d":4,"c":3,"b":2,"a":1})", R"({"big":12345678901234567890123})",
+        R"({"s":"a/b<c>~"})"};
+    for (const QByteArray &text : objects) {
+        const Json object = Json::parse(text);
+        QVERIFY2(object.isObject(), text.constData());
+        const QueryKey key{"todos", object};
+        QCOMPARE(key.text(), QByteArrayView(Json::array({"todos", object}).canonical()));
+        QCOMPARE(key, QueryKey::fromCanonical(Json::array({"todos", object}).toJson()));
+    }
+
     // A key longer than the stack buffer (256 bytes) and than the inline text (48 bytes).
     const QString longPart(1000, u'y');
     const QueryKey longKey{longPart, Json::object({{u"filter", longPart}}), 3};
