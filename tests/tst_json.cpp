@@ -138,6 +138,7 @@ private slots:
     void keyLookup();
     void iteration();
     void builders();
+    void objectMembersWrittenInPlace();
     void constructors();
     void withValue();
     void withoutKey();
@@ -1215,6 +1216,49 @@ void tst_Json::builders()
 
     QCOMPARE(Json::array({}).toJson(), QByteArray("[]"));
     QCOMPARE(Json::object({}).toJson(), QByteArray("{}"));
+}
+
+// Json::object() writes integers, booleans, null, doubles and text straight into the object (JsonArg): each must
+// give the bytes the same value gives made as a Json first.
+void tst_Json::objectMembersWrittenInPlace()
+{
+    const QString accented = QStringLiteral("caf\u00e9 \U0001F600");
+    const QString lone = QString(QChar(0xD800)) + u'x';   // a lone surrogate: U+FFFD, as Json(QString)
+    const QString longAscii(70, u'a');                   // past the short-string header
+    const QString longAccented = longAscii + QChar(0xE9);
+    const char latin1[] = "na\xefve";                    // Latin-1 for "naïve"
+    const quint64 huge = std::numeric_limits<quint64>::max();
+
+    const Json inPlace = Json::object({
+        {u"int", 7}, {u"neg", -1}, {u"i64", std::numeric_limits<qint64>::min()}, {u"size", qsizetype(1) << 40},
+        {u"u64", huge}, {u"u8", quint8(200)}, {u"t", true}, {u"f", false}, {u"null", nullptr},
+        {u"dbl", 2.5}, {u"nan", qQNaN()}, {u"inf", qInf()},
+        {u"ascii", QStringLiteral("plain")}, {u"view", QStringView(accented)}, {u"lone", lone},
+        {u"literal", u"lit"}, {u"long", longAscii}, {u"longAccented", longAccented},
+        {u"latin1", QLatin1StringView(latin1)}, {u"latin1Long", QLatin1StringView(QByteArray(70, 'b'))},
+        {u"utf8", "\xc3\xa9t\xc3\xa9"}, {u"json", Json::array({1, 2})}, {u"skip", Json()}, {u"skipped", {}},
+        {u"empty", QString()}, {u"k\u00e9y", 1}});
+    const Json viaJson = Json::object({
+        {u"int", Json(7)}, {u"neg", Json(-1)}, {u"i64", Json(std::numeric_limits<qint64>::min())},
+        {u"size", Json(qsizetype(1) << 40)}, {u"u64", Json(huge)}, {u"u8", Json(quint8(200))}, {u"t", Json(true)},
+        {u"f", Json(false)}, {u"null", Json(nullptr)}, {u"dbl", Json(2.5)}, {u"nan", Json(qQNaN())},
+        {u"inf", Json(qInf())}, {u"ascii", Json(QStringLiteral("plain"))}, {u"view", Json(QStringView(accented))},
+        {u"lone", Json(lone)}, {u"literal", Json(u"lit")}, {u"long", Json(longAscii)},
+        {u"longAccented", Json(longAccented)}, {u"latin1", Json(QLatin1StringView(latin1))},
+        {u"latin1Long", Json(QLatin1StringView(QByteArray(70, 'b')))}, {u"utf8", Json("\xc3\xa9t\xc3\xa9")},
+        {u"json", Json(Json::array({1, 2}))}, {u"empty", Json(QString())}, {u"k\u00e9y", Json(1)}});
+
+    QCOMPARE(inPlace.size(), 24);
+    QCOMPARE(inPlace.toJson(), viaJson.toJson());
+    QCOMPARE(inPlace, viaJson);
+    QCOMPARE(inPlace.value(u"u64").numberText(), QStringLiteral("18446744073709551615"));
+    QVERIFY(inPlace.value(u"nan").isNull());
+    QCOMPARE(inPlace.value(u"view").toString(), accented);
+    QCOMPARE(inPlace.value(u"latin1").toString(), QStringLiteral("na\u00efve"));
+    QCOMPARE(inPlace.value(u"longAccented").toString(), longAccented);
+    QCOMPARE(inPlace.value(u"lone").toString(), QStringLiteral("\uFFFDx"));
+    QVERIFY(!inPlace.contains(u"skipped"));
+    QCOMPARE(inPlace.keyAt(0), QStringLiteral("int"));
 }
 
 void tst_Json::constructors()

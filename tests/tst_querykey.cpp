@@ -4,6 +4,7 @@
 #include <QtTest>
 
 using namespace refetch;
+using namespace Qt::StringLiterals;
 
 class tst_QueryKey : public QObject
 {
@@ -14,6 +15,7 @@ private Q_SLOTS:
     void canonicalDistinguishesTypes();
     void fromQJson();
     void prefixText();
+    void partsWrittenDirectly();
     void matching_data();
     void matching();
     void roundTrip();
@@ -61,6 +63,46 @@ void tst_QueryKey::prefixText()
     QCOMPARE(k.prefixText(2), QByteArrayView(R"(["r5",{"page":3})"));
     QCOMPARE(k.prefixText(3), QByteArrayView(R"(["r5",{"page":3},"x,y")"));
     QCOMPARE(k.prefixText(4), QByteArrayView(R"(["r5",{"page":3},"x,y",[1,2])"));
+}
+
+// Strings and integers are written into a key's text without the JSON writer (and the first string part is found
+// without a full walk): the text must be what the writer gives.
+void tst_QueryKey::partsWrittenDirectly()
+{
+    const QList<qint64> numbers{0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 65535, 100000, -1, -10, -99, -100, -12345,
+                                std::numeric_limits<qint64>::max(), std::numeric_limits<qint64>::min()};
+    for (qint64 n : numbers) {
+        const QueryKey key{"item", n};
+        QCOMPARE(key.text(), QByteArrayView(Json::array({"item", n}).canonical()));
+        QCOMPARE(key, QueryKey(QList<Json>{"item", n}));
+    }
+    const QList<QString> texts{u"plain"_s, u"with \"quote\""_s, u"back\\slash"_s, u"tab\t"_s, u"caf\u00e9"_s, u""_s,
+                               QString(300, u'x')};
+    for (const QString &t : texts) {
+        const QueryKey key{t, 1};
+        QCOMPARE(key.text(), QByteArrayView(Json::array({t, 1}).canonical()));
+        QCOMPARE(key.prefixText(1), QByteArrayView(Json::array({t}).canonical()).chopped(1));
+        QCOMPARE(QueryKey{t}.prefixText(1), key.prefixText(1));
+    }
+    // Object parts (a page, filters) in canonical form: members sorted by name, the last of a name given twice.
+    const QList<QByteArray> objects{
+        R"({})", R"({"page":2})", R"({"status":"open","page":-3})", R"({"b":1,"a":2,"ab":3,"":4,"B":5})",
+        R"({"a":1,"a":2})", R"({"x":1,"y":{"z":1}})", R"({"d":2.5,"e":2.0})", R"({"q":"with \"quote\""})",
+        R"({"caf\u00e9":1,"cafe":2})", R"({"t":true,"n":null})", R"({"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8})",
+        R"({"i":9,"h":8,"g":7,"f":6,"e":5,"d":4,"c":3,"b":2,"a":1})", R"({"big":12345678901234567890123})",
+        R"({"s":"a/b<c>~"})"};
+    for (const QByteArray &text : objects) {
+        const Json object = Json::parse(text);
+        QVERIFY2(object.isObject(), text.constData());
+        const QueryKey key{"todos", object};
+        QCOMPARE(key.text(), QByteArrayView(Json::array({"todos", object}).canonical()));
+        QCOMPARE(key, QueryKey::fromCanonical(Json::array({"todos", object}).toJson()));
+    }
+
+    // A key longer than the stack buffer (256 bytes) and than the inline text (48 bytes).
+    const QString longPart(1000, u'y');
+    const QueryKey longKey{longPart, Json::object({{u"filter", longPart}}), 3};
+    QCOMPARE(longKey.text(), QByteArrayView(Json::array({longPart, Json::object({{u"filter", longPart}}), 3}).canonical()));
 }
 
 void tst_QueryKey::matching_data()

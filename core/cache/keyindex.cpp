@@ -1,6 +1,7 @@
 #include "core/cache/keyindex.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace refetch {
 
@@ -16,7 +17,9 @@ void KeyIndex::insert(Query *q)
 
 KeyIndex::Bucket &KeyIndex::bucketFor(QByteArrayView prefix)
 {
-    if (m_lastBucket && prefix == m_lastPrefix)
+    // Inline: QByteArrayView's operator== is an out-of-line call, and most inserts go to the last bucket.
+    if (m_lastBucket && prefix.size() == m_lastPrefix.size()
+        && std::memcmp(prefix.data(), m_lastPrefix.constData(), size_t(prefix.size())) == 0)
         return *m_lastBucket;
     // Look up without copying; copy the prefix only for a new bucket.
     auto it = m_buckets.find(QByteArray::fromRawData(prefix.data(), prefix.size()));

@@ -122,22 +122,20 @@ QueryChanges Query::succeeded(FetchResult &result, TimePoint now)
         m_meta = std::move(result.meta);
         changes |= QueryChange::Data;
     }
-    setValidators(result.etag, result.lastModified);
-    changes |= markSucceeded(now);
-    if (m_failureCount) {
-        m_failureCount = 0;
-        changes |= QueryChange::FailureCount;
-    }
-    return changes;
+    return changes | answered(result, now);
 }
 
 QueryChanges Query::notModified(const FetchResult &result, TimePoint now)
 {
     Q_ASSERT(hasData());
     // The cached JSON is still the server's: nothing to parse or compare.
-    QueryChanges changes = QueryChange::UpdatedAt;
+    return QueryChange::UpdatedAt | answered(result, now);
+}
+
+QueryChanges Query::answered(const FetchResult &result, TimePoint now)
+{
     setValidators(result.etag, result.lastModified);
-    changes |= markSucceeded(now);
+    QueryChanges changes = markSucceeded(now);
     if (m_failureCount) {
         m_failureCount = 0;
         changes |= QueryChange::FailureCount;

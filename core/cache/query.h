@@ -138,6 +138,9 @@ private:
 
     // Success now: status, no error, not invalidated, updated at `now`.
     QueryChanges markSucceeded(TimePoint now);
+    // The tail of succeeded() and notModified(): the server answered, so keep its validators, mark the entry a
+    // success and forget past failures.
+    QueryChanges answered(const FetchResult &result, TimePoint now);
     void setValidators(const QByteArray &etag, const QByteArray &lastModified);
 
     // The cache's index of entries by slot, gc and tags.

@@ -1,6 +1,7 @@
 #include "core/cache/querykey.h"
 
 #include <QHashSeed>
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -27,38 +28,52 @@ bool isPlain(const Char *s, qsizetype n)
 }
 
 template <typename Char>
-void appendPlain(KeyPart::Text &out, const Char *s, qsizetype n)
+void appendPlain(KeyText &out, const Char *s, qsizetype n)
 {
-    const qsizetype at = out.size();
-    out.resize(at + n + 2);
-    char *dst = out.data() + at;
+    char *dst = out.extend(n + 2);
     *dst++ = '"';
     for (qsizetype i = 0; i < n; ++i)
         dst[i] = char(s[i]);
     dst[n] = '"';
 }
 
-void appendText(KeyPart::Text &out, QByteArrayView text)
+void appendText(KeyText &out, QByteArrayView text)
 {
     out.append(text.data(), text.size());
 }
 
-void appendLiteral(KeyPart::Text &out, const char *text)
+void appendLiteral(KeyText &out, const char *text)
 {
     out.append(text, qsizetype(std::strlen(text)));
 }
 
-void appendInteger(KeyPart::Text &out, qint64 i)
+void appendInteger(KeyText &out, qint64 i)
 {
-    // Digits written backwards into a small buffer: the ids of a key are short.
+    // Digits written backwards into a small buffer, two at a time (the ids of a key are short).
+    static constexpr auto Pairs = [] {
+        std::array<char, 200> t{};
+        for (int n = 0; n < 100; ++n) {
+            t[size_t(2 * n)] = char('0' + n / 10);
+            t[size_t(2 * n + 1)] = char('0' + n % 10);
+        }
+        return t;
+    }();
     char buf[24];
     char *end = buf + sizeof buf;
     char *p = end;
     quint64 u = i < 0 ? 0 - quint64(i) : quint64(i);
-    do {
-        *--p = char('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        const size_t r = size_t(u % 100);
+        u /= 100;
+        p -= 2;
+        std::memcpy(p, &Pairs[2 * r], 2);
+    }
+    if (u >= 10) {
+        p -= 2;
+        std::memcpy(p, &Pairs[2 * size_t(u)], 2);
+    } else {
+        *--p = char('0' + u);
+    }
     if (i < 0)
         *--p = '-';
     out.append(p, end - p);
@@ -79,7 +94,19 @@ quint64 processSeed()
 
 } // namespace
 
-void KeyPart::appendTo(Text &out) const
+void KeyText::grow(qsizetype n)
+{
+    const qsizetype used = m_end - m_begin;
+    const qsizetype cap = std::max<qsizetype>((m_capEnd - m_begin) * 2, used + n);
+    auto bigger = std::make_unique<char[]>(size_t(cap));
+    std::memcpy(bigger.get(), m_begin, size_t(used));
+    m_heap = std::move(bigger);
+    m_begin = m_heap.get();
+    m_end = m_begin + used;
+    m_capEnd = m_begin + cap;
+}
+
+void KeyPart::appendTo(KeyText &out) const
 {
     switch (m_kind) {
     case Kind::Utf8: {
@@ -141,7 +168,7 @@ void KeyPart::appendTo(Text &out) const
 QueryKey::QueryKey(std::initializer_list<KeyPart> parts)
 {
     // Build on the stack, then copy into the key's own text once (inline up to 48 bytes).
-    KeyPart::Text text;
+    KeyText text;
     text.append('[');
     bool first = true;
     for (const KeyPart &p : parts) {
@@ -151,7 +178,7 @@ QueryKey::QueryKey(std::initializer_list<KeyPart> parts)
         p.appendTo(text);
     }
     text.append(']');
-    setText(QByteArrayView(text.constData(), text.size()), int(parts.size()));
+    setText(text.view(), int(parts.size()));
 }
 
 size_t QueryKey::hashText(QByteArrayView text) noexcept
@@ -234,6 +261,16 @@ QByteArrayView QueryKey::prefixOf(QByteArrayView canonical, int n)
         return QByteArrayView(canonical.data(), 1);
     const char *s = canonical.data();
     const qsizetype len = canonical.size();
+    if (n == 1 && len > 2 && s[1] == '"') {
+        // The usual bucket, a key's first part as a string (its resource): it ends after its closing quote.
+        for (qsizetype i = 2; i < len; ++i) {
+            if (s[i] == '\\')
+                ++i;
+            else if (s[i] == '"')
+                return QByteArrayView(s, i + 1);
+        }
+        return canonical;
+    }
     int depth = 0;
     int seen = 0;
     bool inString = false;

@@ -6,9 +6,53 @@
 #include <QHashFunctions>
 #include <QJsonArray>
 #include <QVarLengthArray>
+#include <cstring>
 #include <initializer_list>
+#include <memory>
 
 namespace refetch {
+
+// The text a key is built in: on the stack for any key of up to 256 bytes, on the heap beyond. Appends are inline
+// pointer writes (QVarLengthArray's append and resize are out-of-line calls, a large share of building a key).
+class KeyText
+{
+public:
+    KeyText() = default;
+    Q_DISABLE_COPY_MOVE(KeyText)
+
+    void append(char c)
+    {
+        reserve(1);
+        *m_end++ = c;
+    }
+    void append(const char *s, qsizetype n)
+    {
+        reserve(n);
+        std::memcpy(m_end, s, size_t(n));
+        m_end += n;
+    }
+    // Room for n more bytes, written by the caller.
+    char *extend(qsizetype n)
+    {
+        reserve(n);
+        return std::exchange(m_end, m_end + n);
+    }
+    QByteArrayView view() const { return QByteArrayView(m_begin, m_end - m_begin); }
+
+private:
+    void reserve(qsizetype n)
+    {
+        if (Q_UNLIKELY(m_capEnd - m_end < n))
+            grow(n);
+    }
+    Q_DECL_COLD_FUNCTION void grow(qsizetype n);
+
+    char m_local[256];
+    char *m_begin = m_local;
+    char *m_end = m_local;
+    char *m_capEnd = m_local + sizeof m_local;
+    std::unique_ptr<char[]> m_heap;
+};
 
 // One part of a key as written in code: {"posts", 7} or {"posts", Json::object(...)}. Strings and integers are
 // written into the key's text directly, without building a JSON document for each.
@@ -33,10 +77,8 @@ public:
     KeyPart(double d) : m_kind(Kind::Json), m_own(d), m_json(&m_own) {}
     KeyPart(const KeyPart &) = delete;
 
-    // The text a key is built in: on the stack for any key of up to 256 bytes.
-    using Text = QVarLengthArray<char, 256>;
     // Appends the part's canonical JSON text.
-    void appendTo(Text &out) const;
+    void appendTo(KeyText &out) const;
 
 private:
     enum class Kind : quint8 { Utf8, Utf16, Latin1, Integer, Bool, Null, Json };

@@ -152,6 +152,20 @@ using Utf8Key = QVarLengthArray<char, 128>;
 
 void toUtf8(QStringView s, Utf8Key &out)
 {
+    // A member name is nearly always short ASCII: one pass into the stack buffer.
+    const qsizetype len = s.size();
+    if (len <= out.capacity()) {
+        out.resize(len);
+        char *dst = out.data();
+        const char16_t *p = s.utf16();
+        qsizetype i = 0;
+        while (i < len && p[i] < 0x80) {
+            dst[i] = char(p[i]);
+            ++i;
+        }
+        if (i == len)
+            return;
+    }
     bool ascii;
     out.resize(utf8Length(s, &ascii));
     encodeUtf8(s, reinterpret_cast<uchar *>(out.data()));
@@ -256,11 +270,18 @@ Json Json::array(std::initializer_list<Json> elements)
     });
 }
 
-Json Json::object(std::initializer_list<std::pair<QStringView, Json>> members)
+Json Json::object(std::initializer_list<std::pair<QStringView, JsonArg>> members)
 {
     qsizetype size = 16;
-    for (const auto &[key, v] : members)
-        size += key.size() * 3 + v.encodedSize() + 9;
+    for (const auto &[key, v] : members) {
+        size += key.size() * 3 + 9;
+        switch (v.m_kind) {
+        case JsonArg::Kind::Utf16: size += v.m_utf16.size() * 3 + 5; break;
+        case JsonArg::Kind::Latin1: size += v.m_latin1.size() * 2 + 5; break;
+        case JsonArg::Kind::Json: size += v.m_json.encodedSize(); break;
+        default: size += 9; break;
+        }
+    }
     return build(size, [&](Encoder &e) {
         e.beginContainer(true);
         for (const auto &[key, v] : members) {
@@ -268,7 +289,21 @@ Json Json::object(std::initializer_list<std::pair<QStringView, Json>> members)
                 continue;
             e.mark();
             e.putString(key);
-            e.putValue(v);
+            switch (v.m_kind) {
+            case JsonArg::Kind::Undefined: break;
+            case JsonArg::Kind::Null: e.putNull(); break;
+            case JsonArg::Kind::Bool: e.putBool(v.m_integer); break;
+            case JsonArg::Kind::Integer: e.putInteger(v.m_integer); break;
+            case JsonArg::Kind::Double:
+                if (std::isfinite(v.m_double)) // as Json(double): no JSON form for NaN and infinities
+                    e.putDouble(v.m_double);
+                else
+                    e.putNull();
+                break;
+            case JsonArg::Kind::Utf16: e.putString(v.m_utf16); break;
+            case JsonArg::Kind::Latin1: e.putString(v.m_latin1); break;
+            case JsonArg::Kind::Json: e.putValue(v.m_json); break;
+            }
         }
         e.endContainer();
     });

@@ -60,6 +60,7 @@ public:
 };
 
 class Json;
+class JsonArg;
 
 namespace detail {
 // One document: a reference count followed by the encoded value (layout in json_p.h).
@@ -137,8 +138,9 @@ public:
     }
 
     static Json array(std::initializer_list<Json> elements); // Undefined elements become null
-    // Keys are kept in the given order; members whose value is Undefined are left out.
-    static Json object(std::initializer_list<std::pair<QStringView, Json>> members);
+    // Keys are kept in the given order; members whose value is Undefined are left out. Integers, booleans, null and
+    // text are written straight into the object (see JsonArg).
+    static Json object(std::initializer_list<std::pair<QStringView, JsonArg>> members);
 
     // RFC 8259 text, any top-level value. On error returns Undefined and fills *error.
     // Numbers are kept exactly: see isTextNumber().
@@ -306,6 +308,61 @@ inline void swap(Json &a, Json &b) noexcept
 {
     a.swap(b);
 }
+
+// A member's value in Json::object(): anything a Json is made from. Integers, booleans, null, finite doubles and
+// text are held as they are and written straight into the object, so that Json::object({{u"id", 7},
+// {u"title", title}}) makes one document, not one for each member first. Text is viewed, not copied: a JsonArg
+// lives only as long as the expression that makes the object.
+class JsonArg
+{
+public:
+    JsonArg() = default; // Undefined: the member is left out
+    JsonArg(const Json &j) : m_kind(Kind::Json), m_json(j) {}
+    JsonArg(Json &&j) : m_kind(Kind::Json), m_json(std::move(j)) {}
+    JsonArg(std::nullptr_t) : m_kind(Kind::Null) {}
+    JsonArg(bool b) : m_kind(Kind::Bool), m_integer(b) {}
+    JsonArg(int i) : m_kind(Kind::Integer), m_integer(i) {}
+    JsonArg(qint64 i) : m_kind(Kind::Integer), m_integer(i) {}
+    template <typename T>
+        requires(std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, int>
+                 && !std::is_same_v<T, qint64>)
+    JsonArg(T i)
+    {
+        if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(qint64)) {
+            if (i > quint64(std::numeric_limits<qint64>::max())) {
+                m_kind = Kind::Json;
+                m_json = Json(i); // beyond qint64: a text number
+                return;
+            }
+        }
+        m_kind = Kind::Integer;
+        m_integer = qint64(i);
+    }
+    JsonArg(double d) : m_kind(Kind::Double), m_double(d) {}
+    JsonArg(const QString &s) : m_kind(Kind::Utf16), m_utf16(s) {}
+    JsonArg(QStringView s) : m_kind(Kind::Utf16), m_utf16(s) {}
+    JsonArg(const char16_t *s) : m_kind(Kind::Utf16), m_utf16(s) {}
+    JsonArg(QLatin1StringView s) : m_kind(Kind::Latin1), m_latin1(s) {}
+    JsonArg(const char *utf8) : m_kind(Kind::Json), m_json(utf8) {}
+    JsonArg(const QJsonValue &v) : m_kind(Kind::Json), m_json(v) {}
+    JsonArg(const QJsonObject &o) : m_kind(Kind::Json), m_json(o) {}
+    JsonArg(const QJsonArray &a) : m_kind(Kind::Json), m_json(a) {}
+    JsonArg(const void *) = delete; // as Json: a pointer would otherwise silently become a bool
+
+    bool isUndefined() const { return m_kind == Kind::Undefined || (m_kind == Kind::Json && m_json.isUndefined()); }
+
+private:
+    friend class Json;
+    enum class Kind : quint8 { Undefined, Null, Bool, Integer, Double, Utf16, Latin1, Json };
+    Kind m_kind = Kind::Undefined;
+    union {
+        qint64 m_integer = 0;
+        double m_double;
+    };
+    QStringView m_utf16;
+    QLatin1StringView m_latin1;
+    Json m_json;
+};
 
 QDebug operator<<(QDebug debug, const Json &json);
 

@@ -119,12 +119,16 @@ public:
     }
     void putString(QStringView s)
     {
+        if (putShortAscii(s.utf16(), s.size()))
+            return;
         bool ascii;
         const qsizetype n = utf8Length(s, &ascii);
         encodeUtf8(s, putStringHeader(n, ascii));
     }
     void putString(QLatin1StringView s)
     {
+        if (putShortAscii(s.data(), s.size()))
+            return;
         qsizetype n = s.size();
         for (char c : s)
             n += uchar(c) >= 0x80;
@@ -160,6 +164,25 @@ public:
 
 private:
     Q_DECL_COLD_FUNCTION void grow(qsizetype n);
+    // Most strings (member names, ids, plain values) are short ASCII: copied in one pass. Returns false, having
+    // written nothing that counts, for any other string, which the caller measures and encodes.
+    template <typename Char>
+    bool putShortAscii(const Char *p, qsizetype len)
+    {
+        if (len >= LongString)
+            return false;
+        reserve(len + 1);
+        uchar *out = m_buf + m_len + 1;
+        for (qsizetype i = 0; i < len; ++i) {
+            const auto c = std::make_unsigned_t<Char>(p[i]);
+            if (c >= 0x80)
+                return false;
+            out[i] = uchar(c);
+        }
+        m_buf[m_len] = uchar(TagString | TagAscii | len);
+        m_len += 1 + len;
+        return true;
+    }
 
     struct Frame
     {
