@@ -67,7 +67,6 @@ private:
     QPointer<MutationQueue> m_queue;
     QPointer<PendingWrites> m_pending;
     int m_refused = 0;
-    QToolButton *m_waitingButton;
     QUrl m_endpoint;
     BusyIndicator *m_busy;
     QLabel *m_requests;
@@ -76,6 +75,7 @@ private:
     QLabel *m_updated;
     QLabel *m_onlineIcon;
     QLabel *m_online;
+    QToolButton *m_waitingButton;
     QTimer m_tick;
 };
 
