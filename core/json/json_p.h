@@ -5,7 +5,8 @@
 //
 //   json_p.h         this: the encoding, its readers, shared helpers
 //   jsonencoder_p.h  the Encoder, which writes a document
-//   json.cpp         the value type: construction, access, new documents with one change, the Encoder's buffer
+//   json.cpp         the value type: construction, access, new documents with one change
+//   jsonencoder.cpp  the Encoder's buffer and UTF-16 to UTF-8
 //   jsonparser.cpp   text to a document (Json::parse)
 //   jsonwriter.cpp   a document to text (toJson, canonical)
 //   jsoncompare.cpp  equality, members in key order, hashing
@@ -391,7 +392,7 @@ ShortDecimal shortDecimal(QByteArrayView text);
 bool writesBackAs(double d, const ShortDecimal &t, QByteArrayView text);
 bool writesBackAs(double d, QByteArrayView text);
 
-// UTF-8 (json.cpp) ---------------------------------------------------------------------------
+// UTF-8 (json.cpp, jsonencoder.cpp) ----------------------------------------------------------
 
 // Length of the well-formed UTF-8 sequence whose lead byte (>= 0x80) is at p, 0 if it is
 // ill-formed (overlong, surrogate, above U+10FFFF, bad continuation), -1 if end cuts it.

@@ -2,7 +2,7 @@
 
 // Private to core/json: the Encoder, which writes one document in the encoding of json_p.h (used by the parser,
 // by Json's constructors and with*() functions, and by the conversion from QJsonValue); its grow() and finish() are
-// in json.cpp.
+// in jsonencoder.cpp.
 
 #include "core/json/json_p.h"
 
