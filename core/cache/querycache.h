@@ -53,7 +53,12 @@ public:
     {
         m_tags.forEachMatch(tag, [&](quint32 slot) { fn(m_bySlot[slot]); });
     }
-    void forEachSlotWithTag(const Tag &tag, const std::function<void(quint32)> &fn) const { m_tags.forEachMatch(tag, fn); }
+    // A template, not a std::function: called for every single-tag invalidation, its callback is inlined.
+    template <typename F>
+    void forEachSlotWithTag(const Tag &tag, F &&fn) const
+    {
+        m_tags.forEachMatch(tag, fn);
+    }
     // A tag from its text (Tag::toString()), read against the tag types entries provide: a known type is a bare
     // type ("rest:api/posts"), else the text is "type:id" split at its last ':' ("rest:api/posts:7").
     Tag tagFromText(const QString &text) const;

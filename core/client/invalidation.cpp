@@ -37,38 +37,37 @@ qint32 QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
 
 int QueryClient::invalidateQueries(const QueryFilters &filters, RefetchType refetch)
 {
-    int count = 0;
-    // The recorder is asked for once per call, not per entry: without one, the loop is what it always was.
-    if (QueryRecorder *recorder = m_recorder) {
-        recorder->invalidationStarted(filters);
-        m_cache->forEachSlot(filters, [&](quint32 slot) {
-            ++count;
-            recorder->invalidated(slot, invalidateSlot(slot, refetch));
-        });
-        return count;
-    }
-    m_cache->forEachSlot(filters, [&](quint32 slot) {
-        ++count;
-        invalidateSlot(slot, refetch);
+    // What the callback needs, behind one pointer: it then fits std::function's inline buffer (three captured
+    // references would be a heap allocation on every call).
+    struct Run
+    {
+        QueryClient *client;
+        QueryRecorder *recorder;
+        RefetchType refetch;
+        int count;
+    } run{this, m_recorder, refetch, 0};
+    if (run.recorder)
+        run.recorder->invalidationStarted(filters);
+    m_cache->forEachSlot(filters, [&run](quint32 slot) {
+        ++run.count;
+        const qint32 why = run.client->invalidateSlot(slot, run.refetch);
+        if (run.recorder)
+            run.recorder->invalidated(slot, why);
     });
-    return count;
+    return run.count;
 }
 
 int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
 {
     if (tags.size() == 1) {
         int count = 0;
-        if (QueryRecorder *recorder = m_recorder) {
-            recorder->invalidationStarted(tags.first());
-            m_cache->forEachSlotWithTag(tags.first(), [&](quint32 slot) {
-                ++count;
-                recorder->invalidated(slot, invalidateSlot(slot, refetch));
-            });
-            return count;
-        }
+        if (m_recorder)
+            m_recorder->invalidationStarted(tags.first());
         m_cache->forEachSlotWithTag(tags.first(), [&](quint32 slot) {
             ++count;
-            invalidateSlot(slot, refetch);
+            const qint32 why = invalidateSlot(slot, refetch);
+            if (m_recorder)
+                m_recorder->invalidated(slot, why);
         });
         return count;
     }
