@@ -61,16 +61,8 @@ ResourceSchema DrfMetadata::read(const Json &options, const QString &resource, Q
         f.readOnly = d.value(u"read_only").toBool();
         f.nullable = d.value(u"allow_null").toBool();
         const QString label = d.value(u"label").toString();
-        // DRF's label is the model field's verbose name ("UserId" for userId, "ID" for id): kept only when it says
-        // more than the name.
-        QString a, b;
-        for (QChar c : label)
-            if (c.isLetterOrNumber())
-                a.append(c.toLower());
-        for (QChar c : f.name)
-            if (c.isLetterOrNumber())
-                b.append(c.toLower());
-        if (a != b)
+        // DRF's label is the model field's verbose name ("UserId" for userId): kept when it says more.
+        if (!FieldSchema::labelIsName(label, f.name))
             f.label = label;
         f.help = d.value(u"help_text").toString();
         if (const Json v = d.value(u"max_length"); v.isNumber())

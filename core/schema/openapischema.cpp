@@ -39,21 +39,6 @@ Json pointer(const Json &document, QStringView ref)
     return at;
 }
 
-// pydantic titles a field by its name ("userId" -> "Userid", "published_at" -> "Published At"): such a title says
-// nothing the name does not, and reads worse than a label made from the name.
-bool isAutoTitle(const QString &title, const QString &name)
-{
-    auto letters = [](const QString &s) {
-        QString out;
-        for (QChar c : s) {
-            if (c.isLetterOrNumber())
-                out.append(c.toLower());
-        }
-        return out;
-    };
-    return letters(title) == letters(name);
-}
-
 bool isNullSchema(const Json &s)
 {
     return s.value(u"type").toString() == u"null" || (s.contains(u"enum") && s.value(u"enum").size() == 1 && s.value(u"enum").at(0).isNull());
@@ -291,7 +276,7 @@ public:
             f.maxLength = v.toInteger();
         f.pattern = keyword(u"pattern").toString();
         const QString title = keyword(u"title").toString();
-        if (!isAutoTitle(title, name))
+        if (!FieldSchema::labelIsName(title, name))
             f.label = title;
         f.help = keyword(u"description").toString();
         f.readOnly = keyword(u"readOnly").toBool();

@@ -33,6 +33,19 @@ FieldSchema::Type FieldSchema::typeFromName(QStringView name)
     return Type::Unknown;
 }
 
+bool FieldSchema::labelIsName(const QString &label, const QString &name)
+{
+    auto letters = [](const QString &s) {
+        QString out;
+        for (QChar c : s) {
+            if (c.isLetterOrNumber())
+                out.append(c.toLower());
+        }
+        return out;
+    };
+    return letters(label) == letters(name);
+}
+
 const FieldSchema *ResourceSchema::field(QStringView name) const
 {
     for (const FieldSchema &f : fields) {

@@ -36,6 +36,9 @@ struct FieldSchema
     QString references;       // the resource whose ids it holds, when the description says so
 
     static QString typeName(Type type);
+    // Whether a server's label for a field only repeats its name (pydantic's "Userid" for userId, DRF's "ID" for
+    // id): such a label reads worse than one a view makes from the name, and is dropped.
+    static bool labelIsName(const QString &label, const QString &name);
     static Type typeFromName(QStringView name);
 };
 
