@@ -1,6 +1,7 @@
 #include "app/sampleapi/sampleapi.h"
 #include "core/http/httptransport.h"
 #include "core/json/json.h"
+#include "core/schema/openapischema.h"
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void persistsAcrossRestart();
     void resetReseeds();
     void seedFile();
+    void openApiDocument();
     void badSeedFileIsReadable();
     void failRate();
     void dropRate();
@@ -428,6 +430,58 @@ void tst_SampleApi::resetReseeds()
     QCOMPARE(request("GET", QStringLiteral("/posts/7")).json(), original);
     QCOMPARE(request("GET", QStringLiteral("/users/3")).status, 200);
     QCOMPARE(request("GET", QStringLiteral("/db")).json().value(u"comments").size(), 1500);
+}
+
+// The built-in data is described at /openapi.json (#15): its fields, which are required, their choices, and the
+// references between the resources; a seed file of the user's gets no document, since it would not describe it.
+void tst_SampleApi::openApiDocument()
+{
+    QVERIFY(start());
+    const Answer answer = request("GET", QStringLiteral("/openapi.json"));
+    QCOMPARE(answer.status, 200);
+    QString error;
+    const QHash<QString, ResourceSchema> schemas = OpenApiSchema::read(answer.json(), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(QSet<QString>(schemas.keyBegin(), schemas.keyEnd()),
+             (QSet<QString>{QStringLiteral("users"), QStringLiteral("posts"), QStringLiteral("comments")}));
+    // Every field of every record is described, in the data's order.
+    const Json db = request("GET", QStringLiteral("/db")).json();
+    for (const QString &resource : {QStringLiteral("users"), QStringLiteral("posts"), QStringLiteral("comments")}) {
+        const Json first = db.value(resource).at(0);
+        QStringList inData, described;
+        for (qsizetype i = 0; i < first.size(); ++i)
+            inData.append(first.keyAt(i));
+        for (const FieldSchema &f : schemas.value(resource).fields)
+            described.append(f.name);
+        QCOMPARE(described, inData);
+    }
+    const ResourceSchema posts = schemas.value(QStringLiteral("posts"));
+    QCOMPARE(posts.field(u"userId")->references, QStringLiteral("users"));
+    QCOMPARE(posts.field(u"userId")->label, QStringLiteral("Author"));
+    QVERIFY(posts.field(u"userId")->required);
+    QCOMPARE(posts.field(u"status")->choices,
+             (QList<Json>{Json("draft"), Json("published"), Json("archived")}));
+    QCOMPARE(posts.field(u"status")->defaultValue, Json("draft"));
+    QVERIFY(posts.field(u"id")->readOnly);
+    QVERIFY(posts.field(u"createdAt")->readOnly);
+    QVERIFY(posts.field(u"publishedAt")->nullable);
+    const ResourceSchema comments = schemas.value(QStringLiteral("comments"));
+    QCOMPARE(comments.field(u"postId")->references, QStringLiteral("posts"));
+    QCOMPARE(comments.field(u"userId")->references, QStringLiteral("users"));
+    const ResourceSchema users = schemas.value(QStringLiteral("users"));
+    QCOMPARE(users.field(u"role")->choices.size(), 3);
+    QCOMPARE(users.field(u"email")->format, QStringLiteral("email"));
+    QCOMPARE(users.field(u"website")->format, QStringLiteral("uri"));
+    QVERIFY(users.field(u"website")->nullable);
+    QVERIFY(!users.field(u"username")->pattern.isEmpty());
+
+    const QString seed = m_dir->filePath(QStringLiteral("seed.json"));
+    QFile file(seed);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(SmallSeed);
+    file.close();
+    QVERIFY(start(SampleApi::Options{.databasePath = m_dir->filePath(QStringLiteral("other.sqlite")), .seedFile = seed}));
+    QCOMPARE(request("GET", QStringLiteral("/openapi.json")).status, 404);
 }
 
 void tst_SampleApi::seedFile()

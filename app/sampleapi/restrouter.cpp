@@ -216,6 +216,8 @@ Reply RestRouter::route(const Request &request)
         reply = isRead(request) ? index(request) : unknown;
     } else if (segments.size() == 1 && segments.first() == u"db" && isRead(request)) {
         reply = withValidator(Reply::json(200, m_db->toJson()), request);
+    } else if (segments.size() == 1 && segments.first() == u"openapi.json" && !m_openApi.isEmpty() && isRead(request)) {
+        reply = withValidator(Reply::json(200, m_openApi), request);
     } else if (segments.size() == 3) {
         // /posts/7/comments: the comments whose postId is "7" (the parent need not exist, as in json-server).
         const Resource *nested = m_db->resource(segments.at(2));

@@ -57,6 +57,9 @@ public:
     // the key and replayed, with "Idempotent-Replayed: true", when the key comes again; the key used for another
     // request gets 422. Errors of the server (5xx) are not kept, so that the write can be tried again.
     Reply handle(const Request &request);
+    // An OpenAPI document served at /openapi.json (the built-in data's; none for a seed file of the user's, which
+    // it would not describe).
+    void setOpenApi(QByteArray document) { m_openApi = std::move(document); }
 
 private:
     Reply route(const Request &request);
@@ -79,6 +82,7 @@ private:
 
     SampleDatabase *m_db;
     QRandomGenerator *m_random;
+    QByteArray m_openApi;
 };
 
 } // namespace refetch::sampleapi

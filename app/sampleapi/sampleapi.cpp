@@ -179,6 +179,13 @@ bool SampleApi::start(const Options &options, QString *error)
         return failed(why);
     m_db = std::move(db);
     m_router = std::make_unique<sampleapi::RestRouter>(m_db.get(), &m_random);
+    if (options.seedFile.isEmpty()) {
+        // The built-in data's description: its fields, which are required, their choices, and the references
+        // between the resources (resources/sample-schema/openapi.json).
+        QFile document(QStringLiteral(":/sample-schema/openapi.json"));
+        if (document.open(QIODevice::ReadOnly))
+            m_router->setOpenApi(document.readAll());
+    }
     m_server = server.release();
     m_server->setParent(this);
     m_server->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
