@@ -29,6 +29,7 @@ private Q_SLOTS:
     void referencesToResources();
     void cyclesEnd();
     void resourceOfPath();
+    void roundTripThroughJson();
 };
 
 namespace {
@@ -317,6 +318,37 @@ void tst_OpenApiSchema::resourceOfPath()
     QVERIFY(OpenApiSchema::resourceOfPath(u"/openapi.json").isEmpty());
     QVERIFY(OpenApiSchema::resourceOfPath(u"/docs").isEmpty());
     QVERIFY(OpenApiSchema::resourceOfPath(u"/").isEmpty());
+}
+
+// Schemas are cached and persisted as JSON: every field of every resource comes back as it was read.
+void tst_OpenApiSchema::roundTripThroughJson()
+{
+    const Json doc = parse(R"({"openapi": "3.1.0", "paths": {
+        "/tasks": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "array",
+            "items": {"$ref": "#/components/schemas/Task"}}}}}}}}},
+      "components": {"schemas": {"Task": {"type": "object", "required": ["title"], "properties": {
+        "id": {"type": "integer", "readOnly": true},
+        "title": {"type": "string", "title": "What to do", "description": "Shown in lists", "minLength": 1,
+                  "maxLength": 80, "pattern": "^[A-Z]"},
+        "status": {"type": "string", "enum": ["open", "done", null], "default": "open"},
+        "weight": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 10, "exclusiveMaximum": 10},
+        "ownerId": {"type": "integer", "x-reference": "users"},
+        "due": {"type": "string", "format": "date"}}}}}})");
+    const ResourceSchema tasks = OpenApiSchema::read(doc).value(u"tasks"_s);
+    QCOMPARE(tasks.fields.size(), 6);
+    const ResourceSchema back = ResourceSchema::fromJson(Json::parse(tasks.toJson().toJson()));
+    QCOMPARE(back.resource, u"tasks"_s);
+    QCOMPARE(back.fields.size(), tasks.fields.size());
+    for (qsizetype i = 0; i < tasks.fields.size(); ++i)
+        QVERIFY2(back.fields.at(i) == tasks.fields.at(i), qPrintable(tasks.fields.at(i).name));
+    QVERIFY(back == tasks);
+    // Only what is known is written.
+    QCOMPARE(tasks.field(u"due")->toJson(), Json::parse(R"({"name": "due", "type": "string", "format": "date"})"));
+    FieldSchema choices;
+    choices.name = u"genre"_s;
+    choices.choices = {Json("fiction"), Json(2)};
+    choices.choiceLabels = {u"Fiction"_s, u"Second"_s};
+    QVERIFY(FieldSchema::fromJson(choices.toJson()) == choices);
 }
 
 QTEST_GUILESS_MAIN(tst_OpenApiSchema)

@@ -40,6 +40,12 @@ struct FieldSchema
     // id): such a label reads worse than one a view makes from the name, and is dropped.
     static bool labelIsName(const QString &label, const QString &name);
     static Type typeFromName(QStringView name);
+
+    // As JSON, for the cache and its persistence: only what is known is written ({"name": "title", "type":
+    // "string", "required": true, "maxLength": 200}); fromJson() reads it back.
+    Json toJson() const;
+    static FieldSchema fromJson(const Json &json);
+    friend bool operator==(const FieldSchema &, const FieldSchema &) = default;
 };
 
 // The fields of one resource, in the order the server describes them.
@@ -50,6 +56,11 @@ struct ResourceSchema
 
     const FieldSchema *field(QStringView name) const;
     bool isEmpty() const { return fields.isEmpty(); }
+
+    // {"resource": "posts", "fields": [...]}
+    Json toJson() const;
+    static ResourceSchema fromJson(const Json &json);
+    friend bool operator==(const ResourceSchema &, const ResourceSchema &) = default;
 };
 
 } // namespace refetch
