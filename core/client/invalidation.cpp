@@ -9,7 +9,14 @@
 
 namespace refetch {
 
-qint32 QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
+void QueryClient::invalidateSlot(quint32 slot, RefetchType refetch)
+{
+    const qint32 why = markInvalidated(slot, refetch);
+    if (m_recorder)
+        m_recorder->invalidated(slot, why);
+}
+
+qint32 QueryClient::markInvalidated(quint32 slot, RefetchType refetch)
 {
     // Flags first: an unobserved entry that needs no refetch is never touched itself. (The invalidated flag lives in
     // the cache's per-slot array; Query::invalidated() is the same transition for an entry at hand.)
@@ -42,17 +49,14 @@ int QueryClient::invalidateQueries(const QueryFilters &filters, RefetchType refe
     struct Run
     {
         QueryClient *client;
-        QueryRecorder *recorder;
         RefetchType refetch;
         int count;
-    } run{this, m_recorder, refetch, 0};
-    if (run.recorder)
-        run.recorder->invalidationStarted(filters);
+    } run{this, refetch, 0};
+    if (m_recorder)
+        m_recorder->invalidationStarted(filters);
     m_cache->forEachSlot(filters, [&run](quint32 slot) {
         ++run.count;
-        const qint32 why = run.client->invalidateSlot(slot, run.refetch);
-        if (run.recorder)
-            run.recorder->invalidated(slot, why);
+        run.client->invalidateSlot(slot, run.refetch);
     });
     return run.count;
 }
@@ -65,9 +69,7 @@ int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
             m_recorder->invalidationStarted(tags.first());
         m_cache->forEachSlotWithTag(tags.first(), [&](quint32 slot) {
             ++count;
-            const qint32 why = invalidateSlot(slot, refetch);
-            if (m_recorder)
-                m_recorder->invalidated(slot, why);
+            invalidateSlot(slot, refetch);
         });
         return count;
     }
@@ -79,9 +81,7 @@ int QueryClient::invalidateTags(const TagList &tags, RefetchType refetch)
         m_cache->forEachSlotWithTag(tag, [&](quint32 slot) {
             if (!seen.contains(slot)) {
                 seen.insert(slot);
-                const qint32 why = invalidateSlot(slot, refetch);
-                if (m_recorder)
-                    m_recorder->invalidated(slot, why);
+                invalidateSlot(slot, refetch);
             }
         });
     }

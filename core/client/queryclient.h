@@ -126,7 +126,9 @@ private:
     void pause(Query *q, const RequestRecord *request = nullptr);
     void queueRefetch(Query *q);
     void unqueueRefetch(Query *q);
-    qint32 invalidateSlot(quint32 slot, RefetchType refetch);   // 0, or why it is not refetched
+    // Marks the entry in `slot` invalidated, queues its refetch if `refetch` says so, and tells the recorder why.
+    void invalidateSlot(quint32 slot, RefetchType refetch);
+    qint32 markInvalidated(quint32 slot, RefetchType refetch); // 0 (refetching), or why it is not refetched
     void flushRefetches();
     void updateTags(Query *q);
     void notify(Query *q, QueryChanges changes);

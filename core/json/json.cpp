@@ -73,14 +73,7 @@ void toUtf8(QStringView s, Utf8Key &out)
     const qsizetype len = s.size();
     if (len <= out.capacity()) {
         out.resize(len);
-        char *dst = out.data();
-        const char16_t *p = s.utf16();
-        qsizetype i = 0;
-        while (i < len && p[i] < 0x80) {
-            dst[i] = char(p[i]);
-            ++i;
-        }
-        if (i == len)
+        if (copyAscii(s.utf16(), len, reinterpret_cast<uchar *>(out.data())) == len)
             return;
     }
     bool ascii;
@@ -211,12 +204,7 @@ Json Json::object(std::initializer_list<std::pair<QStringView, JsonArg>> members
             case JsonArg::Kind::Null: e.putNull(); break;
             case JsonArg::Kind::Bool: e.putBool(v.m_integer); break;
             case JsonArg::Kind::Integer: e.putInteger(v.m_integer); break;
-            case JsonArg::Kind::Double:
-                if (std::isfinite(v.m_double)) // as Json(double): no JSON form for NaN and infinities
-                    e.putDouble(v.m_double);
-                else
-                    e.putNull();
-                break;
+            case JsonArg::Kind::Double: e.putDouble(v.m_double); break;
             case JsonArg::Kind::Utf16: e.putString(v.m_utf16); break;
             case JsonArg::Kind::Latin1: e.putString(v.m_latin1); break;
             case JsonArg::Kind::Json: e.putValue(v.m_json); break;

@@ -6,6 +6,7 @@
 #include <QtCore/QStringList>
 
 #include <atomic>
+#include <cmath>
 #include <cstddef>
 #include <initializer_list>
 #include <iterator>
@@ -338,7 +339,8 @@ public:
         m_kind = Kind::Integer;
         m_integer = qint64(i);
     }
-    JsonArg(double d) : m_kind(Kind::Double), m_double(d) {}
+    // As Json(double): NaN and infinities have no JSON form and become null.
+    JsonArg(double d) : m_kind(std::isfinite(d) ? Kind::Double : Kind::Null), m_double(d) {}
     JsonArg(const QString &s) : m_kind(Kind::Utf16), m_utf16(s) {}
     JsonArg(QStringView s) : m_kind(Kind::Utf16), m_utf16(s) {}
     JsonArg(const char16_t *s) : m_kind(Kind::Utf16), m_utf16(s) {}

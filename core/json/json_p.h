@@ -394,6 +394,20 @@ bool writesBackAs(double d, QByteArrayView text);
 
 // UTF-8 (json.cpp, jsonencoder.cpp) ----------------------------------------------------------
 
+// Copies the characters of s (UTF-16 or Latin-1) to out while they are ASCII; returns how many it copied, n when
+// all of them were. The short ASCII strings most documents are made of take this one pass.
+template <typename Char>
+inline qsizetype copyAscii(const Char *s, qsizetype n, uchar *out)
+{
+    for (qsizetype i = 0; i < n; ++i) {
+        const auto c = std::make_unsigned_t<Char>(s[i]);
+        if (c >= 0x80)
+            return i;
+        out[i] = uchar(c);
+    }
+    return n;
+}
+
 // Length of the well-formed UTF-8 sequence whose lead byte (>= 0x80) is at p, 0 if it is
 // ill-formed (overlong, surrogate, above U+10FFFF, bad continuation), -1 if end cuts it.
 inline int utf8SequenceLength(const uchar *p, const uchar *end)

@@ -172,13 +172,8 @@ private:
         if (len >= LongString)
             return false;
         reserve(len + 1);
-        uchar *out = m_buf + m_len + 1;
-        for (qsizetype i = 0; i < len; ++i) {
-            const auto c = std::make_unsigned_t<Char>(p[i]);
-            if (c >= 0x80)
-                return false;
-            out[i] = uchar(c);
-        }
+        if (copyAscii(p, len, m_buf + m_len + 1) != len)
+            return false;
         m_buf[m_len] = uchar(TagString | TagAscii | len);
         m_len += 1 + len;
         return true;

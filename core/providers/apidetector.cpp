@@ -8,6 +8,7 @@
 #include "jsonserverprovider.h"
 
 #include "core/http/endpoint.h"
+#include "core/schema/openapischema.h"
 
 #include <QJsonArray>
 #include <QLocale>
@@ -161,10 +162,8 @@ QList<ResourceInfo> ApiDetector::fromOpenApi(const Json &document, Paging *pagin
         const QString path = paths.keyAt(i);
         const Json item = paths.valueAt(i);
         const Json get = item.value(u"get");
-        if (!item.isObject() || !get.isObject() || path.contains(u'{'))
-            continue;
-        const QString name = trimSlashes(path);
-        if (name.isEmpty() || name.endsWith(u"openapi.json") || name.contains(u"docs") || name.contains(u"swagger"))
+        const QString name = OpenApiSchema::resourceOfPath(path); // the schemas name resources the same way
+        if (!item.isObject() || !get.isObject() || name.isEmpty())
             continue;
         bool known = false;
         for (const ResourceInfo &r : out)

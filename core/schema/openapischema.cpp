@@ -98,7 +98,6 @@ public:
             collect(all.at(i), out, depth + 1);
         const Json props = s.value(u"properties");
         for (qsizetype i = 0; i < props.size(); ++i) {
-            out.found = true;
             const QString key = props.keyAt(i);
             const Json value = props.valueAt(i);
             auto it = std::find_if(out.properties.begin(), out.properties.end(),

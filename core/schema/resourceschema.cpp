@@ -2,34 +2,24 @@
 
 namespace refetch {
 
+namespace {
+
+// JSON Schema's type names, in Type's order.
+constexpr const char16_t *TypeNames[] = {u"unknown", u"string", u"integer", u"number", u"boolean", u"object", u"array"};
+
+} // namespace
+
 QString FieldSchema::typeName(Type type)
 {
-    switch (type) {
-    case Type::Unknown: return QStringLiteral("unknown");
-    case Type::String: return QStringLiteral("string");
-    case Type::Integer: return QStringLiteral("integer");
-    case Type::Number: return QStringLiteral("number");
-    case Type::Boolean: return QStringLiteral("boolean");
-    case Type::Object: return QStringLiteral("object");
-    case Type::Array: return QStringLiteral("array");
-    }
-    return {};
+    return QString::fromUtf16(TypeNames[size_t(type)]);
 }
 
 FieldSchema::Type FieldSchema::typeFromName(QStringView name)
 {
-    if (name == u"string")
-        return Type::String;
-    if (name == u"integer")
-        return Type::Integer;
-    if (name == u"number")
-        return Type::Number;
-    if (name == u"boolean")
-        return Type::Boolean;
-    if (name == u"object")
-        return Type::Object;
-    if (name == u"array")
-        return Type::Array;
+    for (size_t i = 1; i < std::size(TypeNames); ++i) {
+        if (name == QStringView(TypeNames[i]))
+            return Type(i);
+    }
     return Type::Unknown;
 }
 

@@ -16,7 +16,7 @@ namespace refetch {
 // the form falls back to inferring from values.
 struct FieldSchema
 {
-    enum class Type : quint8 { Unknown, String, Integer, Number, Boolean, Object, Array };
+    enum class Type : quint8 { Unknown, String, Integer, Number, Boolean, Object, Array }; // typeName() is their name
 
     QString name;
     Type type = Type::Unknown;
