@@ -92,12 +92,7 @@ void tst_Dialects::initTestCase()
     QVERIFY2(!m_peer.name.isEmpty(), qPrintable(u"unknown REFETCH_DIALECT_PEER "_s + name));
     qInfo("peer: %s", qPrintable(name));
     if (m_peer.kind) {
-        QString why;
-        if (!ExternalServer::available(*m_peer.kind, &why)) {
-            if (ExternalServer::skipAllowed())
-                QSKIP(qPrintable(why));
-            QFAIL(qPrintable(why));
-        }
+        REFETCH_REQUIRE_SERVER(*m_peer.kind);
     }
 }
 

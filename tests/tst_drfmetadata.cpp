@@ -25,12 +25,7 @@ private Q_SLOTS:
 
 void tst_DrfMetadata::realServer()
 {
-    QString why;
-    if (!ExternalServer::available(ExternalServer::Drf, &why)) {
-        if (ExternalServer::skipAllowed())
-            QSKIP(qPrintable(why));
-        QFAIL(qPrintable(why));
-    }
+    REFETCH_REQUIRE_SERVER(ExternalServer::Drf);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QFile seed(dir.filePath(u"db.json"_s));

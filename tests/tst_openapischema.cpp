@@ -55,12 +55,7 @@ QStringList names(const ResourceSchema &schema)
 
 void tst_OpenApiSchema::fastApiServer()
 {
-    QString why;
-    if (!ExternalServer::available(ExternalServer::FastApi, &why)) {
-        if (ExternalServer::skipAllowed())
-            QSKIP(qPrintable(why));
-        QFAIL(qPrintable(why));
-    }
+    REFETCH_REQUIRE_SERVER(ExternalServer::FastApi);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QFile seed(dir.filePath(QStringLiteral("db.json")));

@@ -191,12 +191,7 @@ private:
 
 void tst_OutboxChaos::initTestCase()
 {
-    QString why;
-    if (!ExternalServer::available(ExternalServer::JsonServer017, &why)) {
-        if (ExternalServer::skipAllowed())
-            QSKIP(qPrintable(why));
-        QFAIL(qPrintable(why));
-    }
+    REFETCH_REQUIRE_SERVER(ExternalServer::JsonServer017);
     QVERIFY(m_dir.isValid());
     m_seedFile = m_dir.filePath(QStringLiteral("db.json"));
     m_storeFile = m_dir.filePath(QStringLiteral("outbox.sqlite"));

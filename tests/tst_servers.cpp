@@ -183,12 +183,7 @@ void tst_Servers::smoke()
     QFETCH(QString, errorAt);
     QFETCH(QString, errorText);
 
-    QString why;
-    if (!ExternalServer::available(kind, &why)) {
-        if (ExternalServer::skipAllowed())
-            QSKIP(qPrintable(why));
-        QFAIL(qPrintable(why));
-    }
+    REFETCH_REQUIRE_SERVER(kind);
 
     ExternalServer server;
     QString error;

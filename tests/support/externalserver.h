@@ -9,6 +9,18 @@
 
 #include <chrono>
 
+// In a test function (or initTestCase): fails when server `kind` cannot run here, saying why and what installs it;
+// with REFETCH_ALLOW_MISSING_SERVERS=1 it skips instead (see ExternalServer::skipAllowed()).
+#define REFETCH_REQUIRE_SERVER(kind)                                                                                  \
+    do {                                                                                                              \
+        QString refetchWhy_;                                                                                          \
+        if (!::refetch::test::ExternalServer::available((kind), &refetchWhy_)) {                                      \
+            if (::refetch::test::ExternalServer::skipAllowed())                                                       \
+                QSKIP(qPrintable(refetchWhy_));                                                                       \
+            QFAIL(qPrintable(refetchWhy_));                                                                           \
+        }                                                                                                             \
+    } while (false)
+
 namespace refetch::test {
 
 // A third-party REST server from tests/servers/ run as a child process on 127.0.0.1: Django REST framework,
