@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QtGlobal>
 
+#include <algorithm>
 #include <functional>
 #include <vector>
 
@@ -14,6 +15,29 @@ struct Lcg
 {
     quint64 x = 42;
     quint32 next() { return quint32(x = (x * 1103515245ull + 12345ull) % 2147483648ull); }
+};
+
+// The distinct numbers drawn in a repetition, for its check: a bit per number below `range` (a QSet's insert cost
+// about 130 instructions per op, a tenth of an exact invalidation, and is the bench's own bookkeeping).
+class Seen
+{
+public:
+    explicit Seen(qsizetype range) : m_bits(size_t(range)) {}
+    void insert(qsizetype i)
+    {
+        m_count += !m_bits[size_t(i)];
+        m_bits[size_t(i)] = true;
+    }
+    qsizetype size() const { return m_count; }
+    void clear()
+    {
+        std::fill(m_bits.begin(), m_bits.end(), false);
+        m_count = 0;
+    }
+
+private:
+    std::vector<bool> m_bits;
+    qsizetype m_count = 0;
 };
 
 // At least 5 timed repetitions; REPS=9 asks for more.

@@ -134,14 +134,14 @@ void exactInvalidate(int n)
     const int pages = n / Resources;
     populatePages(client, pages);
     const int ops = 1000;
-    QSet<int> seen;
+    Seen seen(qsizetype(Resources) * pages);
     Lcg lcg;
     const Timing t = measure([&] { revalidateAll(client); seen.clear(); lcg = Lcg{}; },
         [&] {
             for (int op = 0; op < ops; ++op) {
                 const int k = int(lcg.next() % Resources);
                 const int p = int(lcg.next() % pages);
-                client.invalidateQueries({.key = QueryKey{ShortText('r', k).view(), Json::object({{u"page", p}})}, .exact = true},
+                client.invalidateQueries({.key = QueryKey{ShortText('r', k).view(), {{u"page", p}}}, .exact = true},
                                          RefetchType::None);
                 seen.insert(k * pages + p);
             }
@@ -158,7 +158,7 @@ void tagInvalidate(int n)
     QueryClient client(benchConfig());
     populateTagged(client, n);
     const int ops = 1000;
-    QSet<int> seen;
+    Seen seen(n);
     Lcg lcg;
     const Timing t = measure([&] { revalidateAll(client); seen.clear(); lcg = Lcg{}; },
         [&] {

@@ -99,6 +99,59 @@ void tst_QueryKey::partsWrittenDirectly()
         QCOMPARE(key, QueryKey::fromCanonical(Json::array({"todos", object}).toJson()));
     }
 
+    // Objects written as members ({"todos", {{u"page", 2}}}) give the text of the same members built as a document.
+    const auto same = [](const QueryKey &direct, const QueryKey &viaDocument) {
+        if (direct.text() != viaDocument.text())
+            qWarning() << "direct" << direct.text() << "document" << viaDocument.text();
+        return direct.text() == viaDocument.text() && direct == viaDocument;
+    };
+    const QString quoted = u"with \"quote\""_s;
+    const QString nonAscii = u"caf\u00e9"_s;
+    const Json nested = Json::object({{u"z", 1}, {u"a", Json::array({2, "x"})}});
+    QVERIFY(same(QueryKey{"todos", {}}, QueryKey{"todos", Json::object({})}));
+    QVERIFY(same(QueryKey{"todos", {{u"page", 2}}}, QueryKey{"todos", Json::object({{u"page", 2}})}));
+    QCOMPARE(QueryKey({"todos", {{u"page", 2}}}).text(), QByteArrayView(R"(["todos",{"page":2}])"));
+    QVERIFY(same(QueryKey{"t", {{u"status", u"open"}, {u"page", -3}, {u"", 4}, {u"B", 5}, {u"ab", 3}}},
+                 QueryKey{"t", Json::object({{u"status", u"open"}, {u"page", -3}, {u"", 4}, {u"B", 5}, {u"ab", 3}})}));
+    // The last of a name given twice, wherever it stands; an undefined member is left out (and does not undo an
+    // earlier value of its name).
+    QVERIFY(same(QueryKey{"t", {{u"a", 1}, {u"b", 0}, {u"a", 2}}}, QueryKey{"t", Json::object({{u"a", 1}, {u"b", 0}, {u"a", 2}})}));
+    QCOMPARE(QueryKey({"t", {{u"a", 1}, {u"b", 0}, {u"a", 2}}}).text(), QByteArrayView(R"(["t",{"a":2,"b":0}])"));
+    QVERIFY(same(QueryKey{"t", {{u"a", 1}, {u"a", Json()}, {u"q", JsonArg()}}},
+                 QueryKey{"t", Json::object({{u"a", 1}, {u"a", Json()}, {u"q", JsonArg()}})}));
+    // Every kind of value.
+    QVERIFY(same(QueryKey{"t", {{u"t", true}, {u"f", false}, {u"n", nullptr}, {u"d", 2.5}, {u"e", 2.0}, {u"nan", qQNaN()},
+                                {u"l", QLatin1StringView("lat")}, {u"q", quoted}, {u"u", nonAscii}, {u"o", nested},
+                                {u"j", Json("s")}, {u"i", Json(7)}, {u"max", std::numeric_limits<qint64>::max()},
+                                {u"min", std::numeric_limits<qint64>::min()}, {u"big", Json::fromNumberText(QByteArrayView("12345678901234567890123"))}}},
+                 QueryKey{"t", Json::object({{u"t", true}, {u"f", false}, {u"n", nullptr}, {u"d", 2.5}, {u"e", 2.0},
+                                {u"nan", qQNaN()}, {u"l", QLatin1StringView("lat")}, {u"q", quoted}, {u"u", nonAscii},
+                                {u"o", nested}, {u"j", Json("s")}, {u"i", Json(7)},
+                                {u"max", std::numeric_limits<qint64>::max()}, {u"min", std::numeric_limits<qint64>::min()},
+                                {u"big", Json::fromNumberText(QByteArrayView("12345678901234567890123"))}})}));
+    // Names the writer sorts by their UTF-8 bytes (not plain ASCII), and more members than are sorted in place.
+    QVERIFY(same(QueryKey{"t", {{u"\uffff", 1}, {u"\U0001F600", 2}, {nonAscii, 3}, {u"cafe", 4}, {u"q\"", 5}}},
+                 QueryKey{"t", Json::object({{u"\uffff", 1}, {u"\U0001F600", 2}, {nonAscii, 3}, {u"cafe", 4}, {u"q\"", 5}})}));
+    QVERIFY(same(QueryKey{"t", {{u"q", 1}, {u"p", 2}, {u"o", 3}, {u"n", 4}, {u"m", 5}, {u"l", 6}, {u"k", 7}, {u"j", 8},
+                                {u"i", 9}, {u"h", 10}, {u"g", 11}, {u"f", 12}, {u"e", 13}, {u"d", 14}, {u"c", 15}, {u"b", 16},
+                                {u"a", 17}}},
+                 QueryKey{"t", Json::object({{u"q", 1}, {u"p", 2}, {u"o", 3}, {u"n", 4}, {u"m", 5}, {u"l", 6}, {u"k", 7},
+                                {u"j", 8}, {u"i", 9}, {u"h", 10}, {u"g", 11}, {u"f", 12}, {u"e", 13}, {u"d", 14},
+                                {u"c", 15}, {u"b", 16}, {u"a", 17}})}));
+    // Members in every order of five names (each valued by its place in name order) come out alike.
+    const QList<QString> inOrder{u"limit"_s, u"pag"_s, u"page"_s, u"q"_s, u"sort"_s};
+    const QByteArray expected = R"(["t",{"limit":0,"pag":1,"page":2,"q":3,"sort":4}])";
+    QList<QString> names = inOrder;
+    int orders = 0;
+    do {
+        const auto place = [&](int i) { return int(inOrder.indexOf(names[i])); };
+        const QueryKey direct{"t", {{names[0], place(0)}, {names[1], place(1)}, {names[2], place(2)},
+                                    {names[3], place(3)}, {names[4], place(4)}}};
+        QCOMPARE(direct.canonical(), expected);
+        ++orders;
+    } while (std::next_permutation(names.begin(), names.end()));
+    QCOMPARE(orders, 120);
+
     // A key longer than the stack buffer (256 bytes) and than the inline text (48 bytes).
     const QString longPart(1000, u'y');
     const QueryKey longKey{longPart, Json::object({{u"filter", longPart}}), 3};

@@ -16,25 +16,46 @@ void appendPart(QByteArray &out, const Json &part)
 
 // Plain text (printable ASCII without quote or backslash) is its own JSON string body; anything else goes
 // through Json::canonical(), so both paths give the same bytes.
+constexpr std::array<bool, 128> PlainChar = [] {
+    std::array<bool, 128> t{};
+    for (int c = 0x20; c < 0x7f; ++c)
+        t[size_t(c)] = c != '"' && c != '\\';
+    return t;
+}();
+
+template <typename Char>
+bool isPlainChar(Char ch)
+{
+    const auto c = uint(std::make_unsigned_t<Char>(ch));
+    return c < 128 && PlainChar[c];
+}
+
 template <typename Char>
 bool isPlain(const Char *s, qsizetype n)
 {
     for (qsizetype i = 0; i < n; ++i) {
-        const auto c = uint(s[i]);
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+        if (!isPlainChar(s[i]))
             return false;
     }
     return true;
 }
 
+// Writes the text as a JSON string in one pass when it is plain; otherwise writes nothing and returns false. (The
+// names and ids of a key are a few characters: a plain loop beats a vectorised one, which the early exit prevents.)
 template <typename Char>
-void appendPlain(KeyText &out, const Char *s, qsizetype n)
+bool appendIfPlain(KeyText &out, const Char *s, qsizetype n)
 {
     char *dst = out.extend(n + 2);
     *dst++ = '"';
-    for (qsizetype i = 0; i < n; ++i)
+    for (qsizetype i = 0; i < n; ++i) {
+        if (Q_UNLIKELY(!isPlainChar(s[i]))) {
+            out.drop(n + 2);
+            return false;
+        }
         dst[i] = char(s[i]);
+    }
     dst[n] = '"';
+    return true;
 }
 
 void appendText(KeyText &out, QByteArrayView text)
@@ -114,23 +135,16 @@ void KeyPart::appendTo(KeyText &out) const
             appendLiteral(out, "null");
             return;
         }
-        const qsizetype n = qsizetype(std::strlen(m_utf8));
-        if (isPlain(m_utf8, n))
-            appendPlain(out, m_utf8, n);
-        else
+        if (!appendIfPlain(out, m_utf8, qsizetype(std::strlen(m_utf8))))
             appendText(out, Json(m_utf8).canonical());
         return;
     }
     case Kind::Utf16:
-        if (isPlain(m_utf16.utf16(), m_utf16.size()))
-            appendPlain(out, m_utf16.utf16(), m_utf16.size());
-        else
+        if (!appendIfPlain(out, m_utf16.utf16(), m_utf16.size()))
             appendText(out, Json(m_utf16).canonical());
         return;
     case Kind::Latin1:
-        if (isPlain(m_latin1.data(), m_latin1.size()))
-            appendPlain(out, m_latin1.data(), m_latin1.size());
-        else
+        if (!appendIfPlain(out, m_latin1.data(), m_latin1.size()))
             appendText(out, Json(m_latin1).canonical());
         return;
     case Kind::Integer:
@@ -143,26 +157,91 @@ void KeyPart::appendTo(KeyText &out) const
         appendLiteral(out, "null");
         return;
     case Kind::Json:
-        // The common parts of a key (a resource's name, an id) without going through the JSON writer.
-        if (m_json->isString()) {
-            const QByteArrayView utf8 = m_json->stringUtf8();
-            if (isPlain(utf8.data(), utf8.size())) {
-                appendPlain(out, utf8.data(), utf8.size());
-                return;
-            }
-        } else if (m_json->isInteger()) {
-            appendInteger(out, m_json->toInteger());
-            return;
-        }
-        {
-            // An object or an array (a list's page and filters): through the writer, into a reused buffer.
-            static thread_local QByteArray scratch;
-            scratch.resize(0);
-            m_json->appendCanonical(scratch);
-            appendText(out, scratch);
-        }
+        appendJson(out, *m_json);
+        return;
+    case Kind::Members:
+        appendMembers(out, m_members);
         return;
     }
+}
+
+void KeyPart::appendJson(KeyText &out, const Json &json)
+{
+    // The common parts of a key (a resource's name, an id) without going through the JSON writer.
+    if (json.isString()) {
+        const QByteArrayView utf8 = json.stringUtf8();
+        if (appendIfPlain(out, utf8.data(), utf8.size()))
+            return;
+    } else if (json.isInteger()) {
+        return appendInteger(out, json.toInteger());
+    }
+    // An object or an array (a list's page and filters): through the writer, into a reused buffer.
+    static thread_local QByteArray scratch;
+    scratch.resize(0);
+    json.appendCanonical(scratch);
+    appendText(out, scratch);
+}
+
+void KeyPart::appendArg(KeyText &out, const JsonArg &arg)
+{
+    switch (arg.m_kind) {
+    case JsonArg::Kind::Undefined:
+    case JsonArg::Kind::Null:
+        return appendLiteral(out, "null");
+    case JsonArg::Kind::Bool:
+        return appendLiteral(out, arg.m_integer ? "true" : "false");
+    case JsonArg::Kind::Integer:
+        return appendInteger(out, arg.m_integer);
+    case JsonArg::Kind::Double:
+        // Rare in a key; 2.0 is written as 2, as the writer does.
+        return appendJson(out, Json(arg.m_double));
+    case JsonArg::Kind::Utf16:
+        if (!appendIfPlain(out, arg.m_utf16.utf16(), arg.m_utf16.size()))
+            appendText(out, Json(arg.m_utf16).canonical());
+        return;
+    case JsonArg::Kind::Latin1:
+        if (!appendIfPlain(out, arg.m_latin1.data(), arg.m_latin1.size()))
+            appendText(out, Json(arg.m_latin1).canonical());
+        return;
+    case JsonArg::Kind::Json:
+        return appendJson(out, arg.m_json);
+    }
+}
+
+// An object given as members: sorted by name and written here, when the names are plain ASCII (their UTF-16 order
+// is then the UTF-8 byte order the writer sorts by) and there are at most 16 of them; otherwise through a document.
+void KeyPart::appendMembers(KeyText &out, std::initializer_list<Member> members)
+{
+    constexpr int Most = 16;
+    const Member *sorted[Most];
+    int n = 0;
+    for (const Member &m : members) {
+        if (m.second.isUndefined())
+            continue; // left out, as Json::object() leaves it out
+        if (n == Most || !isPlain(m.first.utf16(), m.first.size()))
+            return appendJson(out, Json::object(members));
+        int i = n;
+        int order = 1;
+        while (i > 0 && (order = m.first.compare(sorted[i - 1]->first)) < 0)
+            --i;
+        if (i > 0 && order == 0) {
+            sorted[i - 1] = &m; // the same name again: the last counts
+            continue;
+        }
+        for (int j = n; j > i; --j)
+            sorted[j] = sorted[j - 1];
+        sorted[i] = &m;
+        ++n;
+    }
+    out.append('{');
+    for (int i = 0; i < n; ++i) {
+        if (i)
+            out.append(',');
+        appendIfPlain(out, sorted[i]->first.utf16(), sorted[i]->first.size()); // plain: checked above
+        out.append(':');
+        appendArg(out, sorted[i]->second);
+    }
+    out.append('}');
 }
 
 QueryKey::QueryKey(std::initializer_list<KeyPart> parts)

@@ -37,6 +37,8 @@ public:
         reserve(n);
         return std::exchange(m_end, m_end + n);
     }
+    // Takes back the last n bytes written.
+    void drop(qsizetype n) { m_end -= n; }
     QByteArrayView view() const { return QByteArrayView(m_begin, m_end - m_begin); }
 
 private:
@@ -54,11 +56,14 @@ private:
     std::unique_ptr<char[]> m_heap;
 };
 
-// One part of a key as written in code: {"posts", 7} or {"posts", Json::object(...)}. Strings and integers are
-// written into the key's text directly, without building a JSON document for each.
+// One part of a key as written in code: {"posts", 7}, {"posts", {{u"page", 2}, {u"sort", "title"}}} or
+// {"posts", someJson}. Strings, integers and objects written as members are put into the key's text directly,
+// without building a JSON document for each (the text is the one the JSON writer gives: tst_querykey).
 class KeyPart
 {
 public:
+    using Member = std::pair<QStringView, JsonArg>;
+
     KeyPart(const char *utf8) : m_kind(Kind::Utf8), m_utf8(utf8) {}
     KeyPart(const QString &s) : m_kind(Kind::Utf16), m_utf16(s) {}
     KeyPart(QStringView s) : m_kind(Kind::Utf16), m_utf16(s) {}
@@ -70,6 +75,9 @@ public:
     KeyPart(T i) : m_kind(Kind::Integer), m_integer(qint64(i)) {}
     KeyPart(bool b) : m_kind(Kind::Bool), m_integer(b) {}
     KeyPart(std::nullptr_t) : m_kind(Kind::Null) {}
+    // An object part written as members, as Json::object() takes them: undefined members are left out and the last
+    // of a name given twice counts. {} is the empty object.
+    KeyPart(std::initializer_list<Member> members) : m_kind(Kind::Members), m_members(members) {}
     KeyPart(const Json &j) : m_kind(Kind::Json), m_json(&j) {}
     KeyPart(const QJsonValue &v) : m_kind(Kind::Json), m_own(v), m_json(&m_own) {}
     KeyPart(const QJsonObject &v) : m_kind(Kind::Json), m_own(v), m_json(&m_own) {}
@@ -81,7 +89,11 @@ public:
     void appendTo(KeyText &out) const;
 
 private:
-    enum class Kind : quint8 { Utf8, Utf16, Latin1, Integer, Bool, Null, Json };
+    static void appendJson(KeyText &out, const Json &json);
+    static void appendArg(KeyText &out, const JsonArg &arg);
+    static void appendMembers(KeyText &out, std::initializer_list<Member> members);
+
+    enum class Kind : quint8 { Utf8, Utf16, Latin1, Integer, Bool, Null, Json, Members };
     Kind m_kind;
     const char *m_utf8 = nullptr;
     QStringView m_utf16;
@@ -89,6 +101,7 @@ private:
     qint64 m_integer = 0;
     Json m_own;
     const Json *m_json = nullptr;
+    std::initializer_list<Member> m_members;
 };
 
 // A query's identity: an ordered list of JSON values, e.g. {"posts", Json::object({{u"page", 2}})}.

@@ -355,6 +355,7 @@ public:
 
 private:
     friend class Json;
+    friend class KeyPart; // writes members straight into a query key's text (core/cache/querykey.cpp)
     enum class Kind : quint8 { Undefined, Null, Bool, Integer, Double, Utf16, Latin1, Json };
     Kind m_kind = Kind::Undefined;
     union {

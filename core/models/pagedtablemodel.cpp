@@ -48,7 +48,8 @@ PagedTableModel::~PagedTableModel() = default;
 
 QueryKey PagedTableModel::pageKey(int page) const
 {
-    auto text = [](const QString &s) { return s.isEmpty() ? Json() : Json(s); };
+    // Empty texts are left out of the key (an undefined member), as an absent parameter.
+    auto text = [](const QString &s) { return s.isEmpty() ? JsonArg() : JsonArg(s); };
     Json filters;
     if (!m_query.filters.isEmpty()) {
         QJsonArray pairs;
@@ -56,15 +57,14 @@ QueryKey PagedTableModel::pageKey(int page) const
             pairs.append(QJsonArray{name, value});
         filters = Json(pairs);
     }
-    const Json params = Json::object({
+    return QueryKey{m_endpoint->name(), m_options.resource, {
         {u"page", page},
         {u"limit", m_options.pageSize},
         {u"sort", text(m_query.sort)},
-        {u"order", m_query.sort.isEmpty() ? Json() : Json(m_query.order == Qt::AscendingOrder ? "asc" : "desc")},
+        {u"order", m_query.sort.isEmpty() ? JsonArg() : JsonArg(m_query.order == Qt::AscendingOrder ? u"asc" : u"desc")},
         {u"q", text(m_query.search)},
         {u"filters", filters},
-    });
-    return QueryKey{m_endpoint->name(), m_options.resource, params};
+    }};
 }
 
 Json PagedTableModel::rowsOf(int page) const
