@@ -29,6 +29,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QToolButton>
+#include <QAction>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QLineEdit>
@@ -86,6 +88,7 @@ private Q_SLOTS:
     void impatientScrollingShowsEveryRecordOnce();
     void savedTitleReachesTheServer();
     void editsAreKeptWholeAndWaitForTheServer();
+    void formFollowsTheServersSchema();
 
 private:
     // The window on the endpoint, posts selected in the side tree; its list view, a model tester attached.
@@ -566,6 +569,20 @@ void tst_DialectWindow::savedTitleReachesTheServer()
         QTest::keyClicks(invalidEdit, m_peer.invalidText);
     QCOMPARE(invalidEdit->text(), m_peer.invalidText);
     QVERIFY(pane->isDirty());
+    if (const FieldSchema *described = form->schema().field(m_peer.invalidField);
+        described && !described->problemWith(form->editor(m_peer.invalidField)->value()).isEmpty()) {
+        // The server's description already says it refuses this (FastAPI's ge=0, DRF's min_value 0): said under
+        // the field before anything is sent (#15), the edit kept.
+        const int beforeRefusal = serverRequests();
+        QVERIFY(!pane->save());
+        QTRY_VERIFY_WITH_TIMEOUT(!form->messageOf(m_peer.invalidField).isEmpty(), WaitMs);
+        qInfo("refused before sending: %s", qPrintable(form->messageOf(m_peer.invalidField)));
+        QTest::qWait(300);
+        QCOMPARE(serverRequests(), beforeRefusal);
+        QVERIFY(pane->isDirty());
+        QCOMPARE(invalidEdit->text(), m_peer.invalidText);
+        return;
+    }
     QVERIFY(pane->save());
     QTRY_VERIFY_WITH_TIMEOUT(!pane->isSubmitting(), WaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(pane->messageBar()->isVisible(), WaitMs);
@@ -612,6 +629,97 @@ void tst_DialectWindow::savedTitleReachesTheServer()
     else
         QCOMPARE(corrected.value(u"title").toString(), valid);
     qInfo("corrected save (%lld ms)", m_timer.elapsed());
+}
+
+// #15: where the server describes its fields (FastAPI's /openapi.json, DRF's OPTIONS), the form's editors, labels,
+// marks and checks follow the description; a value it says the server refuses is not sent.
+void tst_DialectWindow::formFollowsTheServersSchema()
+{
+    ResourceView *view = openPosts();
+    QVERIFY(view);
+    ApiConnection *c = connectionsOf(m_window.get())->find(u"peer"_s);
+    if (c->detected().schemaPath.isEmpty() && c->detected().dialect != u"drf")
+        QSKIP("this server describes no schema (no OpenAPI document, no DRF OPTIONS): the form infers from values");
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowOf(Json(2)) >= 0 || view->model()->rowOf(Json(u"2"_s)) >= 0, WaitMs);
+    const Json id = view->model()->rowOf(Json(2)) >= 0 ? Json(2) : Json(u"2"_s);
+    selectRow(view, id);
+    if (QTest::currentTestFailed())
+        return;
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    RecordForm *form = pane->form();
+    QTRY_VERIFY_WITH_TIMEOUT(!form->schema().isEmpty(), WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(form->editor(u"views"_s) && form->editor(u"rating"_s), WaitMs);
+    // Editors by the described type (rating is null in the seed: a number box with null beside it, not a text box).
+    QCOMPARE(form->editor(u"id"_s)->kind(), FieldEditor::Kind::ReadOnly);
+    QCOMPARE(form->editor(u"views"_s)->kind(), FieldEditor::Kind::Number);
+    QCOMPARE(form->editor(u"published"_s)->kind(), FieldEditor::Kind::Boolean);
+    QCOMPARE(form->editor(u"rating"_s)->kind(), FieldEditor::Kind::Number);
+    // Null beside it where the description says null is a value (neither pydantic 1's OpenAPI nor DRF's OPTIONS
+    // says so: there the number box takes an empty entry as null).
+    QCOMPARE(form->editor(u"rating"_s)->findChild<QToolButton *>(u"nullSwitch"_s) != nullptr,
+             form->schema().field(u"rating")->nullable);
+    QCOMPARE(form->editor(u"rating"_s)->value(), pane->model()->serverRecord().value(u"rating"));
+    QCOMPARE(form->editor(u"publishedAt"_s)->kind(), FieldEditor::Kind::DateTime);
+    // Every editor is named for a screen reader; a required field says so.
+    QWidget *title = form->editor(u"title"_s)->focusTarget();
+    QVERIFY2(!title->accessibleName().isEmpty(), "the title editor has no accessible name");
+    QVERIFY2(title->accessibleDescription().contains(u"required"_s), qPrintable(title->accessibleDescription()));
+    QVERIFY(!form->editor(u"views"_s)->focusTarget()->accessibleName().isEmpty());
+
+    // Longer than the 200 characters the server takes: said under the field, and a save sends nothing.
+    auto *titleEdit = qobject_cast<QLineEdit *>(title);
+    QVERIFY(titleEdit);
+    titleEdit->setFocus();
+    titleEdit->selectAll();
+    QTest::keyClicks(titleEdit, QString(201, u'x'));
+    QVERIFY(pane->isDirty());
+    QTRY_VERIFY_WITH_TIMEOUT(form->messageOf(u"title"_s).contains(u"200"_s), WaitMs);
+    const int before = serverRequests();
+    QVERIFY(!pane->save());
+    QVERIFY(pane->messageBar()->isVisible());
+    QVERIFY2(pane->messageBar()->text().contains(u"200"_s), qPrintable(pane->messageBar()->text()));
+    QTest::qWait(300);   // nothing is in flight to wait for: what went out in this time would be a write
+    const QStringList sent = m_server ? m_server->requests().mid(before) : m_builtinRequests.mid(before);
+    QVERIFY2(std::none_of(sent.begin(), sent.end(), [](const QString &r) { return r.startsWith(u"PATCH "_s) || r.startsWith(u"PUT "_s); }),
+             qPrintable(sent.join(u", "_s)));
+    QVERIFY(pane->isDirty());
+    pane->revert();
+    QTRY_VERIFY_WITH_TIMEOUT(!pane->isDirty(), WaitMs);
+
+    // A new record's form has every described field the client may write, at the server's defaults.
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    findPart<QAction>(m_window.get(), "newAction")->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(pane->isCreating() && form->editor(u"views"_s), WaitMs);
+    QVERIFY(!form->editor(u"id"_s));
+    // The server's default where it names one (FastAPI's views = 0; DRF's OPTIONS names none: the user types it).
+    const Json viewsDefault = form->schema().field(u"views")->defaultValue;
+    QCOMPARE(form->editor(u"views"_s)->value(), viewsDefault.isUndefined() ? Json(nullptr) : viewsDefault);
+    QCOMPARE(form->editor(u"published"_s)->value(), Json(false));
+    QCOMPARE(form->editor(u"rating"_s)->value(), Json(nullptr));
+    QVERIFY(!pane->isDirty());
+    // Create with the required title blank: refused before sending where the description says so (FastAPI's
+    // min_length), else by the server, whose words show under the field (DRF: "This field may not be blank.").
+    QVERIFY(form->fields().contains(u"userId"_s));
+    auto *userEdit = qobject_cast<QLineEdit *>(form->editor(u"userId"_s)->focusTarget());
+    if (userEdit) {
+        userEdit->setFocus();
+        QTest::keyClicks(userEdit, u"1"_s);
+    }
+    const int beforeCreate = serverRequests();
+    const bool sentCreate = pane->save();
+    if (!sentCreate) {
+        QVERIFY2(!form->messageOf(u"title"_s).isEmpty(), "no message under the blank title");
+        QTest::qWait(300);
+        const QStringList out = m_server ? m_server->requests().mid(beforeCreate) : m_builtinRequests.mid(beforeCreate);
+        QVERIFY2(std::none_of(out.begin(), out.end(), [](const QString &r) { return r.startsWith(u"POST "_s); }),
+                 qPrintable(out.join(u", "_s)));
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(!pane->isSubmitting(), WaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!form->messageOf(u"title"_s).isEmpty(), WaitMs);
+    }
+    QVERIFY(pane->isCreating());
+    qInfo("title: %s", qPrintable(form->messageOf(u"title"_s)));
 }
 
 QTEST_MAIN(tst_DialectWindow)

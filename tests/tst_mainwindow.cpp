@@ -273,6 +273,7 @@ private Q_SLOTS:
     void listOffersWhatTheServerCan();
     void ignoredPagingShowsANotice();
     void settingsTestShowsTheDetectedApi();
+    void sampleSchemaShapesTheForm();
     void screenshots();
 
 private:
@@ -307,7 +308,8 @@ void tst_MainWindow::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_h = std::make_unique<Harness>(m_dir->path());
-    QVERIFY(m_h->start(m_dir->path(), QByteArrayView(QTest::currentTestFunction()) == "screenshots"));
+    const QByteArrayView test(QTest::currentTestFunction());
+    QVERIFY(m_h->start(m_dir->path(), test == "screenshots" || test == "sampleSchemaShapesTheForm"));
     m_window = m_h->makeWindow();
     m_window->addSessionEndpoint(m_h->sampleEndpoint());
     // Small enough that a page of 20 rows fills the table (a view asks for more until it is full).
@@ -2265,6 +2267,70 @@ void tst_MainWindow::settingsTestShowsTheDetectedApi()
     QTRY_COMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->requestsText(), tr("Idle"));
     saveScreenshot(dialog, u"settings-detected.png"_s);
     dialog->reject();
+}
+
+// #15 on the data `refetch --demo` shows: its /openapi.json makes status a choice, createdAt the server's, userId
+// "Author", publishedAt a date-time that may be null (null beside it); the form follows, and a new record starts
+// from the schema's defaults.
+void tst_MainWindow::sampleSchemaShapesTheForm()
+{
+    ResourceView *view = openList(u"posts"_s);
+    QVERIFY(view);
+    selectRow(view, 1);
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    RecordForm *form = pane->form();
+    QTRY_VERIFY(!form->schema().isEmpty());
+    QTRY_COMPARE(form->editor(u"status"_s)->kind(), FieldEditor::Kind::Choice);
+    auto *status = qobject_cast<QComboBox *>(form->editor(u"status"_s)->focusTarget());
+    QVERIFY(status);
+    QStringList choices;
+    for (int i = 0; i < status->count(); ++i)
+        choices.append(status->itemText(i));
+    QCOMPARE(choices, (QStringList{u"draft"_s, u"published"_s, u"archived"_s}));
+    QCOMPARE(form->editor(u"status"_s)->value(), pane->model()->serverRecord().value(u"status"));
+    QCOMPARE(form->editor(u"createdAt"_s)->kind(), FieldEditor::Kind::ReadOnly);
+    QCOMPARE(form->editor(u"userId"_s)->focusTarget()->accessibleName(), u"Author"_s);
+    QVERIFY(form->editor(u"title"_s)->focusTarget()->accessibleDescription().contains(u"required"_s));
+
+    // Choosing another status is an edit like any other; null is not among the choices of a field that takes none.
+    status->setCurrentIndex(2);
+    Q_EMIT status->activated(2);
+    QTRY_COMPARE(pane->model()->changes(), Json::object({{u"status", u"archived"}}));
+    pane->revert();
+
+    // publishedAt: null in record 1 of the sample data; a date-time editor with null switched on.
+    FieldEditor *published = form->editor(u"publishedAt"_s);
+    QCOMPARE(published->kind(), FieldEditor::Kind::DateTime);
+    auto *nullSwitch = published->findChild<QToolButton *>(u"nullSwitch"_s);
+    QVERIFY(nullSwitch);
+    if (pane->model()->serverRecord().value(u"publishedAt").isNull()) {
+        QVERIFY(nullSwitch->isChecked());
+        QCOMPARE(published->value(), Json(nullptr));
+        // Off: a date and time (now), an edit; on again: null, no edit.
+        nullSwitch->click();
+        QVERIFY(published->value().isString());
+        QTRY_VERIFY(pane->isDirty());
+        nullSwitch->click();
+        QCOMPARE(published->value(), Json(nullptr));
+        QTRY_VERIFY(!pane->isDirty());
+    }
+
+    // A new post: the schema's defaults, the server's fields left out, nothing dirty yet; Create with the title
+    // blank is refused in place (the schema's minLength), with nothing sent.
+    findPart<QAction>(m_window.get(), "newAction")->trigger();
+    QTRY_VERIFY(pane->isCreating() && form->editor(u"status"_s));
+    QVERIFY(!form->editor(u"id"_s));
+    QVERIFY(!form->editor(u"createdAt"_s));
+    QCOMPARE(form->editor(u"status"_s)->value(), Json(u"draft"_s));
+    QVERIFY(!pane->isDirty());
+    QSignalSpy handled(m_h->api.get(), &SampleApi::requestHandled);
+    QVERIFY(!pane->save());
+    QVERIFY2(!form->messageOf(u"title"_s).isEmpty(), "no message under the blank title");
+    QVERIFY(pane->messageBar()->isVisible());
+    QVERIFY(pane->isCreating());
+    QTest::qWait(300);
+    for (const QList<QVariant> &request : std::as_const(handled))
+        QVERIFY2(request.value(0).toByteArray() != "POST", qPrintable(request.value(1).toString()));
 }
 
 void tst_MainWindow::screenshots()

@@ -553,6 +553,8 @@ FieldEditor *FieldEditor::create(Kind kind, QWidget *parent)
         return new AnyEditor(parent);
     case Kind::ReadOnly:
         return new ReadOnlyEditor(parent);
+    case Kind::Choice:
+        break;   // needs the choices: SchemaEditors::create
     }
     return new AnyEditor(parent);
 }

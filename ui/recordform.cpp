@@ -1,10 +1,13 @@
 #include "recordform.h"
 
+#include "schemaeditors.h"
+
 #include "core/models/recordmodel.h"
 
 #include <QApplication>
 #include <QFormLayout>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -69,6 +72,69 @@ void RecordForm::setShowDirty(bool show)
         for (int row = 0; row < m_model->rowCount(); ++row)
             syncRow(row);
     }
+}
+
+void RecordForm::setSchema(const ResourceSchema &schema)
+{
+    if (schema == m_schema)
+        return;
+    m_schema = schema;
+    rebuild();
+}
+
+void RecordForm::setCheckAll(bool all)
+{
+    if (all == m_checkAll)
+        return;
+    m_checkAll = all;
+    for (const QString &field : std::as_const(m_order))
+        updateMessage(field);
+}
+
+FieldEditor::Kind RecordForm::kindOf(const QString &field, const Json &value) const
+{
+    if (field == m_idField)
+        return FieldEditor::Kind::ReadOnly;
+    if (const FieldSchema *f = schemaOf(field); f && (f->readOnly || f->type != FieldSchema::Type::Unknown || !f->choices.isEmpty()))
+        return SchemaEditors::kindFor(*f, value);
+    return m_kindHints.contains(field) ? m_kindHints.value(field) : FieldEditor::kindFor(value);
+}
+
+QString RecordForm::labelOf(const QString &field) const
+{
+    const FieldSchema *f = schemaOf(field);
+    return f ? SchemaEditors::labelOf(*f) : field;
+}
+
+QString RecordForm::schemaProblem(const QString &field) const
+{
+    const FieldSchema *f = schemaOf(field);
+    if (!f || !m_model || f->readOnly || field == m_idField)
+        return {};
+    const int row = m_model->rowOf(field);
+    const QModelIndex value = m_model->index(row, RecordModel::ValueColumn);
+    if (!m_checkAll && !value.data(RecordModel::DirtyRole).toBool())
+        return {};
+    return f->problemWith(jsonOf(value.data(RecordModel::ValueJsonRole)));
+}
+
+QList<std::pair<QString, QString>> RecordForm::schemaProblems() const
+{
+    QList<std::pair<QString, QString>> out;
+    for (const QString &field : m_order) {
+        if (const QString problem = schemaProblem(field); !problem.isEmpty())
+            out.append({field, problem});
+    }
+    // A required field the record does not have at all (a new record's form shows every field it knows).
+    if (m_checkAll) {
+        for (const FieldSchema &f : m_schema.fields) {
+            if (!m_order.contains(f.name) && f.name != m_idField) {
+                if (const QString problem = f.problemWith(Json()); !problem.isEmpty())
+                    out.append({f.name, problem});
+            }
+        }
+    }
+    return out;
 }
 
 QStringList RecordForm::fields() const
@@ -198,13 +264,14 @@ void RecordForm::rebuild()
 RecordForm::Row RecordForm::makeRow(const QString &field)
 {
     Row r;
-    r.label = new QLabel(field, this);
+    const QString label = labelOf(field);
+    r.label = new QLabel(label, this);
     r.label->setTextFormat(Qt::PlainText);
     r.label->setToolTip(field);
     // Room for the changed mark in bold, so that marking a field does not cut its name.
     QFont bold = r.label->font();
     bold.setBold(true);
-    r.label->setMinimumWidth(QFontMetrics(bold).horizontalAdvance(field + u" •"_s));
+    r.label->setMinimumWidth(QFontMetrics(bold).horizontalAdvance(label + u" * •"_s));
     r.label->setAlignment(Qt::AlignRight | Qt::AlignTop);
     // The first line of text in the editor and the label on one baseline.
     r.label->setContentsMargins(0, 4, 0, 0);
@@ -216,9 +283,7 @@ RecordForm::Row RecordForm::makeRow(const QString &field)
     const QModelIndex value = m_model->index(row, RecordModel::ValueColumn);
     const Json server = jsonOf(value.data(RecordModel::ServerValueRole));
     const Json shown = jsonOf(value.data(RecordModel::ValueJsonRole));
-    const FieldEditor::Kind kind = field == m_idField       ? FieldEditor::Kind::ReadOnly
-        : m_kindHints.contains(field) ? m_kindHints.value(field)
-                                      : FieldEditor::kindFor(server.isUndefined() ? shown : server);
+    const FieldEditor::Kind kind = kindOf(field, server.isUndefined() ? shown : server);
     r.editor = makeEditor(kind, field, shown, r.box);
     r.label->setBuddy(r.editor->focusTarget());
     connect(r.editor, &FieldEditor::edited, this, [this, field] { onEdited(field); });
@@ -236,7 +301,8 @@ RecordForm::Row RecordForm::makeRow(const QString &field)
 FieldEditor *RecordForm::makeEditor(FieldEditor::Kind kind, const QString &field, const Json &shown, QWidget *parent)
 {
     const auto entry = m_entries.constFind(field);
-    FieldEditor *editor = FieldEditor::create(kind, parent);
+    const FieldSchema *described = schemaOf(field);
+    FieldEditor *editor = described ? SchemaEditors::create(*described, kind, parent) : FieldEditor::create(kind, parent);
     // Never a shorter, rounded or clamped value: an editor that cannot hold the value gives way to one that can.
     if (entry == m_entries.constEnd() && kind != FieldEditor::Kind::ReadOnly && !editor->canHold(shown)) {
         delete editor;
@@ -253,6 +319,12 @@ FieldEditor *RecordForm::makeEditor(FieldEditor::Kind kind, const QString &field
         }
     }
     connect(editor, &FieldEditor::edited, this, [this, field] { onEdited(field); });
+    // A screen reader names the editor by its field and reads the server's help as its description.
+    editor->focusTarget()->setAccessibleName(labelOf(field));
+    if (described && !described->help.isEmpty()) {
+        editor->focusTarget()->setAccessibleDescription(described->help);
+        editor->focusTarget()->setToolTip(described->help);
+    }
     return editor;
 }
 
@@ -286,10 +358,10 @@ void RecordForm::syncRow(int modelRow)
     if (!typing && !held && it->editor->kind() != FieldEditor::Kind::ReadOnly) {
         // The server changed the field's type (null -> text...), or the value is one the editor cannot hold
         // (a line break in a line): a new editor.
-        if (!dirty && !server.isUndefined() && FieldEditor::kindFor(server) != it->editor->kind())
-            replaceEditor(*it, field, FieldEditor::kindFor(server), shown);
+        if (!dirty && !server.isUndefined() && kindOf(field, server) != it->editor->kind())
+            replaceEditor(*it, field, kindOf(field, server), shown);
         else if (!it->editor->canHold(shown))
-            replaceEditor(*it, field, FieldEditor::kindFor(shown), shown);
+            replaceEditor(*it, field, kindOf(field, shown), shown);
     }
     FieldEditor *editor = it->editor;
     // Never overwrite what the user is typing; everything else shows the model.
@@ -304,13 +376,28 @@ void RecordForm::syncRow(int modelRow)
     font.setItalic(waiting);
     it->label->setFont(font);
     it->label->setStyleSheet(mark ? u"color: #1d4ed8;"_s : waiting ? u"color: #b45309;"_s : QString());
-    it->label->setText(mark ? field + u" •"_s : waiting ? field + u" ◷"_s : field);
+    const FieldSchema *described = schemaOf(field);
+    const bool required = described && described->required && !described->readOnly;
+    const QString label = labelOf(field) + (required ? u" *"_s : QString());
+    it->label->setText(mark ? label + u" •"_s : waiting ? label + u" ◷"_s : label);
+    // The field's own name where the label is the server's, and its help.
+    QString about = labelOf(field) == field ? field : tr("%1 (%2)").arg(labelOf(field), field);
+    if (required)
+        about += u" · "_s + tr("required");
+    if (described && described->readOnly)
+        about += u" · "_s + tr("set by the server");
+    if (described && !described->help.isEmpty())
+        about += u"\n"_s + described->help;
     it->label->setToolTip(mark ? tr("%1: changed; the server has %2")
-                                     .arg(field, server.isUndefined() ? tr("no value")
+                                     .arg(about, server.isUndefined() ? tr("no value")
                                                                       : QString::fromUtf8(server.toJson()).left(200))
-                          : waiting ? tr("%1: saved; waiting for the server to answer").arg(field)
-                                    : field);
+                          : waiting ? tr("%1: saved; waiting for the server to answer").arg(about)
+                                    : about);
     it->label->setAccessibleDescription(waiting ? tr("waiting for the server") : mark ? tr("changed") : QString());
+    it->editor->focusTarget()->setAccessibleDescription(
+        QStringList{required ? tr("required") : QString(), described ? described->help : QString(),
+                    waiting ? tr("waiting for the server") : mark ? tr("changed") : QString()}
+            .filter(QRegularExpression(u"."_s)).join(u"; "_s));
     updateMessage(field);
 }
 
@@ -357,6 +444,9 @@ void RecordForm::updateMessage(const QString &field)
     if (text.isEmpty()) {
         const int modelRow = m_model->rowOf(field);
         text = m_model->index(modelRow, RecordModel::ValueColumn).data(RecordModel::FieldErrorRole).toString();
+        // What the server's description already says it would refuse, before it is sent.
+        if (text.isEmpty())
+            text = schemaProblem(field);
         row.editor->setErrorState(!text.isEmpty());
     }
     row.message->setText(text);

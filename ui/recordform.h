@@ -3,6 +3,7 @@
 #include "fieldeditor.h"
 
 #include "core/models/recordmodel.h"
+#include "core/schema/resourceschema.h"
 
 #include <QHash>
 #include <QPointer>
@@ -35,6 +36,16 @@ public:
     void setShowDirty(bool show);
     // Editor kinds to use instead of the values' own (a new record's blank text is still a long text or a date).
     void setKindHints(const QHash<QString, FieldEditor::Kind> &hints) { m_kindHints = hints; }
+    // What the server says about the fields (empty: nothing): their editors, labels, help, required marks and the
+    // checks made before a save. A field it does not describe keeps the editor its value calls for.
+    void setSchema(const ResourceSchema &schema);
+    const ResourceSchema &schema() const { return m_schema; }
+    // For a new record: every field is checked (a required field left blank), not only the changed ones.
+    void setCheckAll(bool all);
+
+    // The fields whose value the server would refuse, by what its description says (checked: the changed fields,
+    // or every field with setCheckAll), and why; shown under each. A save sends none of these.
+    QList<std::pair<QString, QString>> schemaProblems() const;
 
     QStringList fields() const;
     FieldEditor *editor(const QString &field) const;
@@ -78,8 +89,16 @@ private:
     void onEdited(const QString &field);
     void updateMessage(const QString &field);
     void updateValidity();
+    // The field's description, or null.
+    const FieldSchema *schemaOf(const QString &field) const { return m_schema.field(field); }
+    FieldEditor::Kind kindOf(const QString &field, const Json &value) const;
+    QString labelOf(const QString &field) const;
+    // Why the server would refuse the field's value, when it is checked now; empty otherwise.
+    QString schemaProblem(const QString &field) const;
 
     QPointer<RecordModel> m_model;
+    ResourceSchema m_schema;
+    bool m_checkAll = false;
     QString m_idField;
     bool m_showDirty = true;
     bool m_valid = true;

@@ -5,6 +5,7 @@
 #include "icons.h"
 #include "messagebar.h"
 #include "recordform.h"
+#include "schemaeditors.h"
 
 #include "core/models/recordmodel.h"
 #include "core/http/endpoint.h"
@@ -15,6 +16,7 @@
 #include "core/cache/query.h"
 #include "core/client/queryerror.h"
 #include "core/client/queryobserver.h"
+#include "core/schema/schemaquery.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -183,6 +185,7 @@ void RecordPane::setModel(RecordModel *model)
 {
     m_saveUnderWay = false;
     m_form->setModel(nullptr);
+    m_form->setCheckAll(false);
     delete m_model;
     m_model = model;
     m_submitMessage.clear();
@@ -232,6 +235,7 @@ void RecordPane::showRecord(ApiConnection *connection, const QString &resource, 
     m_resource = resource;
     m_id = id;
     m_creating = false;
+    watchSchema(connection, resource);
     RecordModelOptions options;
     options.idField = connection->settings().idField;
     options.submit = connection->updateOptions(resource, id);
@@ -246,6 +250,7 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
     m_id = Json();
     m_sample = sample;
     m_creating = true;
+    watchSchema(connection, resource);
     // A query that never fetches: the form starts from nothing, and every field is the user's.
     QueryOptions blank;
     blank.key = QueryKey{connection->id(), resource, "$new", ++serial};
@@ -257,13 +262,63 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
     auto *model = new RecordModel(connection->queue(), blank, options, this);
     for (qsizetype i = 0; i < sample.size(); ++i) {
         const QString field = sample.keyAt(i);
-        if (field != options.idField)
-            model->setField(field, FieldEditor::blankValue(sample.valueAt(i)));
+        const FieldSchema *described = m_schema.field(field);
+        if (field == options.idField || (described && described->readOnly))
+            continue;
+        const Json start = described ? SchemaEditors::startValue(*described) : Json();
+        model->setField(field, start.isUndefined() ? FieldEditor::blankValue(sample.valueAt(i)) : start);
     }
     m_blank = model->changes();
     m_sample = sample;
     setModel(model);
+    // An empty resource has no sample: the fields come from what the server says of them.
+    addSchemaFields();
     m_form->focusFirstField();
+}
+
+void RecordPane::watchSchema(ApiConnection *connection, const QString &resource)
+{
+    m_schemaObserver.reset();
+    m_schema = ResourceSchema();
+    if (!connection || resource.isEmpty())
+        return;
+    m_schemaObserver = std::make_unique<QueryObserver>(connection->client(), connection->schemaQuery(resource));
+    connect(m_schemaObserver.get(), &QueryObserver::changed, this, &RecordPane::applySchema);
+    m_schema = SchemaQuery::schemaOf(m_schemaObserver->data());
+    m_form->setSchema(m_schema);
+}
+
+void RecordPane::applySchema()
+{
+    if (!m_schemaObserver)
+        return;
+    const ResourceSchema schema = SchemaQuery::schemaOf(m_schemaObserver->data());
+    if (schema == m_schema)
+        return;
+    m_schema = schema;
+    m_form->setSchema(m_schema);
+    if (m_creating)
+        addSchemaFields();
+    updateHeader();
+    Q_EMIT stateChanged();
+}
+
+void RecordPane::addSchemaFields()
+{
+    if (!m_model || !m_creating || m_schema.isEmpty())
+        return;
+    // Only into a form the user has not touched yet: what they typed is theirs.
+    const bool untouched = !isDirty();
+    const QString idField = m_connection ? m_connection->settings().idField : u"id"_s;
+    for (const FieldSchema &f : std::as_const(m_schema.fields)) {
+        if (f.name == idField || f.readOnly || m_model->rowOf(f.name) >= 0)
+            continue;
+        if (const Json start = SchemaEditors::startValue(f); !start.isUndefined())
+            m_model->setField(f.name, start);
+    }
+    if (untouched)
+        m_blank = m_model->changes();
+    updateHeader();
 }
 
 std::optional<Draft> RecordPane::draft() const
@@ -338,6 +393,32 @@ bool RecordPane::save()
     if (!invalid.isEmpty()) {
         m_message->showMessage(MessageBar::Kind::Warning,
                                tr("Not saved: %1 does not hold a valid value.").arg(invalid.join(u", "_s)));
+        Q_EMIT stateChanged();
+        return false;
+    }
+    if (m_creating) {
+        // Optional fields left blank are left out of the create (the server's own default applies), rather than
+        // sent as an empty text or a null the server does not take.
+        for (const FieldSchema &f : std::as_const(m_schema.fields)) {
+            const int row = m_model->rowOf(f.name);
+            if (f.required || row < 0)
+                continue;
+            const Json v = m_model->index(row, RecordModel::ValueColumn).data(RecordModel::ValueJsonRole).value<Json>();
+            if ((v.isNull() && !f.nullable) || (v.isString() && v.toString().isEmpty() && f.defaultValue.isUndefined()))
+                m_model->revertField(f.name);
+        }
+    }
+    // What the server's description says it would refuse is not sent: a new record's every field is checked, an
+    // edit's changed ones.
+    m_form->setCheckAll(m_creating);
+    if (const auto problems = m_form->schemaProblems(); !problems.isEmpty()) {
+        QStringList parts;
+        for (const auto &[field, problem] : problems) {
+            const FieldSchema *f = m_schema.field(field);
+            parts.append(u"%1: %2"_s.arg(f ? SchemaEditors::labelOf(*f) : field, problem));
+        }
+        m_message->showMessage(MessageBar::Kind::Warning, tr("Not saved: %1").arg(parts.join(u" "_s)));
+        m_form->focusFirstField();
         Q_EMIT stateChanged();
         return false;
     }

@@ -3,10 +3,12 @@
 #include "core/json/json.h"
 #include "core/persist/draftstore.h"
 
+#include "core/schema/resourceschema.h"
 #include "core/session/apiconnection.h"
 
 #include <QPointer>
 #include <QWidget>
+#include <memory>
 #include <optional>
 
 class QLabel;
@@ -21,6 +23,7 @@ class EmptyState;
 class MessageBar;
 class Mutation;
 class MutationError;
+class QueryObserver;
 class RecordForm;
 class RecordModel;
 
@@ -95,8 +98,15 @@ private:
     void onSubmitSucceeded(const Json &result);
     void showRestoredMessage();
     void showWaitingMessage(const QList<Mutation *> &waiting);
+    // Follows the schema of `resource` at `connection` (a query: cached, asked once however many forms).
+    void watchSchema(ApiConnection *connection, const QString &resource);
+    void applySchema();
+    // A new record's fields the schema names and the form does not have yet, at their start values.
+    void addSchemaFields();
 
     QPointer<ApiConnection> m_connection;
+    std::unique_ptr<QueryObserver> m_schemaObserver;
+    ResourceSchema m_schema;
     QString m_resource;
     Json m_id;
     Json m_sample;

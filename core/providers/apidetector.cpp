@@ -40,6 +40,7 @@ Json DetectedApi::toJson() const
         {u"options", options.toJson()},
         {u"resources", Json::fromStringList(resources)},
         {u"source", Json(source)},
+        {u"schemaPath", schemaPath.isEmpty() ? Json() : Json(schemaPath)},
         {u"summary", Json(summary)},
         {u"notes", notes.isEmpty() ? Json() : Json::fromStringList(notes)},
     });
@@ -52,6 +53,7 @@ DetectedApi DetectedApi::fromJson(const Json &json)
     api.options = ProviderOptions::fromJson(json.value(u"options"));
     api.resources = json.value(u"resources").toStringList();
     api.source = json.value(u"source").toString();
+    api.schemaPath = json.value(u"schemaPath").toString();
     api.summary = json.value(u"summary").toString();
     api.notes = json.value(u"notes").toStringList();
     return api;

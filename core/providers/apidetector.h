@@ -17,6 +17,7 @@ struct DetectedApi
     ProviderOptions options;
     QStringList resources;
     QString source;              // where the resources came from: "db", "openapi", "api-root", "hal", "jsonapi", "settings"
+    QString schemaPath;          // where the OpenAPI document describing them is ("/openapi.json"); empty: none found
     QString summary;
     QStringList notes;           // what a person should know (a guess made, paging not found, ...)
 

@@ -70,11 +70,14 @@ void DetectionProbes::firstRound()
             api.source = u"db"_s;
             api.resources = found;
             api.options.paging = Paging::PageNumber;
+            // The built-in API also describes its data.
+            if (ok(openapi) && isOpenApiDocument(openapi.result.data))
+                api.schemaPath = u"/openapi.json"_s;
             probeList(api);
             return;
         }
     }
-    if (ok(openapi) && tryOpenApi(openapi.result.data))
+    if (ok(openapi) && tryOpenApi(openapi.result.data, u"/openapi.json"_s))
         return;
     if (tryRoot())
         return;
@@ -86,7 +89,12 @@ void DetectionProbes::firstRound()
     openApiFallbacks();
 }
 
-bool DetectionProbes::tryOpenApi(const Json &document)
+bool DetectionProbes::isOpenApiDocument(const Json &document)
+{
+    return document.value(u"openapi").isString() || document.value(u"swagger").isString();
+}
+
+bool DetectionProbes::tryOpenApi(const Json &document, const QString &path)
 {
     Paging paging = Paging::None;
     const QList<ResourceInfo> infos = ApiDetector::fromOpenApi(document, &paging);
@@ -95,6 +103,7 @@ bool DetectionProbes::tryOpenApi(const Json &document)
     DetectedApi api;
     api.dialect = OpenApiProvider::Dialect;
     api.source = u"openapi"_s;
+    api.schemaPath = path;
     api.options.paging = paging;
     // Fixed: a server path the base URL already ends with (FastAPI's root_path "/api") was added twice: /api/api/posts.
     QString basePath = endpoint.config().baseUrl.path();
@@ -123,6 +132,9 @@ bool DetectionProbes::tryRoot()
             api.dialect = JsonServer1Provider::Dialect;
             api.source = u"api-root"_s;
             api.options.paging = Paging::PageNumber;
+            // The built-in API also describes its data.
+            if (ok(openapi) && isOpenApiDocument(openapi.result.data))
+                api.schemaPath = u"/openapi.json"_s;
             probeList(api);
             return true;
         }
@@ -180,8 +192,9 @@ void DetectionProbes::openApiFallbacks()
     }
     auto self = shared_from_this();
     auto answer = std::make_shared<Answer>();
-    get(paths.at(openapiFallback++), answer.get(), [self, answer] {
-        if (ok(*answer) && self->tryOpenApi(answer->result.data))
+    const QString path = paths.at(openapiFallback++);
+    get(path, answer.get(), [self, answer, path] {
+        if (ok(*answer) && self->tryOpenApi(answer->result.data, path))
             return;
         self->openApiFallbacks();
     });

@@ -38,7 +38,9 @@ private:
     static bool failedOnItsOwn(const Answer &a);
 
     void firstRound();
-    bool tryOpenApi(const Json &document);
+    // `document` found at `path`: its resources, if it is an OpenAPI document that lists any.
+    bool tryOpenApi(const Json &document, const QString &path);
+    static bool isOpenApiDocument(const Json &document);
     bool tryRoot();
     void openApiFallbacks();
     void giveUp();

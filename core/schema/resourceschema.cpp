@@ -1,5 +1,17 @@
 #include "core/schema/resourceschema.h"
 
+#include <QDate>
+#include <QDateTime>
+#include <QLocale>
+#include <QRegularExpression>
+#include <QTime>
+#include <QUrl>
+#include <QUuid>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
 namespace refetch {
 
 namespace {
@@ -8,6 +20,124 @@ namespace {
 constexpr const char16_t *TypeNames[] = {u"unknown", u"string", u"integer", u"number", u"boolean", u"object", u"array"};
 
 } // namespace
+
+namespace {
+
+QString number(double d)
+{
+    return QLocale().toString(d, 'g', 15);
+}
+
+// RFC 3339's full-date, partial-time and date-time (a time zone required), as JSON Schema's formats mean them.
+bool isDate(const QString &text)
+{
+    static const QRegularExpression re(uR"(^\d{4}-\d{2}-\d{2}$)"_s);
+    return re.match(text).hasMatch() && QDate::fromString(text, Qt::ISODate).isValid();
+}
+
+bool isTime(const QString &text)
+{
+    static const QRegularExpression re(uR"(^(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$)"_s);
+    const QRegularExpressionMatch m = re.match(text);
+    return m.hasMatch() && m.captured(1).toInt() < 24 && m.captured(2).toInt() < 60 && m.captured(3).toInt() < 61;
+}
+
+bool isDateTime(const QString &text)
+{
+    const qsizetype t = text.indexOf(QRegularExpression(u"[Tt ]"_s));
+    return t == 10 && isDate(text.left(10)) && isTime(text.mid(11));
+}
+
+} // namespace
+
+QString FieldSchema::formatProblem(const QString &format, const QString &text)
+{
+    if (format == u"date")
+        return isDate(text) ? QString() : tr("Not a date (year-month-day, as 2026-12-03).");
+    if (format == u"date-time")
+        return isDateTime(text) ? QString() : tr("Not a date and time (as 2026-12-03T14:30:00Z).");
+    if (format == u"time")
+        return isTime(text) ? QString() : tr("Not a time (hours:minutes:seconds, as 14:30:00).");
+    if (format == u"email") {
+        static const QRegularExpression re(uR"(^[^@\s]+@[^@\s]+\.[^@\s]+$)"_s);
+        return re.match(text).hasMatch() ? QString() : tr("Not an email address.");
+    }
+    if (format == u"uri" || format == u"url") {
+        const QUrl url(text, QUrl::StrictMode);
+        return url.isValid() && !url.scheme().isEmpty() && !url.isRelative() ? QString()
+                                                                             : tr("Not a full address (as https://example.com/page).");
+    }
+    if (format == u"uuid")
+        return !QUuid::fromString(text).isNull() && text.size() == 36 ? QString() : tr("Not a UUID.");
+    return {};
+}
+
+QString FieldSchema::problemWith(const Json &value) const
+{
+    if (value.isUndefined())
+        return required && !readOnly ? tr("Required.") : QString();
+    if (value.isNull()) {
+        // A type the description names and does not say takes null: the server refuses it.
+        if (nullable || type == Type::Unknown || defaultValue.isNull())
+            return {};
+        return required ? tr("Required.") : tr("Cannot be empty (null).");
+    }
+    if (!choices.isEmpty()) {
+        if (choices.contains(value))
+            return {};
+        QStringList names;
+        for (qsizetype i = 0; i < choices.size(); ++i)
+            names.append(i < choiceLabels.size() && !choiceLabels.at(i).isEmpty()
+                             ? choiceLabels.at(i)
+                             : choices.at(i).isString() ? choices.at(i).toString() : QString::fromUtf8(choices.at(i).toJson()));
+        return tr("Must be one of: %1.").arg(names.join(u", "_s));
+    }
+    switch (type) {
+    case Type::Unknown:
+        return {};
+    case Type::Boolean:
+        return value.isBool() ? QString() : tr("Must be true or false.");
+    case Type::Object:
+        return value.isObject() ? QString() : tr("Must be a JSON object.");
+    case Type::Array:
+        return value.isArray() ? QString() : tr("Must be a JSON array.");
+    case Type::Integer:
+    case Type::Number: {
+        if (!value.isNumber())
+            return type == Type::Integer ? tr("Must be a whole number.") : tr("Must be a number.");
+        const double d = value.toDouble();
+        if (type == Type::Integer && !value.isInteger() && d != std::floor(d))
+            return tr("Must be a whole number.");
+        if (minimum && (exclusiveMinimum ? !(d > *minimum) : d < *minimum))
+            return exclusiveMinimum ? tr("Must be more than %1.").arg(number(*minimum))
+                                    : tr("Must be at least %1.").arg(number(*minimum));
+        if (maximum && (exclusiveMaximum ? !(d < *maximum) : d > *maximum))
+            return exclusiveMaximum ? tr("Must be less than %1.").arg(number(*maximum))
+                                    : tr("Must be at most %1.").arg(number(*maximum));
+        return {};
+    }
+    case Type::String: {
+        if (!value.isString())
+            return tr("Must be text.");
+        const QString text = value.toString();
+        // JSON Schema counts characters (code points), not UTF-16 units.
+        const qsizetype length = text.toUcs4().size();
+        if (minLength && length < *minLength)
+            return *minLength == 1 ? tr("Cannot be blank.")
+                                   : tr("At least %1 characters (this has %2).").arg(*minLength).arg(length);
+        if (maxLength && length > *maxLength)
+            return tr("At most %1 characters (this has %2).").arg(*maxLength).arg(length);
+        if (!pattern.isEmpty()) {
+            // ECMA-262 and PCRE agree on what a schema's patterns use; a pattern Qt cannot read checks nothing.
+            const QRegularExpression re(pattern);
+            if (re.isValid() && !re.match(text).hasMatch())
+                return tr("Does not have the form the server asks for (%1).").arg(pattern);
+        }
+        return formatProblem(format, text);
+    }
+    }
+    return {};
+}
 
 QString FieldSchema::typeName(Type type)
 {

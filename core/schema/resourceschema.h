@@ -2,6 +2,8 @@
 
 #include "core/json/json.h"
 
+#include <QCoreApplication>
+
 #include <QList>
 #include <QStringList>
 #include <QString>
@@ -16,6 +18,8 @@ namespace refetch {
 // the form falls back to inferring from values.
 struct FieldSchema
 {
+    Q_DECLARE_TR_FUNCTIONS(FieldSchema)
+public:
     enum class Type : quint8 { Unknown, String, Integer, Number, Boolean, Object, Array }; // typeName() is their name
 
     QString name;
@@ -34,6 +38,14 @@ struct FieldSchema
     QString label;            // the server's title for it; empty when it gives none (or only the name again)
     QString help;             // the server's description
     QString references;       // the resource whose ids it holds, when the description says so
+
+    // Why the server would refuse `value` for this field, as a sentence for under its editor ("At most 200
+    // characters (this has 230)."); empty when the description allows it. Undefined is "not given": a problem only
+    // when the field is required. Checks the type, the choices, the bounds, the length, the pattern and the formats
+    // date, date-time, time, email, uri and uuid.
+    QString problemWith(const Json &value) const;
+    // A format's check alone: empty when `text` is a `format` (or the format is not one checked here).
+    static QString formatProblem(const QString &format, const QString &text);
 
     static QString typeName(Type type);
     // Whether a server's label for a field only repeats its name (pydantic's "Userid" for userId, DRF's "ID" for
@@ -64,3 +76,4 @@ struct ResourceSchema
 };
 
 } // namespace refetch
+Q_DECLARE_METATYPE(refetch::FieldSchema)

@@ -1,5 +1,7 @@
 #include "apiconnection.h"
 
+#include "core/schema/schemaquery.h"
+
 #include "core/mutation/mutationqueue.h"
 #include "core/providers/dataprovider.h"
 #include "core/persist/cachestore.h"
@@ -200,6 +202,11 @@ QueryOptions ApiConnection::detailQuery(const QString &resource, const Json &id)
     applyFreshness(m_settings, o);
     tags(resource).provideDetail(o, id);
     return o;
+}
+
+QueryOptions ApiConnection::schemaQuery(const QString &resource) const
+{
+    return SchemaQuery::query(*m_endpoint, effectiveApi(), resource);
 }
 
 QString ApiConnection::recordPath(const QString &resource, const Json &id) const

@@ -82,6 +82,9 @@ public:
     PagedTableOptions listOptions(const QString &resource) const;
     // The detail query of one record, providing its tags.
     QueryOptions detailQuery(const QString &resource, const Json &id) const;
+    // The query of `resource`'s schema (SchemaQuery): from the OpenAPI document detection found, else DRF's
+    // OPTIONS; disabled when the server describes nothing.
+    QueryOptions schemaQuery(const QString &resource) const;
     // "/posts/7", the id percent-encoded.
     QString recordPath(const QString &resource, const Json &id) const;
     // PATCH of the changed fields; the lists and the record refetch.
