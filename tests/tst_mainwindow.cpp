@@ -14,6 +14,7 @@
 #include "core/session/apiconnection.h"
 #include "core/session/appsession.h"
 #include "ui/applicationstate.h"
+#include "ui/celldelegate.h"
 #include "ui/emptystate.h"
 #include "ui/endpointtree.h"
 #include "ui/fieldeditor.h"
@@ -2291,6 +2292,17 @@ void tst_MainWindow::sampleSchemaShapesTheForm()
     QCOMPARE(form->editor(u"createdAt"_s)->kind(), FieldEditor::Kind::ReadOnly);
     QCOMPARE(form->editor(u"userId"_s)->focusTarget()->accessibleName(), u"Author"_s);
     QVERIFY(form->editor(u"title"_s)->focusTarget()->accessibleDescription().contains(u"required"_s));
+    // The list takes the server's titles for its columns (the name stays in the tooltip) and shows its dates in the
+    // user's locale (the ISO text in the tooltip).
+    const int author = view->model()->columnOf(u"userId");
+    QTRY_COMPARE(view->model()->headerData(author, Qt::Horizontal).toString(), u"Author"_s);
+    QCOMPARE(view->model()->headerData(author, Qt::Horizontal, Qt::ToolTipRole).toString(), u"Author (userId)"_s);
+    QCOMPARE(view->model()->headerData(view->model()->columnOf(u"title"), Qt::Horizontal).toString(), u"title"_s);
+    QCOMPARE(CellDelegate::localDate(u"date-time"_s, u"2024-04-10T15:40:16Z"_s),
+             QLocale().toString(QDateTime(QDate(2024, 4, 10), QTime(15, 40, 16), Qt::UTC).toLocalTime(), QLocale::ShortFormat));
+    QCOMPARE(CellDelegate::localDate(u"date"_s, u"2024-04-10"_s), QLocale().toString(QDate(2024, 4, 10), QLocale::ShortFormat));
+    QVERIFY(CellDelegate::localDate(u"date"_s, u"soon"_s).isEmpty());
+    QVERIFY(CellDelegate::localDate(u"email"_s, u"2024-04-10"_s).isEmpty());
 
     // Choosing another status is an edit like any other; null is not among the choices of a field that takes none.
     status->setCurrentIndex(2);

@@ -3,10 +3,13 @@
 #include "core/session/apiconnection.h"
 #include "emptystate.h"
 #include "icons.h"
+#include "celldelegate.h"
 #include "messagebar.h"
 
 #include "core/models/pagedtablemodel.h"
 #include "core/client/queryclient.h"
+#include "core/client/queryobserver.h"
+#include "core/schema/schemaquery.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -29,53 +32,6 @@ using namespace Qt::StringLiterals;
 
 namespace refetch {
 
-namespace {
-
-// Cells as JSON reads: numbers as written (no group separators: ids and counts are data), null in grey,
-// strings on one line, numbers to the right.
-class CellDelegate : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-protected:
-    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
-    {
-        QStyledItemDelegate::initStyleOption(option, index);
-        const Json cell = index.data(JsonTableModel::CellJsonRole).value<Json>();
-        switch (cell.type()) {
-        case Json::Type::Integer:
-        case Json::Type::Double:
-            option->text = QString::fromUtf8(cell.toJson());
-            option->displayAlignment = Qt::AlignRight | Qt::AlignVCenter;
-            break;
-        case Json::Type::Null:
-            option->text = u"null"_s;
-            option->font.setItalic(true);
-            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
-            break;
-        case Json::Type::String: {
-            QString text = cell.toString();
-            text.replace(u'\n', u' ');
-            option->text = text;
-            break;
-        }
-        case Json::Type::Bool:
-            option->text = cell.toBool() ? u"true"_s : u"false"_s;
-            break;
-        default:
-            break;
-        }
-        // Saved values whose write waits for the server: shown, marked as not there yet (the tooltip says why).
-        if (!index.data(JsonTableModel::WaitingRole).toString().isEmpty()) {
-            option->font.setItalic(true);
-            option->palette.setColor(QPalette::Text, QColor(0xb4, 0x53, 0x09));
-            option->palette.setColor(QPalette::HighlightedText, QColor(0xfd, 0xe6, 0x8a));
-        }
-    }
-};
-
-} // namespace
 
 ResourceView::ResourceView(ApiConnection *connection, const QString &resource, QWidget *parent)
     : QWidget(parent), m_connection(connection), m_resource(resource),
@@ -137,7 +93,12 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
         m_restoring = false;
     });
     m_table->setModel(m_model);
-    m_table->setItemDelegate(new CellDelegate(m_table));
+    m_delegate = new CellDelegate(m_table);
+    m_table->setItemDelegate(m_delegate);
+    // What the server says of the fields: column titles, booleans as check marks, dates in the user's locale.
+    m_schemaObserver = std::make_unique<QueryObserver>(connection->client(), connection->schemaQuery(resource));
+    connect(m_schemaObserver.get(), &QueryObserver::changed, this, &ResourceView::applySchema);
+    applySchema();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
@@ -467,6 +428,21 @@ void ResourceView::fitColumns()
         if (m_table->columnWidth(c) > cap)
             m_table->setColumnWidth(c, cap);
     }
+}
+
+void ResourceView::applySchema()
+{
+    const ResourceSchema schema = SchemaQuery::schemaOf(m_schemaObserver->data());
+    if (schema == m_delegate->schema())
+        return;
+    m_delegate->setSchema(schema);
+    QHash<QString, QString> titles;
+    for (const FieldSchema &f : schema.fields) {
+        if (!f.label.isEmpty())
+            titles.insert(f.name, f.label);
+    }
+    m_model->setColumnTitles(titles);
+    m_table->viewport()->update();
 }
 
 } // namespace refetch

@@ -8,6 +8,8 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <memory>
+
 class QLabel;
 class QLineEdit;
 class QStackedWidget;
@@ -18,7 +20,9 @@ namespace refetch {
 class ApiConnection;
 class EmptyState;
 class MessageBar;
+class CellDelegate;
 class PagedTableModel;
+class QueryObserver;
 
 // The list side of the window: one resource of an endpoint as a table over a PagedTableModel, with server-side
 // sort (header clicks), a search field (q, debounced) and page-by-page loading while scrolling. The selected row
@@ -80,6 +84,7 @@ private:
     void updateCapabilities();
     // A click on a header the server cannot sort on: the indicator goes back to the sort in use.
     void onSortIndicatorChanged(int column, Qt::SortOrder order);
+    void applySchema();
     bool eventFilter(QObject *watched, QEvent *event) override;
 
     QPointer<ApiConnection> m_connection;
@@ -92,6 +97,8 @@ private:
     QStackedWidget *m_stack;
     QTableView *m_table;
     EmptyState *m_empty;
+    CellDelegate *m_delegate = nullptr;
+    std::unique_ptr<QueryObserver> m_schemaObserver;
     QTimer m_searchTimer;
     Json m_selectedId;         // followed across refetches and resets
     Json m_revealId;           // selectId() is loading pages to find it

@@ -12,6 +12,8 @@
 
 Q_LOGGING_CATEGORY(lcModels, "refetch.core.models", QtInfoMsg)
 
+using namespace Qt::StringLiterals;
+
 namespace refetch {
 
 namespace {
@@ -153,13 +155,26 @@ QVariant JsonTableModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation == Qt::Horizontal) {
         if (section < 0 || section >= m_columns.size())
             return QVariant();
-        if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
-            return m_columns.at(section).name;
+        const QString &name = m_columns.at(section).name;
+        const QString title = m_titles.value(name);
+        if (role == Qt::DisplayRole)
+            return title.isEmpty() ? name : title;
+        if (role == Qt::ToolTipRole)
+            return title.isEmpty() ? name : u"%1 (%2)"_s.arg(title, name);
         return QVariant();
     }
     if (section < 0 || section >= m_rowCount)
         return QVariant();
     return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+void JsonTableModel::setColumnTitles(const QHash<QString, QString> &titles)
+{
+    if (titles == m_titles)
+        return;
+    m_titles = titles;
+    if (m_columns.size() > 0)
+        Q_EMIT headerDataChanged(Qt::Horizontal, 0, int(m_columns.size()) - 1);
 }
 
 QHash<int, QByteArray> JsonTableModel::roleNames() const

@@ -75,6 +75,9 @@ public:
     const TableModelOptions &options() const { return m_options; }
     const TableColumns &columns() const { return m_columns; }
     QString columnName(int column) const;
+    // Titles to show for columns instead of their field names (the server's labels: "Author" for userId); the name
+    // stays in the header's tooltip. Fields not named keep their name.
+    void setColumnTitles(const QHash<QString, QString> &titles);
     int columnOf(QStringView name) const { return m_columns.indexOf(name); }
 
     Json rowJson(int row) const;
@@ -174,6 +177,7 @@ private:
     TableModelOptions m_options;
     QByteArray m_idField;
     TableColumns m_columns;
+    QHash<QString, QString> m_titles;   // column titles by field name (setColumnTitles)
     std::deque<Segment> m_segments;  // a deque: a segment appended from a slot of our own signals moves no other
     int m_rowCount = 0;
     int m_applying = 0;              // inside setSegmentRecords(): our own signals are being emitted

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/schema/resourceschema.h"
+
+#include <QStyledItemDelegate>
+
+namespace refetch {
+
+// Cells as JSON reads: numbers as written (no group separators: ids and counts are data) and to the right, null in
+// grey, strings on one line, booleans as check marks; where the server describes a field as a date or a date and
+// time, the value in the user's locale (in local time), the ISO text as sent in the tooltip. Saved values whose
+// write waits for the server are marked.
+class CellDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void setSchema(const ResourceSchema &schema) { m_schema = schema; }
+    const ResourceSchema &schema() const { return m_schema; }
+
+    // `text` of a field of `format` ("date", "date-time") as the user's locale writes it; empty when it is not one.
+    static QString localDate(const QString &format, const QString &text);
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
+    bool helpEvent(QHelpEvent *event, QAbstractItemView *view, const QStyleOptionViewItem &option,
+                   const QModelIndex &index) override;
+
+private:
+    QString formatOf(const QModelIndex &index) const;
+
+    ResourceSchema m_schema;
+};
+
+} // namespace refetch
