@@ -633,7 +633,7 @@ void tst_DataProvider::manyRequest_data()
     QTest::newRow("json-server own id") << JsonServerProvider::Dialect << ProviderOptions{.idField = u"uuid"_s} << true
                                         << "/posts" << "uuid=1&uuid=a b";
     QTest::newRow("json-server-1") << JsonServer1Provider::Dialect << ProviderOptions{} << false << "" << "";
-    QTest::newRow("drf") << DrfProvider::Dialect << ProviderOptions{} << true << "/posts/" << "id__in=1,a b";
+    QTest::newRow("drf") << DrfProvider::Dialect << ProviderOptions{} << true << "/posts/" << "id__in=1,a b&limit=2&page_size=2";
     QTest::newRow("openapi") << OpenApiProvider::Dialect << ProviderOptions{} << false << "" << "";
     QTest::newRow("jsonapi") << JsonApiProvider::Dialect << ProviderOptions{} << true << "/posts/1,a%20b" << "";
     QTest::newRow("generic") << GenericProvider::Dialect << ProviderOptions{} << false << "" << "";

@@ -15,6 +15,7 @@
 #include "core/session/appsession.h"
 #include "ui/applicationstate.h"
 #include "ui/celldelegate.h"
+#include "core/models/referencelabels.h"
 #include "ui/emptystate.h"
 #include "ui/endpointtree.h"
 #include "ui/fieldeditor.h"
@@ -2298,6 +2299,12 @@ void tst_MainWindow::sampleSchemaShapesTheForm()
     QTRY_COMPARE(view->model()->headerData(author, Qt::Horizontal).toString(), u"Author"_s);
     QCOMPARE(view->model()->headerData(author, Qt::Horizontal, Qt::ToolTipRole).toString(), u"Author (userId)"_s);
     QCOMPARE(view->model()->headerData(view->model()->columnOf(u"title"), Qt::Horizontal).toString(), u"title"_s);
+    // userId: a reference the document names (x-reference), the author's name in the cell.
+    QTRY_VERIFY(view->references()->referenceOf(u"userId"_s));
+    QCOMPARE(view->references()->referenceOf(u"userId"_s)->source, u"schema"_s);
+    const Json firstAuthor = view->model()->rowJson(0).value(u"userId");
+    QTRY_VERIFY(!view->references()->label(u"users"_s, firstAuthor).isEmpty());
+    QVERIFY(view->references()->label(u"users"_s, firstAuthor) != DataProvider::idText(firstAuthor));   // a name
     QCOMPARE(CellDelegate::localDate(u"date-time"_s, u"2024-04-10T15:40:16Z"_s),
              QLocale().toString(QDateTime(QDate(2024, 4, 10), QTime(15, 40, 16), Qt::UTC).toLocalTime(), QLocale::ShortFormat));
     QCOMPARE(CellDelegate::localDate(u"date"_s, u"2024-04-10"_s), QLocale().toString(QDate(2024, 4, 10), QLocale::ShortFormat));

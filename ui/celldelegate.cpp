@@ -1,6 +1,8 @@
 #include "celldelegate.h"
 
 #include "core/models/jsontablemodel.h"
+#include "core/models/referencelabels.h"
+#include "core/providers/dataprovider.h"
 
 #include <QAbstractItemView>
 #include <QDateTime>
@@ -39,10 +41,28 @@ QString CellDelegate::formatOf(const QModelIndex &index) const
     return field && field->type == FieldSchema::Type::String ? field->format : QString();
 }
 
+const Reference *CellDelegate::referenceOf(const QModelIndex &index) const
+{
+    const auto *model = qobject_cast<const JsonTableModel *>(index.model());
+    return m_labels && model ? m_labels->referenceOf(model->columnName(index.column())) : nullptr;
+}
+
 void CellDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
 {
     QStyledItemDelegate::initStyleOption(option, index);
     const Json cell = index.data(JsonTableModel::CellJsonRole).value<Json>();
+    if (const Reference *ref = referenceOf(index); ref && (cell.isInteger() || cell.isString())) {
+        // The record it points at, by name: in the link colour once known; its id until then.
+        if (const QString label = m_labels->label(ref->resource, cell); !label.isEmpty()) {
+            option->text = label;
+            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::Link));
+            return;
+        }
+        if (m_labels->isMissing(ref->resource, cell)) {
+            option->font.setItalic(true);
+            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+        }
+    }
     switch (cell.type()) {
     case Json::Type::Integer:
     case Json::Type::Double:
@@ -87,6 +107,16 @@ bool CellDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view, const Q
     // A date shown in the user's locale: the value as the server sent it (and why a write waits, if it does).
     if (event && event->type() == QEvent::ToolTip && index.isValid()) {
         const Json cell = index.data(JsonTableModel::CellJsonRole).value<Json>();
+        if (const Reference *ref = referenceOf(index); ref && (cell.isInteger() || cell.isString())) {
+            // Which record it is: "users · 31", and whether it exists.
+            QString tip = u"%1 · %2"_s.arg(ref->resource, DataProvider::idText(cell));
+            if (m_labels->isMissing(ref->resource, cell))
+                tip += u"\n"_s + tr("The server has no such record.");
+            if (const QString more = index.data(Qt::ToolTipRole).toString(); !more.isEmpty())
+                tip += u"\n"_s + more;
+            QToolTip::showText(event->globalPos(), tip, view);
+            return true;
+        }
         if (cell.isString() && !localDate(formatOf(index), cell.toString()).isEmpty()) {
             QString tip = cell.toString();
             if (const QString more = index.data(Qt::ToolTipRole).toString(); !more.isEmpty())

@@ -6,6 +6,9 @@
 
 namespace refetch {
 
+class ReferenceLabels;
+struct Reference;
+
 // Cells as JSON reads: numbers as written (no group separators: ids and counts are data) and to the right, null in
 // grey, strings on one line, booleans as check marks; where the server describes a field as a date or a date and
 // time, the value in the user's locale (in local time), the ISO text as sent in the tooltip. Saved values whose
@@ -16,6 +19,8 @@ public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
     void setSchema(const ResourceSchema &schema) { m_schema = schema; }
+    // Reference columns show the referenced record's label, its resource and id in the tooltip.
+    void setReferenceLabels(const ReferenceLabels *labels) { m_labels = labels; }
     const ResourceSchema &schema() const { return m_schema; }
 
     // `text` of a field of `format` ("date", "date-time") as the user's locale writes it; empty when it is not one.
@@ -28,8 +33,10 @@ protected:
 
 private:
     QString formatOf(const QModelIndex &index) const;
+    const Reference *referenceOf(const QModelIndex &index) const;
 
     ResourceSchema m_schema;
+    const ReferenceLabels *m_labels = nullptr;
 };
 
 } // namespace refetch

@@ -10,6 +10,7 @@
 #include "core/client/queryclient.h"
 #include "core/client/queryobserver.h"
 #include "core/schema/schemaquery.h"
+#include "core/models/referencelabels.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -98,6 +99,24 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     // What the server says of the fields: column titles, booleans as check marks, dates in the user's locale.
     m_schemaObserver = std::make_unique<QueryObserver>(connection->client(), connection->schemaQuery(resource));
     connect(m_schemaObserver.get(), &QueryObserver::changed, this, &ResourceView::applySchema);
+    // References: the records a column's ids point at, named by their labels (fetched a page at a time).
+    m_references = new ReferenceLabels(
+        connection->client(), connection->endpoint(),
+        [c = QPointer<ApiConnection>(connection)](const QString &res, const Json &id) {
+            return c ? c->detailQuery(res, id) : QueryOptions();
+        },
+        [c = QPointer<ApiConnection>(connection)](const QString &res, const Json &id) {
+            return c ? c->tags(res).detailTags(id) : TagList();
+        },
+        this);
+    m_delegate->setReferenceLabels(m_references);
+    connect(m_references, &ReferenceLabels::changed, m_table->viewport(), qOverload<>(&QWidget::update));
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_references->clear();
+        updateReferences(0, m_model->rowCount() - 1);
+    });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) { updateReferences(first, last); });
     applySchema();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -442,7 +461,35 @@ void ResourceView::applySchema()
             titles.insert(f.name, f.label);
     }
     m_model->setColumnTitles(titles);
+    m_referencesFound = false;
+    updateReferences(0, m_model->rowCount() - 1);
     m_table->viewport()->update();
+}
+
+void ResourceView::updateReferences(int first, int last)
+{
+    if (!m_connection || m_model->rowCount() == 0 || first > last)
+        return;
+    const QString idField = m_connection->settings().idField;
+    if (!m_referencesFound) {
+        // Found once the first rows are here (convention reads them), and again when the schema comes.
+        Json sample = Json::array({});
+        for (int r = 0; r < std::min(m_model->rowCount(), 20); ++r)
+            sample = sample.withAppended(m_model->rowJson(r));
+        m_references->setReferences(ReferenceFinder::find(m_delegate->schema(), sample, m_connection->resources(), idField));
+        m_referencesFound = true;
+        // Room for a name where the columns were fitted to ids.
+        for (const Reference &ref : m_references->references()) {
+            if (const int column = m_model->columnOf(ref.field); column >= 0 && m_table->columnWidth(column) < 150)
+                m_table->setColumnWidth(column, 150);
+        }
+        first = 0;
+        last = m_model->rowCount() - 1;
+    }
+    Json rows = Json::array({});
+    for (int r = first; r <= last && r < m_model->rowCount(); ++r)
+        rows = rows.withAppended(m_model->rowJson(r));
+    m_references->request(rows);
 }
 
 } // namespace refetch

@@ -23,6 +23,7 @@ class MessageBar;
 class CellDelegate;
 class PagedTableModel;
 class QueryObserver;
+class ReferenceLabels;
 
 // The list side of the window: one resource of an endpoint as a table over a PagedTableModel, with server-side
 // sort (header clicks), a search field (q, debounced) and page-by-page loading while scrolling. The selected row
@@ -41,6 +42,8 @@ public:
     QLineEdit *searchField() const { return m_search; }
     MessageBar *messageBar() const { return m_message; }
     EmptyState *emptyState() const { return m_empty; }
+    // The references of this list's records and their labels.
+    ReferenceLabels *references() const { return m_references; }
 
     // The id of the selected row; Undefined when none.
     Json currentId() const;
@@ -85,6 +88,8 @@ private:
     // A click on a header the server cannot sort on: the indicator goes back to the sort in use.
     void onSortIndicatorChanged(int column, Qt::SortOrder order);
     void applySchema();
+    // Finds the references (once there are rows) and asks for the labels of rows first..last.
+    void updateReferences(int first, int last);
     bool eventFilter(QObject *watched, QEvent *event) override;
 
     QPointer<ApiConnection> m_connection;
@@ -98,6 +103,8 @@ private:
     QTableView *m_table;
     EmptyState *m_empty;
     CellDelegate *m_delegate = nullptr;
+    ReferenceLabels *m_references = nullptr;
+    bool m_referencesFound = false;
     std::unique_ptr<QueryObserver> m_schemaObserver;
     QTimer m_searchTimer;
     Json m_selectedId;         // followed across refetches and resets

@@ -104,6 +104,7 @@ struct Parameter
     QString in;
     QStringList values;   // an enum's values
     qint64 maximum = 0;
+    bool isArray = false; // takes several values (id=1&id=2)
 };
 
 Json resolveRef(const Json &document, const Json &node)
@@ -136,6 +137,10 @@ QList<Parameter> parametersOf(const Json &document, const Json &operation)
             }
         }
         param.values = values.toStringList();
+        param.isArray = schema.value(u"type").toString() == u"array";
+        // FastAPI writes Optional[List[int]] as anyOf [array, null].
+        for (const Json &alt : schema.value(u"anyOf"))
+            param.isArray = param.isArray || resolveRef(document, alt).value(u"type").toString() == u"array";
         const Json max = schema.value(u"maximum");
         param.maximum = max.isNumber() ? max.toInteger() : 0;
         if (!param.name.isEmpty() && (param.in == u"query" || param.in.isEmpty()))
@@ -209,6 +214,9 @@ QList<ResourceInfo> ApiDetector::fromOpenApi(const Json &document, Paging *pagin
                 }
             } else if (n == u"order" || n == u"direction" || n == u"sort_order" || n == u"sortOrder" || n == u"dir") {
                 info.orderParam = n;
+            } else if (p.isArray && (n == u"id" || n == u"ids" || n == u"id__in" || n == u"id[]")) {
+                info.manyParam = n;   // several records in one request: getMany
+                info.filterFields.append(n);
             } else {
                 info.filterFields.append(n);
             }

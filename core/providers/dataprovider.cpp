@@ -75,6 +75,7 @@ Json ResourceInfo::toJson() const
         {u"orderParam", textOrUndefined(orderParam)},
         {u"type", textOrUndefined(type)},
         {u"maxPageSize", maxPageSize > 0 ? Json(maxPageSize) : Json()},
+        {u"manyParam", manyParam.isEmpty() ? Json() : Json(manyParam)},
         {u"paging", pagingKnown ? Json(pagingName(paging)) : Json()},
         {u"pageParam", textOrUndefined(pageParam)},
         {u"sizeParam", textOrUndefined(sizeParam)},
@@ -96,6 +97,7 @@ ResourceInfo ResourceInfo::fromJson(const Json &json)
     r.orderParam = json.value(u"orderParam").toString();
     r.type = json.value(u"type").toString();
     r.maxPageSize = int(std::clamp<qint64>(json.value(u"maxPageSize").toInteger(), 0, std::numeric_limits<int>::max()));
+    r.manyParam = json.value(u"manyParam").toString();
     r.pagingKnown = json.value(u"paging").isString();
     r.paging = pagingFromName(json.value(u"paging").toString(), Paging::None);
     r.pageParam = json.value(u"pageParam").toString();
@@ -411,6 +413,22 @@ QueryFn DataProvider::recordFn(const Endpoint &endpoint, const QString &resource
     request.headers += readHeaders();
     return endpoint.get(request, [self = weak_from_this().lock(), raw = this](FetchResult &result) {
         result.data = (self ? self.get() : raw)->parseRecord(result.data);
+    });
+}
+
+QueryFn DataProvider::manyFn(const Endpoint &endpoint, const QString &resource, const QList<Json> &ids) const
+{
+    const auto many = manyRequest(resource, ids);
+    if (!many)
+        return {};
+    HttpRequest request = endpoint.request("GET", many->first, many->second);
+    request.headers += readHeaders();
+    ListParams params;
+    params.pageSize = int(ids.size());
+    return endpoint.get(request, [self = weak_from_this().lock(), raw = this, params](FetchResult &result) {
+        const ListPage page = (self ? self.get() : raw)->parseList(result.data, result.meta, params);
+        if (page.rows.isArray())
+            result.data = page.rows;
     });
 }
 

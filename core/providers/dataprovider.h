@@ -46,6 +46,7 @@ struct ResourceInfo
     Paging paging = Paging::None;  // its own paging when it differs (pagingKnown)
     bool pagingKnown = false;
     QString pageParam, sizeParam;  // its own parameter names, when pagingKnown
+    QString manyParam;           // a list parameter taking several ids (OpenAPI: "id", an array): getMany
 
     Json toJson() const;
     static ResourceInfo fromJson(const Json &json);
@@ -142,6 +143,9 @@ public:
     // The cache's side: the fetch function of one page (normalised as above) and of one record.
     QueryFn listFn(const Endpoint &endpoint, const QString &resource, const ListParams &params) const;
     QueryFn recordFn(const Endpoint &endpoint, const QString &resource, const Json &id) const;
+    // getMany's fetch (Refine's getMany): the records with these ids, in one request, as an array of flat records
+    // (those the server has; an id it does not know is left out). Null when the dialect has no such request.
+    QueryFn manyFn(const Endpoint &endpoint, const QString &resource, const QList<Json> &ids) const;
 
     // The normalised page {"data": rows, "total": N|null, "next": link|null|absent}, and back.
     static Json pageData(const ListPage &page);

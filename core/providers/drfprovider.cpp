@@ -76,6 +76,14 @@ std::optional<std::pair<QString, QUrlQuery>> DrfProvider::manyRequest(const QStr
         texts.append(idText(id));
     QUrlQuery q;
     q.addQueryItem(idField() + u"__in"_s, texts.join(u','));
+    // All of them on one page, in the words of each pagination class (each ignores the others').
+    const QString size = QString::number(ids.size());
+    if (!m_options.sizeParam.isEmpty()) {
+        q.addQueryItem(m_options.sizeParam, size);
+    } else {
+        q.addQueryItem(u"page_size"_s, size);
+        q.addQueryItem(u"limit"_s, size);
+    }
     return std::make_pair(listPath(resource), q);
 }
 

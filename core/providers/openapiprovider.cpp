@@ -39,4 +39,20 @@ ListPage OpenApiProvider::parseList(const Json &body, const Json &meta, const Li
     return page;
 }
 
+std::optional<std::pair<QString, QUrlQuery>> OpenApiProvider::manyRequest(const QString &resource,
+                                                                         const QList<Json> &ids) const
+{
+    const ResourceInfo *info = resourceInfo(resource);
+    if (!info || info->manyParam.isEmpty())
+        return std::nullopt;
+    QUrlQuery q;
+    for (const Json &id : ids)
+        q.addQueryItem(info->manyParam, idText(id));
+    // All of them on one page, where the list is paged by a size it declares.
+    if (!info->sizeParam.isEmpty())
+        q.addQueryItem(info->sizeParam, QString::number(info->maxPageSize > 0 ? std::min<qsizetype>(ids.size(), info->maxPageSize)
+                                                                               : ids.size()));
+    return std::make_pair(listPath(resource), q);
+}
+
 } // namespace refetch

@@ -20,6 +20,8 @@ public:
     bool canSort(const QString &resource, const QString &field) const override;
     bool canSearch(const QString &resource) const override;
     ListPage parseList(const Json &body, const Json &meta, const ListParams &params) const override;
+    // Where the list declares a parameter taking several ids (ResourceInfo::manyParam): ?id=1&id=2.
+    std::optional<std::pair<QString, QUrlQuery>> manyRequest(const QString &resource, const QList<Json> &ids) const override;
 };
 
 } // namespace refetch

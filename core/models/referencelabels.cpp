@@ -1,0 +1,340 @@
+#include "core/models/referencelabels.h"
+
+#include "core/client/queryclient.h"
+#include "core/client/queryerror.h"
+#include "core/client/queryobserver.h"
+#include "core/http/endpoint.h"
+#include "core/providers/dataprovider.h"
+
+#include <QSet>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+namespace {
+
+// What a record is called by people, in the order record browsers look for it.
+const QStringList &labelFields()
+{
+    static const QStringList fields{u"name"_s, u"title"_s, u"label"_s, u"displayName"_s, u"display_name"_s,
+                                    u"fullName"_s, u"full_name"_s, u"username"_s, u"email"_s, u"slug"_s,
+                                    u"code"_s};
+    return fields;
+}
+
+// A value that can be a record's id: an integer or a short text without spaces.
+bool isIdLike(const Json &v)
+{
+    if (v.isInteger())
+        return true;
+    if (v.isDouble())
+        return v.toDouble() == double(v.toInteger());
+    if (!v.isString())
+        return false;
+    const QString s = v.toString();
+    return !s.isEmpty() && s.size() <= 64 && !s.contains(u' ');
+}
+
+constexpr int BatchLimit = 100;   // ids per request: a URL stays well under servers' limits
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------- ReferenceFinder
+
+QString ReferenceFinder::resourceByName(const QString &field, const QStringList &resources)
+{
+    QString base;
+    bool suffixed = true;
+    if (field.size() > 2 && (field.endsWith(u"Id") || field.endsWith(u"ID")))
+        base = field.left(field.size() - 2);
+    else if (field.size() > 3 && field.endsWith(u"_id", Qt::CaseInsensitive))
+        base = field.left(field.size() - 3);
+    else {
+        base = field;
+        suffixed = false;
+    }
+    if (base.isEmpty())
+        return {};
+    // authorId -> authors, category_id -> categories, blogPostId -> blog-posts / blog_posts / blogposts.
+    QStringList forms{base};
+    QString snake;
+    for (QChar c : base) {
+        if (c.isUpper() && !snake.isEmpty())
+            snake += u'_';
+        snake += c.toLower();
+    }
+    forms << snake << QString(snake).replace(u'_', u'-');
+    QStringList candidates;
+    for (const QString &f : std::as_const(forms)) {
+        candidates << f + u's' << f + u"es"_s;
+        if (f.endsWith(u'y'))
+            candidates << f.left(f.size() - 1) + u"ies"_s;
+        if (suffixed)
+            candidates << f;   // a resource named in the singular ("person" for personId)
+    }
+    for (const QString &candidate : std::as_const(candidates)) {
+        for (const QString &resource : resources) {
+            if (resource.compare(candidate, Qt::CaseInsensitive) == 0)
+                return resource;
+        }
+    }
+    return {};
+}
+
+QList<Reference> ReferenceFinder::find(const ResourceSchema &schema, const Json &records, const QStringList &resources,
+                                       const QString &idField)
+{
+    QList<Reference> out;
+    QSet<QString> taken;
+    for (const FieldSchema &f : schema.fields) {
+        if (!f.references.isEmpty() && resources.contains(f.references)) {
+            out.append({f.name, f.references, u"schema"_s});
+            taken.insert(f.name);
+        }
+    }
+    // The fields of the first rows, in order.
+    QStringList fields;
+    const qsizetype sample = std::min<qsizetype>(records.size(), 20);
+    for (qsizetype r = 0; r < sample; ++r) {
+        const Json record = records.at(r);
+        for (qsizetype i = 0; i < record.size(); ++i) {
+            const QString name = record.keyAt(i);
+            if (!fields.contains(name))
+                fields.append(name);
+        }
+    }
+    for (const QString &field : std::as_const(fields)) {
+        if (field == idField || taken.contains(field))
+            continue;
+        if (const FieldSchema *described = schema.field(field);
+            described && described->type != FieldSchema::Type::Unknown && described->type != FieldSchema::Type::Integer
+            && described->type != FieldSchema::Type::String)
+            continue;
+        bool any = false;
+        bool ids = true;
+        for (qsizetype r = 0; r < sample && ids; ++r) {
+            const Json v = records.at(r).value(field);
+            if (v.isNull() || v.isUndefined())
+                continue;
+            any = true;
+            ids = isIdLike(v);
+        }
+        if (!any || !ids)
+            continue;
+        if (const QString resource = resourceByName(field, resources); !resource.isEmpty())
+            out.append({field, resource, u"convention"_s});
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------- ReferenceLabels
+
+struct ReferenceLabels::Batch
+{
+    QString resource;
+    QList<Json> ids;
+    QStringList fields;                                      // the reference fields that asked for them
+    std::vector<std::unique_ptr<QueryObserver>> observers;   // one getMany, or one detail query per id
+    bool many = false;
+    bool settled = false;
+};
+
+ReferenceLabels::ReferenceLabels(QueryClient *client, const Endpoint *endpoint, DetailQueryFn detailQuery,
+                                 TagsFn detailTags, QObject *parent)
+    : QObject(parent), m_client(client), m_endpoint(endpoint), m_detailQuery(std::move(detailQuery)),
+      m_detailTags(std::move(detailTags))
+{
+}
+
+ReferenceLabels::~ReferenceLabels() = default;
+
+void ReferenceLabels::setReferences(const QList<Reference> &references)
+{
+    if (references == m_references)
+        return;
+    m_references = references;
+    m_refuted.clear();
+    m_confirmed.clear();
+    m_fieldIds.clear();
+    Q_EMIT changed();
+}
+
+QList<Reference> ReferenceLabels::references() const
+{
+    QList<Reference> out;
+    for (const Reference &r : m_references) {
+        if (!m_refuted.contains(r.field))
+            out.append(r);
+    }
+    return out;
+}
+
+const Reference *ReferenceLabels::referenceOf(const QString &field) const
+{
+    if (m_refuted.contains(field))
+        return nullptr;
+    for (const Reference &r : m_references) {
+        if (r.field == field)
+            return &r;
+    }
+    return nullptr;
+}
+
+QString ReferenceLabels::labelField(const Json &record)
+{
+    for (const QString &f : labelFields()) {
+        const Json v = record.value(f);
+        if (v.isString() && !v.toString().trimmed().isEmpty())
+            return f;
+    }
+    return {};
+}
+
+QString ReferenceLabels::label(const QString &resource, const Json &id) const
+{
+    const auto it = m_labels.constFind(resource);
+    return it == m_labels.cend() ? QString() : it->value(DataProvider::idText(id));
+}
+
+bool ReferenceLabels::isMissing(const QString &resource, const Json &id) const
+{
+    return m_missing.value(resource).contains(DataProvider::idText(id));
+}
+
+void ReferenceLabels::clear()
+{
+    m_batches.clear();
+    m_asked.clear();
+}
+
+void ReferenceLabels::request(const Json &records)
+{
+    struct Wanted
+    {
+        QList<Json> ids;
+        QStringList fields;
+    };
+    QHash<QString, Wanted> wanted;
+    for (const Reference &ref : references()) {
+        QSet<QString> &asked = m_asked[ref.resource];
+        for (qsizetype r = 0; r < records.size(); ++r) {
+            const Json v = records.at(r).value(ref.field);
+            if (!isIdLike(v))
+                continue;
+            const QString text = DataProvider::idText(v);
+            if (ref.source == u"convention")
+                m_fieldIds[ref.field].insert(text);
+            if (asked.contains(text))
+                continue;
+            asked.insert(text);
+            Wanted &w = wanted[ref.resource];
+            w.ids.append(v);
+            if (!w.fields.contains(ref.field))
+                w.fields.append(ref.field);
+        }
+    }
+    for (auto it = wanted.cbegin(); it != wanted.cend(); ++it) {
+        for (qsizetype from = 0; from < it->ids.size(); from += BatchLimit) {
+            auto batch = std::make_unique<Batch>();
+            batch->resource = it.key();
+            batch->ids = it->ids.mid(from, BatchLimit);
+            batch->fields = it->fields;
+            Batch *raw = batch.get();
+            m_batches.emplace(raw, std::move(batch));
+            ask(raw);
+        }
+    }
+}
+
+void ReferenceLabels::ask(Batch *batch)
+{
+    const QString &resource = batch->resource;
+    const QList<Json> &ids = batch->ids;
+    const DataProvider *provider = m_endpoint->provider();
+    QueryFn many = provider ? provider->manyFn(*m_endpoint, resource, ids) : QueryFn();
+    if (many) {
+        batch->many = true;
+        QStringList texts;
+        for (const Json &id : ids)
+            texts.append(DataProvider::idText(id));
+        QueryOptions o;
+        o.key = QueryKey{m_endpoint->name(), resource, "$many", texts.join(u',')};
+        o.fn = std::move(many);
+        o.staleTime = std::chrono::seconds(30);
+        for (const Json &id : ids)
+            o.tags += m_detailTags(resource, id);
+        batch->observers.push_back(std::make_unique<QueryObserver>(m_client, std::move(o)));
+    } else {
+        // No getMany in this dialect: each record's own detail query, which the form shares.
+        for (const Json &id : ids)
+            batch->observers.push_back(std::make_unique<QueryObserver>(m_client, m_detailQuery(resource, id)));
+    }
+    for (const auto &o : batch->observers)
+        connect(o.get(), &QueryObserver::changed, this, [this, batch] { onBatch(batch); });
+    onBatch(batch);
+}
+
+void ReferenceLabels::onBatch(Batch *batch)
+{
+    if (!m_batches.count(batch))
+        return;
+    const QString idField = m_endpoint->provider() ? m_endpoint->provider()->idField() : u"id"_s;
+    QHash<QString, QString> &labels = m_labels[batch->resource];
+    auto take = [&](const Json &record) {
+        const Json id = record.value(idField);
+        if (!isIdLike(id))
+            return;
+        const QString field = labelField(record);
+        labels.insert(DataProvider::idText(id), field.isEmpty() ? DataProvider::idText(id) : record.value(field).toString());
+        m_missing[batch->resource].remove(DataProvider::idText(id));
+    };
+    bool done = true;
+    for (std::size_t i = 0; i < batch->observers.size(); ++i) {
+        const QueryObserver *o = batch->observers[i].get();
+        if (o->isSuccess()) {
+            const Json data = o->data();
+            if (batch->many) {
+                for (qsizetype r = 0; r < data.size(); ++r)
+                    take(data.at(r));
+            } else {
+                take(data);
+            }
+        } else if (o->isError() && o->error() && o->error()->httpStatus == 404 && !batch->many) {
+            m_missing[batch->resource].insert(DataProvider::idText(batch->ids.value(qsizetype(i))));
+        } else {
+            done = false;
+        }
+    }
+    if (done && !batch->settled) {
+        batch->settled = true;
+        // A getMany answers the records it has: the others do not exist.
+        for (const Json &id : std::as_const(batch->ids)) {
+            if (!labels.contains(DataProvider::idText(id)))
+                m_missing[batch->resource].insert(DataProvider::idText(id));
+        }
+    }
+    // Convention is checked on the data: a field whose ids the resource has is a reference; one whose every id
+    // the resource does not have is not.
+    for (const Reference &r : std::as_const(m_references)) {
+        if (r.source != u"convention" || r.resource != batch->resource || m_confirmed.contains(r.field)
+            || m_refuted.contains(r.field))
+            continue;
+        const QSet<QString> &ids = m_fieldIds[r.field];
+        const QSet<QString> &missing = m_missing[r.resource];
+        bool all = !ids.isEmpty();
+        for (const QString &id : ids) {
+            if (labels.contains(id)) {
+                m_confirmed.insert(r.field);
+                all = false;
+                break;
+            }
+            all = all && missing.contains(id);
+        }
+        if (all)
+            m_refuted.append(r.field);
+    }
+    Q_EMIT changed();
+}
+
+} // namespace refetch
