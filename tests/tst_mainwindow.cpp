@@ -276,6 +276,7 @@ private Q_SLOTS:
     void ignoredPagingShowsANotice();
     void settingsTestShowsTheDetectedApi();
     void sampleSchemaShapesTheForm();
+    void referencesAreFollowedWithBackAndForward();
     void screenshots();
 
 private:
@@ -341,7 +342,8 @@ void tst_MainWindow::selectRow(ResourceView *view, int id)
 {
     const int row = view->model()->rowOf(Json(id));
     QVERIFY(row >= 0);
-    const QModelIndex index = view->model()->index(row, 1);
+    // The title: a plain cell (a click on a reference's name would follow it).
+    const QModelIndex index = view->model()->index(row, std::max(0, view->model()->columnOf(u"title")));
     view->table()->scrollTo(index);
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(index).center());
     QCOMPARE(view->currentId(), Json(id));
@@ -636,7 +638,7 @@ void tst_MainWindow::unsavedEditsAsk()
     auto question = [&] { return m_window->findChild<QMessageBox *>(); };
 
     // Another row while the form has edits: a question, without a nested event loop; Cancel stays.
-    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(13)), 1);
+    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(13)), view->model()->columnOf(u"title"));
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(other).center());
     QTRY_VERIFY(question() && question()->isVisible());
     QCOMPARE(pane->recordId(), Json(12));
@@ -658,7 +660,7 @@ void tst_MainWindow::unsavedEditsAsk()
     QTest::keyClick(pane->form()->editor(u"title"_s)->focusTarget(), Qt::Key_End);
     QTest::keyClicks(pane->form()->editor(u"title"_s)->focusTarget(), u" again"_s);
     QVERIFY(pane->isDirty());
-    const QModelIndex third = view->model()->index(view->model()->rowOf(Json(14)), 1);
+    const QModelIndex third = view->model()->index(view->model()->rowOf(Json(14)), view->model()->columnOf(u"title"));
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(third).center());
     QTRY_VERIFY(question() && question()->isVisible());
     question()->button(QMessageBox::Discard)->click();
@@ -710,7 +712,7 @@ void tst_MainWindow::queuedSaveIsNotUnsaved()
     QVERIFY(status->waitingButton()->isVisible());
 
     // Another row: no question.
-    const QModelIndex other = list->index(list->rowOf(Json(17)), 1);
+    const QModelIndex other = list->index(list->rowOf(Json(17)), list->columnOf(u"title"));
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(other).center());
     QTRY_VERIFY(pane->hasRecord() && pane->recordId() == Json(17));
     QVERIFY(!m_window->findChild<QMessageBox *>());
@@ -795,7 +797,7 @@ void tst_MainWindow::saveInTheQuestionWhileTheServerIsAway()
     QTest::keyClick(title, Qt::Key_End);
     QTest::keyClicks(title, u" (asked)"_s);
     m_h->api.reset();
-    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(13)), 1);
+    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(13)), view->model()->columnOf(u"title"));
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(other).center());
     QMessageBox *question = nullptr;
     QTRY_VERIFY((question = m_window->findChild<QMessageBox *>()) && question->isVisible());
@@ -1031,7 +1033,7 @@ void tst_MainWindow::invalidJsonIsAnUnsavedEdit()
 
     // Another row asks; Cancel keeps everything as typed.
     auto question = [&] { return m_window->findChild<QMessageBox *>(); };
-    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(11)), 1);
+    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(11)), view->model()->columnOf(u"title"));
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(other).center());
     QTRY_VERIFY(question() && question()->isVisible());
     question()->button(QMessageBox::Cancel)->click();
@@ -1098,7 +1100,7 @@ void tst_MainWindow::numberIsExactOrAnUnsavedEdit()
     QVERIFY(!findPart<QAction>(m_window.get(), "saveAction")->isEnabled());
     // Leaving asks; Discard reverts it.
     auto question = [&] { return m_window->findChild<QMessageBox *>(); };
-    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(12)), 1);
+    const QModelIndex other = view->model()->index(view->model()->rowOf(Json(12)), view->model()->columnOf(u"title"));
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(other).center());
     QTRY_VERIFY(question() && question()->isVisible());
     question()->button(QMessageBox::Discard)->click();
@@ -2350,6 +2352,59 @@ void tst_MainWindow::sampleSchemaShapesTheForm()
     QTest::qWait(300);
     for (const QList<QVariant> &request : std::as_const(handled))
         QVERIFY2(request.value(0).toByteArray() != "POST", qPrintable(request.value(1).toString()));
+}
+
+// #15: a click on an author's name in the posts list opens that user (the list of users, the record in the form);
+// Back (Alt+Left) returns to the post, Forward to the user again, as a browser does; Ctrl+Enter follows too.
+void tst_MainWindow::referencesAreFollowedWithBackAndForward()
+{
+    ResourceView *view = openList(u"posts"_s);
+    QVERIFY(view);
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    QAction *back = findPart<QAction>(m_window.get(), "backAction");
+    QAction *forward = findPart<QAction>(m_window.get(), "forwardAction");
+    QVERIFY(!back->isEnabled() && !forward->isEnabled());
+    selectRow(view, 1);
+    QTRY_VERIFY(view->references()->referenceOf(u"userId"_s));
+    const Json author = view->model()->rowJson(view->model()->rowOf(Json(1))).value(u"userId");
+    QTRY_VERIFY(!view->references()->label(u"users"_s, author).isEmpty());
+    const QString name = view->references()->label(u"users"_s, author);
+    QVERIFY2(name != DataProvider::idText(author), qPrintable(name));
+
+    // A click on the name, in the link colour at the cell's start.
+    const QModelIndex cell = view->model()->index(view->model()->rowOf(Json(1)), view->model()->columnOf(u"userId"));
+    const QRect rect = view->table()->visualRect(cell);
+    QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, QPoint(rect.left() + 6, rect.center().y()));
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"users");
+    QTRY_VERIFY(pane->hasRecord() && pane->resource() == u"users" && ResourceTags::sameId(pane->recordId(), author));
+    QTRY_VERIFY(ResourceTags::sameId(shownList(m_window.get())->currentId(), author));
+    QVERIFY(back->isEnabled());
+    QVERIFY2(back->toolTip().contains(u"posts · 1"_s), qPrintable(back->toolTip()));
+
+    // Back: the post again, in its list.
+    QTest::keyClick(m_window.get(), Qt::Key_Left, Qt::AltModifier);
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts");
+    QTRY_VERIFY(pane->hasRecord() && pane->resource() == u"posts" && ResourceTags::sameId(pane->recordId(), Json(1)));
+    QVERIFY(forward->isEnabled());
+    QVERIFY(!back->isEnabled());
+    // Forward: the user.
+    forward->trigger();
+    QTRY_VERIFY(pane->hasRecord() && pane->resource() == u"users" && ResourceTags::sameId(pane->recordId(), author));
+    QVERIFY(!forward->isEnabled());
+    // The mouse's back button, anywhere in the window.
+    QTest::mouseClick(pane, Qt::BackButton);
+    QTRY_VERIFY(pane->hasRecord() && pane->resource() == u"posts" && ResourceTags::sameId(pane->recordId(), Json(1)));
+
+    // Ctrl+Enter on a reference's cell follows it too.
+    view = shownList(m_window.get());
+    QTRY_VERIFY(view->references()->referenceOf(u"userId"_s));
+    view->table()->setFocus();
+    view->table()->setCurrentIndex(view->model()->index(view->model()->rowOf(Json(2)), view->model()->columnOf(u"userId")));
+    const Json secondAuthor = view->model()->rowJson(view->model()->rowOf(Json(2))).value(u"userId");
+    QTest::keyClick(view->table(), Qt::Key_Return, Qt::ControlModifier);
+    QTRY_VERIFY(pane->hasRecord() && pane->resource() == u"users" && ResourceTags::sameId(pane->recordId(), secondAuthor));
+    // A new step drops what was ahead.
+    QVERIFY(!forward->isEnabled());
 }
 
 void tst_MainWindow::screenshots()

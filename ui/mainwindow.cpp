@@ -16,6 +16,7 @@
 #include "statuspanel.h"
 #include "undodelete.h"
 #include "windowactions.h"
+#include "navigationhistory.h"
 #include "windowquestions.h"
 #include "windowwidgets.h"
 
@@ -67,6 +68,9 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
     m_actions->addToolBar(this);
     createCentralWidget();
     m_questions = new WindowQuestions(m_ui.pane, this);
+    m_history = new NavigationHistory(this, m_actions->back, m_actions->forward, [this](const auto &p) { openPlace(p); });
+    connect(m_ui.pane, &RecordPane::recordShown, this,
+            [this](const QString &endpoint, const QString &resource, const Json &id) { m_history->visit({endpoint, resource, id}); });
 
     m_status = new StatusPanel(m_ctx.client, m_ctx.transfers, this);
     m_status->setObjectName(u"statusPanel"_s);
@@ -346,6 +350,9 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
         if (m_ui.pane->hasRecord())
             m_ui.pane->form()->focusFirstField();
     });
+    connect(m_view, &ResourceView::referenceFollowed, this, [this](const QString &resource, const Json &id) {
+        openPlace({m_view->connection()->id(), resource, id});
+    });
     connect(m_view, &ResourceView::settingsRequested, this, [this] {
         openSettings(m_view ? m_view->connection()->id() : QString());
     });
@@ -498,6 +505,14 @@ void MainWindow::openRecord(const QString &endpointId, const QString &resource, 
         if (opened)
             opened();
         updateActions();
+    });
+}
+
+void MainWindow::openPlace(const NavigationHistory::Place &place)
+{
+    openRecord(place.endpoint, place.resource, place.id, std::nullopt, [this, id = place.id] {
+        if (m_view)
+            m_view->selectId(id);
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/session/endpointsettings.h"
+#include "navigationhistory.h"
 #include "pendingopen.h"
 #include "windowwidgets.h"
 
@@ -108,6 +109,8 @@ private:
     void onCurrentIdChanged(const Json &id);
     void onRecordCreated(const QString &resource, const Json &id);
     // Shows a record (its unsaved edits settled first), with `draft`'s values as edits when given.
+    // Shows record `place.id` of its resource, its list open and the row selected (a reference followed, Back).
+    void openPlace(const NavigationHistory::Place &place);
     void openRecord(const QString &endpointId, const QString &resource, const Json &id,
                     const std::optional<Draft> &draft, const std::function<void()> &opened = {});
     void updateActions();
@@ -126,6 +129,7 @@ private:
     CacheEventLog *m_events = nullptr;
     CacheInspector *m_inspector = nullptr;
     WindowQuestions *m_questions = nullptr;
+    NavigationHistory *m_history = nullptr;
     DraftKeeper *m_drafts = nullptr;
     UndoDelete *m_undoDelete = nullptr;
     PendingWrites *m_writes = nullptr;

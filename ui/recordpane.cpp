@@ -240,6 +240,7 @@ void RecordPane::showRecord(ApiConnection *connection, const QString &resource, 
     options.idField = connection->settings().idField;
     options.submit = connection->updateOptions(resource, id);
     setModel(new RecordModel(connection->queue(), connection->detailQuery(resource, id), options, this));
+    Q_EMIT recordShown(connection->id(), resource, id);
 }
 
 void RecordPane::showNewRecord(ApiConnection *connection, const QString &resource, const Json &sample)

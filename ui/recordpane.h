@@ -89,6 +89,8 @@ Q_SIGNALS:
     // unsaved edit), or it failed (the edits are back in the form). Once per save.
     void saveFinished(refetch::RecordPane::SaveOutcome outcome);
     void deleteRequested();
+    // A record is shown (not a new one): for the window's Back and Forward.
+    void recordShown(const QString &endpoint, const QString &resource, const refetch::Json &id);
 
 private:
     void setModel(RecordModel *model);

@@ -19,6 +19,9 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMouseEvent>
+#include <QShortcut>
+#include <QStyle>
 #include <QPainter>
 #include <QPushButton>
 #include <QScrollBar>
@@ -118,6 +121,7 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     connect(m_model, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) { updateReferences(first, last); });
     applySchema();
+    updateReferences(0, m_model->rowCount() - 1);   // rows the cache had at once
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
@@ -139,6 +143,13 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     // After the table's own connection: the model has ignored a column it cannot sort on by then.
     connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, &ResourceView::onSortIndicatorChanged);
     m_table->horizontalHeader()->viewport()->installEventFilter(this);
+    m_table->viewport()->installEventFilter(this);
+    // Ctrl+Enter on a reference's cell opens the record it points at.
+    for (const QKeySequence &keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto *follow = new QShortcut(keys, m_table);
+        follow->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(follow, &QShortcut::activated, this, &ResourceView::followCurrentReference);
+    }
 
     m_stack->addWidget(m_table);
     m_stack->addWidget(m_empty);
@@ -390,7 +401,33 @@ bool ResourceView::eventFilter(QObject *watched, QEvent *event)
             return true;
         }
     }
+    // A click on a reference's name follows it (the rest of the cell only selects the row).
+    if (watched == m_table->viewport() && event->type() == QEvent::MouseButtonRelease) {
+        const auto *mouse = static_cast<QMouseEvent *>(event);
+        const QModelIndex index = m_table->indexAt(mouse->position().toPoint());
+        if (mouse->button() == Qt::LeftButton && mouse->modifiers() == Qt::NoModifier && index.isValid()) {
+            const Reference *ref = m_references->referenceOf(m_model->columnName(index.column()));
+            const Json id = index.data(JsonTableModel::CellJsonRole).value<Json>();
+            const QString label = ref ? m_references->label(ref->resource, id) : QString();
+            const QRect cell = m_table->visualRect(index);
+            const int margin = m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 1;
+            if (!label.isEmpty()
+                && mouse->position().x() <= cell.left() + margin + m_table->fontMetrics().horizontalAdvance(label) + 2)
+                QTimer::singleShot(0, this, [this, resource = ref->resource, id] { Q_EMIT referenceFollowed(resource, id); });
+        }
+    }
     return QWidget::eventFilter(watched, event);
+}
+
+void ResourceView::followCurrentReference()
+{
+    const QModelIndex index = m_table->currentIndex();
+    if (!index.isValid())
+        return;
+    const Json id = index.data(JsonTableModel::CellJsonRole).value<Json>();
+    if (const Reference *ref = m_references->referenceOf(m_model->columnName(index.column()));
+        ref && (id.isInteger() || id.isString()))
+        Q_EMIT referenceFollowed(ref->resource, id);
 }
 
 void ResourceView::updateMessage()

@@ -72,6 +72,8 @@ Q_SIGNALS:
     // The empty state's buttons: a new record, the settings.
     void createRequested();
     void settingsRequested();
+    // The user followed a reference (a click on its name, Ctrl+Enter): open record `id` of `resource`.
+    void referenceFollowed(const QString &resource, const refetch::Json &id);
 
 private:
     void applySearch();
@@ -90,6 +92,7 @@ private:
     void applySchema();
     // Finds the references (once there are rows) and asks for the labels of rows first..last.
     void updateReferences(int first, int last);
+    void followCurrentReference();
     bool eventFilter(QObject *watched, QEvent *event) override;
 
     QPointer<ApiConnection> m_connection;

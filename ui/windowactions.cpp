@@ -8,6 +8,8 @@
 #include <QMainWindow>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QStyle>
+#include <QToolButton>
 #include <QToolBar>
 
 using namespace Qt::StringLiterals;
@@ -27,6 +29,24 @@ QAction *makeAction(QMainWindow *window, const char *name, const QString &icon, 
 
 WindowActions::WindowActions(QMainWindow *window)
 {
+    back = new QAction(window->style()->standardIcon(QStyle::SP_ArrowBack), tr("&Back"), window);
+    back->setObjectName(u"backAction"_s);
+    // Alt+Left, and the platform's own Back where it is another key (the same key twice would be ambiguous).
+    auto keys = [](QKeySequence alt, QKeySequence::StandardKey standard) {
+        QList<QKeySequence> out{alt};
+        for (const QKeySequence &k : QKeySequence::keyBindings(standard)) {
+            if (!out.contains(k))
+                out.append(k);
+        }
+        return out;
+    };
+    back->setShortcuts(keys(QKeySequence(Qt::ALT | Qt::Key_Left), QKeySequence::Back));
+    forward = new QAction(window->style()->standardIcon(QStyle::SP_ArrowForward), tr("&Forward"), window);
+    forward->setObjectName(u"forwardAction"_s);
+    forward->setShortcuts(keys(QKeySequence(Qt::ALT | Qt::Key_Right), QKeySequence::Forward));
+    for (QAction *a : {back, forward})
+        a->setShortcutContext(Qt::WindowShortcut);
+
     refresh = makeAction(window, "refreshAction", u"refresh"_s, tr("&Refresh"));
     refresh->setShortcut(QKeySequence(Qt::Key_F5));
     refresh->setToolTip(tr("Fetch the list and the record again (F5)"));
@@ -61,7 +81,7 @@ WindowActions::WindowActions(QMainWindow *window)
     settings->setToolTip(tr("Endpoints, authorization and fetching (Ctrl+,)"));
     settings->setMenuRole(QAction::PreferencesRole);
 
-    for (QAction *a : {refresh, find, newRecord, save, deleteRecord, undo, settings})
+    for (QAction *a : {back, forward, refresh, find, newRecord, save, deleteRecord, undo, settings})
         window->addAction(a);
 }
 
@@ -99,6 +119,9 @@ void WindowActions::addMenus(QMainWindow *window) const
     editMenu->addAction(find);
 
     QMenu *viewMenu = bar->addMenu(tr("&View"));
+    viewMenu->addAction(back);
+    viewMenu->addAction(forward);
+    viewMenu->addSeparator();
     viewMenu->addAction(refresh);
     viewMenu->addSeparator();
     viewMenu->addAction(inspector);
@@ -120,6 +143,12 @@ void WindowActions::addToolBar(QMainWindow *window) const
     bar->setMovable(false);
     bar->setIconSize(QSize(20, 20));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    for (QAction *a : {back, forward}) {
+        bar->addAction(a);
+        // Arrows alone: their tooltips say where they go.
+        if (QWidget *button = bar->widgetForAction(a))
+            static_cast<QToolButton *>(button)->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    }
     bar->addAction(refresh);
     bar->addSeparator();
     bar->addAction(newRecord);

@@ -25,6 +25,8 @@ public:
     void addMenus(QMainWindow *window) const;
     void addToolBar(QMainWindow *window) const;
 
+    QAction *back;      // the record shown before (NavigationHistory)
+    QAction *forward;
     QAction *refresh;
     QAction *find;
     QAction *newRecord;
