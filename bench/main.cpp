@@ -377,6 +377,9 @@ int main(int argc, char **argv)
         persistHydrateWorkload();
     if (want("persist_flush"))
         persistFlushWorkload();
+    void referencePageWorkload();
+    if (want("reference_page"))
+        referencePageWorkload();
     // The soak run takes a minute or two: only when asked for by name.
     void soakWorkload(int cycles);
     if (wanted.contains(QLatin1String("soak")))
