@@ -43,6 +43,7 @@ void RecordForm::setModel(RecordModel *model, const QString &idField)
     // Entries belong to the record they were typed for.
     const bool hadEntries = !m_entries.isEmpty();
     m_entries.clear();
+    m_touched.clear();
     m_model = model;
     m_idField = idField;
     if (m_model) {
@@ -113,7 +114,9 @@ QString RecordForm::schemaProblem(const QString &field) const
         return {};
     const int row = m_model->rowOf(field);
     const QModelIndex value = m_model->index(row, RecordModel::ValueColumn);
-    if (!m_checkAll && !value.data(RecordModel::DirtyRole).toBool())
+    // Checked once the user typed in it, or changed it (a new record's fields are all "changed" from the start: only
+    // those typed in, until Create checks them all).
+    if (!m_checkAll && !m_touched.contains(field) && !(m_showDirty && value.data(RecordModel::DirtyRole).toBool()))
         return {};
     return f->problemWith(jsonOf(value.data(RecordModel::ValueJsonRole)));
 }
@@ -416,6 +419,7 @@ void RecordForm::onEdited(const QString &field)
     if (!row.editor || !m_model)
         return;
     const bool wasHeld = m_entries.contains(field);
+    m_touched.insert(field);
     if (row.editor->isValid()) {
         m_entries.remove(field);
         m_model->setField(field, row.editor->value());

@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QSet>
 #include <QWidget>
 
 class QFormLayout;
@@ -107,6 +108,7 @@ private:
     QHash<QString, Row> m_rows;
     QHash<QString, FieldEditor::Kind> m_kindHints;
     QHash<QString, QString> m_entries;   // field -> text typed that is not a value
+    QSet<QString> m_touched;             // fields the user typed in since the model was set
     QList<QMetaObject::Connection> m_connections;
 };
 
