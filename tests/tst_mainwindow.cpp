@@ -2405,6 +2405,24 @@ void tst_MainWindow::referencesAreFollowedWithBackAndForward()
     QTRY_VERIFY(pane->hasRecord() && pane->resource() == u"users" && ResourceTags::sameId(pane->recordId(), secondAuthor));
     // A new step drops what was ahead.
     QVERIFY(!forward->isEnabled());
+
+    // Back with unsaved edits asks first; Cancel stays on the record, and the history stays as it was.
+    QTRY_VERIFY(pane->form()->editor(u"name"_s));
+    auto *nameEdit = qobject_cast<QLineEdit *>(pane->form()->editor(u"name"_s)->focusTarget());
+    QVERIFY(nameEdit);
+    QTest::keyClick(nameEdit, Qt::Key_End);
+    QTest::keyClicks(nameEdit, u" (edited)"_s);
+    QVERIFY(pane->isDirty());
+    const QString backTip = back->toolTip();
+    back->trigger();
+    auto question = [&] { return m_window->findChild<QMessageBox *>(); };
+    QTRY_VERIFY(question() && question()->isVisible());
+    question()->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(!question());
+    QVERIFY(ResourceTags::sameId(pane->recordId(), secondAuthor));
+    QVERIFY(back->isEnabled());
+    QCOMPARE(back->toolTip(), backTip);
+    pane->revert();
 }
 
 void tst_MainWindow::screenshots()

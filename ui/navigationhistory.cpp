@@ -31,8 +31,16 @@ NavigationHistory::NavigationHistory(QWidget *window, QAction *back, QAction *fo
 void NavigationHistory::visit(const Place &place)
 {
     if (m_going && *m_going == place) {
-        m_going.reset();
+        // Back or Forward arrived (it may not: unsaved edits can keep the window where it is).
+        QList<Place> &from = m_goingBack ? m_back : m_forward;
+        QList<Place> &to = m_goingBack ? m_forward : m_back;
+        if (!from.isEmpty())
+            from.removeLast();
+        if (m_current)
+            to.append(*m_current);
         m_current = place;
+        m_going.reset();
+        updateActions();
         return;
     }
     m_going.reset();
@@ -50,25 +58,23 @@ void NavigationHistory::visit(const Place &place)
 
 void NavigationHistory::back()
 {
-    go(m_back, m_forward);
+    go(true);
 }
 
 void NavigationHistory::forward()
 {
-    go(m_forward, m_back);
+    go(false);
 }
 
-void NavigationHistory::go(QList<Place> &from, QList<Place> &to)
+void NavigationHistory::go(bool back)
 {
+    const QList<Place> &from = back ? m_back : m_forward;
     if (from.isEmpty())
         return;
-    const Place target = from.takeLast();
-    if (m_current)
-        to.append(*m_current);
-    m_current = target;
-    m_going = target;
-    updateActions();
-    m_open(target);
+    // The history moves when the place is shown (visit()), not before.
+    m_going = from.last();
+    m_goingBack = back;
+    m_open(*m_going);
 }
 
 bool NavigationHistory::eventFilter(QObject *watched, QEvent *event)

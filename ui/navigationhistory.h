@@ -46,7 +46,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void go(QList<Place> &from, QList<Place> &to);
+    void go(bool back);
     void updateActions();
 
     QWidget *m_window;
@@ -57,6 +57,7 @@ private:
     QList<Place> m_forward;
     std::optional<Place> m_current;
     std::optional<Place> m_going;   // where Back or Forward is going: its visit is not a step
+    bool m_goingBack = false;
 };
 
 } // namespace refetch
