@@ -2370,6 +2370,13 @@ void tst_MainWindow::referencesAreFollowedWithBackAndForward()
     QTRY_VERIFY(!view->references()->label(u"users"_s, author).isEmpty());
     const QString name = view->references()->label(u"users"_s, author);
     QVERIFY2(name != DataProvider::idText(author), qPrintable(name));
+    // A row that comes to point at a record not named yet (changed on the server) gets its name too.
+    std::unique_ptr<QNetworkReply> made(m_h->send("POST", u"/users"_s, {{u"id"_s, 77}, {u"name"_s, u"Newly Made"_s}}));
+    QTRY_VERIFY(made->isFinished());
+    std::unique_ptr<QNetworkReply> moved(m_h->send("PATCH", u"/posts/3"_s, {{u"userId"_s, 77}}));
+    QTRY_VERIFY(moved->isFinished());
+    findPart<QAction>(m_window.get(), "refreshAction")->trigger();
+    QTRY_COMPARE(view->references()->label(u"users"_s, Json(77)), u"Newly Made"_s);
 
     // A click on the name, in the link colour at the cell's start.
     const QModelIndex cell = view->model()->index(view->model()->rowOf(Json(1)), view->model()->columnOf(u"userId"));

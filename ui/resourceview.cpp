@@ -120,6 +120,9 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     });
     connect(m_model, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) { updateReferences(first, last); });
+    // A row that now points elsewhere (changed on the server): its new reference is named too.
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) { updateReferences(from.row(), to.row()); });
     applySchema();
     updateReferences(0, m_model->rowCount() - 1);   // rows the cache had at once
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
