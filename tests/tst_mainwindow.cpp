@@ -1688,7 +1688,7 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
                     && !shownList(window.get())->model()->isFetching());
         ResourceView *view = shownList(window.get());
         for (int id : {9, 10}) {
-            const QModelIndex index = view->model()->index(view->model()->rowOf(Json(id)), 1);
+            const QModelIndex index = view->model()->index(view->model()->rowOf(Json(id)), view->model()->columnOf(u"title"));
             QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(index).center());
             const RecordPane *pane = findPart<RecordPane>(window.get(), "recordPane");
             QTRY_VERIFY(pane->hasRecord() && pane->recordId() == Json(id));
