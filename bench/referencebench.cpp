@@ -92,33 +92,23 @@ void referencePageWorkload()
         const QList<Reference> found = ReferenceFinder::find({}, rows, resources, QStringLiteral("id"));
         references = int(found.size());
 
-        // Cold: nothing of posts or users cached.
-        {
+        // One list showing the page: the time until every reference is named (in `unit`s of a second), and the
+        // requests it made (counted after the event loop has run once more).
+        auto showPage = [&](std::vector<double> &times, double unit, int &requestsMade) {
             ReferenceLabels labels(&client, &endpoint, detail, tags);
             labels.setReferences(found);
             const int before = requests;
             QElapsedTimer t;
             t.start();
             labels.request(rows);
-            waitFor([&] { return allNamed(labels); }, "reference_page: labels did not come");
+            waitFor([&] { return allNamed(labels); }, "reference_page: the labels did not come");
             if (rep > 0)
-                coldMs.push_back(double(t.nsecsElapsed()) / 1e6);
-            coldRequests = requests - before;
-        }
-        // From the cache: another list showing the same page (the labels' queries are still cached).
-        {
-            ReferenceLabels labels(&client, &endpoint, detail, tags);
-            labels.setReferences(found);
-            const int before = requests;
-            QElapsedTimer t;
-            t.start();
-            labels.request(rows);
-            waitFor([&] { return allNamed(labels); }, "reference_page: cached labels did not come");
-            if (rep > 0)
-                cachedUs.push_back(double(t.nsecsElapsed()) / 1e3);
+                times.push_back(double(t.nsecsElapsed()) / 1e9 * unit);
             QCoreApplication::processEvents();
-            cachedRequests = requests - before;
-        }
+            requestsMade = requests - before;
+        };
+        showPage(coldMs, 1e3, coldRequests);      // cold: nothing of posts or users cached
+        showPage(cachedUs, 1e6, cachedRequests);  // another list on the same page: the labels' queries cached
     }
     printLine({{"workload", "reference_page"}, {"rows", Rows}, {"references", references},
                {"cold_requests", coldRequests}, {"cold_ms", median(coldMs)},

@@ -503,14 +503,7 @@ Json FieldEditor::blankValue(const Json &like)
 {
     switch (like.type()) {
     case Json::Type::String:
-        switch (kindFor(like)) {
-        case Kind::Date:
-            return Json(QDate::currentDate().toString(Qt::ISODate));
-        case Kind::DateTime:
-            return Json(QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd'T'HH:mm:ss'Z'"_s));
-        default:
-            return Json(u""_s);
-        }
+        return blankText(kindFor(like));
     case Json::Type::Integer:
         return Json(0);
     case Json::Type::Double:
@@ -530,6 +523,18 @@ Json FieldEditor::blankValue(const Json &like)
         break;
     }
     return Json(nullptr);
+}
+
+Json FieldEditor::blankText(Kind kind)
+{
+    switch (kind) {
+    case Kind::Date:
+        return Json(QDate::currentDate().toString(Qt::ISODate));
+    case Kind::DateTime:
+        return Json(QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd'T'HH:mm:ss'Z'"_s));
+    default:
+        return Json(u""_s);
+    }
 }
 
 FieldEditor *FieldEditor::create(Kind kind, QWidget *parent)

@@ -21,6 +21,9 @@ public:
     // A blank value of the same shape as `like`, for a new record: empty text, zero, false, now for dates, blank
     // members.
     static Json blankValue(const Json &like);
+    // A blank value for an editor of `kind` that holds text: today for a date, now (UTC) for a date and time, else
+    // empty text.
+    static Json blankText(Kind kind);
     static FieldEditor *create(Kind kind, QWidget *parent = nullptr);
 
     Kind kind() const { return m_kind; }

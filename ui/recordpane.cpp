@@ -401,10 +401,9 @@ bool RecordPane::save()
         // Optional fields left blank are left out of the create (the server's own default applies), rather than
         // sent as an empty text or a null the server does not take.
         for (const FieldSchema &f : std::as_const(m_schema.fields)) {
-            const int row = m_model->rowOf(f.name);
-            if (f.required || row < 0)
+            if (f.required || m_model->rowOf(f.name) < 0)
                 continue;
-            const Json v = m_model->index(row, RecordModel::ValueColumn).data(RecordModel::ValueJsonRole).value<Json>();
+            const Json v = m_model->fieldValue(f.name);
             if ((v.isNull() && !f.nullable) || (v.isString() && v.toString().isEmpty() && f.defaultValue.isUndefined()))
                 m_model->revertField(f.name);
         }

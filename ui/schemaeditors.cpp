@@ -1,8 +1,6 @@
 #include "schemaeditors.h"
 
 #include <QComboBox>
-#include <QDate>
-#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QStackedWidget>
@@ -103,10 +101,8 @@ public:
         connect(inner, &FieldEditor::edited, this, &FieldEditor::edited);
         connect(m_null, &QToolButton::clicked, this, [this] {
             if (!m_null->isChecked() && !m_held) {
-                if (m_inner->kind() == Kind::Date)
-                    m_inner->setValue(Json(QDate::currentDate().toString(Qt::ISODate)));
-                else if (m_inner->kind() == Kind::DateTime)
-                    m_inner->setValue(Json(QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd'T'HH:mm:ss'Z'"_s)));
+                if (m_inner->kind() == Kind::Date || m_inner->kind() == Kind::DateTime)
+                    m_inner->setValue(FieldEditor::blankText(m_inner->kind()));
                 m_held = true;
             }
             show(m_null->isChecked());
@@ -206,11 +202,9 @@ Json startValue(const FieldSchema &field)
         return Json(nullptr);   // a choice is the user's to make: none is made for them
     switch (field.type) {
     case FieldSchema::Type::String:
-        if (field.format == u"date")
-            return Json(QDate::currentDate().toString(Qt::ISODate));
-        if (field.format == u"date-time")
-            return Json(QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd'T'HH:mm:ss'Z'"_s));
-        return Json(u""_s);
+        return FieldEditor::blankText(field.format == u"date"        ? FieldEditor::Kind::Date
+                                      : field.format == u"date-time" ? FieldEditor::Kind::DateTime
+                                                                     : FieldEditor::Kind::Text);
     case FieldSchema::Type::Integer:
     case FieldSchema::Type::Number:
         return Json(nullptr);   // typed by the user; never a made-up 0

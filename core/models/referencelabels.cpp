@@ -210,6 +210,15 @@ void ReferenceLabels::clear()
 
 void ReferenceLabels::request(const Json &records)
 {
+    QList<Json> list;
+    list.reserve(records.size());
+    for (qsizetype r = 0; r < records.size(); ++r)
+        list.append(records.at(r));
+    request(list);
+}
+
+void ReferenceLabels::request(const QList<Json> &records)
+{
     struct Wanted
     {
         QList<Json> ids;
@@ -218,8 +227,8 @@ void ReferenceLabels::request(const Json &records)
     QHash<QString, Wanted> wanted;
     for (const Reference &ref : references()) {
         QSet<QString> &asked = m_asked[ref.resource];
-        for (qsizetype r = 0; r < records.size(); ++r) {
-            const Json v = records.at(r).value(ref.field);
+        for (const Json &record : records) {
+            const Json v = record.value(ref.field);
             if (!isIdLike(v))
                 continue;
             const QString text = DataProvider::idText(v);

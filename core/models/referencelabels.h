@@ -66,7 +66,8 @@ public:
 
     // Asks for the labels of what `records` (a page of rows) point at; those already known or asked are not asked
     // again.
-    void request(const Json &records);
+    void request(const QList<Json> &records);
+    void request(const Json &records);   // a JSON array of records
     // The label of record `id` of `resource`; empty while it is not known (or the record does not exist).
     QString label(const QString &resource, const Json &id) const;
     // Whether the record was looked for and the server does not have it.
