@@ -256,6 +256,10 @@ void tst_DialectWindow::scrollToTheEnd(ResourceView *view)
             break;
         QVERIFY2(++scrolls <= 2 * Posts / PageSize, "the list keeps offering more");
         const int before = model->rowCount();
+        // A person turns the wheel over rows that are laid out: the view lays out new rows on a later turn of the
+        // event loop, and until then the bar's range is that of the rows before (0 when they fitted), so a move to
+        // its end would be no move at all.
+        view->table()->doItemsLayout();
         // As a wheel does: the bar moves to its end (from just above it when it is there already, since the view
         // loads more only when the value changes).
         if (bar->value() == bar->maximum() && bar->maximum() > 0)

@@ -521,9 +521,10 @@ void ResourceView::updateReferences(int first, int last)
         first = 0;
         last = m_model->rowCount() - 1;
     }
-    Json rows = Json::array({});
+    QList<Json> rows;
+    rows.reserve(std::min(last, m_model->rowCount() - 1) - first + 1);
     for (int r = first; r <= last && r < m_model->rowCount(); ++r)
-        rows = rows.withAppended(m_model->rowJson(r));
+        rows.append(m_model->rowJson(r));
     m_references->request(rows);
 }
 
