@@ -17,6 +17,8 @@
 #include "ui/messagebar.h"
 #include "ui/recordform.h"
 #include "ui/recordpane.h"
+#include "ui/referencepicker.h"
+#include "core/models/referencesearch.h"
 #include "ui/resourceview.h"
 #include "core/session/settingsstore.h"
 #include "ui/statuspanel.h"
@@ -33,6 +35,7 @@
 #include <QToolButton>
 #include <QAction>
 #include <QClipboard>
+#include <QCompleter>
 #include <QGuiApplication>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -91,6 +94,7 @@ private Q_SLOTS:
     void editsAreKeptWholeAndWaitForTheServer();
     void formFollowsTheServersSchema();
     void referencesShowLabelsInBatches();
+    void referencePickerSearchesTheServer();
 
 private:
     // The window on the endpoint, posts selected in the side tree; its list view, a model tester attached.
@@ -711,6 +715,9 @@ void tst_DialectWindow::formFollowsTheServersSchema()
     if (userEdit) {
         userEdit->setFocus();
         QTest::keyClicks(userEdit, u"1"_s);
+        // A reference's picker takes "1" once the server has shown that user 1 exists.
+        if (form->editor(u"userId"_s)->kind() == FieldEditor::Kind::Reference)
+            QTRY_VERIFY_WITH_TIMEOUT(ResourceTags::sameId(form->editor(u"userId"_s)->value(), Json(1)), WaitMs);
     }
     const int beforeCreate = serverRequests();
     const bool sentCreate = pane->save();
@@ -789,6 +796,94 @@ void tst_DialectWindow::referencesShowLabelsInBatches()
     Mutation *m = m_queue->mutate(rename, Json::object({{u"name", Json(u"Renamed author"_s)}}));
     QVERIFY(m);
     QTRY_COMPARE_WITH_TIMEOUT(refs->label(u"users"_s, first), u"Renamed author"_s, WaitMs);
+}
+
+// A post's author in its form: a picker showing the author's name, searching users on the server as the user types
+// (or, where the server cannot search users, finding the one whose id is typed); picking one saves its id. A text
+// that names no user is refused before anything is sent.
+void tst_DialectWindow::referencePickerSearchesTheServer()
+{
+    ResourceView *view = openPosts();
+    QVERIFY(view);
+    ApiConnection *c = connectionsOf(m_window.get())->find(u"peer"_s);
+    PagedTableModel *model = view->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= PageSize, WaitMs);
+    if (model->columnOf(u"userId") < 0)
+        QSKIP("this dialect's records carry no userId field");
+    QTRY_VERIFY_WITH_TIMEOUT(view->references()->referenceOf(u"userId"_s), WaitMs);
+    const Json id = model->rowJson(0).value(u"id");
+    const Json author = model->rowJson(0).value(u"userId");
+    selectRow(view, id);
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    RecordForm *form = pane->form();
+    QTRY_COMPARE_WITH_TIMEOUT(form->editor(u"userId"_s)->kind(), FieldEditor::Kind::Reference, WaitMs);
+    FieldEditor *editor = form->editor(u"userId"_s);
+    auto *picker = qobject_cast<ReferencePicker *>(editor);
+    if (!picker)
+        picker = editor->findChild<ReferencePicker *>();   // inside a null switch
+    QVERIFY(picker);
+    auto *line = qobject_cast<QLineEdit *>(picker->focusTarget());
+    QVERIFY(line);
+    // The author by name, the id beside it.
+    QTRY_COMPARE_WITH_TIMEOUT(line->text(), u"User "_s + DataProvider::idText(author), WaitMs);
+    QCOMPARE(picker->findChild<QLabel *>(u"referenceId"_s)->text(), u"users · "_s + DataProvider::idText(author));
+    QCOMPARE(editor->value(), author);
+
+    // Another author: by name where the server searches users, else by id.
+    const Json other = Json(ResourceTags::sameId(author, Json(4)) ? 5 : 4);
+    const bool searches = picker->search()->serverSearches();
+    const QString typed = searches ? u"User "_s + DataProvider::idText(other) : DataProvider::idText(other);
+    const int before = serverRequests();
+    line->setFocus();
+    line->selectAll();
+    QTest::keyClicks(line, typed);
+    // While it looks, the entry is not a value: nothing could be saved.
+    QVERIFY(!pane->canSave());
+    QTRY_VERIFY_WITH_TIMEOUT(picker->search()->isCurrent() && picker->search()->text() == typed, WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(picker->completer()->popup()->isVisible(), WaitMs);
+    const QList<ReferenceSearch::Choice> choices = picker->search()->choices();
+    int row = -1;
+    for (int i = 0; i < choices.size(); ++i) {
+        if (ResourceTags::sameId(choices.at(i).id, other))
+            row = i;
+    }
+    QVERIFY2(row >= 0, qPrintable(u"%1 choices for '%2'"_s.arg(choices.size()).arg(typed)));
+    QCOMPARE(choices.at(row).label, u"User "_s + DataProvider::idText(other));
+    // Asked of the server: a search of users (a typed id's record may come from the cache: the list's labels).
+    if (m_server && searches) {
+        const QStringList sent = m_server->requests().mid(before);
+        static const QRegularExpression asked(uR"(^GET /users/?(\?.*(q|search|filter\[q\])=User|/\d+/?$))"_s);
+        QVERIFY2(std::any_of(sent.cbegin(), sent.cend(), [](const QString &r) { return asked.match(r).hasMatch(); }),
+                 qPrintable(sent.join(u'\n')));
+    }
+    qInfo("'%s': %lld choices (%s)", qPrintable(typed), qlonglong(choices.size()),
+          searches ? "the server searched" : "no server search: the typed id");
+    // A click on it in the list under the field.
+    QAbstractItemView *popup = picker->completer()->popup();
+    const QModelIndex index = popup->model()->index(row, 0);
+    popup->scrollTo(index);
+    QTest::mouseClick(popup->viewport(), Qt::LeftButton, {}, popup->visualRect(index).center());
+    QCOMPARE(editor->value(), other);
+    QCOMPARE(line->text(), u"User "_s + DataProvider::idText(other));
+    QTRY_COMPARE(pane->model()->changes(), Json::object({{u"userId", other}}));
+    QVERIFY(pane->canSave());
+    QVERIFY(pane->save());
+    QTRY_VERIFY_WITH_TIMEOUT(ResourceTags::sameId(Json(serverRecord(id).value(u"userId"_s)), other), WaitMs);
+
+    // A name no user has: refused in the form, nothing sent.
+    QTRY_VERIFY_WITH_TIMEOUT(!pane->isSubmitting() && !pane->isDirty(), WaitMs);
+    line->setFocus();
+    line->selectAll();
+    QTest::keyClicks(line, u"zz-nobody-zz"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(picker->search()->isCurrent() && picker->search()->text() == u"zz-nobody-zz"_s, WaitMs);
+    QVERIFY(editor->value().isUndefined());
+    QVERIFY(!form->messageOf(u"userId"_s).isEmpty());
+    const int writes = serverRequests();
+    QVERIFY(!pane->save());
+    QCOMPARE(serverRequests(), writes);
+    qInfo("refused: %s", qPrintable(form->messageOf(u"userId"_s)));
+    pane->revert();
+    QCOMPARE(line->text(), u"User "_s + DataProvider::idText(other));
 }
 
 QTEST_MAIN(tst_DialectWindow)

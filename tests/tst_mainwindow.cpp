@@ -23,6 +23,8 @@
 #include "ui/messagebar.h"
 #include "ui/recordform.h"
 #include "ui/recordpane.h"
+#include "ui/referencepicker.h"
+#include "core/models/referencesearch.h"
 #include "ui/resourceview.h"
 #include "ui/settingsdialog.h"
 #include "core/session/settingsstore.h"
@@ -58,6 +60,9 @@
 #include <QComboBox>
 #include <QTemporaryDir>
 #include <QToolTip>
+#include <QCompleter>
+#include <QPainter>
+#include <QAbstractItemView>
 #include <QtTest>
 
 #include <memory>
@@ -2352,6 +2357,20 @@ void tst_MainWindow::sampleSchemaShapesTheForm()
     QTest::qWait(300);
     for (const QList<QVariant> &request : std::as_const(handled))
         QVERIFY2(request.value(0).toByteArray() != "POST", qPrintable(request.value(1).toString()));
+
+    // An entry on its way to a number ("1e" of "1e3") in a field the server does not have yet: the field stays in
+    // the form with what was typed (it once left the model, and the form rebuilt under the key being handled).
+    auto *views = qobject_cast<QLineEdit *>(form->editor(u"views"_s)->focusTarget());
+    QVERIFY(views);
+    views->setFocus();
+    views->selectAll();
+    QTest::keyClicks(views, u"1e"_s);
+    QVERIFY(form->editor(u"views"_s));
+    QCOMPARE(form->invalidEntry(u"views"_s), u"1e"_s);
+    QVERIFY(!pane->canSave());
+    QTest::keyClicks(form->editor(u"views"_s)->focusTarget(), u"3"_s);
+    QTRY_COMPARE(pane->model()->fieldValue(u"views"), Json(1000));
+    pane->revert();
 }
 
 // #15: a click on an author's name in the posts list opens that user (the list of users, the record in the form);
@@ -2474,6 +2493,34 @@ void tst_MainWindow::screenshots()
     QTRY_COMPARE(view->model()->rowOf(Json(10)), -1);
     saveScreenshot(m_window.get(), u"undo-delete.png"_s);
     findPart<QAction>(m_window.get(), "undoAction")->trigger();
+
+    // A post's author being changed: the users the server found for what was typed, under the field.
+    selectRow(view, 4);
+    RecordForm *postForm = findPart<RecordPane>(m_window.get(), "recordPane")->form();
+    QTRY_VERIFY(postForm->editor(u"userId"_s) && postForm->editor(u"userId"_s)->kind() == FieldEditor::Kind::Reference);
+    auto *picker = postForm->editor(u"userId"_s)->findChild<ReferencePicker *>();
+    if (!picker)
+        picker = qobject_cast<ReferencePicker *>(postForm->editor(u"userId"_s));
+    QVERIFY(picker);
+    auto *authorLine = qobject_cast<QLineEdit *>(picker->focusTarget());
+    authorLine->setFocus();
+    authorLine->selectAll();
+    QTest::keyClicks(authorLine, u"an"_s);
+    QTRY_VERIFY(picker->search()->isCurrent() && picker->search()->text() == u"an"_s);
+    QTRY_VERIFY(picker->completer()->popup()->isVisible());
+    {
+        // The list under the field is a window of its own: drawn onto the main window's picture where it shows.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QPixmap picture = m_window->grab();
+        QWidget *popup = picker->completer()->popup();
+        QPainter painter(&picture);
+        painter.drawPixmap(authorLine->mapTo(m_window.get(), QPoint(0, authorLine->height())), popup->grab());
+        painter.end();
+        const QString path = QStringLiteral(REFETCH_SCREENSHOT_DIR) + u"/reference-picker.png"_s;
+        QVERIFY(picture.save(path));
+        qInfo("screenshot: %s", qPrintable(path));
+    }
+    findPart<RecordPane>(m_window.get(), "recordPane")->revert();
 
     m_window->openSettings();
     QTRY_VERIFY(settingsDialogOf(m_window.get()) && settingsDialogOf(m_window.get())->isVisible());

@@ -560,6 +560,8 @@ FieldEditor *FieldEditor::create(Kind kind, QWidget *parent)
         return new ReadOnlyEditor(parent);
     case Kind::Choice:
         break;   // needs the choices: SchemaEditors::create
+    case Kind::Reference:
+        break;   // needs a search of the referenced resource: ReferencePicker
     }
     return new AnyEditor(parent);
 }

@@ -13,7 +13,7 @@ class FieldEditor : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Kind { Text, LongText, Number, Boolean, Date, DateTime, Structured, Any, ReadOnly, Choice };
+    enum class Kind { Text, LongText, Number, Boolean, Date, DateTime, Structured, Any, ReadOnly, Choice, Reference };
     Q_ENUM(Kind)
 
     // The kind for a value: strings by length and by whether they read as ISO 8601 dates.

@@ -83,6 +83,45 @@ void RecordForm::setSchema(const ResourceSchema &schema)
     rebuild();
 }
 
+void RecordForm::setReferences(const QList<Reference> &references, PickerFn makePicker)
+{
+    m_makePicker = std::move(makePicker);
+    if (references == m_references)
+        return;
+    QSet<QString> changed;
+    for (const Reference &r : std::as_const(m_references)) {
+        if (!references.contains(r))
+            changed.insert(r.field);
+    }
+    for (const Reference &r : references) {
+        if (!m_references.contains(r))
+            changed.insert(r.field);
+    }
+    m_references = references;
+    if (!m_model)
+        return;
+    // Only the editors of the fields whose reference changed, and not while the user types in one (it gets its
+    // picker when the form is next built): the others stay the widgets they are.
+    for (const QString &field : std::as_const(changed)) {
+        const auto row = m_rows.find(field);
+        if (row == m_rows.end() || m_entries.contains(field) || row->editor->isAncestorOf(QApplication::focusWidget()))
+            continue;
+        const QModelIndex value = m_model->index(m_model->rowOf(field), RecordModel::ValueColumn);
+        const Json shown = jsonOf(value.data(RecordModel::ValueJsonRole));
+        replaceEditor(*row, field, kindOf(field, shown), shown);
+        syncRow(m_model->rowOf(field));
+    }
+}
+
+const Reference *RecordForm::referenceOf(const QString &field) const
+{
+    for (const Reference &r : m_references) {
+        if (r.field == field)
+            return &r;
+    }
+    return nullptr;
+}
+
 void RecordForm::setCheckAll(bool all)
 {
     if (all == m_checkAll)
@@ -96,6 +135,8 @@ FieldEditor::Kind RecordForm::kindOf(const QString &field, const Json &value) co
 {
     if (field == m_idField)
         return FieldEditor::Kind::ReadOnly;
+    if (m_makePicker && referenceOf(field) && !(schemaOf(field) && schemaOf(field)->readOnly))
+        return FieldEditor::Kind::Reference;
     if (const FieldSchema *f = schemaOf(field); f && (f->readOnly || f->type != FieldSchema::Type::Unknown || !f->choices.isEmpty()))
         return SchemaEditors::kindFor(*f, value);
     return m_kindHints.contains(field) ? m_kindHints.value(field) : FieldEditor::kindFor(value);
@@ -229,8 +270,25 @@ void RecordForm::focusFirstField()
 
 void RecordForm::clearRows()
 {
-    while (m_layout->rowCount() > 0)
-        m_layout->removeRow(0);   // deletes the label and the box with its editor
+    // The widgets go on the next turn of the event loop, not now: a rebuild can come from inside an editor's own
+    // signal (a typed entry that takes a new record's field out of the model), and the editor is still in its key
+    // handler then. Until they go, they are hidden and tell the form nothing.
+    for (const Row &row : std::as_const(m_rows)) {
+        if (row.editor)
+            disconnect(row.editor, nullptr, this, nullptr);
+    }
+    while (m_layout->rowCount() > 0) {
+        const QFormLayout::TakeRowResult taken = m_layout->takeRow(0);
+        for (QLayoutItem *item : {taken.labelItem, taken.fieldItem}) {
+            if (!item)
+                continue;
+            if (QWidget *w = item->widget()) {
+                w->hide();
+                w->deleteLater();
+            }
+            delete item;
+        }
+    }
     m_rows.clear();
     m_order.clear();
 }
@@ -305,7 +363,11 @@ FieldEditor *RecordForm::makeEditor(FieldEditor::Kind kind, const QString &field
 {
     const auto entry = m_entries.constFind(field);
     const FieldSchema *described = schemaOf(field);
-    FieldEditor *editor = described ? SchemaEditors::create(*described, kind, parent) : FieldEditor::create(kind, parent);
+    FieldEditor *editor = nullptr;
+    if (kind == FieldEditor::Kind::Reference)
+        editor = SchemaEditors::withNull(described, m_makePicker(*referenceOf(field), parent), parent);
+    else
+        editor = described ? SchemaEditors::create(*described, kind, parent) : FieldEditor::create(kind, parent);
     // Never a shorter, rounded or clamped value: an editor that cannot hold the value gives way to one that can.
     if (entry == m_entries.constEnd() && kind != FieldEditor::Kind::ReadOnly && !editor->canHold(shown)) {
         delete editor;
@@ -426,7 +488,10 @@ void RecordForm::onEdited(const QString &field)
     } else {
         // The field's edit is now the text typed, not a value typed on the way to it ("1" of "1e400").
         m_entries.insert(field, row.editor->entryText());
-        m_model->revertField(field);
+        // A field the server has goes back to its value; one it has not (a new record's) keeps its last value, so
+        // that it stays in the form while the entry is being typed (a save waits for the entry either way).
+        if (!m_model->serverRecord().value(QStringView(field)).isUndefined())
+            m_model->revertField(field);
     }
     if (wasHeld || m_entries.contains(field)) {
         // The model may not have changed (an entry typed, or corrected back to what it holds): mark the row here.

@@ -3,12 +3,15 @@
 #include "fieldeditor.h"
 
 #include "core/models/recordmodel.h"
+#include "core/models/referencelabels.h"
 #include "core/schema/resourceschema.h"
 
 #include <QHash>
 #include <QPointer>
 #include <QSet>
 #include <QWidget>
+
+#include <functional>
 
 class QFormLayout;
 class QLabel;
@@ -41,6 +44,10 @@ public:
     // checks made before a save. A field it does not describe keeps the editor its value calls for.
     void setSchema(const ResourceSchema &schema);
     const ResourceSchema &schema() const { return m_schema; }
+    // The fields that hold ids of other records, edited with a picker that `makePicker` makes (a ReferencePicker
+    // searching the referenced resource). A field the server sets stays read-only.
+    using PickerFn = std::function<FieldEditor *(const Reference &reference, QWidget *parent)>;
+    void setReferences(const QList<Reference> &references, PickerFn makePicker);
     // For a new record: every field is checked (a required field left blank), not only the changed ones.
     void setCheckAll(bool all);
 
@@ -92,6 +99,7 @@ private:
     void updateValidity();
     // The field's description, or null.
     const FieldSchema *schemaOf(const QString &field) const { return m_schema.field(field); }
+    const Reference *referenceOf(const QString &field) const;
     FieldEditor::Kind kindOf(const QString &field, const Json &value) const;
     QString labelOf(const QString &field) const;
     // Why the server would refuse the field's value, when it is checked now; empty otherwise.
@@ -107,6 +115,8 @@ private:
     QStringList m_order;
     QHash<QString, Row> m_rows;
     QHash<QString, FieldEditor::Kind> m_kindHints;
+    QList<Reference> m_references;
+    PickerFn m_makePicker;
     QHash<QString, QString> m_entries;   // field -> text typed that is not a value
     QSet<QString> m_touched;             // fields the user typed in since the model was set
     QList<QMetaObject::Connection> m_connections;

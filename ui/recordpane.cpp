@@ -5,6 +5,7 @@
 #include "icons.h"
 #include "messagebar.h"
 #include "recordform.h"
+#include "formreferences.h"
 #include "schemaeditors.h"
 
 #include "core/models/recordmodel.h"
@@ -281,12 +282,25 @@ void RecordPane::watchSchema(ApiConnection *connection, const QString &resource)
 {
     m_schemaObserver.reset();
     m_schema = ResourceSchema();
-    if (!connection || resource.isEmpty())
+    if (!connection || resource.isEmpty()) {
+        updateReferences();
         return;
+    }
     m_schemaObserver = std::make_unique<QueryObserver>(connection->client(), connection->schemaQuery(resource));
     connect(m_schemaObserver.get(), &QueryObserver::changed, this, &RecordPane::applySchema);
+    // The references its list finds (it may find them after the form shows): edited with pickers.
+    connect(connection, &ApiConnection::referencesChanged, m_schemaObserver.get(), [this](const QString &r) {
+        if (r == m_resource)
+            updateReferences();
+    });
     m_schema = SchemaQuery::schemaOf(m_schemaObserver->data());
     m_form->setSchema(m_schema);
+    updateReferences();
+}
+
+void RecordPane::updateReferences()
+{
+    m_form->setReferences(FormReferences::of(m_connection, m_resource, m_schema), FormReferences::pickers(m_connection));
 }
 
 void RecordPane::applySchema()
@@ -298,6 +312,7 @@ void RecordPane::applySchema()
         return;
     m_schema = schema;
     m_form->setSchema(m_schema);
+    updateReferences();
     if (m_creating)
         addSchemaFields();
     updateHeader();

@@ -103,6 +103,8 @@ private:
     // Follows the schema of `resource` at `connection` (a query: cached, asked once however many forms).
     void watchSchema(ApiConnection *connection, const QString &resource);
     void applySchema();
+    // The form's reference fields, as the list and the schema know them, and their pickers.
+    void updateReferences();
     // A new record's fields the schema names and the form does not have yet, at their start values.
     void addSchemaFields();
 

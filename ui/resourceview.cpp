@@ -114,6 +114,11 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
         this);
     m_delegate->setReferenceLabels(m_references);
     connect(m_references, &ReferenceLabels::changed, m_table->viewport(), qOverload<>(&QWidget::update));
+    // The forms of this resource's records pick their references' records from what is found here.
+    connect(m_references, &ReferenceLabels::changed, this, [this] {
+        if (m_connection)
+            m_connection->setReferences(m_resource, m_references->references());
+    });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_references->clear();
         updateReferences(0, m_model->rowCount() - 1);

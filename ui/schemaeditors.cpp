@@ -192,6 +192,11 @@ FieldEditor *create(const FieldSchema &field, FieldEditor::Kind kind, QWidget *p
     return editor;
 }
 
+FieldEditor *withNull(const FieldSchema *field, FieldEditor *editor, QWidget *parent)
+{
+    return field && field->nullable ? new NullableEditor(editor, parent) : editor;
+}
+
 Json startValue(const FieldSchema &field)
 {
     if (field.readOnly)

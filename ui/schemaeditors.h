@@ -17,6 +17,8 @@ namespace SchemaEditors {
 FieldEditor::Kind kindFor(const FieldSchema &field, const Json &value);
 // An editor of `kind` for `field` (its choices, its null switch).
 FieldEditor *create(const FieldSchema &field, FieldEditor::Kind kind, QWidget *parent);
+// `editor` with a "null" switch beside it when `field` is nullable (null: undescribed, no switch).
+FieldEditor *withNull(const FieldSchema *field, FieldEditor *editor, QWidget *parent);
 // What a create form starts with: the server's default, else null for a nullable field, else a blank of its type
 // (empty text, 0, false, today for a date, the first choice of a required enum). Undefined: leave it out.
 Json startValue(const FieldSchema &field);

@@ -209,6 +209,36 @@ QueryOptions ApiConnection::schemaQuery(const QString &resource) const
     return SchemaQuery::query(*m_endpoint, effectiveApi(), resource);
 }
 
+QueryOptions ApiConnection::searchQuery(const QString &resource, const QString &text, int limit) const
+{
+    const ListParams params{.page = 1, .pageSize = limit, .search = text};
+    QueryOptions o;
+    // The key of the list's first page with this search and page size (PagedTableModel::pageKey).
+    o.key = QueryKey{this->id(), resource, {
+        {u"page", 1},
+        {u"limit", limit},
+        {u"q", text.isEmpty() ? JsonArg() : JsonArg(text)},
+    }};
+    o.fn = provider()->listFn(*m_endpoint, resource, params);
+    applyFreshness(m_settings, o);
+    tags(resource).provideList(o);
+    return o;
+}
+
+QList<Reference> ApiConnection::references(const QString &resource) const
+{
+    return m_references.value(resource);
+}
+
+void ApiConnection::setReferences(const QString &resource, const QList<Reference> &references)
+{
+    auto it = m_references.find(resource);
+    if (it != m_references.end() ? *it == references : references.isEmpty())
+        return;
+    m_references.insert(resource, references);
+    Q_EMIT referencesChanged(resource);
+}
+
 QString ApiConnection::recordPath(const QString &resource, const Json &id) const
 {
     // The record as last fetched may name its own URL (DRF's "url", HAL's "_links.self").

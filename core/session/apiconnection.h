@@ -4,6 +4,7 @@
 
 #include "core/http/endpoint.h"
 #include "core/models/pagedtablemodel.h"
+#include "core/models/referencelabels.h"
 #include "core/mutation/mutation.h"
 #include "core/providers/apidetector.h"
 #include "core/mutation/resourcetags.h"
@@ -85,6 +86,13 @@ public:
     // The query of `resource`'s schema (SchemaQuery): from the OpenAPI document detection found, else DRF's
     // OPTIONS; disabled when the server describes nothing.
     QueryOptions schemaQuery(const QString &resource) const;
+    // The first `limit` records of `resource` that the server finds for `text` (its search parameter; empty text:
+    // the first records): a list query keyed as a page of the list is, providing the list's tags.
+    QueryOptions searchQuery(const QString &resource, const QString &text, int limit) const;
+    // The references of `resource`'s records its list found (the server's description, then convention checked on
+    // the data): ResourceView tells them, the forms read them.
+    QList<Reference> references(const QString &resource) const;
+    void setReferences(const QString &resource, const QList<Reference> &references);
     // "/posts/7", the id percent-encoded.
     QString recordPath(const QString &resource, const Json &id) const;
     // PATCH of the changed fields; the lists and the record refetch.
@@ -102,6 +110,8 @@ public:
 Q_SIGNALS:
     // The resources, or the state of looking for them, changed.
     void resourcesChanged();
+    // references(resource) changed.
+    void referencesChanged(const QString &resource);
 
 private:
     static void applyFreshness(const EndpointSettings &settings, QueryOptions &options);
@@ -118,6 +128,7 @@ private:
     QString m_storePath;                             // empty: nothing is persisted
     bool m_forgetSavedData = false;
     QueryObserver *m_discovery = nullptr;
+    QHash<QString, QList<Reference>> m_references;
 };
 
 } // namespace refetch
