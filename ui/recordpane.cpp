@@ -5,7 +5,7 @@
 #include "icons.h"
 #include "messagebar.h"
 #include "recordform.h"
-#include "formreferences.h"
+#include "formdescription.h"
 #include "schemaeditors.h"
 
 #include "core/models/recordmodel.h"
@@ -35,22 +35,6 @@ namespace refetch {
 
 namespace {
 
-// A draft keeps an entry that is not a value (JSON that does not parse) among its fields as {"$refetch:entry":
-// "the text"}: Draft has no member for such text, and no server's field holds this object.
-constexpr QStringView EntryKey = u"$refetch:entry";
-
-Json entryJson(const QString &text)
-{
-    return Json::object({{EntryKey, text}});
-}
-
-std::optional<QString> entryOf(const Json &value)
-{
-    if (value.isObject() && value.size() == 1 && value.keyAt(0) == EntryKey && value.valueAt(0).isString())
-        return value.valueAt(0).toString();
-    return std::nullopt;
-}
-
 QToolButton *headerButton(const QString &icon, const QString &text, QWidget *parent)
 {
     auto *b = new QToolButton(parent);
@@ -69,7 +53,7 @@ RecordPane::RecordPane(QWidget *parent)
       m_saveButton(headerButton(u"save"_s, tr("Save"), this)),
       m_revertButton(headerButton(u"discard"_s, tr("Discard"), this)),
       m_deleteButton(headerButton(u"delete"_s, tr("Delete"), this)), m_message(new MessageBar(this)),
-      m_scroll(new QScrollArea(this)), m_form(new RecordForm(this))
+      m_scroll(new QScrollArea(this)), m_form(new RecordForm(this)), m_description(new FormDescription(m_form))
 {
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
@@ -134,6 +118,13 @@ RecordPane::RecordPane(QWidget *parent)
     connect(m_form, &RecordForm::invalidEntriesChanged, this, [this] {
         updateHeader();
         updateMessage();
+        Q_EMIT stateChanged();
+    });
+    // The schema came or changed: a new record takes the fields it names.
+    connect(m_description, &FormDescription::schemaChanged, this, [this] {
+        if (m_creating)
+            addSchemaFields();
+        updateHeader();
         Q_EMIT stateChanged();
     });
     clear();
@@ -236,7 +227,7 @@ void RecordPane::showRecord(ApiConnection *connection, const QString &resource, 
     m_resource = resource;
     m_id = id;
     m_creating = false;
-    watchSchema(connection, resource);
+    m_description->watch(connection, resource);
     RecordModelOptions options;
     options.idField = connection->settings().idField;
     options.submit = connection->updateOptions(resource, id);
@@ -252,7 +243,7 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
     m_id = Json();
     m_sample = sample;
     m_creating = true;
-    watchSchema(connection, resource);
+    m_description->watch(connection, resource);
     // A query that never fetches: the form starts from nothing, and every field is the user's.
     QueryOptions blank;
     blank.key = QueryKey{connection->id(), resource, "$new", ++serial};
@@ -264,7 +255,7 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
     auto *model = new RecordModel(connection->queue(), blank, options, this);
     for (qsizetype i = 0; i < sample.size(); ++i) {
         const QString field = sample.keyAt(i);
-        const FieldSchema *described = m_schema.field(field);
+        const FieldSchema *described = m_description->schema().field(field);
         if (field == options.idField || (described && described->readOnly))
             continue;
         const Json start = described ? SchemaEditors::startValue(*described) : Json();
@@ -278,55 +269,14 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
     m_form->focusFirstField();
 }
 
-void RecordPane::watchSchema(ApiConnection *connection, const QString &resource)
-{
-    m_schemaObserver.reset();
-    m_schema = ResourceSchema();
-    if (!connection || resource.isEmpty()) {
-        updateReferences();
-        return;
-    }
-    m_schemaObserver = std::make_unique<QueryObserver>(connection->client(), connection->schemaQuery(resource));
-    connect(m_schemaObserver.get(), &QueryObserver::changed, this, &RecordPane::applySchema);
-    // The references its list finds (it may find them after the form shows): edited with pickers.
-    connect(connection, &ApiConnection::referencesChanged, m_schemaObserver.get(), [this](const QString &r) {
-        if (r == m_resource)
-            updateReferences();
-    });
-    m_schema = SchemaQuery::schemaOf(m_schemaObserver->data());
-    m_form->setSchema(m_schema);
-    updateReferences();
-}
-
-void RecordPane::updateReferences()
-{
-    m_form->setReferences(FormReferences::of(m_connection, m_resource, m_schema), FormReferences::pickers(m_connection));
-}
-
-void RecordPane::applySchema()
-{
-    if (!m_schemaObserver)
-        return;
-    const ResourceSchema schema = SchemaQuery::schemaOf(m_schemaObserver->data());
-    if (schema == m_schema)
-        return;
-    m_schema = schema;
-    m_form->setSchema(m_schema);
-    updateReferences();
-    if (m_creating)
-        addSchemaFields();
-    updateHeader();
-    Q_EMIT stateChanged();
-}
-
 void RecordPane::addSchemaFields()
 {
-    if (!m_model || !m_creating || m_schema.isEmpty())
+    if (!m_model || !m_creating || m_description->schema().isEmpty())
         return;
     // Only into a form the user has not touched yet: what they typed is theirs.
     const bool untouched = !isDirty();
     const QString idField = m_connection ? m_connection->settings().idField : u"id"_s;
-    for (const FieldSchema &f : std::as_const(m_schema.fields)) {
+    for (const FieldSchema &f : std::as_const(m_description->schema().fields)) {
         if (f.name == idField || f.readOnly || m_model->rowOf(f.name) >= 0)
             continue;
         if (const Json start = SchemaEditors::startValue(f); !start.isUndefined())
@@ -335,59 +285,6 @@ void RecordPane::addSchemaFields()
     if (untouched)
         m_blank = m_model->changes();
     updateHeader();
-}
-
-std::optional<Draft> RecordPane::draft() const
-{
-    if (!m_model || !m_connection || !isDirty() || isSubmitting())
-        return std::nullopt;
-    Draft d{.endpoint = m_connection->id(), .resource = m_resource, .fields = m_model->changes(),
-            .base = Json::object({}), .savedAt = QDateTime::currentDateTimeUtc()};
-    for (const QString &field : m_form->invalidFields())
-        d.fields = d.fields.withValue(field, entryJson(m_form->invalidEntry(field)));
-    if (m_creating)
-        return d;
-    d.id = m_id;
-    // A restored draft keeps what it was based on: the server's values since then are what the bar compares.
-    const Json server = m_model->serverRecord();
-    for (qsizetype i = 0; i < d.fields.size(); ++i) {
-        const QString field = d.fields.keyAt(i);
-        const Json base = m_restored && m_restored->base.contains(field) ? m_restored->base.value(field)
-                                                                         : server.value(field);
-        if (!base.isUndefined())
-            d.base = d.base.withValue(field, base);
-    }
-    if (m_restored && !m_restored->etag.isEmpty())
-        d.etag = m_restored->etag;
-    else if (const Query *query = m_model->observer()->query())
-        d.etag = query->etag();
-    return d;
-}
-
-void RecordPane::restoreDraft(ApiConnection *connection, const Draft &draft)
-{
-    if (draft.isNew()) {
-        // The fields' blank start, their editors picked by type: an entry that was not a value has no type.
-        Json sample = draft.fields;
-        for (qsizetype i = 0; i < draft.fields.size(); ++i) {
-            if (entryOf(draft.fields.valueAt(i)))
-                sample = sample.withValue(draft.fields.keyAt(i), Json(nullptr));
-        }
-        showNewRecord(connection, draft.resource, sample);
-    } else {
-        showRecord(connection, draft.resource, draft.id);
-        m_submitMessage.clear();
-    }
-    m_restored = draft;
-    for (qsizetype i = 0; i < draft.fields.size(); ++i) {
-        if (const std::optional<QString> entry = entryOf(draft.fields.valueAt(i)))
-            m_form->setEntry(draft.fields.keyAt(i), *entry);
-        else
-            m_model->setField(draft.fields.keyAt(i), draft.fields.valueAt(i));
-    }
-    updateHeader();
-    updateMessage();
-    Q_EMIT stateChanged();
 }
 
 void RecordPane::clear(const QString &hint, const QString &title)
@@ -415,7 +312,7 @@ bool RecordPane::save()
     if (m_creating) {
         // Optional fields left blank are left out of the create (the server's own default applies), rather than
         // sent as an empty text or a null the server does not take.
-        for (const FieldSchema &f : std::as_const(m_schema.fields)) {
+        for (const FieldSchema &f : std::as_const(m_description->schema().fields)) {
             if (f.required || m_model->rowOf(f.name) < 0)
                 continue;
             const Json v = m_model->fieldValue(f.name);
@@ -429,7 +326,7 @@ bool RecordPane::save()
     if (const auto problems = m_form->schemaProblems(); !problems.isEmpty()) {
         QStringList parts;
         for (const auto &[field, problem] : problems) {
-            const FieldSchema *f = m_schema.field(field);
+            const FieldSchema *f = m_description->schema().field(field);
             parts.append(u"%1: %2"_s.arg(f ? SchemaEditors::labelOf(*f) : field, problem));
         }
         m_message->showMessage(MessageBar::Kind::Warning, tr("Not saved: %1").arg(parts.join(u" "_s)));
@@ -626,48 +523,6 @@ void RecordPane::showWaitingMessage(const QList<Mutation *> &waiting)
                         (*it)->undo();
                 }
             });
-}
-
-void RecordPane::showRestoredMessage()
-{
-    const Draft &d = *m_restored;
-    const QString what = d.isNew() ? tr("a new %1 record").arg(m_resource)
-                                   : u"%1 · %2"_s.arg(m_resource, DataProvider::idText(m_id));
-    QString text = tr("Restored your unsaved edits to %1 from %2.")
-                       .arg(what, QLocale().toString(d.savedAt.toLocalTime(), QLocale::ShortFormat));
-    MessageBar::Kind kind = MessageBar::Kind::Information;
-    const QueryError *error = d.isNew() ? nullptr : m_model->observer()->error();
-    if (error && (error->httpStatus == 404 || error->httpStatus == 410)) {
-        kind = MessageBar::Kind::Warning;
-        text += u' ' + tr("The record has been deleted on the server since, so they cannot be saved to it; "
-                          "copy what you need, then Discard them.");
-    } else if (!d.isNew()) {
-        // As after a 412: say what the server has now where it differs from what the edits were made on.
-        QStringList changed;
-        const Json server = m_model->serverRecord();
-        for (qsizetype i = 0; i < d.fields.size(); ++i) {
-            const QString field = d.fields.keyAt(i);
-            const Json base = d.base.value(field), now = server.value(field);
-            if (!base.isUndefined() && !now.isUndefined() && !(base == now)) {
-                const QString shown = now.isString() ? now.toString() : QString::fromUtf8(now.toJson());
-                changed.append(tr("%1 is now “%2”").arg(field, shown.size() > 60 ? shown.left(59) + u'…' : shown));
-            }
-        }
-        if (!changed.isEmpty()) {
-            kind = MessageBar::Kind::Warning;
-            text += u' ' + tr("The record changed on the server since: %1. Save to overwrite it with your edits, or "
-                              "Discard them to keep the server's.").arg(changed.join(u"; "_s));
-        } else if (error) {
-            text += u' ' + tr("Could not refresh the record: %1").arg(error->toString());
-        }
-    }
-    m_message->showMessage(kind, text);
-    connect(m_message->addButton(tr("Discard"), icons::icon(u"discard"_s)), &QPushButton::clicked, this, [this] {
-        if (m_creating)
-            clear();
-        else
-            revert();
-    });
 }
 
 } // namespace refetch

@@ -20,6 +20,7 @@ namespace refetch {
 
 class ApiConnection;
 class EmptyState;
+class FormDescription;
 class MessageBar;
 class Mutation;
 class MutationError;
@@ -100,17 +101,10 @@ private:
     void onSubmitSucceeded(const Json &result);
     void showRestoredMessage();
     void showWaitingMessage(const QList<Mutation *> &waiting);
-    // Follows the schema of `resource` at `connection` (a query: cached, asked once however many forms).
-    void watchSchema(ApiConnection *connection, const QString &resource);
-    void applySchema();
-    // The form's reference fields, as the list and the schema know them, and their pickers.
-    void updateReferences();
     // A new record's fields the schema names and the form does not have yet, at their start values.
     void addSchemaFields();
 
     QPointer<ApiConnection> m_connection;
-    std::unique_ptr<QueryObserver> m_schemaObserver;
-    ResourceSchema m_schema;
     QString m_resource;
     Json m_id;
     Json m_sample;
@@ -129,6 +123,7 @@ private:
     MessageBar *m_message;
     QScrollArea *m_scroll;
     RecordForm *m_form;
+    FormDescription *m_description;   // the schema and references of what the form shows
     QString m_submitMessage;   // the last failed save, in a sentence
     bool m_conflict = false;
     bool m_saveUnderWay = false;   // save() made a write whose outcome saveFinished() has not said yet
