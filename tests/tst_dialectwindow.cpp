@@ -18,6 +18,8 @@
 #include "ui/recordform.h"
 #include "ui/recordpane.h"
 #include "ui/referencepicker.h"
+#include "ui/referringrecords.h"
+#include "core/session/incomingreferences.h"
 #include "core/models/referencesearch.h"
 #include "ui/resourceview.h"
 #include "core/session/settingsstore.h"
@@ -48,6 +50,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QListWidget>
 #include <QtTest>
 
 #include <memory>
@@ -95,6 +98,7 @@ private Q_SLOTS:
     void formFollowsTheServersSchema();
     void referencesShowLabelsInBatches();
     void referencePickerSearchesTheServer();
+    void recordsPointingHereAreListed();
 
 private:
     // The window on the endpoint, posts selected in the side tree; its list view, a model tester attached.
@@ -884,6 +888,52 @@ void tst_DialectWindow::referencePickerSearchesTheServer()
     qInfo("refused: %s", qPrintable(form->messageOf(u"userId"_s)));
     pane->revert();
     QCOMPARE(line->text(), u"User "_s + DataProvider::idText(other));
+}
+
+// Under post 2's form, its comments (the seed gives it comments 2 and 47), found by comments' postId on every
+// server: each listed once, nothing else; or, where the server cannot filter comments by postId, a sentence saying
+// so and no rows (never comments of other posts).
+void tst_DialectWindow::recordsPointingHereAreListed()
+{
+    ResourceView *view = openPosts();
+    QVERIFY(view);
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowOf(Json(2)) >= 0 || view->model()->rowOf(Json(u"2"_s)) >= 0, WaitMs);
+    const Json id = view->model()->rowOf(Json(2)) >= 0 ? Json(2) : Json(u"2"_s);
+    selectRow(view, id);
+    if (QTest::currentTestFailed())
+        return;
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    auto *referring = pane->findChild<ReferringRecords *>();
+    QVERIFY(referring);
+    auto group = [&]() -> std::optional<IncomingReferences::Group> {
+        if (!referring->incoming())
+            return std::nullopt;
+        for (const IncomingReferences::Group &g : referring->incoming()->groups()) {
+            if (g.resource == u"comments" && g.field == u"postId")
+                return g;
+        }
+        return std::nullopt;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(group() && !group()->loading, WaitMs);
+    const IncomingReferences::Group g = *group();
+    auto *list = pane->findChild<QListWidget *>(u"referring:comments.postId"_s);
+    QVERIFY(list);
+    if (!g.problem.isEmpty()) {
+        QVERIFY(g.records.isEmpty());
+        QCOMPARE(list->count(), 0);
+        qInfo("comments · postId not listed: %s", qPrintable(g.problem));
+        return;
+    }
+    QStringList shown;
+    for (const ReferenceSearch::Choice &c : g.records)
+        shown.append(DataProvider::idText(c.id));
+    shown.sort();
+    QCOMPARE(shown, (QStringList{u"2"_s, u"47"_s}));
+    QCOMPARE(list->count(), 2);
+    QVERIFY(list->item(0)->text().startsWith(u"Comment "_s));
+    if (g.total >= 0)
+        QCOMPARE(g.total, 2);
+    qInfo("comments · postId: %s", qPrintable(shown.join(u", "_s)));
 }
 
 QTEST_MAIN(tst_DialectWindow)

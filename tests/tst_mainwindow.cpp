@@ -23,6 +23,8 @@
 #include "ui/messagebar.h"
 #include "ui/recordform.h"
 #include "ui/recordpane.h"
+#include "ui/referringrecords.h"
+#include "core/session/incomingreferences.h"
 #include "ui/referencepicker.h"
 #include "core/models/referencesearch.h"
 #include "ui/resourceview.h"
@@ -63,6 +65,8 @@
 #include <QCompleter>
 #include <QPainter>
 #include <QAbstractItemView>
+#include <QListWidget>
+#include <QAbstractItemModelTester>
 #include <QtTest>
 
 #include <memory>
@@ -282,6 +286,7 @@ private Q_SLOTS:
     void settingsTestShowsTheDetectedApi();
     void sampleSchemaShapesTheForm();
     void referencesAreFollowedWithBackAndForward();
+    void recordsPointingHereAreListedUnderTheForm();
     void screenshots();
 
 private:
@@ -2373,6 +2378,69 @@ void tst_MainWindow::sampleSchemaShapesTheForm()
     pane->revert();
 }
 
+// #15: under a user's form, the posts that point at them (posts · userId), as the server has them (counted with a
+// request of our own), a click opening the post and Back coming back; a post given to them elsewhere shows after a
+// refresh. A new record has nothing pointing at it. (tst_dialectwindow checks a post's comments on every server.)
+void tst_MainWindow::recordsPointingHereAreListedUnderTheForm()
+{
+    ResourceView *view = openList(u"users"_s, 5);
+    QVERIFY(view);
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    selectRow(view, 3);
+    QListWidget *posts = nullptr;
+    QTRY_VERIFY((posts = pane->findChild<QListWidget *>(u"referring:posts.userId"_s)) && posts->isVisibleTo(pane));
+    // (Gone before the list is: a QListWidget's model resets itself as it is destroyed, under the tester's feet.)
+    auto tester = std::make_unique<QAbstractItemModelTester>(posts->model(),
+                                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto serverIds = [&](const QString &path) {
+        std::unique_ptr<QNetworkReply> reply(m_h->send("GET", path));
+        [&] { QTRY_VERIFY(reply->isFinished()); }();
+        QStringList ids;
+        for (const QJsonValue &v : QJsonDocument::fromJson(reply->readAll()).array())
+            ids.append(QString::number(v.toObject().value(u"id"_s).toInteger()));
+        return ids;
+    };
+    auto shownIds = [&] {
+        QStringList ids;
+        for (int i = 0; i < posts->count(); ++i)
+            ids.append(posts->item(i)->text().section(u"·"_s, -1).trimmed());
+        return ids;
+    };
+    const QStringList expected = serverIds(u"/posts?userId=3"_s);
+    QVERIFY(!expected.isEmpty());
+    QTRY_COMPARE(shownIds(), expected.mid(0, IncomingReferences::Limit));
+    // Every row shows (the pane scrolls, not the list).
+    QVERIFY(posts->minimumHeight() >= posts->count() * posts->sizeHintForRow(0));
+    // By title, in the link colour.
+    QVERIFY(posts->item(0)->text().startsWith(u"Post "_s));
+
+    // Another client gives post 1 to user 3 (it was someone else's); a refresh lists it.
+    QVERIFY(!expected.contains(u"1"_s));
+    std::unique_ptr<QNetworkReply> moved(m_h->send("PATCH", u"/posts/1"_s, {{u"userId"_s, 3}}));
+    QTRY_VERIFY(moved->isFinished());
+    findPart<QAction>(m_window.get(), "refreshAction")->trigger();
+    QTRY_COMPARE(shownIds(), serverIds(u"/posts?userId=3"_s).mid(0, IncomingReferences::Limit));
+    QVERIFY(shownIds().contains(u"1"_s) || expected.size() >= IncomingReferences::Limit);
+
+    // A click on a post opens it, in its list; Back comes back to the user.
+    tester.reset();
+    const QString first = shownIds().value(0);
+    QListWidgetItem *item = posts->item(0);
+    QTest::mouseClick(posts->viewport(), Qt::LeftButton, {}, posts->visualItemRect(item).center());
+    QTRY_VERIFY(pane->hasRecord() && pane->resource() == u"posts");
+    QCOMPARE(DataProvider::idText(pane->recordId()), first);
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts");
+    QTest::keyClick(m_window.get(), Qt::Key_Left, Qt::AltModifier);
+    QTRY_VERIFY(pane->hasRecord() && pane->resource() == u"users" && ResourceTags::sameId(pane->recordId(), Json(3)));
+
+    // A new record has nothing pointing at it.
+    findPart<QAction>(m_window.get(), "newAction")->trigger();
+    QTRY_VERIFY(pane->isCreating());
+    const auto *stale = pane->findChild<QListWidget *>(u"referring:posts.userId"_s);
+    QVERIFY(!stale || !stale->isVisibleTo(pane));
+    pane->revert();
+}
+
 // #15: a click on an author's name in the posts list opens that user (the list of users, the record in the form);
 // Back (Alt+Left) returns to the post, Forward to the user again, as a browser does; Ctrl+Enter follows too.
 void tst_MainWindow::referencesAreFollowedWithBackAndForward()
@@ -2521,6 +2589,14 @@ void tst_MainWindow::screenshots()
         qInfo("screenshot: %s", qPrintable(path));
     }
     findPart<RecordPane>(m_window.get(), "recordPane")->revert();
+
+    // A user: under the form, the posts and comments that point at them.
+    ResourceView *users = openList(u"users"_s);
+    selectRow(users, 3);
+    QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->findChild<QListWidget *>(u"referring:posts.userId"_s));
+    QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->findChild<QListWidget *>(u"referring:posts.userId"_s)->count() > 0);
+    QTRY_COMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->requestsText(), tr("Idle"));
+    saveScreenshot(m_window.get(), u"pointing-here.png"_s);
 
     m_window->openSettings();
     QTRY_VERIFY(settingsDialogOf(m_window.get()) && settingsDialogOf(m_window.get())->isVisible());

@@ -69,8 +69,7 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
     createCentralWidget();
     m_questions = new WindowQuestions(m_ui.pane, this);
     m_history = new NavigationHistory(this, m_actions->back, m_actions->forward, [this](const auto &p) { openPlace(p); });
-    connect(m_ui.pane, &RecordPane::recordShown, this,
-            [this](const QString &endpoint, const QString &resource, const Json &id) { m_history->visit({endpoint, resource, id}); });
+    m_history->watch(m_ui.pane);
 
     m_status = new StatusPanel(m_ctx.client, m_ctx.transfers, this);
     m_status->setObjectName(u"statusPanel"_s);
@@ -350,9 +349,7 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
         if (m_ui.pane->hasRecord())
             m_ui.pane->form()->focusFirstField();
     });
-    connect(m_view, &ResourceView::referenceFollowed, this, [this](const QString &resource, const Json &id) {
-        openPlace({m_view->connection()->id(), resource, id});
-    });
+    m_history->watch(m_view);
     connect(m_view, &ResourceView::settingsRequested, this, [this] {
         openSettings(m_view ? m_view->connection()->id() : QString());
     });

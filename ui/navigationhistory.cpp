@@ -1,5 +1,10 @@
 #include "navigationhistory.h"
 
+#include "recordpane.h"
+#include "resourceview.h"
+
+#include "core/session/apiconnection.h"
+
 #include "core/mutation/resourcetags.h"
 #include "core/providers/dataprovider.h"
 
@@ -54,6 +59,24 @@ void NavigationHistory::visit(const Place &place)
     m_forward.clear();
     m_current = place;
     updateActions();
+}
+
+void NavigationHistory::watch(RecordPane *pane)
+{
+    connect(pane, &RecordPane::recordShown, this,
+            [this](const QString &endpoint, const QString &resource, const Json &id) { visit({endpoint, resource, id}); });
+    connect(pane, &RecordPane::referringRecordActivated, this, [this, pane](const QString &resource, const Json &id) {
+        if (const ApiConnection *c = pane->connection())
+            m_open({c->id(), resource, id});
+    });
+}
+
+void NavigationHistory::watch(ResourceView *view)
+{
+    connect(view, &ResourceView::referenceFollowed, this, [this, view](const QString &resource, const Json &id) {
+        if (const ApiConnection *c = view->connection())
+            m_open({c->id(), resource, id});
+    });
 }
 
 void NavigationHistory::back()

@@ -15,6 +15,9 @@ namespace refetch {
 // Back and Forward over the records the window showed, as a browser goes back over pages: following a reference,
 // choosing a row or opening a record from elsewhere is a step; Back (Alt+Left, the mouse's back button) shows the
 // record before, Forward the one after, until a new step drops what was ahead.
+class RecordPane;
+class ResourceView;
+
 class NavigationHistory : public QObject
 {
     Q_OBJECT
@@ -34,6 +37,11 @@ public:
 
     // The window shows `place` now: a step, unless it is the one Back or Forward is going to.
     void visit(const Place &place);
+    // Follows `pane`: the records it shows are visits, and a record clicked in its lists of the records pointing
+    // here is opened.
+    void watch(RecordPane *pane);
+    // Opens the records `view`'s references are followed to.
+    void watch(ResourceView *view);
     void back();
     void forward();
     bool canGoBack() const { return !m_back.isEmpty(); }

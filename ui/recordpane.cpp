@@ -6,6 +6,7 @@
 #include "messagebar.h"
 #include "recordform.h"
 #include "formdescription.h"
+#include "referringrecords.h"
 #include "schemaeditors.h"
 
 #include "core/models/recordmodel.h"
@@ -53,7 +54,8 @@ RecordPane::RecordPane(QWidget *parent)
       m_saveButton(headerButton(u"save"_s, tr("Save"), this)),
       m_revertButton(headerButton(u"discard"_s, tr("Discard"), this)),
       m_deleteButton(headerButton(u"delete"_s, tr("Delete"), this)), m_message(new MessageBar(this)),
-      m_scroll(new QScrollArea(this)), m_form(new RecordForm(this)), m_description(new FormDescription(m_form))
+      m_scroll(new QScrollArea(this)), m_form(new RecordForm(this)), m_description(new FormDescription(m_form)),
+      m_referring(new ReferringRecords(this))
 {
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
@@ -103,7 +105,15 @@ RecordPane::RecordPane(QWidget *parent)
 
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
-    m_scroll->setWidget(m_form);
+    auto *content = new QWidget(m_scroll);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->setSpacing(0);
+    contentLayout->addWidget(m_form);
+    contentLayout->addWidget(m_referring);
+    contentLayout->addStretch(1);
+    m_scroll->setWidget(content);
+    connect(m_referring, &ReferringRecords::recordActivated, this, &RecordPane::referringRecordActivated);
     page->addWidget(m_scroll, 1);
 
     connect(m_saveButton, &QToolButton::clicked, this, &RecordPane::save);
@@ -231,6 +241,7 @@ void RecordPane::showRecord(ApiConnection *connection, const QString &resource, 
     RecordModelOptions options;
     options.idField = connection->settings().idField;
     options.submit = connection->updateOptions(resource, id);
+    m_referring->showFor(connection, resource, id);
     setModel(new RecordModel(connection->queue(), connection->detailQuery(resource, id), options, this));
     Q_EMIT recordShown(connection->id(), resource, id);
 }
@@ -244,6 +255,7 @@ void RecordPane::showNewRecord(ApiConnection *connection, const QString &resourc
     m_sample = sample;
     m_creating = true;
     m_description->watch(connection, resource);
+    m_referring->clear();   // nothing points at a record not made yet
     // A query that never fetches: the form starts from nothing, and every field is the user's.
     QueryOptions blank;
     blank.key = QueryKey{connection->id(), resource, "$new", ++serial};
@@ -289,6 +301,7 @@ void RecordPane::addSchemaFields()
 
 void RecordPane::clear(const QString &hint, const QString &title)
 {
+    m_referring->clear();
     m_connection = nullptr;
     m_resource.clear();
     m_id = Json();
@@ -359,6 +372,7 @@ void RecordPane::reload()
 {
     if (m_model && !m_creating)
         m_model->observer()->refetch();
+    m_referring->refetch();
 }
 
 void RecordPane::onSubmitFailed(const MutationError &error)

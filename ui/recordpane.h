@@ -21,6 +21,7 @@ namespace refetch {
 class ApiConnection;
 class EmptyState;
 class FormDescription;
+class ReferringRecords;
 class MessageBar;
 class Mutation;
 class MutationError;
@@ -90,6 +91,8 @@ Q_SIGNALS:
     // unsaved edit), or it failed (the edits are back in the form). Once per save.
     void saveFinished(refetch::RecordPane::SaveOutcome outcome);
     void deleteRequested();
+    // A record that points at the one shown was clicked in the lists under the form: open it.
+    void referringRecordActivated(const QString &resource, const refetch::Json &id);
     // A record is shown (not a new one): for the window's Back and Forward.
     void recordShown(const QString &endpoint, const QString &resource, const refetch::Json &id);
 
@@ -124,6 +127,7 @@ private:
     QScrollArea *m_scroll;
     RecordForm *m_form;
     FormDescription *m_description;   // the schema and references of what the form shows
+    ReferringRecords *m_referring;     // under the form: the records that point at this one
     QString m_submitMessage;   // the last failed save, in a sentence
     bool m_conflict = false;
     bool m_saveUnderWay = false;   // save() made a write whose outcome saveFinished() has not said yet

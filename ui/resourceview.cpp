@@ -270,6 +270,7 @@ bool ResourceView::selectId(const Json &id)
 void ResourceView::refresh()
 {
     m_model->refetch();
+    m_references->refetch();   // a referenced record renamed elsewhere
 }
 
 void ResourceView::focusSearch()

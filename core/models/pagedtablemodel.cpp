@@ -46,25 +46,31 @@ PagedTableModel::PagedTableModel(QueryClient *client, const Endpoint *endpoint, 
 
 PagedTableModel::~PagedTableModel() = default;
 
-QueryKey PagedTableModel::pageKey(int page) const
+QueryKey PagedTableModel::pageKey(const QString &endpoint, const QString &resource, const ListParams &params)
 {
-    // Empty texts are left out of the key (an undefined member), as an absent parameter.
     auto text = [](const QString &s) { return s.isEmpty() ? JsonArg() : JsonArg(s); };
     Json filters;
-    if (!m_query.filters.isEmpty()) {
+    if (!params.filters.isEmpty()) {
         QJsonArray pairs;
-        for (const auto &[name, value] : m_query.filters)
+        for (const auto &[name, value] : params.filters)
             pairs.append(QJsonArray{name, value});
         filters = Json(pairs);
     }
-    return QueryKey{m_endpoint->name(), m_options.resource, {
-        {u"page", page},
-        {u"limit", m_options.pageSize},
-        {u"sort", text(m_query.sort)},
-        {u"order", m_query.sort.isEmpty() ? JsonArg() : JsonArg(m_query.order == Qt::AscendingOrder ? u"asc" : u"desc")},
-        {u"q", text(m_query.search)},
+    return QueryKey{endpoint, resource, {
+        {u"page", params.page},
+        {u"limit", params.pageSize},
+        {u"sort", text(params.sort)},
+        {u"order", params.sort.isEmpty() ? JsonArg() : JsonArg(params.order == Qt::AscendingOrder ? u"asc" : u"desc")},
+        {u"q", text(params.search)},
         {u"filters", filters},
     }};
+}
+
+QueryKey PagedTableModel::pageKey(int page) const
+{
+    return pageKey(m_endpoint->name(), m_options.resource,
+                   ListParams{.page = page, .pageSize = m_options.pageSize, .sort = m_query.sort,
+                              .order = m_query.order, .search = m_query.search, .filters = m_query.filters});
 }
 
 Json PagedTableModel::rowsOf(int page) const

@@ -2,6 +2,7 @@
 
 #include "core/client/clock.h"
 #include "core/models/jsontablemodel.h"
+#include "core/providers/dataprovider.h"
 #include "core/client/queryoptions.h"
 #include "core/cache/querystate.h"
 
@@ -61,6 +62,11 @@ public:
     // The endpoint must outlive the model. Page 1 is observed at once (its cached rows show at once).
     PagedTableModel(QueryClient *client, const Endpoint *endpoint, PagedTableOptions options, QObject *parent = nullptr);
     ~PagedTableModel() override;
+
+    // The key of a page of `resource`'s list on `endpoint` as `params` ask for it: [endpoint, resource, {page, limit,
+    // sort, order, q, filters}], empty texts left out (as absent parameters). Other queries of the same page (a
+    // picker's search, a record's referring records) use it, so that they share the list's cache.
+    static QueryKey pageKey(const QString &endpoint, const QString &resource, const ListParams &params);
 
     bool canFetchMore(const QModelIndex &parent = {}) const override;
     void fetchMore(const QModelIndex &parent = {}) override;

@@ -202,6 +202,14 @@ bool ReferenceLabels::isMissing(const QString &resource, const Json &id) const
     return m_missing.value(resource).contains(DataProvider::idText(id));
 }
 
+void ReferenceLabels::refetch()
+{
+    for (const auto &[raw, batch] : m_batches) {
+        for (const auto &o : batch->observers)
+            o->refetch();
+    }
+}
+
 void ReferenceLabels::clear()
 {
     m_batches.clear();

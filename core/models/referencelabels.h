@@ -72,6 +72,8 @@ public:
     QString label(const QString &resource, const Json &id) const;
     // Whether the record was looked for and the server does not have it.
     bool isMissing(const QString &resource, const Json &id) const;
+    // Asks the server again for every name asked (F5: a record renamed elsewhere).
+    void refetch();
     // Drops what is asked (a list reset); the labels stay cached as queries.
     void clear();
 

@@ -209,20 +209,19 @@ QueryOptions ApiConnection::schemaQuery(const QString &resource) const
     return SchemaQuery::query(*m_endpoint, effectiveApi(), resource);
 }
 
-QueryOptions ApiConnection::searchQuery(const QString &resource, const QString &text, int limit) const
+QueryOptions ApiConnection::listQuery(const QString &resource, const ListParams &params) const
 {
-    const ListParams params{.page = 1, .pageSize = limit, .search = text};
     QueryOptions o;
-    // The key of the list's first page with this search and page size (PagedTableModel::pageKey).
-    o.key = QueryKey{this->id(), resource, {
-        {u"page", 1},
-        {u"limit", limit},
-        {u"q", text.isEmpty() ? JsonArg() : JsonArg(text)},
-    }};
+    o.key = PagedTableModel::pageKey(id(), resource, params);
     o.fn = provider()->listFn(*m_endpoint, resource, params);
     applyFreshness(m_settings, o);
     tags(resource).provideList(o);
     return o;
+}
+
+QueryOptions ApiConnection::searchQuery(const QString &resource, const QString &text, int limit) const
+{
+    return listQuery(resource, ListParams{.page = 1, .pageSize = limit, .search = text});
 }
 
 QList<Reference> ApiConnection::references(const QString &resource) const

@@ -86,8 +86,11 @@ public:
     // The query of `resource`'s schema (SchemaQuery): from the OpenAPI document detection found, else DRF's
     // OPTIONS; disabled when the server describes nothing.
     QueryOptions schemaQuery(const QString &resource) const;
+    // One page of `resource`'s list as `params` ask for it (search, filters, sort; no cursor), keyed as the list's
+    // own pages are (PagedTableModel::pageKey: a page a list showed is the same query), providing the list's tags.
+    QueryOptions listQuery(const QString &resource, const ListParams &params) const;
     // The first `limit` records of `resource` that the server finds for `text` (its search parameter; empty text:
-    // the first records): a list query keyed as a page of the list is, providing the list's tags.
+    // the first records).
     QueryOptions searchQuery(const QString &resource, const QString &text, int limit) const;
     // The references of `resource`'s records its list found (the server's description, then convention checked on
     // the data): ResourceView tells them, the forms read them.
