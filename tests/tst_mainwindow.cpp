@@ -23,6 +23,7 @@
 #include "ui/messagebar.h"
 #include "ui/recordform.h"
 #include "ui/recordpane.h"
+#include "ui/referencesettings.h"
 #include "ui/referringrecords.h"
 #include "core/session/incomingreferences.h"
 #include "ui/referencepicker.h"
@@ -67,6 +68,7 @@
 #include <QAbstractItemView>
 #include <QListWidget>
 #include <QAbstractItemModelTester>
+#include <QTableWidget>
 #include <QtTest>
 
 #include <memory>
@@ -287,6 +289,7 @@ private Q_SLOTS:
     void sampleSchemaShapesTheForm();
     void referencesAreFollowedWithBackAndForward();
     void recordsPointingHereAreListedUnderTheForm();
+    void referencesAreChangedInSettings();
     void screenshots();
 
 private:
@@ -2439,6 +2442,90 @@ void tst_MainWindow::recordsPointingHereAreListedUnderTheForm()
     const auto *stale = pane->findChild<QListWidget *>(u"referring:posts.userId"_s);
     QVERIFY(!stale || !stale->isVisibleTo(pane));
     pane->revert();
+}
+
+// #15: Settings lists the references found (posts · userId -> users, by name, on this seed without a schema) and
+// takes the user's word over them, kept in the settings file: "(not a reference)" makes userId a plain number again
+// in the list and the form; pointed back at users with "email" as what names them, the list names authors by email;
+// a reference nothing found (widgets · id -> users) is added by hand.
+void tst_MainWindow::referencesAreChangedInSettings()
+{
+    ResourceView *view = openList(u"posts"_s);
+    QTRY_VERIFY(view->references()->referenceOf(u"userId"_s));
+    QCOMPARE(view->references()->referenceOf(u"userId"_s)->source, u"convention"_s);
+    auto table = [&]() -> QTableWidget * {
+        SettingsDialog *dialog = settingsDialogOf(m_window.get());
+        return dialog ? dialog->findChild<QTableWidget *>(u"referencesTable"_s) : nullptr;
+    };
+    auto rowOf = [&](const QString &text) {
+        for (int r = 0; table() && r < table()->rowCount(); ++r) {
+            if (table()->item(r, ReferenceSettings::FieldColumn)->text() == text)
+                return r;
+        }
+        return -1;
+    };
+    auto savedEndpoint = [&] {
+        for (const EndpointSettings &e : m_h->store.endpoints()) {
+            if (e.id == u"sample-api")
+                return e;
+        }
+        // A session endpoint (--demo's): its tuning is stored, never listed.
+        return m_h->store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, m_h->baseUrl);
+    };
+    auto targetOf = [&](int row) {
+        return qobject_cast<QComboBox *>(table()->cellWidget(row, ReferenceSettings::TargetColumn));
+    };
+
+    m_window->openSettings(u"sample-api"_s);
+    QTRY_VERIFY(table() && table()->isVisible());
+    int row = rowOf(u"posts · userId"_s);
+    QVERIFY(row >= 0);
+    QCOMPARE(targetOf(row)->currentData().toString(), u"users"_s);
+    QCOMPARE(table()->item(row, ReferenceSettings::SourceColumn)->text(), u"by name"_s);
+    // Not a reference.
+    targetOf(row)->setCurrentIndex(0);
+    settingsDialogOf(m_window.get())->accept();
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts");
+    view = shownList(m_window.get());
+    QTRY_VERIFY(view->model()->rowCount() > 0);
+    QTest::qWait(200);   // the references are found on the first rows: found again by now
+    QVERIFY(!view->references()->referenceOf(u"userId"_s));
+    QCOMPARE(savedEndpoint().references.value(u"posts\tuserId"_s), QString());
+    QVERIFY(savedEndpoint().references.contains(u"posts\tuserId"_s));
+    selectRow(view, 1);
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    QTRY_VERIFY(pane->form()->editor(u"userId"_s));
+    QCOMPARE(pane->form()->editor(u"userId"_s)->kind(), FieldEditor::Kind::Number);
+
+    // Back to users, named by email; and widgets' id pointing at users, by hand.
+    m_window->openSettings(u"sample-api"_s);
+    QTRY_VERIFY(table() && table()->isVisible());
+    row = rowOf(u"posts · userId"_s);
+    QVERIFY(row >= 0);
+    QCOMPARE(table()->item(row, ReferenceSettings::SourceColumn)->text(), u"removed"_s);
+    targetOf(row)->setCurrentIndex(targetOf(row)->findData(u"users"_s));
+    auto *label = qobject_cast<QLineEdit *>(table()->cellWidget(row, ReferenceSettings::LabelColumn));
+    QVERIFY(label && label->isEnabled());
+    label->setText(u"email"_s);
+    Q_EMIT label->textEdited(label->text());
+    settingsDialogOf(m_window.get())->findChild<ReferenceSettings *>()->addReference(u"widgets"_s, u"id"_s, u"users"_s);
+    settingsDialogOf(m_window.get())->accept();
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts");
+    view = shownList(m_window.get());
+    QTRY_VERIFY(view->references()->referenceOf(u"userId"_s));
+    const Json author = view->model()->rowJson(0).value(u"userId");
+    QTRY_COMPARE(view->references()->label(u"users"_s, author), u"user%1@example.com"_s.arg(DataProvider::idText(author)));
+    const EndpointSettings saved = savedEndpoint();
+    QCOMPARE(saved.labelFields.value(u"users"_s), u"email"_s);
+    QCOMPARE(saved.references.value(u"widgets\tid"_s), u"users"_s);
+    // The user's word now: users (kept, so that it holds whatever convention would find).
+    QCOMPARE(saved.references.value(u"posts\tuserId"_s), u"users"_s);
+    // The added one is used where widgets are listed: its ids named as users.
+    m_window->openSettings(u"sample-api"_s);
+    QTRY_VERIFY(table() && table()->isVisible());
+    QVERIFY(rowOf(u"widgets · id"_s) >= 0);
+    QCOMPARE(table()->item(rowOf(u"widgets · id"_s), ReferenceSettings::SourceColumn)->text(), u"yours"_s);
+    settingsDialogOf(m_window.get())->reject();
 }
 
 // #15: a click on an author's name in the posts list opens that user (the list of users, the record in the form);

@@ -69,7 +69,7 @@ QList<Reference> FormDescription::referencesOf(const ApiConnection *connection, 
         if (!known && !f.references.isEmpty() && resources.contains(f.references))
             out.append({f.name, f.references, u"schema"_s});
     }
-    return out;
+    return connection->settings().referencesWith(resource, out);   // the user's word on the schema's too
 }
 
 RecordForm::PickerFn FormDescription::pickers(ApiConnection *connection)
@@ -90,6 +90,7 @@ RecordForm::PickerFn FormDescription::pickers(ApiConnection *connection)
                 return c ? c->searchQuery(resource, text, ReferenceSearch::Limit) : unavailable();
             },
             [c, resource, unavailable](const Json &id) { return c ? c->detailQuery(resource, id) : unavailable(); });
+        search->setLabelField(c->settings().labelFields.value(resource));
         return new ReferencePicker(search, resource, parent);
     };
 }

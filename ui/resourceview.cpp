@@ -112,6 +112,7 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
             return c ? c->tags(res).detailTags(id) : TagList();
         },
         this);
+    m_references->setLabelFields(connection->settings().labelFields);
     m_delegate->setReferenceLabels(m_references);
     connect(m_references, &ReferenceLabels::changed, m_table->viewport(), qOverload<>(&QWidget::update));
     // The forms of this resource's records pick their references' records from what is found here.
@@ -522,7 +523,9 @@ void ResourceView::updateReferences(int first, int last)
         Json sample = Json::array({});
         for (int r = 0; r < std::min(m_model->rowCount(), 20); ++r)
             sample = sample.withAppended(m_model->rowJson(r));
-        m_references->setReferences(ReferenceFinder::find(m_delegate->schema(), sample, m_connection->resources(), idField));
+        // What the schema and convention find, with the user's word (Settings, References) over it.
+        m_references->setReferences(m_connection->settings().referencesWith(
+            m_resource, ReferenceFinder::find(m_delegate->schema(), sample, m_connection->resources(), idField)));
         m_referencesFound = true;
         first = 0;
         last = m_model->rowCount() - 1;

@@ -1,5 +1,7 @@
 #include "settingsdialog.h"
 
+#include "referencesettings.h"
+
 #include "core/session/apiconnection.h"
 #include "cacertificaterow.h"
 #include "icons.h"
@@ -294,8 +296,12 @@ QWidget *SettingsDialog::makeForm()
     l->addRow(tr("&Envelope path:"), m_envelopePath);
     l->addRow(tr("&Resources:"), m_resources);
     right->addWidget(lists);
+    auto *references = new QGroupBox(tr("References"), form);
+    auto *r = new QVBoxLayout(references);
+    m_references = new ReferenceSettings(references);
+    r->addWidget(m_references);
+    right->addWidget(references, 1);
     layout->addStretch();
-    right->addStretch();
 
     // One label column across the groups of each column.
     for (const QList<QFormLayout *> &forms : {QList<QFormLayout *>{c, a}, QList<QFormLayout *>{f, l}}) {
@@ -402,6 +408,15 @@ void SettingsDialog::removeEndpointAt(int row)
     load(next);
 }
 
+void SettingsDialog::setKnownReferences(std::function<ReferenceSettings::Known(const QString &endpointId)> known)
+{
+    m_knownReferences = std::move(known);
+    if (m_row >= 0 && m_row < m_endpoints.size()) {
+        store();   // what is typed stays
+        m_references->load(m_endpoints[m_row], m_knownReferences(m_endpoints[m_row].id));
+    }
+}
+
 void SettingsDialog::load(int row)
 {
     m_row = row;
@@ -410,6 +425,7 @@ void SettingsDialog::load(int row)
     m_remove->setEnabled(valid && !m_endpoints[row].transient);
     const EndpointSettings e = valid ? m_endpoints[row] : EndpointSettings{};
     m_name->setText(e.name);
+    m_references->load(e, valid && m_knownReferences ? m_knownReferences(e.id) : ReferenceSettings::Known{});
     m_baseUrl->setText(e.baseUrl.toString());
     m_baseUrl->setReadOnly(e.transient);
     m_urlNote->setVisible(e.transient);
@@ -450,6 +466,7 @@ void SettingsDialog::store()
         return;
     EndpointSettings &e = m_endpoints[m_row];
     e.name = m_name->text().trimmed();
+    m_references->store(e);
     if (!e.transient) {
         // As typed: validate() names what is wrong with it.
         const QString url = m_baseUrl->text().trimmed();

@@ -4,6 +4,7 @@
 #include "connectiontest.h"
 
 #include "core/session/endpointsettings.h"
+#include "referencesettings.h"
 
 #include <QDialog>
 #include <QMessageBox>
@@ -45,6 +46,9 @@ public:
     void removeCurrentEndpoint();
     // How many changes of an endpoint are not sent yet (queued writes, unsaved edits): removing it asks first.
     void setUnsentCounter(std::function<int(const QString &endpointId)> counter) { m_unsentCounter = std::move(counter); }
+    // What a running endpoint knows of its references (its resources, the references its lists use): the
+    // References table lists them for the user's word over them.
+    void setKnownReferences(std::function<ReferenceSettings::Known(const QString &endpointId)> known);
     // The open "discard the changes not sent yet?" question, if any.
     QMessageBox *removeQuestion() const { return m_removeQuestion; }
 
@@ -107,6 +111,8 @@ private:
     const TokenStore *m_tokens = nullptr;
     CaCertificateRow *m_ca;
     std::function<int(const QString &)> m_unsentCounter;
+    std::function<ReferenceSettings::Known(const QString &)> m_knownReferences;
+    ReferenceSettings *m_references = nullptr;
     QPointer<QMessageBox> m_removeQuestion;
     QSpinBox *m_timeout;
     QSpinBox *m_staleTime;

@@ -40,6 +40,17 @@ void SettingsFlow::openWith(const QList<EndpointSettings> &endpoints, const QStr
     dialog->setTokenStore(m_session->store()->tokenStore());
     dialog->setNetwork(m_session->client(), m_session->transport());
     dialog->setUnsentCounter([this](const QString &id) { return unsentChanges(id); });
+    dialog->setKnownReferences([this](const QString &id) {
+        ReferenceSettings::Known known;
+        if (const ApiConnection *c = m_connections->find(id)) {
+            known.resources = c->resources();
+            for (const QString &resource : std::as_const(known.resources)) {
+                for (const Reference &r : c->references(resource))
+                    known.references.append({resource, r});
+            }
+        }
+        return known;
+    });
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_dialog = dialog;
     if (select == u"+")

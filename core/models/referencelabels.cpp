@@ -191,6 +191,16 @@ QString ReferenceLabels::labelField(const Json &record)
     return {};
 }
 
+QString ReferenceLabels::labelField(const Json &record, const QString &preferred)
+{
+    if (!preferred.isEmpty()) {
+        const Json v = record.value(preferred);
+        if (!v.isUndefined() && !v.isNull() && !(v.isString() && v.toString().trimmed().isEmpty()))
+            return preferred;
+    }
+    return labelField(record);
+}
+
 QString ReferenceLabels::label(const QString &resource, const Json &id) const
 {
     const auto it = m_labels.constFind(resource);
@@ -302,8 +312,10 @@ void ReferenceLabels::onBatch(Batch *batch)
         const Json id = record.value(idField);
         if (!isIdLike(id))
             return;
-        const QString field = labelField(record);
-        labels.insert(DataProvider::idText(id), field.isEmpty() ? DataProvider::idText(id) : record.value(field).toString());
+        const QString field = labelField(record, m_labelFields.value(batch->resource));
+        const Json named = field.isEmpty() ? Json() : record.value(field);
+        labels.insert(DataProvider::idText(id), field.isEmpty() ? DataProvider::idText(id)
+                                                : named.isString() ? named.toString() : QString::fromUtf8(named.toJson()));
         m_missing[batch->resource].remove(DataProvider::idText(id));
     };
     bool done = true;

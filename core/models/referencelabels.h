@@ -4,6 +4,7 @@
 #include "core/schema/resourceschema.h"
 
 #include <QHash>
+#include <QMap>
 #include <QSet>
 #include <QObject>
 
@@ -79,6 +80,10 @@ public:
 
     // The field a record is named by: the first of name, title, label, ... that it has as text; empty: none.
     static QString labelField(const Json &record);
+    // The same, `preferred` first when the record has it as text (the field the user picked in Settings).
+    static QString labelField(const Json &record, const QString &preferred);
+    // resource -> the field its records are named by, where the user picked one.
+    void setLabelFields(const QMap<QString, QString> &fields) { m_labelFields = fields; }
 
     int batchCount() const { return int(m_batches.size()); }
 
@@ -96,6 +101,7 @@ private:
     DetailQueryFn m_detailQuery;
     TagsFn m_detailTags;
     QList<Reference> m_references;
+    QMap<QString, QString> m_labelFields;
     QStringList m_refuted;                                   // fields convention named and the data refuted
     QSet<QString> m_confirmed;                               // fields convention named and the data confirmed
     QHash<QString, QSet<QString>> m_fieldIds;                // convention's fields -> the ids seen in them

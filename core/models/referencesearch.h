@@ -39,6 +39,8 @@ public:
                     QObject *parent = nullptr);
     ~ReferenceSearch() override;
 
+    // The field the referenced records are named by (the user's pick); empty: name, title, ...
+    void setLabelField(const QString &field) { m_labelField = field; }
     // Looks for `text` (trimmed); the same text again asks nothing.
     void setText(const QString &text);
     QString text() const { return m_text; }
@@ -69,6 +71,7 @@ private:
 
     QueryClient *m_client;
     QString m_idField;
+    QString m_labelField;
     bool m_serverSearches;
     SearchFn m_search;
     DetailFn m_detail;

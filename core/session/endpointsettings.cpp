@@ -1,5 +1,7 @@
 #include "endpointsettings.h"
 
+#include <QSet>
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QUuid>
@@ -36,6 +38,34 @@ EndpointConfig EndpointSettings::endpointConfig() const
     if (!caCertificateFile.isEmpty())
         config.caCertificates = loadCaCertificates(caCertificateFile, &config.caCertificatesError);
     return config;
+}
+
+QList<Reference> EndpointSettings::referencesWith(const QString &resource, const QList<Reference> &found) const
+{
+    QList<Reference> out;
+    QSet<QString> fields;
+    for (Reference r : found) {
+        fields.insert(r.field);
+        const auto it = references.constFind(referenceKey(resource, r.field));
+        if (it != references.cend()) {
+            if (it->isEmpty())
+                continue;   // the user says it is not a reference
+            if (*it != r.resource) {
+                r.resource = *it;
+                r.source = QStringLiteral("settings");
+            }
+        }
+        out.append(r);
+    }
+    const QString prefix = resource + u'\t';
+    for (auto it = references.cbegin(); it != references.cend(); ++it) {
+        if (!it.key().startsWith(prefix) || it->isEmpty())
+            continue;
+        const QString field = it.key().mid(prefix.size());
+        if (!fields.contains(field))
+            out.append({field, *it, QStringLiteral("settings")});
+    }
+    return out;
 }
 
 QString EndpointSettings::validate() const

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "core/http/endpoint.h"
+#include "core/models/referencelabels.h"
 
 #include <QList>
+#include <QMap>
 #include <QSslCertificate>
 #include <QString>
 #include <QStringList>
@@ -40,6 +42,11 @@ struct EndpointSettings
     bool honoursIdempotencyKey = false;         // the built-in sample API: a create is re-sent after a crash as is
     QString cacheIdentity;                      // whose data its saved cache holds; empty: the base URL and token
                                                 // (--demo names its database: its port changes every run)
+    // The user's word on references, over what the server's description and convention found (Settings,
+    // References): "posts\tuserId" -> "users" (a reference, or another resource than the one found), or -> ""
+    // (not a reference, though one was found).
+    QMap<QString, QString> references;
+    QMap<QString, QString> labelFields;         // resource -> the field its records are named by (else name, title...)
 
     friend bool operator==(const EndpointSettings &, const EndpointSettings &) = default;
 
@@ -48,6 +55,11 @@ struct EndpointSettings
     // The core's view of it: base URL, the authorization header, the timeout, the response size cap, the CA
     // certificates of caCertificateFile (or why they could not be loaded, which a refused certificate then names).
     EndpointConfig endpointConfig() const;
+    // The references of `resource` found (by the schema or convention), with the user's word applied: one the user
+    // removed is left out, one the user pointed elsewhere points there, and those the user added are added (source
+    // "settings", never refuted by the data).
+    QList<Reference> referencesWith(const QString &resource, const QList<Reference> &found) const;
+    static QString referenceKey(const QString &resource, const QString &field) { return resource + u'\t' + field; }
     // Why the settings cannot be used, in a sentence; empty when they can.
     QString validate() const;
 

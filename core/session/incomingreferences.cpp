@@ -15,10 +15,12 @@ namespace {
 
 // What a person reads a referring record by: its label field (name, title, ...), else the start of its first text
 // (a comment's body), else its id.
-QString readableLabel(const Json &record, const QString &idField)
+QString readableLabel(const Json &record, const QString &idField, const QString &preferred)
 {
-    if (const QString field = ReferenceLabels::labelField(record); !field.isEmpty())
-        return record.value(field).toString();
+    if (const QString field = ReferenceLabels::labelField(record, preferred); !field.isEmpty()) {
+        const Json v = record.value(field);
+        return v.isString() ? v.toString() : QString::fromUtf8(v.toJson());
+    }
     for (qsizetype i = 0; i < record.size(); ++i) {
         if (record.keyAt(i) == idField || !record.valueAt(i).isString())
             continue;
@@ -112,6 +114,7 @@ void IncomingReferences::findFields()
             const ResourceSchema schema = source->schema ? SchemaQuery::schemaOf(source->schema->data()) : ResourceSchema();
             refs = ReferenceFinder::find(schema, ResourceTags::records(source->sample->data()), resources, idField);
         }
+        refs = m_connection->settings().referencesWith(source->resource, refs);   // the user's word over it
         QList<Reference> found;
         for (const Reference &r : std::as_const(refs)) {
             if (r.resource == m_resource)
@@ -193,7 +196,8 @@ QList<IncomingReferences::Group> IncomingReferences::groups() const
                 break;
             }
             if (g.records.size() < Limit)
-                g.records.append({record.value(idField), readableLabel(record, idField)});
+                g.records.append({record.value(idField),
+                                  readableLabel(record, idField, m_connection ? m_connection->settings().labelFields.value(listing->resource) : QString())});
         }
         if (g.problem.isEmpty()) {
             g.total = DataProvider::pageOf(o->data()).total;

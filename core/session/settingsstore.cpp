@@ -121,6 +121,17 @@ EndpointSettings SettingsStore::read(const QString &id) const
                                         1, EndpointSettings::maxResponseMegabytesLimit);
     e.caCertificateFile = m_settings->value(u"caCertificateFile"_s).toString();
     e.transient = m_settings->value(u"transient"_s, false).toBool();
+    // "resource<TAB>field<TAB>target" and "resource<TAB>field".
+    for (const QString &line : m_settings->value(u"references"_s).toStringList()) {
+        const QStringList parts = line.split(u'\t');
+        if (parts.size() == 3 && !parts[0].isEmpty() && !parts[1].isEmpty())
+            e.references.insert(EndpointSettings::referenceKey(parts[0], parts[1]), parts[2]);
+    }
+    for (const QString &line : m_settings->value(u"labelFields"_s).toStringList()) {
+        const QStringList parts = line.split(u'\t');
+        if (parts.size() == 2 && !parts[0].isEmpty() && !parts[1].isEmpty())
+            e.labelFields.insert(parts[0], parts[1]);
+    }
     m_settings->endGroup();
     return e;
 }
@@ -150,6 +161,19 @@ void SettingsStore::write(const EndpointSettings &e)
     m_settings->setValue(u"maxResponseMegabytes"_s, e.maxResponseMegabytes);
     m_settings->setValue(u"caCertificateFile"_s, e.caCertificateFile);
     m_settings->setValue(u"transient"_s, e.transient);
+    QStringList references, labelFields;
+    for (auto it = e.references.cbegin(); it != e.references.cend(); ++it)
+        references.append(it.key() + u'\t' + *it);
+    for (auto it = e.labelFields.cbegin(); it != e.labelFields.cend(); ++it)
+        labelFields.append(it.key() + u'\t' + *it);
+    if (references.isEmpty())
+        m_settings->remove(u"references"_s);
+    else
+        m_settings->setValue(u"references"_s, references);
+    if (labelFields.isEmpty())
+        m_settings->remove(u"labelFields"_s);
+    else
+        m_settings->setValue(u"labelFields"_s, labelFields);
     m_settings->endGroup();
     // The token never goes into the file from here: the token store decides where it may be kept.
     if (m_tokens) {
