@@ -10,6 +10,7 @@
 
 #include <QList>
 #include <QPointer>
+#include <cstring>
 #include <memory>
 
 namespace refetch {
@@ -44,14 +45,21 @@ public:
     static void destroy(Query *q);
     Q_DISABLE_COPY_MOVE(Query)
 
-    QueryKey key() const { return QueryKey(keyText(), m_keyHash, m_keyParts); }
+    // The key, its hash computed again from the text (the cache's table keeps the hash, not the entry).
+    QueryKey key() const { return QueryKey(keyText(), QueryKey::hashText(keyText()), m_keyParts); }
     QByteArrayView keyText() const
     {
         return QByteArrayView(reinterpret_cast<const char *>(this) - m_keyLength, m_keyLength);
     }
-    size_t keyHash() const { return m_keyHash; }
     int keySize() const { return m_keyParts; }
-    bool hasKey(const QueryKey &key) const { return m_keyHash == key.hash() && keyText() == key.text(); }
+    bool hasKey(const QueryKey &key) const { return hasKeyText(key.text()); }
+    // Whether the key's text is `text`. The text's address comes from `text`'s length (the entry's own is the same
+    // once the first test holds), so the processor reads the text while the entry's length is still on its way.
+    bool hasKeyText(QByteArrayView text) const
+    {
+        const size_t n = size_t(text.size());
+        return m_keyLength == n && std::memcmp(reinterpret_cast<const char *>(this) - n, text.data(), n) == 0;
+    }
     const Json &data() const { return m_data; }
     // What the last response said about the data besides the data itself (e.g. {"total": 1000} from
     // X-Total-Count, "links" from a Link header); Undefined when it said nothing.
@@ -132,8 +140,7 @@ private:
     // The key's text ends just where the object starts, so that it shares a cache line with the key's hash.
     static constexpr size_t keyStorage(size_t length) { return (length + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1); }
     Query(QueryCache *cache, quint32 slot, const QueryKey &key)
-        : m_cache(cache), m_slot(slot), m_keyLength(quint32(key.text().size())), m_keyParts(key.size()),
-          m_keyHash(key.hash()) {}
+        : m_keyLength(quint32(key.text().size())), m_slot(slot), m_cache(cache), m_keyParts(key.size()) {}
     ~Query();
 
     // Success now: status, no error, not invalidated, updated at `now`.
@@ -151,17 +158,17 @@ private:
 
     // The invalidated, observed and active flags live in the cache's dense per-slot array, so that an
     // invalidation of a thousand entries reads and writes a few kilobytes instead of a thousand heap objects.
-    QueryCache *m_cache;
+    // The key's length first, on the cache line where the key's text ends.
+    quint32 m_keyLength;
     quint32 m_slot;
+    QueryCache *m_cache;
     bool m_refetchQueued = false;  // in the client's end-of-turn refetch batch
     QueryStatus m_status = QueryStatus::Pending;
     FetchStatus m_fetchStatus = FetchStatus::Idle;
     FetchReason m_lastReason = FetchReason::Mount;
     quint16 m_failureCount = 0;
     quint32 m_generation = 0;      // bumped by every fetch; replies of older fetches are dropped
-    quint32 m_keyLength;
     int m_keyParts;
-    size_t m_keyHash;
     QList<QueryObserver *> m_observers;
     Json m_data;
     Json m_meta;

@@ -34,7 +34,7 @@ void QueryCache::connectNotify(const QMetaMethod &signal)
 
 Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
 {
-    if (Query *q = m_table.find(key)) {
+    if (Query *q = m_table.find(key).query) {
         if (created)
             *created = false;
         return q;
@@ -51,7 +51,7 @@ Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
     Query *q = Query::create(this, slot, key);
     m_bySlot[slot] = q;
     m_flags[slot] = 0;
-    m_table.insert(q);
+    m_table.insert(q, key.hash());
     m_keys.insert(q);
     if (created)
         *created = true;
@@ -142,8 +142,9 @@ void QueryCache::forEachSlot(const QueryFilters &f, const std::function<void(qui
     }
     const QueryKey &key = *f.key;
     if (f.exact) {
-        if (Query *q = m_table.find(key))
-            accept(q->m_slot);
+        // The slot comes from the table: the entry's flags are read while its key's text is compared.
+        if (const QueryTable::Found found = m_table.find(key))
+            accept(found.slot);
         return;
     }
     // Leading scalar parts select a bucket by text; object or array parts after them are matched partially.
@@ -152,8 +153,8 @@ void QueryCache::forEachSlot(const QueryFilters &f, const std::function<void(qui
     while (scalar < key.size() && !parts.at(scalar).isObject() && !parts.at(scalar).isArray())
         ++scalar;
     if (scalar == key.size()) {
-        if (Query *q = m_table.find(key))
-            accept(q->m_slot);
+        if (const QueryTable::Found found = m_table.find(key))
+            accept(found.slot);
         m_keys.forEachInBucket(key, scalar, accept);
         return;
     }

@@ -37,7 +37,7 @@ public:
     // Per-slot flags, kept densely beside the entries (see Query).
     enum Flag : quint8 { Invalidated = 0x1, Observed = 0x2, Active = 0x4 };
 
-    Query *find(const QueryKey &key) const { return m_table.find(key); }
+    Query *find(const QueryKey &key) const { return m_table.find(key).query; }
     // The entry for `key`, created (pending, unobserved) when missing.
     Query *findOrCreate(const QueryKey &key, bool *created = nullptr);
     qsizetype size() const { return m_table.size(); }
