@@ -34,10 +34,10 @@ void QueryCache::connectNotify(const QMetaMethod &signal)
 
 Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
 {
-    if (Query *q = m_table.find(key).query) {
+    if (const QueryTable::Found found = m_table.find(key)) {
         if (created)
             *created = false;
-        return q;
+        return m_bySlot[found.slot];
     }
     quint32 slot;
     if (!m_freeSlots.empty()) {
@@ -51,7 +51,7 @@ Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
     Query *q = Query::create(this, slot, key);
     m_bySlot[slot] = q;
     m_flags[slot] = 0;
-    m_table.insert(q, key.hash());
+    m_table.insert(q->storedKey(), key.hash(), slot);
     m_keys.insert(q);
     if (created)
         *created = true;
@@ -73,7 +73,10 @@ QList<Query *> QueryCache::all() const
 {
     QList<Query *> out;
     out.reserve(m_table.size());
-    m_table.forEach([&](Query *q) { out.append(q); });
+    for (Query *q : m_bySlot) {
+        if (q)
+            out.append(q);
+    }
     return out;
 }
 
@@ -186,7 +189,7 @@ void QueryCache::remove(Query *q)
     Q_EMIT queryRemoved(q);
     m_tags.remove(q);
     m_keys.remove(q);
-    m_table.erase(q);
+    m_table.erase(q->storedKey());
     m_bySlot[q->m_slot] = nullptr;
     m_flags[q->m_slot] = 0;
     m_freeSlots.push_back(q->m_slot);
@@ -240,15 +243,15 @@ int QueryCache::collectGarbage()
     m_lastSweep = t;
     QList<Query *> doomed;
     TimePoint next = TimePoint::max();
-    m_table.forEach([&](Query *q) {
-        if (q->m_gcAt == TimePoint{0} || !q->m_observers.isEmpty())
-            return;
+    for (Query *q : m_bySlot) {
+        if (!q || q->m_gcAt == TimePoint{0} || !q->m_observers.isEmpty())
+            continue;
         // A fetch under way keeps its entry: its answer is wanted by whoever asked.
         if (q->m_gcAt <= t && !q->isFetching())
             doomed.append(q);
         else
             next = std::min(next, std::max(q->m_gcAt, t));
-    });
+    }
     for (Query *q : doomed)
         remove(q);
     if (next != TimePoint::max())

@@ -26,19 +26,19 @@ QueryTable::Found QueryTable::find(const QueryKey &key) const
         const Slot &slot = m_slots[i];
         if (!slot.entry)
             return {};
-        // The query's memory is read only once 48 bits of the hash agree, and then only its key's text, which ends
-        // where the query starts: the caller's next read (the cache's flag for slot.cacheSlot) need not wait for it.
+        // A key's text is read only once 48 bits of the hash agree. The caller's next read (the cache's flag for
+        // slot.cacheSlot) does not depend on the text, so it need not wait for it.
         if (slot.hash == quint32(hash) && (slot.entry & TagMask) == tag) {
-            Query *q = query(slot);
-            if (q->hasKeyText(key.text()))
-                return {q, slot.cacheSlot};
+            const StoredKey *stored = keyOf(slot);
+            if (stored->equals(key.text()))
+                return {stored, slot.cacheSlot};
         }
     }
 }
 
-void QueryTable::insert(Query *q, size_t keyHash)
+void QueryTable::insert(const StoredKey *key, size_t keyHash, quint32 slot)
 {
-    Q_ASSERT((quintptr(q) & TagMask) == 0);
+    Q_ASSERT((quintptr(key) & TagMask) == 0);
     // Keep the load under 3/4 so probes stay short.
     if ((m_count + 1) * 4 > qsizetype(m_slots.size) * 3)
         grow();
@@ -46,23 +46,23 @@ void QueryTable::insert(Query *q, size_t keyHash)
     size_t i = hash & mask();
     while (m_slots[i].entry)
         i = (i + 1) & mask();
-    m_slots[i] = Slot{quintptr(q) | tagOf(hash), quint32(hash), q->slot()};
+    m_slots[i] = Slot{quintptr(key) | tagOf(hash), quint32(hash), slot};
     ++m_count;
 }
 
-bool QueryTable::erase(Query *q)
+bool QueryTable::erase(const StoredKey *key)
 {
     if (m_slots.empty())
         return false;
-    // The query keeps its key's text, not its hash: hashed again here (removal is rare beside lookups).
-    size_t i = (QueryKey::hashText(q->keyText()) & m_hashMask) & mask();
-    while (query(m_slots[i]) != q) {
+    // The stored key has its text, not its hash: hashed again here (removal is rare beside lookups).
+    size_t i = (QueryKey::hashText(key->view()) & m_hashMask) & mask();
+    while (keyOf(m_slots[i]) != key) {
         if (!m_slots[i].entry)
             return false;
         i = (i + 1) & mask();
     }
     // Backward-shift deletion: no tombstones, so lookups never slow down after many removals. Homes come from the
-    // slots' own hash bits: no other query is touched.
+    // slots' own hash bits: no other key is read.
     size_t hole = i;
     for (size_t j = (i + 1) & mask(); m_slots[j].entry; j = (j + 1) & mask()) {
         const size_t home = m_slots[j].hash & mask();

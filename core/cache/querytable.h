@@ -6,19 +6,19 @@
 
 namespace refetch {
 
-// The cache's hash table: queries by key, open addressing with linear probing over 16-byte slots (no node per
-// entry). A slot holds 48 bits of its key's hash and the query's cache slot beside the query's pointer, so that a
-// lookup among a million entries makes two trips to memory, not three: the table's slot, then the query's key text
-// and the cache's flag for it at once (the flag's place is known without touching the query).
+// The cache's hash table: keys to cache slots, open addressing with linear probing over 16-byte slots (no node per
+// entry). A slot holds the key's stored text, 48 bits of its hash and the query's cache slot, so that an exact
+// lookup among a million entries makes two trips to memory and never touches the query: the table's slot, then the
+// key's text (packed with the other keys) and the cache's flag for that slot at once.
 class QueryTable
 {
 public:
-    // What a lookup found: the query and its cache slot (Query::slot(), read from the table).
+    // What a lookup found: the key as stored and the query's cache slot (Query::slot()).
     struct Found
     {
-        Query *query = nullptr;
+        const StoredKey *key = nullptr;
         quint32 slot = 0;
-        explicit operator bool() const { return query != nullptr; }
+        explicit operator bool() const { return key != nullptr; }
     };
 
     QueryTable() = default;
@@ -27,24 +27,16 @@ public:
     explicit QueryTable(size_t hashMask) : m_hashMask(hashMask) {}
 
     Found find(const QueryKey &key) const;
-    void insert(Query *q, size_t keyHash);   // the key must not be present
-    bool erase(Query *q);
+    // Adds a query's key, whose hash is `keyHash`; the key must not be present.
+    void insert(const StoredKey *key, size_t keyHash, quint32 slot);
+    bool erase(const StoredKey *key);
     qsizetype size() const { return m_count; }
     void clear() { m_slots = Slots(); m_count = 0; }
 
-    template <typename F>
-    void forEach(F &&fn) const
-    {
-        for (const Slot &slot : m_slots) {
-            if (slot.entry)
-                fn(query(slot));
-        }
-    }
-
 private:
-    // `entry` is the query's pointer with the top 16 bits of its key's hash in the pointer's unused top bits (x86-64
+    // `entry` is the stored key's pointer with the top 16 bits of its hash in the pointer's unused top bits (x86-64
     // and AArch64 user pointers have 48 significant bits); `hash` is the hash's low 32 bits, the slot's home. A probe
-    // that meets another key is told apart by those 48 bits without touching that query's memory.
+    // that meets another key is told apart by those 48 bits without reading that key.
     struct Slot
     {
         quintptr entry;
@@ -55,7 +47,7 @@ private:
     static constexpr int TagShift = 48;
     static constexpr quintptr TagMask = ~((quintptr(1) << TagShift) - 1);
     static quintptr tagOf(size_t hash) { return quintptr(hash >> TagShift) << TagShift; }
-    static Query *query(const Slot &slot) { return reinterpret_cast<Query *>(slot.entry & ~TagMask); }
+    static const StoredKey *keyOf(const Slot &slot) { return reinterpret_cast<const StoredKey *>(slot.entry & ~TagMask); }
     size_t mask() const { return m_slots.size - 1; }
     void grow();
 
