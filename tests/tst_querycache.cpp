@@ -1,5 +1,6 @@
 #include "core/client/queryclient.h"
 #include "core/client/queryobserver.h"
+#include "core/cache/querytable.h"
 
 #include <QtTest>
 
@@ -14,6 +15,8 @@ class tst_QueryCache : public QObject
 private Q_SLOTS:
     void findAndCreate();
     void tableSurvivesManyRemovals();
+    void tableFingerprintCollisions_data();
+    void tableFingerprintCollisions();
     void prefixFilterReadsBucket();
     void prefixBucketsAfterRemovalAndReuse();
     void objectPartFilter();
@@ -112,6 +115,55 @@ void tst_QueryCache::tableSurvivesManyRemovals()
     for (int i = 5; i < n; i += 37)
         expected += i % 3 != 0;
     QCOMPARE(inBucket, expected);
+}
+
+void tst_QueryCache::tableFingerprintCollisions_data()
+{
+    QTest::addColumn<quint64>("hashMask");
+    QTest::newRow("every key collides") << quint64(0);
+    QTest::newRow("16 homes, fingerprints shared") << quint64(0xf);
+    QTest::newRow("fingerprints shared, homes apart") << quint64(0xffff000000000000ull);
+    QTest::newRow("the whole hash") << ~quint64(0);
+}
+
+void tst_QueryCache::tableFingerprintCollisions()
+{
+    // The table compares 48 bits of the hash in its slots and touches a query only when they agree: keys whose
+    // fingerprints agree (of the same length or not) must still be told apart by their text, and removal must keep
+    // the probe runs of the keys that share a home whole.
+    QFETCH(quint64, hashMask);
+    ManualClock clock;
+    Scheduler scheduler(&clock);
+    QueryCache cache(&scheduler);   // makes the entries; the table under test is a second one over them
+    QueryTable table{size_t(hashMask)};
+    QList<QueryKey> keys;
+    for (int i = 0; i < 300; ++i)
+        keys.append(i % 2 ? QueryKey{"k", i} : QueryKey{"key", i, "same length, other text"});
+    for (const QueryKey &key : std::as_const(keys)) {
+        const Query *q = cache.findOrCreate(key);
+        table.insert(q->storedKey(), key.hash(), q->slot());
+    }
+    QCOMPARE(table.size(), keys.size());
+    for (const QueryKey &key : std::as_const(keys)) {
+        const QueryTable::Found found = table.find(key);
+        QVERIFY(found);
+        QCOMPARE(found.key, cache.find(key)->storedKey());
+        QCOMPARE(found.slot, cache.find(key)->slot());
+        QCOMPARE(found.key->view(), key.text());
+    }
+    QVERIFY(!table.find(QueryKey{"k", 300}));
+    QVERIFY(!table.find(QueryKey{"k", 3, 0}));
+    // Remove every third key, then every lookup again.
+    for (int i = 0; i < keys.size(); i += 3)
+        QVERIFY(table.erase(cache.find(keys[i])->storedKey()));
+    QVERIFY(!table.erase(cache.find(keys[0])->storedKey()));
+    QCOMPARE(table.size(), keys.size() - 100);
+    for (int i = 0; i < keys.size(); ++i) {
+        const QueryTable::Found found = table.find(keys[i]);
+        QCOMPARE(bool(found), i % 3 != 0);
+        if (found)
+            QCOMPARE(found.slot, cache.find(keys[i])->slot());
+    }
 }
 
 void tst_QueryCache::prefixFilterReadsBucket()

@@ -45,16 +45,27 @@ QueryChanges Query::markSucceeded(TimePoint now)
     return changes;
 }
 
+const Json &Query::meta() const
+{
+    static const Json none;
+    return m_extras ? m_extras->meta : none;
+}
+
+Query::Extras &Query::extras()
+{
+    if (!m_extras)
+        m_extras = std::make_unique<Extras>();
+    return *m_extras;
+}
+
 void Query::setValidators(const QByteArray &etag, const QByteArray &lastModified)
 {
     if (etag.isEmpty() && lastModified.isEmpty())
         return;
-    if (!m_validators)
-        m_validators = std::make_unique<Validators>();
     if (!etag.isEmpty())
-        m_validators->etag = etag;
+        extras().etag = etag;
     if (!lastModified.isEmpty())
-        m_validators->lastModified = lastModified;
+        extras().lastModified = lastModified;
 }
 
 QueryChanges Query::dataSet(const Json &data, TimePoint now)
@@ -74,12 +85,15 @@ QueryChanges Query::hydrated(const DehydratedQuery &saved)
         m_data = saved.data;
         changes |= QueryChange::Data;
     }
-    m_meta = saved.meta;
+    if (m_extras || !saved.meta.isUndefined())
+        extras().meta = saved.meta;
     // As of when it was fetched, and stale whatever the observers' stale time: what a restart shows is revalidated.
     changes |= markSucceeded(saved.updatedAt);
     changes |= invalidated();
-    if (!saved.etag.isEmpty() || !saved.lastModified.isEmpty())
-        m_validators = std::make_unique<Validators>(Validators{saved.etag, saved.lastModified});
+    if (!saved.etag.isEmpty() || !saved.lastModified.isEmpty()) {
+        extras().etag = saved.etag;
+        extras().lastModified = saved.lastModified;
+    }
     if (!saved.tags.isEmpty())
         m_cache->setTags(this, saved.tags);
     return changes;
@@ -118,8 +132,8 @@ QueryChanges Query::succeeded(FetchResult &result, TimePoint now)
         changes |= QueryChange::Data;
     }
     // A new total or new links change what a view shows (a row count, a next page).
-    if (!(m_meta == result.meta)) {
-        m_meta = std::move(result.meta);
+    if (!(meta() == result.meta)) {
+        extras().meta = std::move(result.meta);
         changes |= QueryChange::Data;
     }
     return changes | answered(result, now);
@@ -180,7 +194,11 @@ QueryChanges Query::reset()
         changes |= QueryChange::Stale;
     m_failureCount = 0;
     m_dataUpdatedAt = m_errorUpdatedAt = TimePoint{0};
-    m_validators.reset();
+    // The validators go; the meta stays (as it always has) until the next answer replaces it.
+    if (m_extras) {
+        m_extras->etag.clear();
+        m_extras->lastModified.clear();
+    }
     m_cache->setTags(this, {});
     return changes;
 }
@@ -198,20 +216,21 @@ Query::~Query() = default;
 
 Query *Query::create(QueryCache *cache, quint32 slot, const QueryKey &key)
 {
-    static_assert(alignof(Query) <= alignof(std::max_align_t));
     const size_t length = size_t(key.text().size());
-    char *memory = static_cast<char *>(cache->arena().allocate(keyStorage(length) + sizeof(Query)));
-    std::memcpy(memory + keyStorage(length) - length, key.text().data(), length);
-    return new (memory + keyStorage(length)) Query(cache, slot, key);
+    auto *stored = static_cast<StoredKey *>(cache->keyArena().allocate(StoredKey::bytesFor(length)));
+    stored->length = quint32(length);
+    stored->parts = quint32(key.size());
+    std::memcpy(stored->text(), key.text().data(), length);
+    return new (cache->arena().allocate(sizeof(Query))) Query(cache, slot, stored);
 }
 
 void Query::destroy(Query *q)
 {
-    char *memory = reinterpret_cast<char *>(q) - keyStorage(q->m_keyLength);
-    QueryArena &arena = q->m_cache->arena();
-    const size_t bytes = keyStorage(q->m_keyLength) + sizeof(Query);
+    QueryCache *cache = q->m_cache;
+    StoredKey *stored = q->m_key;
     q->~Query();
-    arena.deallocate(memory, bytes);
+    cache->arena().deallocate(q, sizeof(Query));
+    cache->keyArena().deallocate(stored, StoredKey::bytesFor(stored->length));
 }
 
 }

@@ -10,6 +10,7 @@
 
 #include <QList>
 #include <QPointer>
+#include <cstring>
 #include <memory>
 
 namespace refetch {
@@ -30,6 +31,26 @@ struct DehydratedQuery
     QByteArray lastModified;
 };
 
+// A query's key as the cache keeps it: its canonical text and number of parts, in a block of the cache's key arena,
+// apart from the query. The cache's table points here, so that a lookup reads keys packed densely (a million of them
+// in some 32 MB) and never touches the query itself: finding an entry to invalidate reads the table's slot, then
+// this block and the cache's flag at once.
+struct StoredKey
+{
+    quint32 length;
+    quint32 parts;
+    const char *text() const { return reinterpret_cast<const char *>(this + 1); }
+    char *text() { return reinterpret_cast<char *>(this + 1); }
+    QByteArrayView view() const { return QByteArrayView(text(), length); }
+    // The text follows the header at a fixed place: it is read while the length is still on its way.
+    bool equals(QByteArrayView other) const
+    {
+        const size_t n = size_t(other.size());
+        return length == n && std::memcmp(text(), other.data(), n) == 0;
+    }
+    static size_t bytesFor(size_t length) { return sizeof(StoredKey) + length; }
+};
+
 // One cache entry: its key, its data and error, where its fetching stands, and who observes it. Owned by the
 // QueryCache. Its state moves only through the transitions below, each an event that happened to the entry which
 // updates it and returns what observers see changed (as query-core's query reduces its actions). When a transition
@@ -38,24 +59,21 @@ struct DehydratedQuery
 class Query
 {
 public:
-    // A query and its key's text in one allocation: a lookup that finds the entry compares the key without
-    // touching a second block of memory.
+    // A query (from the cache's arena) and its key (from the cache's key arena).
     static Query *create(QueryCache *cache, quint32 slot, const QueryKey &key);
     static void destroy(Query *q);
     Q_DISABLE_COPY_MOVE(Query)
 
-    QueryKey key() const { return QueryKey(keyText(), m_keyHash, m_keyParts); }
-    QByteArrayView keyText() const
-    {
-        return QByteArrayView(reinterpret_cast<const char *>(this) - m_keyLength, m_keyLength);
-    }
-    size_t keyHash() const { return m_keyHash; }
-    int keySize() const { return m_keyParts; }
-    bool hasKey(const QueryKey &key) const { return m_keyHash == key.hash() && keyText() == key.text(); }
+    // The key, its hash computed again from the text (the cache's table keeps the hash, not the entry).
+    QueryKey key() const { return QueryKey(keyText(), QueryKey::hashText(keyText()), keySize()); }
+    QByteArrayView keyText() const { return m_key->view(); }
+    int keySize() const { return int(m_key->parts); }
+    bool hasKey(const QueryKey &key) const { return m_key->equals(key.text()); }
+    const StoredKey *storedKey() const { return m_key; }
     const Json &data() const { return m_data; }
     // What the last response said about the data besides the data itself (e.g. {"total": 1000} from
     // X-Total-Count, "links" from a Link header); Undefined when it said nothing.
-    const Json &meta() const { return m_meta; }
+    const Json &meta() const;
     const QueryError *error() const { return m_error.get(); }
     QueryStatus status() const { return m_status; }
     FetchStatus fetchStatus() const { return m_fetchStatus; }
@@ -77,8 +95,8 @@ public:
     bool isObserved() const { return !m_observers.isEmpty(); }
     // Observed by at least one enabled observer (TanStack's "active").
     bool isActive() const;
-    QByteArray etag() const { return m_validators ? m_validators->etag : QByteArray(); }
-    QByteArray lastModified() const { return m_validators ? m_validators->lastModified : QByteArray(); }
+    QByteArray etag() const { return m_extras ? m_extras->etag : QByteArray(); }
+    QByteArray lastModified() const { return m_extras ? m_extras->lastModified : QByteArray(); }
     FetchReason lastFetchReason() const { return m_lastReason; }
 
     // A fetch under way: the attempt that runs, a retry's timer, who waits for the outcome. Exists only while a
@@ -129,11 +147,7 @@ public:
     void setRefetchQueued(bool queued) { m_refetchQueued = queued; }
 
 private:
-    // The key's text ends just where the object starts, so that it shares a cache line with the key's hash.
-    static constexpr size_t keyStorage(size_t length) { return (length + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1); }
-    Query(QueryCache *cache, quint32 slot, const QueryKey &key)
-        : m_cache(cache), m_slot(slot), m_keyLength(quint32(key.text().size())), m_keyParts(key.size()),
-          m_keyHash(key.hash()) {}
+    Query(QueryCache *cache, quint32 slot, StoredKey *key) : m_key(key), m_cache(cache), m_slot(slot) {}
     ~Query();
 
     // Success now: status, no error, not invalidated, updated at `now`.
@@ -147,10 +161,14 @@ private:
     friend class QueryCache;
     friend class TagIndex;
 
-    struct Validators { QByteArray etag; QByteArray lastModified; };
+    // What only some entries have: a response's meta and its validators. Apart, so that an entry without them is 16
+    // bytes smaller (a granule of the arena).
+    struct Extras { Json meta; QByteArray etag; QByteArray lastModified; };
+    Extras &extras();
 
     // The invalidated, observed and active flags live in the cache's dense per-slot array, so that an
     // invalidation of a thousand entries reads and writes a few kilobytes instead of a thousand heap objects.
+    StoredKey *m_key;              // in the cache's key arena
     QueryCache *m_cache;
     quint32 m_slot;
     bool m_refetchQueued = false;  // in the client's end-of-turn refetch batch
@@ -159,18 +177,14 @@ private:
     FetchReason m_lastReason = FetchReason::Mount;
     quint16 m_failureCount = 0;
     quint32 m_generation = 0;      // bumped by every fetch; replies of older fetches are dropped
-    quint32 m_keyLength;
-    int m_keyParts;
-    size_t m_keyHash;
     QList<QueryObserver *> m_observers;
     Json m_data;
-    Json m_meta;
     TimePoint m_dataUpdatedAt{0};
     TimePoint m_errorUpdatedAt{0};
     TimePoint m_gcAt{0};           // 0: not due for collection (observed, or kept forever)
     std::unique_ptr<QueryError> m_error;
     std::shared_ptr<const QueryOptions> m_options;
-    std::unique_ptr<Validators> m_validators;
+    std::unique_ptr<Extras> m_extras;
     std::unique_ptr<Inflight> m_inflight;
     TagList m_tags;
 };

@@ -34,10 +34,10 @@ void QueryCache::connectNotify(const QMetaMethod &signal)
 
 Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
 {
-    if (Query *q = m_table.find(key)) {
+    if (const QueryTable::Found found = m_table.find(key)) {
         if (created)
             *created = false;
-        return q;
+        return m_bySlot[found.slot];
     }
     quint32 slot;
     if (!m_freeSlots.empty()) {
@@ -51,7 +51,7 @@ Query *QueryCache::findOrCreate(const QueryKey &key, bool *created)
     Query *q = Query::create(this, slot, key);
     m_bySlot[slot] = q;
     m_flags[slot] = 0;
-    m_table.insert(q);
+    m_table.insert(q->storedKey(), key.hash(), slot);
     m_keys.insert(q);
     if (created)
         *created = true;
@@ -73,7 +73,10 @@ QList<Query *> QueryCache::all() const
 {
     QList<Query *> out;
     out.reserve(m_table.size());
-    m_table.forEach([&](Query *q) { out.append(q); });
+    for (Query *q : m_bySlot) {
+        if (q)
+            out.append(q);
+    }
     return out;
 }
 
@@ -142,8 +145,9 @@ void QueryCache::forEachSlot(const QueryFilters &f, const std::function<void(qui
     }
     const QueryKey &key = *f.key;
     if (f.exact) {
-        if (Query *q = m_table.find(key))
-            accept(q->m_slot);
+        // The slot comes from the table: the entry's flags are read while its key's text is compared.
+        if (const QueryTable::Found found = m_table.find(key))
+            accept(found.slot);
         return;
     }
     // Leading scalar parts select a bucket by text; object or array parts after them are matched partially.
@@ -152,8 +156,8 @@ void QueryCache::forEachSlot(const QueryFilters &f, const std::function<void(qui
     while (scalar < key.size() && !parts.at(scalar).isObject() && !parts.at(scalar).isArray())
         ++scalar;
     if (scalar == key.size()) {
-        if (Query *q = m_table.find(key))
-            accept(q->m_slot);
+        if (const QueryTable::Found found = m_table.find(key))
+            accept(found.slot);
         m_keys.forEachInBucket(key, scalar, accept);
         return;
     }
@@ -185,7 +189,7 @@ void QueryCache::remove(Query *q)
     Q_EMIT queryRemoved(q);
     m_tags.remove(q);
     m_keys.remove(q);
-    m_table.erase(q);
+    m_table.erase(q->storedKey());
     m_bySlot[q->m_slot] = nullptr;
     m_flags[q->m_slot] = 0;
     m_freeSlots.push_back(q->m_slot);
@@ -239,15 +243,15 @@ int QueryCache::collectGarbage()
     m_lastSweep = t;
     QList<Query *> doomed;
     TimePoint next = TimePoint::max();
-    m_table.forEach([&](Query *q) {
-        if (q->m_gcAt == TimePoint{0} || !q->m_observers.isEmpty())
-            return;
+    for (Query *q : m_bySlot) {
+        if (!q || q->m_gcAt == TimePoint{0} || !q->m_observers.isEmpty())
+            continue;
         // A fetch under way keeps its entry: its answer is wanted by whoever asked.
         if (q->m_gcAt <= t && !q->isFetching())
             doomed.append(q);
         else
             next = std::min(next, std::max(q->m_gcAt, t));
-    });
+    }
     for (Query *q : doomed)
         remove(q);
     if (next != TimePoint::max())

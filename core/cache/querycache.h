@@ -37,7 +37,11 @@ public:
     // Per-slot flags, kept densely beside the entries (see Query).
     enum Flag : quint8 { Invalidated = 0x1, Observed = 0x2, Active = 0x4 };
 
-    Query *find(const QueryKey &key) const { return m_table.find(key); }
+    Query *find(const QueryKey &key) const
+    {
+        const QueryTable::Found found = m_table.find(key);
+        return found ? m_bySlot[found.slot] : nullptr;
+    }
     // The entry for `key`, created (pending, unobserved) when missing.
     Query *findOrCreate(const QueryKey &key, bool *created = nullptr);
     qsizetype size() const { return m_table.size(); }
@@ -100,6 +104,7 @@ public:
     TimePoint now() const { return m_scheduler->clock()->now(); }
     Scheduler *scheduler() const { return m_scheduler; }
     QueryArena &arena() { return m_arena; }
+    QueryArena &keyArena() { return m_keyArena; }
 
 Q_SIGNALS:
     void queryAdded(refetch::Query *query);
@@ -115,7 +120,8 @@ private:
     void armGcSweep(TimePoint at);
 
     Scheduler *m_scheduler;
-    QueryArena m_arena;   // declared before everything that holds entries, so it outlives them
+    QueryArena m_arena;      // declared before everything that holds entries, so it outlives them
+    QueryArena m_keyArena;   // the entries' keys (StoredKey), packed apart from the entries for the table's lookups
     QueryTable m_table;
     std::vector<Query *> m_bySlot;   // nullptr for a free slot
     std::vector<quint8> m_flags;
