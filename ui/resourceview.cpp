@@ -527,6 +527,11 @@ void ResourceView::updateReferences(int first, int last)
         m_references->setReferences(m_connection->settings().referencesWith(
             m_resource, ReferenceFinder::find(m_delegate->schema(), sample, m_connection->resources(), idField)));
         m_referencesFound = true;
+        // Room for a name where the columns were fitted to ids.
+        for (const Reference &ref : m_references->references()) {
+            if (const int column = m_model->columnOf(ref.field); column >= 0 && m_table->columnWidth(column) < 150)
+                m_table->setColumnWidth(column, 150);
+        }
         first = 0;
         last = m_model->rowCount() - 1;
     }
