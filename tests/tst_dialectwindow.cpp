@@ -809,7 +809,6 @@ void tst_DialectWindow::referencePickerSearchesTheServer()
 {
     ResourceView *view = openPosts();
     QVERIFY(view);
-    ApiConnection *c = connectionsOf(m_window.get())->find(u"peer"_s);
     PagedTableModel *model = view->model();
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= PageSize, WaitMs);
     if (model->columnOf(u"userId") < 0)

@@ -23,6 +23,7 @@
 #include "ui/messagebar.h"
 #include "ui/recordform.h"
 #include "ui/recordpane.h"
+#include "ui/columnlayout.h"
 #include "ui/referencesettings.h"
 #include "ui/referringrecords.h"
 #include "core/session/incomingreferences.h"
@@ -69,6 +70,7 @@
 #include <QListWidget>
 #include <QAbstractItemModelTester>
 #include <QTableWidget>
+#include <QMenu>
 #include <QtTest>
 
 #include <memory>
@@ -290,6 +292,7 @@ private Q_SLOTS:
     void referencesAreFollowedWithBackAndForward();
     void recordsPointingHereAreListedUnderTheForm();
     void referencesAreChangedInSettings();
+    void columnsAreRemembered();
     void screenshots();
 
 private:
@@ -2526,6 +2529,62 @@ void tst_MainWindow::referencesAreChangedInSettings()
     QVERIFY(rowOf(u"widgets · id"_s) >= 0);
     QCOMPARE(table()->item(rowOf(u"widgets · id"_s), ReferenceSettings::SourceColumn)->text(), u"yours"_s);
     settingsDialogOf(m_window.get())->reject();
+}
+
+// #16: the columns as the user arranges them (dragged to another place, resized, hidden from the header's menu)
+// come back when the list opens again and after a restart; Reset columns forgets them.
+void tst_MainWindow::columnsAreRemembered()
+{
+    ResourceView *view = openList(u"posts"_s);
+    QHeaderView *header = view->table()->horizontalHeader();
+    auto *columns = view->findChild<ColumnLayout *>();
+    QVERIFY(columns);
+    PagedTableModel *model = view->model();
+    const int title = model->columnOf(u"title");
+    const int body = model->columnOf(u"body");
+    QVERIFY(title >= 0 && body >= 0);
+    // As the user does it: the title dragged to the front, made 333 pixels wide; body hidden from the menu.
+    header->moveSection(header->visualIndex(title), 0);
+    header->resizeSection(title, 333);
+    std::unique_ptr<QMenu> menu(columns->makeMenu(nullptr));
+    QAction *bodyAction = nullptr;
+    for (QAction *a : menu->actions()) {
+        if (a->data().toString() == u"body")
+            bodyAction = a;
+    }
+    QVERIFY(bodyAction && bodyAction->isChecked());
+    bodyAction->trigger();
+    QVERIFY(header->isSectionHidden(body));
+    auto check = [&](ResourceView *v) {
+        QHeaderView *h = v->table()->horizontalHeader();
+        PagedTableModel *m = v->model();
+        QTRY_COMPARE(h->logicalIndex(0), m->columnOf(u"title"));
+        QCOMPARE(h->sectionSize(m->columnOf(u"title")), 333);
+        QVERIFY(h->isSectionHidden(m->columnOf(u"body")));
+        QVERIFY(!h->isSectionHidden(m->columnOf(u"views")));
+    };
+    // Another list and back.
+    openList(u"users"_s, 5);
+    view = openList(u"posts"_s);
+    check(view);
+    if (QTest::currentTestFailed())
+        return;
+    // A restart.
+    restart();
+    view = openList(u"posts"_s);
+    check(view);
+    if (QTest::currentTestFailed())
+        return;
+    // Reset: every column shown again, the id first, fitted.
+    view->findChild<ColumnLayout *>()->reset();
+    header = view->table()->horizontalHeader();
+    QVERIFY(!header->isSectionHidden(view->model()->columnOf(u"body")));
+    QCOMPARE(header->logicalIndex(0), view->model()->columnOf(u"id"));
+    QVERIFY(header->sectionSize(view->model()->columnOf(u"title")) != 333);
+    // Users' columns were never touched: nothing is hidden there.
+    ResourceView *users = openList(u"users"_s, 5);
+    for (int c = 0; c < users->model()->columnCount(); ++c)
+        QVERIFY(!users->table()->horizontalHeader()->isSectionHidden(c));
 }
 
 // #15: a click on an author's name in the posts list opens that user (the list of users, the record in the form);

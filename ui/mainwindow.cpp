@@ -339,6 +339,7 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
     closeResource();
     m_view = new ResourceView(c, resource, m_ui.listStack);
     m_view->setObjectName(u"resourceView"_s);
+    m_view->rememberColumns(m_ctx.settings);
     m_ui.listStack->addWidget(m_view);
     m_ui.listStack->setCurrentWidget(m_view);
     connect(m_view, &ResourceView::currentIdChanged, this, &MainWindow::onCurrentIdChanged);

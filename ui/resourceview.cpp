@@ -1,5 +1,7 @@
 #include "resourceview.h"
 
+#include "columnlayout.h"
+
 #include "core/session/apiconnection.h"
 #include "emptystate.h"
 #include "icons.h"
@@ -480,6 +482,24 @@ void ResourceView::updateTitle()
         m_count->setText(records(total));
 }
 
+void ResourceView::rememberColumns(SettingsStore *store)
+{
+    if (m_columns || !store || !m_connection)
+        return;
+    m_columns = new ColumnLayout(m_table, m_model, store, m_connection->id() + u'/' + m_resource);
+    connect(m_columns, &ColumnLayout::resetRequested, this, [this] {
+        fitColumns();
+        widenReferenceColumns();
+    });
+    // Fields that come later (a page with more of them) take their saved place.
+    connect(m_model, &QAbstractItemModel::columnsInserted, m_columns, [this] {
+        if (m_columnsFitted)
+            m_columns->apply();
+    });
+    if (m_columnsFitted)
+        m_columns->apply();
+}
+
 void ResourceView::fitColumns()
 {
     // The id first, as a database browser shows the primary key.
@@ -494,6 +514,20 @@ void ResourceView::fitColumns()
         if (m_table->columnWidth(c) > cap)
             m_table->setColumnWidth(c, cap);
     }
+    // The user's arrangement over the fitted one.
+    if (m_columns)
+        m_columns->apply();
+}
+
+void ResourceView::widenReferenceColumns()
+{
+    // Room for a name where the columns were fitted to ids.
+    for (const Reference &ref : m_references->references()) {
+        if (const int column = m_model->columnOf(ref.field); column >= 0 && m_table->columnWidth(column) < 150)
+            m_table->setColumnWidth(column, 150);
+    }
+    if (m_columns)
+        m_columns->apply();
 }
 
 void ResourceView::applySchema()
@@ -527,11 +561,7 @@ void ResourceView::updateReferences(int first, int last)
         m_references->setReferences(m_connection->settings().referencesWith(
             m_resource, ReferenceFinder::find(m_delegate->schema(), sample, m_connection->resources(), idField)));
         m_referencesFound = true;
-        // Room for a name where the columns were fitted to ids.
-        for (const Reference &ref : m_references->references()) {
-            if (const int column = m_model->columnOf(ref.field); column >= 0 && m_table->columnWidth(column) < 150)
-                m_table->setColumnWidth(column, 150);
-        }
+        widenReferenceColumns();
         first = 0;
         last = m_model->rowCount() - 1;
     }

@@ -17,6 +17,9 @@ class QTableView;
 
 namespace refetch {
 
+class ColumnLayout;
+class SettingsStore;
+
 class ApiConnection;
 class EmptyState;
 class MessageBar;
@@ -33,6 +36,9 @@ class ResourceView : public QWidget
     Q_OBJECT
 public:
     ResourceView(ApiConnection *connection, const QString &resource, QWidget *parent = nullptr);
+    // Remembers how the user arranges the columns (order, widths, hidden) in `store`, per endpoint and resource,
+    // and puts it back when the list opens again.
+    void rememberColumns(SettingsStore *store);
     ~ResourceView() override;
 
     ApiConnection *connection() const { return m_connection; }
@@ -85,6 +91,7 @@ private:
     // selectId() of a row not loaded yet: one more page, or select it once it is there.
     void continueReveal();
     void fitColumns();
+    void widenReferenceColumns();
     // The search field and the sort headers offer what the server can do (the model's provider).
     void updateCapabilities();
     // A click on a header the server cannot sort on: the indicator goes back to the sort in use.
@@ -97,6 +104,7 @@ private:
 
     QPointer<ApiConnection> m_connection;
     QString m_resource;
+    ColumnLayout *m_columns = nullptr;
     PagedTableModel *m_model;
     QLabel *m_title;
     QLabel *m_count;
