@@ -99,6 +99,7 @@ private Q_SLOTS:
     void referencesShowLabelsInBatches();
     void referencePickerSearchesTheServer();
     void recordsPointingHereAreListed();
+    void jsonApiRelationshipsAreReferences();
 
 private:
     // The window on the endpoint, posts selected in the side tree; its list view, a model tester attached.
@@ -309,14 +310,16 @@ void tst_DialectWindow::selectRow(ResourceView *view, const Json &id)
 {
     const int row = view->model()->rowOf(id);
     QVERIFY(row >= 0);
-    const QModelIndex index = view->model()->index(row, view->model()->columnOf(u"title"));
+    // A plain cell (a click on a reference's name would follow it): the title, or a comment's body.
+    const int title = view->model()->columnOf(u"title");
+    const QModelIndex index = view->model()->index(row, title >= 0 ? title : std::max(0, view->model()->columnOf(u"body")));
     view->table()->scrollTo(index);
     QTest::mouseClick(view->table()->viewport(), Qt::LeftButton, {}, view->table()->visualRect(index).center());
     QVERIFY(ResourceTags::sameId(view->currentId(), id));
     RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
     QTRY_VERIFY_WITH_TIMEOUT(pane->hasRecord() && ResourceTags::sameId(pane->recordId(), id), WaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(pane->model()->rowCount() > 0 && !pane->model()->isLoading(), WaitMs);
-    QTRY_VERIFY_WITH_TIMEOUT(pane->form()->editor(u"title"_s), WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->form()->editor(title >= 0 ? u"title"_s : u"body"_s), WaitMs);
 }
 
 QJsonObject tst_DialectWindow::serverRecord(const Json &id)
@@ -933,6 +936,57 @@ void tst_DialectWindow::recordsPointingHereAreListed()
     if (g.total >= 0)
         QCOMPARE(g.total, 2);
     qInfo("comments · postId: %s", qPrintable(shown.join(u", "_s)));
+}
+
+// JSON:API names a record's relationships and their types itself (the test server's comments have "post", to-one):
+// comments' post is a reference to posts found from that (not by name), its cells name the post, and a comment moved
+// to another post with the form's picker is written as a relationship, which the server keeps.
+void tst_DialectWindow::jsonApiRelationshipsAreReferences()
+{
+    if (m_peer.dialect != u"jsonapi")
+        QSKIP("only JSON:API's answers name their relationships");
+    QVERIFY(openPosts());
+    m_window->openResource(u"peer"_s, u"comments"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"comments", WaitMs);
+    ResourceView *view = shownList(m_window.get());
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() > 0, WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(view->references()->referenceOf(u"post"_s), WaitMs);
+    QCOMPARE(view->references()->referenceOf(u"post"_s)->resource, u"posts"_s);
+    QCOMPARE(view->references()->referenceOf(u"post"_s)->source, u"schema"_s);   // the server said so
+    const int row = view->model()->rowOf(Json(u"1"_s));
+    QVERIFY(row >= 0);
+    const Json post = view->model()->rowJson(row).value(u"post");
+    QCOMPARE(post, Json(u"1"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(view->references()->label(u"posts"_s, post).startsWith(title(1).left(10)), WaitMs);
+
+    selectRow(view, Json(u"1"_s));
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    RecordForm *form = pane->form();
+    QTRY_VERIFY_WITH_TIMEOUT(form->editor(u"post"_s) && form->editor(u"post"_s)->kind() == FieldEditor::Kind::Reference,
+                             WaitMs);
+    auto *picker = qobject_cast<ReferencePicker *>(form->editor(u"post"_s));
+    if (!picker)
+        picker = form->editor(u"post"_s)->findChild<ReferencePicker *>();
+    QVERIFY(picker);
+    auto *line = qobject_cast<QLineEdit *>(picker->focusTarget());
+    line->setFocus();
+    line->selectAll();
+    QTest::keyClicks(line, u"5"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(ResourceTags::sameId(form->editor(u"post"_s)->value(), Json(5)), WaitMs);
+    QTest::keyClick(line, Qt::Key_Return);
+    QTRY_COMPARE(pane->model()->changes(), Json::object({{u"post", u"5"}}));
+    QVERIFY(pane->save());
+    QTRY_VERIFY_WITH_TIMEOUT(!pane->isSubmitting() && !pane->isDirty(), WaitMs);
+    QVERIFY2(!pane->messageBar()->isVisible(), qPrintable(pane->messageBar()->text()));
+    // What the server keeps: the relationship, read by another client.
+    ApiConnection *c = connectionsOf(m_window.get())->find(u"peer"_s);
+    QNetworkRequest request(c->endpoint()->url(c->recordPath(u"comments"_s, Json(u"1"_s))));
+    request.setRawHeader("Accept", "application/vnd.api+json");
+    std::unique_ptr<QNetworkReply> reply(m_other.get(request));
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), WaitMs);
+    const QJsonObject data = QJsonDocument::fromJson(reply->readAll()).object().value(u"data"_s).toObject();
+    QCOMPARE(data.value(u"relationships"_s).toObject().value(u"post"_s).toObject().value(u"data"_s).toObject()
+                 .value(u"id"_s).toString(), u"5"_s);
 }
 
 QTEST_MAIN(tst_DialectWindow)

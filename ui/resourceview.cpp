@@ -482,6 +482,12 @@ void ResourceView::updateTitle()
         m_count->setText(records(total));
 }
 
+QMap<QString, QString> ResourceView::relationsOfFirstPage() const
+{
+    const QueryObserver *first = m_model->pageObserver(1);
+    return first ? DataProvider::pageOf(first->data()).relations : QMap<QString, QString>();
+}
+
 void ResourceView::rememberColumns(SettingsStore *store)
 {
     if (m_columns || !store || !m_connection)
@@ -559,7 +565,8 @@ void ResourceView::updateReferences(int first, int last)
             sample = sample.withAppended(m_model->rowJson(r));
         // What the schema and convention find, with the user's word (Settings, References) over it.
         m_references->setReferences(m_connection->settings().referencesWith(
-            m_resource, ReferenceFinder::find(m_delegate->schema(), sample, m_connection->resources(), idField)));
+            m_resource, ReferenceFinder::find(m_delegate->schema(), sample, m_connection->resources(), idField,
+                                              relationsOfFirstPage())));
         m_referencesFound = true;
         widenReferenceColumns();
         first = 0;

@@ -92,6 +92,8 @@ private:
     void continueReveal();
     void fitColumns();
     void widenReferenceColumns();
+    // What the server's answer said of its fields (JSON:API relationships: field -> type).
+    QMap<QString, QString> relationsOfFirstPage() const;
     // The search field and the sort headers offer what the server can do (the model's provider).
     void updateCapabilities();
     // A click on a header the server cannot sort on: the indicator goes back to the sort in use.

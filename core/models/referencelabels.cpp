@@ -83,7 +83,7 @@ QString ReferenceFinder::resourceByName(const QString &field, const QStringList 
 }
 
 QList<Reference> ReferenceFinder::find(const ResourceSchema &schema, const Json &records, const QStringList &resources,
-                                       const QString &idField)
+                                       const QString &idField, const QMap<QString, QString> &relations)
 {
     QList<Reference> out;
     QSet<QString> taken;
@@ -91,6 +91,16 @@ QList<Reference> ReferenceFinder::find(const ResourceSchema &schema, const Json 
         if (!f.references.isEmpty() && resources.contains(f.references)) {
             out.append({f.name, f.references, u"schema"_s});
             taken.insert(f.name);
+        }
+    }
+    // JSON:API's relationships name the related type: its resource ("post" is posts).
+    for (auto it = relations.cbegin(); it != relations.cend(); ++it) {
+        if (taken.contains(it.key()))
+            continue;
+        const QString resource = resources.contains(*it) ? *it : resourceByName(*it + u"Id"_s, resources);
+        if (!resource.isEmpty()) {
+            out.append({it.key(), resource, u"schema"_s});
+            taken.insert(it.key());
         }
     }
     // The fields of the first rows, in order.

@@ -29,14 +29,16 @@ struct Reference
 };
 
 // Finds a resource's references: first what the server's description says (FieldSchema::references, from an
-// OpenAPI x-reference or a $ref to another resource's record), then convention: a field named authorId, author_id or
+// OpenAPI x-reference or a $ref to another resource's record; JSON:API relationships), then convention: a field named authorId, author_id or
 // author whose values are ids (integers or strings) and whose name, made plural, is a resource of the endpoint
 // (authors, categories). Convention is a guess until the data confirms it: ReferenceLabels drops one whose ids the
 // resource does not have.
 struct ReferenceFinder
 {
+    // `relations`: fields the server's answers say point at another type (JSON:API relationships), found first
+    // like the schema's.
     static QList<Reference> find(const ResourceSchema &schema, const Json &records, const QStringList &resources,
-                                 const QString &idField);
+                                 const QString &idField, const QMap<QString, QString> &relations = {});
     // The resource a field's name points at by convention, among `resources`; empty when none.
     static QString resourceByName(const QString &field, const QStringList &resources);
 };

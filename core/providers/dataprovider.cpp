@@ -1,5 +1,7 @@
 #include "dataprovider.h"
 
+#include <QJsonObject>
+
 #include "drfprovider.h"
 #include "genericprovider.h"
 #include "jsonapiprovider.h"
@@ -354,10 +356,18 @@ ListPage DataProvider::parseList(const Json &body, const Json &meta, const ListP
 
 Json DataProvider::pageData(const ListPage &page)
 {
+    Json relations;
+    if (!page.relations.isEmpty()) {
+        QJsonObject o;
+        for (auto it = page.relations.cbegin(); it != page.relations.cend(); ++it)
+            o.insert(it.key(), *it);
+        relations = Json(o);
+    }
     return Json::object({
         {u"data", page.rows},
         {u"total", page.total >= 0 ? Json(page.total) : Json(nullptr)},
         {u"next", page.next},
+        {u"relations", relations},
     });
 }
 
@@ -372,6 +382,11 @@ ListPage DataProvider::pageOf(const Json &data)
     const Json total = data.value(u"total");
     page.total = total.isNumber() ? total.toInteger() : -1;
     page.next = data.value(u"next");
+    const Json relations = data.value(u"relations");
+    for (qsizetype i = 0; i < relations.size(); ++i) {
+        if (relations.valueAt(i).isString())
+            page.relations.insert(relations.keyAt(i), relations.valueAt(i).toString());
+    }
     return page;
 }
 

@@ -90,6 +90,8 @@ struct ListPage
     Json rows = Json::array({});   // flat records: {"id": 7, "title": ...}
     qint64 total = -1;             // records in the whole list, when the server said
     Json next;                     // a URL string: the next page; null: this was the last; Undefined: unknown
+    // Fields the server itself says point at records of another type (JSON:API relationships): field -> type.
+    QMap<QString, QString> relations;
 };
 
 // A REST dialect (Refine's data provider): how lists, records and writes are asked for and read. One subclass

@@ -82,6 +82,28 @@ Json JsonApiProvider::flatten(const Json &object)
     return Json(out);
 }
 
+QMap<QString, QString> JsonApiProvider::relationsOf(const Json &object)
+{
+    QMap<QString, QString> out;
+    const Json relationships = object.value(u"relationships");
+    for (qsizetype i = 0; i < relationships.size(); ++i) {
+        const Json data = relationships.valueAt(i).value(u"data");
+        if (data.isObject() && data.value(u"type").isString())
+            out.insert(relationships.keyAt(i), data.value(u"type").toString());
+    }
+    return out;
+}
+
+void JsonApiProvider::noteRelations(const Json &object) const
+{
+    const Json type = object.value(u"type");
+    if (!type.isString())
+        return;
+    const QMap<QString, QString> relations = relationsOf(object);
+    if (!relations.isEmpty())
+        m_relations[type.toString()].insert(relations);
+}
+
 ListPage JsonApiProvider::parseList(const Json &body, const Json &meta, const ListParams &params) const
 {
     Q_UNUSED(params)
@@ -92,8 +114,11 @@ ListPage JsonApiProvider::parseList(const Json &body, const Json &meta, const Li
         return page;
     }
     QJsonArray rows;
-    for (const Json &r : data)
+    for (const Json &r : data) {
         rows.append(flatten(r).toQJsonValue());
+        noteRelations(r);
+        page.relations.insert(relationsOf(r));
+    }
     page.rows = Json(rows);
     const Json m = body.value(u"meta");
     for (const char16_t *path : {u"count", u"total", u"totalCount", u"total_count", u"page.total", u"pagination.total"}) {
@@ -118,17 +143,32 @@ ListPage JsonApiProvider::parseList(const Json &body, const Json &meta, const Li
 Json JsonApiProvider::parseRecord(const Json &body) const
 {
     const Json data = body.value(u"data");
+    if (data.isObject())
+        noteRelations(data);
     return data.isObject() ? flatten(data) : body;
 }
 
 Json JsonApiProvider::writeBody(const QString &resource, const Json &fields, const Json &id) const
 {
-    QJsonObject attributes;
+    QJsonObject attributes, relationships;
+    const QMap<QString, QString> relations = m_relations.value(typeOf(resource));
     for (qsizetype i = 0; i < fields.size(); ++i) {
-        if (fields.keyAt(i) != idField())
-            attributes.insert(fields.keyAt(i), fields.valueAt(i).toQJsonValue());
+        const QString field = fields.keyAt(i);
+        if (field == idField())
+            continue;
+        if (const auto related = relations.constFind(field); related != relations.cend()) {
+            const Json id = fields.valueAt(i);
+            relationships.insert(field, QJsonObject{{u"data"_s, id.isNull() || id.isUndefined()
+                                                                    ? QJsonValue(QJsonValue::Null)
+                                                                    : QJsonValue(QJsonObject{{u"type"_s, *related},
+                                                                                             {u"id"_s, idText(id)}})}});
+        } else {
+            attributes.insert(field, fields.valueAt(i).toQJsonValue());
+        }
     }
     QJsonObject data{{u"type"_s, typeOf(resource)}, {u"attributes"_s, attributes}};
+    if (!relationships.isEmpty())
+        data.insert(u"relationships"_s, relationships);
     if (!id.isUndefined() && !id.isNull())
         data.insert(u"id"_s, idText(id));
     return Json(QJsonObject{{u"data"_s, data}});

@@ -6,7 +6,7 @@ namespace refetch {
 
 // JSON:API (jsonapi.org): {"data": [{"type", "id", "attributes", "relationships"}], "meta", "links"}, shown
 // flat ({"id", ...attributes, relation: its id or ids}); page[offset]/page[limit] or page[number]/page[size];
-// sort=-field; filter[field]=value; writes as {"data": {"type", "id", "attributes"}} with
+// sort=-field; filter[field]=value; writes as {"data": {"type", "id", "attributes", "relationships"}} with
 // application/vnd.api+json; errors as {"errors": [{"source": {"pointer": "/data/attributes/title"}, "detail"}]}.
 class JsonApiProvider : public DataProvider
 {
@@ -28,8 +28,15 @@ public:
     // One resource object made flat.
     static Json flatten(const Json &resourceObject);
 
+    // The to-one relationships of a resource object: field -> the related type.
+    static QMap<QString, QString> relationsOf(const Json &resourceObject);
+
 private:
     QString typeOf(const QString &resource) const;
+    // Relationships seen in answers, by record type (field -> related type): a write puts those fields under
+    // "relationships", as {"data": {"type", "id"}}, not among the attributes.
+    void noteRelations(const Json &resourceObject) const;
+    mutable QHash<QString, QMap<QString, QString>> m_relations;
 };
 
 } // namespace refetch

@@ -112,7 +112,8 @@ void IncomingReferences::findFields()
         QList<Reference> refs = m_connection->references(source->resource);
         if (refs.isEmpty() && source->sample && source->sample->isSuccess()) {
             const ResourceSchema schema = source->schema ? SchemaQuery::schemaOf(source->schema->data()) : ResourceSchema();
-            refs = ReferenceFinder::find(schema, ResourceTags::records(source->sample->data()), resources, idField);
+            refs = ReferenceFinder::find(schema, ResourceTags::records(source->sample->data()), resources, idField,
+                                         DataProvider::pageOf(source->sample->data()).relations);
         }
         refs = m_connection->settings().referencesWith(source->resource, refs);   // the user's word over it
         QList<Reference> found;

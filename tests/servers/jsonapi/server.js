@@ -8,7 +8,8 @@
 // "REQUEST <METHOD> <target>" for every request before Fortune sees it. Nothing is written to disk.
 //
 // Record types user, post and comment (URLs /users, /posts, /comments) with the seed's fields as attributes under
-// their own names (inflectKeys off): userId and postId are plain Number attributes, not relationships. Ids are the
+// their own names (inflectKeys off): userId and postId are plain Number attributes, not relationships; a comment
+// also has "post", a to-one relationship to the same post as its postId. Ids are the
 // seed's integers (JSON:API shows them as strings, "7"); a created record gets the next integer, given by an input
 // hook, where Fortune would make up a random 15-character string. Fortune checks the types (a string for views is
 // its own 400); the same input hooks check what types cannot (title and name 1..200 characters, views an integer
@@ -41,7 +42,9 @@ const recordTypes = {
     publishedAt: Date,
     meta: Object
   },
-  comment: { postId: Number, body: String }
+  // post: a to-one relationship to the comment's post (one-way; Fortune keeps the inverse hidden), the same post
+  // as postId: so that a client finds references in JSON:API's own terms, and writes them as relationships.
+  comment: { postId: Number, body: String, post: { link: 'post' } }
 }
 
 // What a record must hold, checked on create (the whole record) and on update (the replaced fields).
@@ -111,7 +114,7 @@ function seedRecords () {
     publishedAt: p.publishedAt ? new Date(p.publishedAt) : null,
     meta: p.meta || {}
   }))
-  const comments = (seed.comments || []).map(c => ({ id: c.id, postId: c.postId, body: c.body }))
+  const comments = (seed.comments || []).map(c => ({ id: c.id, postId: c.postId, body: c.body, post: c.postId }))
   return store.connect()
     .then(() => users.length && store.create('user', users))
     .then(() => posts.length && store.create('post', posts))
