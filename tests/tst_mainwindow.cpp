@@ -24,6 +24,7 @@
 #include "ui/recordform.h"
 #include "ui/recordpane.h"
 #include "ui/columnlayout.h"
+#include "ui/tablecopy.h"
 #include "ui/referencesettings.h"
 #include "ui/referringrecords.h"
 #include "core/session/incomingreferences.h"
@@ -71,6 +72,7 @@
 #include <QAbstractItemModelTester>
 #include <QTableWidget>
 #include <QMenu>
+#include <QGuiApplication>
 #include <QtTest>
 
 #include <memory>
@@ -293,6 +295,7 @@ private Q_SLOTS:
     void recordsPointingHereAreListedUnderTheForm();
     void referencesAreChangedInSettings();
     void columnsAreRemembered();
+    void selectedRowsAreCopiedForASpreadsheet();
     void screenshots();
 
 private:
@@ -2585,6 +2588,48 @@ void tst_MainWindow::columnsAreRemembered()
     ResourceView *users = openList(u"users"_s, 5);
     for (int c = 0; c < users->model()->columnCount(); ++c)
         QVERIFY(!users->table()->horizontalHeader()->isSectionHidden(c));
+}
+
+// #16: Shift-click selects several rows; Ctrl+C puts them on the clipboard as tab-separated text a spreadsheet
+// pastes: the rows in order, the columns as shown (a hidden one left out), the values as the server sent them.
+void tst_MainWindow::selectedRowsAreCopiedForASpreadsheet()
+{
+    ResourceView *view = openList(u"posts"_s);
+    QTableView *table = view->table();
+    PagedTableModel *model = view->model();
+    view->findChild<ColumnLayout *>()->setColumnHidden(u"body"_s, true);
+    selectRow(view, 2);
+    const QModelIndex last = model->index(model->rowOf(Json(4)), model->columnOf(u"title"));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::ShiftModifier, table->visualRect(last).center());
+    QCOMPARE(table->selectionModel()->selectedRows().size(), 3);
+    table->setFocus();
+    QGuiApplication::clipboard()->clear();
+    QTest::keyClick(table, Qt::Key_C, Qt::ControlModifier);
+    const QStringList lines = QGuiApplication::clipboard()->text().split(u'\n');
+    QCOMPARE(lines.size(), 3);
+    QHeaderView *header = table->horizontalHeader();
+    QStringList shown;
+    for (int v = 0; v < header->count(); ++v) {
+        if (!header->isSectionHidden(header->logicalIndex(v)))
+            shown.append(model->columnName(header->logicalIndex(v)));
+    }
+    QVERIFY(!shown.contains(u"body"_s));
+    for (int i = 0; i < 3; ++i) {
+        const QStringList cells = lines[i].split(u'\t');
+        QCOMPARE(cells.size(), shown.size());
+        const Json record = model->rowJson(model->rowOf(Json(2 + i)));
+        QCOMPARE(cells[shown.indexOf(u"id"_s)], QString::number(2 + i));
+        QCOMPARE(cells[shown.indexOf(u"title"_s)], record.value(u"title").toString());
+        QCOMPARE(cells[shown.indexOf(u"userId"_s)], QString::number(record.value(u"userId").toInteger()));   // the id, not the name
+        QCOMPARE(cells[shown.indexOf(u"tags"_s)], TableCopy::field(QString::fromUtf8(record.value(u"tags").toJson())));
+    }
+    // Text a spreadsheet would split is quoted as spreadsheets quote it.
+    QCOMPARE(TableCopy::field(u"plain"_s), u"plain"_s);
+    QCOMPARE(TableCopy::field(u"a\tb"_s), u"\"a\tb\""_s);
+    QCOMPARE(TableCopy::field(u"say \"hi\"\nbye"_s), u"\"say \"\"hi\"\"\nbye\""_s);
+    // The form shows the current row, the last one clicked.
+    QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->recordId() == Json(4));
+    view->findChild<ColumnLayout *>()->reset();
 }
 
 // #15: a click on an author's name in the posts list opens that user (the list of users, the record in the form);

@@ -1,6 +1,7 @@
 #include "resourceview.h"
 
 #include "columnlayout.h"
+#include "tablecopy.h"
 
 #include "core/session/apiconnection.h"
 #include "emptystate.h"
@@ -22,6 +23,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMouseEvent>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QShortcut>
 #include <QStyle>
 #include <QPainter>
@@ -134,7 +137,8 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     applySchema();
     updateReferences(0, m_model->rowCount() - 1);   // rows the cache had at once
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Shift and Ctrl select several rows (Ctrl+A: every row loaded); the form shows the current one.
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideRight);
@@ -161,6 +165,14 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
         follow->setContext(Qt::WidgetWithChildrenShortcut);
         connect(follow, &QShortcut::activated, this, &ResourceView::followCurrentReference);
     }
+
+    // Ctrl+C: the selected rows as tab-separated text, for a spreadsheet.
+    auto *copy = new QShortcut(QKeySequence::Copy, m_table);
+    copy->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(copy, &QShortcut::activated, this, [this] {
+        if (const QString text = TableCopy::selectedRows(m_table); !text.isEmpty())
+            QGuiApplication::clipboard()->setText(text);
+    });
 
     m_stack->addWidget(m_table);
     m_stack->addWidget(m_empty);
@@ -228,16 +240,27 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
 
 ResourceView::~ResourceView() = default;
 
+int ResourceView::currentRow() const
+{
+    // Of several selected rows, the one last clicked (or moved to with the keys); the first when it is not selected.
+    const QItemSelectionModel *selection = m_table->selectionModel();
+    const QModelIndex current = selection->currentIndex();
+    if (current.isValid() && selection->isRowSelected(current.row()))
+        return current.row();
+    const QModelIndexList rows = selection->selectedRows();
+    return rows.isEmpty() ? -1 : rows.first().row();
+}
+
 Json ResourceView::currentId() const
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    return rows.isEmpty() ? Json() : m_model->rowId(rows.first().row());
+    const int row = currentRow();
+    return row < 0 ? Json() : m_model->rowId(row);
 }
 
 Json ResourceView::currentRecord() const
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    return rows.isEmpty() ? Json() : m_model->rowJson(rows.first().row());
+    const int row = currentRow();
+    return row < 0 ? Json() : m_model->rowJson(row);
 }
 
 Json ResourceView::sampleRecord() const

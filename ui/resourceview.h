@@ -91,6 +91,7 @@ private:
     // selectId() of a row not loaded yet: one more page, or select it once it is there.
     void continueReveal();
     void fitColumns();
+    int currentRow() const;
     void widenReferenceColumns();
     // What the server's answer said of its fields (JSON:API relationships: field -> type).
     QMap<QString, QString> relationsOfFirstPage() const;

@@ -1,0 +1,71 @@
+#include "tablecopy.h"
+
+#include "core/models/jsontablemodel.h"
+
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QTableView>
+
+#include <algorithm>
+
+namespace refetch {
+
+namespace TableCopy {
+
+QString field(const QString &text)
+{
+    if (!text.contains(u'\t') && !text.contains(u'\n') && !text.contains(u'\r') && !text.contains(u'"'))
+        return text;
+    QString quoted = text;
+    quoted.replace(u'"', QStringLiteral("\"\""));
+    return u'"' + quoted + u'"';
+}
+
+QString selectedRows(const QTableView *table, bool header)
+{
+    const QAbstractItemModel *model = table->model();
+    const QItemSelectionModel *selection = table->selectionModel();
+    if (!model || !selection)
+        return {};
+    QList<int> rows;
+    for (const QModelIndex &index : selection->selectedRows())
+        rows.append(index.row());
+    if (rows.isEmpty() && selection->currentIndex().isValid())
+        rows.append(selection->currentIndex().row());
+    std::sort(rows.begin(), rows.end());
+    const QHeaderView *h = table->horizontalHeader();
+    QList<int> columns;
+    for (int v = 0; v < h->count(); ++v) {
+        const int logical = h->logicalIndex(v);
+        if (!h->isSectionHidden(logical))
+            columns.append(logical);
+    }
+    QStringList lines;
+    const auto *json = qobject_cast<const JsonTableModel *>(model);
+    if (header) {
+        QStringList names;
+        for (int c : std::as_const(columns))
+            names.append(field(json ? json->columnName(c) : model->headerData(c, Qt::Horizontal).toString()));
+        lines.append(names.join(u'\t'));
+    }
+    for (int r : std::as_const(rows)) {
+        QStringList cells;
+        for (int c : std::as_const(columns)) {
+            const QModelIndex index = model->index(r, c);
+            QString text;
+            if (json) {
+                const Json v = index.data(JsonTableModel::CellJsonRole).value<Json>();
+                text = v.isUndefined() || v.isNull() ? QString() : v.isString() ? v.toString() : QString::fromUtf8(v.toJson());
+            } else {
+                text = index.data().toString();
+            }
+            cells.append(field(text));
+        }
+        lines.append(cells.join(u'\t'));
+    }
+    return lines.join(u'\n');
+}
+
+} // namespace TableCopy
+
+} // namespace refetch
