@@ -31,7 +31,8 @@ private Q_SLOTS:
 private:
     // authors 1-2; books 1-6, book n by author (n - 1) % 2 + 1; /books applies ?authorId= unless `ignoreFilter`.
     void serve(bool ignoreFilter);
-    ApiConnection *connect();
+    // The fixture's endpoint: json-server's dialect and the two resources given, or (detect) what detection finds.
+    ApiConnection *connect(bool detect = false);
     static std::optional<IncomingReferences::Group> group(const IncomingReferences &incoming, const QString &field);
 
     std::unique_ptr<HttpFixture> m_server;
@@ -82,13 +83,15 @@ void tst_IncomingReferences::serve(bool ignoreFilter)
     });
 }
 
-ApiConnection *tst_IncomingReferences::connect()
+ApiConnection *tst_IncomingReferences::connect(bool detect)
 {
     EndpointSettings settings;
     settings.id = u"shelf"_s;
     settings.baseUrl = m_server->baseUrl();
-    settings.resources = {u"authors"_s, u"books"_s};
-    settings.dialect = u"json-server"_s;
+    if (!detect) {
+        settings.resources = {u"authors"_s, u"books"_s};
+        settings.dialect = u"json-server"_s;
+    }
     m_connection = std::make_unique<ApiConnection>(settings, m_client.get(), m_queue.get(), m_transport.get());
     return m_connection.get();
 }
@@ -160,10 +163,7 @@ void tst_IncomingReferences::filterTheServerDoesNotOfferIsNotAsked()
     m_server->setJson(u"/openapi.json"_s, R"({"openapi": "3.0.2", "info": {"title": "Shelf", "version": "1"}, "paths": {
         "/authors": {"get": )" + list + R"(}, "/authors/{id}": {"get": )" + record + R"(},
         "/books": {"get": )" + list + R"(}, "/books/{id}": {"get": )" + record + R"(}}})");
-    EndpointSettings settings;
-    settings.id = u"shelf"_s;
-    settings.baseUrl = m_server->baseUrl();
-    m_connection = std::make_unique<ApiConnection>(settings, m_client.get(), m_queue.get(), m_transport.get());
+    connect(true);
     QTRY_VERIFY(!m_connection->detected().dialect.isEmpty());
     QVERIFY2(m_connection->provider()->resourceInfo(u"books"_s), qPrintable(m_connection->detected().dialect));
     QCOMPARE(m_connection->provider()->resourceInfo(u"books"_s)->filterFields, QStringList{u"title"_s});
