@@ -19,6 +19,8 @@
 #include "ui/recordpane.h"
 #include "ui/referencepicker.h"
 #include "ui/referringrecords.h"
+#include "ui/referencesettings.h"
+#include "ui/settingsdialog.h"
 #include "core/session/incomingreferences.h"
 #include "core/models/referencesearch.h"
 #include "ui/resourceview.h"
@@ -51,6 +53,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QListWidget>
+#include <QTableWidget>
+#include <QComboBox>
 #include <QtTest>
 
 #include <memory>
@@ -936,6 +940,20 @@ void tst_DialectWindow::recordsPointingHereAreListed()
     if (g.total >= 0)
         QCOMPARE(g.total, 2);
     qInfo("comments · postId: %s", qPrintable(shown.join(u", "_s)));
+
+    // Settings lists the reference too, though the list of comments was never opened (what was read for post 2).
+    m_window->openSettings(u"peer"_s);
+    QTableWidget *table = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((table = settingsDialogOf(m_window.get())->findChild<QTableWidget *>(u"referencesTable"_s)), WaitMs);
+    int row = -1;
+    for (int r = 0; r < table->rowCount(); ++r) {
+        if (table->item(r, ReferenceSettings::FieldColumn)->text() == u"comments · postId")
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    QCOMPARE(qobject_cast<QComboBox *>(table->cellWidget(row, ReferenceSettings::TargetColumn))->currentData().toString(),
+             u"posts"_s);
+    settingsDialogOf(m_window.get())->reject();
 }
 
 // JSON:API names a record's relationships and their types itself (the test server's comments have "post", to-one):

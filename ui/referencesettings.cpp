@@ -42,8 +42,8 @@ ReferenceSettings::ReferenceSettings(QWidget *parent)
     m_table->horizontalHeaderItem(LabelColumn)->setToolTip(
         tr("The field the records pointed at are named by; empty: their name, title, label, …"));
     layout->addWidget(m_table);
-    auto *note = new QLabel(tr("Found in the server's description or by name (checked on the data) in the lists "
-                               "opened so far. Your choices here are kept."), this);
+    auto *note = new QLabel(tr("Found in the server's description or by name, in what has been read so far (the lists "
+                               "opened, the records shown). Your choices here are kept."), this);
     note->setWordWrap(true);
     note->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(note);

@@ -45,7 +45,7 @@ void SettingsFlow::openWith(const QList<EndpointSettings> &endpoints, const QStr
         if (const ApiConnection *c = m_connections->find(id)) {
             known.resources = c->resources();
             for (const QString &resource : std::as_const(known.resources)) {
-                for (const Reference &r : c->references(resource))
+                for (const Reference &r : c->knownReferences(resource))
                     known.references.append({resource, r});
             }
         }

@@ -1,6 +1,7 @@
 #include "apiconnection.h"
 
 #include "core/schema/schemaquery.h"
+#include "core/mutation/resourcetags.h"
 
 #include "core/mutation/mutationqueue.h"
 #include "core/providers/dataprovider.h"
@@ -236,6 +237,17 @@ void ApiConnection::setReferences(const QString &resource, const QList<Reference
         return;
     m_references.insert(resource, references);
     Q_EMIT referencesChanged(resource);
+}
+
+QList<Reference> ApiConnection::knownReferences(const QString &resource) const
+{
+    if (const QList<Reference> found = references(resource); !found.isEmpty())
+        return found;
+    const Json page = m_client->queryData(listQuery(resource, ListParams{.page = 1, .pageSize = m_settings.pageSize}).key);
+    const ResourceSchema schema = SchemaQuery::schemaOf(m_client->queryData(schemaQuery(resource).key));
+    return m_settings.referencesWith(resource, ReferenceFinder::find(schema, ResourceTags::records(page), resources(),
+                                                                     m_settings.idField,
+                                                                     DataProvider::pageOf(page).relations));
 }
 
 QString ApiConnection::recordPath(const QString &resource, const Json &id) const

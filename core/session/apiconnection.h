@@ -96,6 +96,9 @@ public:
     // the data): ResourceView tells them, the forms read them.
     QList<Reference> references(const QString &resource) const;
     void setReferences(const QString &resource, const QList<Reference> &references);
+    // references(resource), else what the cache already holds shows (the schema, the list's first page: read by an
+    // open record's lists of what points at it), with the user's word over it; nothing is asked of the server.
+    QList<Reference> knownReferences(const QString &resource) const;
     // "/posts/7", the id percent-encoded.
     QString recordPath(const QString &resource, const Json &id) const;
     // PATCH of the changed fields; the lists and the record refetch.
