@@ -211,6 +211,17 @@ QString ReferenceLabels::labelField(const Json &record, const QString &preferred
     return labelField(record);
 }
 
+QString ReferenceLabels::labelOf(const Json &record, const QString &idField, const QString &preferred)
+{
+    const QString field = labelField(record, preferred);
+    if (field.isEmpty()) {
+        const Json id = record.value(idField);
+        return id.isUndefined() ? QString() : DataProvider::idText(id);
+    }
+    const Json named = record.value(field);
+    return named.isString() ? named.toString() : QString::fromUtf8(named.toJson());
+}
+
 QString ReferenceLabels::label(const QString &resource, const Json &id) const
 {
     const auto it = m_labels.constFind(resource);
@@ -322,10 +333,7 @@ void ReferenceLabels::onBatch(Batch *batch)
         const Json id = record.value(idField);
         if (!isIdLike(id))
             return;
-        const QString field = labelField(record, m_labelFields.value(batch->resource));
-        const Json named = field.isEmpty() ? Json() : record.value(field);
-        labels.insert(DataProvider::idText(id), field.isEmpty() ? DataProvider::idText(id)
-                                                : named.isString() ? named.toString() : QString::fromUtf8(named.toJson()));
+        labels.insert(DataProvider::idText(id), labelOf(record, idField, m_labelFields.value(batch->resource)));
         m_missing[batch->resource].remove(DataProvider::idText(id));
     };
     bool done = true;

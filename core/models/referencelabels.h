@@ -84,6 +84,9 @@ public:
     static QString labelField(const Json &record);
     // The same, `preferred` first when the record has it as text (the field the user picked in Settings).
     static QString labelField(const Json &record, const QString &preferred);
+    // What the record is called: its label field's value (labelField(record, preferred)) as text, else its id as
+    // text (`idField`'s value), else empty.
+    static QString labelOf(const Json &record, const QString &idField, const QString &preferred = {});
     // resource -> the field its records are named by, where the user picked one.
     void setLabelFields(const QMap<QString, QString> &fields) { m_labelFields = fields; }
 

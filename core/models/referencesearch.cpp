@@ -67,10 +67,7 @@ void ReferenceSearch::setText(const QString &text)
 
 ReferenceSearch::Choice ReferenceSearch::choiceOf(const Json &record) const
 {
-    const Json id = record.value(m_idField);
-    const QString field = ReferenceLabels::labelField(record, m_labelField);
-    const Json named = field.isEmpty() ? Json() : record.value(field);
-    return {id, field.isEmpty() ? DataProvider::idText(id) : named.isString() ? named.toString() : QString::fromUtf8(named.toJson())};
+    return {record.value(m_idField), ReferenceLabels::labelOf(record, m_idField, m_labelField)};
 }
 
 void ReferenceSearch::update()

@@ -4,7 +4,6 @@
 #include "core/client/queryobserver.h"
 #include "core/mutation/resourcetags.h"
 #include "core/providers/dataprovider.h"
-#include "core/schema/schemaquery.h"
 #include "core/session/apiconnection.h"
 
 using namespace Qt::StringLiterals;
@@ -17,10 +16,8 @@ namespace {
 // (a comment's body), else its id.
 QString readableLabel(const Json &record, const QString &idField, const QString &preferred)
 {
-    if (const QString field = ReferenceLabels::labelField(record, preferred); !field.isEmpty()) {
-        const Json v = record.value(field);
-        return v.isString() ? v.toString() : QString::fromUtf8(v.toJson());
-    }
+    if (!ReferenceLabels::labelField(record, preferred).isEmpty())
+        return ReferenceLabels::labelOf(record, idField, preferred);
     for (qsizetype i = 0; i < record.size(); ++i) {
         if (record.keyAt(i) == idField || !record.valueAt(i).isString())
             continue;
@@ -105,17 +102,11 @@ void IncomingReferences::findFields()
 {
     if (!m_connection)
         return;
-    const QStringList resources = m_connection->resources();
-    const QString idField = m_connection->settings().idField;
     bool any = false;
     for (const auto &source : m_sources) {
-        QList<Reference> refs = m_connection->references(source->resource);
-        if (refs.isEmpty() && source->sample && source->sample->isSuccess()) {
-            const ResourceSchema schema = source->schema ? SchemaQuery::schemaOf(source->schema->data()) : ResourceSchema();
-            refs = ReferenceFinder::find(schema, ResourceTags::records(source->sample->data()), resources, idField,
-                                         DataProvider::pageOf(source->sample->data()).relations);
-        }
-        refs = m_connection->settings().referencesWith(source->resource, refs);   // the user's word over it
+        // What the list found, else what its first page and schema show (the observers above bring them into the
+        // cache), with the user's word over it.
+        const QList<Reference> refs = m_connection->knownReferences(source->resource);
         QList<Reference> found;
         for (const Reference &r : std::as_const(refs)) {
             if (r.resource == m_resource)
