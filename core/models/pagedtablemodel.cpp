@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QSet>
 
+#include <algorithm>
+
 namespace refetch {
 
 namespace {
@@ -56,6 +58,13 @@ QueryKey PagedTableModel::pageKey(const QString &endpoint, const QString &resour
             pairs.append(QJsonArray{name, value});
         filters = Json(pairs);
     }
+    Json where;
+    if (!params.conditions.isEmpty()) {
+        QJsonArray conditions;
+        for (const FilterCondition &c : params.conditions)
+            conditions.append(c.toJson().toQJsonValue());
+        where = Json(conditions);
+    }
     return QueryKey{endpoint, resource, {
         {u"page", params.page},
         {u"limit", params.pageSize},
@@ -63,6 +72,7 @@ QueryKey PagedTableModel::pageKey(const QString &endpoint, const QString &resour
         {u"order", params.sort.isEmpty() ? JsonArg() : JsonArg(params.order == Qt::AscendingOrder ? u"asc" : u"desc")},
         {u"q", text(params.search)},
         {u"filters", filters},
+        {u"where", where},
     }};
 }
 
@@ -70,7 +80,8 @@ QueryKey PagedTableModel::pageKey(int page) const
 {
     return pageKey(m_endpoint->name(), m_options.resource,
                    ListParams{.page = page, .pageSize = m_options.pageSize, .sort = m_query.sort,
-                              .order = m_query.order, .search = m_query.search, .filters = m_query.filters});
+                              .order = m_query.order, .search = m_query.search, .filters = m_query.filters,
+                              .conditions = m_query.conditions});
 }
 
 Json PagedTableModel::rowsOf(int page) const
@@ -84,7 +95,7 @@ Json PagedTableModel::rowsOf(int page) const
 QueryOptions PagedTableModel::pageOptions(int page) const
 {
     ListParams params{.page = page, .pageSize = m_options.pageSize, .sort = m_query.sort, .order = m_query.order,
-                      .search = m_query.search, .filters = m_query.filters};
+                      .search = m_query.search, .filters = m_query.filters, .conditions = m_query.conditions};
     // Offsets count the rows the server sent before (it may send fewer than asked); a cursor is the link the
     // page before gave.
     for (int p = 1; p < page; ++p) {
@@ -159,11 +170,27 @@ void PagedTableModel::refreshShown(int from, bool inReset)
         QJsonArray kept;
         bool dropped = false;
         qsizetype repeats = 0;
+        page.unmatched = page.leftOut = 0;
+        page.unmatchedBy.clear();
         for (const Json &r : rows) {
             const QString key = idKey(r, idField);
             if (!key.isEmpty() && seen.contains(key)) {
                 dropped = true;
                 ++repeats;
+                continue;
+            }
+            const auto failed = std::find_if(m_query.conditions.cbegin(), m_query.conditions.cend(),
+                                             [&r](const FilterCondition &c) {
+                                                 return c.matches(r) == FilterCondition::Match::No;
+                                             });
+            if (failed != m_query.conditions.cend()) {
+                ++page.leftOut;
+                const Json v = r.value(QStringView(failed->field));
+                if (!((v.isUndefined() || v.isNull()) && m_provider->sendsEmptyRows(failed->op))
+                    && page.unmatched++ == 0) {
+                    page.unmatchedBy = failed->describe();
+                }
+                dropped = true;
                 continue;
             }
             if (!key.isEmpty())
@@ -176,9 +203,9 @@ void PagedTableModel::refreshShown(int from, bool inReset)
             qint64 shown = 0;
             for (int q = 1; q < p; ++q)
                 shown += m_pages[size_t(q - 1)].shown.size();
-            setNotice(tr("The server sent the same records for page %1 as for the pages before: it seems to ignore "
-                         "the paging parameters, so only the first %2 records are shown and there may be more. "
-                         "Set the paging in the endpoint's settings.").arg(p).arg(shown));
+            m_pagingNotice = tr("The server sent the same records for page %1 as for the pages before: it seems to "
+                                "ignore the paging parameters, so only the first %2 records are shown and there may "
+                                "be more. Set the paging in the endpoint's settings.").arg(p).arg(shown);
         }
         const Json shown = dropped ? Json(kept) : rows;
         if (page.shown.isUndefined() ? false : (page.shown.identical(shown) || page.shown == shown))
@@ -189,6 +216,34 @@ void PagedTableModel::refreshShown(int from, bool inReset)
         else
             setSegmentRecords(p - 1, shown);
     }
+    updateNotice();
+}
+
+qint64 PagedTableModel::unmatchedCount() const
+{
+    qint64 n = 0;
+    for (const Page &p : m_pages)
+        n += p.unmatched;
+    return n;
+}
+
+void PagedTableModel::updateNotice()
+{
+    QStringList parts;
+    if (!m_pagingNotice.isEmpty())
+        parts.append(m_pagingNotice);
+    if (const qint64 unmatched = unmatchedCount(); unmatched > 0) {
+        QString by;
+        for (const Page &p : m_pages) {
+            if (!p.unmatchedBy.isEmpty()) {
+                by = p.unmatchedBy;
+                break;
+            }
+        }
+        parts.append(tr("The server sent %n record(s) that do not meet “%1”: it seems not to filter on it. They are "
+                        "left out, and the count is of the records shown.", nullptr, int(unmatched)).arg(by));
+    }
+    setNotice(parts.join(u' '));
 }
 
 bool PagedTableModel::canFetchMore(const QModelIndex &parent) const
@@ -294,6 +349,13 @@ void PagedTableModel::setFilters(const QList<std::pair<QString, QString>> &filte
     setQuery(q);
 }
 
+void PagedTableModel::setConditions(const QList<FilterCondition> &conditions)
+{
+    PageQuery q = m_query;
+    q.conditions = conditions;
+    setQuery(q);
+}
+
 void PagedTableModel::setQuery(const PageQuery &query)
 {
     if (query == m_query)
@@ -306,6 +368,7 @@ void PagedTableModel::setQuery(const PageQuery &query)
     m_query = query;
     const int pagesBefore = pageCount();
     m_pagingIgnored = false;
+    m_pagingNotice.clear();
     enterApplying();
     beginResetModel();
     clearPages();
@@ -317,7 +380,7 @@ void PagedTableModel::setQuery(const PageQuery &query)
     leaveApplying();
     if (pagesBefore != pageCount())
         Q_EMIT pageCountChanged(pageCount());
-    setNotice(QString());
+    updateNotice();
     updateState();
 }
 
@@ -382,8 +445,14 @@ void PagedTableModel::updateState()
     if (oldest >= 0)
         s.lastUpdated = QDateTime::fromMSecsSinceEpoch(oldest, Qt::UTC);
     // Without a total from the server, a list loaded to its end counts what it holds.
-    if (total < 0 && s.error.isEmpty() && !m_pagingIgnored && m_pages.back().observer->isSuccess() && !canFetchMore())
+    const bool loadedToEnd = s.error.isEmpty() && !m_pagingIgnored && m_pages.back().observer->isSuccess()
+                          && !canFetchMore();
+    if (total < 0 && loadedToEnd)
         total = loadedCount();
+    // Rows left out for not meeting the filter: the server's total counts them.
+    const bool leftOut = std::any_of(m_pages.cbegin(), m_pages.cend(), [](const Page &p) { return p.leftOut > 0; });
+    if (leftOut)
+        total = loadedToEnd ? loadedCount() : -1;
     setViewState(s);
     if (total != m_total) {
         m_total = total;

@@ -25,6 +25,7 @@ struct PageQuery
     Qt::SortOrder order = Qt::AscendingOrder;    // sent with a sort
     QString search;                              // full-text search, as the dialect sends it
     QList<std::pair<QString, QString>> filters;  // more parameters: {"userId", "3"}, {"views_gte", "100"}
+    QList<FilterCondition> conditions;           // a person's filter, in the dialect's parameters when sent
 
     friend bool operator==(const PageQuery &, const PageQuery &) = default;
 };
@@ -45,6 +46,11 @@ struct PagedTableOptions
 // shows it. canFetchMore()/fetchMore() add the next page while the server has more: its next link, else its
 // total, else until a short or empty page; a resource of a million rows loads only the pages scrolled to. sort()
 // and setQuery() switch view states (a reset; a cached state comes back at once).
+//
+// A filtered list (PageQuery::conditions) is sent to the server in its dialect's words, never filtered here over
+// what is loaded; but each row the server sends is checked against the conditions, and one that plainly fails them
+// (the server ignored a filter it does not have) is left out and said in notice(), so that the list never shows
+// unfiltered rows as the filtered ones.
 //
 // No record shows twice: a row whose id an earlier page already shows is left out of its page (records move
 // between pages when others are written). A page after the first that holds only records already shown means
@@ -81,6 +87,9 @@ public:
     void setQuery(const PageQuery &query);
     void setSearch(const QString &text);
     void setFilters(const QList<std::pair<QString, QString>> &filters);
+    void setConditions(const QList<FilterCondition> &conditions);
+    // Rows the server sent that do not meet the conditions (it ignored one): left out, and said in notice().
+    qint64 unmatchedCount() const;
 
     int pageCount() const { return int(m_pages.size()); }      // pages observed (loaded or loading)
     int pageSize() const { return m_options.pageSize; }
@@ -105,6 +114,9 @@ private:
     {
         QueryObserver *observer = nullptr;  // a child
         Json shown;                         // the records its segment shows (its rows less earlier pages' ids)
+        qsizetype unmatched = 0;            // rows left out for not meeting the conditions, the server unaware
+        qsizetype leftOut = 0;              // ... and those the dialect sends knowingly (json-server 1's nulls)
+        QString unmatchedBy;                // the first condition one of them failed
     };
 
     QueryOptions pageOptions(int page) const;
@@ -115,6 +127,7 @@ private:
     void refreshShown(int from, bool inReset);
     Json rowsOf(int page) const;   // the page's records as the server sent them; Undefined before they came
     void setNotice(const QString &notice);
+    void updateNotice();
     void updateState();
 
     QueryClient *m_client;
@@ -126,6 +139,7 @@ private:
     qint64 m_total = -1;
     bool m_pagingIgnored = false;   // a later page repeated earlier ones: no more pages are asked for
     QString m_notice;
+    QString m_pagingNotice;
 };
 
 } // namespace refetch

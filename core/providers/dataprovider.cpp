@@ -400,8 +400,19 @@ bool sameOrigin(const QUrl &a, const QUrl &b)
 
 } // namespace
 
-QueryFn DataProvider::listFn(const Endpoint &endpoint, const QString &resource, const ListParams &params) const
+QueryFn DataProvider::listFn(const Endpoint &endpoint, const QString &resource, const ListParams &given) const
 {
+    ListParams params = given;
+    if (!params.conditions.isEmpty()) {
+        const FilterParams filter = filterParams(resource, params.conditions);
+        if (!filter.error.isEmpty()) {
+            // Never the list unfiltered in place of the filtered one.
+            QueryError e = QueryError::other(filter.error);
+            e.method = "GET";
+            return [e](const QueryFnContext &ctx) { ctx.reject(e); };
+        }
+        params.filters += filter.params;
+    }
     HttpRequest request = listRequest(endpoint, resource, params);
     request.headers += readHeaders();
     if (!sameOrigin(request.url, endpoint.config().baseUrl)) {

@@ -3,6 +3,7 @@
 #include "core/http/httptransport.h"
 #include "core/json/json.h"
 #include "core/client/queryoptions.h"
+#include "core/providers/listfilter.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -82,6 +83,7 @@ struct ListParams
     Qt::SortOrder order = Qt::AscendingOrder;
     QString search;
     QList<std::pair<QString, QString>> filters;   // parameters as the server names them
+    QList<FilterCondition> conditions;            // a person's conditions: listFn() adds their parameters
 };
 
 // One page of a list, as the server answered it, in the provider's words.
@@ -138,6 +140,16 @@ public:
     // getMany: the query that fetches these records in one request (Undefined path: the dialect has none).
     virtual std::optional<std::pair<QString, QUrlQuery>> manyRequest(const QString &resource, const QList<Json> &ids) const;
 
+    // Filters: the operators the server takes on `field` of `resource` (those of its dialect for the field's type,
+    // and where the server declares its filters, those it declares), and the parameters of a list's conditions
+    // (all of them, or none and why). Two conditions that would go as one parameter are refused unless the server
+    // reads a repeated parameter as both (json-server's _ne): most read it as either, or take one of them.
+    QList<FilterOp> filterOperators(const QString &resource, const FilterField &field) const;
+    FilterParams filterParams(const QString &resource, const QList<FilterCondition> &conditions) const;
+    // Whether the server sends the rows whose field is null or missing whatever the condition `op` says
+    // (json-server 1's "="): the list leaves them out without taking the filter for ignored.
+    virtual bool sendsEmptyRows(FilterOp op) const { Q_UNUSED(op); return false; }
+
     // Answers.
     virtual ListPage parseList(const Json &body, const Json &meta, const ListParams &params) const;
     virtual Json parseRecord(const Json &body) const { return body; }
@@ -163,6 +175,17 @@ public:
     static std::shared_ptr<const DataProvider> create(const QString &dialect, ProviderOptions options = {});
 
 protected:
+    // The parameters of one condition in this dialect; empty, with `error` saying why, when the server cannot take
+    // it. The base class: the parameters the server declares (ResourceInfo::filterFields) under the usual names
+    // (field, field__gte, field_gte, field[gte], min_field, field__icontains, field__in, field__isnull, ...); with
+    // nothing declared, equality alone (field=value), which the list then checks row by row.
+    virtual QList<std::pair<QString, QString>> conditionParams(const QString &resource, const FilterCondition &c,
+                                                               QString *error) const;
+    // Whether the server reads a parameter given twice as both conditions (json-server 0.17's field_ne).
+    virtual bool repeatsAreAnd(const QString &name) const { Q_UNUSED(name); return false; }
+    // Whether the dialect has `op` for a field of this kind at all (contains for text, order for numbers and dates).
+    virtual bool opSuitsField(FilterOp op, const FilterField &field) const;
+
     // Helpers for subclasses.
     static Json at(const Json &json, QStringView path);   // "a.b.c"; empty path: json itself
     QString pathWithSlash(QString path) const;            // adds the trailing slash the dialect wants

@@ -18,6 +18,11 @@ public:
     HttpRequest listRequest(const Endpoint &endpoint, const QString &resource, const ListParams &params) const override;
     ListPage parseList(const Json &body, const Json &meta, const ListParams &params) const override;
     std::optional<std::pair<QString, QUrlQuery>> manyRequest(const QString &resource, const QList<Json> &ids) const override;
+
+protected:
+    // django-filter's lookups: field, field__gt, __gte, __lt, __lte, __icontains, __istartswith, __in, __isnull.
+    QList<std::pair<QString, QString>> conditionParams(const QString &resource, const FilterCondition &c,
+                                                       QString *error) const override;
 };
 
 } // namespace refetch

@@ -37,6 +37,12 @@ private:
     // "relationships", as {"data": {"type", "id"}}, not among the attributes.
     void noteRelations(const Json &resourceObject) const;
     mutable QHash<QString, QMap<QString, QString>> m_relations;
+
+protected:
+    // filter[field]=value, and the parameter repeated for one of (the spec leaves filters to each server; its
+    // recommendations and Fortune read this).
+    QList<std::pair<QString, QString>> conditionParams(const QString &resource, const FilterCondition &c,
+                                                       QString *error) const override;
 };
 
 } // namespace refetch

@@ -200,8 +200,14 @@ class UserViewSet(viewsets.ModelViewSet):
 class PostViewSet(viewsets.ModelViewSet):
     queryset = Post.objects.order_by("id")
     serializer_class = PostSerializer
-    filterset_fields = {"id": ["exact", "in"], "userId": ["exact"], "views": ["exact", "gte", "lte"],
-                        "published": ["exact"]}
+    # Lookups for every operator Refetch offers (its filter bar); comments declare only postId, so a filter on
+    # their body is one the server ignores (and the list must catch).
+    filterset_fields = {"id": ["exact", "in"], "userId": ["exact", "in"],
+                        "views": ["exact", "in", "gt", "gte", "lt", "lte", "isnull"],
+                        "title": ["exact", "in", "icontains", "istartswith", "isnull"],
+                        "published": ["exact", "isnull"],
+                        "rating": ["exact", "in", "gt", "gte", "lt", "lte", "isnull"],
+                        "publishedAt": ["exact", "in", "gt", "gte", "lt", "lte", "isnull"]}
     search_fields = ["title"]
     ordering_fields = ["id", "userId", "title", "views", "published", "rating", "publishedAt"]
     ordering = ["id"]

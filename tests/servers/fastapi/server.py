@@ -8,7 +8,7 @@ It binds 127.0.0.1 on a port the OS picks, prints "Listening on http://127.0.0.1
 
 Debian 12's python3-fastapi (0.92, pydantic 1.10) and python3-uvicorn (0.17), as the FastAPI tutorial writes a CRUD
 service: GET /posts?skip=&limit= answers a plain array; q searches, order_by sorts (its values are an enum in
-/openapi.json), userId/postId/published/active filter, id=1&id=2 picks records; POST answers 201, DELETE 204;
+/openapi.json), userId/postId/published/active filter, min_views/max_views bound posts' views, id=1&id=2 picks records; POST answers 201, DELETE 204;
 FastAPI's own 422 and 404 bodies.
 """
 
@@ -189,8 +189,12 @@ def make_app(seed):
     @app.get("/posts", response_model=List[Post], tags=["posts"])
     async def list_posts(skip: int = Skip, limit: int = Limit, q: Optional[str] = None,
                          order_by: Optional[PostOrder] = None, userId: Optional[int] = None,
-                         published: Optional[bool] = None, id: Optional[List[int]] = Ids):
-        return posts.select(skip, limit, id, q, "title", order_by, {"userId": userId, "published": published})
+                         published: Optional[bool] = None, id: Optional[List[int]] = Ids,
+                         min_views: Optional[int] = None, max_views: Optional[int] = None):
+        chosen = posts.select(0, 1 << 30, id, q, "title", order_by, {"userId": userId, "published": published})
+        chosen = [p for p in chosen if (min_views is None or p.views >= min_views)
+                  and (max_views is None or p.views <= max_views)]
+        return chosen[skip:skip + limit]
 
     @app.get("/posts/{post_id}", response_model=Post, tags=["posts"])
     async def read_post(post_id: int):
