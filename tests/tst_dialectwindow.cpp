@@ -11,6 +11,7 @@
 #include "support/externalserver.h"
 #include "core/session/apiconnection.h"
 #include "ui/endpointtree.h"
+#include "ui/filterbar.h"
 #include "ui/fieldeditor.h"
 #include "core/session/appsession.h"
 #include "ui/mainwindow.h"
@@ -55,6 +56,8 @@
 #include <QListWidget>
 #include <QTableWidget>
 #include <QComboBox>
+#include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QtTest>
 
 #include <memory>
@@ -104,6 +107,7 @@ private Q_SLOTS:
     void referencePickerSearchesTheServer();
     void recordsPointingHereAreListed();
     void jsonApiRelationshipsAreReferences();
+    void filterChipsFilterOnTheServer();
 
 private:
     // The window on the endpoint, posts selected in the side tree; its list view, a model tester attached.
@@ -1005,6 +1009,122 @@ void tst_DialectWindow::jsonApiRelationshipsAreReferences()
     const QJsonObject data = QJsonDocument::fromJson(reply->readAll()).object().value(u"data"_s).toObject();
     QCOMPARE(data.value(u"relationships"_s).toObject().value(u"post"_s).toObject().value(u"data"_s).toObject()
                  .value(u"id"_s).toString(), u"5"_s);
+}
+
+
+// The filter bar, as a person uses it, on every server: Filter, a field, a condition and a value in the field's own
+// editor (a check box, a number), Apply; the chip says it, the list is the server's filtered list (every row of it,
+// loaded by scrolling, and no other), asked in the dialect's words; × takes it off.
+void tst_DialectWindow::filterChipsFilterOnTheServer()
+{
+    ResourceView *view = openPosts();
+    QVERIFY(view);
+    PagedTableModel *model = view->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= PageSize && !model->isFetching(), WaitMs);
+    FilterBar *bar = view->filterBar();
+    QVERIFY(bar->isHidden());
+
+    auto rowsToTheEnd = [&] {
+        QScrollBar *scroll = view->table()->verticalScrollBar();
+        for (int guard = 0; guard < 20 && model->canFetchMore(); ++guard) {
+            const int before = model->rowCount();
+            view->table()->doItemsLayout();
+            if (scroll->value() == scroll->maximum() && scroll->maximum() > 0)
+                scroll->setValue(scroll->maximum() - 1);
+            scroll->setValue(scroll->maximum());
+            QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > before || (!model->isFetching() && !model->canFetchMore()), WaitMs);
+            QTRY_VERIFY_WITH_TIMEOUT(!model->isFetching(), WaitMs);
+        }
+    };
+    auto sortedIds = [&] {
+        QList<int> ids;
+        for (int r = 0; r < model->rowCount(); ++r)
+            ids.append(idText(model->rowId(r)).toInt());
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    auto apply = [&](FilterEditor *editor) {
+        QPushButton *ok = editor->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY2(ok->isEnabled(), qPrintable(editor->problemLabel()->text()));
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QTRY_VERIFY(!bar->openEditor());
+    };
+
+    // published = false, with the check box.
+    const int before = serverRequests();
+    QTest::mouseClick(view->filterButton(), Qt::LeftButton);
+    QTRY_VERIFY(bar->openEditor() && bar->openEditor()->isVisible());
+    FilterEditor *editor = bar->openEditor();
+    editor->fieldBox()->setCurrentIndex(editor->fieldBox()->findData(u"published"_s));
+    QVERIFY(editor->operatorBox()->findData(int(FilterOp::Equals)) >= 0);
+    editor->operatorBox()->setCurrentIndex(editor->operatorBox()->findData(int(FilterOp::Equals)));
+    auto *check = qobject_cast<QCheckBox *>(editor->valueEditor()->focusTarget());
+    QVERIFY(check);
+    QVERIFY(check->isChecked());
+    QTest::keyClick(check, Qt::Key_Space);
+    QCOMPARE(editor->condition()->value, Json(false));
+    apply(editor);
+    QVERIFY(bar->isVisible());
+    const QList<QToolButton *> chips = bar->findChildren<QToolButton *>(u"filterChipText"_s);
+    QCOMPARE(chips.size(), 1);
+    QCOMPARE(chips.first()->text(), u"published = false"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->isFetching() && model->rowCount() > 0, WaitMs);
+    rowsToTheEnd();
+    QList<int> expected;
+    for (int id = 1; id <= Posts; ++id) {
+        if (id % 3 == 0)
+            expected.append(id);
+    }
+    QCOMPARE(sortedIds(), expected);
+    QCOMPARE(model->unmatchedCount(), 0);
+    QVERIFY(!view->messageBar()->isVisible());
+    if (m_server) {
+        const QStringList sent = m_server->requests().mid(before);
+        static const QRegularExpression asked(uR"(^GET /posts/?\?(.*&)?(published|filter%5Bpublished%5D|filter\[published\])=false)"_s);
+        QVERIFY2(std::any_of(sent.cbegin(), sent.cend(), [](const QString &r) { return asked.match(r).hasMatch(); }),
+                 qPrintable(sent.join(u'\n')));
+    }
+
+    // And views ≥ 50, typed, where the server has it (not JSON:API: its servers each have their own).
+    QTest::mouseClick(view->filterButton(), Qt::LeftButton);
+    QTRY_VERIFY(bar->openEditor());
+    editor = bar->openEditor();
+    editor->fieldBox()->setCurrentIndex(editor->fieldBox()->findData(u"views"_s));
+    const int gte = editor->operatorBox()->findData(int(FilterOp::GreaterOrEqual));
+    if (gte >= 0) {
+        editor->operatorBox()->setCurrentIndex(gte);
+        auto *line = qobject_cast<QLineEdit *>(editor->valueEditor()->focusTarget());
+        QVERIFY(line);
+        line->selectAll();
+        QTest::keyClicks(line, u"50"_s);
+        apply(editor);
+        QCOMPARE(bar->findChildren<QToolButton *>(u"filterChipText"_s).size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isFetching(), WaitMs);
+        rowsToTheEnd();
+        expected.clear();
+        for (int id = 1; id <= Posts; ++id) {
+            if (id % 3 == 0 && views(id) >= 50)
+                expected.append(id);
+        }
+        QCOMPARE(sortedIds(), expected);
+        QCOMPARE(model->unmatchedCount(), 0);
+    } else {
+        QVERIFY(m_peer.name == u"jsonapi");
+        editor->reject();
+        QTRY_VERIFY(!bar->openEditor());
+    }
+
+    // × on the published chip: the list of the other condition, or all.
+    QTest::mouseClick(bar->findChildren<QToolButton *>(u"filterChipRemove"_s).first(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->isFetching() && model->rowCount() > 0, WaitMs);
+    rowsToTheEnd();
+    expected.clear();
+    for (int id = 1; id <= Posts; ++id) {
+        if (gte < 0 || views(id) >= 50)
+            expected.append(id);
+    }
+    QCOMPARE(sortedIds(), expected);
+    QCOMPARE(bar->isVisible(), gte >= 0);
 }
 
 QTEST_MAIN(tst_DialectWindow)

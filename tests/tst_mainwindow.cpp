@@ -31,6 +31,7 @@
 #include "ui/referencepicker.h"
 #include "core/models/referencesearch.h"
 #include "ui/resourceview.h"
+#include "ui/filterbar.h"
 #include "ui/settingsdialog.h"
 #include "core/session/settingsstore.h"
 #include "ui/statuspanel.h"
@@ -2788,6 +2789,28 @@ void tst_MainWindow::screenshots()
     QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->findChild<QListWidget *>(u"referring:posts.userId"_s)->count() > 0);
     QTRY_COMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->requestsText(), tr("Idle"));
     saveScreenshot(m_window.get(), u"pointing-here.png"_s);
+
+    // Posts filtered on the server, two chips, and a third condition being made.
+    ResourceView *filtered = openList(u"posts"_s);
+    filtered->setConditions({{u"views"_s, FilterOp::GreaterOrEqual, Json(qint64(50))},
+                             {u"title"_s, FilterOp::Contains, Json(u"REST"_s)}});
+    QTRY_VERIFY(!filtered->model()->isFetching() && filtered->model()->rowCount() > 0);
+    filtered->filterBar()->addCondition(u"userId"_s);
+    QTRY_VERIFY(filtered->filterBar()->openEditor() && filtered->filterBar()->openEditor()->isVisible());
+    QTRY_COMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->requestsText(), tr("Idle"));
+    {
+        FilterEditor *editor = filtered->filterBar()->openEditor();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QPixmap picture = m_window->grab();
+        QPainter painter(&picture);
+        const QPoint at = filtered->filterButton()->mapTo(m_window.get(), QPoint(0, filtered->filterButton()->height() + 4));
+        painter.drawPixmap(QPoint(std::min(at.x(), picture.width() - editor->width() - 8), at.y()), editor->grab());
+        painter.end();
+        const QString path = QStringLiteral(REFETCH_SCREENSHOT_DIR) + u"/filter.png"_s;
+        QVERIFY(picture.save(path));
+        qInfo("screenshot: %s", qPrintable(path));
+        editor->reject();
+    }
 
     m_window->openSettings();
     QTRY_VERIFY(settingsDialogOf(m_window.get()) && settingsDialogOf(m_window.get())->isVisible());

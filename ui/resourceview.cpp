@@ -80,6 +80,7 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     headerLayout->addWidget(m_count, 1, Qt::AlignBottom);
     headerLayout->addWidget(m_search);
     layout->addWidget(header);
+    setUpFilter(headerLayout, layout);
 
     m_message->setContentsMargins(8, 0, 8, 8);
     layout->addWidget(m_message);
@@ -387,6 +388,11 @@ void ResourceView::updatePage()
                 &ResourceView::refresh);
         connect(m_empty->addButton(tr("Settings…"), icons::icon(u"settings"_s)), &QPushButton::clicked, this,
                 [this] { Q_EMIT settingsRequested(); });
+    } else if (!m_model->query().conditions.isEmpty()) {
+        m_empty->set(icons::icon(u"filter"_s), tr("No %1 meet the filter").arg(m_resource),
+                     tr("The server has no records meeting every condition. Change a condition, or clear the "
+                        "filter."));
+        connect(m_empty->addButton(tr("Clear Filter")), &QPushButton::clicked, this, [this] { setConditions({}); });
     } else if (!m_model->query().search.isEmpty()) {
         m_empty->set(icons::icon(u"search"_s), tr("No %1 match “%2”").arg(m_resource, m_model->query().search),
                      tr("The server found nothing for this search. Try other words, or clear the search."));

@@ -3,6 +3,7 @@
 #include "core/json/json.h"
 
 #include "core/session/apiconnection.h"
+#include "filtereditor.h"
 
 #include <QPointer>
 #include <QTimer>
@@ -14,10 +15,14 @@ class QLabel;
 class QLineEdit;
 class QStackedWidget;
 class QTableView;
+class QHBoxLayout;
+class QToolButton;
+class QVBoxLayout;
 
 namespace refetch {
 
 class ColumnLayout;
+class FilterBar;
 class SettingsStore;
 
 class ApiConnection;
@@ -48,6 +53,15 @@ public:
     QLineEdit *searchField() const { return m_search; }
     MessageBar *messageBar() const { return m_message; }
     EmptyState *emptyState() const { return m_empty; }
+    // The filter: its chips, and the header's button that adds a condition.
+    FilterBar *filterBar() const { return m_filterBar; }
+    QToolButton *filterButton() const { return m_filterButton; }
+    // Shows only the records that meet every one of `conditions` (as the server filters them).
+    void setConditions(const QList<FilterCondition> &conditions);
+    QList<FilterCondition> conditions() const;
+    // What a filter on this list is built from now: the fields (with types from the schema, else from the values
+    // loaded), the references and their pickers.
+    FilterContext filterContext() const;
     // The references of this list's records and their labels.
     ReferenceLabels *references() const { return m_references; }
 
@@ -83,6 +97,8 @@ Q_SIGNALS:
 
 private:
     void applySearch();
+    // The Filter button in `header`, and the chips under it in `layout` (resourceviewfilter.cpp).
+    void setUpFilter(QHBoxLayout *header, QVBoxLayout *layout);
     void updatePage();
     void updateMessage();
     void updateTitle();
@@ -112,6 +128,8 @@ private:
     QLabel *m_title;
     QLabel *m_count;
     QLineEdit *m_search;
+    QToolButton *m_filterButton = nullptr;
+    FilterBar *m_filterBar = nullptr;
     MessageBar *m_message;
     QStackedWidget *m_stack;
     QTableView *m_table;
