@@ -958,6 +958,22 @@ void tst_DialectWindow::recordsPointingHereAreListed()
     QCOMPARE(qobject_cast<QComboBox *>(table->cellWidget(row, ReferenceSettings::TargetColumn))->currentData().toString(),
              u"posts"_s);
     settingsDialogOf(m_window.get())->reject();
+
+    // Show all: the comments list, filtered on the server to those of post 2, with its chip.
+    auto *showAll = pane->findChild<QToolButton *>(u"showAll:comments.postId"_s);
+    QVERIFY(showAll && showAll->isVisible());
+    QTest::mouseClick(showAll, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"comments", WaitMs);
+    ResourceView *comments = shownList(m_window.get());
+    QAbstractItemModelTester tester(comments->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QCOMPARE(comments->conditions().size(), 1);
+    QCOMPARE(comments->filterBar()->findChild<QToolButton *>(u"filterChipText"_s)->text(),
+             u"postId = "_s + (id.isString() ? u"\u201c2\u201d"_s : u"2"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(!comments->model()->isFetching() && comments->model()->rowCount() == 2, WaitMs);
+    QStringList listed{idText(comments->model()->rowId(0)), idText(comments->model()->rowId(1))};
+    listed.sort();
+    QCOMPARE(listed, (QStringList{u"2"_s, u"47"_s}));
+    QCOMPARE(comments->model()->unmatchedCount(), 0);
 }
 
 // JSON:API names a record's relationships and their types itself (the test server's comments have "post", to-one):

@@ -70,6 +70,11 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
     m_questions = new WindowQuestions(m_ui.pane, this);
     m_history = new NavigationHistory(this, m_actions->back, m_actions->forward, [this](const auto &p) { openPlace(p); });
     m_history->watch(m_ui.pane);
+    connect(m_ui.pane, &RecordPane::referringListRequested, this,
+            [this](const QString &resource, const QString &field, const Json &id) {
+        if (const ApiConnection *c = m_ui.pane->connection())
+            openFiltered(c->id(), resource, {FilterCondition{field, FilterOp::Equals, id}});
+    });
 
     m_status = new StatusPanel(m_ctx.client, m_ctx.transfers, this);
     m_status->setObjectName(u"statusPanel"_s);
@@ -226,6 +231,20 @@ void MainWindow::openResource(const QString &endpointId, const QString &resource
 {
     m_open.open(endpointId, resource);
     openPending(m_connections->find(endpointId));
+}
+
+void MainWindow::openFiltered(const QString &endpointId, const QString &resource,
+                              const QList<FilterCondition> &conditions)
+{
+    ApiConnection *c = m_connections->find(endpointId);
+    if (!c)
+        return;
+    m_questions->settleEdits([this, c, resource, conditions] {
+        if (!isShowing(c, resource))
+            showResource(c, resource);
+        m_view->setConditions(conditions);
+        updateActions();
+    });
 }
 
 void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)

@@ -7,6 +7,7 @@
 
 #include "core/json/json.h"
 #include "core/persist/draftstore.h"
+#include "core/providers/listfilter.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -58,6 +59,9 @@ public:
     void openUrl(const QUrl &url);
     // Opens a resource's list once it is listed (at once if it is).
     void openResource(const QString &endpointId, const QString &resource);
+    // The list of `resource` showing only the records meeting `conditions` (a record's "Show all" of what points
+    // at it), once edits in the form are settled.
+    void openFiltered(const QString &endpointId, const QString &resource, const QList<FilterCondition> &conditions);
 
 public Q_SLOTS:
     void refresh();

@@ -114,6 +114,7 @@ RecordPane::RecordPane(QWidget *parent)
     contentLayout->addStretch(1);
     m_scroll->setWidget(content);
     connect(m_referring, &ReferringRecords::recordActivated, this, &RecordPane::referringRecordActivated);
+    connect(m_referring, &ReferringRecords::listRequested, this, &RecordPane::referringListRequested);
     page->addWidget(m_scroll, 1);
 
     connect(m_saveButton, &QToolButton::clicked, this, &RecordPane::save);

@@ -93,6 +93,8 @@ Q_SIGNALS:
     void deleteRequested();
     // A record that points at the one shown was clicked in the lists under the form: open it.
     void referringRecordActivated(const QString &resource, const refetch::Json &id);
+    // "Show all" on the records pointing here: `resource`'s list filtered to `field` = `id`.
+    void referringListRequested(const QString &resource, const QString &field, const refetch::Json &id);
     // A record is shown (not a new one): for the window's Back and Forward.
     void recordShown(const QString &endpoint, const QString &resource, const refetch::Json &id);
 

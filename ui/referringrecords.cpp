@@ -4,7 +4,9 @@
 #include "core/session/apiconnection.h"
 #include "core/session/incomingreferences.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QToolButton>
 #include <QListWidget>
 #include <QVBoxLayout>
 
@@ -46,6 +48,7 @@ void ReferringRecords::showFor(ApiConnection *connection, const QString &resourc
         m_incoming = new IncomingReferences(connection, resource, this);
         connect(m_incoming, &IncomingReferences::changed, this, &ReferringRecords::update);
     }
+    m_id = id;
     m_incoming->setRecord(id);
     update();
 }
@@ -66,6 +69,7 @@ void ReferringRecords::clear()
     m_incoming = nullptr;
     m_connection = nullptr;
     m_resource.clear();
+    m_id = Json();
     for (const Section &s : std::as_const(m_byKey))
         drop(s);
     m_byKey.clear();
@@ -74,7 +78,7 @@ void ReferringRecords::clear()
 
 void ReferringRecords::drop(const Section &s)
 {
-    for (QWidget *w : {static_cast<QWidget *>(s.title), static_cast<QWidget *>(s.note), static_cast<QWidget *>(s.list)}) {
+    for (QWidget *w : {s.heading, static_cast<QWidget *>(s.note), static_cast<QWidget *>(s.list)}) {
         w->hide();
         w->deleteLater();
     }
@@ -87,8 +91,22 @@ ReferringRecords::Section &ReferringRecords::section(const QString &resource, co
     if (it != m_byKey.end())
         return *it;
     Section s;
-    s.title = new QLabel(this);
+    s.heading = new QWidget(this);
+    auto *row = new QHBoxLayout(s.heading);
+    row->setContentsMargins(0, 0, 0, 0);
+    s.title = new QLabel(s.heading);
     s.title->setTextFormat(Qt::PlainText);
+    auto *showAll = s.showAll = new QToolButton(s.heading);
+    showAll->setObjectName(u"showAll:"_s + key);
+    showAll->setText(tr("Show all"));
+    showAll->setAutoRaise(true);
+    showAll->setToolTip(tr("Open %1 filtered to those whose %2 is this record").arg(resource, field));
+    connect(showAll, &QToolButton::clicked, this, [this, resource, field] {
+        if (!m_id.isUndefined())
+            Q_EMIT listRequested(resource, field, m_id);
+    });
+    row->addWidget(s.title, 1);
+    row->addWidget(showAll);
     s.note = new QLabel(this);
     s.note->setWordWrap(true);
     s.note->setForegroundRole(QPalette::PlaceholderText);
@@ -106,7 +124,7 @@ ReferringRecords::Section &ReferringRecords::section(const QString &resource, co
     };
     connect(s.list, &QListWidget::itemClicked, this, open);
     connect(s.list, &QListWidget::itemActivated, this, open);
-    m_sections->addWidget(s.title);
+    m_sections->addWidget(s.heading);
     m_sections->addWidget(s.note);
     m_sections->addWidget(s.list);
     return *m_byKey.insert(key, s);
@@ -134,6 +152,8 @@ void ReferringRecords::update()
                                          : u"%1 · %2 — %3"_s.arg(g.resource, g.field, count));
         s.note->setText(!g.problem.isEmpty() ? g.problem : (!g.loading && g.records.isEmpty() ? tr("None") : QString()));
         s.note->setVisible(!s.note->text().isEmpty());
+        // Only a list the server can filter (and one with records in it).
+        s.showAll->setVisible(g.problem.isEmpty() && !g.records.isEmpty());
         s.list->clear();
         const QBrush link = palette().brush(QPalette::Link);
         for (const ReferenceSearch::Choice &c : g.records) {

@@ -8,6 +8,7 @@
 
 class QLabel;
 class QListWidget;
+class QToolButton;
 class QVBoxLayout;
 
 namespace refetch {
@@ -36,11 +37,15 @@ public:
 Q_SIGNALS:
     // A referring record was clicked: open it.
     void recordActivated(const QString &resource, const refetch::Json &id);
+    // "Show all" on a group: the list of `resource` filtered to the records whose `field` is `id`.
+    void listRequested(const QString &resource, const QString &field, const refetch::Json &id);
 
 private:
     struct Section
     {
+        QWidget *heading = nullptr;   // the title and Show all
         QLabel *title = nullptr;
+        QToolButton *showAll = nullptr;
         QLabel *note = nullptr;
         QListWidget *list = nullptr;
     };
@@ -50,6 +55,7 @@ private:
 
     QPointer<ApiConnection> m_connection;
     QString m_resource;
+    Json m_id;
     IncomingReferences *m_incoming = nullptr;
     QLabel *m_heading;
     QVBoxLayout *m_sections;
