@@ -1,3 +1,4 @@
+#include "app/exportcommand.h"
 #include "app/sampleapi/democommandline.h"
 #include "app/sampleapi/sampleapi.h"
 #include "core/persist/storefile.h"
@@ -29,6 +30,10 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    // Commands for scripts run without a window (and without a display).
+    if (argc > 1 && std::strcmp(argv[1], "export") == 0)
+        return refetch::runExportCommand(argc, argv);
+
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"Refetch"_s);
     QApplication::setOrganizationName(u"Refetch"_s);

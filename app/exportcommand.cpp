@@ -1,0 +1,256 @@
+// refetch export: a resource's records to CSV or JSON from the command line, through the same connection,
+// detection and providers as the window (so it speaks every dialect the window does). No display is needed: it
+// runs before any QApplication, on a QCoreApplication.
+
+#include "exportcommand.h"
+
+#include "unixsignals.h"
+
+#include "core/providers/listfilter.h"
+#include "core/session/apiconnection.h"
+#include "core/session/appsession.h"
+#include "core/session/endpointsettings.h"
+#include "core/session/keychainbackend.h"
+#include "core/session/listexport.h"
+#include "core/session/settingsstore.h"
+#include "core/session/tokenstore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLocale>
+#include <QLoggingCategory>
+#include <QSaveFile>
+#include <QTimer>
+#include <QUrl>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+namespace {
+
+void say(const QString &text)
+{
+    std::fprintf(stderr, "%s\n", qPrintable(text));
+}
+
+int usageError(const QString &text)
+{
+    say(u"refetch export: "_s + text);
+    say(u"Try 'refetch export --help'."_s);
+    return 2;
+}
+
+// A saved endpoint named `name` (its name, id or base URL).
+std::optional<EndpointSettings> savedEndpoint(const SettingsStore &store, const QString &name)
+{
+    for (const EndpointSettings &e : store.endpoints()) {
+        if (e.displayName() == name || e.id == name || e.baseUrl.toString() == name)
+            return e;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+int runExportCommand(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    // Standard error is the script's: what the library notes for a developer stays out unless asked for.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(u"refetch.*.info=false\nrefetch.*.debug=false"_s);
+    QCoreApplication::setApplicationName(u"Refetch"_s);
+    QCoreApplication::setOrganizationName(u"Refetch"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Writes every record of a resource (every page, as filtered and sorted) to CSV or JSON.\n"
+        "Progress goes to standard error; the records to standard output, or to --output FILE, which is written "
+        "whole or not at all."_s);
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"export"_s, u"The command."_s);
+    parser.addPositionalArgument(u"resource"_s, u"The resource to export, as the endpoint names it (posts)."_s);
+    const QCommandLineOption endpointOption(u"endpoint"_s,
+        u"The REST API: an http(s) URL, or the name of an endpoint saved in Refetch's settings (its sign-in too)."_s,
+        u"url|name"_s);
+    const QCommandLineOption formatOption(u"format"_s, u"csv (the default) or json."_s, u"format"_s, u"csv"_s);
+    const QCommandLineOption filterOption(u"filter"_s,
+        u"A condition, repeated for more (all must hold): FIELD=VALUE, FIELD!=VALUE, FIELD>=VALUE, FIELD<=VALUE, "
+        "FIELD>VALUE, FIELD<VALUE, FIELD~TEXT (contains), FIELD^TEXT (starts with), FIELD:in=A,B, FIELD:null, "
+        "FIELD:notnull. Sent in the server's own words; one it cannot take is an error."_s,
+        u"condition"_s);
+    const QCommandLineOption searchOption(u"search"_s, u"The server's full-text search."_s, u"text"_s);
+    const QCommandLineOption sortOption(u"sort"_s, u"Sort on the server by FIELD; -FIELD for descending."_s, u"field"_s);
+    const QCommandLineOption columnsOption(u"columns"_s,
+        u"Only these fields, in this order (comma-separated). Default: every field the records have."_s, u"fields"_s);
+    const QCommandLineOption outputOption({u"o"_s, u"output"_s},
+        u"Write to FILE instead of standard output (replaced only once the export is complete)."_s, u"file"_s);
+    const QCommandLineOption pageSizeOption(u"page-size"_s,
+        u"Records asked for per request (default: the server's largest page when it says one, else 100)."_s, u"n"_s);
+    parser.addOptions({endpointOption, formatOption, filterOption, searchOption, sortOption, columnsOption,
+                       outputOption, pageSizeOption});
+    parser.process(app);
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2)
+        return usageError(positional.size() < 2 ? u"name the resource to export."_s
+                                                : u"one resource at a time (got %1)."_s.arg(positional.mid(1).join(u' ')));
+    if (!parser.isSet(endpointOption))
+        return usageError(u"--endpoint URL|NAME is needed."_s);
+
+    ExportRequest request;
+    request.resource = positional.at(1);
+    const auto format = ExportRequest::formatFromName(parser.value(formatOption));
+    if (!format)
+        return usageError(u"--format is csv or json, not '%1'."_s.arg(parser.value(formatOption)));
+    request.format = *format;
+    for (const QString &text : parser.values(filterOption)) {
+        QString why;
+        const auto condition = FilterCondition::parse(text, &why);
+        if (!condition)
+            return usageError(why);
+        request.conditions.append(*condition);
+    }
+    request.search = parser.value(searchOption);
+    if (QString sort = parser.value(sortOption); !sort.isEmpty()) {
+        request.order = sort.startsWith(u'-') ? Qt::DescendingOrder : Qt::AscendingOrder;
+        request.sort = sort.startsWith(u'-') || sort.startsWith(u'+') ? sort.mid(1) : sort;
+    }
+    if (parser.isSet(columnsOption)) {
+        for (const QString &c : parser.value(columnsOption).split(u',', Qt::SkipEmptyParts))
+            request.columns.append(c.trimmed());
+    }
+    if (parser.isSet(pageSizeOption)) {
+        bool ok = false;
+        request.pageSize = parser.value(pageSizeOption).toInt(&ok);
+        if (!ok || request.pageSize < 1)
+            return usageError(u"--page-size takes a number of records, not '%1'."_s.arg(parser.value(pageSizeOption)));
+    }
+
+    // The endpoint: a URL for this run, or a saved one (with its token from the keychain).
+    const QString endpointText = parser.value(endpointOption);
+    const QUrl url(endpointText, QUrl::StrictMode);
+    const bool isUrl = EndpointSettings::isUsableUrl(url);
+    AppSession session(AppSessionOptions{.secrets = isUrl ? nullptr : std::make_unique<KeychainBackend>()});
+    if (!isUrl && session.tokens() && !session.tokens()->isReady()) {
+        QObject::connect(session.tokens(), &TokenStore::ready, &app, &QCoreApplication::quit, Qt::SingleShotConnection);
+        app.exec();
+    }
+    EndpointSettings settings;
+    if (isUrl) {
+        settings = session.store()->transientEndpoint(u"export"_s, QString(), url);
+    } else if (const auto saved = savedEndpoint(*session.store(), endpointText)) {
+        settings = *saved;
+    } else {
+        QStringList names;
+        for (const EndpointSettings &e : session.store()->endpoints())
+            names.append(e.displayName());
+        return usageError(names.isEmpty()
+            ? u"'%1' is neither an http(s) URL nor a saved endpoint (none are saved).'"_s.arg(endpointText)
+            : u"'%1' is neither an http(s) URL nor a saved endpoint (saved: %2)."_s.arg(endpointText, names.join(u", ")));
+    }
+    session.setEndpointsInUse({settings.baseUrl});
+    ApiConnection connection(settings, session.client(), session.mutations(), session.transport());
+
+    // Detection first: the dialect, its paging and parameters.
+    if (connection.isLoading()) {
+        QObject::connect(&connection, &ApiConnection::resourcesChanged, &app, [&] {
+            if (!connection.isLoading())
+                app.quit();
+        });
+        app.exec();
+    }
+    const QStringList resources = connection.resources();
+    if (resources.isEmpty() && !connection.errorString().isEmpty()) {
+        say(u"refetch export: %1: %2"_s.arg(settings.baseUrl.toString(), connection.errorString()));
+        return 1;
+    }
+    if (!resources.isEmpty() && !resources.contains(request.resource))
+        return usageError(u"%1 has no resource '%2'; it has %3."_s.arg(connection.displayName(), request.resource,
+                                                                        resources.join(u", ")));
+
+    if (!request.conditions.isEmpty()) {
+        const FilterParams params = connection.provider()->filterParams(request.resource, request.conditions);
+        if (!params.error.isEmpty()) {
+            say(u"refetch export: "_s + params.error);
+            return 1;
+        }
+    }
+
+    // Where the records go.
+    QSaveFile file;
+    QFile standardOutput;
+    QIODevice *out = nullptr;
+    const QString outputPath = parser.value(outputOption);
+    if (!outputPath.isEmpty()) {
+        file.setFileName(outputPath);
+        if (!file.open(QIODevice::WriteOnly)) {
+            say(u"refetch export: cannot write %1: %2"_s.arg(outputPath, file.errorString()));
+            return 1;
+        }
+        out = &file;
+    } else {
+        if (!standardOutput.open(stdout, QIODevice::WriteOnly)) {
+            say(u"refetch export: cannot write to standard output"_s);
+            return 1;
+        }
+        out = &standardOutput;
+    }
+
+    ListExport job(&connection, request, out);
+    const bool terminal = isatty(STDERR_FILENO);
+    const QLocale locale;
+    QElapsedTimer sinceShown;
+    sinceShown.start();
+    QObject::connect(&job, &ListExport::progress, &app, [&](qint64 rows, qint64 total) {
+        if (sinceShown.elapsed() < (terminal ? 200 : 2000))
+            return;
+        sinceShown.restart();
+        const QString line = total >= 0 ? u"Exported %1 of %2 %3…"_s.arg(locale.toString(rows), locale.toString(total), request.resource)
+                                        : u"Exported %1 %2…"_s.arg(locale.toString(rows), request.resource);
+        std::fprintf(stderr, terminal ? "\r%s\x1b[K" : "%s\n", qPrintable(line));
+    });
+    bool ok = false;
+    QString error;
+    QObject::connect(&job, &ListExport::finished, &app, [&](bool done, const QString &why) {
+        ok = done;
+        error = why;
+        app.quit();
+    });
+    // Ctrl+C or kill: the page in flight ends it, and what was written is said.
+    UnixSignals stop{SIGINT, SIGTERM};
+    QObject::connect(&stop, &UnixSignals::received, &job, [&] { job.cancel(); });
+    job.start();
+    app.exec();
+    if (terminal)
+        std::fprintf(stderr, "\r\x1b[K");
+
+    if (!job.warning().isEmpty())
+        say(u"refetch export: "_s + job.warning());
+    const QString where = outputPath.isEmpty() ? u"standard output"_s : outputPath;
+    if (ok && !outputPath.isEmpty() && !file.commit()) {
+        ok = false;
+        error = u"could not save %1: %2"_s.arg(outputPath, file.errorString());
+    }
+    if (!ok) {
+        QString cause = error.isEmpty() ? u"stopped"_s : error;
+        while (cause.endsWith(u'.'))
+            cause.chop(1);
+        if (outputPath.isEmpty())
+            say(u"refetch export: %1. The output is incomplete: %2 records were written before it stopped."_s
+                    .arg(cause, locale.toString(job.rowsWritten())));
+        else
+            say(u"refetch export: %1. Nothing was written to %2."_s.arg(cause, outputPath));
+        return error.isEmpty() ? 130 : 1;
+    }
+    say(u"Exported %1 %2 to %3."_s.arg(locale.toString(job.rowsWritten()), request.resource, where));
+    return 0;
+}
+
+} // namespace refetch
