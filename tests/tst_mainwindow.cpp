@@ -32,6 +32,8 @@
 #include "core/models/referencesearch.h"
 #include "ui/resourceview.h"
 #include "ui/filterbar.h"
+#include "ui/exportflow.h"
+#include "core/session/csv.h"
 #include "ui/settingsdialog.h"
 #include "core/session/settingsstore.h"
 #include "ui/statuspanel.h"
@@ -74,6 +76,8 @@
 #include <QTableWidget>
 #include <QMenu>
 #include <QGuiApplication>
+#include <QProgressDialog>
+#include <QStatusBar>
 #include <QtTest>
 
 #include <memory>
@@ -297,6 +301,7 @@ private Q_SLOTS:
     void referencesAreChangedInSettings();
     void columnsAreRemembered();
     void selectedRowsAreCopiedForASpreadsheet();
+    void listIsExportedAsShown();
     void screenshots();
 
 private:
@@ -2630,6 +2635,72 @@ void tst_MainWindow::selectedRowsAreCopiedForASpreadsheet()
     QCOMPARE(TableCopy::field(u"say \"hi\"\nbye"_s), u"\"say \"\"hi\"\"\nbye\""_s);
     // The form shows the current row, the last one clicked.
     QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->recordId() == Json(4));
+    view->findChild<ColumnLayout *>()->reset();
+}
+
+// #16: File > Export… writes the list as it is shown: its filter (on the server), its sort, its columns in their
+// order without the hidden ones, every page (not only the rows loaded); a cancelled export leaves the file as it was.
+void tst_MainWindow::listIsExportedAsShown()
+{
+    ResourceView *view = openList(u"posts"_s);
+    PagedTableModel *model = view->model();
+    view->findChild<ColumnLayout *>()->setColumnHidden(u"body"_s, true);
+    view->setConditions({{u"views"_s, FilterOp::GreaterOrEqual, Json(qint64(50))}});
+    model->sort(model->columnOf(u"title"), Qt::DescendingOrder);
+    QTRY_VERIFY(!model->isFetching() && model->rowCount() > 0);
+    QVERIFY(model->canFetchMore());   // more than one page: the export reads them all, not what is loaded
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"posts.csv"_s);
+    auto *flow = findPart<ExportFlow>(m_window.get(), "exportFlow");
+    QVERIFY(findPart<QAction>(m_window.get(), "exportAction")->isEnabled());
+    QSignalSpy finished(flow, &ExportFlow::finished);
+    flow->exportTo(view, path, ExportRequest::Format::Csv);
+    QVERIFY(!findPart<QAction>(m_window.get(), "exportAction")->isEnabled() || !flow->isRunning());
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
+    QVERIFY(m_window->statusBar()->currentMessage().startsWith(u"Exported "_s));
+
+    // The list loaded to its end, for comparison.
+    for (int guard = 0; guard < 100 && model->canFetchMore(); ++guard) {
+        model->fetchMore();
+        QTRY_VERIFY(!model->isFetching());
+    }
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QStringList> rows = Csv::parse(QString::fromUtf8(file.readAll()));
+    QHeaderView *header = view->table()->horizontalHeader();
+    QStringList shown;
+    for (int v = 0; v < header->count(); ++v) {
+        if (!header->isSectionHidden(header->logicalIndex(v)))
+            shown.append(model->columnName(header->logicalIndex(v)));
+    }
+    QCOMPARE(rows.value(0), shown);
+    QCOMPARE(rows.size() - 1, model->rowCount());
+    const int idAt = int(shown.indexOf(u"id"_s)), titleAt = int(shown.indexOf(u"title"_s)), viewsAt = int(shown.indexOf(u"views"_s));
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const Json record = model->rowJson(r);
+        QCOMPARE(rows.at(r + 1).at(idAt), DataProvider::idText(record.value(u"id")));
+        QCOMPARE(rows.at(r + 1).at(titleAt), record.value(u"title").toString());
+        QVERIFY(rows.at(r + 1).at(viewsAt).toInt() >= 50);
+    }
+
+    // Cancelled: the file keeps what it held.
+    QVERIFY(file.open(QIODevice::ReadOnly) || file.isOpen());
+    file.close();
+    const QByteArray before = [&] { QFile f(path); f.open(QIODevice::ReadOnly); return f.readAll(); }();
+    finished.clear();
+    flow->exportTo(view, path, ExportRequest::Format::Json);
+    // Cancel before the first page is in (the progress dialog is there from the start; it shows after 400 ms).
+    QVERIFY(m_window->findChild<QProgressDialog *>(u"exportProgress"_s));
+    m_window->findChild<QProgressDialog *>(u"exportProgress"_s)->findChild<QPushButton *>()->click();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QCOMPARE(finished.first().at(2).toString(), QString());
+    QFile again(path);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    QCOMPARE(again.readAll(), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"posts.csv"_s});   // no temporary file left
     view->findChild<ColumnLayout *>()->reset();
 }
 

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "exportflow.h"
+
 #include "core/session/apiconnection.h"
 #include "cacheinspector.h"
 #include "connectionset.h"
@@ -89,6 +91,16 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
     });
     statusBar()->addPermanentWidget(m_status);
     statusBar()->setSizeGripEnabled(true);
+
+    m_export = new ExportFlow(this);
+    m_export->setObjectName(u"exportFlow"_s);
+    connect(m_actions->exportList, &QAction::triggered, this, [this] { m_export->exportView(m_view); });
+    connect(m_export, &ExportFlow::started, this, &MainWindow::updateActions);
+    connect(m_export, &ExportFlow::finished, this, [this](bool ok, const QString &, const QString &message) {
+        if (ok)
+            statusBar()->showMessage(message, 10000);
+        updateActions();
+    });
 
     m_undoDelete = new UndoDelete(m_ui.undoBar, m_ctx.client, this);
     connect(m_undoDelete, &UndoDelete::changed, this, &MainWindow::updateActions);
@@ -604,6 +616,7 @@ void MainWindow::updateActions()
     m_actions->deleteRecord->setEnabled(hasRecord);
     m_actions->undo->setEnabled(m_undoDelete && m_undoDelete->canUndo());
     m_actions->refresh->setEnabled(hasView || m_ui.tree->currentConnection());
+    m_actions->exportList->setEnabled(hasView && m_export && !m_export->isRunning());
     updateTitle();
 }
 

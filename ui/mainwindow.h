@@ -34,6 +34,7 @@ class SettingsStore;
 class StatusPanel;
 class TransferMonitor;
 class UndoDelete;
+class ExportFlow;
 class WindowActions;
 class WindowQuestions;
 
@@ -136,6 +137,7 @@ private:
     NavigationHistory *m_history = nullptr;
     DraftKeeper *m_drafts = nullptr;
     UndoDelete *m_undoDelete = nullptr;
+    ExportFlow *m_export = nullptr;
     PendingWrites *m_writes = nullptr;
     Outbox *m_outbox = nullptr;
 

@@ -76,12 +76,16 @@ WindowActions::WindowActions(QMainWindow *window)
     undo->setToolTip(tr("Bring back the record just deleted, before it is sent (Ctrl+Z)"));
     undo->setIconText(tr("Undo"));
 
+    exportList = new QAction(tr("&Export…"), window);
+    exportList->setObjectName(u"exportAction"_s);
+    exportList->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportList->setToolTip(tr("Every record of the list, as filtered and sorted, to a CSV or JSON file (Ctrl+E)"));
     settings = makeAction(window, "settingsAction", u"settings"_s, tr("&Settings…"));
     settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     settings->setToolTip(tr("Endpoints, authorization and fetching (Ctrl+,)"));
     settings->setMenuRole(QAction::PreferencesRole);
 
-    for (QAction *a : {back, forward, refresh, find, newRecord, save, deleteRecord, undo, settings})
+    for (QAction *a : {back, forward, refresh, find, newRecord, save, deleteRecord, undo, settings, exportList})
         window->addAction(a);
 }
 
@@ -102,6 +106,8 @@ void WindowActions::addMenus(QMainWindow *window) const
     QMenu *fileMenu = bar->addMenu(tr("&File"));
     fileMenu->addAction(newRecord);
     fileMenu->addAction(save);
+    fileMenu->addSeparator();
+    fileMenu->addAction(exportList);
     fileMenu->addSeparator();
     fileMenu->addAction(settings);
     fileMenu->addSeparator();

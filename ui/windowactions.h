@@ -35,6 +35,7 @@ public:
     QAction *deleteRecord;
     QAction *undo;
     QAction *settings;
+    QAction *exportList;   // File > Export… of the list shown
     QAction *inspector = nullptr;   // the dock's own toggle action
 };
 
