@@ -33,6 +33,7 @@
 #include "ui/resourceview.h"
 #include "ui/filterbar.h"
 #include "ui/exportflow.h"
+#include "ui/savedviewsflow.h"
 #include "core/session/csv.h"
 #include "ui/settingsdialog.h"
 #include "core/session/settingsstore.h"
@@ -302,6 +303,7 @@ private Q_SLOTS:
     void columnsAreRemembered();
     void selectedRowsAreCopiedForASpreadsheet();
     void listIsExportedAsShown();
+    void viewsAreSavedAndSurviveARestart();
     void screenshots();
 
 private:
@@ -2702,6 +2704,76 @@ void tst_MainWindow::listIsExportedAsShown()
     QCOMPARE(again.readAll(), before);
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"posts.csv"_s});   // no temporary file left
     view->findChild<ColumnLayout *>()->reset();
+}
+
+// #16: a saved view names the list's filter, sort and columns; it is listed under its resource in the tree, a click
+// there puts the list back as it was saved (after it was changed, after a restart); rename and delete.
+void tst_MainWindow::viewsAreSavedAndSurviveARestart()
+{
+    ResourceView *view = openList(u"posts"_s);
+    PagedTableModel *model = view->model();
+    QTRY_VERIFY(model->columnCount() > 0);
+    view->setConditions({{u"views"_s, FilterOp::GreaterOrEqual, Json(qint64(50))}});
+    model->sort(model->columnOf(u"title"), Qt::DescendingOrder);
+    view->findChild<ColumnLayout *>()->setColumnHidden(u"body"_s, true);
+    QTRY_VERIFY(!model->isFetching() && model->rowCount() > 0);
+    QVERIFY(findPart<QAction>(m_window.get(), "saveViewAction")->isEnabled());
+    auto *flow = findPart<SavedViewsFlow>(m_window.get(), "savedViews");
+    QVERIFY(flow->saveCurrentAs(u"Popular"_s));
+    EndpointTree *tree = findPart<EndpointTree>(m_window.get(), "endpointTree");
+    const QString endpoint = view->connection()->id();
+    QTreeWidgetItem *item = tree->viewItem(endpoint, u"posts"_s, u"Popular"_s);
+    QVERIFY(item);
+    QCOMPARE(item->parent(), tree->resourceItem(endpoint, u"posts"_s));
+
+    auto check = [&](ResourceView *v) {
+        PagedTableModel *m = v->model();
+        QTRY_VERIFY(!m->isFetching() && m->rowCount() > 0);
+        QCOMPARE(v->conditions().size(), 1);
+        QCOMPARE(v->conditions().first().describe(), u"views ≥ 50"_s);
+        QCOMPARE(m->query().sort, u"title"_s);
+        QCOMPARE(m->query().order, Qt::DescendingOrder);
+        QTRY_VERIFY(v->findChild<ColumnLayout *>()->isColumnHidden(u"body"_s));
+        QCOMPARE(v->table()->horizontalHeader()->sortIndicatorSection(), m->columnOf(u"title"));
+        QCOMPARE(v->filterBar()->findChildren<QToolButton *>(u"filterChipText"_s).size(), 1);
+        for (int r = 0; r < m->rowCount(); ++r)
+            QVERIFY(m->rowJson(r).value(u"views").toInteger() >= 50);
+    };
+    // The list changed, then the view clicked in the tree.
+    view->setConditions({});
+    model->sort(-1);
+    view->findChild<ColumnLayout *>()->setColumnHidden(u"body"_s, false);
+    openList(u"users"_s, 5);
+    tree->scrollToItem(item);
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(item).center());
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts");
+    check(shownList(m_window.get()));
+    if (QTest::currentTestFailed())
+        return;
+
+    // After a restart.
+    restart();
+    openList(u"users"_s, 5);
+    tree = findPart<EndpointTree>(m_window.get(), "endpointTree");
+    QTRY_VERIFY(tree->viewItem(endpoint, u"posts"_s, u"Popular"_s));
+    item = tree->viewItem(endpoint, u"posts"_s, u"Popular"_s);
+    tree->scrollToItem(item);
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(item).center());
+    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts");
+    check(shownList(m_window.get()));
+    if (QTest::currentTestFailed())
+        return;
+
+    // Rename, then delete.
+    flow = findPart<SavedViewsFlow>(m_window.get(), "savedViews");
+    QVERIFY(flow->rename(endpoint, u"posts"_s, u"Popular"_s, u"Most read"_s));
+    QVERIFY(!tree->viewItem(endpoint, u"posts"_s, u"Popular"_s));
+    QVERIFY(tree->viewItem(endpoint, u"posts"_s, u"Most read"_s));
+    QVERIFY(!flow->rename(endpoint, u"posts"_s, u"Nope"_s, u"X"_s));
+    flow->remove(endpoint, u"posts"_s, u"Most read"_s);
+    QVERIFY(!tree->viewItem(endpoint, u"posts"_s, u"Most read"_s));
+    QCOMPARE(tree->resourceItem(endpoint, u"posts"_s)->childCount(), 0);
+    shownList(m_window.get())->findChild<ColumnLayout *>()->reset();
 }
 
 // #15: a click on an author's name in the posts list opens that user (the list of users, the record in the form);

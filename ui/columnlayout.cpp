@@ -93,6 +93,32 @@ void ColumnLayout::showAllColumns()
     save();
 }
 
+std::pair<QStringList, QStringList> ColumnLayout::arrangement() const
+{
+    QStringList order, hidden;
+    for (int v = 0; v < m_header->count(); ++v) {
+        const int logical = m_header->logicalIndex(v);
+        if (logical < 0 || logical >= m_model->columnCount())
+            continue;
+        order.append(m_model->columnName(logical));
+        if (m_header->isSectionHidden(logical))
+            hidden.append(m_model->columnName(logical));
+    }
+    return {order, hidden};
+}
+
+void ColumnLayout::setArrangement(const QStringList &order, const QStringList &hidden)
+{
+    QStringList rest = m_order;
+    m_order = order;
+    for (const QString &name : std::as_const(rest)) {
+        if (!m_order.contains(name))
+            m_order.append(name);
+    }
+    m_hidden = hidden;
+    apply();
+}
+
 void ColumnLayout::reset()
 {
     m_applying = true;

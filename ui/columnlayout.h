@@ -31,6 +31,10 @@ public:
     bool isColumnHidden(const QString &name) const;
     void setColumnHidden(const QString &name, bool hidden);
     void showAllColumns();
+    // The columns' names in the order shown, and the hidden ones (a saved view's columns).
+    std::pair<QStringList, QStringList> arrangement() const;
+    // Shows the columns in `order` (the others after them), `hidden` hidden; widths stay. Saved as the user's.
+    void setArrangement(const QStringList &order, const QStringList &hidden);
     // Forgets the saved layout: every column shown, in the server's order, fitted again by the list.
     void reset();
     // The header's context menu, as shown at `pos` (a point of the header).

@@ -28,9 +28,78 @@ EndpointTree::EndpointTree(QWidget *parent) : QTreeWidget(parent)
             return;
         }
         const auto kind = ItemKind(current->data(0, KindRole).toInt());
+        if (kind == ItemKind::View) {
+            if (!m_restoring)
+                Q_EMIT viewChosen(connectionOf(current), current->data(0, ResourceRole).toString(),
+                                  current->data(0, ViewRole).toString());
+            return;
+        }
         Q_EMIT currentChanged(connectionOf(current),
                               kind == ItemKind::Resource ? current->data(0, ResourceRole).toString() : QString());
     });
+    // A click on the view already current applies it again (the list may have been changed since).
+    connect(this, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem *item) {
+        if (item && item == currentItem() && ItemKind(item->data(0, KindRole).toInt()) == ItemKind::View
+            && m_clickedCurrent)
+            Q_EMIT viewChosen(connectionOf(item), item->data(0, ResourceRole).toString(), item->data(0, ViewRole).toString());
+        m_clickedCurrent = false;
+    });
+    connect(this, &QTreeWidget::itemPressed, this, [this](QTreeWidgetItem *item) { m_clickedCurrent = item == currentItem(); });
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QTreeWidgetItem *item = itemAt(pos);
+        if (item && ItemKind(item->data(0, KindRole).toInt()) == ItemKind::View)
+            Q_EMIT viewMenuRequested(connectionOf(item), item->data(0, ResourceRole).toString(),
+                                     item->data(0, ViewRole).toString(), viewport()->mapToGlobal(pos));
+    });
+}
+
+void EndpointTree::refreshViews(const QString &endpointId)
+{
+    QTreeWidgetItem *endpoint = endpointItem(endpointId);
+    if (!endpoint)
+        return;
+    const QSignalBlocker blocker(this);
+    QTreeWidgetItem *current = currentItem();
+    const bool onView = current && ItemKind(current->data(0, KindRole).toInt()) == ItemKind::View
+                     && current->data(0, EndpointIdRole).toString() == endpointId;
+    const QString currentResourceName = onView ? current->data(0, ResourceRole).toString() : QString();
+    const QString currentView = onView ? current->data(0, ViewRole).toString() : QString();
+    for (int i = 0; i < endpoint->childCount(); ++i) {
+        QTreeWidgetItem *resource = endpoint->child(i);
+        if (ItemKind(resource->data(0, KindRole).toInt()) != ItemKind::Resource)
+            continue;
+        const QString name = resource->data(0, ResourceRole).toString();
+        if (onView && name == currentResourceName)
+            setCurrentItem(resource);
+        qDeleteAll(resource->takeChildren());
+        const QStringList views = m_viewSource ? m_viewSource(endpointId, name) : QStringList();
+        for (const QString &view : views) {
+            auto *child = new QTreeWidgetItem(resource);
+            child->setText(0, view);
+            child->setIcon(0, icons::icon(u"filter"_s));
+            child->setToolTip(0, tr("Saved view of %1. Right-click to rename or delete it.").arg(name));
+            child->setData(0, EndpointIdRole, endpointId);
+            child->setData(0, ResourceRole, name);
+            child->setData(0, KindRole, int(ItemKind::View));
+            child->setData(0, ViewRole, view);
+        }
+        resource->setExpanded(!views.isEmpty());
+        if (onView && name == currentResourceName) {
+            if (QTreeWidgetItem *again = viewItem(endpointId, name, currentView))
+                setCurrentItem(again);
+        }
+    }
+}
+
+QTreeWidgetItem *EndpointTree::viewItem(const QString &endpointId, const QString &resource, const QString &name) const
+{
+    QTreeWidgetItem *parent = resourceItem(endpointId, resource);
+    for (int i = 0; parent && i < parent->childCount(); ++i) {
+        if (parent->child(i)->data(0, ViewRole).toString() == name)
+            return parent->child(i);
+    }
+    return nullptr;
 }
 
 void EndpointTree::setTransport(HttpTransport *transport)
@@ -155,6 +224,7 @@ void EndpointTree::fill(QTreeWidgetItem *item, ApiConnection *c)
         child->setData(0, ResourceRole, r);
         child->setData(0, KindRole, int(ItemKind::Resource));
     }
+    refreshViews(c->id());
 }
 
 ApiConnection *EndpointTree::connectionOf(const QTreeWidgetItem *item) const
@@ -195,7 +265,8 @@ ApiConnection *EndpointTree::currentConnection() const
 QString EndpointTree::currentResource() const
 {
     const QTreeWidgetItem *item = currentItem();
-    if (!item || ItemKind(item->data(0, KindRole).toInt()) != ItemKind::Resource)
+    const auto kind = item ? ItemKind(item->data(0, KindRole).toInt()) : ItemKind::Status;
+    if (kind != ItemKind::Resource && kind != ItemKind::View)
         return {};
     return item->data(0, ResourceRole).toString();
 }

@@ -5,6 +5,8 @@
 #include <QPointer>
 #include <QTreeWidget>
 
+#include <functional>
+
 namespace refetch {
 
 class ApiConnection;
@@ -33,12 +35,24 @@ public:
     QTreeWidgetItem *endpointItem(const QString &endpointId) const;
     QTreeWidgetItem *resourceItem(const QString &endpointId, const QString &resource) const;
 
-    enum ItemRole { EndpointIdRole = Qt::UserRole + 1, ResourceRole, KindRole, SignatureRole };
-    enum class ItemKind { Endpoint, Resource, Status };
+    enum ItemRole { EndpointIdRole = Qt::UserRole + 1, ResourceRole, KindRole, SignatureRole, ViewRole };
+    enum class ItemKind { Endpoint, Resource, Status, View };
+
+    // Where the saved views of a resource are listed from (their names); they show under their resource.
+    using ViewSource = std::function<QStringList(const QString &endpointId, const QString &resource)>;
+    void setViewSource(ViewSource source) { m_viewSource = std::move(source); }
+    // Lists the saved views of `endpointId`'s resources again (one was saved, renamed or deleted).
+    void refreshViews(const QString &endpointId);
+    QTreeWidgetItem *viewItem(const QString &endpointId, const QString &resource, const QString &name) const;
 
 Q_SIGNALS:
     // A resource row became current (resource empty: an endpoint or status row).
     void currentChanged(refetch::ApiConnection *connection, const QString &resource);
+    // A saved view was chosen (a click on it, or the keyboard): its resource's list, as the view says.
+    void viewChosen(refetch::ApiConnection *connection, const QString &resource, const QString &name);
+    // The context menu of a saved view's row, at `globalPos`.
+    void viewMenuRequested(refetch::ApiConnection *connection, const QString &resource, const QString &name,
+                           const QPoint &globalPos);
     // An endpoint's resources changed (came, failed, refreshed).
     void resourcesChanged(refetch::ApiConnection *connection);
 
@@ -48,6 +62,8 @@ private:
 
     QList<QPointer<ApiConnection>> m_connections;
     QPointer<HttpTransport> m_transport;
+    ViewSource m_viewSource;
+    bool m_clickedCurrent = false;   // the press was on the row already current
     bool m_restoring = false;
 };
 

@@ -42,6 +42,13 @@ FilterBar::FilterBar(QWidget *parent)
     connect(m_clear, &QToolButton::clicked, this, [this] { setConditions({}); });
     layout->addWidget(m_clear);
     layout->addStretch(1);
+    auto *save = new QToolButton(this);
+    save->setObjectName(u"saveView"_s);
+    save->setText(tr("Save View…"));
+    save->setAutoRaise(true);
+    save->setToolTip(tr("Name this filter, with the list's sort and columns; it is listed under the resource"));
+    connect(save, &QToolButton::clicked, this, &FilterBar::saveViewRequested);
+    layout->addWidget(save);
     hide();
 }
 

@@ -38,6 +38,8 @@ public:
 
 Q_SIGNALS:
     void conditionsChanged(const QList<FilterCondition> &conditions);
+    // Save View… on the bar: name this list's filter, sort and columns.
+    void saveViewRequested();
 
 private:
     void rebuild();

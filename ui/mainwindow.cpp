@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "exportflow.h"
+#include "savedviewsflow.h"
 
 #include "core/session/apiconnection.h"
 #include "cacheinspector.h"
@@ -100,6 +101,16 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
         if (ok)
             statusBar()->showMessage(message, 10000);
         updateActions();
+    });
+
+    m_views = new SavedViewsFlow(this, m_ui.tree, m_ctx.settings, [this] { return m_view; },
+                                 [this](ApiConnection *c, const QString &resource, std::function<void(ResourceView *)> then) {
+        openList(c, resource, then);
+    });
+    m_views->setObjectName(u"savedViews"_s);
+    connect(m_actions->saveView, &QAction::triggered, m_views, &SavedViewsFlow::saveCurrent);
+    connect(m_views, &SavedViewsFlow::saved, this, [this](const QString &name) {
+        statusBar()->showMessage(tr("Saved the view “%1”").arg(name), 4000);
     });
 
     m_undoDelete = new UndoDelete(m_ui.undoBar, m_ctx.client, this);
@@ -248,13 +259,23 @@ void MainWindow::openResource(const QString &endpointId, const QString &resource
 void MainWindow::openFiltered(const QString &endpointId, const QString &resource,
                               const QList<FilterCondition> &conditions)
 {
-    ApiConnection *c = m_connections->find(endpointId);
+    openList(m_connections->find(endpointId), resource, [conditions](ResourceView *view) {
+        view->setConditions(conditions);
+    });
+}
+
+void MainWindow::openList(ApiConnection *c, const QString &resource, const std::function<void(ResourceView *)> &then)
+{
     if (!c)
         return;
-    m_questions->settleEdits([this, c, resource, conditions] {
-        if (!isShowing(c, resource))
-            showResource(c, resource);
-        m_view->setConditions(conditions);
+    QPointer<ApiConnection> guard(c);
+    m_questions->settleEdits([this, guard, resource, then] {
+        if (!guard)
+            return;
+        if (!isShowing(guard, resource))
+            showResource(guard, resource);
+        if (then)
+            then(m_view);
         updateActions();
     });
 }
@@ -382,6 +403,7 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
             m_ui.pane->form()->focusFirstField();
     });
     m_history->watch(m_view);
+    connect(m_view, &ResourceView::saveViewRequested, m_views, &SavedViewsFlow::saveCurrent);
     connect(m_view, &ResourceView::settingsRequested, this, [this] {
         openSettings(m_view ? m_view->connection()->id() : QString());
     });
@@ -617,6 +639,7 @@ void MainWindow::updateActions()
     m_actions->undo->setEnabled(m_undoDelete && m_undoDelete->canUndo());
     m_actions->refresh->setEnabled(hasView || m_ui.tree->currentConnection());
     m_actions->exportList->setEnabled(hasView && m_export && !m_export->isRunning());
+    m_actions->saveView->setEnabled(hasView);
     updateTitle();
 }
 

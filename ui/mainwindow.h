@@ -35,6 +35,7 @@ class StatusPanel;
 class TransferMonitor;
 class UndoDelete;
 class ExportFlow;
+class SavedViewsFlow;
 class WindowActions;
 class WindowQuestions;
 
@@ -63,6 +64,8 @@ public:
     // The list of `resource` showing only the records meeting `conditions` (a record's "Show all" of what points
     // at it), once edits in the form are settled.
     void openFiltered(const QString &endpointId, const QString &resource, const QList<FilterCondition> &conditions);
+    // `resource`'s list of `c`, once edits in the form are settled, then `then` with it.
+    void openList(ApiConnection *c, const QString &resource, const std::function<void(ResourceView *)> &then);
 
 public Q_SLOTS:
     void refresh();
@@ -138,6 +141,7 @@ private:
     DraftKeeper *m_drafts = nullptr;
     UndoDelete *m_undoDelete = nullptr;
     ExportFlow *m_export = nullptr;
+    SavedViewsFlow *m_views = nullptr;
     PendingWrites *m_writes = nullptr;
     Outbox *m_outbox = nullptr;
 

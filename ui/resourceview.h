@@ -4,6 +4,7 @@
 
 #include "core/session/apiconnection.h"
 #include "filtereditor.h"
+#include "core/session/savedviews.h"
 
 #include <QPointer>
 #include <QTimer>
@@ -62,6 +63,9 @@ public:
     // What a filter on this list is built from now: the fields (with types from the schema, else from the values
     // loaded), the references and their pickers.
     FilterContext filterContext() const;
+    // The list's filter, search, sort and columns, as a saved view keeps them; and back.
+    SavedView currentView() const;
+    void applyView(const SavedView &view);
     // The references of this list's records and their labels.
     ReferenceLabels *references() const { return m_references; }
 
@@ -94,11 +98,15 @@ Q_SIGNALS:
     void settingsRequested();
     // The user followed a reference (a click on its name, Ctrl+Enter): open record `id` of `resource`.
     void referenceFollowed(const QString &resource, const refetch::Json &id);
+    // The filter bar's Save View….
+    void saveViewRequested();
 
 private:
     void applySearch();
     // The Filter button in `header`, and the chips under it in `layout` (resourceviewfilter.cpp).
     void setUpFilter(QHBoxLayout *header, QVBoxLayout *layout);
+    // The header's sort indicator on the column the query sorts by (once the column is there).
+    void syncSortIndicator();
     void updatePage();
     void updateMessage();
     void updateTitle();
@@ -146,6 +154,7 @@ private:
     bool m_restoring = false;
     bool m_losingSelection = false;   // the selected row is being removed
     bool m_columnsFitted = false;
+    SavedView m_pendingColumns;   // a view's columns, put on once the list has them
 };
 
 } // namespace refetch

@@ -3,6 +3,7 @@
 #include "resourceview.h"
 
 #include "filterbar.h"
+#include "columnlayout.h"
 #include "formdescription.h"
 #include "icons.h"
 #include "celldelegate.h"
@@ -82,6 +83,72 @@ void ResourceView::setUpFilter(QHBoxLayout *header, QVBoxLayout *layout)
     connect(shortcut, &QShortcut::activated, m_filterButton, &QToolButton::click);
     connect(m_filterBar, &FilterBar::conditionsChanged, this,
             [this](const QList<FilterCondition> &conditions) { m_model->setConditions(conditions); });
+    connect(m_filterBar, &FilterBar::saveViewRequested, this, &ResourceView::saveViewRequested);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ResourceView::syncSortIndicator);
+    connect(m_model, &QAbstractItemModel::columnsInserted, this, &ResourceView::syncSortIndicator);
+    // A saved view's columns, once the list has columns to arrange.
+    auto arrange = [this] {
+        if (m_pendingColumns.columns.isEmpty() && m_pendingColumns.hidden.isEmpty())
+            return;
+        if (m_model->columnCount() == 0)
+            return;
+        if (m_columns)
+            m_columns->setArrangement(m_pendingColumns.columns, m_pendingColumns.hidden);
+        m_pendingColumns = SavedView();
+    };
+    connect(m_model, &QAbstractItemModel::columnsInserted, this, arrange, Qt::QueuedConnection);
+    connect(m_model, &QAbstractItemModel::modelReset, this, arrange, Qt::QueuedConnection);
+}
+
+void ResourceView::syncSortIndicator()
+{
+    const PageQuery &q = m_model->query();
+    const int sorted = q.sort.isEmpty() ? -1 : m_model->columnOf(q.sort);
+    QHeaderView *header = m_table->horizontalHeader();
+    if (header->sortIndicatorSection() == sorted && (sorted < 0 || header->sortIndicatorOrder() == q.order))
+        return;
+    const QSignalBlocker blocker(header);
+    header->setSortIndicator(sorted, q.order);
+    header->viewport()->update();
+}
+
+SavedView ResourceView::currentView() const
+{
+    SavedView v;
+    const PageQuery &q = m_model->query();
+    v.conditions = q.conditions;
+    v.search = q.search;
+    v.sort = q.sort;
+    v.order = q.order;
+    if (m_columns)
+        std::tie(v.columns, v.hidden) = m_columns->arrangement();
+    return v;
+}
+
+void ResourceView::applyView(const SavedView &view)
+{
+    m_pendingColumns = view;
+    {
+        const QSignalBlocker blockSearch(m_search);
+        m_search->setText(view.search);
+        m_searchTimer.stop();
+    }
+    {
+        // One new view state, not three: the chips show the conditions without each asking on its own.
+        const QSignalBlocker blockBar(m_filterBar);
+        m_filterBar->setConditions(view.conditions);
+    }
+    PageQuery q = m_model->query();
+    q.conditions = view.conditions;
+    q.search = view.search;
+    q.sort = view.sort;
+    q.order = view.order;
+    m_model->setQuery(q);
+    syncSortIndicator();
+    if (m_model->columnCount() > 0 && m_columns) {
+        m_columns->setArrangement(view.columns, view.hidden);
+        m_pendingColumns = SavedView();
+    }
 }
 
 void ResourceView::setConditions(const QList<FilterCondition> &conditions)

@@ -80,12 +80,16 @@ WindowActions::WindowActions(QMainWindow *window)
     exportList->setObjectName(u"exportAction"_s);
     exportList->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportList->setToolTip(tr("Every record of the list, as filtered and sorted, to a CSV or JSON file (Ctrl+E)"));
+    saveView = makeAction(window, "saveViewAction", u"filter"_s, tr("Save &View…"));
+    saveView->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    saveView->setToolTip(tr("Name this list's filter, search, sort and columns; it is listed under its resource "
+                            "(Ctrl+Shift+S)"));
     settings = makeAction(window, "settingsAction", u"settings"_s, tr("&Settings…"));
     settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     settings->setToolTip(tr("Endpoints, authorization and fetching (Ctrl+,)"));
     settings->setMenuRole(QAction::PreferencesRole);
 
-    for (QAction *a : {back, forward, refresh, find, newRecord, save, deleteRecord, undo, settings, exportList})
+    for (QAction *a : {back, forward, refresh, find, newRecord, save, deleteRecord, undo, settings, exportList, saveView})
         window->addAction(a);
 }
 
@@ -129,6 +133,8 @@ void WindowActions::addMenus(QMainWindow *window) const
     viewMenu->addAction(forward);
     viewMenu->addSeparator();
     viewMenu->addAction(refresh);
+    viewMenu->addSeparator();
+    viewMenu->addAction(saveView);
     viewMenu->addSeparator();
     viewMenu->addAction(inspector);
 
