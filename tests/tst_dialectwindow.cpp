@@ -108,6 +108,7 @@ private Q_SLOTS:
     void recordsPointingHereAreListed();
     void jsonApiRelationshipsAreReferences();
     void filterChipsFilterOnTheServer();
+    void cellEditReachesTheServer();
 
 private:
     // The window on the endpoint, posts selected in the side tree; its list view, a model tester attached.
@@ -1141,6 +1142,57 @@ void tst_DialectWindow::filterChipsFilterOnTheServer()
     }
     QCOMPARE(sortedIds(), expected);
     QCOMPARE(bar->isVisible(), gte >= 0);
+}
+
+// A cell edited in place (F2, type, Enter) on every server: the form's write, the server keeps it; a value the
+// server (or its description) refuses is said above the list with the field, the row keeps the server's value,
+// and Edit Again brings back what was typed.
+void tst_DialectWindow::cellEditReachesTheServer()
+{
+    ResourceView *view = openPosts();
+    QVERIFY(view);
+    PagedTableModel *model = view->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= PageSize && !model->isFetching(), WaitMs);
+    const Json id = model->rowId(2);
+    QTableView *table = view->table();
+    auto editCell = [&](const QString &field, const QString &text) -> QLineEdit * {
+        const QModelIndex cell = model->index(model->rowOf(id), model->columnOf(field));
+        table->setFocus();
+        table->scrollTo(cell);
+        table->setCurrentIndex(cell);
+        QTest::keyClick(table, Qt::Key_F2);
+        FieldEditor *editor = nullptr;
+        if (!QTest::qWaitFor([&] { return (editor = table->findChild<FieldEditor *>(u"cellEditor"_s)) && editor->isVisible(); }, WaitMs))
+            return nullptr;
+        auto *line = qobject_cast<QLineEdit *>(editor->focusTarget());
+        if (!line)
+            return nullptr;
+        line->selectAll();
+        if (text.isEmpty())
+            QTest::keyClick(line, Qt::Key_Delete);
+        else
+            QTest::keyClicks(line, text);
+        QTest::keyClick(line, Qt::Key_Return);
+        return line;
+    };
+    QVERIFY(editCell(u"title"_s, u"Renamed in the list"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(serverRecord(id).value(u"title").toString(), u"Renamed in the list"_s, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowJson(model->rowOf(id)).value(u"title").toString(), u"Renamed in the list"_s, WaitMs);
+
+    if (!m_peer.validates)
+        return;
+    const Json before = Json(serverRecord(id).value(m_peer.invalidField));
+    QVERIFY(editCell(m_peer.invalidField, m_peer.invalidText));
+    QTRY_VERIFY_WITH_TIMEOUT(view->messageBar()->isVisible() && view->messageBar()->kind() == MessageBar::Kind::Error, WaitMs);
+    const QString said = view->messageBar()->text();
+    qInfo("refused: %s", qPrintable(said));
+    QVERIFY2(said.contains(m_peer.invalidField), qPrintable(said));
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowJson(model->rowOf(id)).value(m_peer.invalidField), before, WaitMs);
+    QCOMPARE(Json(serverRecord(id).value(m_peer.invalidField)), before);
+    view->messageBar()->buttons().first()->click();
+    FieldEditor *again = nullptr;
+    QTRY_VERIFY((again = table->findChild<FieldEditor *>(u"cellEditor"_s)) && again->isVisible());
+    QCOMPARE(qobject_cast<QLineEdit *>(again->focusTarget())->text(), m_peer.invalidText);
 }
 
 QTEST_MAIN(tst_DialectWindow)

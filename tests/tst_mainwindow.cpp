@@ -274,6 +274,7 @@ private Q_SLOTS:
     void quittingSendsWaitingDeletes();
     void failedSaveKeepsEditsWithFieldErrors();
     void conflictKeepsEdits();
+    void cellEditsGoThroughTheFormsWrite();
     void focusRefetchesStaleData();
     void wrongUrlSaysSo();
     void listErrorKeepsDataWithRetry();
@@ -1429,6 +1430,74 @@ void tst_MainWindow::conflictKeepsEdits()
     const QJsonObject server = fetchRecord(u"/posts/8"_s);
     QCOMPARE(server.value(u"title"_s).toString(), u"My title"_s);
     QCOMPARE(server.value(u"views"_s).toInt(), 12345);
+}
+
+// #16: a cell edited in place (F2, type, Enter) is the form's write: a PATCH of that field, the list and the form
+// showing it at once; a record changed by someone else meanwhile is refused (412, If-Match with the version read)
+// and the value typed comes back with Edit Again; Escape leaves the cell as it was.
+void tst_MainWindow::cellEditsGoThroughTheFormsWrite()
+{
+    ResourceView *view = openList();
+    PagedTableModel *model = view->model();
+    QTableView *table = view->table();
+    selectRow(view, 6);
+    RecordPane *pane = findPart<RecordPane>(m_window.get(), "recordPane");
+    QTRY_VERIFY(pane->hasRecord());
+    const int row = model->rowOf(Json(6));
+    const QModelIndex cell = model->index(row, model->columnOf(u"title"));
+    QVERIFY(model->flags(cell) & Qt::ItemIsEditable);
+    QVERIFY(!(model->flags(model->index(row, model->columnOf(u"id"))) & Qt::ItemIsEditable));
+    table->setFocus();
+    table->setCurrentIndex(cell);
+    QTest::keyClick(table, Qt::Key_F2);
+    FieldEditor *editor = nullptr;
+    QTRY_VERIFY((editor = table->findChild<FieldEditor *>(u"cellEditor"_s)) && editor->isVisible());
+    auto *line = qobject_cast<QLineEdit *>(editor->focusTarget());
+    QVERIFY(line);
+    QCOMPARE(line->text(), model->rowJson(row).value(u"title").toString());
+    line->selectAll();
+    QTest::keyClicks(line, u"Edited in its cell"_s);
+    QTest::keyClick(line, Qt::Key_Return);
+    // At once in the list and the form (the end of this turn of the event loop); then on the server.
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowJson(model->rowOf(Json(6))).value(u"title").toString(), u"Edited in its cell"_s, 100);
+    QTRY_COMPARE(pane->model()->serverRecord()["title"], Json(u"Edited in its cell"_s));
+    QTRY_COMPARE(fetchRecord(u"/posts/6"_s).value(u"title"_s).toString(), u"Edited in its cell"_s);
+
+    // Escape: nothing written.
+    table->setCurrentIndex(model->index(model->rowOf(Json(6)), model->columnOf(u"title")));
+    QTest::keyClick(table, Qt::Key_F2);
+    QTRY_VERIFY((editor = table->findChild<FieldEditor *>(u"cellEditor"_s)) && editor->isVisible());
+    line = qobject_cast<QLineEdit *>(editor->focusTarget());
+    line->selectAll();
+    QTest::keyClicks(line, u"Never sent"_s);
+    QTest::keyClick(line, Qt::Key_Escape);
+    QTRY_VERIFY(!table->findChild<FieldEditor *>(u"cellEditor"_s) || !table->findChild<FieldEditor *>(u"cellEditor"_s)->isVisible());
+    QCOMPARE(model->rowJson(model->rowOf(Json(6))).value(u"title").toString(), u"Edited in its cell"_s);
+
+    // Someone else changes the record: the cell's write is refused, said above the list, and kept for Edit Again.
+    std::unique_ptr<QNetworkReply> behind(m_h->send("PATCH", u"/posts/6"_s, {{u"views"_s, 4242}}));
+    QTRY_VERIFY(behind->isFinished());
+    table->setCurrentIndex(model->index(model->rowOf(Json(6)), model->columnOf(u"title")));
+    QTest::keyClick(table, Qt::Key_F2);
+    QTRY_VERIFY((editor = table->findChild<FieldEditor *>(u"cellEditor"_s)) && editor->isVisible());
+    line = qobject_cast<QLineEdit *>(editor->focusTarget());
+    line->selectAll();
+    QTest::keyClicks(line, u"Mine, too late"_s);
+    QTest::keyClick(line, Qt::Key_Return);
+    QTRY_VERIFY(view->messageBar()->isVisible() && view->messageBar()->kind() == MessageBar::Kind::Error);
+    QVERIFY2(view->messageBar()->text().contains(u"changed on the server"_s), qPrintable(view->messageBar()->text()));
+    QVERIFY(view->messageBar()->text().contains(u"Mine, too late"_s));
+    QCOMPARE(fetchRecord(u"/posts/6"_s).value(u"title"_s).toString(), u"Edited in its cell"_s);
+    QTRY_COMPARE(model->rowJson(model->rowOf(Json(6))).value(u"title").toString(), u"Edited in its cell"_s);
+    view->messageBar()->buttons().first()->click();
+    QTRY_VERIFY((editor = table->findChild<FieldEditor *>(u"cellEditor"_s)) && editor->isVisible());
+    line = qobject_cast<QLineEdit *>(editor->focusTarget());
+    QCOMPARE(line->text(), u"Mine, too late"_s);
+    // Now it goes through (the record was read again after the refusal).
+    QTRY_COMPARE(pane->model()->serverRecord()["views"], Json(4242));
+    QTest::keyClick(line, Qt::Key_Return);
+    QTRY_COMPARE(fetchRecord(u"/posts/6"_s).value(u"title"_s).toString(), u"Mine, too late"_s);
+    QCOMPARE(fetchRecord(u"/posts/6"_s).value(u"views"_s).toInt(), 4242);
 }
 
 void tst_MainWindow::focusRefetchesStaleData()

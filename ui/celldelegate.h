@@ -4,8 +4,11 @@
 
 #include <QStyledItemDelegate>
 
+#include <functional>
+
 namespace refetch {
 
+class FieldEditor;
 class ReferenceLabels;
 struct Reference;
 
@@ -15,6 +18,7 @@ struct Reference;
 // write waits for the server are marked.
 class CellDelegate : public QStyledItemDelegate
 {
+    Q_OBJECT
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
@@ -22,6 +26,14 @@ public:
     // Reference columns show the referenced record's label, its resource and id in the tooltip.
     void setReferenceLabels(const ReferenceLabels *labels) { m_labels = labels; }
     const ResourceSchema &schema() const { return m_schema; }
+    // Editing a cell in place (celleditors.cpp): the field's own editor (the schema's, else the value's type; a
+    // reference's picker from `picker`), Enter or Tab to write, Escape to leave it as it was.
+    using PickerFn = std::function<FieldEditor *(const Reference &reference, QWidget *parent)>;
+    void setPicker(PickerFn picker) { m_picker = std::move(picker); }
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    void setEditorData(QWidget *editor, const QModelIndex &index) const override;
+    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override;
+    void updateEditorGeometry(QWidget *editor, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
     // `text` of a field of `format` ("date", "date-time") as the user's locale writes it; empty when it is not one.
     static QString localDate(const QString &format, const QString &text);
@@ -37,6 +49,7 @@ private:
 
     ResourceSchema m_schema;
     const ReferenceLabels *m_labels = nullptr;
+    PickerFn m_picker;
 };
 
 } // namespace refetch

@@ -143,7 +143,6 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideRight);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);   // edits go through the form
     m_table->setFrameShape(QFrame::NoFrame);
     m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_table->verticalHeader()->setVisible(false);
@@ -187,8 +186,10 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
 
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ResourceView::onSelectionChanged);
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
+        // (A double click that opens a cell's editor is no activation: the view says so only for the others.)
         Q_EMIT activated(m_model->rowId(index.row()));
     });
+    setUpEditing();
 
     auto structural = [this] {
         restoreSelection();
@@ -484,6 +485,8 @@ void ResourceView::updateMessage()
                                                     .arg(m_resource, when, m_model->errorString()));
         connect(m_message->addButton(tr("Retry"), icons::icon(u"refresh"_s)), &QPushButton::clicked, this,
                 &ResourceView::refresh);
+    } else if (m_cellFailure) {
+        showCellFailure();
     } else if (!m_model->notice().isEmpty()) {
         // The server ignored paging, say: the list shows what it could, and says why it stops there.
         if (m_message->isHidden() || m_message->kind() != MessageBar::Kind::Warning || m_message->text() != m_model->notice())

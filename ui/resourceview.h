@@ -11,6 +11,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QLineEdit;
@@ -33,6 +34,7 @@ class CellDelegate;
 class PagedTableModel;
 class QueryObserver;
 class ReferenceLabels;
+struct MutationError;
 
 // The list side of the window: one resource of an endpoint as a table over a PagedTableModel, with server-side
 // sort (header clicks), a search field (q, debounced) and page-by-page loading while scrolling. The selected row
@@ -54,6 +56,10 @@ public:
     QLineEdit *searchField() const { return m_search; }
     MessageBar *messageBar() const { return m_message; }
     EmptyState *emptyState() const { return m_empty; }
+    // Writes `value` to `field` of the record at `row` (a cell edited in place): the form's update (a PATCH of that
+    // field, optimistic, If-Match with the version last read); a refusal says why above the list and offers to edit
+    // again with the value typed. False when the row has no id.
+    bool writeCell(int row, const QString &field, const Json &value);
     // The filter: its chips, and the header's button that adds a condition.
     FilterBar *filterBar() const { return m_filterBar; }
     QToolButton *filterButton() const { return m_filterButton; }
@@ -105,6 +111,19 @@ private:
     void applySearch();
     // The Filter button in `header`, and the chips under it in `layout` (resourceviewfilter.cpp).
     void setUpFilter(QHBoxLayout *header, QVBoxLayout *layout);
+    // Cells edited in place (resourceviewedit.cpp).
+    void setUpEditing();
+    void cellWriteFailed(const Json &id, const QString &field, const Json &value, const MutationError &error);
+    // The last cell write the server refused, above the list until Edit Again, dismissed, or another write.
+    struct CellFailure
+    {
+        QString text;
+        Json id;
+        QString field;
+        Json value;
+    };
+    std::optional<CellFailure> m_cellFailure;
+    void showCellFailure();
     // The header's sort indicator on the column the query sorts by (once the column is there).
     void syncSortIndicator();
     void updatePage();

@@ -115,6 +115,33 @@ QVariant JsonTableModel::displayValue(const Json &value)
     return QVariant();
 }
 
+Qt::ItemFlags JsonTableModel::flags(const QModelIndex &index) const
+{
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (!m_cellWriter || !index.isValid())
+        return f;
+    const QString field = columnName(index.column());
+    if (field.isEmpty() || field == m_options.idField)
+        return f;
+    const Json record = rowJson(index.row());
+    const Json value = record.value(QStringView(field));
+    if (value.isObject() || value.isArray() || !record.isObject())
+        return f;
+    return f | Qt::ItemIsEditable;
+}
+
+bool JsonTableModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    if (!(flags(index) & Qt::ItemIsEditable) || (role != Qt::EditRole && role != CellJsonRole))
+        return false;
+    Json json = value.value<Json>();
+    if (json.isUndefined() && !value.canConvert<Json>())
+        json = Json(value.toJsonValue());
+    if (json.isUndefined())
+        return false;
+    return m_cellWriter(index.row(), columnName(index.column()), json);
+}
+
 QVariant JsonTableModel::data(const QModelIndex &index, int role) const
 {
     // An invalid index is a normal question (views and QAbstractItemModelTester ask); checkIndex() would warn.

@@ -10,6 +10,7 @@
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <deque>
+#include <functional>
 #include <vector>
 
 namespace refetch {
@@ -97,6 +98,15 @@ public:
     // themselves (a number no double holds exactly as its text), strings as QString, arrays and objects as
     // compact JSON text.
     static QVariant displayValue(const Json &value);
+
+    // Cells a view may edit in place (F2): `writer` writes `value` to `field` of the record at `row` and says whether
+    // it took it (an optimistic write shows it at once through the cache). Without one, the model is read-only.
+    // The id and cells holding objects or arrays are never editable here (the form edits those).
+    using CellWriter = std::function<bool(int row, const QString &field, const Json &value)>;
+    void setCellWriter(CellWriter writer) { m_cellWriter = std::move(writer); }
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    // CellJsonRole (a Json) or EditRole (a QVariant read as its JSON): handed to the cell writer.
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
     bool isLoading() const { return m_state.loading; }     // the first load: nothing to show yet
     bool isFetching() const { return m_state.fetching; }   // a request is under way (first load or background)
@@ -186,6 +196,7 @@ private:
     QString m_pendingEndpoint;
     QString m_pendingResource;
     QMetaObject::Connection m_pendingConnection;
+    CellWriter m_cellWriter;
 };
 
 } // namespace refetch

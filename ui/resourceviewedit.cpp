@@ -1,0 +1,117 @@
+// ResourceView's cells edited in place: F2 or a double click opens the field's editor in the cell; Enter writes it
+// through the form's update (a PATCH of that field, optimistic, with the version last read as If-Match).
+
+#include "resourceview.h"
+
+#include "celldelegate.h"
+#include "fieldeditor.h"
+#include "formdescription.h"
+#include "icons.h"
+#include "messagebar.h"
+
+#include "core/models/pagedtablemodel.h"
+#include "core/mutation/mutation.h"
+#include "core/mutation/mutationerror.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/providers/dataprovider.h"
+
+#include <QPushButton>
+
+#include <utility>
+#include <QTableView>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+void ResourceView::setUpEditing()
+{
+    m_table->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::DoubleClicked);
+    m_delegate->setPicker(FormDescription::pickers(m_connection));
+    m_model->setCellWriter([this](int row, const QString &field, const Json &value) { return writeCell(row, field, value); });
+}
+
+bool ResourceView::writeCell(int row, const QString &field, const Json &value)
+{
+    if (!m_connection)
+        return false;
+    const Json id = m_model->rowId(row);
+    if (id.isUndefined() || id.isNull())
+        return false;
+    // What the server's description already refuses is not sent (as in the form).
+    if (const FieldSchema *described = m_delegate->schema().field(field)) {
+        if (const QString problem = described->problemWith(value); !problem.isEmpty()) {
+            const QString typed = value.isString() ? value.toString() : QString::fromUtf8(value.toJson());
+            m_cellFailure = CellFailure{
+                .text = tr("%1 · %2 was not saved: %3 “%4”: %5")
+                            .arg(m_resource, DataProvider::idText(id), field, typed, problem),
+                .id = id, .field = field, .value = value};
+            showCellFailure();
+            return false;
+        }
+    }
+    MutationOptions options = m_connection->updateOptions(m_resource, id);
+    Mutation *m = m_connection->queue()->mutate(options, Json::object({{QStringView(field), value}}));
+    if (!m)
+        return false;
+    if (m_cellFailure) {
+        m_cellFailure.reset();
+        updateMessage();
+    }
+    connect(m, &Mutation::failed, this, [this, id, field, value](const MutationError &error) {
+        cellWriteFailed(id, field, value, error);
+    });
+    return true;
+}
+
+void ResourceView::cellWriteFailed(const Json &id, const QString &field, const Json &value, const MutationError &error)
+{
+    const QString record = m_resource + u" · "_s + DataProvider::idText(id);
+    const QString typed = value.isString() ? value.toString() : QString::fromUtf8(value.toJson());
+    QString why;
+    if (error.isConflict()) {
+        why = tr("%1 was changed on the server since it was read, so your %2 “%3” was not saved; the row shows the "
+                 "server's version.").arg(record, field, typed);
+    } else if (error.isValidation() && error.fieldErrors.contains(field)) {
+        why = tr("%1 was not saved: %2 “%3”: %4").arg(record, field, typed, error.fieldErrors.value(field).join(u' '));
+    } else {
+        why = tr("%1 was not saved: %2").arg(record, error.toString());
+    }
+    m_cellFailure = CellFailure{.text = why, .id = id, .field = field, .value = value};
+    showCellFailure();
+}
+
+void ResourceView::showCellFailure()
+{
+    if (!m_cellFailure)
+        return;
+    if (m_message->isVisible() && m_message->text() == m_cellFailure->text)
+        return;
+    m_message->showMessage(MessageBar::Kind::Error, m_cellFailure->text);
+    // The value typed is not lost: Edit Again opens the cell with it.
+    connect(m_message->addButton(tr("Edit Again"), icons::icon(u"undo"_s)), &QPushButton::clicked, this, [this] {
+        if (!m_cellFailure)
+            return;
+        const CellFailure failure = *std::exchange(m_cellFailure, std::nullopt);
+        m_message->hide();
+        const int row = m_model->rowOf(failure.id);
+        const int column = m_model->columnOf(failure.field);
+        if (row < 0 || column < 0)
+            return;
+        const QModelIndex index = m_model->index(row, column);
+        m_table->setCurrentIndex(index);
+        m_table->edit(index);
+        for (FieldEditor *editor : m_table->findChildren<FieldEditor *>(u"cellEditor"_s)) {
+            if (!editor->isVisible())
+                continue;
+            editor->setProperty("refetchFilled", true);
+            editor->setValue(failure.value);
+        }
+    });
+    connect(m_message->addButton(tr("Dismiss")), &QPushButton::clicked, this, [this] {
+        m_cellFailure.reset();
+        updateMessage();
+    });
+}
+
+} // namespace refetch
