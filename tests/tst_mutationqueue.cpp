@@ -68,6 +68,7 @@ private Q_SLOTS:
     void cleanup();
 
     void sameRecordRunsInOrder();
+    void atMostSixInFlightPerEndpoint();
     void etagPassesToTheNextWrite();
     void pendingChangeHoldsOverARefetch();
     void offlinePausesAndResumesInOrder();
@@ -111,6 +112,42 @@ void tst_MutationQueue::cleanup()
 {
     queue.reset();
     h.reset();
+}
+
+// 20 writes to 20 records (a bulk edit): 6 at a time reach the server, the others wait their turn and go as
+// answers come, each once; the order they were made in is the order they go.
+void tst_MutationQueue::atMostSixInFlightPerEndpoint()
+{
+    QCOMPARE(queue->maxInFlight(), MutationQueue::DefaultMaxInFlight);
+    for (int id = 1; id <= 20; ++id)
+        h->fixture.route("PATCH", u"/posts/%1"_s.arg(id), [](const RecordedRequest &r) { return held(Response::json(r.body)); });
+    QList<Mutation *> writes;
+    for (int id = 1; id <= 20; ++id)
+        writes.append(queue->mutate(patch(id), Json::object({{u"id", id}, {u"v", id}})));
+    QTRY_COMPARE(h->fixture.heldRequests().size(), 6);
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count("PATCH"), 6);
+    QCOMPARE(writes[6]->status(), Mutation::Status::Waiting);
+    int answered = 0;
+    while (answered < 20) {
+        const QList<int> held = h->fixture.heldRequests();
+        QVERIFY(!held.isEmpty());
+        QVERIFY2(held.size() <= 6, qPrintable(QString::number(held.size())));
+        QVERIFY(h->fixture.release(held.first()));
+        ++answered;
+        QTRY_VERIFY(h->fixture.heldRequests().size() == std::min(6, 20 - answered) || answered == 20);
+    }
+    for (Mutation *m : std::as_const(writes))
+        QTRY_COMPARE(m->status(), Mutation::Status::Succeeded);
+    QList<int> order;
+    for (const RecordedRequest &r : h->fixture.requests()) {
+        if (r.method == "PATCH")
+            order.append(r.path.section(u'/', -1).toInt());
+    }
+    QList<int> expected;
+    for (int id = 1; id <= 20; ++id)
+        expected.append(id);
+    QCOMPARE(order, expected);
 }
 
 void tst_MutationQueue::sameRecordRunsInOrder()

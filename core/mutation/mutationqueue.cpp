@@ -244,6 +244,11 @@ void MutationQueue::pump()
         bool inOutbox = false;
         bool outboxBusy = false;
         const QList<QPointer<Mutation>> snapshot = m_mutations;
+        QHash<QString, int> inFlight;   // per endpoint
+        for (const QPointer<Mutation> &p : snapshot) {
+            if (p && !p->isSettled() && p->m_status == Mutation::Status::Sending)
+                ++inFlight[p->m_data.endpoint];
+        }
         for (const QPointer<Mutation> &p : snapshot) {
             Mutation *m = p;
             if (!m || m->isSettled())
@@ -264,10 +269,11 @@ void MutationQueue::pump()
             if (!m->m_ready || m->m_status == Mutation::Status::Sending || held
                 || (m->m_status == Mutation::Status::Paused && !sendable))
                 continue;
-            if (blocked) {
+            if (blocked || inFlight.value(m->m_data.endpoint) >= m_maxInFlight) {
                 m->setStatus(Mutation::Status::Waiting);
                 continue;
             }
+            ++inFlight[m->m_data.endpoint];
             m->send();
         }
     } while (m_pumpAgain);

@@ -68,6 +68,12 @@ public:
     // After a connection failure while the OnlineSource says online: the first retry delay, doubled up to `max`.
     Millis reconnectDelay() const { return m_reconnectDelay; }
     void setReconnectDelay(Millis first, Millis max);
+    // Writes in flight to one endpoint at most (the others wait their turn, in order): a bulk edit of 500 rows sends
+    // 6 requests at a time, as a browser talks to one host, and none waits in the network stack long enough to time
+    // out there.
+    int maxInFlight() const { return m_maxInFlight; }
+    void setMaxInFlight(int n) { m_maxInFlight = std::max(1, n); }
+    static constexpr int DefaultMaxInFlight = 6;
 
 Q_SIGNALS:
     void mutationAdded(refetch::Mutation *mutation);
@@ -106,6 +112,7 @@ private:
     int m_probeFailures = 0;
     Scheduler::TaskId m_probeTask = 0;
     Millis m_reconnectDelay{1000};
+    int m_maxInFlight = DefaultMaxInFlight;
     Millis m_maxReconnectDelay{60000};
     Millis m_settledLifetime{std::chrono::minutes(5)};
     bool m_watchingUpdates = false;
