@@ -34,6 +34,8 @@
 #include "ui/filterbar.h"
 #include "ui/exportflow.h"
 #include "ui/savedviewsflow.h"
+#include "ui/bulkedit.h"
+#include "core/mutation/bulkwrite.h"
 #include "core/session/csv.h"
 #include "ui/settingsdialog.h"
 #include "core/session/settingsstore.h"
@@ -270,6 +272,7 @@ private Q_SLOTS:
     void settingsChangeAsksAboutUnsavedEdits();
     void createSelectsTheNewRecord();
     void deleteAndUndo();
+    void manyRowsAreDeletedAndSetTogether();
     void deleteIsSentAfterTheUndoTime();
     void quittingSendsWaitingDeletes();
     void failedSaveKeepsEditsWithFieldErrors();
@@ -1318,6 +1321,71 @@ void tst_MainWindow::deleteAndUndo()
     QCOMPARE(findPart<RecordPane>(m_window.get(), "recordPane")->recordId(), Json(5));
     // Nothing was sent.
     QCOMPARE(fetchRecord(u"/posts/5"_s).value(u"id"_s).toInt(), 5);
+}
+
+// #16: rows selected together are deleted together behind one Undo, and a field set on all of them: each record its
+// own write, the ones the server refuses named with why (only they roll back), with Retry.
+void tst_MainWindow::manyRowsAreDeletedAndSetTogether()
+{
+    ResourceView *view = openList();
+    PagedTableModel *model = view->model();
+    QTableView *table = view->table();
+    auto selectRange = [&](int first, int last) {
+        selectRow(view, first);
+        const QModelIndex to = model->index(model->rowOf(Json(last)), model->columnOf(u"title"));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::ShiftModifier, table->visualRect(to).center());
+        QCOMPARE(view->selectedIds().size(), last - first + 1);
+    };
+    selectRange(2, 4);
+    MessageBar *undoBar = findPart<MessageBar>(m_window.get(), "undoBar");
+    findPart<QAction>(m_window.get(), "deleteAction")->trigger();
+    for (int id = 2; id <= 4; ++id)
+        QTRY_COMPARE(model->rowOf(Json(id)), -1);
+    QVERIFY(undoBar->isVisible());
+    QVERIFY2(undoBar->text().startsWith(u"Deleted 3 records of posts."_s), qPrintable(undoBar->text()));
+    // One Undo brings the three back; nothing was sent.
+    undoBar->buttons().first()->click();
+    for (int id = 2; id <= 4; ++id)
+        QTRY_VERIFY(model->rowOf(Json(id)) >= 0);
+    QVERIFY(!findPart<QAction>(m_window.get(), "undoAction")->isEnabled());
+    for (int id = 2; id <= 4; ++id)
+        QCOMPARE(fetchRecord(u"/posts/%1"_s.arg(id)).value(u"id"_s).toInt(), id);
+
+    // Set views on 7, 8 and 9; someone deleted 8 meanwhile: 7 and 9 change, 8 is named, with Retry.
+    selectRange(7, 9);
+    std::unique_ptr<QNetworkReply> behind(m_h->send("DELETE", u"/posts/8"_s, {}));
+    QTRY_VERIFY(behind->isFinished());
+    auto *bulk = findPart<BulkEdit>(m_window.get(), "bulkEdit");
+    QSignalSpy finished(bulk, &BulkEdit::finished);
+    BulkWrite *write = bulk->setFieldTo(view, view->selectedIds(), u"views"_s, Json(qint64(777)));
+    QVERIFY(write);
+    // Shown at once, before the server answers.
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowJson(model->rowOf(Json(7))).value(u"views"), Json(777), 100);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(write->succeeded(), 2);
+    QCOMPARE(write->failed(), 1);
+    QCOMPARE(fetchRecord(u"/posts/7"_s).value(u"views"_s).toInt(), 777);
+    QCOMPARE(fetchRecord(u"/posts/9"_s).value(u"views"_s).toInt(), 777);
+    MessageBar *writeBar = view->writeBar();
+    QTRY_VERIFY(writeBar->isVisible() && writeBar->kind() == MessageBar::Kind::Error);
+    QVERIFY2(writeBar->text().startsWith(u"1 of 3 records were not changed"_s), qPrintable(writeBar->text()));
+    QVERIFY2(writeBar->text().contains(u"posts · 8"_s), qPrintable(writeBar->text()));
+    QCOMPARE(writeBar->buttons().first()->text(), tr("Retry"));
+    // Retry sends only 8 again (still gone: still named).
+    finished.clear();
+    writeBar->buttons().first()->click();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(write->failed(), 1);
+    QCOMPARE(write->succeeded(), 2);
+
+    // The dialog: the editable fields (not the id), the value in the field's editor.
+    const FilterContext context = view->filterContext();
+    BulkSetDialog dialog(context, 3, m_window.get());
+    QVERIFY(dialog.fieldBox()->findData(u"id"_s) < 0);
+    dialog.fieldBox()->setCurrentIndex(dialog.fieldBox()->findData(u"views"_s));
+    QVERIFY(dialog.valueEditor());
+    QCOMPARE(dialog.value(), Json(qint64(0)));
+    QCOMPARE(dialog.field(), u"views"_s);
 }
 
 void tst_MainWindow::deleteIsSentAfterTheUndoTime()

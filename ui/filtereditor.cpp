@@ -131,47 +131,48 @@ void FilterEditor::onFieldChanged()
     delete m_value;
     m_value = nullptr;
     if (field) {
-        const Reference *ref = nullptr;
-        for (const Reference &r : std::as_const(m_context.references)) {
-            if (r.field == field->name)
-                ref = &r;
-        }
-        if (ref && m_context.picker) {
-            m_value = m_context.picker(*ref, m_valueHolder);
-        } else {
-            FieldSchema schema;
-            if (const FieldSchema *s = m_context.schema.field(field->name))
-                schema = *s;
-            schema.name = field->name;
-            schema.type = field->type;
-            schema.format = field->format;
-            // A filter's value is any value of the type: what the server sets, needs or bounds is the form's.
-            schema.readOnly = schema.required = schema.nullable = false;
-            schema.minimum.reset();
-            schema.maximum.reset();
-            schema.minLength.reset();
-            schema.maxLength.reset();
-            schema.pattern.clear();
-            FieldEditor::Kind kind = SchemaEditors::kindFor(schema, Json());
-            if (kind == FieldEditor::Kind::LongText || kind == FieldEditor::Kind::Any
-                || kind == FieldEditor::Kind::Structured || kind == FieldEditor::Kind::ReadOnly)
-                kind = FieldEditor::Kind::Text;
-            m_value = SchemaEditors::create(schema, kind, m_valueHolder);
-            if (kind == FieldEditor::Kind::Text)
-                m_value->setValue(Json(QString()));
-            else if (kind == FieldEditor::Kind::Date || kind == FieldEditor::Kind::DateTime)
-                m_value->setValue(FieldEditor::blankText(kind));
-            else if (kind == FieldEditor::Kind::Number)
-                m_value->setValue(Json(qint64(0)));
-            else if (kind == FieldEditor::Kind::Boolean)
-                m_value->setValue(Json(true));
-        }
+        m_value = makeValueEditor(m_context, *field, m_valueHolder);
         m_value->setObjectName(u"filterValue"_s);
         m_value->setAccessibleName(tr("Value of %1").arg(field->name));
         m_valueHolder->layout()->addWidget(m_value);
         connect(m_value, &FieldEditor::edited, this, &FilterEditor::updateProblem);
     }
     onOperatorChanged();
+}
+
+FieldEditor *FilterEditor::makeValueEditor(const FilterContext &context, const FilterField &field, QWidget *parent)
+{
+    for (const Reference &r : context.references) {
+        if (r.field == field.name && context.picker)
+            return context.picker(r, parent);
+    }
+    FieldSchema schema;
+    if (const FieldSchema *s = context.schema.field(field.name))
+        schema = *s;
+    schema.name = field.name;
+    schema.type = field.type;
+    schema.format = field.format;
+    // Any value of the type: what the server sets, needs or bounds is the form's.
+    schema.readOnly = schema.required = schema.nullable = false;
+    schema.minimum.reset();
+    schema.maximum.reset();
+    schema.minLength.reset();
+    schema.maxLength.reset();
+    schema.pattern.clear();
+    FieldEditor::Kind kind = SchemaEditors::kindFor(schema, Json());
+    if (kind == FieldEditor::Kind::LongText || kind == FieldEditor::Kind::Any || kind == FieldEditor::Kind::Structured
+        || kind == FieldEditor::Kind::ReadOnly)
+        kind = FieldEditor::Kind::Text;
+    FieldEditor *editor = SchemaEditors::create(schema, kind, parent);
+    if (kind == FieldEditor::Kind::Text)
+        editor->setValue(Json(QString()));
+    else if (kind == FieldEditor::Kind::Date || kind == FieldEditor::Kind::DateTime)
+        editor->setValue(FieldEditor::blankText(kind));
+    else if (kind == FieldEditor::Kind::Number)
+        editor->setValue(Json(qint64(0)));
+    else if (kind == FieldEditor::Kind::Boolean)
+        editor->setValue(Json(true));
+    return editor;
 }
 
 void FilterEditor::onOperatorChanged()

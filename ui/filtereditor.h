@@ -53,6 +53,10 @@ public:
     // The condition as entered; nullopt while it is not one.
     std::optional<FilterCondition> condition() const;
 
+    // An editor for a value of `field` (a filter's, a bulk set's): the reference's picker, else the schema's editor
+    // for its type, any value of the type allowed (bounds and read-only are the form's business).
+    static FieldEditor *makeValueEditor(const FilterContext &context, const FilterField &field, QWidget *parent);
+
     QComboBox *fieldBox() const { return m_field; }
     QComboBox *operatorBox() const { return m_op; }
     FieldEditor *valueEditor() const { return m_value; }

@@ -2,6 +2,7 @@
 
 #include "exportflow.h"
 #include "savedviewsflow.h"
+#include "bulkedit.h"
 
 #include "core/session/apiconnection.h"
 #include "cacheinspector.h"
@@ -114,6 +115,9 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
     });
 
     m_undoDelete = new UndoDelete(m_ui.undoBar, m_ctx.client, this);
+    m_bulk = new BulkEdit(this, m_undoDelete);
+    m_bulk->setObjectName(u"bulkEdit"_s);
+    connect(m_actions->setField, &QAction::triggered, this, [this] { m_bulk->setField(m_view); });
     connect(m_undoDelete, &UndoDelete::changed, this, &MainWindow::updateActions);
     connect(m_undoDelete, &UndoDelete::deleted, this, [this](const QString &label) {
         statusBar()->showMessage(tr("Deleted %1").arg(label), 4000);
@@ -526,6 +530,16 @@ void MainWindow::deleteRecord()
     ApiConnection *c = m_view->connection();
     const QString resource = m_view->resource();
     // The record in the form, else the selected row.
+    // Several rows selected: they all go, behind one Undo.
+    if (const QList<Json> ids = m_view->selectedIds(); ids.size() > 1 && !m_ui.pane->isCreating()) {
+        if (m_ui.pane->hasRecord() && std::any_of(ids.cbegin(), ids.cend(), [this](const Json &id) {
+                return ResourceTags::sameId(m_ui.pane->recordId(), id);
+            }))
+            m_ui.pane->clear(tr("Undo (Ctrl+Z) brings them back until they are sent."),
+                             tr("%1 records of %2 were deleted").arg(ids.size()).arg(resource));
+        m_bulk->deleteRows(m_view, ids);
+        return;
+    }
     Json id = m_ui.pane->hasRecord() && !m_ui.pane->isCreating() && m_ui.pane->resource() == resource
         ? m_ui.pane->recordId()
         : m_view->currentId();
@@ -640,6 +654,7 @@ void MainWindow::updateActions()
     m_actions->refresh->setEnabled(hasView || m_ui.tree->currentConnection());
     m_actions->exportList->setEnabled(hasView && m_export && !m_export->isRunning());
     m_actions->saveView->setEnabled(hasView);
+    m_actions->setField->setEnabled(hasView);
     updateTitle();
 }
 

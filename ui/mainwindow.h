@@ -36,6 +36,7 @@ class TransferMonitor;
 class UndoDelete;
 class ExportFlow;
 class SavedViewsFlow;
+class BulkEdit;
 class WindowActions;
 class WindowQuestions;
 
@@ -142,6 +143,7 @@ private:
     UndoDelete *m_undoDelete = nullptr;
     ExportFlow *m_export = nullptr;
     SavedViewsFlow *m_views = nullptr;
+    BulkEdit *m_bulk = nullptr;
     PendingWrites *m_writes = nullptr;
     Outbox *m_outbox = nullptr;
 

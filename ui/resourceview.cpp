@@ -84,6 +84,11 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
 
     m_message->setContentsMargins(8, 0, 8, 8);
     layout->addWidget(m_message);
+    m_writeBar = new MessageBar(this);
+    m_writeBar->setObjectName(u"writeBar"_s);
+    m_writeBar->setContentsMargins(8, 0, 8, 8);
+    m_writeBar->hide();
+    layout->addWidget(m_writeBar);
 
     // Before the table connects to the model: when the selected row goes (a delete, a refetch that no longer has
     // it), the table would select a neighbour, and the form would jump to a record nobody chose. The id is kept

@@ -55,6 +55,10 @@ public:
     QTableView *table() const { return m_table; }
     QLineEdit *searchField() const { return m_search; }
     MessageBar *messageBar() const { return m_message; }
+    // Where writes of many rows report (BulkEdit): under the list's own messages, which never hide it.
+    MessageBar *writeBar() const { return m_writeBar; }
+    // The ids of the selected rows, in the list's order.
+    QList<Json> selectedIds() const;
     EmptyState *emptyState() const { return m_empty; }
     // Writes `value` to `field` of the record at `row` (a cell edited in place): the form's update (a PATCH of that
     // field, optimistic, If-Match with the version last read); a refusal says why above the list and offers to edit
@@ -158,6 +162,7 @@ private:
     QToolButton *m_filterButton = nullptr;
     FilterBar *m_filterBar = nullptr;
     MessageBar *m_message;
+    MessageBar *m_writeBar;
     QStackedWidget *m_stack;
     QTableView *m_table;
     EmptyState *m_empty;

@@ -15,6 +15,7 @@
 #include "core/mutation/mutationqueue.h"
 #include "core/providers/dataprovider.h"
 
+#include <QItemSelectionModel>
 #include <QPushButton>
 
 #include <utility>
@@ -23,6 +24,23 @@
 using namespace Qt::StringLiterals;
 
 namespace refetch {
+
+QList<Json> ResourceView::selectedIds() const
+{
+    QList<int> rows;
+    if (const QItemSelectionModel *selection = m_table->selectionModel()) {
+        for (const QModelIndex &index : selection->selectedRows())
+            rows.append(index.row());
+    }
+    std::sort(rows.begin(), rows.end());
+    QList<Json> ids;
+    for (int row : std::as_const(rows)) {
+        const Json id = m_model->rowId(row);
+        if (!id.isUndefined() && !id.isNull())
+            ids.append(id);
+    }
+    return ids;
+}
 
 void ResourceView::setUpEditing()
 {

@@ -11,6 +11,8 @@
 
 #include <QPushButton>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace refetch {
@@ -52,7 +54,10 @@ void UndoDelete::add(const Delete &pending)
     m_deletes.append(pending);
     connect(m, &Mutation::statusChanged, this, &UndoDelete::update);
     connect(m, &Mutation::succeeded, this, [this, label] { Q_EMIT deleted(label); });
-    connect(m, &Mutation::failed, this, [this, label](const MutationError &error) {
+    // A batch's failures are said by whoever deleted it, all in one (BulkEdit).
+    connect(m, &Mutation::failed, this, [this, label, batch = pending.batch](const MutationError &error) {
+        if (batch != 0)
+            return;
         m_bar->showMessage(MessageBar::Kind::Error,
                            tr("Could not delete %1; it is back in the list. %2").arg(label, error.toString()));
         m_bar->setClosable(true);
@@ -90,11 +95,29 @@ void UndoDelete::undo()
     for (auto it = m_deletes.rbegin(); it != m_deletes.rend(); ++it) {
         if (!it->mutation || !it->mutation->canUndo())
             continue;
-        const Delete back = *it;
-        if (!back.mutation->undo())
-            continue;
-        Q_EMIT undone(back);
-        break;
+        // The newest, and the rest of its batch with it: one Undo for one Delete. (Copied first: undoing one
+        // changes m_deletes.)
+        QList<Delete> back;
+        if (it->batch == 0) {
+            back.append(*it);
+        } else {
+            for (const Delete &other : std::as_const(m_deletes)) {
+                if (other.batch == it->batch)
+                    back.append(other);
+            }
+        }
+        // Newest first: each puts back exactly what it changed, which is what the list holds after the ones
+        // made later are undone.
+        std::reverse(back.begin(), back.end());
+        bool any = false;
+        for (const Delete &d : std::as_const(back)) {
+            if (d.mutation && d.mutation->canUndo() && d.mutation->undo()) {
+                any = true;
+                Q_EMIT undone(d);
+            }
+        }
+        if (any)
+            break;
     }
     update();
 }
@@ -115,7 +138,11 @@ void UndoDelete::update()
     const qint64 left = std::max<qint64>(0, (last.mutation->undoDeadline() - m_client->now()).count());
     const int seconds = int((left + 999) / 1000);
     const QString what = last.restored ? tr("%1 in your last session").arg(last.label) : last.label;
-    QString text = m_deletes.size() == 1
+    const qsizetype inBatch = last.batch == 0 ? 0 : std::count_if(m_deletes.cbegin(), m_deletes.cend(),
+                                                                   [&](const Delete &p) { return p.batch == last.batch; });
+    QString text = inBatch > 1
+        ? tr("Deleted %1 records of %2. They are sent to the server in %3 s.").arg(inBatch).arg(last.resource).arg(seconds)
+        : m_deletes.size() == 1
         ? tr("Deleted %1. It is sent to the server in %2 s.").arg(what).arg(seconds)
         : tr("Deleted %1 and %2 more. They are sent to the server in %3 s.")
               .arg(what).arg(m_deletes.size() - 1).arg(seconds);

@@ -84,12 +84,16 @@ WindowActions::WindowActions(QMainWindow *window)
     saveView->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     saveView->setToolTip(tr("Name this list's filter, search, sort and columns; it is listed under its resource "
                             "(Ctrl+Shift+S)"));
+    setField = new QAction(tr("Set &Field on Selected Rows…"), window);
+    setField->setObjectName(u"setFieldAction"_s);
+    setField->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    setField->setToolTip(tr("Set one field of every selected row to one value (Ctrl+Shift+E)"));
     settings = makeAction(window, "settingsAction", u"settings"_s, tr("&Settings…"));
     settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     settings->setToolTip(tr("Endpoints, authorization and fetching (Ctrl+,)"));
     settings->setMenuRole(QAction::PreferencesRole);
 
-    for (QAction *a : {back, forward, refresh, find, newRecord, save, deleteRecord, undo, settings, exportList, saveView})
+    for (QAction *a : {back, forward, refresh, find, newRecord, save, deleteRecord, undo, settings, exportList, saveView, setField})
         window->addAction(a);
 }
 
@@ -125,6 +129,7 @@ void WindowActions::addMenus(QMainWindow *window) const
     editMenu->addSeparator();
     editMenu->addAction(discard);
     editMenu->addAction(deleteRecord);
+    editMenu->addAction(setField);
     editMenu->addSeparator();
     editMenu->addAction(find);
 

@@ -74,6 +74,7 @@ QueryChanges Query::dataSet(const Json &data, TimePoint now)
     if (!(m_data == data)) {
         m_data = data;
         changes |= QueryChange::Data;
+        m_localData = true;
     }
     return changes | markSucceeded(now);
 }
@@ -87,6 +88,7 @@ QueryChanges Query::hydrated(const DehydratedQuery &saved)
     }
     if (m_extras || !saved.meta.isUndefined())
         extras().meta = saved.meta;
+    m_localData = false;   // saved with the validators of its data (the persister keeps none for local data)
     // As of when it was fetched, and stale whatever the observers' stale time: what a restart shows is revalidated.
     changes |= markSucceeded(saved.updatedAt);
     changes |= invalidated();
@@ -149,6 +151,7 @@ QueryChanges Query::notModified(const FetchResult &result, TimePoint now)
 QueryChanges Query::answered(const FetchResult &result, TimePoint now)
 {
     setValidators(result.etag, result.lastModified);
+    m_localData = false;
     QueryChanges changes = markSucceeded(now);
     if (m_failureCount) {
         m_failureCount = 0;

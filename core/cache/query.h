@@ -97,6 +97,11 @@ public:
     bool isActive() const;
     QByteArray etag() const { return m_extras ? m_extras->etag : QByteArray(); }
     QByteArray lastModified() const { return m_extras ? m_extras->lastModified : QByteArray(); }
+    // The validators a conditional GET may send (and a persister may keep): none while the data is not the server's
+    // answer for them (an optimistic change, setQueryData), since a 304 would then keep the local data as the
+    // server's. etag() stays the version a write's If-Match names.
+    QByteArray revalidationEtag() const { return m_localData ? QByteArray() : etag(); }
+    QByteArray revalidationLastModified() const { return m_localData ? QByteArray() : lastModified(); }
     FetchReason lastFetchReason() const { return m_lastReason; }
 
     // A fetch under way: the attempt that runs, a retry's timer, who waits for the outcome. Exists only while a
@@ -176,6 +181,7 @@ private:
     FetchStatus m_fetchStatus = FetchStatus::Idle;
     FetchReason m_lastReason = FetchReason::Mount;
     quint16 m_failureCount = 0;
+    bool m_localData = false;      // the data was set here after the validators came (revalidationEtag); in padding
     quint32 m_generation = 0;      // bumped by every fetch; replies of older fetches are dropped
     QList<QueryObserver *> m_observers;
     Json m_data;

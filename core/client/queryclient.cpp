@@ -221,8 +221,8 @@ void QueryClient::startAttempt(Query *q)
     Query::Inflight &inflight = *q->inflight();
     inflight.retryTask = 0;
     auto attempt = std::make_shared<FetchAttempt>(this, q, q->generation(), q->failureCount());
-    attempt->m_etag = q->etag();
-    attempt->m_lastModified = q->lastModified();
+    attempt->m_etag = q->revalidationEtag();
+    attempt->m_lastModified = q->revalidationLastModified();
     inflight.attempt = attempt;
     // Hold the options: a fetch function may replace them (setOptions) while it runs.
     const std::shared_ptr<const QueryOptions> options = q->sharedOptions();

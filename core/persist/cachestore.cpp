@@ -272,8 +272,8 @@ bool CacheStore::flush()
             if (!it.value()) {
                 // Same JSON: only the time and the validators moved. A row that is not there is written whole.
                 touch.addBindValue(updatedAt);
-                touch.addBindValue(bytesOrNull(q->etag()));
-                touch.addBindValue(bytesOrNull(q->lastModified()));
+                touch.addBindValue(bytesOrNull(q->revalidationEtag()));
+                touch.addBindValue(bytesOrNull(q->revalidationLastModified()));
                 touch.addBindValue(key);
                 if (!StoreFile::execute(touch))
                     return false;
@@ -295,8 +295,8 @@ bool CacheStore::flush()
             write.addBindValue(jsonOrNull(q->meta()));
             write.addBindValue(updatedAt);
             write.addBindValue(q->tags().isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray)) : QVariant(tagsJson(q->tags())));
-            write.addBindValue(bytesOrNull(q->etag()));
-            write.addBindValue(bytesOrNull(q->lastModified()));
+            write.addBindValue(bytesOrNull(q->revalidationEtag()));
+            write.addBindValue(bytesOrNull(q->revalidationLastModified()));
             write.addBindValue(qint64(data.size()));
             if (!StoreFile::execute(write))
                 return false;

@@ -1,0 +1,195 @@
+#include "bulkedit.h"
+
+#include "fieldeditor.h"
+#include "filtereditor.h"
+#include "icons.h"
+#include "messagebar.h"
+#include "resourceview.h"
+#include "schemaeditors.h"
+#include "undodelete.h"
+
+#include "core/mutation/bulkwrite.h"
+#include "core/mutation/mutationqueue.h"
+#include "core/providers/dataprovider.h"
+#include "core/session/apiconnection.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+BulkEdit::BulkEdit(QWidget *window, UndoDelete *undo) : QObject(window), m_window(window), m_undo(undo) {}
+
+BulkWrite *BulkEdit::deleteRows(ResourceView *view, const QList<Json> &ids)
+{
+    ApiConnection *c = view ? view->connection() : nullptr;
+    if (!c || ids.isEmpty())
+        return nullptr;
+    const QString resource = view->resource();
+    QList<BulkWrite::Item> items;
+    for (const Json &id : ids)
+        items.append(BulkWrite::Item{.id = id, .options = c->deleteOptions(resource, id), .variables = Json()});
+    auto *write = new BulkWrite(c->queue(), items, this);
+    write->start();
+    // One Undo for them all, on the window's undo bar, counting down as one.
+    const quint64 batch = ++m_batches;
+    for (Mutation *m : write->mutations()) {
+        const PersistedMutation &d = m->data();
+        m_undo->add(UndoDelete::Delete{m, c->id(), resource, d.recordId,
+                                       u"%1 · %2"_s.arg(resource, DataProvider::idText(d.recordId)), false, batch});
+    }
+    follow(view, write, tr("Deleting %1 records of %2…").arg(ids.size()).arg(resource),
+           tr("Deleted %1 records of %2.").arg(ids.size()).arg(resource));
+    return write;
+}
+
+void BulkEdit::setField(ResourceView *view)
+{
+    if (!view || !view->connection())
+        return;
+    const QList<Json> ids = view->selectedIds();
+    if (ids.isEmpty())
+        return;
+    const FilterContext context = view->filterContext();
+    BulkSetDialog dialog(context, int(ids.size()), m_window);
+    if (dialog.exec() != QDialog::Accepted || dialog.value().isUndefined())
+        return;
+    setFieldTo(view, ids, dialog.field(), dialog.value());
+}
+
+BulkWrite *BulkEdit::setFieldTo(ResourceView *view, const QList<Json> &ids, const QString &field, const Json &value)
+{
+    ApiConnection *c = view ? view->connection() : nullptr;
+    if (!c || ids.isEmpty() || field.isEmpty())
+        return nullptr;
+    const QString resource = view->resource();
+    QList<BulkWrite::Item> items;
+    for (const Json &id : ids)
+        items.append(BulkWrite::Item{.id = id, .options = c->updateOptions(resource, id),
+                                     .variables = Json::object({{QStringView(field), value}})});
+    auto *write = new BulkWrite(c->queue(), items, this);
+    write->start();
+    const QString shown = value.isString() ? u"“%1”"_s.arg(value.toString()) : QString::fromUtf8(value.toJson());
+    follow(view, write, tr("Setting %1 to %2 on %3 records of %4…").arg(field, shown).arg(ids.size()).arg(resource),
+           tr("Set %1 to %2 on %3 records of %4.").arg(field, shown).arg(ids.size()).arg(resource));
+    return write;
+}
+
+void BulkEdit::follow(ResourceView *view, BulkWrite *write, const QString &doing, const QString &done)
+{
+    m_last = write;
+    QPointer<ResourceView> guard(view);
+    QPointer<MessageBar> bar(view->writeBar());
+    auto show = [this, guard, bar, write, doing, done] {
+        if (!bar)
+            return;
+        const QLocale locale;
+        if (!write->isDone()) {
+            const QString text = doing + u' '
+                + tr("%1 of %2 done.").arg(locale.toString(write->succeeded() + write->failed()), locale.toString(write->total()));
+            if (bar->isVisible() && bar->kind() == MessageBar::Kind::Information)
+                bar->setText(text);
+            else
+                bar->showMessage(MessageBar::Kind::Information, text);
+            return;
+        }
+        const QList<BulkWrite::Failure> failures = write->failures();
+        if (failures.isEmpty()) {
+            if (write->undone() == write->total()) {
+                bar->hide();
+                return;
+            }
+            bar->showMessage(MessageBar::Kind::Information, done);
+            bar->setClosable(true);
+            return;
+        }
+        // Which ones, and why (the first few by name), with Retry for them.
+        QStringList named;
+        for (const BulkWrite::Failure &f : failures.mid(0, 5)) {
+            const QString record = (guard ? guard->resource() : QString()) + u" · "_s + DataProvider::idText(f.id);
+            named.append(u"%1: %2"_s.arg(record, f.error.isValidation() && !f.error.fieldErrors.isEmpty()
+                                                      ? f.error.fieldErrors.first().join(u' ')
+                                                      : f.why));
+        }
+        if (failures.size() > 5)
+            named.append(tr("and %1 more").arg(failures.size() - 5));
+        bar->showMessage(MessageBar::Kind::Error,
+                         tr("%1 of %2 records were not changed; they show what the server has. %3")
+                             .arg(failures.size()).arg(write->total()).arg(named.join(u"; ")));
+        bar->setClosable(true);
+        connect(bar->addButton(tr("Retry"), icons::icon(u"refresh"_s)), &QPushButton::clicked, write,
+                [write] { write->retryFailed(); });
+    };
+    connect(write, &BulkWrite::progressed, this, show);
+    connect(write, &BulkWrite::finished, this, [this, write] { Q_EMIT finished(write); });
+    show();
+}
+
+BulkSetDialog::BulkSetDialog(const FilterContext &context, int rows, QWidget *parent)
+    : QDialog(parent), m_context(&context), m_field(new QComboBox(this)), m_valueHolder(new QVBoxLayout),
+      m_summary(new QLabel(this)), m_rows(rows)
+{
+    setObjectName(u"bulkSetDialog"_s);
+    setWindowTitle(tr("Set Field"));
+    auto *layout = new QVBoxLayout(this);
+    auto *form = new QFormLayout;
+    m_field->setObjectName(u"bulkField"_s);
+    for (const FilterField &f : context.fields) {
+        const FieldSchema *s = context.schema.field(f.name);
+        if (f.name == u"id" || (s && s->readOnly))
+            continue;   // what the server sets is not the user's to set
+        m_field->addItem(s ? SchemaEditors::labelOf(*s) : f.name, f.name);
+    }
+    auto *fieldLabel = new QLabel(tr("&Field:"), this);
+    fieldLabel->setBuddy(m_field);
+    form->addRow(fieldLabel, m_field);
+    m_valueHolder->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Value:"), m_valueHolder);
+    layout->addLayout(form);
+    m_summary->setWordWrap(true);
+    layout->addWidget(m_summary);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Set"));
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (!value().isUndefined())
+            accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+    connect(m_field, &QComboBox::currentIndexChanged, this, &BulkSetDialog::onFieldChanged);
+    setMinimumWidth(380);
+    onFieldChanged();
+}
+
+QString BulkSetDialog::field() const
+{
+    return m_field->currentData().toString();
+}
+
+Json BulkSetDialog::value() const
+{
+    return m_value && m_value->isValid() ? m_value->value() : Json();
+}
+
+void BulkSetDialog::onFieldChanged()
+{
+    delete m_value;
+    m_value = nullptr;
+    const FilterField *field = m_context->field(this->field());
+    if (!field)
+        return;
+    m_value = FilterEditor::makeValueEditor(*m_context, *field, this);
+    m_value->setObjectName(u"bulkValue"_s);
+    m_value->setAccessibleName(tr("New value of %1").arg(field->name));
+    m_valueHolder->addWidget(m_value);
+    m_summary->setText(tr("Sets %1 on the %n selected record(s), one request each.", nullptr, m_rows).arg(field->name));
+}
+
+} // namespace refetch
