@@ -273,6 +273,7 @@ private Q_SLOTS:
     void createSelectsTheNewRecord();
     void deleteAndUndo();
     void manyRowsAreDeletedAndSetTogether();
+    void aBlockOfCellsIsPasted();
     void deleteIsSentAfterTheUndoTime();
     void quittingSendsWaitingDeletes();
     void failedSaveKeepsEditsWithFieldErrors();
@@ -1386,6 +1387,51 @@ void tst_MainWindow::manyRowsAreDeletedAndSetTogether()
     QVERIFY(dialog.valueEditor());
     QCOMPARE(dialog.value(), Json(qint64(0)));
     QCOMPARE(dialog.field(), u"views"_s);
+}
+
+// #16: a block copied from a spreadsheet, pasted at a cell: its rows onto the rows from there down, its cells onto
+// the columns shown from there rightwards, typed by each field (a number for views), after a question; a word where
+// a number goes refuses the whole paste and says which cell.
+void tst_MainWindow::aBlockOfCellsIsPasted()
+{
+    ResourceView *view = openList();
+    PagedTableModel *model = view->model();
+    QTableView *table = view->table();
+    QHeaderView *header = table->horizontalHeader();
+    const int title = model->columnOf(u"title"), viewsColumn = model->columnOf(u"views");
+    header->moveSection(header->visualIndex(viewsColumn), header->visualIndex(title) + 1);
+    selectRow(view, 12);
+    table->setCurrentIndex(model->index(model->rowOf(Json(12)), title));
+    QGuiApplication::clipboard()->setText(u"Pasted twelve\t1212\r\nPasted thirteen\t1313\r\n"_s);
+    auto *bulk = findPart<BulkEdit>(m_window.get(), "bulkEdit");
+    QString asked;
+    QSignalSpy finished(bulk, &BulkEdit::finished);
+    BulkWrite *write = bulk->paste(view, QGuiApplication::clipboard()->text(), [&](const QString &q) { asked = q; return true; });
+    QVERIFY(write);
+    QVERIFY2(asked.startsWith(u"Paste 2 × 2 cells into 2 records of posts?"_s), qPrintable(asked));
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(write->succeeded(), 2);
+    QCOMPARE(fetchRecord(u"/posts/12"_s).value(u"title"_s).toString(), u"Pasted twelve"_s);
+    QCOMPARE(fetchRecord(u"/posts/12"_s).value(u"views"_s), QJsonValue(1212));
+    QCOMPARE(fetchRecord(u"/posts/13"_s).value(u"title"_s).toString(), u"Pasted thirteen"_s);
+    QCOMPARE(fetchRecord(u"/posts/13"_s).value(u"views"_s), QJsonValue(1313));
+
+    // A word where a number goes: nothing is written, and the bar says which cell.
+    QVERIFY(!bulk->paste(view, u"Other\tmany\n"_s, [](const QString &) { return true; }));
+    QVERIFY(view->writeBar()->isVisible());
+    QVERIFY2(view->writeBar()->text().contains(u"views of posts · 12"_s), qPrintable(view->writeBar()->text()));
+    QCOMPARE(fetchRecord(u"/posts/12"_s).value(u"title"_s).toString(), u"Pasted twelve"_s);
+    // Declined: nothing.
+    QVERIFY(!bulk->paste(view, u"Declined\n"_s, [](const QString &) { return false; }));
+    QCOMPARE(fetchRecord(u"/posts/12"_s).value(u"title"_s).toString(), u"Pasted twelve"_s);
+    // Typed by the field: numbers, booleans, null where the field takes it.
+    QString why;
+    QCOMPARE(BulkEdit::typedCell(u"12"_s, Json(qint64(3)), nullptr, &why), Json(qint64(12)));
+    QCOMPARE(BulkEdit::typedCell(u"yes"_s, Json(false), nullptr, &why), Json(true));
+    QCOMPARE(BulkEdit::typedCell(u""_s, Json(nullptr), nullptr, &why), Json(nullptr));
+    QCOMPARE(BulkEdit::typedCell(u"007"_s, Json(u"a"_s), nullptr, &why), Json(u"007"_s));
+    QVERIFY(BulkEdit::typedCell(u"2.5"_s, Json(qint64(3)), nullptr, &why).isUndefined());
+    view->findChild<ColumnLayout *>()->reset();
 }
 
 void tst_MainWindow::deleteIsSentAfterTheUndoTime()

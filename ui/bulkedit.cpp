@@ -12,10 +12,15 @@
 #include "core/mutation/mutationqueue.h"
 #include "core/providers/dataprovider.h"
 #include "core/session/apiconnection.h"
+#include "core/session/csv.h"
+#include "core/models/pagedtablemodel.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHeaderView>
+#include <QMessageBox>
+#include <QTableView>
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
@@ -79,6 +84,127 @@ BulkWrite *BulkEdit::setFieldTo(ResourceView *view, const QList<Json> &ids, cons
     const QString shown = value.isString() ? u"“%1”"_s.arg(value.toString()) : QString::fromUtf8(value.toJson());
     follow(view, write, tr("Setting %1 to %2 on %3 records of %4…").arg(field, shown).arg(ids.size()).arg(resource),
            tr("Set %1 to %2 on %3 records of %4.").arg(field, shown).arg(ids.size()).arg(resource));
+    return write;
+}
+
+Json BulkEdit::typedCell(const QString &text, const Json &current, const FieldSchema *schema, QString *error)
+{
+    using T = FieldSchema::Type;
+    const T type = schema && schema->type != T::Unknown ? schema->type
+                 : current.isNumber() ? (current.isInteger() ? T::Integer : T::Number)
+                 : current.isBool() ? T::Boolean
+                 : current.isString() ? T::String
+                                      : T::Unknown;
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() && (current.isNull() || (schema && schema->nullable)) && type != T::String)
+        return Json(nullptr);
+    switch (type) {
+    case T::Integer:
+    case T::Number: {
+        const Json n = Json::fromNumberText(QStringView(trimmed));
+        if (n.isUndefined() || !n.isNumber() || (type == T::Integer && !n.isInteger())) {
+            *error = type == T::Integer ? tr("“%1” is not a whole number").arg(text) : tr("“%1” is not a number").arg(text);
+            return {};
+        }
+        return n;
+    }
+    case T::Boolean: {
+        const QString t = trimmed.toLower();
+        if (t == u"true" || t == u"1" || t == u"yes")
+            return Json(true);
+        if (t == u"false" || t == u"0" || t == u"no")
+            return Json(false);
+        *error = tr("“%1” is not true or false").arg(text);
+        return {};
+    }
+    case T::Object:
+    case T::Array:
+        *error = tr("objects and lists are edited in the form");
+        return {};
+    case T::String:
+        return Json(text);
+    case T::Unknown:
+        break;
+    }
+    // A null field of unknown type: JSON when the text is JSON (a number, true), else the text.
+    const Json parsed = Json::parse(trimmed.toUtf8());
+    return !parsed.isUndefined() && !parsed.isObject() && !parsed.isArray() ? parsed : Json(text);
+}
+
+BulkWrite *BulkEdit::paste(ResourceView *view, const QString &text, Confirm confirm)
+{
+    ApiConnection *c = view ? view->connection() : nullptr;
+    if (!c)
+        return nullptr;
+    PagedTableModel *model = view->model();
+    QTableView *table = view->table();
+    const QModelIndex start = table->currentIndex();
+    auto refuse = [&](const QString &why) {
+        view->writeBar()->showMessage(MessageBar::Kind::Error, tr("Nothing was pasted: %1.").arg(why));
+        view->writeBar()->setClosable(true);
+        return nullptr;
+    };
+    if (!start.isValid())
+        return refuse(tr("click the cell the block starts at first"));
+    Csv::Reader reader(u'\t');
+    reader.feed(text);
+    reader.finish();
+    const QList<QStringList> rows = reader.takeRows();
+    if (rows.isEmpty())
+        return refuse(tr("the clipboard holds no cells"));
+    // The columns shown, from the current one rightwards; the rows shown, from the current one down.
+    QHeaderView *header = table->horizontalHeader();
+    QStringList columns;
+    for (int visual = header->visualIndex(start.column()); visual < header->count(); ++visual) {
+        const int logical = header->logicalIndex(visual);
+        if (!header->isSectionHidden(logical))
+            columns.append(model->columnName(logical));
+    }
+    qsizetype width = 0;
+    for (const QStringList &r : rows)
+        width = std::max(width, r.size());
+    if (width > columns.size())
+        return refuse(tr("the block is %1 columns wide, and only %2 are shown from here").arg(width).arg(columns.size()));
+    if (start.row() + rows.size() > model->rowCount())
+        return refuse(tr("the block is %1 rows high, and only %2 are loaded from here")
+                          .arg(rows.size()).arg(model->rowCount() - start.row()));
+    const ResourceSchema schema = view->filterContext().schema;
+    QList<BulkWrite::Item> items;
+    for (qsizetype r = 0; r < rows.size(); ++r) {
+        const int row = start.row() + int(r);
+        const Json record = model->rowJson(row);
+        const Json id = model->rowId(row);
+        if (id.isUndefined() || id.isNull())
+            return refuse(tr("row %1 has no id").arg(row + 1));
+        Json fields = Json::object({});
+        for (qsizetype k = 0; k < rows.at(r).size(); ++k) {
+            const QString &field = columns.at(k);
+            const QModelIndex cell = model->index(row, model->columnOf(field));
+            const FieldSchema *described = schema.field(field);
+            if (!(model->flags(cell) & Qt::ItemIsEditable) || (described && described->readOnly))
+                return refuse(tr("%1 cannot be written here").arg(field));
+            QString why;
+            const Json value = typedCell(rows.at(r).at(k), record.value(QStringView(field)), described, &why);
+            if (value.isUndefined())
+                return refuse(tr("%1 of %2 · %3: %4").arg(field, view->resource(), DataProvider::idText(id), why));
+            if (!(value == record.value(QStringView(field))))
+                fields = fields.withValue(field, value);
+        }
+        if (!fields.isEmpty())
+            items.append(BulkWrite::Item{.id = id, .options = c->updateOptions(view->resource(), id), .variables = fields});
+    }
+    if (items.isEmpty())
+        return refuse(tr("the cells already hold these values"));
+    const QString question = tr("Paste %1 × %2 cells into %3 records of %4? Each record is saved on the server.")
+                                 .arg(rows.size()).arg(width).arg(items.size()).arg(view->resource());
+    const bool yes = confirm ? confirm(question)
+                             : QMessageBox::question(m_window, tr("Paste"), question) == QMessageBox::Yes;
+    if (!yes)
+        return nullptr;
+    auto *write = new BulkWrite(c->queue(), items, this);
+    write->start();
+    follow(view, write, tr("Pasting into %1 records of %2…").arg(items.size()).arg(view->resource()),
+           tr("Pasted into %1 records of %2.").arg(items.size()).arg(view->resource()));
     return write;
 }
 

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 class QComboBox;
 class QLabel;
 class QVBoxLayout;
@@ -19,6 +21,7 @@ class MutationQueue;
 class ResourceView;
 class UndoDelete;
 struct FilterContext;
+struct FieldSchema;
 
 // Changes to many rows at once, from the rows selected in a list: Delete deletes them all behind one Undo (the
 // window's undo bar), Edit > Set Field… sets one field of them all to one value. Each record is its own write
@@ -36,6 +39,17 @@ public:
     void setField(ResourceView *view);
     // Sets `field` to `value` on the records `ids` of `view`'s list.
     BulkWrite *setFieldTo(ResourceView *view, const QList<Json> &ids, const QString &field, const Json &value);
+    // Pastes a block of tab-separated cells (a spreadsheet's copy) into `view` from its current cell: each line a
+    // row (the rows under it, as shown), each cell a column (the columns shown to its right); asks before writing
+    // (`confirm`: yes or no, given the question; the default asks in a dialog), then one write per record. A cell
+    // whose text is not a value of its field (a word in a number) or a column that cannot be written refuses the
+    // whole paste, saying which. Returns the write, or null when nothing was written.
+    using Confirm = std::function<bool(const QString &question)>;
+    BulkWrite *paste(ResourceView *view, const QString &text, Confirm confirm = {});
+    // A pasted cell's text as a value of the field that now holds `current` (`schema`, when described): a number
+    // for a number, true/false for a boolean, null for an empty cell of a field that takes null, else the text.
+    // Undefined, with `error`, when it is not one.
+    static Json typedCell(const QString &text, const Json &current, const FieldSchema *schema, QString *error);
     // The last bulk write (for tests and the window).
     BulkWrite *last() const { return m_last; }
 

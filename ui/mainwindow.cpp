@@ -33,6 +33,8 @@
 #include "core/providers/dataprovider.h"
 #include "core/client/queryclient.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QLoggingCategory>
@@ -408,6 +410,9 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
     });
     m_history->watch(m_view);
     connect(m_view, &ResourceView::saveViewRequested, m_views, &SavedViewsFlow::saveCurrent);
+    connect(m_view, &ResourceView::pasteRequested, this, [this] {
+        m_bulk->paste(m_view, QGuiApplication::clipboard()->text());
+    });
     connect(m_view, &ResourceView::settingsRequested, this, [this] {
         openSettings(m_view ? m_view->connection()->id() : QString());
     });

@@ -110,6 +110,8 @@ Q_SIGNALS:
     void referenceFollowed(const QString &resource, const refetch::Json &id);
     // The filter bar's Save View….
     void saveViewRequested();
+    // Ctrl+V in the table: paste a block of cells from the current one (BulkEdit::paste).
+    void pasteRequested();
 
 private:
     void applySearch();

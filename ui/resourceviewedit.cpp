@@ -17,6 +17,7 @@
 
 #include <QItemSelectionModel>
 #include <QPushButton>
+#include <QShortcut>
 
 #include <utility>
 #include <QTableView>
@@ -47,6 +48,9 @@ void ResourceView::setUpEditing()
     m_table->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::DoubleClicked);
     m_delegate->setPicker(FormDescription::pickers(m_connection));
     m_model->setCellWriter([this](int row, const QString &field, const Json &value) { return writeCell(row, field, value); });
+    auto *paste = new QShortcut(QKeySequence::Paste, m_table);
+    paste->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(paste, &QShortcut::activated, this, &ResourceView::pasteRequested);
 }
 
 bool ResourceView::writeCell(int row, const QString &field, const Json &value)
