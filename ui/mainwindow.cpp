@@ -1,8 +1,7 @@
 #include "mainwindow.h"
 
 #include "exportflow.h"
-#include "savedviewsflow.h"
-#include "bulkedit.h"
+
 
 #include "core/session/apiconnection.h"
 #include "cacheinspector.h"
@@ -33,8 +32,6 @@
 #include "core/providers/dataprovider.h"
 #include "core/client/queryclient.h"
 
-#include <QClipboard>
-#include <QGuiApplication>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QLoggingCategory>
@@ -96,30 +93,8 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
     statusBar()->addPermanentWidget(m_status);
     statusBar()->setSizeGripEnabled(true);
 
-    m_export = new ExportFlow(this);
-    m_export->setObjectName(u"exportFlow"_s);
-    connect(m_actions->exportList, &QAction::triggered, this, [this] { m_export->exportView(m_view); });
-    connect(m_export, &ExportFlow::started, this, &MainWindow::updateActions);
-    connect(m_export, &ExportFlow::finished, this, [this](bool ok, const QString &, const QString &message) {
-        if (ok)
-            statusBar()->showMessage(message, 10000);
-        updateActions();
-    });
-
-    m_views = new SavedViewsFlow(this, m_ui.tree, m_ctx.settings, [this] { return m_view; },
-                                 [this](ApiConnection *c, const QString &resource, std::function<void(ResourceView *)> then) {
-        openList(c, resource, then);
-    });
-    m_views->setObjectName(u"savedViews"_s);
-    connect(m_actions->saveView, &QAction::triggered, m_views, &SavedViewsFlow::saveCurrent);
-    connect(m_views, &SavedViewsFlow::saved, this, [this](const QString &name) {
-        statusBar()->showMessage(tr("Saved the view “%1”").arg(name), 4000);
-    });
-
     m_undoDelete = new UndoDelete(m_ui.undoBar, m_ctx.client, this);
-    m_bulk = new BulkEdit(this, m_undoDelete);
-    m_bulk->setObjectName(u"bulkEdit"_s);
-    connect(m_actions->setField, &QAction::triggered, this, [this] { m_bulk->setField(m_view); });
+    setUpListTools();
     connect(m_undoDelete, &UndoDelete::changed, this, &MainWindow::updateActions);
     connect(m_undoDelete, &UndoDelete::deleted, this, [this](const QString &label) {
         statusBar()->showMessage(tr("Deleted %1").arg(label), 4000);
@@ -262,30 +237,6 @@ void MainWindow::openResource(const QString &endpointId, const QString &resource
     openPending(m_connections->find(endpointId));
 }
 
-void MainWindow::openFiltered(const QString &endpointId, const QString &resource,
-                              const QList<FilterCondition> &conditions)
-{
-    openList(m_connections->find(endpointId), resource, [conditions](ResourceView *view) {
-        view->setConditions(conditions);
-    });
-}
-
-void MainWindow::openList(ApiConnection *c, const QString &resource, const std::function<void(ResourceView *)> &then)
-{
-    if (!c)
-        return;
-    QPointer<ApiConnection> guard(c);
-    m_questions->settleEdits([this, guard, resource, then] {
-        if (!guard)
-            return;
-        if (!isShowing(guard, resource))
-            showResource(guard, resource);
-        if (then)
-            then(m_view);
-        updateActions();
-    });
-}
-
 void MainWindow::rebuildConnections(const QList<EndpointSettings> &saved)
 {
     m_connections->rebuild(saved);
@@ -409,10 +360,7 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
             m_ui.pane->form()->focusFirstField();
     });
     m_history->watch(m_view);
-    connect(m_view, &ResourceView::saveViewRequested, m_views, &SavedViewsFlow::saveCurrent);
-    connect(m_view, &ResourceView::pasteRequested, this, [this] {
-        m_bulk->paste(m_view, QGuiApplication::clipboard()->text());
-    });
+    watchListTools(m_view);
     connect(m_view, &ResourceView::settingsRequested, this, [this] {
         openSettings(m_view ? m_view->connection()->id() : QString());
     });
@@ -535,16 +483,8 @@ void MainWindow::deleteRecord()
     ApiConnection *c = m_view->connection();
     const QString resource = m_view->resource();
     // The record in the form, else the selected row.
-    // Several rows selected: they all go, behind one Undo.
-    if (const QList<Json> ids = m_view->selectedIds(); ids.size() > 1 && !m_ui.pane->isCreating()) {
-        if (m_ui.pane->hasRecord() && std::any_of(ids.cbegin(), ids.cend(), [this](const Json &id) {
-                return ResourceTags::sameId(m_ui.pane->recordId(), id);
-            }))
-            m_ui.pane->clear(tr("Undo (Ctrl+Z) brings them back until they are sent."),
-                             tr("%1 records of %2 were deleted").arg(ids.size()).arg(resource));
-        m_bulk->deleteRows(m_view, ids);
+    if (deleteSelectedRows())
         return;
-    }
     Json id = m_ui.pane->hasRecord() && !m_ui.pane->isCreating() && m_ui.pane->resource() == resource
         ? m_ui.pane->recordId()
         : m_view->currentId();

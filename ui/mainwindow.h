@@ -112,6 +112,11 @@ private:
     // The list shown is `resource` of `connection`.
     bool isShowing(const ApiConnection *connection, const QString &resource) const;
     void showResource(ApiConnection *connection, const QString &resource);
+    // The list's tools (mainwindowlists.cpp): export, saved views, many rows at once, paste.
+    void setUpListTools();
+    void watchListTools(ResourceView *view);
+    // Delete with several rows selected: they all go behind one Undo; false when fewer than two are selected.
+    bool deleteSelectedRows();
     void closeResource();
     void showEndpointPage(ApiConnection *connection);
     void showStartPage();

@@ -1,0 +1,101 @@
+// MainWindow's list tools: File > Export…, saved views, many rows at once (delete, set a field, paste), and the
+// lists they open.
+
+#include "mainwindow.h"
+
+#include "bulkedit.h"
+#include "exportflow.h"
+#include "recordpane.h"
+#include "resourceview.h"
+#include "savedviewsflow.h"
+#include "undodelete.h"
+#include "windowactions.h"
+#include "windowquestions.h"
+
+#include "core/mutation/resourcetags.h"
+#include "core/session/apiconnection.h"
+#include "ui/connectionset.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QStatusBar>
+
+using namespace Qt::StringLiterals;
+
+namespace refetch {
+
+void MainWindow::setUpListTools()
+{
+    m_export = new ExportFlow(this);
+    m_export->setObjectName(u"exportFlow"_s);
+    connect(m_actions->exportList, &QAction::triggered, this, [this] { m_export->exportView(m_view); });
+    connect(m_export, &ExportFlow::started, this, &MainWindow::updateActions);
+    connect(m_export, &ExportFlow::finished, this, [this](bool ok, const QString &, const QString &message) {
+        if (ok)
+            statusBar()->showMessage(message, 10000);
+        updateActions();
+    });
+
+    m_views = new SavedViewsFlow(this, m_ui.tree, m_ctx.settings, [this] { return m_view; },
+                                 [this](ApiConnection *c, const QString &resource, std::function<void(ResourceView *)> then) {
+        openList(c, resource, then);
+    });
+    m_views->setObjectName(u"savedViews"_s);
+    connect(m_actions->saveView, &QAction::triggered, m_views, &SavedViewsFlow::saveCurrent);
+    connect(m_views, &SavedViewsFlow::saved, this, [this](const QString &name) {
+        statusBar()->showMessage(tr("Saved the view “%1”").arg(name), 4000);
+    });
+
+    m_bulk = new BulkEdit(this, m_undoDelete);
+    m_bulk->setObjectName(u"bulkEdit"_s);
+    connect(m_actions->setField, &QAction::triggered, this, [this] { m_bulk->setField(m_view); });
+}
+
+void MainWindow::watchListTools(ResourceView *view)
+{
+    connect(view, &ResourceView::saveViewRequested, m_views, &SavedViewsFlow::saveCurrent);
+    connect(view, &ResourceView::pasteRequested, this, [this] {
+        m_bulk->paste(m_view, QGuiApplication::clipboard()->text());
+    });
+}
+
+bool MainWindow::deleteSelectedRows()
+{
+    const QList<Json> ids = m_view ? m_view->selectedIds() : QList<Json>();
+    if (ids.size() < 2 || m_ui.pane->isCreating())
+        return false;
+    if (m_ui.pane->hasRecord() && std::any_of(ids.cbegin(), ids.cend(), [this](const Json &id) {
+            return ResourceTags::sameId(m_ui.pane->recordId(), id);
+        }))
+        m_ui.pane->clear(tr("Undo (Ctrl+Z) brings them back until they are sent."),
+                         tr("%1 records of %2 were deleted").arg(ids.size()).arg(m_view->resource()));
+    m_bulk->deleteRows(m_view, ids);
+    return true;
+}
+
+void MainWindow::openFiltered(const QString &endpointId, const QString &resource,
+                              const QList<FilterCondition> &conditions)
+{
+    openList(m_connections->find(endpointId), resource, [conditions](ResourceView *view) {
+        view->setConditions(conditions);
+    });
+}
+
+void MainWindow::openList(ApiConnection *c, const QString &resource, const std::function<void(ResourceView *)> &then)
+{
+    if (!c)
+        return;
+    QPointer<ApiConnection> guard(c);
+    m_questions->settleEdits([this, guard, resource, then] {
+        if (!guard)
+            return;
+        if (!isShowing(guard, resource))
+            showResource(guard, resource);
+        if (then)
+            then(m_view);
+        updateActions();
+    });
+}
+
+} // namespace refetch
