@@ -4,6 +4,7 @@
 
 #include "exportcommand.h"
 
+#include "commandendpoint.h"
 #include "unixsignals.h"
 
 #include "core/providers/listfilter.h"
@@ -47,24 +48,13 @@ int usageError(const QString &text)
     return 2;
 }
 
-// A saved endpoint named `name` (its name, id or base URL).
-std::optional<EndpointSettings> savedEndpoint(const SettingsStore &store, const QString &name)
-{
-    for (const EndpointSettings &e : store.endpoints()) {
-        if (e.displayName() == name || e.id == name || e.baseUrl.toString() == name)
-            return e;
-    }
-    return std::nullopt;
-}
-
 } // namespace
 
 int runExportCommand(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     // Standard error is the script's: what the library notes for a developer stays out unless asked for.
-    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(u"refetch.*.info=false\nrefetch.*.debug=false"_s);
+    quietLogging();
     QCoreApplication::setApplicationName(u"Refetch"_s);
     QCoreApplication::setOrganizationName(u"Refetch"_s);
 
@@ -133,44 +123,17 @@ int runExportCommand(int argc, char *argv[])
             return usageError(u"--page-size takes a number of records, not '%1'."_s.arg(parser.value(pageSizeOption)));
     }
 
-    // The endpoint: a URL for this run, or a saved one (with its token from the keychain).
-    const QString endpointText = parser.value(endpointOption);
-    const QUrl url(endpointText, QUrl::StrictMode);
-    const bool isUrl = EndpointSettings::isUsableUrl(url);
-    AppSession session(AppSessionOptions{.secrets = isUrl ? nullptr : std::make_unique<KeychainBackend>()});
-    if (!isUrl && session.tokens() && !session.tokens()->isReady()) {
-        QObject::connect(session.tokens(), &TokenStore::ready, &app, &QCoreApplication::quit, Qt::SingleShotConnection);
-        app.exec();
+    QString why;
+    int status = 0;
+    std::optional<CommandEndpoint> endpoint = CommandEndpoint::open(app, parser.value(endpointOption), QString(), &why, &status);
+    if (!endpoint) {
+        if (status == 2)
+            return usageError(why);
+        say(u"refetch export: "_s + why);
+        return status;
     }
-    EndpointSettings settings;
-    if (isUrl) {
-        settings = session.store()->transientEndpoint(u"export"_s, QString(), url);
-    } else if (const auto saved = savedEndpoint(*session.store(), endpointText)) {
-        settings = *saved;
-    } else {
-        QStringList names;
-        for (const EndpointSettings &e : session.store()->endpoints())
-            names.append(e.displayName());
-        return usageError(names.isEmpty()
-            ? u"'%1' is neither an http(s) URL nor a saved endpoint (none are saved).'"_s.arg(endpointText)
-            : u"'%1' is neither an http(s) URL nor a saved endpoint (saved: %2)."_s.arg(endpointText, names.join(u", ")));
-    }
-    session.setEndpointsInUse({settings.baseUrl});
-    ApiConnection connection(settings, session.client(), session.mutations(), session.transport());
-
-    // Detection first: the dialect, its paging and parameters.
-    if (connection.isLoading()) {
-        QObject::connect(&connection, &ApiConnection::resourcesChanged, &app, [&] {
-            if (!connection.isLoading())
-                app.quit();
-        });
-        app.exec();
-    }
+    ApiConnection &connection = *endpoint->connection;
     const QStringList resources = connection.resources();
-    if (resources.isEmpty() && !connection.errorString().isEmpty()) {
-        say(u"refetch export: %1: %2"_s.arg(settings.baseUrl.toString(), connection.errorString()));
-        return 1;
-    }
     if (!resources.isEmpty() && !resources.contains(request.resource))
         return usageError(u"%1 has no resource '%2'; it has %3."_s.arg(connection.displayName(), request.resource,
                                                                         resources.join(u", ")));

@@ -1,4 +1,5 @@
 #include "app/exportcommand.h"
+#include "app/importcommand.h"
 #include "app/sampleapi/democommandline.h"
 #include "app/sampleapi/sampleapi.h"
 #include "core/persist/storefile.h"
@@ -33,6 +34,8 @@ int main(int argc, char *argv[])
     // Commands for scripts run without a window (and without a display).
     if (argc > 1 && std::strcmp(argv[1], "export") == 0)
         return refetch::runExportCommand(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "import") == 0)
+        return refetch::runImportCommand(argc, argv);
 
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"Refetch"_s);

@@ -13,6 +13,7 @@
 #include "core/providers/dataprovider.h"
 #include "core/session/apiconnection.h"
 #include "core/session/csv.h"
+#include "core/session/csvimport.h"
 #include "core/models/pagedtablemodel.h"
 
 #include <QComboBox>
@@ -89,46 +90,7 @@ BulkWrite *BulkEdit::setFieldTo(ResourceView *view, const QList<Json> &ids, cons
 
 Json BulkEdit::typedCell(const QString &text, const Json &current, const FieldSchema *schema, QString *error)
 {
-    using T = FieldSchema::Type;
-    const T type = schema && schema->type != T::Unknown ? schema->type
-                 : current.isNumber() ? (current.isInteger() ? T::Integer : T::Number)
-                 : current.isBool() ? T::Boolean
-                 : current.isString() ? T::String
-                                      : T::Unknown;
-    const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty() && (current.isNull() || (schema && schema->nullable)) && type != T::String)
-        return Json(nullptr);
-    switch (type) {
-    case T::Integer:
-    case T::Number: {
-        const Json n = Json::fromNumberText(QStringView(trimmed));
-        if (n.isUndefined() || !n.isNumber() || (type == T::Integer && !n.isInteger())) {
-            *error = type == T::Integer ? tr("“%1” is not a whole number").arg(text) : tr("“%1” is not a number").arg(text);
-            return {};
-        }
-        return n;
-    }
-    case T::Boolean: {
-        const QString t = trimmed.toLower();
-        if (t == u"true" || t == u"1" || t == u"yes")
-            return Json(true);
-        if (t == u"false" || t == u"0" || t == u"no")
-            return Json(false);
-        *error = tr("“%1” is not true or false").arg(text);
-        return {};
-    }
-    case T::Object:
-    case T::Array:
-        *error = tr("objects and lists are edited in the form");
-        return {};
-    case T::String:
-        return Json(text);
-    case T::Unknown:
-        break;
-    }
-    // A null field of unknown type: JSON when the text is JSON (a number, true), else the text.
-    const Json parsed = Json::parse(trimmed.toUtf8());
-    return !parsed.isUndefined() && !parsed.isObject() && !parsed.isArray() ? parsed : Json(text);
+    return CsvImport::typedCell(text, current, schema, error);
 }
 
 BulkWrite *BulkEdit::paste(ResourceView *view, const QString &text, Confirm confirm)

@@ -88,6 +88,9 @@ struct MutationOptions
     QString idField = QStringLiteral("id");
     QByteArray etag;                                         // If-Match; default: the cached detail's ETag
     QString scope;                                           // same scope, one after another; default: the record
+    // The write's own id, which is also its Idempotency-Key; default: a new UUID. Given by a caller that must know
+    // after a crash whether this write was made (an import resuming: MutationQueue::find()).
+    QString mutationId;
 
     MutationMode mode = MutationMode::Pessimistic;
     Millis undoDelay{5000};                                  // Undoable: how long undo() is possible

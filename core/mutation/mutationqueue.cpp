@@ -102,7 +102,7 @@ QByteArray MutationQueue::cachedEtag(const PersistedMutation &d) const
 Mutation *MutationQueue::mutate(const MutationOptions &options, const Json &variables)
 {
     PersistedMutation d;
-    d.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    d.id = options.mutationId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : options.mutationId;
     d.method = options.method.toUpper();
     d.endpoint = options.endpoint.isEmpty() ? QStringLiteral("default") : options.endpoint;
     d.path = options.pathFrom ? options.pathFrom(variables) : options.path;
@@ -171,6 +171,15 @@ Mutation *MutationQueue::add(PersistedMutation data, Mutation::Live live, std::o
     Q_EMIT mutationAdded(m);
     Q_EMIT changed();
     return m;
+}
+
+Mutation *MutationQueue::find(const QString &id) const
+{
+    for (const QPointer<Mutation> &m : m_mutations) {
+        if (m && !m->isSettled() && m->data().id == id)
+            return m;
+    }
+    return nullptr;
 }
 
 QList<Mutation *> MutationQueue::mutations() const

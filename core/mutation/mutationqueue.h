@@ -39,6 +39,8 @@ public:
 
     // Unsettled mutations, in the order they were made.
     QList<Mutation *> mutations() const;
+    // The unsettled mutation of that id (MutationOptions::mutationId), restored ones included; null when none.
+    Mutation *find(const QString &id) const;
     int pausedCount() const;
     // Tries paused writes again now (a "retry now" button). They also resume, in order, when the OnlineSource
     // comes back online, and, when it never went offline, after a growing delay (reconnectDelay()).

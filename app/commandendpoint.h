@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+class QCoreApplication;
+
+namespace refetch {
+
+class ApiConnection;
+class AppSession;
+
+// What `refetch export` and `refetch import` talk to: an endpoint named on the command line (an http(s) URL, or a
+// saved endpoint by name, id or URL, with its token from the keychain), its dialect detected as the window does it.
+struct CommandEndpoint
+{
+    std::unique_ptr<AppSession> session;
+    std::unique_ptr<ApiConnection> connection;
+
+    CommandEndpoint();
+    ~CommandEndpoint();
+    CommandEndpoint(CommandEndpoint &&) noexcept;
+
+    // Opens it and waits for detection. `cacheDirectory`: where its writes persist (empty: nowhere). On failure:
+    // `error` says why and `status` is the exit status (2: the command line, 1: the server).
+    static std::optional<CommandEndpoint> open(QCoreApplication &app, const QString &text, const QString &cacheDirectory,
+                                               QString *error, int *status);
+};
+
+// The library's notes for a developer stay off a script's standard error unless QT_LOGGING_RULES asks for them.
+void quietLogging();
+
+} // namespace refetch
