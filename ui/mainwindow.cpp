@@ -599,6 +599,7 @@ void MainWindow::updateActions()
     m_actions->refresh->setEnabled(hasView || m_ui.tree->currentConnection());
     m_actions->exportList->setEnabled(hasView && m_export && !m_export->isRunning());
     m_actions->saveView->setEnabled(hasView);
+    m_actions->importCsv->setEnabled(hasView);
     m_actions->setField->setEnabled(hasView);
     updateTitle();
 }

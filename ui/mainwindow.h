@@ -37,6 +37,7 @@ class UndoDelete;
 class ExportFlow;
 class SavedViewsFlow;
 class BulkEdit;
+class ImportDialog;
 class WindowActions;
 class WindowQuestions;
 
@@ -65,6 +66,9 @@ public:
     // The list of `resource` showing only the records meeting `conditions` (a record's "Show all" of what points
     // at it), once edits in the form are settled.
     void openFiltered(const QString &endpointId, const QString &resource, const QList<FilterCondition> &conditions);
+    // File > Import CSV… of `path` into the list shown: the import dialog, its preview loaded (null without a list or
+    // when the file is not CSV, said in a message).
+    ImportDialog *importFile(const QString &path);
     // `resource`'s list of `c`, once edits in the form are settled, then `then` with it.
     void openList(ApiConnection *c, const QString &resource, const std::function<void(ResourceView *)> &then);
 

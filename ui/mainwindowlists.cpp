@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 
 #include "bulkedit.h"
+#include "importdialog.h"
 #include "exportflow.h"
 #include "recordpane.h"
 #include "resourceview.h"
@@ -14,10 +15,17 @@
 
 #include "core/mutation/resourcetags.h"
 #include "core/session/apiconnection.h"
+#include "core/persist/storefile.h"
+#include "core/models/pagedtablemodel.h"
 #include "ui/connectionset.h"
 
 #include <QAction>
 #include <QClipboard>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QStandardPaths>
 #include <QGuiApplication>
 #include <QStatusBar>
 
@@ -47,6 +55,16 @@ void MainWindow::setUpListTools()
         statusBar()->showMessage(tr("Saved the view “%1”").arg(name), 4000);
     });
 
+    connect(m_actions->importCsv, &QAction::triggered, this, [this] {
+        if (!m_view)
+            return;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import into %1").arg(m_view->resource()),
+                                                          QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+                                                          tr("CSV files (*.csv *.tsv *.txt);;All files (*)"));
+        if (!path.isEmpty())
+            importFile(path);
+    });
+
     m_bulk = new BulkEdit(this, m_undoDelete);
     m_bulk->setObjectName(u"bulkEdit"_s);
     connect(m_actions->setField, &QAction::triggered, this, [this] { m_bulk->setField(m_view); });
@@ -72,6 +90,26 @@ bool MainWindow::deleteSelectedRows()
                          tr("%1 records of %2 were deleted").arg(ids.size()).arg(m_view->resource()));
     m_bulk->deleteRows(m_view, ids);
     return true;
+}
+
+ImportDialog *MainWindow::importFile(const QString &path)
+{
+    ApiConnection *c = m_view ? m_view->connection() : nullptr;
+    if (!c)
+        return nullptr;
+    // The journal beside the endpoint's cache (or the app's data when nothing is kept on disk).
+    const QString directory = c->storeFile() ? QFileInfo(c->storeFile()->path()).dir().filePath(u"imports"_s)
+                                             : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/imports"_s;
+    const Json sample = m_view->model()->rowCount() > 0 ? m_view->model()->rowJson(0) : Json();
+    auto *dialog = new ImportDialog(c, m_view->resource(), m_view->filterContext().schema, sample, directory, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!dialog->load(path)) {
+        QMessageBox::warning(this, tr("Import"), dialog->errorString());
+        dialog->deleteLater();
+        return nullptr;
+    }
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::openFiltered(const QString &endpointId, const QString &resource,

@@ -80,6 +80,10 @@ WindowActions::WindowActions(QMainWindow *window)
     exportList->setObjectName(u"exportAction"_s);
     exportList->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportList->setToolTip(tr("Every record of the list, as filtered and sorted, to a CSV or JSON file (Ctrl+E)"));
+    importCsv = new QAction(tr("&Import CSV…"), window);
+    importCsv->setObjectName(u"importAction"_s);
+    importCsv->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    importCsv->setToolTip(tr("Create records of the list's resource from the rows of a CSV file (Ctrl+I)"));
     saveView = makeAction(window, "saveViewAction", u"filter"_s, tr("Save &View…"));
     saveView->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     saveView->setToolTip(tr("Name this list's filter, search, sort and columns; it is listed under its resource "
@@ -93,7 +97,7 @@ WindowActions::WindowActions(QMainWindow *window)
     settings->setToolTip(tr("Endpoints, authorization and fetching (Ctrl+,)"));
     settings->setMenuRole(QAction::PreferencesRole);
 
-    for (QAction *a : {back, forward, refresh, find, newRecord, save, deleteRecord, undo, settings, exportList, saveView, setField})
+    for (QAction *a : {back, forward, refresh, find, newRecord, save, deleteRecord, undo, settings, exportList, importCsv, saveView, setField})
         window->addAction(a);
 }
 
@@ -116,6 +120,7 @@ void WindowActions::addMenus(QMainWindow *window) const
     fileMenu->addAction(save);
     fileMenu->addSeparator();
     fileMenu->addAction(exportList);
+    fileMenu->addAction(importCsv);
     fileMenu->addSeparator();
     fileMenu->addAction(settings);
     fileMenu->addSeparator();

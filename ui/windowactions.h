@@ -36,6 +36,7 @@ public:
     QAction *undo;
     QAction *settings;
     QAction *exportList;   // File > Export… of the list shown
+    QAction *importCsv;    // File > Import CSV… into the list's resource
     QAction *saveView;
     QAction *setField;     // Edit > Set Field…: one field of the selected rows to one value     // View > Save View…: the list's filter, sort and columns under a name
     QAction *inspector = nullptr;   // the dock's own toggle action
