@@ -176,7 +176,7 @@ int runImportCommand(int argc, char *argv[])
         return problems > 0 ? 1 : 0;
     }
 
-    const QString id = CsvImport::importId(connection.id(), resource, contents, fieldOf);
+    const QString id = CsvImport::importId(connection.cacheIdentity(), resource, contents, fieldOf);
     CsvImport import(&connection, resource, id, prepared, QDir(cacheDirectory).filePath(u"imports"_s));
     const bool terminal = isatty(STDERR_FILENO);
     QElapsedTimer sinceShown;

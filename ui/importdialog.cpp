@@ -168,7 +168,7 @@ bool ImportDialog::startImport()
     if (m_import || !m_connection)
         return false;
     const QStringList fields = mapping();
-    const QString id = CsvImport::importId(m_connection->id(), m_resource, m_contents, fields);
+    const QString id = CsvImport::importId(m_connection->cacheIdentity(), m_resource, m_contents, fields);
     m_import = new CsvImport(m_connection, m_resource, id, m_prepared, m_journalDirectory, this);
     connect(m_import, &CsvImport::progressed, this, &ImportDialog::showProgress);
     connect(m_import, &CsvImport::finished, this, [this] {

@@ -52,7 +52,8 @@ public:
     // record of the resource (for the types the schema does not give). A cell the schema refuses is a problem too.
     static QList<Row> prepare(const QList<QStringList> &rows, const QStringList &fieldOf, const ResourceSchema &schema,
                               const Json &sample);
-    // The import's identity: the same file, resource and mapping resume the same import.
+    // The import's identity: the same file, resource and mapping on the same server's data (`endpoint`: its
+    // ApiConnection::cacheIdentity(), so that a sample API started afresh is another import) resume the same import.
     static QString importId(const QString &endpoint, const QString &resource, const QByteArray &fileContents,
                             const QStringList &fieldOf);
 
