@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+class QCommandLineOption;
 class QCoreApplication;
 
 namespace refetch {
@@ -31,5 +32,11 @@ struct CommandEndpoint
 
 // The library's notes for a developer stay off a script's standard error unless QT_LOGGING_RULES asks for them.
 void quietLogging();
+// A line on standard error.
+void say(const QString &text);
+// "refetch <command>: <text>" and where the help is; the exit status of a wrong command line (2).
+int usageError(const QString &command, const QString &text);
+// --endpoint URL|NAME, as both commands take it.
+QCommandLineOption endpointOption();
 
 } // namespace refetch

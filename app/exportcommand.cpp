@@ -34,22 +34,6 @@ using namespace Qt::StringLiterals;
 
 namespace refetch {
 
-namespace {
-
-void say(const QString &text)
-{
-    std::fprintf(stderr, "%s\n", qPrintable(text));
-}
-
-int usageError(const QString &text)
-{
-    say(u"refetch export: "_s + text);
-    say(u"Try 'refetch export --help'."_s);
-    return 2;
-}
-
-} // namespace
-
 int runExportCommand(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -66,9 +50,7 @@ int runExportCommand(int argc, char *argv[])
     parser.addHelpOption();
     parser.addPositionalArgument(u"export"_s, u"The command."_s);
     parser.addPositionalArgument(u"resource"_s, u"The resource to export, as the endpoint names it (posts)."_s);
-    const QCommandLineOption endpointOption(u"endpoint"_s,
-        u"The REST API: an http(s) URL, or the name of an endpoint saved in Refetch's settings (its sign-in too)."_s,
-        u"url|name"_s);
+    const QCommandLineOption endpointOption = refetch::endpointOption();
     const QCommandLineOption formatOption(u"format"_s, u"csv (the default) or json."_s, u"format"_s, u"csv"_s);
     const QCommandLineOption filterOption(u"filter"_s,
         u"A condition, repeated for more (all must hold): FIELD=VALUE, FIELD!=VALUE, FIELD>=VALUE, FIELD<=VALUE, "
@@ -89,22 +71,22 @@ int runExportCommand(int argc, char *argv[])
 
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)
-        return usageError(positional.size() < 2 ? u"name the resource to export."_s
+        return usageError(u"export"_s, positional.size() < 2 ? u"name the resource to export."_s
                                                 : u"one resource at a time (got %1)."_s.arg(positional.mid(1).join(u' ')));
     if (!parser.isSet(endpointOption))
-        return usageError(u"--endpoint URL|NAME is needed."_s);
+        return usageError(u"export"_s, u"--endpoint URL|NAME is needed."_s);
 
     ExportRequest request;
     request.resource = positional.at(1);
     const auto format = ExportRequest::formatFromName(parser.value(formatOption));
     if (!format)
-        return usageError(u"--format is csv or json, not '%1'."_s.arg(parser.value(formatOption)));
+        return usageError(u"export"_s, u"--format is csv or json, not '%1'."_s.arg(parser.value(formatOption)));
     request.format = *format;
     for (const QString &text : parser.values(filterOption)) {
         QString why;
         const auto condition = FilterCondition::parse(text, &why);
         if (!condition)
-            return usageError(why);
+            return usageError(u"export"_s, why);
         request.conditions.append(*condition);
     }
     request.search = parser.value(searchOption);
@@ -120,7 +102,7 @@ int runExportCommand(int argc, char *argv[])
         bool ok = false;
         request.pageSize = parser.value(pageSizeOption).toInt(&ok);
         if (!ok || request.pageSize < 1)
-            return usageError(u"--page-size takes a number of records, not '%1'."_s.arg(parser.value(pageSizeOption)));
+            return usageError(u"export"_s, u"--page-size takes a number of records, not '%1'."_s.arg(parser.value(pageSizeOption)));
     }
 
     QString why;
@@ -128,14 +110,14 @@ int runExportCommand(int argc, char *argv[])
     std::optional<CommandEndpoint> endpoint = CommandEndpoint::open(app, parser.value(endpointOption), QString(), &why, &status);
     if (!endpoint) {
         if (status == 2)
-            return usageError(why);
+            return usageError(u"export"_s, why);
         say(u"refetch export: "_s + why);
         return status;
     }
     ApiConnection &connection = *endpoint->connection;
     const QStringList resources = connection.resources();
     if (!resources.isEmpty() && !resources.contains(request.resource))
-        return usageError(u"%1 has no resource '%2'; it has %3."_s.arg(connection.displayName(), request.resource,
+        return usageError(u"export"_s, u"%1 has no resource '%2'; it has %3."_s.arg(connection.displayName(), request.resource,
                                                                         resources.join(u", ")));
 
     if (!request.conditions.isEmpty()) {

@@ -33,17 +33,7 @@ namespace refetch {
 
 namespace {
 
-void say(const QString &text)
-{
-    std::fprintf(stderr, "%s\n", qPrintable(text));
-}
 
-int usageError(const QString &text)
-{
-    say(u"refetch import: "_s + text);
-    say(u"Try 'refetch import --help'."_s);
-    return 2;
-}
 
 // The data of `options` once fetched (or from the cache); Undefined when it failed.
 Json fetched(QCoreApplication &app, QueryClient *client, const QueryOptions &options)
@@ -81,9 +71,7 @@ int runImportCommand(int argc, char *argv[])
     parser.addPositionalArgument(u"import"_s, u"The command."_s);
     parser.addPositionalArgument(u"resource"_s, u"The resource the records are created in (posts)."_s);
     parser.addPositionalArgument(u"file"_s, u"The CSV file (comma, semicolon or tab separated; UTF-8)."_s);
-    const QCommandLineOption endpointOption(u"endpoint"_s,
-        u"The REST API: an http(s) URL, or the name of an endpoint saved in Refetch's settings (its sign-in too)."_s,
-        u"url|name"_s);
+    const QCommandLineOption endpointOption = refetch::endpointOption();
     const QCommandLineOption mapOption(u"map"_s,
         u"COLUMN=FIELD: the CSV column COLUMN goes to FIELD (repeat for more); COLUMN= leaves it out."_s, u"column=field"_s);
     const QCommandLineOption checkOption(u"check"_s, u"Check every row and say what would be created; send nothing."_s);
@@ -91,9 +79,9 @@ int runImportCommand(int argc, char *argv[])
     parser.process(app);
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 3)
-        return usageError(u"name the resource and the CSV file: refetch import --endpoint URL posts posts.csv"_s);
+        return usageError(u"import"_s, u"name the resource and the CSV file: refetch import --endpoint URL posts posts.csv"_s);
     if (!parser.isSet(endpointOption))
-        return usageError(u"--endpoint URL|NAME is needed."_s);
+        return usageError(u"import"_s, u"--endpoint URL|NAME is needed."_s);
     const QString resource = positional.at(1);
     const QString path = positional.at(2);
 
@@ -123,13 +111,13 @@ int runImportCommand(int argc, char *argv[])
                                                                     &why, &status);
     if (!endpoint) {
         if (status == 2)
-            return usageError(why);
+            return usageError(u"import"_s, why);
         say(u"refetch import: "_s + why);
         return status;
     }
     ApiConnection &connection = *endpoint->connection;
     if (!connection.resources().isEmpty() && !connection.resources().contains(resource))
-        return usageError(u"%1 has no resource '%2'; it has %3."_s.arg(connection.displayName(), resource,
+        return usageError(u"import"_s, u"%1 has no resource '%2'; it has %3."_s.arg(connection.displayName(), resource,
                                                                          connection.resources().join(u", ")));
 
     // The fields, their types: the server's description, and a record it has.
@@ -151,7 +139,7 @@ int runImportCommand(int argc, char *argv[])
         const QString column = m.section(u'=', 0, 0).trimmed(), field = m.section(u'=', 1).trimmed();
         const qsizetype at = header.indexOf(column);
         if (at < 0 || !m.contains(u'='))
-            return usageError(u"--map %1: the file has no column '%2' (it has %3)."_s.arg(m, column, header.join(u", ")));
+            return usageError(u"import"_s, u"--map %1: the file has no column '%2' (it has %3)."_s.arg(m, column, header.join(u", ")));
         fieldOf[at] = field;
     }
     for (qsizetype c = 0; c < header.size(); ++c) {

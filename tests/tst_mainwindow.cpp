@@ -1650,26 +1650,25 @@ void tst_MainWindow::cellEditsGoThroughTheFormsWrite()
     QTRY_COMPARE(fetchRecord(u"/posts/6"_s).value(u"title"_s).toString(), u"Edited in its cell"_s);
 
     // Escape: nothing written.
-    table->setCurrentIndex(model->index(model->rowOf(Json(6)), model->columnOf(u"title")));
-    QTest::keyClick(table, Qt::Key_F2);
-    QTRY_VERIFY((editor = table->findChild<FieldEditor *>(u"cellEditor"_s)) && editor->isVisible());
-    line = qobject_cast<QLineEdit *>(editor->focusTarget());
-    line->selectAll();
-    QTest::keyClicks(line, u"Never sent"_s);
-    QTest::keyClick(line, Qt::Key_Escape);
+    auto typeInTitle = [&](const QString &text, Qt::Key key) -> QLineEdit * {
+        table->setCurrentIndex(model->index(model->rowOf(Json(6)), model->columnOf(u"title")));
+        QTest::keyClick(table, Qt::Key_F2);
+        if (!QTest::qWaitFor([&] { return (editor = table->findChild<FieldEditor *>(u"cellEditor"_s)) && editor->isVisible(); }))
+            return nullptr;
+        QLineEdit *edit = qobject_cast<QLineEdit *>(editor->focusTarget());
+        edit->selectAll();
+        QTest::keyClicks(edit, text);
+        QTest::keyClick(edit, key);
+        return edit;
+    };
+    QVERIFY(typeInTitle(u"Never sent"_s, Qt::Key_Escape));
     QTRY_VERIFY(!table->findChild<FieldEditor *>(u"cellEditor"_s) || !table->findChild<FieldEditor *>(u"cellEditor"_s)->isVisible());
     QCOMPARE(model->rowJson(model->rowOf(Json(6))).value(u"title").toString(), u"Edited in its cell"_s);
 
     // Someone else changes the record: the cell's write is refused, said above the list, and kept for Edit Again.
     std::unique_ptr<QNetworkReply> behind(m_h->send("PATCH", u"/posts/6"_s, {{u"views"_s, 4242}}));
     QTRY_VERIFY(behind->isFinished());
-    table->setCurrentIndex(model->index(model->rowOf(Json(6)), model->columnOf(u"title")));
-    QTest::keyClick(table, Qt::Key_F2);
-    QTRY_VERIFY((editor = table->findChild<FieldEditor *>(u"cellEditor"_s)) && editor->isVisible());
-    line = qobject_cast<QLineEdit *>(editor->focusTarget());
-    line->selectAll();
-    QTest::keyClicks(line, u"Mine, too late"_s);
-    QTest::keyClick(line, Qt::Key_Return);
+    QVERIFY(typeInTitle(u"Mine, too late"_s, Qt::Key_Return));
     QTRY_VERIFY(view->messageBar()->isVisible() && view->messageBar()->kind() == MessageBar::Kind::Error);
     QVERIFY2(view->messageBar()->text().contains(u"changed on the server"_s), qPrintable(view->messageBar()->text()));
     QVERIFY(view->messageBar()->text().contains(u"Mine, too late"_s));
