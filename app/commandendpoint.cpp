@@ -10,6 +10,7 @@
 #include <QCommandLineOption>
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QTimer>
 #include <QUrl>
 
 #include <cstdio>
@@ -17,6 +18,8 @@
 using namespace Qt::StringLiterals;
 
 namespace refetch {
+
+Q_LOGGING_CATEGORY(lcCommand, "refetch.command")
 
 CommandEndpoint::CommandEndpoint() = default;
 CommandEndpoint::~CommandEndpoint()
@@ -46,8 +49,8 @@ QCommandLineOption endpointOption()
 
 void quietLogging()
 {
-    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(u"refetch.*.info=false\nrefetch.*.debug=false"_s);
+    // QT_LOGGING_RULES, read after these, still turns on what it names (refetch.command.info=true).
+    QLoggingCategory::setFilterRules(u"refetch.*.info=false\nrefetch.*.debug=false"_s);
 }
 
 std::optional<CommandEndpoint> CommandEndpoint::open(QCoreApplication &app, const QString &text,
@@ -88,13 +91,22 @@ std::optional<CommandEndpoint> CommandEndpoint::open(QCoreApplication &app, cons
     out.connection = std::make_unique<ApiConnection>(settings, session.client(), session.mutations(), session.transport(),
                                                      cacheDirectory);
     ApiConnection &connection = *out.connection;
+    qCInfo(lcCommand) << "waiting for detection of" << settings.baseUrl;
     if (connection.isLoading()) {
+        // The signal, and a look every 100 ms besides: a detection settled between the check and exec() is no wait.
         QObject::connect(&connection, &ApiConnection::resourcesChanged, &app, [&] {
             if (!connection.isLoading())
                 app.quit();
         });
+        QTimer poll;
+        QObject::connect(&poll, &QTimer::timeout, &app, [&] {
+            if (!connection.isLoading())
+                app.quit();
+        });
+        poll.start(100);
         app.exec();
     }
+    qCInfo(lcCommand) << "detected:" << connection.resources();
     if (connection.resources().isEmpty() && !connection.errorString().isEmpty()) {
         *error = u"%1: %2"_s.arg(settings.baseUrl.toString(), connection.errorString());
         *status = 1;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QLoggingCategory>
 #include <QString>
 
 #include <memory>
@@ -9,6 +10,8 @@ class QCommandLineOption;
 class QCoreApplication;
 
 namespace refetch {
+
+Q_DECLARE_LOGGING_CATEGORY(lcCommand)
 
 class ApiConnection;
 class AppSession;

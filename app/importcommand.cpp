@@ -42,6 +42,7 @@ Json fetched(QCoreApplication &app, QueryClient *client, const QueryOptions &opt
     bool done = false;
     if (!options.fn || !options.enabled)
         return data;   // nothing to ask (a server that describes nothing)
+    qCInfo(lcCommand) << "reading" << options.key.toString();
     client->fetchQuery(options, &app, [&](const Query &q) {
         data = q.error() ? Json() : q.data();
         done = true;
@@ -49,6 +50,7 @@ Json fetched(QCoreApplication &app, QueryClient *client, const QueryOptions &opt
     });
     if (!done)
         app.exec();
+    qCInfo(lcCommand) << "read" << options.key.toString();
     return data;
 }
 
@@ -186,6 +188,7 @@ int runImportCommand(int argc, char *argv[])
         app.quit();
     });
     QString startError;
+    qCInfo(lcCommand) << "starting the import" << id;
     if (!import.start(&startError)) {
         say(u"refetch import: "_s + startError);
         return 1;

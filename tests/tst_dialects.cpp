@@ -771,7 +771,7 @@ void tst_Dialects::importCreatesEachRowOnceEvenAfterSigkill()
     second.setArguments(first.arguments());
     QSignalSpy secondDone(&second, &QProcess::finished);
     QProcessEnvironment verbose = env;
-    verbose.insert(u"QT_LOGGING_RULES"_s, u"refetch.core.mutation.info=true;refetch.persist.info=true"_s);
+    verbose.insert(u"QT_LOGGING_RULES"_s, u"refetch.command.info=true;refetch.core.mutation.info=true;refetch.persist.info=true"_s);
     second.setProcessEnvironment(verbose);
     second.start();
     if (!secondDone.wait(90000)) {
