@@ -171,7 +171,8 @@ qint64 PagedTableModel::totalOf(const QueryObserver *o) const
     return -1;
 }
 
-Json PagedTableModel::keepRows(Page &page, const Json &rows, QSet<QString> &seen, qsizetype *repeats) const
+Json PagedTableModel::keepRows(Page &page, const Json &rows, const std::function<bool(const QString &id)> &shownElsewhere,
+                               const std::function<void(const QString &id)> &keep, qsizetype *repeats) const
 {
     const QString idField = options().idField;
     QJsonArray kept;
@@ -180,7 +181,7 @@ Json PagedTableModel::keepRows(Page &page, const Json &rows, QSet<QString> &seen
     page.unmatchedBy.clear();
     for (const Json &r : rows) {
         const QString key = idKey(r, idField);
-        if (!key.isEmpty() && seen.contains(key)) {
+        if (!key.isEmpty() && shownElsewhere(key)) {
             dropped = true;
             ++*repeats;
             continue;
@@ -200,7 +201,7 @@ Json PagedTableModel::keepRows(Page &page, const Json &rows, QSet<QString> &seen
             continue;
         }
         if (!key.isEmpty())
-            seen.insert(key);
+            keep(key);
         kept.append(r.toQJsonValue());
     }
     return dropped ? Json(kept) : rows;
@@ -226,7 +227,8 @@ void PagedTableModel::refreshShown(int from, bool inReset)
             continue;
         }
         qsizetype repeats = 0;
-        const Json shown = keepRows(page, rows, seen, &repeats);
+        const Json shown = keepRows(page, rows, [&seen](const QString &key) { return seen.contains(key); },
+                                    [&seen](const QString &key) { seen.insert(key); }, &repeats);
         // A later page made only of records already shown: the server ignores the paging parameters.
         if (p > 1 && rows.size() > 0 && repeats == rows.size() && !m_pagingIgnored) {
             m_pagingIgnored = true;

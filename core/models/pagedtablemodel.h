@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -149,6 +150,7 @@ private:
         bool placed = false;                // its rows are shown (else its segment holds placeholders)
         Json placedRows;                    // the records it was placed with, as the server sent them
         qint64 placedTotal = -1;            // the total they came with
+        qsizetype repeats = 0;              // rows left out for an id another page shows
         bool refetchAsked = false;          // asked again for rows of the window's total; once per answer
         mutable quint64 lastShown = 0;      // the turn a view last showed its rows
     };
@@ -161,8 +163,10 @@ private:
     void onPageChanged(int page, QueryChanges what);
     // Recomputes what pages `from`.. show, leaving out ids earlier pages show; applies what changed.
     void refreshShown(int from, bool inReset);
-    // The rows of `rows` a page shows: those whose id `seen` lacks (added to it) and that meet the conditions.
-    Json keepRows(Page &page, const Json &rows, QSet<QString> &seen, qsizetype *repeats) const;
+    // The rows of `rows` a page shows: those whose id is not `shownElsewhere` (counted in `repeats`) and that meet
+    // the conditions; `keep` is told the id of each row kept (rows without one are never repeats).
+    Json keepRows(Page &page, const Json &rows, const std::function<bool(const QString &id)> &shownElsewhere,
+                  const std::function<void(const QString &id)> &keep, qsizetype *repeats) const;
     Json rowsOf(int page) const;   // the page's records as the server sent them; Undefined before they came
     qint64 totalOf(const QueryObserver *observer) const;   // the server's total with its data; -1: none
     template <typename F> void forEachPage(F f) const;
@@ -181,8 +185,12 @@ private:
     void requestPage(int page);
     void windowPageChanged(int page, QueryChanges what);
     void placeWindowPage(int page, bool fresh);
-    // Recomputes what placed pages `from`.. show (no id twice) and applies what changed.
-    void refreshWindow(int from);
+    // Recomputes what the `dirty` pages show (their rows placed or changed), and the pages they take ids from or
+    // give them back to: no id twice, the earlier page showing it. Applies what changed.
+    void refreshWindow(std::set<int> dirty);
+    // The ids page `number` showed are no longer shown there: pages after it that left rows out as repeats are
+    // added to `dirty`.
+    void forgetWindowIds(int number, const Json &shown, std::set<int> &dirty);
     // A page fetched from the list as it is now says `total`: pages placed with another one are let go (page 1 is
     // read again), and the window's rows follow the new total.
     void changeWindowTotal(qint64 total, int from);
@@ -204,6 +212,7 @@ private:
     bool m_windowed = false;
     qint64 m_windowTotal = -1;      // what every page shown says; one that says another is not shown
     std::map<int, Page> m_window;   // the pages observed, by number; page 1 always
+    QHash<QString, int> m_windowIds;   // the ids the placed pages show, and the page that shows each
     mutable QList<int> m_wanted;    // placeholders' pages asked for in this turn, in order
     mutable bool m_flushQueued = false;
     mutable quint64 m_turn = 1;     // counts the turns in which rows were shown

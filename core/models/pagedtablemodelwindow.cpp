@@ -54,6 +54,10 @@ void PagedTableModel::enterWindow(bool inReset)
     first.placedRows = recordsOf(first.observer->data(), nullptr);
     first.placedTotal = m_windowTotal;
     first.lastShown = m_turn;
+    for (const Json &r : first.shown) {
+        if (const QString key = idKey(r, options().idField); !key.isEmpty())
+            m_windowIds.insert(key, 1);
+    }
     m_window.emplace(1, std::move(first));
     const int pages = windowPages();
     appendPlaceholderSegments(pages - 1, m_options.pageSize, slotRows(pages), inReset);
@@ -65,6 +69,7 @@ void PagedTableModel::leaveWindow()
     m_windowed = false;
     setKeepColumns(false);
     m_windowTotal = -1;
+    m_windowIds.clear();
     m_wanted.clear();
     m_pausedWanted.clear();
     m_windowNotice.clear();
@@ -224,10 +229,11 @@ void PagedTableModel::placeWindowPage(int page, bool fresh)
         if (!fresh || total < 0) {
             // The cache's rows from another state of the list: not shown, and asked for again.
             if (p->placed) {
+                std::set<int> dirty;
+                forgetWindowIds(page, std::exchange(p->shown, Json()), dirty);
                 p->placed = false;
-                p->shown = Json();
                 discardSegment(page - 1, slotRows(page));
-                refreshWindow(page + 1);
+                refreshWindow(std::move(dirty));
             }
             if (!p->observer->isFetching() && !p->refetchAsked) {
                 p->refetchAsked = true;
@@ -244,31 +250,57 @@ void PagedTableModel::placeWindowPage(int page, bool fresh)
     p->placed = true;
     p->placedRows = rows;
     p->placedTotal = total;
-    refreshWindow(page);
+    refreshWindow({page});
 }
 
-void PagedTableModel::refreshWindow(int from)
+void PagedTableModel::forgetWindowIds(int number, const Json &shown, std::set<int> &dirty)
 {
     const QString idField = options().idField;
-    QSet<QString> seen;
-    bool waiting = false;
-    for (auto &[number, p] : m_window) {
-        waiting |= !p.placed;
-        if (!p.placed)
+    for (const Json &r : shown) {
+        const auto it = m_windowIds.find(idKey(r, idField));
+        if (it != m_windowIds.end() && it.value() == number)
+            m_windowIds.erase(it);
+    }
+    for (auto it = m_window.upper_bound(number); it != m_window.end(); ++it) {
+        if (it->second.placed && it->second.repeats > 0)
+            dirty.insert(it->first);
+    }
+}
+
+void PagedTableModel::refreshWindow(std::set<int> dirty)
+{
+    // In page order: an earlier page takes an id from a later one (which is then recomputed), never the reverse.
+    while (!dirty.empty()) {
+        const int number = *dirty.begin();
+        dirty.erase(dirty.begin());
+        const auto it = m_window.find(number);
+        if (it == m_window.end() || !it->second.placed)
             continue;
-        if (number < from) {
-            for (const Json &r : p.shown)
-                seen.insert(idKey(r, idField));
-            continue;
-        }
+        Page &p = it->second;
+        forgetWindowIds(number, p.shown, dirty);
         qsizetype repeats = 0;
-        const Json shown = keepRows(p, p.placedRows, seen, &repeats);
+        const Json shown = keepRows(
+            p, p.placedRows,
+            [&](const QString &key) {
+                const auto shownAt = m_windowIds.constFind(key);
+                return shownAt != m_windowIds.cend() && shownAt.value() < number;
+            },
+            [&](const QString &key) {
+                int &shownAt = m_windowIds[key];
+                if (shownAt > number)
+                    dirty.insert(shownAt);
+                shownAt = number;
+            },
+            &repeats);
+        p.repeats = repeats;
         if (isSegmentLoaded(number - 1) && p.shown.isArray() && (p.shown.identical(shown) || p.shown == shown))
             continue;
         p.shown = shown;
         setSegmentRecords(number - 1, shown);
     }
     // Every page kept has been read again since the list changed.
+    const bool waiting = std::any_of(m_window.cbegin(), m_window.cend(),
+                                     [](const auto &page) { return !page.second.placed; });
     if (!waiting)
         m_windowNotice.clear();
     updateNotice();
@@ -321,10 +353,19 @@ void PagedTableModel::changeWindowTotal(qint64 total, int from)
         resizePlaceholders(kept - 1, slotRows(kept));
     if (pages > oldPages)
         appendPlaceholderSegments(pages - oldPages, m_options.pageSize, slotRows(pages), false);
+    // What the pages kept show, again from the first.
+    m_windowIds.clear();
+    std::set<int> placed;
+    for (auto &[number, p] : m_window) {
+        if (p.placed) {
+            placed.insert(number);
+            p.shown = Json();   // recomputed
+        }
+    }
     const QLocale locale;
     m_windowNotice = tr("The list changed on the server while it was shown (%1 records, now %2): its rows are "
                         "read again.").arg(locale.toString(before), locale.toString(total));
-    updateNotice();
+    refreshWindow(std::move(placed));
 }
 
 void PagedTableModel::releasePage(int page)
@@ -338,8 +379,10 @@ void PagedTableModel::releasePage(int page)
     p.observer->deleteLater();
     if (p.placed) {
         // Its rows stay where they are as placeholders: the same records come back there if it is shown again.
+        std::set<int> dirty;
+        forgetWindowIds(page, p.shown, dirty);
         releaseSegment(page - 1);
-        refreshWindow(page + 1);
+        refreshWindow(std::move(dirty));
     }
 }
 
