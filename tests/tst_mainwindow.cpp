@@ -586,7 +586,7 @@ void tst_MainWindow::aMillionRowsAreScrolledThrough()
     QTRY_COMPARE(findPart<QLabel>(view, "recordCount")->text(), QLocale().toString(1000000) + u" records"_s);
     QCOMPARE(requests, 1);
 
-    // A drag through the middle: rows shown on the way ask for nothing; where it stops, one request.
+    // A drag through the middle: rows shown on the way ask for nothing; where it stops, a request for the page in view.
     QTableView *table = view->table();
     QScrollBar *bar = table->verticalScrollBar();
     QCOMPARE(bar->maximum() + bar->pageStep(), 1000000);   // a row per step
@@ -598,18 +598,18 @@ void tst_MainWindow::aMillionRowsAreScrolledThrough()
     QCOMPARE(table->rowAt(0), 500000);
     QVERIFY(!model->isRowLoaded(500000));
     QCOMPARE(requests, 1);
-    // The pages of the rows in view (of 20 rows: the window shows fewer, so one page here).
+    // The pages of the rows in view (of 20 rows: the window shows about as many, so one page, or two with a taller
+    // font).
     auto pagesInView = [&] {
         const int last = table->rowAt(table->viewport()->height() - 1);
         return (last < 0 ? model->rowCount() - 1 : last) / 20 - table->rowAt(0) / 20 + 1;
     };
-    QCOMPARE(pagesInView(), 1);
     bar->setSliderDown(false);
     QTRY_VERIFY(model->isRowLoaded(500000));
     QCOMPARE(model->rowId(500000), Json(500001));
     QCOMPARE(model->data(model->index(500010, model->columnOf(u"title"))).toString(), u"Row 500011"_s);
     QTRY_VERIFY(!model->isFetching());
-    QCOMPARE(requests, 2);
+    QCOMPARE(requests, 1 + pagesInView());
     QVERIFY(!model->isRowLoaded(250000));
 
     // A row there is a record like any other: selected, shown in the form (whose lists of what points here read the

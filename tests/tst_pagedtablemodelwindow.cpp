@@ -24,11 +24,16 @@ struct Rows
 {
     qint64 total = 1000000;
     std::set<qint64> deleted;   // ids gone since
+    std::pair<qint64, qint64> swapped{-1, -1};   // two positions whose records changed places (a sort key changed)
     int cap = 0;
 
     qint64 count() const { return total - qint64(deleted.size()); }
     qint64 idAt(qint64 position) const
     {
+        if (position == swapped.first)
+            position = swapped.second;
+        else if (position == swapped.second)
+            position = swapped.first;
         qint64 id = position + 1;
         for (qint64 d : deleted) {
             if (d <= id)
@@ -84,6 +89,7 @@ private Q_SLOTS:
     void pagesAwayFromTheViewAreLetGo();
     void aChangedTotalReadsTheRowsAgain();
     void aDeleteShowsAtOnceAndUndoBringsItBack();
+    void aRecordThatMovedShowsOnce();
     void aFailedRefetchKeepsTheRows();
     void offsetPagingAsksForTheRowsOfThePage();
     void sortedWindow();
@@ -318,6 +324,36 @@ void tst_PagedTableModelWindow::aDeleteShowsAtOnceAndUndoBringsItBack()
     QCOMPARE(m->rowCount(), 20000);
     QCoreApplication::processEvents();
     QCOMPARE(h->fixture.count(), requests);
+}
+
+void tst_PagedTableModelWindow::aRecordThatMovedShowsOnce()
+{
+    rows.total = 20000;
+    serve();
+    PagedTableModel *m = makeModel({.pageSize = 20, .staleTime = std::chrono::minutes(5)});
+    QTRY_VERIFY(m->isWindowed());
+    show(5000, 5039);   // pages 251 and 252
+    QTRY_VERIFY(m->isRowLoaded(5000) && m->isRowLoaded(5039));
+    QTRY_COMPARE(h->client.fetchingCount(), 0);
+
+    // Records 5006 and 5021 change places on the server (the total stays). Page 251, read again, holds 5021, which
+    // page 252 (not read again yet) shows too: it shows on page 251 only.
+    rows.swapped = {5005, 5020};
+    m->pageObserver(251)->refetch();
+    QTRY_COMPARE(m->rowId(5005), Json(5021));
+    QCOMPARE(m->rowCount(), 19999);
+    QCOMPARE(m->rowId(5020), Json(5022));
+    QVERIFY(m->notice().isEmpty());
+    QList<qint64> ids = loadedIds();
+    QCOMPARE(std::set<qint64>(ids.begin(), ids.end()).size(), size_t(ids.size()));
+    QVERIFY(!ids.contains(5006));   // on page 252 now, which has not been read again
+    // Page 252 read again: 5006 shows there, every row once.
+    m->pageObserver(252)->refetch();
+    QTRY_COMPARE(m->rowId(5020), Json(5006));
+    QCOMPARE(m->rowCount(), 20000);
+    ids = loadedIds();
+    QCOMPARE(std::set<qint64>(ids.begin(), ids.end()).size(), size_t(ids.size()));
+    QCOMPARE(ids.size(), 60);
 }
 
 void tst_PagedTableModelWindow::aFailedRefetchKeepsTheRows()
