@@ -221,6 +221,19 @@ void tst_PagedTableModelWindow::aDragAsksOnlyWhereItStops()
     QCOMPARE(h->fixture.count("GET", "/items"), 2);
     QCOMPARE(h->fixture.requests().constLast().query.queryItemValue("_page"), QStringLiteral("1225"));
     QVERIFY(!m->isRowLoaded(10000) && !m->isRowLoaded(77000));
+
+    // Let go in the very turn the last rows were shown (a view painting where the bar stopped, then letting go):
+    // their page, not the one shown a turn before.
+    m->setPageRequestsPaused(true);
+    show(20000, 20010);
+    QCoreApplication::processEvents();
+    show(90010, 90020);
+    m->setPageRequestsPaused(false);
+    QTRY_VERIFY(m->isRowLoaded(90010));
+    QTRY_COMPARE(h->client.fetchingCount(), 0);
+    QCoreApplication::processEvents();
+    QCOMPARE(h->fixture.count("GET", "/items"), 3);
+    QVERIFY(!m->isRowLoaded(20000));
 }
 
 void tst_PagedTableModelWindow::pagesAwayFromTheViewAreLetGo()

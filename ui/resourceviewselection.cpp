@@ -55,8 +55,12 @@ void ResourceView::followSelection()
     // A drag of the scroll bar through a window asks for the rows where it stops, not for those on the way.
     connect(m_table->verticalScrollBar(), &QAbstractSlider::sliderPressed, m_model,
             [this] { m_model->setPageRequestsPaused(true); });
-    connect(m_table->verticalScrollBar(), &QAbstractSlider::sliderReleased, m_model,
-            [this] { m_model->setPageRequestsPaused(false); });
+    connect(m_table->verticalScrollBar(), &QAbstractSlider::sliderReleased, m_model, [this] {
+        // The rows where it stopped, painted now: the page asked for is theirs even if the last move was not
+        // painted yet.
+        m_table->viewport()->repaint();
+        m_model->setPageRequestsPaused(false);
+    });
 }
 
 void ResourceView::checkSelectedRow(int first, int last)

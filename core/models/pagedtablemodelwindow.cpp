@@ -153,8 +153,15 @@ void PagedTableModel::setPageRequestsPaused(bool paused)
     if (m_paused == paused)
         return;
     m_paused = paused;
-    const QList<int> wanted = std::exchange(m_pausedWanted, {});
-    if (paused || !m_windowed || wanted.isEmpty())
+    if (paused) {
+        m_pausedWanted.clear();
+        return;
+    }
+    // The rows shown last: those of this turn when rows were shown in it (its end has not come yet), else those of
+    // the last turn that showed rows.
+    const QList<int> wanted = m_flushQueued ? std::exchange(m_wanted, {}) : m_pausedWanted;
+    m_pausedWanted.clear();
+    if (!m_windowed || wanted.isEmpty())
         return;
     if (isApplying()) {
         QMetaObject::invokeMethod(this, [this, wanted] {
