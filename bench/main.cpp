@@ -309,12 +309,17 @@ int main(int argc, char **argv)
                                    QStringLiteral("The cache's tables and arena on ordinary pages for the whole run (by default "
                                                   "they ask for huge pages, and the sweeps at 1,000,000 entries and more also "
                                                   "run once without)."));
-    parser.addOptions({only, child, sweep, soakCycles, noHugePages});
+    QCommandLineOption millionChildOption(QStringLiteral("million-child"),
+                                          QStringLiteral("Internal: one measurement of a million rows."), QStringLiteral("what"));
+    parser.addOptions({only, child, sweep, soakCycles, noHugePages, millionChildOption});
     parser.process(app);
     if (parser.isSet(noHugePages))
         setHugePagesEnabled(false);
     if (parser.isSet(child))
         return memoryChild();
+    int millionChild(const QString &what);
+    if (parser.isSet(millionChildOption))
+        return millionChild(parser.value(millionChildOption));
 
     const QStringList wanted = parser.value(only).split(u',', Qt::SkipEmptyParts);
     auto want = [&](const char *id) { return wanted.isEmpty() || wanted.contains(QLatin1String(id)); };
@@ -380,6 +385,15 @@ int main(int argc, char **argv)
     void referencePageWorkload();
     if (want("reference_page"))
         referencePageWorkload();
+    void millionJumpWorkload();
+    void millionMemoryWorkload();
+    void millionExportWorkload();
+    if (want("million_jump"))
+        millionJumpWorkload();
+    if (want("million_memory"))
+        millionMemoryWorkload();
+    if (want("million_export"))
+        millionExportWorkload();
     // The soak run takes a minute or two: only when asked for by name.
     void soakWorkload(int cycles);
     if (wanted.contains(QLatin1String("soak")))

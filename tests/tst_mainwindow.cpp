@@ -156,17 +156,20 @@ struct Harness
     {
     }
 
-    // On the small seed above, or (for screenshots) on the sample data `refetch --demo` shows.
-    bool start(const QString &dir, bool demoData = false)
+    // On the small seed above, or (for screenshots) on the sample data `refetch --demo` shows; with `rows`, a
+    // generated collection "rows" of that many records besides.
+    bool start(const QString &dir, bool demoData = false, qint64 rows = 0)
     {
         QFile seed(dir + u"/seed.json"_s);
         if (!demoData && (!seed.open(QIODevice::WriteOnly) || seed.write(seedData()) < 0))
             return false;
         seed.close();
         QString error;
-        if (!api->start(SampleApi::Options{.databasePath = dir + u"/db.sqlite"_s,
-                                           .seedFile = demoData ? QString() : seed.fileName()},
-                        &error)) {
+        SampleApi::Options options{.databasePath = dir + u"/db.sqlite"_s,
+                                   .seedFile = demoData ? QString() : seed.fileName()};
+        if (rows > 0)
+            options.generated = {{u"rows"_s, rows}};
+        if (!api->start(options, &error)) {
             qWarning() << error;
             return false;
         }
@@ -258,6 +261,7 @@ private Q_SLOTS:
     void sortsOnTheServer();
     void searchIsDebounced();
     void loadsPagesWhileScrolling();
+    void aMillionRowsAreScrolledThrough();
     void selectionSurvivesRefetch();
     void formEditorsFollowJsonTypes();
     void editAndSaveUpdatesTheList();
@@ -346,7 +350,8 @@ void tst_MainWindow::init()
     QVERIFY(m_dir->isValid());
     m_h = std::make_unique<Harness>(m_dir->path());
     const QByteArrayView test(QTest::currentTestFunction());
-    QVERIFY(m_h->start(m_dir->path(), test == "screenshots" || test == "sampleSchemaShapesTheForm"));
+    QVERIFY(m_h->start(m_dir->path(), test == "screenshots" || test == "sampleSchemaShapesTheForm",
+                       test == "aMillionRowsAreScrolledThrough" ? 1000000 : 0));
     m_window = m_h->makeWindow();
     m_window->addSessionEndpoint(m_h->sampleEndpoint());
     // Small enough that a page of 20 rows fills the table (a view asks for more until it is full).
@@ -572,6 +577,65 @@ void tst_MainWindow::loadsPagesWhileScrolling()
     QTRY_VERIFY(!view->model()->canFetchMore());
     QCOMPARE(view->model()->pageCount(), 3);
     QCOMPARE(view->model()->rowJson(44)["id"], Json(45));
+}
+
+// #16, a million rows: the list of a resource whose server says it has 1,000,000 records has a row for each at once;
+// a drag of the scroll bar to the middle asks the server once, for the page where it stops, and shows its rows (grey
+// bars until they come); a row there is selected and followed like any other; the end is one more request.
+void tst_MainWindow::aMillionRowsAreScrolledThrough()
+{
+    int requests = 0;
+    connect(m_h->api.get(), &SampleApi::requestHandled, this, [&](const QByteArray &, const QString &path) {
+        requests += path == u"/rows";
+    });
+    ResourceView *view = openList(u"rows"_s);
+    PagedTableModel *model = view->model();
+    QTRY_VERIFY(model->isWindowed());
+    QCOMPARE(model->rowCount(), 1000000);
+    QTRY_COMPARE(findPart<QLabel>(view, "recordCount")->text(), QLocale().toString(1000000) + u" records"_s);
+    QCOMPARE(requests, 1);
+
+    // A drag through the middle: rows shown on the way ask for nothing; where it stops, a request for the page in view.
+    QTableView *table = view->table();
+    QScrollBar *bar = table->verticalScrollBar();
+    QTRY_COMPARE(bar->maximum() + bar->pageStep(), 1000000);   // a row per step, once the view has laid out
+    bar->setSliderDown(true);
+    for (int value : {100000, 250000, 400000, 500000}) {
+        bar->setValue(value);
+        QTest::qWait(20);   // a drag's pace: each position painted
+    }
+    QCOMPARE(table->rowAt(0), 500000);
+    QVERIFY(!model->isRowLoaded(500000));
+    QCOMPARE(requests, 1);
+    // The pages of the rows in view (of 20 rows: the window shows about as many, so one page, or two with a taller
+    // font).
+    auto pagesInView = [&] {
+        const int last = table->rowAt(table->viewport()->height() - 1);
+        return (last < 0 ? model->rowCount() - 1 : last) / 20 - table->rowAt(0) / 20 + 1;
+    };
+    bar->setSliderDown(false);
+    QTRY_VERIFY(model->isRowLoaded(500000));
+    QCOMPARE(model->rowId(500000), Json(500001));
+    QCOMPARE(model->data(model->index(500010, model->columnOf(u"title"))).toString(), u"Row 500011"_s);
+    QTRY_VERIFY(!model->isFetching());
+    QCOMPARE(requests, 1 + pagesInView());
+    QVERIFY(!model->isRowLoaded(250000));
+
+    // A row there is a record like any other: selected, shown in the form (whose lists of what points here read the
+    // resources' first pages again: a 304 for page 1 here).
+    selectRow(view, 500003);
+    QCOMPARE(view->currentId(), Json(500003));
+    QTRY_COMPARE(m_h->client.fetchingCount(), 0);
+    const int beforeTheEnd = requests;
+
+    // The end: a request for each page in view; the selection stays with its record.
+    table->scrollToBottom();
+    QTRY_VERIFY(model->isRowLoaded(999999));
+    QCOMPARE(model->rowId(999999), Json(1000000));
+    QTRY_VERIFY(!model->isFetching());
+    QCOMPARE(requests - beforeTheEnd, pagesInView());
+    QCOMPARE(view->currentId(), Json(500003));
+    QCOMPARE(findPart<RecordPane>(m_window.get(), "recordPane")->recordId(), Json(500003));
 }
 
 void tst_MainWindow::selectionSurvivesRefetch()

@@ -162,7 +162,7 @@ PagedTableModel *tst_PagedTableModel::makeModel(PagedTableOptions options)
 void tst_PagedTableModel::loadsOnlyTheRequestedPages()
 {
     serve();
-    PagedTableModel *m = makeModel({.pageSize = 50});
+    PagedTableModel *m = makeModel({.pageSize = 50, .windowFrom = 0});   // grows as it scrolls
     QVERIFY(m->isLoading());
     QVERIFY(!m->canFetchMore());   // not while page 1 loads
     QTRY_COMPARE(m->rowCount(), 50);
@@ -204,7 +204,7 @@ void tst_PagedTableModel::loadsOnlyTheRequestedPages()
 void tst_PagedTableModel::oneRequestPerPage()
 {
     serve();
-    PagedTableModel *m = makeModel({.pageSize = 100});
+    PagedTableModel *m = makeModel({.pageSize = 100, .windowFrom = 0});
     QTRY_COMPARE(m->rowCount(), 100);
     // A view that asks twice before the rows come gets one page.
     m->fetchMore();
@@ -249,7 +249,7 @@ void tst_PagedTableModel::rangeParameters()
     serve();
     // json-server's _start/_end, as offset paging.
     h->endpoint->setProvider(DataProvider::create(JsonServerProvider::Dialect, ProviderOptions{.paging = refetch::Paging::Offset}));
-    PagedTableModel *m = makeModel({.pageSize = 25});
+    PagedTableModel *m = makeModel({.pageSize = 25, .windowFrom = 0});
     QTRY_COMPARE(m->rowCount(), 25);
     m->fetchMore();
     QTRY_COMPARE(m->rowCount(), 50);
@@ -262,7 +262,7 @@ void tst_PagedTableModel::rangeParameters()
 void tst_PagedTableModel::sortAndSearchAreCachedViewStates()
 {
     serve();
-    PagedTableModel *m = makeModel({.pageSize = 20, .staleTime = std::chrono::minutes(1)});
+    PagedTableModel *m = makeModel({.pageSize = 20, .staleTime = std::chrono::minutes(1), .windowFrom = 0});
     QTRY_COMPARE(m->rowCount(), 20);
     m->fetchMore();
     QTRY_COMPARE(m->rowCount(), 40);
@@ -352,7 +352,7 @@ void tst_PagedTableModel::pageRefetchIsDiffedWithinItsRows()
 void tst_PagedTableModel::invalidatingTheListRefetchesEveryPage()
 {
     serve();
-    PagedTableModel *m = makeModel({.pageSize = 10});
+    PagedTableModel *m = makeModel({.pageSize = 10, .windowFrom = 0});
     QTRY_COMPARE(m->rowCount(), 10);
     m->fetchMore();
     m->fetchMore();   // still loading page 2: nothing more
@@ -375,7 +375,8 @@ void tst_PagedTableModel::invalidatingTheListRefetchesEveryPage()
 void tst_PagedTableModel::aFailedPageSaysWhy()
 {
     serve();
-    PagedTableModel *m = makeModel({.pageSize = 10, .configure = [](QueryOptions &o) { o.retry = RetryPolicy::none(); }});
+    PagedTableModel *m = makeModel({.pageSize = 10, .configure = [](QueryOptions &o) { o.retry = RetryPolicy::none(); },
+                                    .windowFrom = 0});
     QTRY_COMPARE(m->rowCount(), 10);
     h->fixture.enqueue("GET", "/items", Response::json(R"({"error":"down"})", 503));
     m->fetchMore();

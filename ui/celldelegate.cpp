@@ -5,6 +5,8 @@
 #include "core/providers/dataprovider.h"
 
 #include <QAbstractItemView>
+#include <QApplication>
+#include <QPainter>
 #include <QDateTime>
 #include <QHelpEvent>
 #include <QLocale>
@@ -45,6 +47,32 @@ const Reference *CellDelegate::referenceOf(const QModelIndex &index) const
 {
     const auto *model = qobject_cast<const JsonTableModel *>(index.model());
     return m_labels && model ? m_labels->referenceOf(model->columnName(index.column())) : nullptr;
+}
+
+void CellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    if (index.data(JsonTableModel::RowStateRole).toInt() != int(JsonTableModel::RowState::NotLoaded)) {
+        QStyledItemDelegate::paint(painter, option, index);
+        return;
+    }
+    // A row whose page is on its way (asking for the cell asks for the page): the cell's background (selection,
+    // alternate rows), and a grey bar where its text will be.
+    QStyleOptionViewItem cell = option;
+    initStyleOption(&cell, index);
+    cell.text.clear();
+    const QWidget *widget = option.widget;
+    QStyle *style = widget ? widget->style() : QApplication::style();
+    style->drawControl(QStyle::CE_ItemViewItem, &cell, painter, widget);
+    QColor bar = cell.palette.color(QPalette::PlaceholderText);
+    bar.setAlphaF(0.3);
+    const QRect r = cell.rect.adjusted(6, cell.rect.height() / 3, -std::max(6, cell.rect.width() / 3),
+                                       -cell.rect.height() / 3);
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(bar);
+    painter->drawRoundedRect(r, 3, 3);
+    painter->restore();
 }
 
 void CellDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const

@@ -15,7 +15,7 @@ struct Reference;
 // Cells as JSON reads: numbers as written (no group separators: ids and counts are data) and to the right, null in
 // grey, strings on one line, booleans as check marks; where the server describes a field as a date or a date and
 // time, the value in the user's locale (in local time), the ISO text as sent in the tooltip. Saved values whose
-// write waits for the server are marked.
+// write waits for the server are marked. A row whose page has not come (a windowed list) shows a grey bar.
 class CellDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -37,6 +37,8 @@ public:
 
     // `text` of a field of `format` ("date", "date-time") as the user's locale writes it; empty when it is not one.
     static QString localDate(const QString &format, const QString &text);
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
 protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;

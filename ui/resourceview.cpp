@@ -90,23 +90,7 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     m_writeBar->hide();
     layout->addWidget(m_writeBar);
 
-    // Before the table connects to the model: when the selected row goes (a delete, a refetch that no longer has
-    // it), the table would select a neighbour, and the form would jump to a record nobody chose. The id is kept
-    // instead, and selected again if it comes back.
-    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this](const QModelIndex &, int first, int last) {
-        const QModelIndexList rows = m_table->selectionModel() ? m_table->selectionModel()->selectedRows() : QModelIndexList();
-        if (!rows.isEmpty() && rows.first().row() >= first && rows.first().row() <= last)
-            m_losingSelection = true;
-    });
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
-        if (!m_losingSelection)
-            return;
-        m_losingSelection = false;
-        m_restoring = true;
-        m_table->selectionModel()->clearSelection();
-        m_table->selectionModel()->setCurrentIndex(QModelIndex(), QItemSelectionModel::NoUpdate);
-        m_restoring = false;
-    });
+    followSelection();   // before the table connects to the model
     m_table->setModel(m_model);
     m_delegate = new CellDelegate(m_table);
     m_table->setItemDelegate(m_delegate);
@@ -247,59 +231,6 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
 
 ResourceView::~ResourceView() = default;
 
-int ResourceView::currentRow() const
-{
-    // Of several selected rows, the one last clicked (or moved to with the keys); the first when it is not selected.
-    const QItemSelectionModel *selection = m_table->selectionModel();
-    const QModelIndex current = selection->currentIndex();
-    if (current.isValid() && selection->isRowSelected(current.row()))
-        return current.row();
-    const QModelIndexList rows = selection->selectedRows();
-    return rows.isEmpty() ? -1 : rows.first().row();
-}
-
-Json ResourceView::currentId() const
-{
-    const int row = currentRow();
-    return row < 0 ? Json() : m_model->rowId(row);
-}
-
-Json ResourceView::currentRecord() const
-{
-    const int row = currentRow();
-    return row < 0 ? Json() : m_model->rowJson(row);
-}
-
-Json ResourceView::sampleRecord() const
-{
-    const Json current = currentRecord();
-    if (current.isObject())
-        return current;
-    return m_model->rowCount() > 0 ? m_model->rowJson(0) : Json::object({});
-}
-
-bool ResourceView::selectId(const Json &id)
-{
-    m_selectedId = id;
-    const int row = m_model->rowOf(id);
-    if (row >= 0) {
-        m_revealId = Json();
-        const QModelIndex index = m_model->index(row, 0);
-        m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        m_table->scrollTo(index);
-        return true;
-    }
-    // Not loaded yet: load pages until it comes (new records are often at the end), up to a limit.
-    m_revealId = id;
-    m_revealPages = 0;
-    if (m_model->canFetchMore()) {
-        ++m_revealPages;
-        m_model->fetchMore();
-        return true;
-    }
-    return m_model->isFetching();
-}
-
 void ResourceView::refresh()
 {
     m_model->refetch();
@@ -321,59 +252,6 @@ void ResourceView::applySearch()
 {
     m_searchTimer.stop();
     m_model->setSearch(m_search->text().trimmed());
-}
-
-void ResourceView::onSelectionChanged()
-{
-    if (m_restoring || m_losingSelection)
-        return;
-    const Json id = currentId();
-    if (id.isUndefined()) {
-        // The row went away (a refetch, a delete) or the view was reset: the id is kept, to select it again when
-        // it comes back.
-        return;
-    }
-    if (ResourceTags::sameId(id, m_selectedId) && id.type() == m_selectedId.type())
-        return;
-    m_selectedId = id;
-    m_revealId = Json();
-    Q_EMIT currentIdChanged(id);
-}
-
-void ResourceView::continueReveal()
-{
-    if (m_revealId.isUndefined())
-        return;
-    if (m_model->rowOf(m_revealId) >= 0) {
-        const Json id = m_revealId;
-        selectId(id);
-        Q_EMIT currentIdChanged(id);
-        return;
-    }
-    if (m_revealQueued || m_model->isFetching() || !m_model->canFetchMore() || m_revealPages >= RevealPageLimit)
-        return;
-    ++m_revealPages;
-    m_revealQueued = true;
-    // Not from inside the model's signal: it is still emitting.
-    QTimer::singleShot(0, this, [this] {
-        m_revealQueued = false;
-        if (!m_revealId.isUndefined() && m_model->canFetchMore())
-            m_model->fetchMore();
-    });
-}
-
-void ResourceView::restoreSelection()
-{
-    continueReveal();
-    if (m_selectedId.isUndefined() || !currentId().isUndefined())
-        return;
-    const int row = m_model->rowOf(m_selectedId);
-    if (row < 0)
-        return;
-    m_restoring = true;
-    m_table->selectionModel()->setCurrentIndex(m_model->index(row, 0),
-                                               QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_restoring = false;
 }
 
 void ResourceView::updatePage()
@@ -509,7 +387,9 @@ void ResourceView::updateTitle()
     auto records = [&](qint64 n) {
         return n == 1 ? tr("1 record") : tr("%1 records").arg(locale.toString(n));
     };
-    if (total < 0 && shown > 0 && m_model->hasMore())
+    if (m_model->isWindowed())
+        m_count->setText(records(total));   // every record has its row
+    else if (total < 0 && shown > 0 && m_model->hasMore())
         m_count->setText(tr("%1 loaded, more on the server").arg(locale.toString(m_model->loadedCount())));
     else if (total < 0)
         m_count->setText(shown > 0 ? records(shown) : QString());
@@ -550,7 +430,9 @@ void ResourceView::fitColumns()
     const int idColumn = m_model->columnOf(m_connection ? m_connection->settings().idField : u"id"_s);
     if (idColumn >= 0 && header->visualIndex(idColumn) != 0)
         header->moveSection(header->visualIndex(idColumn), 0);
-    // To their contents, within reason: long text is cut, not given the whole width.
+    // To their contents, within reason: long text is cut, not given the whole width. A window's rows out of view
+    // are not measured (that would ask for their pages).
+    m_table->horizontalHeader()->setResizeContentsPrecision(m_model->isWindowed() ? 0 : 1000);
     m_table->resizeColumnsToContents();
     const int cap = std::max(160, m_table->fontMetrics().averageCharWidth() * 36);
     for (int c = 0; c < m_model->columnCount(); ++c) {
@@ -598,7 +480,7 @@ void ResourceView::updateReferences(int first, int last)
     if (!m_referencesFound) {
         // Found once the first rows are here (convention reads them), and again when the schema comes.
         Json sample = Json::array({});
-        for (int r = 0; r < std::min(m_model->rowCount(), 20); ++r)
+        for (int r = m_model->nextLoadedRow(0), n = 0; r >= 0 && n < 20; r = m_model->nextLoadedRow(r + 1), ++n)
             sample = sample.withAppended(m_model->rowJson(r));
         // What the schema and convention find, with the user's word (Settings, References) over it.
         m_references->setReferences(m_connection->settings().referencesWith(
@@ -609,9 +491,9 @@ void ResourceView::updateReferences(int first, int last)
         first = 0;
         last = m_model->rowCount() - 1;
     }
+    // The rows loaded (a window's placeholders have nothing to name yet).
     QList<Json> rows;
-    rows.reserve(std::min(last, m_model->rowCount() - 1) - first + 1);
-    for (int r = first; r <= last && r < m_model->rowCount(); ++r)
+    for (int r = m_model->nextLoadedRow(first); r >= 0 && r <= last; r = m_model->nextLoadedRow(r + 1))
         rows.append(m_model->rowJson(r));
     m_references->request(rows);
 }

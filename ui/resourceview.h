@@ -135,6 +135,10 @@ private:
     void updatePage();
     void updateMessage();
     void updateTitle();
+    // Follows the selected record across removals, resets and (windowed) records coming in place
+    // (resourceviewselection.cpp).
+    void followSelection();
+    void checkSelectedRow(int first, int last);
     void onSelectionChanged();
     void restoreSelection();
     // selectId() of a row not loaded yet: one more page, or select it once it is there.
@@ -179,6 +183,9 @@ private:
     bool m_revealQueued = false;
     bool m_restoring = false;
     bool m_losingSelection = false;   // the selected row is being removed
+    bool m_selectedPlaceholder = false;   // a row clicked before its record came
+    int m_keptTopRow = -1;            // a window's top row across a reset
+    PageQuery m_shownQuery;
     bool m_columnsFitted = false;
     SavedView m_pendingColumns;   // a view's columns, put on once the list has them
 };

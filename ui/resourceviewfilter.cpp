@@ -31,8 +31,9 @@ FilterField fieldFromValues(const QString &name, const PagedTableModel *model)
 {
     FilterField f{.name = name};
     const int column = model->columnOf(name);
-    for (int row = 0; row < model->rowCount() && column >= 0; ++row) {
-        const Json v = model->index(row, column).data(JsonTableModel::CellJsonRole).value<Json>();
+    // The rows loaded only: a window's placeholders would ask for their pages.
+    for (int row = model->nextLoadedRow(0); row >= 0 && column >= 0; row = model->nextLoadedRow(row + 1)) {
+        const Json v = model->columns().cell(model->rowJson(row), column);
         if (v.isUndefined() || v.isNull())
             continue;
         if (v.isInteger()) {

@@ -49,6 +49,9 @@ QString selectedRows(const QTableView *table, bool header)
         lines.append(names.join(u'\t'));
     }
     for (int r : std::as_const(rows)) {
+        // A window's rows not loaded have nothing to copy (and asking for them would ask for their pages).
+        if (json && !json->isRowLoaded(r))
+            continue;
         QStringList cells;
         for (int c : std::as_const(columns)) {
             const QModelIndex index = model->index(r, c);

@@ -28,18 +28,21 @@ DemoCommandLine::DemoCommandLine()
     , m_dropRate(QStringLiteral("demo-drop-rate"),
                  QStringLiteral("Close the connection mid-answer for a share <p> (0 to 1) of sample API requests."),
                  QStringLiteral("p"))
+    , m_rows(QStringLiteral("demo-rows"),
+             QStringLiteral("Add 'rows' to the sample API: <n> read-only records made as they are asked for."),
+             QStringLiteral("n"))
 {
 }
 
 void DemoCommandLine::addTo(QCommandLineParser &parser) const
 {
-    for (const QCommandLineOption *option : {&m_demo, &m_reset, &m_seed, &m_latency, &m_failRate, &m_dropRate})
+    for (const QCommandLineOption *option : {&m_demo, &m_reset, &m_seed, &m_latency, &m_failRate, &m_dropRate, &m_rows})
         parser.addOption(*option);
 }
 
 bool DemoCommandLine::isRequested(const QCommandLineParser &parser) const
 {
-    for (const QCommandLineOption *option : {&m_demo, &m_reset, &m_seed, &m_latency, &m_failRate, &m_dropRate}) {
+    for (const QCommandLineOption *option : {&m_demo, &m_reset, &m_seed, &m_latency, &m_failRate, &m_dropRate, &m_rows}) {
         if (parser.isSet(*option))
             return true;
     }
@@ -59,6 +62,15 @@ std::optional<SampleApi::Options> DemoCommandLine::options(const QCommandLinePar
             return std::nullopt;
         }
         options.latency = std::chrono::milliseconds(ms);
+    }
+    if (parser.isSet(m_rows)) {
+        bool ok = false;
+        const qlonglong rows = parser.value(m_rows).toLongLong(&ok);
+        if (!ok || rows < 0) {
+            *error = QStringLiteral("--demo-rows needs a whole number of records, got '%1'").arg(parser.value(m_rows));
+            return std::nullopt;
+        }
+        options.generated.append({QStringLiteral("rows"), rows});
     }
     for (const auto &[option, target] : {std::pair{&m_failRate, &options.failRate}, std::pair{&m_dropRate, &options.dropRate}}) {
         if (!parser.isSet(*option))

@@ -31,6 +31,7 @@ private:
     QCommandLineOption m_latency;
     QCommandLineOption m_failRate;
     QCommandLineOption m_dropRate;
+    QCommandLineOption m_rows;
 };
 
 } // namespace refetch

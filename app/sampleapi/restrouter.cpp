@@ -203,6 +203,9 @@ Reply RestRouter::route(const Request &request)
     Reply reply;
     const QStringList segments = request.path.split(u'/', Qt::SkipEmptyParts);
     const Resource *resource = segments.isEmpty() ? nullptr : m_db->resource(segments.first());
+    if (const GeneratedCollection *c = segments.isEmpty() || resource || request.method == "OPTIONS"
+            ? nullptr : generated(segments.first()))
+        return generatedRoute(request, *c, segments);
     const QByteArray &method = request.method;
     const Reply unknown = Reply::error(404, QStringLiteral("not found"), {{QStringLiteral("path"), request.path}});
 
@@ -215,7 +218,13 @@ Reply RestRouter::route(const Request &request)
     } else if (segments.isEmpty()) {
         reply = isRead(request) ? index(request) : unknown;
     } else if (segments.size() == 1 && segments.first() == u"db" && isRead(request)) {
-        reply = withValidator(Reply::json(200, m_db->toJson()), request);
+        // A generated collection is named, its records left out: they are made as they are asked for.
+        QByteArray db = m_db->toJson();
+        for (const GeneratedCollection &c : m_generated) {
+            db.chop(1);
+            db += (db.size() > 1 ? "," : "") + QByteArray("\"") + c.name().toUtf8() + "\":[]}";
+        }
+        reply = withValidator(Reply::json(200, db), request);
     } else if (segments.size() == 1 && segments.first() == u"openapi.json" && !m_openApi.isEmpty() && isRead(request)) {
         reply = withValidator(Reply::json(200, m_openApi), request);
     } else if (segments.size() == 3) {
@@ -255,6 +264,27 @@ Reply RestRouter::route(const Request &request)
     return reply;
 }
 
+const GeneratedCollection *RestRouter::generated(QStringView name) const
+{
+    for (const GeneratedCollection &c : m_generated) {
+        if (c.name().compare(name, Qt::CaseInsensitive) == 0)
+            return &c;
+    }
+    return nullptr;
+}
+
+Reply RestRouter::generatedRoute(const Request &request, const GeneratedCollection &collection,
+                                 const QStringList &segments) const
+{
+    if (segments.size() > 2)
+        return Reply::error(404, QStringLiteral("not found"), {{QStringLiteral("path"), request.path}});
+    if (!isRead(request))
+        return collection.refuseWrite();
+    if (segments.size() == 2)
+        return withValidator(collection.show(segments.at(1)), request);
+    return withValidator(collection.list(parseQuery(request.query)), request);
+}
+
 Reply RestRouter::index(const Request &request) const
 {
     QJsonObject resources;
@@ -263,6 +293,8 @@ Reply RestRouter::index(const Request &request) const
         const QString url = request.origin + u'/' + QString::fromUtf8(QUrl::toPercentEncoding(r.name));
         links.insert(r.name, url);
     }
+    for (const GeneratedCollection &c : m_generated)
+        links.insert(c.name(), request.origin + u'/' + QString::fromUtf8(QUrl::toPercentEncoding(c.name())));
     links.insert(QStringLiteral("db"), request.origin + QStringLiteral("/db"));
     Record body;
     body.insert(QStringLiteral("name"), QStringLiteral("Refetch sample API (json-server 0.17 dialect)"));

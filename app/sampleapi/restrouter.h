@@ -1,5 +1,6 @@
 #pragma once
 
+#include "generatedcollection.h"
 #include "listquery.h"
 
 #include <QByteArray>
@@ -60,9 +61,13 @@ public:
     // An OpenAPI document served at /openapi.json (the built-in data's; none for a seed file of the user's, which
     // it would not describe).
     void setOpenApi(QByteArray document) { m_openApi = std::move(document); }
+    // Collections made from their position (SampleApi::Options::generated), read-only, beside the database's.
+    void setGenerated(QList<GeneratedCollection> collections) { m_generated = std::move(collections); }
 
 private:
     Reply route(const Request &request);
+    const GeneratedCollection *generated(QStringView name) const;
+    Reply generatedRoute(const Request &request, const GeneratedCollection &collection, const QStringList &segments) const;
     Reply idempotent(const Request &request, const QByteArray &key);
     Reply index(const Request &request) const;
     Reply list(const Request &request, const Resource &resource, const QString &nestedKey = {},
@@ -83,6 +88,7 @@ private:
     SampleDatabase *m_db;
     QRandomGenerator *m_random;
     QByteArray m_openApi;
+    QList<GeneratedCollection> m_generated;
 };
 
 } // namespace refetch::sampleapi

@@ -179,6 +179,10 @@ bool SampleApi::start(const Options &options, QString *error)
         return failed(why);
     m_db = std::move(db);
     m_router = std::make_unique<sampleapi::RestRouter>(m_db.get(), &m_random);
+    QList<sampleapi::GeneratedCollection> generated;
+    for (const auto &[name, count] : options.generated)
+        generated.append(sampleapi::GeneratedCollection(name, std::max<qint64>(0, count)));
+    m_router->setGenerated(std::move(generated));
     if (options.seedFile.isEmpty()) {
         // The built-in data's description: its fields, which are required, their choices, and the references
         // between the resources (resources/sample-schema/openapi.json).

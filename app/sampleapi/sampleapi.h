@@ -47,6 +47,9 @@ public:
         double dropRate = 0;                  // share of answers whose connection closes mid-body (after the work)
         quint32 randomSeed = 0;               // for faults and generated string ids; 0 picks one at random
         quint16 port = 0;                     // 0: a free one (a test brings a server back where it was)
+        // Read-only collections of records made from their position, beside the data: {"rows", 1000000} serves a
+        // million rows without holding them (GeneratedCollection). /db names them with no records.
+        QList<std::pair<QString, qint64>> generated;
     };
 
     explicit SampleApi(QObject *parent = nullptr);

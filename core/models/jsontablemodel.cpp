@@ -67,10 +67,6 @@ QVariant idVariant(const Json &id)
     }
 }
 
-const QList<int> CellRoles = {Qt::DisplayRole, Qt::EditRole, JsonTableModel::CellJsonRole,
-                              JsonTableModel::RowJsonRole, JsonTableModel::RowObjectRole};
-const QList<int> RowRoles = {JsonTableModel::RowJsonRole, JsonTableModel::RowObjectRole};
-
 } // namespace
 
 JsonTableModel::JsonTableModel(TableModelOptions options, QObject *parent)
@@ -148,12 +144,31 @@ QVariant JsonTableModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return QVariant();
     const Row *row = rowAt(index.row());
+    if (role == Qt::DisplayRole || role == CellJsonRole)
+        segmentShown(segmentOf(index.row()), row != nullptr);
+    if (!row) {
+        // A placeholder: nothing to show until its page comes, and says so.
+        switch (role) {
+        case Qt::ToolTipRole:
+            return tr("Loading…");
+        case CellJsonRole:
+        case RowJsonRole:
+            return QVariant::fromValue(Json());
+        case RowStateRole:
+            return QVariant(int(RowState::NotLoaded));
+        case WaitingRole:
+        case RowErrorRole:
+            return QString();
+        default:
+            return QVariant();
+        }
+    }
     switch (role) {
     case Qt::DisplayRole:
     case Qt::EditRole:
         return displayValue(m_columns.cell(row->record, index.column()));
     case Qt::ToolTipRole:
-        if (row->state == RowState::Ok) {
+        if (row->state == RowState::Ok || row->state == RowState::NotLoaded) {
             const QString waiting = waitingText(index.row());
             return waiting.isEmpty() ? QVariant() : QVariant(waiting);
         }
@@ -224,20 +239,55 @@ QString JsonTableModel::columnName(int column) const
 
 Json JsonTableModel::rowJson(int row) const
 {
-    return row >= 0 && row < m_rowCount ? rowAt(row)->record : Json();
+    const Row *r = row >= 0 && row < m_rowCount ? rowAt(row) : nullptr;
+    return r ? r->record : Json();
 }
 
 Json JsonTableModel::rowId(int row) const
 {
-    if (row < 0 || row >= m_rowCount)
-        return Json();
-    const Row *r = rowAt(row);
-    return r->state == RowState::MissingId ? Json() : r->record.value(QByteArrayView(m_idField));
+    const Row *r = row >= 0 && row < m_rowCount ? rowAt(row) : nullptr;
+    return !r || r->state == RowState::MissingId ? Json() : r->record.value(QByteArrayView(m_idField));
 }
 
 JsonTableModel::RowState JsonTableModel::rowState(int row) const
 {
-    return row >= 0 && row < m_rowCount ? rowAt(row)->state : RowState::Ok;
+    if (row < 0 || row >= m_rowCount)
+        return RowState::Ok;
+    const Row *r = rowAt(row);
+    return r ? r->state : RowState::NotLoaded;
+}
+
+bool JsonTableModel::isRowLoaded(int row) const
+{
+    return row >= 0 && row < m_rowCount && rowAt(row) != nullptr;
+}
+
+int JsonTableModel::nextLoadedRow(int row) const
+{
+    if (row < 0)
+        row = 0;
+    if (row >= m_rowCount)
+        return -1;
+    for (size_t k = size_t(segmentOf(row)); k < m_segments.size(); ++k) {
+        const Segment &s = m_segments[k];
+        if (s.placeholders < 0 && s.rows.size() > 0)
+            return std::max(row, s.offset);
+    }
+    return -1;
+}
+
+int JsonTableModel::segmentOf(int row) const
+{
+    // The last segment that starts at or before `row` (an empty one starts where the next does).
+    const auto it = std::upper_bound(m_segments.begin(), m_segments.end(), row,
+                                     [](int r, const Segment &s) { return r < s.offset; });
+    return int(it - m_segments.begin()) - 1;
+}
+
+void JsonTableModel::segmentShown(int segment, bool loaded) const
+{
+    Q_UNUSED(segment)
+    Q_UNUSED(loaded)
 }
 
 QString JsonTableModel::rowError(int row) const
@@ -245,7 +295,10 @@ QString JsonTableModel::rowError(int row) const
     if (row < 0 || row >= m_rowCount)
         return QString();
     const Row *r = rowAt(row);
+    if (!r)
+        return QString();
     switch (r->state) {
+    case RowState::NotLoaded:
     case RowState::Ok:
         return QString();
     case RowState::MissingId: {
@@ -319,13 +372,8 @@ Json JsonTableModel::recordsOf(const Json &data, QString *error) const
 
 const JsonTableModel::Row *JsonTableModel::rowAt(int row) const
 {
-    if (m_segments.size() == 1)
-        return &m_segments.front().rows[row];
-    // The last segment that starts at or before `row` holds it (an empty one starts where the next does).
-    const auto it = std::upper_bound(m_segments.begin(), m_segments.end(), row,
-                                     [](int r, const Segment &s) { return r < s.offset; });
-    const Segment &s = *(it - 1);
-    return &s.rows[row - s.offset];
+    const Segment &s = m_segments.size() == 1 ? m_segments.front() : m_segments[size_t(segmentOf(row))];
+    return s.placeholders >= 0 ? nullptr : &s.rows[row - s.offset];
 }
 
 RowKey JsonTableModel::keyOf(const Row &row) const
@@ -363,238 +411,6 @@ std::vector<JsonTableModel::Row> JsonTableModel::makeRows(const Json &records, s
     if (keysOut)
         *keysOut = std::move(keys);
     return rows;
-}
-
-int JsonTableModel::appendSegment()
-{
-    Segment s;
-    s.offset = m_rowCount;
-    m_segments.push_back(std::move(s));
-    return int(m_segments.size()) - 1;
-}
-
-void JsonTableModel::shiftOffsets(int fromSegment, int delta)
-{
-    for (size_t k = size_t(fromSegment); k < m_segments.size(); ++k)
-        m_segments[k].offset += delta;
-}
-
-void JsonTableModel::clearSegmentsForReset()
-{
-    m_segments.clear();
-    m_rowCount = 0;
-    m_columns.clearCounts();
-}
-
-void JsonTableModel::fillSegmentForReset(int segment, const Json &records)
-{
-    Segment &seg = m_segments[size_t(segment)];
-    std::vector<Row> rows = makeRows(records, nullptr);
-    for (const Row &r : rows)
-        m_columns.count(r.record, +1);
-    for (int i = 0; i < seg.rows.size(); ++i)
-        m_columns.count(seg.rows[i].record, -1);
-    const int delta = int(rows.size()) - seg.rows.size();
-    seg.rows.assign(std::move(rows));
-    m_rowCount += delta;
-    shiftOffsets(segment + 1, delta);
-}
-
-void JsonTableModel::commitColumnsForReset()
-{
-    m_columns.commit(m_rowCount > 0);
-}
-
-void JsonTableModel::setSegmentRecords(int segment, const Json &records)
-{
-    Q_ASSERT(segment >= 0 && segment < segmentCount());
-    ++m_applying;
-    const auto done = qScopeGuard([this] { --m_applying; });
-    Segment &seg = m_segments[size_t(segment)];
-    std::vector<RowKey> after;
-    std::vector<Row> next = makeRows(records, &after);
-    const int n = seg.rows.size();
-    const int m = int(next.size());
-
-    std::vector<RowKey> before;
-    before.reserve(size_t(n));
-    for (int i = 0; i < n; ++i)
-        before.push_back(keyOf(seg.rows[i]));
-    const RowDiff diff = RowDiff::compute(before, after);
-    before.clear();
-    after.clear();
-    const std::vector<int> &sources = diff.sources();
-
-    // Which kept rows changed (two parses of equal text compare with one memcmp), and the column counts.
-    std::vector<char> changed(size_t(m), 0);
-    std::vector<char> kept(size_t(n), 0);
-    bool anyChanged = false;
-    for (int j = 0; j < m; ++j) {
-        const int src = sources[size_t(j)];
-        if (src < 0) {
-            m_columns.count(next[size_t(j)].record, +1);
-            continue;
-        }
-        kept[size_t(src)] = 1;
-        const Json &old = seg.rows[src].record;
-        if (old.identical(next[size_t(j)].record) || old == next[size_t(j)].record)
-            continue;
-        changed[size_t(j)] = 1;
-        anyChanged = true;
-        m_columns.count(old, -1);
-        m_columns.count(next[size_t(j)].record, +1);
-    }
-    for (int i = 0; i < n; ++i) {
-        if (!kept[size_t(i)])
-            m_columns.count(seg.rows[i].record, -1);
-    }
-
-    const int rowsAfter = m_rowCount - n + m;
-    if (m_columns.hasChanged(rowsAfter > 0)) {
-        qCDebug(lcModels) << "column set changed: reset";
-        beginResetModel();
-        seg.rows.assign(std::move(next));
-        m_rowCount = rowsAfter;
-        shiftOffsets(segment + 1, m - n);
-        m_columns.commit(rowsAfter > 0);
-        endResetModel();
-        return;
-    }
-
-    if (diff.isStructural()) {
-        RowDiff::Steps steps;
-        steps.remove = [&](int first, int last) {
-            const int count = last - first + 1;
-            beginRemoveRows(QModelIndex(), seg.offset + first, seg.offset + last);
-            seg.rows.erase(first, count);
-            m_rowCount -= count;
-            shiftOffsets(segment + 1, -count);
-            endRemoveRows();
-        };
-        steps.move = [&](int first, int last, int destination) {
-            if (!beginMoveRows(QModelIndex(), seg.offset + first, seg.offset + last, QModelIndex(),
-                               seg.offset + destination)) {
-                qCWarning(lcModels) << "refused move" << first << last << destination;
-                return;
-            }
-            if (destination < first)
-                seg.rows.rotate(destination, first, last + 1);
-            else
-                seg.rows.rotate(first, last + 1, destination);
-            endMoveRows();
-        };
-        steps.reorder = [&](int first, const std::vector<int> &order) {
-            const int k = int(order.size());
-            Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-            std::vector<int> moved(static_cast<size_t>(k));  // old position - first -> new position - first
-            for (int i = 0; i < k; ++i)
-                moved[size_t(order[size_t(i)])] = i;
-            const QModelIndexList persistent = persistentIndexList();
-            QModelIndexList from, to;
-            const int top = seg.offset + first;
-            for (const QModelIndex &idx : persistent) {
-                const int r = idx.row() - top;
-                if (r < 0 || r >= k)
-                    continue;
-                from.append(idx);
-                to.append(index(top + moved[size_t(r)], idx.column()));
-            }
-            std::vector<Row> permuted(static_cast<size_t>(k));
-            for (int i = 0; i < k; ++i)
-                permuted[size_t(i)] = std::move(seg.rows[first + order[size_t(i)]]);
-            for (int i = 0; i < k; ++i)
-                seg.rows[first + i] = std::move(permuted[size_t(i)]);
-            changePersistentIndexList(from, to);
-            Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-        };
-        steps.insert = [&](int first, int last) {
-            const int count = last - first + 1;
-            beginInsertRows(QModelIndex(), seg.offset + first, seg.offset + last);
-            seg.rows.insert(first, next.begin() + first, next.begin() + last + 1);
-            m_rowCount += count;
-            shiftOffsets(segment + 1, count);
-            endInsertRows();
-        };
-        diff.apply(steps, m_options.maxMoves);
-        seg.rows.compact();
-    }
-    Q_ASSERT(seg.rows.size() == m);
-
-    // The rows now stand where the new data has them: take the new records (freeing the old document), and tell
-    // views about the cells that changed.
-    std::vector<Json> previous;
-    if (anyChanged)
-        previous.resize(size_t(m));
-    for (int j = 0; j < m; ++j) {
-        if (sources[size_t(j)] < 0)
-            continue;
-        if (changed[size_t(j)])
-            previous[size_t(j)] = std::move(seg.rows[j].record);
-        seg.rows[j].record = std::move(next[size_t(j)].record);
-    }
-    if (anyChanged)
-        emitChanges(segment, previous, sources, changed);
-}
-
-void JsonTableModel::emitChanges(int segment, const std::vector<Json> &previous, const std::vector<int> &sources,
-                                 const std::vector<char> &changed)
-{
-    const int columns = m_columns.size();
-    if (columns == 0)
-        return;
-    const Segment &seg = m_segments[size_t(segment)];
-    // Rectangles of changed cells: within a row, contiguous changed columns; across rows, the same columns on
-    // consecutive rows. A row whose changes have no column is one row-wide rectangle with the row roles only.
-    struct Rect
-    {
-        int top, bottom, left, right;
-        bool rowOnly;
-    };
-    std::vector<Rect> open, done, next;
-    std::vector<std::pair<int, int>> runs;
-    const int m = int(changed.size());
-    for (int j = 0; j < m; ++j) {
-        if (!changed[size_t(j)] || sources[size_t(j)] < 0)
-            continue;
-        const Json &before = previous[size_t(j)];
-        const Json &after = seg.rows[j].record;
-        runs.clear();
-        for (int c = 0; c < columns; ++c) {
-            if (m_columns.cell(before, c) == m_columns.cell(after, c))
-                continue;
-            if (!runs.empty() && runs.back().second == c - 1)
-                runs.back().second = c;
-            else
-                runs.emplace_back(c, c);
-        }
-        const bool rowOnly = runs.empty();
-        if (rowOnly)
-            runs.emplace_back(0, columns - 1);
-        next.clear();
-        for (const auto &run : runs) {
-            const int left = run.first, right = run.second;  // not a structured binding: clang 14 can't capture one
-            auto it = std::find_if(open.begin(), open.end(), [&](const Rect &r) {
-                return r.bottom == j - 1 && r.left == left && r.right == right && r.rowOnly == rowOnly;
-            });
-            if (it != open.end()) {
-                it->bottom = j;
-                next.push_back(*it);
-                open.erase(it);
-            } else {
-                next.push_back(Rect{j, j, left, right, rowOnly});
-            }
-        }
-        done.insert(done.end(), open.begin(), open.end());
-        open.swap(next);
-    }
-    done.insert(done.end(), open.begin(), open.end());
-    std::sort(done.begin(), done.end(), [](const Rect &a, const Rect &b) {
-        return a.top != b.top ? a.top < b.top : a.left < b.left;
-    });
-    for (const Rect &r : done) {
-        Q_EMIT dataChanged(index(seg.offset + r.top, r.left), index(seg.offset + r.bottom, r.right),
-                           r.rowOnly ? RowRoles : CellRoles);
-    }
 }
 
 void JsonTableModel::setPendingWrites(const PendingWrites *writes, const QString &endpoint, const QString &resource)

@@ -37,6 +37,10 @@ struct TableModelOptions
 // and scroll position survive a refetch. A reset happens only when the column set changes. QueryTableModel and
 // PagedTableModel feed it from observers.
 //
+// A segment may also stand for rows not loaded yet (placeholders: a windowed list's pages away from the view): they
+// count in rowCount() and answer RowStateRole NotLoaded and nothing else, and cost a few bytes per segment, not
+// per row.
+//
 // Every role is answered on every column. A cell's dataChanged carries the row roles (RowJsonRole,
 // RowObjectRole) too; when only members that have no column changed, one dataChanged spans the row with just
 // the row roles.
@@ -62,7 +66,8 @@ public:
     Q_ENUM(Role)
 
     // Rows without a usable id are shown, marked, and keyed by their content; a repeated id keys by its repeat.
-    enum class RowState { Ok, MissingId, DuplicateId };
+    // NotLoaded: a placeholder for a row whose page has not come yet; it has no record and no id.
+    enum class RowState { Ok, MissingId, DuplicateId, NotLoaded };
     Q_ENUM(RowState)
 
     ~JsonTableModel() override;
@@ -85,8 +90,13 @@ public:
     Json rowId(int row) const;
     RowState rowState(int row) const;
     QString rowError(int row) const;
-    // The row whose id equals `id`, or -1 (a scan: for actions, not for painting).
+    // The row whose id equals `id`, or -1 (a scan of the loaded rows: for actions, not for painting).
     int rowOf(const Json &id) const;
+    // Whether the row holds a record (false for a placeholder).
+    bool isRowLoaded(int row) const;
+    // The first loaded row at `row` or after it, or -1: walks what a windowed list holds without touching (and
+    // asking for) its placeholders.
+    int nextLoadedRow(int row) const;
 
     // Rows of `resource` at `endpoint` whose writes wait for the server (PendingWrites) answer WaitingRole and
     // say so in their tooltip; they show the written values already when the writes are optimistic. `writes`
@@ -148,13 +158,36 @@ protected:
     void leaveApplying() { --m_applying; }
 
     int segmentCount() const { return int(m_segments.size()); }
-    int segmentSize(int segment) const { return m_segments[size_t(segment)].rows.size(); }
+    int segmentSize(int segment) const { return m_segments[size_t(segment)].size(); }
     int segmentOffset(int segment) const { return m_segments[size_t(segment)].offset; }
+    bool isSegmentLoaded(int segment) const { return m_segments[size_t(segment)].placeholders < 0; }
+    // The segment that holds `row` (0 <= row < rowCount()).
+    int segmentOf(int row) const;
     // A new empty segment after the last one.
     int appendSegment();
     // Shows `records` (an array; anything else shows no rows) in `segment`: diffed against what it shows, or a
-    // reset when the column set changes.
+    // reset when the column set changes. A segment of placeholders takes them in place: its count is made the
+    // records' (placeholders inserted or removed at its end), then one dataChanged over its rows.
     void setSegmentRecords(int segment, const Json &records);
+
+    // Placeholders. `count` segments after the last one, of `rows` placeholders each and `lastRows` for the last,
+    // in one insertion (none inside a reset).
+    void appendPlaceholderSegments(int count, int rows, int lastRows, bool inReset);
+    // The segment's rows become as many placeholders, in place (one dataChanged): the same records come back there
+    // when it is loaded again.
+    void releaseSegment(int segment);
+    // The segment's rows are removed and `placeholders` come in their place (removal, then insertion): what stood
+    // there is no longer known to belong there, so persistent indexes (a selection) do not follow it.
+    void discardSegment(int segment, int placeholders);
+    // A segment of placeholders stands for `rows` rows now (inserted or removed at its end).
+    void resizePlaceholders(int segment, int rows);
+    // Removes the last `count` segments and their rows, in one removal.
+    void removeTrailingSegments(int count);
+    // Columns stay once seen, even when no row shown has them any more (a windowed list releases pages as it goes).
+    void setKeepColumns(bool keep) { m_keepColumns = keep; }
+    // data() asked for a cell of `segment` to show it (DisplayRole or CellJsonRole): a windowed list loads the pages
+    // views show, and keeps those it showed last.
+    virtual void segmentShown(int segment, bool loaded) const;
     // Between beginResetModel() and endResetModel(): forgets every segment and row; columns are kept, in order,
     // until the next commit decides which of them rows still have.
     void clearSegmentsForReset();
@@ -173,14 +206,21 @@ private:
     struct Segment
     {
         GapBuffer<Row> rows;
-        int offset = 0;  // the model row of its first row
+        int offset = 0;         // the model row of its first row
+        int placeholders = -1;  // >= 0: not loaded, standing for that many rows (and `rows` empty)
+        int size() const { return placeholders >= 0 ? placeholders : rows.size(); }
     };
 
+    // Null for a placeholder.
     const Row *rowAt(int row) const;
+    bool dropsEmptyColumns(int rowsAfter) const { return rowsAfter > 0 && !m_keepColumns; }
+    void countColumns(const Segment &segment, int delta);
     RowKey keyOf(const Row &row) const;
     // Keys and states of new records (ids repeated within `segment` count as duplicates).
     std::vector<Row> makeRows(const Json &records, std::vector<RowKey> *keys) const;
     void shiftOffsets(int fromSegment, int delta);
+    // setSegmentRecords() of a segment of placeholders.
+    void loadPlaceholders(int segment, const Json &records);
     void emitChanges(int segment, const std::vector<Json> &previous, const std::vector<int> &sources,
                      const std::vector<char> &changed);
 
@@ -191,6 +231,7 @@ private:
     std::deque<Segment> m_segments;  // a deque: a segment appended from a slot of our own signals moves no other
     int m_rowCount = 0;
     int m_applying = 0;              // inside setSegmentRecords(): our own signals are being emitted
+    bool m_keepColumns = false;
     ViewState m_state;
     QPointer<const PendingWrites> m_pending;
     QString m_pendingEndpoint;

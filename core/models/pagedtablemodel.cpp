@@ -13,19 +13,14 @@
 
 namespace refetch {
 
-namespace {
-
-// What identifies a record across pages: its id as text (7 and "7" are one record, as in tags and paths). Rows
-// without an id are never taken for repeats.
-QString idKey(const Json &record, QStringView idField)
+// As in tags and paths. Rows without an id are never taken for repeats.
+QString PagedTableModel::idKey(const Json &record, QStringView idField)
 {
     const Json id = record.value(idField);
     if (id.isUndefined() || id.isNull())
         return {};
     return id.isString() ? id.toString() : QString::fromUtf8(id.toJson());
 }
-
-} // namespace
 
 PagedTableModel::PagedTableModel(QueryClient *client, const Endpoint *endpoint, PagedTableOptions options,
                                  QObject *parent)
@@ -40,6 +35,8 @@ PagedTableModel::PagedTableModel(QueryClient *client, const Endpoint *endpoint, 
     beginResetModel();
     addPage(true);
     refreshShown(0, true);
+    if (shouldWindow())
+        enterWindow(true);
     commitColumnsForReset();
     endResetModel();
     leaveApplying();
@@ -97,12 +94,14 @@ QueryOptions PagedTableModel::pageOptions(int page) const
     ListParams params{.page = page, .pageSize = m_options.pageSize, .sort = m_query.sort, .order = m_query.order,
                       .search = m_query.search, .filters = m_query.filters, .conditions = m_query.conditions};
     // Offsets count the rows the server sent before (it may send fewer than asked); a cursor is the link the
-    // page before gave.
-    for (int p = 1; p < page; ++p) {
+    // page before gave. A window's pages are where their number puts them: the server honours the page size.
+    for (int p = 1; p < page && !m_windowed; ++p) {
         const Json rows = rowsOf(p);
         params.offset += rows.isArray() ? rows.size() : m_options.pageSize;
     }
-    if (page > 1) {
+    if (m_windowed) {
+        params.offset = qint64(page - 1) * m_options.pageSize;
+    } else if (page > 1) {
         const Json next = DataProvider::pageOf(m_pages[size_t(page - 2)].observer->data()).next;
         if (next.isString())
             params.next = m_endpoint->config().baseUrl.resolved(QUrl(next.toString()));
@@ -136,16 +135,76 @@ void PagedTableModel::addPage(bool inReset)
 
 void PagedTableModel::clearPages()
 {
-    for (Page &p : m_pages) {
+    forEachPage([this](const Page &p) {
         disconnect(p.observer, nullptr, this, nullptr);
         p.observer->deleteLater();   // it may be the sender of the signal that led here
-    }
+    });
     m_pages.clear();
+    m_window.clear();
 }
 
 QueryObserver *PagedTableModel::pageObserver(int page) const
 {
+    if (m_windowed) {
+        const auto it = m_window.find(page);
+        return it == m_window.end() ? nullptr : it->second.observer;
+    }
     return page >= 1 && page <= pageCount() ? m_pages[size_t(page - 1)].observer : nullptr;
+}
+
+const QueryObserver *PagedTableModel::firstObserver() const
+{
+    return m_windowed ? m_window.begin()->second.observer : m_pages.front().observer;
+}
+
+qint64 PagedTableModel::totalOf(const QueryObserver *o) const
+{
+    // The data's, whether the last fetch succeeded or not (a failed refetch keeps the data and its total).
+    if (o->data().isUndefined())
+        return -1;
+    if (const ListPage page = DataProvider::pageOf(o->data()); page.total >= 0)
+        return page.total;
+    if (const Json t = o->meta().value(QByteArrayView("total")); t.isInteger())
+        return t.toInteger();
+    if (const Json e = o->data().value(QStringView(options().totalPath)); e.isNumber())
+        return e.toInteger();
+    return -1;
+}
+
+Json PagedTableModel::keepRows(Page &page, const Json &rows, const std::function<bool(const QString &id)> &shownElsewhere,
+                               const std::function<void(const QString &id)> &keep, qsizetype *repeats) const
+{
+    const QString idField = options().idField;
+    QJsonArray kept;
+    bool dropped = false;
+    page.unmatched = page.leftOut = 0;
+    page.unmatchedBy.clear();
+    for (const Json &r : rows) {
+        const QString key = idKey(r, idField);
+        if (!key.isEmpty() && shownElsewhere(key)) {
+            dropped = true;
+            ++*repeats;
+            continue;
+        }
+        const auto failed = std::find_if(m_query.conditions.cbegin(), m_query.conditions.cend(),
+                                         [&r](const FilterCondition &c) {
+                                             return c.matches(r) == FilterCondition::Match::No;
+                                         });
+        if (failed != m_query.conditions.cend()) {
+            ++page.leftOut;
+            const Json v = r.value(QStringView(failed->field));
+            if (!((v.isUndefined() || v.isNull()) && m_provider->sendsEmptyRows(failed->op))
+                && page.unmatched++ == 0) {
+                page.unmatchedBy = failed->describe();
+            }
+            dropped = true;
+            continue;
+        }
+        if (!key.isEmpty())
+            keep(key);
+        kept.append(r.toQJsonValue());
+    }
+    return dropped ? Json(kept) : rows;
 }
 
 void PagedTableModel::refreshShown(int from, bool inReset)
@@ -167,36 +226,9 @@ void PagedTableModel::refreshShown(int from, bool inReset)
                 seen.insert(idKey(r, idField));
             continue;
         }
-        QJsonArray kept;
-        bool dropped = false;
         qsizetype repeats = 0;
-        page.unmatched = page.leftOut = 0;
-        page.unmatchedBy.clear();
-        for (const Json &r : rows) {
-            const QString key = idKey(r, idField);
-            if (!key.isEmpty() && seen.contains(key)) {
-                dropped = true;
-                ++repeats;
-                continue;
-            }
-            const auto failed = std::find_if(m_query.conditions.cbegin(), m_query.conditions.cend(),
-                                             [&r](const FilterCondition &c) {
-                                                 return c.matches(r) == FilterCondition::Match::No;
-                                             });
-            if (failed != m_query.conditions.cend()) {
-                ++page.leftOut;
-                const Json v = r.value(QStringView(failed->field));
-                if (!((v.isUndefined() || v.isNull()) && m_provider->sendsEmptyRows(failed->op))
-                    && page.unmatched++ == 0) {
-                    page.unmatchedBy = failed->describe();
-                }
-                dropped = true;
-                continue;
-            }
-            if (!key.isEmpty())
-                seen.insert(key);
-            kept.append(r.toQJsonValue());
-        }
+        const Json shown = keepRows(page, rows, [&seen](const QString &key) { return seen.contains(key); },
+                                    [&seen](const QString &key) { seen.insert(key); }, &repeats);
         // A later page made only of records already shown: the server ignores the paging parameters.
         if (p > 1 && rows.size() > 0 && repeats == rows.size() && !m_pagingIgnored) {
             m_pagingIgnored = true;
@@ -207,7 +239,6 @@ void PagedTableModel::refreshShown(int from, bool inReset)
                                 "ignore the paging parameters, so only the first %2 records are shown and there may "
                                 "be more. Set the paging in the endpoint's settings.").arg(p).arg(shown);
         }
-        const Json shown = dropped ? Json(kept) : rows;
         if (page.shown.isUndefined() ? false : (page.shown.identical(shown) || page.shown == shown))
             continue;
         page.shown = shown;
@@ -222,8 +253,7 @@ void PagedTableModel::refreshShown(int from, bool inReset)
 qint64 PagedTableModel::unmatchedCount() const
 {
     qint64 n = 0;
-    for (const Page &p : m_pages)
-        n += p.unmatched;
+    forEachPage([&n, this](const Page &p) { n += !m_windowed || p.placed ? p.unmatched : 0; });
     return n;
 }
 
@@ -232,14 +262,14 @@ void PagedTableModel::updateNotice()
     QStringList parts;
     if (!m_pagingNotice.isEmpty())
         parts.append(m_pagingNotice);
+    if (!m_windowNotice.isEmpty())
+        parts.append(m_windowNotice);
     if (const qint64 unmatched = unmatchedCount(); unmatched > 0) {
         QString by;
-        for (const Page &p : m_pages) {
-            if (!p.unmatchedBy.isEmpty()) {
+        forEachPage([&by, this](const Page &p) {
+            if (by.isEmpty() && (!m_windowed || p.placed))
                 by = p.unmatchedBy;
-                break;
-            }
-        }
+        });
         parts.append(tr("The server sent %n record(s) that do not meet “%1”: it seems not to filter on it. They are "
                         "left out, and the count is of the records shown.", nullptr, int(unmatched)).arg(by));
     }
@@ -248,7 +278,8 @@ void PagedTableModel::updateNotice()
 
 bool PagedTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    if (parent.isValid() || m_pages.empty() || m_pagingIgnored)
+    // A window has a row for every record already.
+    if (parent.isValid() || m_windowed || m_pages.empty() || m_pagingIgnored)
         return false;
     if (m_provider->paging(m_options.resource) == Paging::None)
         return false;
@@ -372,9 +403,12 @@ void PagedTableModel::setQuery(const PageQuery &query)
     enterApplying();
     beginResetModel();
     clearPages();
+    leaveWindow();
     clearSegmentsForReset();
     addPage(true);
     refreshShown(0, true);
+    if (shouldWindow())
+        enterWindow(true);
     commitColumnsForReset();
     endResetModel();
     leaveApplying();
@@ -386,22 +420,29 @@ void PagedTableModel::setQuery(const PageQuery &query)
 
 void PagedTableModel::refetch()
 {
-    for (Page &p : m_pages)
-        p.observer->refetch();
+    forEachPage([](const Page &p) { p.observer->refetch(); });
 }
 
 qint64 PagedTableModel::loadedCount() const
 {
     qint64 n = 0;
-    for (const Page &p : m_pages)
-        n += p.shown.isArray() ? p.shown.size() : 0;
+    forEachPage([&n, this](const Page &p) { n += p.shown.isArray() && (!m_windowed || p.placed) ? p.shown.size() : 0; });
     return n;
 }
 
 void PagedTableModel::onPageChanged(int page, QueryChanges what)
 {
+    if (m_windowed) {
+        windowPageChanged(page, what);
+        return;
+    }
     if (what & QueryChange::Data)
         refreshShown(page, false);
+    if (shouldWindow()) {
+        enterApplying();
+        enterWindow(false);
+        leaveApplying();
+    }
     updateState();
 }
 
@@ -416,24 +457,19 @@ void PagedTableModel::setNotice(const QString &notice)
 void PagedTableModel::updateState()
 {
     ViewState s;
-    const QueryObserver *first = m_pages.front().observer;
-    s.loading = first->isLoading();
+    s.loading = firstObserver()->isLoading();
     qint64 oldest = -1;
     qint64 total = -1;
-    for (const Page &p : m_pages) {
+    forEachPage([&](const Page &p) {
         const QueryObserver *o = p.observer;
         s.fetching |= o->isFetching();
-        if (o->isSuccess()) {
+        // A window's pages waiting to be read again say nothing of the rows shown.
+        if (o->isSuccess() && (!m_windowed || p.placed)) {
             s.stale |= o->isStale();
             const qint64 at = o->dataUpdatedAt().count();
             oldest = oldest < 0 ? at : std::min(oldest, at);
-            const ListPage listPage = DataProvider::pageOf(o->data());
-            if (listPage.total >= 0)
-                total = listPage.total;
-            else if (const Json t = o->meta().value(QByteArrayView("total")); t.isInteger())
-                total = t.toInteger();
-            else if (const Json e = o->data().value(QStringView(options().totalPath)); e.isNumber())
-                total = e.toInteger();
+            if (const qint64 t = totalOf(o); t >= 0)
+                total = t;
         }
         if (s.error.isEmpty()) {
             if (const QueryError *e = o->error())
@@ -441,9 +477,17 @@ void PagedTableModel::updateState()
             else
                 recordsOf(o->data(), &s.error);
         }
-    }
+    });
     if (oldest >= 0)
         s.lastUpdated = QDateTime::fromMSecsSinceEpoch(oldest, Qt::UTC);
+    if (m_windowed) {
+        setViewState(s);
+        if (m_windowTotal != m_total) {
+            m_total = m_windowTotal;
+            Q_EMIT totalCountChanged(m_total);
+        }
+        return;
+    }
     // Without a total from the server, a list loaded to its end counts what it holds.
     const bool loadedToEnd = s.error.isEmpty() && !m_pagingIgnored && m_pages.back().observer->isSuccess()
                           && !canFetchMore();
