@@ -1506,7 +1506,7 @@ void tst_MainWindow::aBlockOfCellsIsPasted()
 // file, the import goes on where it was and creates nothing twice.
 void tst_MainWindow::csvIsImportedWithAPreview()
 {
-    ResourceView *view = openList();
+    QVERIFY(openList());
     QTemporaryDir dir;
     const QString path = dir.filePath(u"new posts.csv"_s);
     {
