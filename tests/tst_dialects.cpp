@@ -785,14 +785,28 @@ void tst_Dialects::importCreatesEachRowOnceEvenAfterSigkill()
     QVERIFY2(said.contains(u"line 9 is not sent: views"_s), qPrintable(said));
     QVERIFY2(said.contains(u"Created "_s), qPrintable(said));
 
-    // What the server holds: every good row once.
+    // What the server holds: every good row once. Read as the export reads it, every page; json-server 1.x in one
+    // answer as it is: its ids are 2 random bytes, so among ~300 posts two often share one, and a list (which shows
+    // an id once) would hide one of them.
     ApiConnection *c = connect();
     QTRY_VERIFY_WITH_TIMEOUT(!c->isLoading(), 20000);
-    PagedTableModel *all = list(u"posts"_s);
-    loadAll(all);
+    QList<Json> records;
+    if (m_peer.name == u"jsonserver1") {
+        QNetworkRequest request(m_baseUrl.resolved(QUrl(u"posts"_s)));
+        std::unique_ptr<QNetworkReply> reply(m_nam->get(request));
+        QSignalSpy done(reply.get(), &QNetworkReply::finished);
+        QVERIFY(reply->isFinished() || done.wait(20000));
+        for (const Json &r : Json::parse(reply->readAll()))
+            records.append(r);
+    } else {
+        PagedTableModel *all = list(u"posts"_s);
+        loadAll(all);
+        for (int r = 0; r < all->rowCount(); ++r)
+            records.append(all->rowJson(r));
+    }
     QMap<QString, int> seen;
-    for (int r = 0; r < all->rowCount(); ++r) {
-        const QString t = all->rowJson(r).value(u"title").toString();
+    for (const Json &record : std::as_const(records)) {
+        const QString t = record.value(u"title").toString();
         if (t.startsWith(u"Imported "_s + stamp + u' '))
             ++seen[t];
     }

@@ -7,6 +7,7 @@
 #include "resourceview.h"
 #include "schemaeditors.h"
 #include "undodelete.h"
+#include "exportflow.h"
 
 #include "core/mutation/bulkwrite.h"
 #include "core/mutation/mutationqueue.h"
@@ -14,8 +15,10 @@
 #include "core/session/apiconnection.h"
 #include "core/session/csv.h"
 #include "core/session/csvimport.h"
+#include "core/session/listexport.h"
 #include "core/models/pagedtablemodel.h"
 
+#include <QBuffer>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -64,10 +67,86 @@ void BulkEdit::setField(ResourceView *view)
     if (ids.isEmpty())
         return;
     const FilterContext context = view->filterContext();
-    BulkSetDialog dialog(context, int(ids.size()), m_window);
+    const bool all = view->allMatchingSelected();
+    const qint64 total = view->model()->totalCount();
+    BulkSetDialog dialog(context, all && total > 0 ? int(std::min<qint64>(total, INT_MAX)) : int(ids.size()), m_window);
     if (dialog.exec() != QDialog::Accepted || dialog.value().isUndefined())
         return;
-    setFieldTo(view, ids, dialog.field(), dialog.value());
+    if (all)
+        setFieldOnAllMatching(view, dialog.field(), dialog.value(), [](const QString &) { return true; });
+    else
+        setFieldTo(view, ids, dialog.field(), dialog.value());
+}
+
+void BulkEdit::readMatchingIds(ResourceView *view, std::function<void(const QList<Json> &)> then)
+{
+    ApiConnection *c = view ? view->connection() : nullptr;
+    if (!c)
+        return;
+    ExportRequest request = ExportFlow::requestFor(view, ExportRequest::Format::Json);
+    request.columns = {c->provider()->idField()};
+    auto *buffer = new QBuffer(this);
+    buffer->open(QIODevice::WriteOnly);
+    auto *job = new ListExport(c, request, buffer, this);
+    QPointer<MessageBar> bar(view->writeBar());
+    const QString resource = view->resource();
+    connect(job, &ListExport::progress, this, [bar, resource](qint64 rows, qint64 total) {
+        if (bar)
+            bar->showMessage(MessageBar::Kind::Information,
+                             tr("Reading the records of %1 that the list matches: %2 of %3…")
+                                 .arg(resource, QLocale().toString(rows), total >= 0 ? QLocale().toString(total) : u"?"_s));
+    });
+    connect(job, &ListExport::finished, this, [this, job, buffer, bar, then = std::move(then)](bool ok, const QString &error) {
+        job->deleteLater();
+        buffer->deleteLater();
+        if (!ok) {
+            if (bar) {
+                bar->showMessage(MessageBar::Kind::Error, tr("Nothing was changed: the records could not be read. %1").arg(error));
+                bar->setClosable(true);
+            }
+            return;
+        }
+        QList<Json> ids;
+        const QString idField = job->property("idField").toString();
+        for (const Json &record : Json::parse(buffer->data())) {
+            const Json id = record.value(QStringView(idField));
+            if (!id.isUndefined() && !id.isNull())
+                ids.append(id);
+        }
+        then(ids);
+    });
+    job->setProperty("idField", c->provider()->idField());
+    job->start();
+}
+
+void BulkEdit::deleteAllMatching(ResourceView *view, std::function<bool(const QString &)> confirm)
+{
+    const qint64 total = view->model()->totalCount();
+    const QString question = tr("Delete all %1 records of %2 that the list matches? Most of them are not in sight. "
+                                "Undo brings them back until they are sent.")
+                                 .arg(total > 0 ? QLocale().toString(total) : tr("the"), view->resource());
+    if (!(confirm ? confirm(question) : QMessageBox::question(m_window, tr("Delete"), question) == QMessageBox::Yes))
+        return;
+    QPointer<ResourceView> guard(view);
+    readMatchingIds(view, [this, guard](const QList<Json> &ids) {
+        if (guard)
+            deleteRows(guard, ids);
+    });
+}
+
+void BulkEdit::setFieldOnAllMatching(ResourceView *view, const QString &field, const Json &value,
+                                     std::function<bool(const QString &)> confirm)
+{
+    const qint64 total = view->model()->totalCount();
+    const QString question = tr("Set %1 on all %2 records of %3 that the list matches? Most of them are not in sight.")
+                                 .arg(field, total > 0 ? QLocale().toString(total) : tr("the"), view->resource());
+    if (!(confirm ? confirm(question) : QMessageBox::question(m_window, tr("Set Field"), question) == QMessageBox::Yes))
+        return;
+    QPointer<ResourceView> guard(view);
+    readMatchingIds(view, [this, guard, field, value](const QList<Json> &ids) {
+        if (guard)
+            setFieldTo(guard, ids, field, value);
+    });
 }
 
 BulkWrite *BulkEdit::setFieldTo(ResourceView *view, const QList<Json> &ids, const QString &field, const Json &value)

@@ -35,6 +35,14 @@ public:
 
     // Deletes the records `ids` of `view`'s list (undoable for a few seconds, as one).
     BulkWrite *deleteRows(ResourceView *view, const QList<Json> &ids);
+    // The ids of every record `view`'s list matches (its filter, search and sort), read page by page from the server
+    // (the write bar counts them); `then` gets them, or is not called when the reading fails (the bar says why).
+    void readMatchingIds(ResourceView *view, std::function<void(const QList<Json> &ids)> then);
+    // Delete or Set Field with "all N matching" selected: asks first (they are not all in sight), reads their ids, then
+    // as for the rows selected. `confirm` as for paste().
+    void deleteAllMatching(ResourceView *view, std::function<bool(const QString &)> confirm = {});
+    void setFieldOnAllMatching(ResourceView *view, const QString &field, const Json &value,
+                               std::function<bool(const QString &)> confirm = {});
     // Asks for a field and a value, then sets it on the rows selected in `view`.
     void setField(ResourceView *view);
     // Sets `field` to `value` on the records `ids` of `view`'s list.

@@ -80,6 +80,11 @@ void MainWindow::watchListTools(ResourceView *view)
 
 bool MainWindow::deleteSelectedRows()
 {
+    if (m_view && m_view->allMatchingSelected() && !m_ui.pane->isCreating()) {
+        m_ui.pane->clear();
+        m_bulk->deleteAllMatching(m_view);
+        return true;
+    }
     const QList<Json> ids = m_view ? m_view->selectedIds() : QList<Json>();
     if (ids.size() < 2 || m_ui.pane->isCreating())
         return false;

@@ -59,6 +59,10 @@ public:
     MessageBar *writeBar() const { return m_writeBar; }
     // The ids of the selected rows, in the list's order.
     QList<Json> selectedIds() const;
+    // Every record the list matches is selected (Ctrl+A, then "Select all N matching" on the write bar), loaded or
+    // not: Delete and Set Field act on them all (BulkEdit reads their ids from the server first).
+    bool allMatchingSelected() const { return m_allMatching; }
+    void setAllMatchingSelected(bool all);
     EmptyState *emptyState() const { return m_empty; }
     // Writes `value` to `field` of the record at `row` (a cell edited in place): the form's update (a PATCH of that
     // field, optimistic, If-Match with the version last read); a refusal says why above the list and offers to edit
@@ -129,6 +133,9 @@ private:
         Json value;
     };
     std::optional<CellFailure> m_cellFailure;
+    bool m_allMatching = false;
+    bool m_offeringAll = false;   // the write bar offers "Select all N matching"
+    void offerAllMatching();
     void showCellFailure();
     // The header's sort indicator on the column the query sorts by (once the column is there).
     void syncSortIndicator();

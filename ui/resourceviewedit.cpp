@@ -16,6 +16,7 @@
 #include "core/providers/dataprovider.h"
 
 #include <QItemSelectionModel>
+#include <QLocale>
 #include <QPushButton>
 #include <QShortcut>
 
@@ -43,11 +44,64 @@ QList<Json> ResourceView::selectedIds() const
     return ids;
 }
 
+void ResourceView::offerAllMatching()
+{
+    qint64 selected = 0;
+    for (const QItemSelectionRange &range : m_table->selectionModel()->selection())
+        selected += range.height();
+    const qint64 total = m_model->totalCount();
+    const bool everyRow = selected > 1 && selected >= m_model->rowCount();
+    const bool more = m_model->hasMore() || (total > 0 && total > m_model->loadedCount());
+    if (!everyRow || !more) {
+        if (m_allMatching || m_offeringAll)
+            setAllMatchingSelected(false);
+        return;
+    }
+    if (m_allMatching || m_offeringAll)
+        return;
+    m_offeringAll = true;
+    const QLocale locale;
+    m_writeBar->showMessage(MessageBar::Kind::Information,
+                            tr("The %1 rows loaded are selected.").arg(locale.toString(m_model->loadedCount())));
+    QPushButton *all = m_writeBar->addButton(total > 0 ? tr("Select All %1 Matching").arg(locale.toString(total))
+                                                       : tr("Select All Matching"));
+    all->setObjectName(u"selectAllMatching"_s);
+    connect(all, &QPushButton::clicked, this, [this] { setAllMatchingSelected(true); });
+}
+
+void ResourceView::setAllMatchingSelected(bool all)
+{
+    m_offeringAll = false;
+    if (all == m_allMatching && !all) {
+        if (m_writeBar->isVisible() && m_writeBar->kind() == MessageBar::Kind::Information)
+            m_writeBar->hide();
+        return;
+    }
+    m_allMatching = all;
+    if (!all) {
+        m_writeBar->hide();
+        return;
+    }
+    const qint64 total = m_model->totalCount();
+    const QLocale locale;
+    m_writeBar->showMessage(MessageBar::Kind::Information,
+                            (total > 0 ? tr("All %1 records of %2 that the list matches are selected, loaded or not.")
+                                             .arg(locale.toString(total), m_resource)
+                                       : tr("Every record of %1 that the list matches is selected, loaded or not.").arg(m_resource))
+                                + u' ' + tr("Delete and Set Field act on them all."));
+    connect(m_writeBar->addButton(tr("Clear Selection")), &QPushButton::clicked, this, [this] {
+        m_table->clearSelection();
+        setAllMatchingSelected(false);
+    });
+}
+
 void ResourceView::setUpEditing()
 {
     m_table->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::DoubleClicked);
     m_delegate->setPicker(FormDescription::pickers(m_connection));
     m_model->setCellWriter([this](int row, const QString &field, const Json &value) { return writeCell(row, field, value); });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ResourceView::offerAllMatching);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { setAllMatchingSelected(false); });
     auto *paste = new QShortcut(QKeySequence::Paste, m_table);
     paste->setContext(Qt::WidgetWithChildrenShortcut);
     connect(paste, &QShortcut::activated, this, &ResourceView::pasteRequested);
