@@ -722,6 +722,9 @@ void tst_Dialects::commandLineExport()
 // creates have to be matched against what it holds (json-server, DRF, FastAPI, JSON:API).
 void tst_Dialects::importCreatesEachRowOnceEvenAfterSigkill()
 {
+    // A create is the same request whatever the paging class: DRF once, on page-number paging.
+    if (m_peer.name.startsWith(u"drf-") && m_peer.name != u"drf-page")
+        QSKIP("DRF's creates do not depend on its paging class: run on drf-page");
     QTemporaryDir home;
     QVERIFY(home.isValid());
     constexpr int Rows = 240;
