@@ -213,6 +213,13 @@ bool CsvImport::start(QString *error)
             ++m_problems;
             continue;
         }
+        // A create the journal says is settled may still be in the queue (killed between the journal's line and
+        // the queue's own record of it): left alone, a restored create waits for someone to say whether it was made
+        // (Unconfirmed), and holds up every write behind it. The journal knows.
+        if (m_states.at(i) == State::Done || m_states.at(i) == State::Failed) {
+            if (Mutation *m = queue->find(mutationId(m_rows.at(i).line)))
+                settleKnown(m, m_states.at(i) == State::Done);
+        }
         switch (m_states.at(i)) {
         case State::Done:
             ++m_skipped;
@@ -238,6 +245,20 @@ bool CsvImport::start(QString *error)
         follow(i, m);
     handOut();
     return true;
+}
+
+void CsvImport::settleKnown(Mutation *m, bool created)
+{
+    auto settle = [m, created] {
+        if (m->status() != Mutation::Status::Unconfirmed)
+            return;
+        if (created)
+            m->confirmCreated(m->matches().isArray() && !m->matches().isEmpty() ? m->matches().at(0) : Json());
+        else
+            m->confirmSend();
+    };
+    connect(m, &Mutation::statusChanged, this, settle);
+    settle();
 }
 
 void CsvImport::note(char what, qsizetype line, const QString &why)

@@ -87,6 +87,8 @@ private:
     enum class State : quint8 { New, Handed, Done, Failed };
     void handOut();
     void follow(qsizetype index, Mutation *m);
+    // A restored create of a row the journal says is settled: made (`created`) or refused; never asked about.
+    void settleKnown(Mutation *m, bool created);
     void note(char what, qsizetype line, const QString &why = {});
     QString mutationId(qsizetype line) const;
     void checkDone();
