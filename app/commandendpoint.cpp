@@ -47,8 +47,10 @@ QCommandLineOption endpointOption()
         u"url|name"_s);
 }
 
-void quietLogging()
+void startCommand()
 {
+    QCoreApplication::setApplicationName(u"Refetch"_s);
+    QCoreApplication::setOrganizationName(u"Refetch"_s);
     // QT_LOGGING_RULES, read after these, still turns on what it names (refetch.command.info=true).
     QLoggingCategory::setFilterRules(u"refetch.*.info=false\nrefetch.*.debug=false"_s);
 }

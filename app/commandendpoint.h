@@ -33,8 +33,9 @@ struct CommandEndpoint
                                                QString *error, int *status);
 };
 
-// The library's notes for a developer stay off a script's standard error unless QT_LOGGING_RULES asks for them.
-void quietLogging();
+// A command's start: the application's names (its settings and cache are the window's), and the library's notes for
+// a developer kept off a script's standard error unless QT_LOGGING_RULES asks for them.
+void startCommand();
 // A line on standard error.
 void say(const QString &text);
 // "refetch <command>: <text>" and where the help is; the exit status of a wrong command line (2).

@@ -37,10 +37,7 @@ namespace refetch {
 int runExportCommand(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    // Standard error is the script's: what the library notes for a developer stays out unless asked for.
-    quietLogging();
-    QCoreApplication::setApplicationName(u"Refetch"_s);
-    QCoreApplication::setOrganizationName(u"Refetch"_s);
+    startCommand();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -59,9 +59,7 @@ Json fetched(QCoreApplication &app, QueryClient *client, const QueryOptions &opt
 int runImportCommand(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    quietLogging();
-    QCoreApplication::setApplicationName(u"Refetch"_s);
-    QCoreApplication::setOrganizationName(u"Refetch"_s);
+    startCommand();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -1515,11 +1515,11 @@ void tst_MainWindow::aBlockOfCellsIsPasted()
     QCOMPARE(fetchRecord(u"/posts/12"_s).value(u"title"_s).toString(), u"Pasted twelve"_s);
     // Typed by the field: numbers, booleans, null where the field takes it.
     QString why;
-    QCOMPARE(BulkEdit::typedCell(u"12"_s, Json(qint64(3)), nullptr, &why), Json(qint64(12)));
-    QCOMPARE(BulkEdit::typedCell(u"yes"_s, Json(false), nullptr, &why), Json(true));
-    QCOMPARE(BulkEdit::typedCell(u""_s, Json(nullptr), nullptr, &why), Json(nullptr));
-    QCOMPARE(BulkEdit::typedCell(u"007"_s, Json(u"a"_s), nullptr, &why), Json(u"007"_s));
-    QVERIFY(BulkEdit::typedCell(u"2.5"_s, Json(qint64(3)), nullptr, &why).isUndefined());
+    QCOMPARE(CsvImport::typedCell(u"12"_s, Json(qint64(3)), nullptr, &why), Json(qint64(12)));
+    QCOMPARE(CsvImport::typedCell(u"yes"_s, Json(false), nullptr, &why), Json(true));
+    QCOMPARE(CsvImport::typedCell(u""_s, Json(nullptr), nullptr, &why), Json(nullptr));
+    QCOMPARE(CsvImport::typedCell(u"007"_s, Json(u"a"_s), nullptr, &why), Json(u"007"_s));
+    QVERIFY(CsvImport::typedCell(u"2.5"_s, Json(qint64(3)), nullptr, &why).isUndefined());
     view->findChild<ColumnLayout *>()->reset();
 }
 
@@ -3122,28 +3122,28 @@ void tst_MainWindow::viewsAreSavedAndSurviveARestart()
         for (int r = 0; r < m->rowCount(); ++r)
             QVERIFY(m->rowJson(r).value(u"views").toInteger() >= 50);
     };
-    // The list changed, then the view clicked in the tree.
+    // From another list, a click on the view in the tree.
+    auto openFromTree = [&] {
+        openList(u"users"_s, 5);
+        tree = findPart<EndpointTree>(m_window.get(), "endpointTree");
+        QTRY_VERIFY(tree->viewItem(endpoint, u"posts"_s, u"Popular"_s));
+        item = tree->viewItem(endpoint, u"posts"_s, u"Popular"_s);
+        tree->scrollToItem(item);
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(item).center());
+        QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts");
+        check(shownList(m_window.get()));
+    };
+    // The list changed, then the view.
     view->setConditions({});
     model->sort(-1);
     view->findChild<ColumnLayout *>()->setColumnHidden(u"body"_s, false);
-    openList(u"users"_s, 5);
-    tree->scrollToItem(item);
-    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(item).center());
-    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts");
-    check(shownList(m_window.get()));
+    openFromTree();
     if (QTest::currentTestFailed())
         return;
 
     // After a restart.
     restart();
-    openList(u"users"_s, 5);
-    tree = findPart<EndpointTree>(m_window.get(), "endpointTree");
-    QTRY_VERIFY(tree->viewItem(endpoint, u"posts"_s, u"Popular"_s));
-    item = tree->viewItem(endpoint, u"posts"_s, u"Popular"_s);
-    tree->scrollToItem(item);
-    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(item).center());
-    QTRY_VERIFY(shownList(m_window.get()) && shownList(m_window.get())->resource() == u"posts");
-    check(shownList(m_window.get()));
+    openFromTree();
     if (QTest::currentTestFailed())
         return;
 

@@ -167,11 +167,6 @@ BulkWrite *BulkEdit::setFieldTo(ResourceView *view, const QList<Json> &ids, cons
     return write;
 }
 
-Json BulkEdit::typedCell(const QString &text, const Json &current, const FieldSchema *schema, QString *error)
-{
-    return CsvImport::typedCell(text, current, schema, error);
-}
-
 BulkWrite *BulkEdit::paste(ResourceView *view, const QString &text, Confirm confirm)
 {
     ApiConnection *c = view ? view->connection() : nullptr;
@@ -225,7 +220,7 @@ BulkWrite *BulkEdit::paste(ResourceView *view, const QString &text, Confirm conf
             if (!(model->flags(cell) & Qt::ItemIsEditable) || (described && described->readOnly))
                 return refuse(tr("%1 cannot be written here").arg(field));
             QString why;
-            const Json value = typedCell(rows.at(r).at(k), record.value(QStringView(field)), described, &why);
+            const Json value = CsvImport::typedCell(rows.at(r).at(k), record.value(QStringView(field)), described, &why);
             if (value.isUndefined())
                 return refuse(tr("%1 of %2 · %3: %4").arg(field, view->resource(), DataProvider::idText(id), why));
             if (!(value == record.value(QStringView(field))))

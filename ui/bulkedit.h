@@ -54,10 +54,6 @@ public:
     // whole paste, saying which. Returns the write, or null when nothing was written.
     using Confirm = std::function<bool(const QString &question)>;
     BulkWrite *paste(ResourceView *view, const QString &text, Confirm confirm = {});
-    // A pasted cell's text as a value of the field that now holds `current` (`schema`, when described): a number
-    // for a number, true/false for a boolean, null for an empty cell of a field that takes null, else the text.
-    // Undefined, with `error`, when it is not one.
-    static Json typedCell(const QString &text, const Json &current, const FieldSchema *schema, QString *error);
     // The last bulk write (for tests and the window).
     BulkWrite *last() const { return m_last; }
 

@@ -206,20 +206,26 @@ Json FilterEditor::listValue() const
     return out.isEmpty() ? Json() : Json(out);
 }
 
-std::optional<FilterCondition> FilterEditor::condition() const
+FilterCondition FilterEditor::entered() const
 {
-    if (m_op->count() == 0)
-        return std::nullopt;
     FilterCondition c{.field = m_field->currentData().toString(), .op = currentOp(), .value = {}};
     if (c.op == FilterOp::In)
         c.value = listValue();
     else if (FilterCondition::takesValue(c.op))
         c.value = m_value && m_value->isValid() ? m_value->value() : Json();
+    // Text conditions are on text, whatever editor the field has.
+    if ((c.op == FilterOp::Contains || c.op == FilterOp::StartsWith) && !c.value.isUndefined() && !c.value.isString())
+        c.value = Json(filterValueText(c.value));
+    return c;
+}
+
+std::optional<FilterCondition> FilterEditor::condition() const
+{
+    if (m_op->count() == 0)
+        return std::nullopt;
+    const FilterCondition c = entered();
     if (FilterCondition::takesValue(c.op) && c.value.isUndefined())
         return std::nullopt;
-    // Text conditions are on text, whatever editor the field has.
-    if ((c.op == FilterOp::Contains || c.op == FilterOp::StartsWith) && !c.value.isString())
-        c.value = Json(filterValueText(c.value));
     if ((c.op == FilterOp::Contains || c.op == FilterOp::StartsWith) && c.value.toString().isEmpty())
         return std::nullopt;
     if (!m_context.provider || !m_context.provider->filterParams(m_context.resource, m_others + QList{c}).error.isEmpty())
@@ -233,11 +239,7 @@ void FilterEditor::updateProblem()
     if (m_op->count() == 0) {
         problem = tr("The server offers no filter on this field.");
     } else {
-        FilterCondition c{.field = m_field->currentData().toString(), .op = currentOp(), .value = {}};
-        if (c.op == FilterOp::In)
-            c.value = listValue();
-        else if (FilterCondition::takesValue(c.op) && m_value)
-            c.value = m_value->isValid() ? m_value->value() : Json();
+        const FilterCondition c = entered();
         if (FilterCondition::takesValue(c.op) && c.value.isUndefined()) {
             problem = c.op == FilterOp::In && !m_list->text().trimmed().isEmpty()
                 ? tr("Each value must be a number.")

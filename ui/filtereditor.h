@@ -68,6 +68,8 @@ private:
     void onOperatorChanged();
     void updateProblem();
     FilterOp currentOp() const;
+    // The condition as the widgets hold it; its value Undefined while the entry is not one.
+    FilterCondition entered() const;
     // The members typed for "is one of", each as the field's type.
     Json listValue() const;
 

@@ -183,6 +183,8 @@ private:
     int slotRows(int page) const;         // placeholders a page not loaded stands for
     void flushWanted();
     void requestPage(int page);
+    // requestPage() of each, then the pages too far from them let go, and the counts and state said once.
+    void requestPages(const QList<int> &pages);
     void windowPageChanged(int page, QueryChanges what);
     void placeWindowPage(int page, bool fresh);
     // Recomputes what the `dirty` pages show (their rows placed or changed), and the pages they take ids from or

@@ -119,13 +119,7 @@ void PagedTableModel::flushWanted()
     }
     if (wanted.isEmpty())
         return;
-    const int before = pageCount();
-    for (int page : wanted)
-        requestPage(page);
-    releaseOldPages();
-    if (pageCount() != before)
-        Q_EMIT pageCountChanged(pageCount());
-    updateState();
+    requestPages(wanted);
 }
 
 void PagedTableModel::requestRows(int first, int last)
@@ -139,9 +133,17 @@ void PagedTableModel::requestRows(int first, int last)
     }
     const int from = segmentOf(std::clamp(first, 0, rowCount() - 1));
     const int to = segmentOf(std::clamp(last, 0, rowCount() - 1));
-    const int before = pageCount();
+    QList<int> pages;
     for (int s = from; s <= to && s < from + std::max(2, WantedRowsPerTurn / m_options.pageSize); ++s)
-        requestPage(s + 1);
+        pages.append(s + 1);
+    requestPages(pages);
+}
+
+void PagedTableModel::requestPages(const QList<int> &pages)
+{
+    const int before = pageCount();
+    for (int page : pages)
+        requestPage(page);
     releaseOldPages();
     if (pageCount() != before)
         Q_EMIT pageCountChanged(pageCount());
@@ -164,21 +166,10 @@ void PagedTableModel::setPageRequestsPaused(bool paused)
     if (!m_windowed || wanted.isEmpty())
         return;
     if (isApplying()) {
-        QMetaObject::invokeMethod(this, [this, wanted] {
-            for (int page : wanted)
-                requestPage(page);
-            releaseOldPages();
-            updateState();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, wanted] { requestPages(wanted); }, Qt::QueuedConnection);
         return;
     }
-    const int before = pageCount();
-    for (int page : wanted)
-        requestPage(page);
-    releaseOldPages();
-    if (pageCount() != before)
-        Q_EMIT pageCountChanged(pageCount());
-    updateState();
+    requestPages(wanted);
 }
 
 void PagedTableModel::requestPage(int page)
