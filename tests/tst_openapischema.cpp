@@ -110,6 +110,11 @@ void tst_OpenApiSchema::fastApiServer()
     QCOMPARE(posts.field(u"publishedAt")->format, u"date-time"_s);
     QCOMPARE(posts.field(u"meta")->type, Type::Object);
     QCOMPARE(posts.field(u"meta")->defaultValue, Json::parse("{}"));
+    // pydantic 1 writes no "nullable": Optional[X] = None is a field neither required nor with a default.
+    QVERIFY(posts.field(u"rating")->nullable);
+    QVERIFY(posts.field(u"publishedAt")->nullable);
+    for (QStringView name : {u"id", u"userId", u"title", u"views", u"published", u"meta"})
+        QVERIFY2(!posts.field(name)->nullable, qPrintable(name.toString()));
 
     const ResourceSchema users = schemas.value(u"users"_s);
     QCOMPARE(names(users), (QStringList{u"id"_s, u"name"_s, u"active"_s}));
@@ -203,6 +208,11 @@ void tst_OpenApiSchema::openApi30Nullable()
     QCOMPARE(items.field(u"price")->minimum.value_or(-1), 0.0);
     QVERIFY(items.field(u"note")->nullable);
     QCOMPARE(items.field(u"note")->maxLength.value_or(-1), qint64(80));
+    // Not FastAPI's document: a field that is not required is not taken to be nullable.
+    const Json other = parse(R"({"openapi": "3.0.3", "paths": {
+        "/items": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "array",
+            "items": {"type": "object", "properties": {"id": {"type": "integer"}, "tag": {"type": "string"}}}}}}}}}}}})");
+    QVERIFY(!OpenApiSchema::read(other).value(u"items"_s).field(u"tag")->nullable);
 }
 
 void tst_OpenApiSchema::drfStyle()

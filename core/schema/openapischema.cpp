@@ -348,6 +348,12 @@ QHash<QString, ResourceSchema> OpenApiSchema::read(const Json &document, QString
         return out;
     }
     const Reader reader(document);
+    // FastAPI on pydantic 1 (Debian 12's) writes OpenAPI 3.0 without "nullable": Optional[X] = None is only a field
+    // that is neither required nor has a default (pydantic 1 leaves a None default out, and takes None for any field
+    // whose default is None). Its document is known by the two schemas FastAPI always adds.
+    const Json schemas = document.value(u"components").value(u"schemas");
+    const bool pydantic1 = openapi.startsWith(u"3.0") && schemas.contains(u"HTTPValidationError")
+                           && schemas.contains(u"ValidationError");
 
     struct Found
     {
@@ -422,6 +428,8 @@ QHash<QString, ResourceSchema> OpenApiSchema::read(const Json &document, QString
             } else {
                 field.required = record.required.contains(name) && !field.readOnly;
             }
+            if (pydantic1 && !field.readOnly && !field.required && field.defaultValue.isUndefined())
+                field.nullable = true;
             schema.fields.append(field);
             seen.insert(name);
         };
