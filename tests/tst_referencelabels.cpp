@@ -4,6 +4,7 @@
 #include "core/client/queryclient.h"
 #include "core/http/httptransport.h"
 #include "core/models/referencelabels.h"
+#include "core/providers/listfilter.h"
 #include "core/mutation/mutationqueue.h"
 #include "core/session/apiconnection.h"
 
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void resourceByName();
     void findsBySchemaThenConvention();
     void conventionIsCheckedOnTheData();
+    void linksAreReferences();
 };
 
 void tst_ReferenceLabels::resourceByName_data()
@@ -143,6 +145,51 @@ void tst_ReferenceLabels::conventionIsCheckedOnTheData()
     QTest::qWait(100);
     QCOMPARE(int(requests.size()), before);
     QVERIFY(changed.size() > 0);
+}
+
+// A field of the records' URLs (DRF's hyperlinked fields; a relative href) is a reference whatever its name, read as
+// the id it names and written back as a URL; a record's link to itself (DRF's "url") is not; links to another
+// server, to a list, or to a resource the endpoint does not have are not.
+void tst_ReferenceLabels::linksAreReferences()
+{
+    const QUrl base(u"http://127.0.0.1:8000/api/"_s);
+    const QStringList resources{u"users"_s, u"posts"_s, u"comments"_s};
+    const Json records = Json::parse(R"([
+        {"url": "http://127.0.0.1:8000/api/comments/1/", "id": 1, "on": "http://127.0.0.1:8000/api/posts/7/",
+         "by": "/api/users/u%20x", "site": "http://example.org/users/1/", "all": "http://127.0.0.1:8000/api/posts/",
+         "tag": "http://127.0.0.1:8000/api/tags/3/", "title": "Hello"},
+        {"url": "http://127.0.0.1:8000/api/comments/2/", "id": 2, "on": "http://127.0.0.1:8000/api/posts/12/",
+         "by": null, "site": "http://example.org/users/2/", "all": "http://127.0.0.1:8000/api/posts/",
+         "tag": "http://127.0.0.1:8000/api/tags/4/", "title": "Again"}
+    ])");
+    const QList<Reference> found = ReferenceFinder::find({}, records, resources, u"id"_s, {}, base);
+    const QList<Reference> expected{
+        {u"on"_s, u"posts"_s, u"link"_s, u"http://127.0.0.1:8000/api/posts/{id}/"_s},
+        {u"by"_s, u"users"_s, u"link"_s, u"/api/users/{id}"_s}};
+    QCOMPARE(found, expected);
+    // Read as ids (digits as integers, an escaped text as it reads), written back as the server writes them.
+    const Reference &on = found.at(0), &by = found.at(1);
+    QCOMPARE(on.idOf(Json(u"http://127.0.0.1:8000/api/posts/7/"_s)), Json(7));
+    QCOMPARE(on.valueOf(Json(12)), Json(u"http://127.0.0.1:8000/api/posts/12/"_s));
+    QCOMPARE(by.idOf(Json(u"/api/users/u%20x"_s)), Json(u"u x"_s));
+    QCOMPARE(by.valueOf(Json(u"u x"_s)), Json(u"/api/users/u%20x"_s));
+    QCOMPARE(on.valueOf(Json(nullptr)), Json(nullptr));
+    // Not a link of that form: no id (a list, another resource's record, a record below a record).
+    QVERIFY(on.idOf(Json(u"http://127.0.0.1:8000/api/posts/"_s)).isUndefined());
+    QVERIFY(on.idOf(Json(u"http://127.0.0.1:8000/api/users/7/"_s)).isUndefined());
+    QVERIFY(on.idOf(Json(u"http://127.0.0.1:8000/api/posts/7/comments/"_s)).isUndefined());
+    QVERIFY(on.idOf(Json(7)).isUndefined());
+    // A field of ids is read as it is.
+    QCOMPARE((Reference{u"userId"_s, u"users"_s, u"convention"_s, {}}).idOf(Json(7)), Json(7));
+
+    // Without a base URL nothing is a link.
+    QVERIFY(ReferenceFinder::find({}, records, resources, u"id"_s).isEmpty());
+
+    // A condition on a field of links compares the id each row's link names.
+    FilterCondition onPost{.field = u"on"_s, .op = FilterOp::Equals, .value = Json(7), .link = on.link};
+    QCOMPARE(onPost.matches(records.at(0)), FilterCondition::Match::Yes);
+    QCOMPARE(onPost.matches(records.at(1)), FilterCondition::Match::No);
+    QCOMPARE(FilterCondition::fromJson(onPost.toJson()), std::optional<FilterCondition>(onPost));
 }
 
 QTEST_GUILESS_MAIN(tst_ReferenceLabels)

@@ -81,12 +81,13 @@ void CellDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelInd
     const Json cell = index.data(JsonTableModel::CellJsonRole).value<Json>();
     if (const Reference *ref = referenceOf(index); ref && (cell.isInteger() || cell.isString())) {
         // The record it points at, by name: in the link colour once known; its id until then.
-        if (const QString label = m_labels->label(ref->resource, cell); !label.isEmpty()) {
+        const Json id = ref->idOf(cell);
+        if (const QString label = m_labels->label(ref->resource, id); !label.isEmpty()) {
             option->text = label;
             option->palette.setColor(QPalette::Text, option->palette.color(QPalette::Link));
             return;
         }
-        if (m_labels->isMissing(ref->resource, cell)) {
+        if (m_labels->isMissing(ref->resource, id)) {
             option->font.setItalic(true);
             option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
         }
@@ -136,9 +137,12 @@ bool CellDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view, const Q
     if (event && event->type() == QEvent::ToolTip && index.isValid()) {
         const Json cell = index.data(JsonTableModel::CellJsonRole).value<Json>();
         if (const Reference *ref = referenceOf(index); ref && (cell.isInteger() || cell.isString())) {
-            // Which record it is: "users · 31", and whether it exists.
-            QString tip = u"%1 · %2"_s.arg(ref->resource, DataProvider::idText(cell));
-            if (m_labels->isMissing(ref->resource, cell))
+            // Which record it is: "users · 31" (and its link, when the field holds links), and whether it exists.
+            const Json id = ref->idOf(cell);
+            QString tip = u"%1 · %2"_s.arg(ref->resource, DataProvider::idText(id));
+            if (!ref->link.isEmpty())
+                tip += u"\n"_s + cell.toString();
+            if (m_labels->isMissing(ref->resource, id))
                 tip += u"\n"_s + tr("The server has no such record.");
             if (const QString more = index.data(Qt::ToolTipRole).toString(); !more.isEmpty())
                 tip += u"\n"_s + more;

@@ -143,8 +143,12 @@ void FilterEditor::onFieldChanged()
 FieldEditor *FilterEditor::makeValueEditor(const FilterContext &context, const FilterField &field, QWidget *parent)
 {
     for (const Reference &r : context.references) {
-        if (r.field == field.name && context.picker)
-            return context.picker(r, parent);
+        if (r.field == field.name && context.picker) {
+            // A field of links is filtered by the id they name (FilterCondition::link): the picker gives the id.
+            Reference byId = r;
+            byId.link.clear();
+            return context.picker(byId, parent);
+        }
     }
     FieldSchema schema;
     if (const FieldSchema *s = context.schema.field(field.name))
@@ -208,7 +212,11 @@ Json FilterEditor::listValue() const
 
 FilterCondition FilterEditor::entered() const
 {
-    FilterCondition c{.field = m_field->currentData().toString(), .op = currentOp(), .value = {}};
+    FilterCondition c{.field = m_field->currentData().toString(), .op = currentOp(), .value = {}, .link = {}};
+    for (const Reference &r : m_context.references) {
+        if (r.field == c.field)
+            c.link = r.link;
+    }
     if (c.op == FilterOp::In)
         c.value = listValue();
     else if (FilterCondition::takesValue(c.op))

@@ -91,7 +91,9 @@ RecordForm::PickerFn FormDescription::pickers(ApiConnection *connection)
             },
             [c, resource, unavailable](const Json &id) { return c ? c->detailQuery(resource, id) : unavailable(); });
         search->setLabelField(c->settings().labelFields.value(resource));
-        return new ReferencePicker(search, resource, parent);
+        auto *picker = new ReferencePicker(search, resource, parent);
+        picker->setLink(ref.link);
+        return picker;
     };
 }
 

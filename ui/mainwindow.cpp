@@ -75,8 +75,14 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent)
     m_history->watch(m_ui.pane);
     connect(m_ui.pane, &RecordPane::referringListRequested, this,
             [this](const QString &resource, const QString &field, const Json &id) {
-        if (const ApiConnection *c = m_ui.pane->connection())
-            openFiltered(c->id(), resource, {FilterCondition{field, FilterOp::Equals, id}});
+        if (const ApiConnection *c = m_ui.pane->connection()) {
+            FilterCondition condition{.field = field, .op = FilterOp::Equals, .value = id, .link = {}};
+            for (const Reference &r : c->knownReferences(resource)) {
+                if (r.field == field)
+                    condition.link = r.link;   // a field of links is filtered by the id they name
+            }
+            openFiltered(c->id(), resource, {condition});
+        }
     });
 
     m_status = new StatusPanel(m_ctx.client, m_ctx.transfers, this);

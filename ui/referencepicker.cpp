@@ -1,5 +1,6 @@
 #include "referencepicker.h"
 
+#include "core/models/referencelabels.h"
 #include "core/models/referencesearch.h"
 #include "core/mutation/resourcetags.h"
 #include "core/providers/dataprovider.h"
@@ -74,19 +75,30 @@ ReferencePicker::ReferencePicker(ReferenceSearch *search, const QString &resourc
 
 ReferencePicker::~ReferencePicker() = default;
 
+void ReferencePicker::setLink(const QString &link)
+{
+    const Json shown = value();
+    m_link = link;
+    setValue(shown);
+}
+
 Json ReferencePicker::value() const
 {
+    const Reference linked{.field = {}, .resource = m_resource, .source = {}, .link = m_link};
     if (!m_typing)
-        return m_value;
+        return m_unlinked ? m_value : linked.valueOf(m_value);
     if (m_edit->text().trimmed().isEmpty())
         return Json(nullptr);   // cleared: no reference (the schema says whether the field may be empty)
     const int match = matchingChoice();
-    return match >= 0 ? fieldId(m_search->choices().at(match).id) : Json();
+    return match >= 0 ? linked.valueOf(fieldId(m_search->choices().at(match).id)) : Json();
 }
 
 void ReferencePicker::setValue(const Json &value)
 {
-    m_value = value.isUndefined() ? Json(nullptr) : value;
+    // A link that names no record of the resource stays as it is (shown as its text, sent back unchanged).
+    const Json id = Reference{.field = {}, .resource = m_resource, .source = {}, .link = m_link}.idOf(value);
+    m_value = value.isUndefined() || value.isNull() ? Json(nullptr) : id.isUndefined() ? value : id;
+    m_unlinked = !m_value.isNull() && id.isUndefined();
     if (!m_value.isNull())
         m_integerIds = m_value.isInteger();
     m_typing = false;
@@ -140,6 +152,7 @@ void ReferencePicker::pick(int row)
     if (row < 0 || row >= choices.size())
         return;
     m_value = fieldId(choices.at(row).id);
+    m_unlinked = false;
     m_typing = false;
     m_pause->stop();
     m_completer->popup()->hide();

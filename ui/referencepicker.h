@@ -34,6 +34,9 @@ public:
     void setEntryText(const QString &text) override;
     QWidget *focusTarget() const override;
 
+    // The field holds links to the records, not their ids (Reference::link): value() is a picked record's link.
+    void setLink(const QString &link);
+
     ReferenceSearch *search() const { return m_search; }
     QCompleter *completer() const { return m_completer; }
     // Picks the offered record at `row` of the list, as a click on it does.
@@ -52,6 +55,8 @@ private:
 
     ReferenceSearch *m_search;
     QString m_resource;
+    QString m_link;           // Reference::link: m_value is the id, value() its link
+    bool m_unlinked = false;  // m_value is a link that names no record: kept as it came
     QLineEdit *m_edit;
     QLabel *m_idLabel;
     QCompleter *m_completer;

@@ -110,6 +110,7 @@ void ReferenceSettings::addRow(const QString &resource, const QString &field, co
     label->setText(m_labelFields.value(target));
     m_table->setCellWidget(row, LabelColumn, label);
     const QString sourceText = source == u"schema"       ? tr("server")
+                               : source == u"link"       ? tr("by link")
                                : source == u"convention" ? tr("by name")
                                : source == u"removed"    ? tr("removed")
                                                          : tr("yours");

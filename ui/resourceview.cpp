@@ -332,7 +332,7 @@ bool ResourceView::eventFilter(QObject *watched, QEvent *event)
         const QModelIndex index = m_table->indexAt(mouse->position().toPoint());
         if (mouse->button() == Qt::LeftButton && mouse->modifiers() == Qt::NoModifier && index.isValid()) {
             const Reference *ref = m_references->referenceOf(m_model->columnName(index.column()));
-            const Json id = index.data(JsonTableModel::CellJsonRole).value<Json>();
+            const Json id = ref ? ref->idOf(index.data(JsonTableModel::CellJsonRole).value<Json>()) : Json();
             const QString label = ref ? m_references->label(ref->resource, id) : QString();
             const QRect cell = m_table->visualRect(index);
             const int margin = m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 1;
@@ -349,9 +349,9 @@ void ResourceView::followCurrentReference()
     const QModelIndex index = m_table->currentIndex();
     if (!index.isValid())
         return;
-    const Json id = index.data(JsonTableModel::CellJsonRole).value<Json>();
-    if (const Reference *ref = m_references->referenceOf(m_model->columnName(index.column()));
-        ref && (id.isInteger() || id.isString()))
+    const Reference *ref = m_references->referenceOf(m_model->columnName(index.column()));
+    if (const Json id = ref ? ref->idOf(index.data(JsonTableModel::CellJsonRole).value<Json>()) : Json();
+        id.isInteger() || id.isString())
         Q_EMIT referenceFollowed(ref->resource, id);
 }
 
@@ -485,7 +485,7 @@ void ResourceView::updateReferences(int first, int last)
         // What the schema and convention find, with the user's word (Settings, References) over it.
         m_references->setReferences(m_connection->settings().referencesWith(
             m_resource, ReferenceFinder::find(m_delegate->schema(), sample, m_connection->resources(), idField,
-                                              relationsOfFirstPage())));
+                                              relationsOfFirstPage(), m_connection->settings().baseUrl)));
         m_referencesFound = true;
         widenReferenceColumns();
         first = 0;

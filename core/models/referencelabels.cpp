@@ -36,9 +36,89 @@ bool isIdLike(const Json &v)
     return !s.isEmpty() && s.size() <= 64 && !s.contains(u' ');
 }
 
+// The link reference `field` is, when every value of the first `sample` records is a URL of one resource's
+// records under `base` written the same way; not one when every such link names the record that holds it (its own
+// URL, DRF's "url"). An empty Reference otherwise.
+Reference linkIn(const Json &records, qsizetype sample, const QString &field, const QString &idField,
+                 const QStringList &resources, const QUrl &base)
+{
+    Reference found;
+    if (!base.isValid())
+        return {};
+    bool self = true;
+    for (qsizetype r = 0; r < sample; ++r) {
+        const Json record = records.at(r);
+        const Json v = record.value(field);
+        if (v.isNull() || v.isUndefined())
+            continue;
+        QString resource, link;
+        if (!v.isString() || !Reference::parseLink(v.toString(), base, resources, &resource, &link))
+            return {};
+        if (found.link.isEmpty())
+            found = Reference{field, resource, u"link"_s, link};
+        else if (found.resource != resource || found.link != link)
+            return {};
+        self = self && DataProvider::idText(found.idOf(v)) == DataProvider::idText(record.value(idField));
+    }
+    return self ? Reference() : found;
+}
+
 constexpr int BatchLimit = 100;   // ids per request: a URL stays well under servers' limits
 
 } // namespace
+
+// ---------------------------------------------------------------------------------------------------- Reference
+
+Json Reference::idOf(const Json &value) const
+{
+    return DataProvider::idInLink(link, value);
+}
+
+Json Reference::valueOf(const Json &id) const
+{
+    if (link.isEmpty() || id.isNull() || id.isUndefined())
+        return id;
+    QString url = link;
+    return Json(url.replace(u"{id}"_s, QString::fromUtf8(QUrl::toPercentEncoding(DataProvider::idText(id)))));
+}
+
+bool Reference::parseLink(const QString &url, const QUrl &base, const QStringList &resources, QString *resource,
+                          QString *link)
+{
+    if (!base.isValid() || url.isEmpty() || url.contains(u'?') || url.contains(u'#') || url.contains(u' '))
+        return false;
+    const QUrl parsed(url);
+    if (!parsed.isValid())
+        return false;
+    const QUrl absolute = base.resolved(parsed);
+    if (absolute.scheme() != base.scheme() || absolute.host() != base.host() || absolute.port() != base.port())
+        return false;
+    // Compared as written (percent-encoded), so that the id found is the text the value holds.
+    QString root = base.path(QUrl::FullyEncoded);
+    if (!root.endsWith(u'/'))
+        root += u'/';
+    const QString path = absolute.path(QUrl::FullyEncoded);
+    if (!path.startsWith(root))
+        return false;
+    // What is left is "posts/7" or "posts/7/": a resource, then one record's id.
+    QString rest = path.mid(root.size());
+    const bool slash = rest.endsWith(u'/');
+    if (slash)
+        rest.chop(1);
+    const QStringList parts = rest.split(u'/');
+    if (parts.size() < 2 || parts.last().isEmpty())
+        return false;
+    const QString name = parts.mid(0, parts.size() - 1).join(u'/');
+    if (!resources.contains(name))
+        return false;
+    // The link as the value writes it: absolute or relative, with or without the trailing slash.
+    const qsizetype idAt = url.size() - (slash ? 1 : 0) - parts.last().size();
+    if (idAt <= 0 || url.mid(idAt, parts.last().size()) != parts.last())
+        return false;
+    *resource = name;
+    *link = url.left(idAt) + u"{id}"_s + (slash ? u"/"_s : QString());
+    return true;
+}
 
 // ---------------------------------------------------------------------------------------------- ReferenceFinder
 
@@ -83,7 +163,8 @@ QString ReferenceFinder::resourceByName(const QString &field, const QStringList 
 }
 
 QList<Reference> ReferenceFinder::find(const ResourceSchema &schema, const Json &records, const QStringList &resources,
-                                       const QString &idField, const QMap<QString, QString> &relations)
+                                       const QString &idField, const QMap<QString, QString> &relations,
+                                       const QUrl &base)
 {
     QList<Reference> out;
     QSet<QString> taken;
@@ -121,6 +202,10 @@ QList<Reference> ReferenceFinder::find(const ResourceSchema &schema, const Json 
             described && described->type != FieldSchema::Type::Unknown && described->type != FieldSchema::Type::Integer
             && described->type != FieldSchema::Type::String)
             continue;
+        if (const Reference link = linkIn(records, sample, field, idField, resources, base); !link.link.isEmpty()) {
+            out.append(link);
+            continue;
+        }
         bool any = false;
         bool ids = true;
         for (qsizetype r = 0; r < sample && ids; ++r) {
@@ -267,7 +352,7 @@ void ReferenceLabels::request(const QList<Json> &records)
     for (const Reference &ref : references()) {
         QSet<QString> &asked = m_asked[ref.resource];
         for (const Json &record : records) {
-            const Json v = record.value(ref.field);
+            const Json v = ref.idOf(record.value(ref.field));
             if (!isIdLike(v))
                 continue;
             const QString text = DataProvider::idText(v);

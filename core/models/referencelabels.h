@@ -7,6 +7,7 @@
 #include <QMap>
 #include <QSet>
 #include <QObject>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -24,21 +25,41 @@ struct Reference
 {
     QString field;
     QString resource;
-    QString source;   // where it was found: "schema" (the server's description) or "convention" (checked on the data)
+    QString source;   // where it was found: "schema" (the server's description), "convention" (checked on the
+                      // data) or "link" (the values are the records' URLs)
+    // When the field holds the referenced records' URLs rather than their ids (DRF's hyperlinked related fields,
+    // a HAL-style API's hrefs): a record's URL with "{id}" for its id, as the values write it
+    // ("http://127.0.0.1:8000/posts/{id}/"); empty for a field of ids.
+    QString link;
+
+    // The id a value of the field names: the value itself, or the id in its link (an integer when it is digits);
+    // Undefined for a link that names no record of `resource`.
+    Json idOf(const Json &value) const;
+    // What the field holds for record `id`: the id, or its link.
+    Json valueOf(const Json &id) const;
+    // The resource and link of `url` when it names one record of one of `resources` under `base`
+    // ("http://h/api/posts/7/" under "http://h/api/": posts, "http://h/api/posts/{id}/"; a relative "/api/posts/7"
+    // likewise); false otherwise.
+    static bool parseLink(const QString &url, const QUrl &base, const QStringList &resources, QString *resource,
+                          QString *link);
+
     friend bool operator==(const Reference &, const Reference &) = default;
 };
 
 // Finds a resource's references: first what the server's description says (FieldSchema::references, from an
-// OpenAPI x-reference or a $ref to another resource's record; JSON:API relationships), then convention: a field named authorId, author_id or
-// author whose values are ids (integers or strings) and whose name, made plural, is a resource of the endpoint
-// (authors, categories). Convention is a guess until the data confirms it: ReferenceLabels drops one whose ids the
-// resource does not have.
+// OpenAPI x-reference or a $ref to another resource's record; JSON:API relationships), then links: a field whose
+// values are URLs of one resource's records on the endpoint's server (DRF's HyperlinkedRelatedField, whatever the
+// field is called; a record's link to itself, DRF's "url", is not a reference), then convention: a field named
+// authorId, author_id or author whose values are ids (integers or strings) and whose name, made plural, is a
+// resource of the endpoint (authors, categories). Convention is a guess until the data confirms it:
+// ReferenceLabels drops one whose ids the resource does not have.
 struct ReferenceFinder
 {
     // `relations`: fields the server's answers say point at another type (JSON:API relationships), found first
-    // like the schema's.
+    // like the schema's. `base`: the endpoint's base URL, under which links are looked for (none when empty).
     static QList<Reference> find(const ResourceSchema &schema, const Json &records, const QStringList &resources,
-                                 const QString &idField, const QMap<QString, QString> &relations = {});
+                                 const QString &idField, const QMap<QString, QString> &relations = {},
+                                 const QUrl &base = {});
     // The resource a field's name points at by convention, among `resources`; empty when none.
     static QString resourceByName(const QString &field, const QStringList &resources);
 };

@@ -488,3 +488,28 @@ std::shared_ptr<const DataProvider> DataProvider::create(const QString &dialect,
 }
 
 } // namespace refetch
+
+namespace refetch {
+
+Json DataProvider::idInLink(const QString &link, const Json &value)
+{
+    if (link.isEmpty())
+        return value;
+    if (!value.isString())
+        return {};
+    const QString url = value.toString();
+    const qsizetype at = link.indexOf(u"{id}");
+    if (at < 0)
+        return {};
+    const QStringView prefix = QStringView(link).left(at), suffix = QStringView(link).mid(at + 4);
+    if (url.size() <= prefix.size() + suffix.size() || !url.startsWith(prefix) || !url.endsWith(suffix))
+        return {};
+    const QString id = url.mid(prefix.size(), url.size() - prefix.size() - suffix.size());
+    if (id.contains(u'/') || id.contains(u'?') || id.contains(u'#'))
+        return {};
+    bool digits = false;
+    const qint64 n = id.toLongLong(&digits);
+    return digits && QString::number(n) == id ? Json(n) : Json(QUrl::fromPercentEncoding(id.toUtf8()));
+}
+
+} // namespace refetch

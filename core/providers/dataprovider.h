@@ -167,6 +167,10 @@ public:
 
     // A record's id as text: a string as it is, anything else as its JSON (7, 7.5, true). So it goes into a path
     // or a parameter, and so the app names a record to a person ("posts · 7").
+    // The id `value` names when a field holds links to records rather than their ids: `link` is a record's URL
+    // with "{id}" for its id ("http://127.0.0.1:8000/posts/{id}/"); an id of digits is an integer. Undefined when
+    // `value` is no such link; `value` itself when `link` is empty.
+    static Json idInLink(const QString &link, const Json &value);
     static QString idText(const Json &id);
 
     // The dialects there are, and one made from its name (an unknown name gives the generic one).

@@ -1,5 +1,7 @@
 #include "listfilter.h"
 
+#include "dataprovider.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -150,7 +152,14 @@ QString filterValueText(const Json &value)
 
 FilterCondition::Match FilterCondition::matches(const Json &record) const
 {
-    const Json v = fieldValue(record, field);
+    Json v = fieldValue(record, field);
+    if (!link.isEmpty() && !v.isNull() && !v.isUndefined()) {
+        // A link that names no record is no id of one: it meets no value, and is not missing either.
+        if (const Json id = DataProvider::idInLink(link, v); !id.isUndefined())
+            v = id;
+        else
+            return op == FilterOp::IsNotNull ? Match::Yes : Match::No;
+    }
     const bool missing = v.isUndefined() || v.isNull();
     switch (op) {
     case FilterOp::IsNull:
@@ -319,7 +328,8 @@ std::optional<FilterCondition> FilterCondition::parse(const QString &text, QStri
 
 Json FilterCondition::toJson() const
 {
-    return Json::object({{u"field", field}, {u"op", opKey(op)}, {u"value", value}});
+    Json out = Json::object({{u"field", field}, {u"op", opKey(op)}, {u"value", value}});
+    return link.isEmpty() ? out : out.withValue(u"link", Json(link));
 }
 
 std::optional<FilterCondition> FilterCondition::fromJson(const Json &json)
@@ -331,6 +341,7 @@ std::optional<FilterCondition> FilterCondition::fromJson(const Json &json)
     FilterCondition c{.field = field, .op = *op, .value = takesValue(*op) ? json.value(u"value") : Json()};
     if (takesValue(*op) && c.value.isUndefined())
         return std::nullopt;
+    c.link = json.value(u"link").toString();
     return c;
 }
 

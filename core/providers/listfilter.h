@@ -30,6 +30,10 @@ public:
     QString field;
     FilterOp op = FilterOp::Equals;
     Json value;   // a scalar; an array of scalars for In; Undefined for IsNull and IsNotNull
+    // When the field holds links to records (Reference::link, DRF's hyperlinked fields), `value` is the id a row's
+    // link must name, as the server's filter takes it (django-filter's related fields take the id): the rows'
+    // links are read as ids (DataProvider::idInLink) before they are compared.
+    QString link;
 
     enum class Match : quint8 { Yes, No, Unsure };
     // Whether `record` meets the condition, where that can be told for certain from the JSON: numbers by value,
@@ -54,7 +58,7 @@ public:
     // numbers, true/false and null when they read as one, else text; "field==text" keeps the text as it is.
     static std::optional<FilterCondition> parse(const QString &text, QString *error = nullptr);
 
-    // {"field": "views", "op": "gte", "value": 100}
+    // {"field": "views", "op": "gte", "value": 100} (and "link" when there is one)
     Json toJson() const;
     static std::optional<FilterCondition> fromJson(const Json &json);
 

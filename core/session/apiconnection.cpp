@@ -247,7 +247,8 @@ QList<Reference> ApiConnection::knownReferences(const QString &resource) const
     const ResourceSchema schema = SchemaQuery::schemaOf(m_client->queryData(schemaQuery(resource).key));
     return m_settings.referencesWith(resource, ReferenceFinder::find(schema, ResourceTags::records(page), resources(),
                                                                      m_settings.idField,
-                                                                     DataProvider::pageOf(page).relations));
+                                                                     DataProvider::pageOf(page).relations,
+                                                                     m_settings.baseUrl));
 }
 
 QString ApiConnection::recordPath(const QString &resource, const Json &id) const

@@ -42,6 +42,7 @@ struct IncomingReferences::Listing
 {
     QString resource;
     QString field;
+    QString link;                              // Reference::link: the field holds links, filtered by id
     QString problem;                           // known before asking: the server cannot filter by the field
     std::unique_ptr<QueryObserver> observer;   // the records whose field is the record's id
 };
@@ -139,6 +140,7 @@ void IncomingReferences::updateListings()
                 auto listing = std::make_unique<Listing>();
                 listing->resource = source->resource;
                 listing->field = r.field;
+                listing->link = r.link;
                 const ResourceInfo *info = m_connection->provider()->resourceInfo(source->resource);
                 if (info && !info->filterFields.isEmpty() && !info->filterFields.contains(r.field)) {
                     listing->problem = tr("The server offers no filter of %1 by %2, so they cannot be listed here.")
@@ -180,7 +182,7 @@ QList<IncomingReferences::Group> IncomingReferences::groups() const
         const Json rows = ResourceTags::records(o->data());
         for (qsizetype r = 0; r < rows.size(); ++r) {
             const Json record = rows.at(r);
-            if (!ResourceTags::sameId(record.value(listing->field), m_id)) {
+            if (!ResourceTags::sameId(DataProvider::idInLink(listing->link, record.value(listing->field)), m_id)) {
                 // The filter was not applied: what came is not what points here.
                 g.records.clear();
                 g.problem = tr("The server does not filter %1 by %2 (it answered %1 that point elsewhere), so they "

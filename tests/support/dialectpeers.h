@@ -76,7 +76,8 @@ inline QString idText(const Json &id)
 }
 
 // One server, and what its dialect can and cannot do. REFETCH_DIALECT_PEER names it (tests/CMakeLists.txt):
-// builtin, jsonserver017, jsonserver1, drf-page, drf-limitoffset, drf-cursor, drf-none, fastapi, jsonapi.
+// builtin, jsonserver017, jsonserver1, drf-page, drf-limitoffset, drf-cursor, drf-none, drf-hyperlinked, fastapi,
+// jsonapi.
 struct Peer
 {
     QString name;
@@ -92,6 +93,7 @@ struct Peer
     QString invalidField = QStringLiteral("views");
     Json invalidValue = Json(-1);               // set in the record model
     QString invalidText = QStringLiteral("-1"); // typed into the field's editor
+    bool links = false;                         // references are the URLs of the records (DRF hyperlinked)
 };
 
 inline Peer peer(const QString &name)
@@ -104,6 +106,10 @@ inline Peer peer(const QString &name)
     if (name == u"jsonserver1")
         return Peer{.name = name, .kind = ExternalServer::JsonServer, .dialect = QStringLiteral("json-server-1"),
                     .search = false, .validates = false};
+    if (name == u"drf-hyperlinked")
+        // DRF's tutorial's HyperlinkedModelSerializer: references as the URLs of the records they point at.
+        return Peer{.name = name, .kind = ExternalServer::Drf, .args = {QStringLiteral("--hyperlinked")},
+                    .dialect = QStringLiteral("drf"), .links = true};
     if (name.startsWith(u"drf-"))
         return Peer{.name = name, .kind = ExternalServer::Drf, .args = {QStringLiteral("--paging"), name.mid(4)},
                     .dialect = QStringLiteral("drf"),

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A Django REST framework API for Refetch's tests: users, posts and comments, seeded from a json-server db.json.
 
-    /usr/bin/python3 server.py --seed /tmp/x/db.json [--paging page|limitoffset|cursor|none]
+    /usr/bin/python3 server.py --seed /tmp/x/db.json [--paging page|limitoffset|cursor|none] [--hyperlinked]
 
 It binds 127.0.0.1 on a port the OS picks, prints "Listening on http://127.0.0.1:PORT", then one line
 "REQUEST <METHOD> <path-with-query>" for every request it reads. The data lives in a SQLite file next to the seed
@@ -42,6 +42,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", required=True, help="db.json with users, posts and comments")
     parser.add_argument("--paging", choices=["page", "limitoffset", "cursor", "none"], default="page")
+    # DRF's tutorial's serializers: HyperlinkedModelSerializer, each record with its own "url" beside its id, and a
+    # post's userId and a comment's postId as the URLs of the records they point at (HyperlinkedRelatedField).
+    parser.add_argument("--hyperlinked", action="store_true")
     return parser.parse_args()
 
 
@@ -170,22 +173,26 @@ class Comment(models.Model):
         ordering = ["id"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+Serializer = serializers.HyperlinkedModelSerializer if ARGS.hyperlinked else serializers.ModelSerializer
+URL = ["url"] if ARGS.hyperlinked else []
+
+
+class UserSerializer(Serializer):
     class Meta:
         model = User
-        fields = ["id", "name", "active"]
+        fields = URL + ["id", "name", "active"]
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(Serializer):
     class Meta:
         model = Post
-        fields = ["id", "userId", "title", "views", "published", "rating", "publishedAt", "meta", "counter"]
+        fields = URL + ["id", "userId", "title", "views", "published", "rating", "publishedAt", "meta", "counter"]
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(Serializer):
     class Meta:
         model = Comment
-        fields = ["id", "postId", "body"]
+        fields = URL + ["id", "postId", "body"]
 
 
 class UserViewSet(viewsets.ModelViewSet):
