@@ -7,7 +7,6 @@
 #include "core/session/settingsstore.h"
 #include "core/session/tokenstore.h"
 
-#include <QCommandLineOption>
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -38,13 +37,6 @@ int usageError(const QString &command, const QString &text)
     say(u"refetch %1: %2"_s.arg(command, text));
     say(u"Try 'refetch %1 --help'."_s.arg(command));
     return 2;
-}
-
-QCommandLineOption endpointOption()
-{
-    return QCommandLineOption(u"endpoint"_s,
-        u"The REST API: an http(s) URL, or the name of an endpoint saved in Refetch's settings (its sign-in too)."_s,
-        u"url|name"_s);
 }
 
 void startCommand()

@@ -6,7 +6,6 @@
 #include <memory>
 #include <optional>
 
-class QCommandLineOption;
 class QCoreApplication;
 
 namespace refetch {
@@ -40,7 +39,5 @@ void startCommand();
 void say(const QString &text);
 // "refetch <command>: <text>" and where the help is; the exit status of a wrong command line (2).
 int usageError(const QString &command, const QString &text);
-// --endpoint URL|NAME, as both commands take it.
-QCommandLineOption endpointOption();
 
 } // namespace refetch

@@ -5,6 +5,7 @@
 #include "exportcommand.h"
 
 #include "commandendpoint.h"
+#include "commandline.h"
 #include "unixsignals.h"
 
 #include "core/providers/listfilter.h"
@@ -39,32 +40,18 @@ int runExportCommand(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     startCommand();
 
+    const CommandLine commandLine = exportCommandLine();
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        u"Writes every record of a resource (every page, as filtered and sorted) to CSV or JSON.\n"
-        "Progress goes to standard error; the records to standard output, or to --output FILE, which is written "
-        "whole or not at all."_s);
-    parser.addHelpOption();
-    parser.addPositionalArgument(u"export"_s, u"The command."_s);
-    parser.addPositionalArgument(u"resource"_s, u"The resource to export, as the endpoint names it (posts)."_s);
-    const QCommandLineOption endpointOption = refetch::endpointOption();
-    const QCommandLineOption formatOption(u"format"_s, u"csv (the default) or json."_s, u"format"_s, u"csv"_s);
-    const QCommandLineOption filterOption(u"filter"_s,
-        u"A condition, repeated for more (all must hold): FIELD=VALUE, FIELD!=VALUE, FIELD>=VALUE, FIELD<=VALUE, "
-        "FIELD>VALUE, FIELD<VALUE, FIELD~TEXT (contains), FIELD^TEXT (starts with), FIELD:in=A,B, FIELD:null, "
-        "FIELD:notnull. Sent in the server's own words; one it cannot take is an error."_s,
-        u"condition"_s);
-    const QCommandLineOption searchOption(u"search"_s, u"The server's full-text search."_s, u"text"_s);
-    const QCommandLineOption sortOption(u"sort"_s, u"Sort on the server by FIELD; -FIELD for descending."_s, u"field"_s);
-    const QCommandLineOption columnsOption(u"columns"_s,
-        u"Only these fields, in this order (comma-separated). Default: every field the records have."_s, u"fields"_s);
-    const QCommandLineOption outputOption({u"o"_s, u"output"_s},
-        u"Write to FILE instead of standard output (replaced only once the export is complete)."_s, u"file"_s);
-    const QCommandLineOption pageSizeOption(u"page-size"_s,
-        u"Records asked for per request (default: the server's largest page when it says one, else 100)."_s, u"n"_s);
-    parser.addOptions({endpointOption, formatOption, filterOption, searchOption, sortOption, columnsOption,
-                       outputOption, pageSizeOption});
+    commandLine.addTo(parser);
     parser.process(app);
+    const QCommandLineOption &endpointOption = commandLine.option(u"endpoint");
+    const QCommandLineOption &formatOption = commandLine.option(u"format");
+    const QCommandLineOption &filterOption = commandLine.option(u"filter");
+    const QCommandLineOption &searchOption = commandLine.option(u"search");
+    const QCommandLineOption &sortOption = commandLine.option(u"sort");
+    const QCommandLineOption &columnsOption = commandLine.option(u"columns");
+    const QCommandLineOption &outputOption = commandLine.option(u"output");
+    const QCommandLineOption &pageSizeOption = commandLine.option(u"page-size");
 
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)

@@ -5,6 +5,7 @@
 #include "importcommand.h"
 
 #include "commandendpoint.h"
+#include "commandline.h"
 #include "unixsignals.h"
 
 #include "core/cache/query.h"
@@ -61,22 +62,13 @@ int runImportCommand(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     startCommand();
 
+    const CommandLine commandLine = importCommandLine();
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        u"Creates a record of the resource for each row of a CSV file (its first line names the columns).\n"
-        "Columns go to the fields of the same name (ignoring case, spaces, _ and -); --map names others. Every row is "
-        "checked first; rows with a cell that is not a value of its field are listed and not sent. Stopped and run "
-        "again with the same file, it goes on where it was, creating nothing twice."_s);
-    parser.addHelpOption();
-    parser.addPositionalArgument(u"import"_s, u"The command."_s);
-    parser.addPositionalArgument(u"resource"_s, u"The resource the records are created in (posts)."_s);
-    parser.addPositionalArgument(u"file"_s, u"The CSV file (comma, semicolon or tab separated; UTF-8)."_s);
-    const QCommandLineOption endpointOption = refetch::endpointOption();
-    const QCommandLineOption mapOption(u"map"_s,
-        u"COLUMN=FIELD: the CSV column COLUMN goes to FIELD (repeat for more); COLUMN= leaves it out."_s, u"column=field"_s);
-    const QCommandLineOption checkOption(u"check"_s, u"Check every row and say what would be created; send nothing."_s);
-    parser.addOptions({endpointOption, mapOption, checkOption});
+    commandLine.addTo(parser);
     parser.process(app);
+    const QCommandLineOption &endpointOption = commandLine.option(u"endpoint");
+    const QCommandLineOption &mapOption = commandLine.option(u"map");
+    const QCommandLineOption &checkOption = commandLine.option(u"check");
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 3)
         return usageError(u"import"_s, u"name the resource and the CSV file: refetch import --endpoint URL posts posts.csv"_s);

@@ -1,3 +1,4 @@
+#include "app/commandline.h"
 #include "app/exportcommand.h"
 #include "app/importcommand.h"
 #include "app/sampleapi/democommandline.h"
@@ -21,13 +22,44 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
-// app/CMakeLists.txt may pass the project version; this mirrors project(VERSION) in the top CMakeLists.txt.
+// The version is project(VERSION) in the top CMakeLists.txt, passed by app/CMakeLists.txt: nowhere else.
 #ifndef REFETCH_VERSION
-#define REFETCH_VERSION "0.1.0"
+#error "REFETCH_VERSION is not defined: app/CMakeLists.txt passes the project's version"
 #endif
+
+namespace {
+
+// --help and --version are answered before any QApplication, which would need a display. Nothing when neither was
+// asked for (or one of them was only the value of another option); --help-all (Qt's own options too) is left to the
+// QApplication, whose options it lists.
+std::optional<int> answerHelpOrVersion(int argc, char *argv[])
+{
+    bool named = false;
+    for (int i = 1; i < argc && !named; ++i) {
+        for (const char *flag : {"-h", "--help", "-v", "--version"})
+            named = named || std::strcmp(argv[i], flag) == 0;
+    }
+    if (!named)
+        return std::nullopt;
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    refetch::windowCommandLine().addTo(parser);
+    // parse(), not process(): options of Qt's QApplication (-platform, -style) are unknown here and no error.
+    parser.parse(QCoreApplication::arguments());
+    if (parser.isSet(u"version"_s)) {
+        std::printf("%s\n", qPrintable(refetch::versionText(QCoreApplication::applicationVersion())));
+        return 0;
+    }
+    if (parser.isSet(u"help"_s))
+        parser.showHelp(0);
+    return std::nullopt;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -37,10 +69,13 @@ int main(int argc, char *argv[])
     if (argc > 1 && std::strcmp(argv[1], "import") == 0)
         return refetch::runImportCommand(argc, argv);
 
+    QCoreApplication::setApplicationName(u"Refetch"_s);
+    QCoreApplication::setOrganizationName(u"Refetch"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(REFETCH_VERSION));
+    if (const std::optional<int> status = answerHelpOrVersion(argc, argv))
+        return *status;
+
     QApplication app(argc, argv);
-    QApplication::setApplicationName(u"Refetch"_s);
-    QApplication::setOrganizationName(u"Refetch"_s);
-    QApplication::setApplicationVersion(QStringLiteral(REFETCH_VERSION));
 
     // kill, Ctrl+C or a closed terminal quits the normal way: the cache and the unsent writes are saved.
     refetch::UnixSignals quitSignals{SIGTERM, SIGINT, SIGHUP};
@@ -49,21 +84,14 @@ int main(int argc, char *argv[])
         QCoreApplication::exit(0);
     });
 
+    const refetch::CommandLine commandLine = refetch::windowCommandLine();
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"A desktop data browser for REST APIs."_s);
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption endpointOption(u"endpoint"_s,
-        u"Browse the REST API at <url> (http or https) for this session."_s, u"url"_s);
-    parser.addOption(endpointOption);
-    const QCommandLineOption noCacheOption(u"no-cache"_s,
-        u"Keep no cache and no unsent writes on disk in this session (what was saved before stays as it is)."_s);
-    const QCommandLineOption clearCacheOption(u"clear-cache"_s,
-        u"Delete every endpoint's saved cache and unsent writes, then start."_s);
-    parser.addOptions({noCacheOption, clearCacheOption});
-    const refetch::DemoCommandLine demo;
-    demo.addTo(parser);
+    commandLine.addTo(parser);
     parser.process(app);
+    const QCommandLineOption &endpointOption = commandLine.option(u"endpoint");
+    const QCommandLineOption &noCacheOption = commandLine.option(u"no-cache");
+    const QCommandLineOption &clearCacheOption = commandLine.option(u"clear-cache");
+    const refetch::DemoCommandLine demo;
 
     QUrl endpoint;
     if (parser.isSet(endpointOption)) {

@@ -150,12 +150,20 @@ void WindowActions::addMenus(QMainWindow *window) const
 
     QMenu *helpMenu = bar->addMenu(tr("&Help"));
     QAction *about = helpMenu->addAction(tr("&About Refetch"), window, [window] {
-        QMessageBox::about(window, tr("About Refetch"),
-                           tr("<h3>Refetch %1</h3><p>A desktop data browser for REST APIs.</p>"
-                              "<p>Built with Qt %2.</p>")
-                               .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+        QMessageBox::about(window, tr("About Refetch"), aboutText());
     });
     about->setMenuRole(QAction::AboutRole);
+}
+
+QString WindowActions::aboutText()
+{
+    // The version main() sets from the project's (CMakeLists.txt); the Qt it runs on (qVersion()), and the one it was
+    // built with where they differ.
+    const QString running = QString::fromLatin1(qVersion());
+    const QString built = QStringLiteral(QT_VERSION_STR);
+    const QString qt = running == built ? tr("Qt %1").arg(running) : tr("Qt %1 (built with Qt %2)").arg(running, built);
+    return tr("<h3>Refetch %1</h3><p>A desktop data browser for REST APIs.</p><p>Running on %2.</p>")
+        .arg(QApplication::applicationVersion().toHtmlEscaped(), qt);
 }
 
 void WindowActions::addToolBar(QMainWindow *window) const

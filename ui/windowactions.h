@@ -24,6 +24,8 @@ public:
     // The File, Edit, View and Help menus.
     void addMenus(QMainWindow *window) const;
     void addToolBar(QMainWindow *window) const;
+    // Help > About's text: the application's version and the Qt it runs on.
+    static QString aboutText();
 
     QAction *back;      // the record shown before (NavigationHistory)
     QAction *forward;

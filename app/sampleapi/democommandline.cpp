@@ -36,8 +36,12 @@ DemoCommandLine::DemoCommandLine()
 
 void DemoCommandLine::addTo(QCommandLineParser &parser) const
 {
-    for (const QCommandLineOption *option : {&m_demo, &m_reset, &m_seed, &m_latency, &m_failRate, &m_dropRate, &m_rows})
-        parser.addOption(*option);
+    parser.addOptions(commandLineOptions());
+}
+
+QList<QCommandLineOption> DemoCommandLine::commandLineOptions() const
+{
+    return {m_demo, m_reset, m_seed, m_latency, m_failRate, m_dropRate, m_rows};
 }
 
 bool DemoCommandLine::isRequested(const QCommandLineParser &parser) const

@@ -19,6 +19,8 @@ public:
     DemoCommandLine();
 
     void addTo(QCommandLineParser &parser) const;
+    // What addTo() adds, for a command line that lists them with its own (app/commandline.h).
+    QList<QCommandLineOption> commandLineOptions() const;
     // --demo, or any --demo-... option (each implies --demo).
     bool isRequested(const QCommandLineParser &parser) const;
     // Nothing, with a sentence in *error, when a value is out of range.
