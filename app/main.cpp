@@ -76,6 +76,8 @@ int main(int argc, char *argv[])
         return *status;
 
     QApplication app(argc, argv);
+    // Its .desktop file's name: how a Wayland compositor finds the window's icon and name.
+    QGuiApplication::setDesktopFileName(QStringLiteral(REFETCH_APP_ID));
 
     // kill, Ctrl+C or a closed terminal quits the normal way: the cache and the unsent writes are saved.
     refetch::UnixSignals quitSignals{SIGTERM, SIGINT, SIGHUP};

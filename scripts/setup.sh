@@ -14,8 +14,9 @@ packages=(
   xvfb xauth ccache
   # A private Secret Service for tst_tokenstore_keychain (the app itself needs neither).
   dbus-daemon gnome-keyring
-  # What the install tests check with (tests/install/): the man page's groff.
-  man-db
+  # What the install tests check with (tests/install/): the man page's groff, the .desktop and AppStream validators,
+  # and CPack's .deb with dpkg-shlibdeps (it needs file) and lintian.
+  man-db desktop-file-utils appstream file lintian
   # The third-party REST servers tst_servers starts (tests/servers/): Django REST framework and FastAPI.
   python3-djangorestframework python3-django-filters python3-fastapi python3-uvicorn
 )

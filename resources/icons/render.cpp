@@ -14,7 +14,7 @@ int main(int argc, char *argv[])
     for (const QString &file : src.entryList({QStringLiteral("*.svg")}, QDir::Files)) {
         const QIcon icon(src.filePath(file));
         const QString base = file.chopped(4);
-        const QList<int> sizes = base == QLatin1String("refetch") ? QList<int>{16, 32, 48, 64, 128, 256}
+        const QList<int> sizes = base == QLatin1String("refetch") ? QList<int>{16, 24, 32, 48, 64, 128, 256, 512}
                                                                    : QList<int>{16, 24, 32, 48};
         for (int size : sizes) {
             QImage image(size, size, QImage::Format_ARGB32_Premultiplied);
