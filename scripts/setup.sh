@@ -9,7 +9,7 @@ die() { log "error: $*"; exit 1; }
 
 packages=(
   build-essential cmake ninja-build git pkg-config
-  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
+  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-networkauth-dev
   libqt6sql6-sqlite qtkeychain-qt6-dev libgl-dev qt6-qpa-plugins
   xvfb xauth ccache
   # A private Secret Service for tst_tokenstore_keychain (the app itself needs neither).

@@ -1,5 +1,7 @@
 #include "connectionset.h"
 
+#include "core/session/settingsstore.h"
+
 #include "core/client/queryclient.h"
 #include "core/mutation/mutationqueue.h"
 #include "core/session/apiconnection.h"
@@ -86,7 +88,10 @@ void ConnectionSet::rebuild(const QList<EndpointSettings> &saved)
     QList<ApiConnection *> retired;
     for (ApiConnection *c : std::as_const(m_connections)) {
         const EndpointSettings *same = settingsOf(wanted, c->id());
-        if (!same || !(*same == c->settings()))
+        // The OAuth tokens are the connection's own (renewed as it runs): another token is not other settings.
+        EndpointSettings next = same ? *same : EndpointSettings();
+        next.oauthTokens = c->settings().oauthTokens;
+        if (!same || !(next == c->settings()))
             retired.append(c);
     }
     // Views of a retired connection close before it goes.
@@ -113,9 +118,17 @@ void ConnectionSet::rebuild(const QList<EndpointSettings> &saved)
 
     QList<ApiConnection *> next;
     for (const EndpointSettings &e : std::as_const(wanted)) {
-        ApiConnection *existing = find(e.id);
-        next.append(existing ? existing
-                             : new ApiConnection(e, client, mutations, m_session->transport(), m_cacheDirectory, this));
+        if (ApiConnection *existing = find(e.id)) {
+            next.append(existing);
+            continue;
+        }
+        auto *c = new ApiConnection(e, client, mutations, m_session->transport(), m_cacheDirectory, this);
+        // OAuth tokens go to the keychain as they come and are renewed (where the endpoint's secret is kept).
+        connect(c, &ApiConnection::tokensChanged, this, [this, id = e.id, plain = e.tokenInPlainText](const QString &tokens) {
+            if (SettingsStore *store = m_session->store())
+                store->setOAuthTokens(id, tokens, plain);
+        });
+        next.append(c);
     }
     m_connections = next;
     Q_EMIT listChanged();

@@ -1,5 +1,8 @@
 #include "core/client/queryerror.h"
 
+#include <QMutex>
+#include <QSet>
+
 #include <QUrlQuery>
 
 namespace refetch {
@@ -39,8 +42,39 @@ QueryError QueryError::other(const QString &message)
     return e;
 }
 
+namespace {
+struct SecretNames
+{
+    QMutex mutex;
+    QSet<QString> names;   // lower case
+};
+SecretNames &secretNames()
+{
+    static SecretNames names;
+    return names;
+}
+} // namespace
+
+void QueryError::addSecretName(const QString &name)
+{
+    if (name.trimmed().isEmpty())
+        return;
+    SecretNames &s = secretNames();
+    const QMutexLocker lock(&s.mutex);
+    s.names.insert(name.trimmed().toLower());
+}
+
+bool QueryError::isUserSecretName(const QString &name)
+{
+    SecretNames &s = secretNames();
+    const QMutexLocker lock(&s.mutex);
+    return !s.names.isEmpty() && s.names.contains(name.toLower());
+}
+
 bool QueryError::isSecretParameter(const QString &name)
 {
+    if (isUserSecretName(name))
+        return true;
     // Exact names for the short ones ("key", "sig"), so that filters such as author=... or keyword=... stay readable.
     const QString n = name.toLower().replace(u'-', u'_');
     return n == u"key" || n == u"sig" || n == u"auth" || n == u"authorization" || n == u"jwt" || n == u"sid"

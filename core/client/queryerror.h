@@ -44,6 +44,10 @@ struct QueryError
     static QUrl displayUrl(const QUrl &url);
     // Whether a query parameter's value is a secret, by its name.
     static bool isSecretParameter(const QString &name);
+    // Names the user gave a secret (an API key's header or query parameter): redacted like the known ones from now
+    // on, in URLs and in headers (HttpTransport::isSecretHeader). Safe from any thread.
+    static void addSecretName(const QString &name);
+    static bool isUserSecretName(const QString &name);
     static QByteArray excerpt(const QByteArray &body, qsizetype max = 300);
 };
 

@@ -62,9 +62,12 @@ QUrl Endpoint::url(const QString &path, const QUrlQuery &query) const
 HttpRequest Endpoint::request(const QByteArray &method, const QString &path, const QUrlQuery &query,
                               const QByteArray &body) const
 {
-    return HttpRequest{.method = method, .url = url(path, query), .headers = m_config.headers, .body = body,
-                       .timeout = m_config.timeout, .caCertificates = m_config.caCertificates,
-                       .caCertificatesError = m_config.caCertificatesError};
+    HttpRequest r{.method = method, .url = url(path, query), .headers = m_config.headers, .body = body,
+                  .timeout = m_config.timeout, .caCertificates = m_config.caCertificates,
+                  .caCertificatesError = m_config.caCertificatesError};
+    if (m_config.credentials)
+        m_config.credentials->apply(r);
+    return r;
 }
 
 QueryFn Endpoint::get(const QString &path, const QUrlQuery &query) const
@@ -76,7 +79,9 @@ QueryFn Endpoint::get(const HttpRequest &request, ReadFn read) const
 {
     HttpTransport *transport = m_transport;
     const ResponseLimits limits = m_config.limits;
-    return [transport, base = request, limits, read = std::move(read)](const QueryFnContext &ctx) {
+    // Signed as it is sent (a token renewed since the query was made is the one that goes).
+    return [transport, base = request, limits, read = std::move(read),
+            credentials = m_config.credentials](const QueryFnContext &ctx) {
         HttpRequest r = base;
         if (!ctx.etag().isEmpty())
             r.headers.append({"If-None-Match", ctx.etag()});
@@ -84,13 +89,14 @@ QueryFn Endpoint::get(const HttpRequest &request, ReadFn read) const
             r.headers.append({"If-Modified-Since", ctx.lastModified()});
         QElapsedTimer started;
         started.start();
-        HttpTransport::sendFor(ctx, transport, r, limits, [ctx, limits, started, method = r.method, read](QNetworkReply *reply) {
+        sendSigned(ctx, transport, r, limits, credentials,
+                   [ctx, limits, started, method = r.method, read](QNetworkReply *reply) -> std::function<void()> {
             const qint64 bytes = reply->isOpen() ? reply->bytesAvailable() : 0;
-            FetchResult result = HttpTransport::readJson(reply, limits);
-            result.request = requestRecord(reply, method, bytes, Millis{started.elapsed()});
-            if (read && !result.error && !result.notModified)
-                read(result);
-            ctx.resolve(std::move(result));
+            auto result = std::make_shared<FetchResult>(HttpTransport::readJson(reply, limits));
+            result->request = requestRecord(reply, method, bytes, Millis{started.elapsed()});
+            if (read && !result->error && !result->notModified)
+                read(*result);
+            return [ctx, result] { ctx.resolve(std::move(*result)); };
         });
     };
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/http/credentials.h"
 #include "core/http/httptransport.h"
 #include "core/client/queryoptions.h"
 
@@ -23,6 +24,9 @@ struct EndpointConfig
     QString caCertificatesError;             // why the CA certificates it was set up with could not be loaded,
                                              // in a sentence: a refused certificate then says so
     std::shared_ptr<const DataProvider> provider;  // its REST dialect; null: json-server's
+    // How its requests are signed in (a token, a key, a password, OAuth 2.0): applied to each request as it is
+    // sent, renewed on a 401 (sendSigned); null: requests carry only `headers`.
+    std::shared_ptr<Credentials> credentials;
     // The server applies a write once per Idempotency-Key (the built-in sample API does; most servers do not):
     // a create restored after a crash is sent again as it is, instead of being held for the user to confirm.
     bool honoursIdempotencyKey = false;
@@ -44,6 +48,7 @@ public:
 
     // base URL + path (joined with exactly one '/') + query.
     QUrl url(const QString &path, const QUrlQuery &query = {}) const;
+    // A request to path?query, with the endpoint's headers and what its credentials put in now.
     HttpRequest request(const QByteArray &method, const QString &path, const QUrlQuery &query = {},
                         const QByteArray &body = {}) const;
 

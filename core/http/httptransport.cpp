@@ -140,6 +140,8 @@ HttpTransport::HttpTransport(QNetworkAccessManager *nam, QObject *parent)
 bool HttpTransport::isSecretHeader(const QByteArray &name)
 {
     const QByteArray lower = name.toLower();
+    if (QueryError::isUserSecretName(QString::fromLatin1(name)))
+        return true;
     return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" || lower == "set-cookie"
         || lower.contains("token") || lower.contains("api-key") || lower.contains("apikey") || lower.contains("secret")
         || lower.contains("password") || lower.contains("session") || lower.contains("auth") || lower == "x-csrf-token";

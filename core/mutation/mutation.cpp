@@ -423,6 +423,16 @@ void Mutation::onResult(MutationAttempt *, MutationResult result)
         return;
     }
     m_queue->serverReached();
+    if (error.kind == QueryError::Kind::Http && error.httpStatus == 401 && m_queue->needsSignIn(m_data.endpoint)) {
+        // Not a failure either: the credentials were refused and could not be renewed (sendSigned tried). The write
+        // waits, with the others to that endpoint, in order, until the user signs in again; it is kept across a
+        // restart like any unsettled write.
+        qCInfo(lcMutation).noquote() << "paused until signed in again:" << error.toString();
+        m_serial = true;
+        setStatus(Status::Paused);
+        m_queue->pumpLater();
+        return;
+    }
     ++m_failureCount;
     if (error.kind == QueryError::Kind::Http && error.httpStatus == 412) {
         resolveConflict(result);
@@ -563,37 +573,41 @@ MutationFn Mutation::httpTransport(const Endpoint &endpoint)
     const ResponseLimits limits = endpoint.config().limits;
     // The dialect reads the answer into a flat record (JSON:API's {"data": {...}}); kept alive with the write.
     const std::shared_ptr<const DataProvider> provider = endpoint.providerPtr();
-    return [transport, limits, provider](const MutationFnContext &ctx) {
+    // Signed as it is sent: a write that waited for a sign-in carries the new token.
+    return [transport, limits, provider, credentials = endpoint.config().credentials](const MutationFnContext &ctx) {
         HttpRequest request = ctx.request();
         request.headers += provider->writeHeaders();
-        HttpTransport::sendFor(ctx, transport.data(), request, limits, [ctx, limits, provider](QNetworkReply *reply) {
-            // readJson reads the body; an error's body is kept for its message, field errors or record.
-            const QByteArray raw = reply->isOpen() ? reply->peek(reply->bytesAvailable()) : QByteArray();
-            const QByteArray etag = reply->rawHeader("ETag");
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            FetchResult read = HttpTransport::readJson(reply, limits);
-            if (!read.error) {
-                ctx.resolve(MutationResult::success(provider->parseRecord(read.data), etag));
-                return;
-            }
-            // A 2xx is a done write whatever plain text it answers ("OK"), but not when the answer is an HTML page
-            // (a login or proxy page answered, not the API) or JSON that came damaged: then nobody knows, and the
-            // edits must stay. fail() refreshes what a success would have, in case it was applied.
-            const QByteArray type = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-            const bool unreadable = type.toLower().contains("json") || HttpTransport::isHtml(type, raw);
-            if (read.error->kind == QueryError::Kind::Parse && status >= 200 && status < 300) {
-                if (!unreadable) {
-                    ctx.resolve(MutationResult::success(Json(QString::fromUtf8(raw)), etag));
-                    return;
-                }
-                read.error->message += QStringLiteral("; the change may or may not have been saved");
-            }
-            Json body;
-            if (!raw.trimmed().isEmpty() && raw.size() <= limits.maxBytes)
-                body = Json::parse(raw, nullptr, JsonLimits{.maxDepth = limits.maxDepth, .maxBytes = limits.maxBytes});
-            ctx.resolve(MutationResult{.data = body, .etag = etag, .error = std::move(read.error)});
+        sendSigned(ctx, transport.data(), request, limits, credentials,
+                   [ctx, limits, provider](QNetworkReply *reply) -> std::function<void()> {
+            MutationResult result = readResult(reply, limits, *provider);
+            return [ctx, result] { ctx.resolve(result); };
         });
     };
+}
+
+MutationResult Mutation::readResult(QNetworkReply *reply, const ResponseLimits &limits, const DataProvider &provider)
+{
+    // readJson reads the body; an error's body is kept for its message, field errors or record.
+    const QByteArray raw = reply->isOpen() ? reply->peek(reply->bytesAvailable()) : QByteArray();
+    const QByteArray etag = reply->rawHeader("ETag");
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    FetchResult read = HttpTransport::readJson(reply, limits);
+    if (!read.error)
+        return MutationResult::success(provider.parseRecord(read.data), etag);
+    // A 2xx is a done write whatever plain text it answers ("OK"), but not when the answer is an HTML page
+    // (a login or proxy page answered, not the API) or JSON that came damaged: then nobody knows, and the
+    // edits must stay. fail() refreshes what a success would have, in case it was applied.
+    const QByteArray type = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+    const bool unreadable = type.toLower().contains("json") || HttpTransport::isHtml(type, raw);
+    if (read.error->kind == QueryError::Kind::Parse && status >= 200 && status < 300) {
+        if (!unreadable)
+            return MutationResult::success(Json(QString::fromUtf8(raw)), etag);
+        read.error->message += QStringLiteral("; the change may or may not have been saved");
+    }
+    Json body;
+    if (!raw.trimmed().isEmpty() && raw.size() <= limits.maxBytes)
+        body = Json::parse(raw, nullptr, JsonLimits{.maxDepth = limits.maxDepth, .maxBytes = limits.maxBytes});
+    return MutationResult{.data = body, .etag = etag, .error = std::move(read.error)};
 }
 
 } // namespace refetch

@@ -15,6 +15,7 @@
 
 namespace refetch {
 
+class DataProvider;
 class Endpoint;
 class MutationQueue;
 class MutationAttempt;
@@ -182,6 +183,8 @@ public:
 
     // The default transport: HTTP through `endpoint`, reading the body of an error answer too.
     static MutationFn httpTransport(const Endpoint &endpoint);
+    // A write's answer as its result: the record the dialect reads from it, or the error with its body.
+    static MutationResult readResult(QNetworkReply *reply, const ResponseLimits &limits, const DataProvider &provider);
 
 Q_SIGNALS:
     // Once, when the write starts (its optimistic change, if any, is already in the cache).

@@ -66,8 +66,18 @@ MutationQueue::~MutationQueue()
 
 void MutationQueue::addEndpoint(const Endpoint *endpoint)
 {
-    if (endpoint)
-        m_endpoints.insert(endpoint->name(), endpoint);
+    if (!endpoint)
+        return;
+    m_endpoints.insert(endpoint->name(), endpoint);
+    // Writes that waited for a sign-in go once requests carry something new.
+    if (const auto &credentials = endpoint->config().credentials)
+        connect(credentials.get(), &Credentials::renewed, this, &MutationQueue::pumpLater, Qt::UniqueConnection);
+}
+
+bool MutationQueue::needsSignIn(const QString &endpoint) const
+{
+    const Endpoint *e = m_endpoints.value(endpoint);
+    return e && e->config().credentials && e->config().credentials->state() == Credentials::State::SignInNeeded;
 }
 
 void MutationQueue::removeEndpoint(const QString &name)
@@ -248,7 +258,7 @@ void MutationQueue::pump()
     m_pumping = true;
     do {
         m_pumpAgain = false;
-        const bool sendable = canSend();
+        const bool sendableAnywhere = canSend();
         QSet<QString> busyScopes;
         bool inOutbox = false;
         bool outboxBusy = false;
@@ -263,6 +273,8 @@ void MutationQueue::pump()
             if (!m || m->isSettled())
                 continue;
             const bool held = m->m_status == Mutation::Status::Unconfirmed;   // the user decides, nothing else
+            // Writes wait for the network, and those to an endpoint that refused its sign-in for the user to sign in.
+            const bool sendable = sendableAnywhere && !needsSignIn(m->m_data.endpoint);
             if (!sendable && m->m_ready && m->m_status != Mutation::Status::Sending && !held) {
                 m->m_serial = true;
                 m->setStatus(Mutation::Status::Paused);

@@ -42,6 +42,9 @@ public:
     // The unsettled mutation of that id (MutationOptions::mutationId), restored ones included; null when none.
     Mutation *find(const QString &id) const;
     int pausedCount() const;
+    // Whether the writes to `endpoint` wait for the user to sign in again: the server refused its credentials and
+    // they could not be renewed (Credentials::State::SignInNeeded). They go, in order, once they are renewed.
+    bool needsSignIn(const QString &endpoint) const;
     // Tries paused writes again now (a "retry now" button). They also resume, in order, when the OnlineSource
     // comes back online, and, when it never went offline, after a growing delay (reconnectDelay()).
     void resumePaused();

@@ -1,4 +1,5 @@
 #include "apiconnection.h"
+#include "oauthcredentials.h"
 
 #include "core/schema/schemaquery.h"
 #include "core/mutation/resourcetags.h"
@@ -31,9 +32,13 @@ ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, Mut
     , m_settings(std::move(settings))
     , m_client(client)
     , m_queue(queue)
-    , m_endpoint(std::make_unique<Endpoint>(transport, m_settings.endpointConfig()))
+    , m_endpoint(std::make_unique<Endpoint>(transport, configOf(m_settings, client, transport)))
 {
     m_queue->addEndpoint(m_endpoint.get());
+    if ((m_oauth = qobject_cast<OAuthCredentials *>(m_endpoint->config().credentials.get()))) {
+        connect(m_oauth, &OAuthCredentials::tokensChanged, this, &ApiConnection::tokensChanged);
+        m_oauth->restore(OAuthCredentials::Tokens::fromJson(m_settings.oauthTokens));
+    }
     if (!cacheDirectory.isEmpty()) {
         // Before any view (the discovery below is the first): the saved data shows at once and revalidates.
         m_storePath = cacheFile(cacheDirectory, id());
@@ -150,6 +155,25 @@ void ApiConnection::refresh()
 {
     if (m_discovery)
         m_discovery->refetch();
+}
+
+EndpointConfig ApiConnection::configOf(const EndpointSettings &settings, QueryClient *client, HttpTransport *transport)
+{
+    EndpointConfig config = settings.endpointConfig();
+    if (!settings.usesOAuth() || !transport || !transport->networkAccessManager())
+        return config;
+    const bool code = settings.signIn == EndpointSettings::SignIn::AuthorizationCode;
+    OAuthCredentials::Options o{
+        .grant = code ? OAuthCredentials::Grant::AuthorizationCode : OAuthCredentials::Grant::ClientCredentials,
+        .issuer = QUrl(settings.oauthIssuer.trimmed()),
+        .authorizationUrl = QUrl(settings.oauthAuthorizationUrl.trimmed()),
+        .tokenUrl = QUrl(settings.oauthTokenUrl.trimmed()),
+        .clientId = settings.oauthClientId.trimmed(),
+        .clientSecret = settings.authValue,
+        .scope = settings.oauthScope.simplified()};
+    config.credentials = std::make_shared<OAuthCredentials>(std::move(o), transport->networkAccessManager(),
+                                                            client ? client->scheduler() : nullptr);
+    return config;
 }
 
 QString ApiConnection::cacheIdentity() const

@@ -19,6 +19,7 @@ class DraftStore;
 class HttpTransport;
 class MutationQueue;
 class MutationStore;
+class OAuthCredentials;
 class QueryClient;
 class QueryObserver;
 class StoreFile;
@@ -42,6 +43,9 @@ public:
     QString id() const { return m_settings.id; }
     QString displayName() const { return m_settings.displayName(); }
     const Endpoint *endpoint() const { return m_endpoint.get(); }
+    // How its requests are signed in (null: they are not); the OAuth ones, when the settings say OAuth 2.0.
+    Credentials *credentials() const { return m_endpoint->config().credentials.get(); }
+    OAuthCredentials *oauth() const { return m_oauth; }
     QueryClient *client() const { return m_client; }
     MutationQueue *queue() const { return m_queue; }
 
@@ -118,9 +122,13 @@ Q_SIGNALS:
     void resourcesChanged();
     // references(resource) changed.
     void referencesChanged(const QString &resource);
+    // The OAuth tokens to keep in the keychain changed (OAuthCredentials::Tokens as JSON; empty: forget them).
+    void tokensChanged(const QString &tokens);
 
 private:
     static void applyFreshness(const EndpointSettings &settings, QueryOptions &options);
+    // The settings' endpoint, its requests signed in as they say (OAuth through OAuthCredentials).
+    static EndpointConfig configOf(const EndpointSettings &settings, QueryClient *client, HttpTransport *transport);
     void onDetection();
 
     EndpointSettings m_settings;
@@ -134,6 +142,7 @@ private:
     QString m_storePath;                             // empty: nothing is persisted
     bool m_forgetSavedData = false;
     QueryObserver *m_discovery = nullptr;
+    OAuthCredentials *m_oauth = nullptr;             // the endpoint's credentials when they are OAuth's
     QHash<QString, QList<Reference>> m_references;
 };
 

@@ -36,7 +36,7 @@ AppSession::AppSession(AppSessionOptions options)
     m_store = std::make_unique<SettingsStore>(m_settings.get(), m_tokens.get());
     // The tokens of the saved endpoints are asked of the keychain at once: the window waits for them (ready()).
     if (m_tokens)
-        m_tokens->load(m_store->endpointIds());
+        m_tokens->load(m_store->tokenIds());
 }
 
 AppSession::~AppSession()

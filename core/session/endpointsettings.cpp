@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace refetch {
 
 QString EndpointSettings::displayName() const
@@ -29,15 +31,62 @@ EndpointConfig EndpointSettings::endpointConfig() const
     config.name = id;
     config.baseUrl = baseUrl;
     config.timeout = std::clamp(timeout, std::chrono::milliseconds(1000), maxTimeout);
-    const QByteArray header = authHeader.trimmed().toLatin1();
-    if (!header.isEmpty() && !authValue.isEmpty())
-        config.headers.append({header, authValue.toUtf8()});
+    const QByteArray name = authHeader.trimmed().toLatin1();
+    using Place = FixedCredentials::Place;
+    switch (signIn) {
+    case SignIn::None:
+    case SignIn::ClientCredentials:
+    case SignIn::AuthorizationCode:
+        break;
+    case SignIn::Header:
+        if (!name.isEmpty() && !authValue.isEmpty())
+            config.credentials = std::make_shared<FixedCredentials>(Place::Header, name, authValue.toUtf8());
+        break;
+    case SignIn::Bearer:
+        if (!authValue.isEmpty())
+            config.credentials = std::make_shared<FixedCredentials>(Place::Header, "Authorization",
+                                                                    "Bearer " + authValue.trimmed().toUtf8());
+        break;
+    case SignIn::Query:
+        if (!name.isEmpty() && !authValue.isEmpty())
+            config.credentials = std::make_shared<FixedCredentials>(Place::Query, name, authValue.toUtf8());
+        break;
+    case SignIn::Basic:
+        if (!authUser.isEmpty() || !authValue.isEmpty())
+            config.credentials = std::make_shared<FixedCredentials>(Place::Header, "Authorization",
+                                                                    FixedCredentials::basicValue(authUser, authValue));
+        break;
+    }
     config.honoursIdempotencyKey = honoursIdempotencyKey;
     config.limits.maxBytes = qint64(std::clamp(maxResponseMegabytes, 1, maxResponseMegabytesLimit)) * 1024 * 1024;
     // A file gone since it was chosen: the requests go without it, and a refused certificate says why.
     if (!caCertificateFile.isEmpty())
         config.caCertificates = loadCaCertificates(caCertificateFile, &config.caCertificatesError);
     return config;
+}
+
+QString EndpointSettings::signInKey(SignIn method)
+{
+    switch (method) {
+    case SignIn::None: return u"none"_s;
+    case SignIn::Header: return u"header"_s;
+    case SignIn::Bearer: return u"bearer"_s;
+    case SignIn::Query: return u"query"_s;
+    case SignIn::Basic: return u"basic"_s;
+    case SignIn::ClientCredentials: return u"client-credentials"_s;
+    case SignIn::AuthorizationCode: return u"authorization-code"_s;
+    }
+    return u"none"_s;
+}
+
+std::optional<EndpointSettings::SignIn> EndpointSettings::signInFromKey(QStringView key)
+{
+    for (SignIn m : {SignIn::None, SignIn::Header, SignIn::Bearer, SignIn::Query, SignIn::Basic,
+                     SignIn::ClientCredentials, SignIn::AuthorizationCode}) {
+        if (key == signInKey(m))
+            return m;
+    }
+    return std::nullopt;
 }
 
 QList<Reference> EndpointSettings::referencesWith(const QString &resource, const QList<Reference> &found) const
@@ -82,8 +131,40 @@ QString EndpointSettings::validate() const
     // A line break would end the header and start another one of the server's choosing.
     if (std::any_of(authValue.cbegin(), authValue.cend(), [](QChar c) { return c == u'\r' || c == u'\n' || c == u'\0'; }))
         return QCoreApplication::translate("EndpointSettings", "The token cannot contain line breaks.");
-    if (!authValue.isEmpty() && authHeader.trimmed().isEmpty())
-        return QCoreApplication::translate("EndpointSettings", "Name the header that carries the token, such as Authorization.");
+    auto tr = [](const char *text) { return QCoreApplication::translate("EndpointSettings", text); };
+    switch (signIn) {
+    case SignIn::None:
+    case SignIn::Bearer:
+        break;
+    case SignIn::Header:
+        if (!authValue.isEmpty() && authHeader.trimmed().isEmpty())
+            return tr("Name the header that carries the token, such as Authorization.");
+        break;
+    case SignIn::Query:
+        if (authHeader.trimmed().isEmpty())
+            return tr("Name the query parameter that carries the key, such as api_key.");
+        break;
+    case SignIn::Basic:
+        // RFC 7617: the user name ends at the first colon.
+        if (authUser.contains(u':'))
+            return tr("A user name for HTTP Basic cannot contain a colon.");
+        break;
+    case SignIn::ClientCredentials:
+    case SignIn::AuthorizationCode: {
+        if (oauthClientId.trimmed().isEmpty())
+            return tr("Enter the client ID the authorization server knows this app by.");
+        const bool code = signIn == SignIn::AuthorizationCode;
+        if (oauthIssuer.trimmed().isEmpty()
+            && (oauthTokenUrl.trimmed().isEmpty() || (code && oauthAuthorizationUrl.trimmed().isEmpty())))
+            return code ? tr("Enter the issuer (the authorization server's URL), or its authorization and token URLs.")
+                        : tr("Enter the issuer (the authorization server's URL), or its token URL.");
+        for (const QString &url : {oauthIssuer, oauthAuthorizationUrl, oauthTokenUrl}) {
+            if (!url.trimmed().isEmpty() && !isUsableUrl(QUrl(url.trimmed())))
+                return tr("“%1” is not an http or https URL with a host name.").arg(url.trimmed());
+        }
+        break;
+    }
+    }
     if (idField.trimmed().isEmpty())
         return QCoreApplication::translate("EndpointSettings", "Name the field that identifies a record, such as id.");
     if (maxResponseMegabytes < 1 || maxResponseMegabytes > maxResponseMegabytesLimit)

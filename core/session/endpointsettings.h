@@ -10,6 +10,7 @@
 #include <QStringList>
 #include <QUrl>
 #include <chrono>
+#include <optional>
 
 namespace refetch {
 
@@ -20,8 +21,29 @@ struct EndpointSettings
     QString id;                                 // stable key: the settings group and the EndpointConfig name
     QString name;                               // shown in the side tree
     QUrl baseUrl;
-    QString authHeader = QStringLiteral("Authorization");
-    QString authValue;                          // e.g. "Bearer abc123"; empty: no header is sent
+    // How requests are signed in (Settings, Sign-in). The secret each method needs (the token, the API key, the
+    // password, the client secret) is authValue, kept in the keychain.
+    enum class SignIn : quint8 {
+        None,               // nothing is sent
+        Header,             // authHeader: authValue, as typed ("Authorization: Bearer abc", "X-API-Key: k")
+        Bearer,             // Authorization: Bearer authValue
+        Query,              // ?authHeader=authValue (an API key in the URL)
+        Basic,              // HTTP Basic: authUser and the password authValue
+        ClientCredentials,  // OAuth 2.0 client credentials: oauthClientId and the client secret authValue
+        AuthorizationCode,  // OAuth 2.0 authorization code with PKCE, in the system browser (RFC 8252)
+    };
+    SignIn signIn = SignIn::None;
+    QString authHeader = QStringLiteral("Authorization");   // Header's header, Query's parameter
+    QString authValue;                          // the secret; e.g. "Bearer abc123" for Header; empty: none
+    QString authUser;                           // Basic's user name
+    QString oauthIssuer;                        // OAuth: the server whose discovery document
+                                                // (.well-known/openid-configuration) names the two URLs below
+    QString oauthAuthorizationUrl;              // OAuth: where the browser signs in; empty: from the issuer
+    QString oauthTokenUrl;                      // OAuth: where tokens are had; empty: from the issuer
+    QString oauthClientId;
+    QString oauthScope;                         // space-separated; empty: the server's default
+    QString oauthTokens;                        // OAuth: the tokens signed in with (OAuthCredentials::Tokens as
+                                                // JSON), kept in the keychain beside the secret; not a setting
     bool tokenInPlainText = false;              // without a keychain, the token may go into the settings file
     std::chrono::milliseconds timeout{30000};
     std::chrono::milliseconds staleTime{30000};
@@ -50,10 +72,16 @@ struct EndpointSettings
 
     friend bool operator==(const EndpointSettings &, const EndpointSettings &) = default;
 
+    static QString signInKey(SignIn method);   // "none", "header", "bearer", "query", "basic", "client-credentials", "authorization-code"
+    static std::optional<SignIn> signInFromKey(QStringView key);
+    bool usesOAuth() const { return signIn == SignIn::ClientCredentials || signIn == SignIn::AuthorizationCode; }
+
     // The name shown when none was given: the URL's host and path.
     QString displayName() const;
-    // The core's view of it: base URL, the authorization header, the timeout, the response size cap, the CA
-    // certificates of caCertificateFile (or why they could not be loaded, which a refused certificate then names).
+    // The core's view of it: base URL, the timeout, the response size cap, the CA certificates of
+    // caCertificateFile (or why they could not be loaded, which a refused certificate then names), and the
+    // credentials of the fixed sign-in methods (a header, a bearer token, a query parameter, Basic); OAuth's are
+    // ApiConnection's (OAuthCredentials).
     EndpointConfig endpointConfig() const;
     // The references of `resource` found (by the schema or convention), with the user's word applied: one the user
     // removed is left out, one the user pointed elsewhere points there, and those the user added are added (source

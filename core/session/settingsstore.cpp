@@ -34,6 +34,25 @@ QStringList SettingsStore::endpointIds() const
     return ids;
 }
 
+QStringList SettingsStore::tokenIds() const
+{
+    QStringList ids;
+    for (const QString &id : endpointIds())
+        ids << id << oauthTokensId(id);
+    return ids;
+}
+
+void SettingsStore::setOAuthTokens(const QString &id, const QString &tokens, bool plainTextAllowed)
+{
+    const QString key = oauthTokensId(id);
+    if (m_tokens)
+        m_tokens->setToken(key, tokens, plainTextAllowed);
+    else if (tokens.isEmpty())
+        m_sessionTokens.remove(key);
+    else
+        m_sessionTokens.insert(key, tokens);
+}
+
 QString SettingsStore::token(const QString &id) const
 {
     return m_tokens ? m_tokens->token(id) : m_sessionTokens.value(id);
@@ -73,9 +92,12 @@ void SettingsStore::setEndpoints(const QList<EndpointSettings> &endpoints)
     }
     m_settings->endGroup();
     for (const QString &id : std::as_const(removed)) {
-        if (m_tokens)
+        if (m_tokens) {
             m_tokens->remove(id);
+            m_tokens->remove(oauthTokensId(id));
+        }
         m_sessionTokens.remove(id);
+        m_sessionTokens.remove(oauthTokensId(id));
     }
     m_settings->setValue(u"endpoints/order"_s, order);
     m_settings->sync();
@@ -102,6 +124,18 @@ EndpointSettings SettingsStore::read(const QString &id) const
     e.baseUrl = QUrl(m_settings->value(u"baseUrl"_s).toString());
     e.authHeader = m_settings->value(u"authHeader"_s, defaults.authHeader).toString();
     e.authValue = token(id);
+    // Before sign-in methods there was the header and its value: a value set is the Header method.
+    if (const auto method = EndpointSettings::signInFromKey(m_settings->value(u"signIn"_s).toString()))
+        e.signIn = *method;
+    else
+        e.signIn = e.authValue.isEmpty() ? EndpointSettings::SignIn::None : EndpointSettings::SignIn::Header;
+    e.authUser = m_settings->value(u"authUser"_s).toString();
+    e.oauthIssuer = m_settings->value(u"oauthIssuer"_s).toString();
+    e.oauthAuthorizationUrl = m_settings->value(u"oauthAuthorizationUrl"_s).toString();
+    e.oauthTokenUrl = m_settings->value(u"oauthTokenUrl"_s).toString();
+    e.oauthClientId = m_settings->value(u"oauthClientId"_s).toString();
+    e.oauthScope = m_settings->value(u"oauthScope"_s).toString();
+    e.oauthTokens = token(oauthTokensId(id));
     e.tokenInPlainText = m_settings->value(TokenStore::ConsentKey, false).toBool();
     e.timeout = readMillis(*m_settings, u"timeoutMs"_s, defaults.timeout, EndpointSettings::maxTimeout);
     e.staleTime = readMillis(*m_settings, u"staleTimeMs"_s, defaults.staleTime, EndpointSettings::maxStaleTime);
@@ -145,6 +179,17 @@ void SettingsStore::write(const EndpointSettings &e)
     else
         m_settings->setValue(u"baseUrl"_s, e.baseUrl.toString());
     m_settings->setValue(u"authHeader"_s, e.authHeader);
+    m_settings->setValue(u"signIn"_s, EndpointSettings::signInKey(e.signIn));
+    const std::pair<const char16_t *, const QString *> oauth[] = {
+        {u"authUser", &e.authUser},         {u"oauthIssuer", &e.oauthIssuer},
+        {u"oauthAuthorizationUrl", &e.oauthAuthorizationUrl}, {u"oauthTokenUrl", &e.oauthTokenUrl},
+        {u"oauthClientId", &e.oauthClientId}, {u"oauthScope", &e.oauthScope}};
+    for (const auto &[key, value] : oauth) {
+        if (value->isEmpty())
+            m_settings->remove(QString::fromUtf16(key));
+        else
+            m_settings->setValue(QString::fromUtf16(key), *value);
+    }
     m_settings->setValue(TokenStore::ConsentKey, e.tokenInPlainText);
     m_settings->setValue(u"timeoutMs"_s, qint64(e.timeout.count()));
     m_settings->setValue(u"staleTimeMs"_s, qint64(e.staleTime.count()));
@@ -176,6 +221,10 @@ void SettingsStore::write(const EndpointSettings &e)
         m_settings->setValue(u"labelFields"_s, labelFields);
     m_settings->endGroup();
     // The token never goes into the file from here: the token store decides where it may be kept.
+    // OAuth tokens are the connection's to write (setOAuthTokens, as they are renewed): settings read before a
+    // renewal would put back a refresh token the server has replaced. Another method forgets them.
+    if (!e.usesOAuth())
+        setOAuthTokens(e.id, QString(), e.tokenInPlainText);
     if (m_tokens) {
         m_tokens->setToken(e.id, e.authValue, e.tokenInPlainText);
     } else if (e.authValue.isEmpty()) {

@@ -28,6 +28,13 @@ public:
     TokenStore *tokenStore() const { return m_tokens; }
     // The ids of every endpoint with settings, listed or not (transient ones too): whose tokens to load.
     QStringList endpointIds() const;
+    // Those ids and the ids their OAuth tokens are kept under (oauthTokensId()): what TokenStore::load() reads.
+    QStringList tokenIds() const;
+    // Where an endpoint's OAuth tokens are kept in the token store, beside its secret.
+    static QString oauthTokensId(const QString &id) { return id + QStringLiteral("/oauth"); }
+    // Keeps an endpoint's OAuth tokens (OAuthCredentials::Tokens as JSON; empty forgets them) where its secret is
+    // kept: the keychain, else plain text with the user's consent, else this session's memory.
+    void setOAuthTokens(const QString &id, const QString &tokens, bool plainTextAllowed);
 
     // The saved endpoints, in order.
     QList<EndpointSettings> endpoints() const;

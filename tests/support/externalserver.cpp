@@ -134,6 +134,16 @@ void ExternalServer::stop()
     readStderr();
 }
 
+QUrl ExternalServer::issuer() const
+{
+    static const QByteArray prefix = "Issuer ";
+    for (const QByteArray &line : m_output.split('\n')) {
+        if (line.startsWith(prefix))
+            return QUrl(QString::fromUtf8(line.mid(prefix.size()).trimmed()));
+    }
+    return {};
+}
+
 int ExternalServer::requestCount(const QString &method, const QString &pathPrefix) const
 {
     int count = 0;
@@ -210,6 +220,8 @@ QString ExternalServer::script(Kind kind)
         return serversDir() + QStringLiteral("/jsonapi/server.js");
     case JsonServer017:
         return serversDir() + QStringLiteral("/json-server-0.17/server.js");
+    case Oidc:
+        return serversDir() + QStringLiteral("/oidc/server.js");
     }
     Q_UNREACHABLE();
 }

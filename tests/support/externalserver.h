@@ -45,6 +45,8 @@ public:
         JsonServer, // tests/servers/json-server-1/server.mjs (json-server 1.0.0-beta.3)
         JsonApi,    // tests/servers/jsonapi/server.js (Fortune.js, fortune-http, fortune-json-api)
         JsonServer017, // tests/servers/json-server-0.17/server.js (json-server 0.17.4 from tests/conformance)
+        Oidc,       // tests/servers/oidc/server.js (oidc-provider, and a REST API that checks its tokens): start()
+                    // it with no seed (start(program(Oidc), {script(Oidc)}, ...)); issuer() is its issuer
     };
     Q_ENUM(Kind)
 
@@ -63,6 +65,8 @@ public:
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
 
     QUrl baseUrl() const { return m_baseUrl; } // "http://127.0.0.1:PORT", empty until started
+    // The OIDC server's issuer (its "Issuer <url>" line); empty for the others.
+    QUrl issuer() const;
     // The REQUEST lines seen so far, without the prefix: "GET /posts/?page=2".
     QStringList requests() const { return m_requests; }
     void clearRequests() { m_requests.clear(); }
