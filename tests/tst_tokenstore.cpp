@@ -130,7 +130,9 @@ void tst_TokenStore::noKeychainKeepsTokenForSessionOnly()
     QCOMPARE(tokens.keychain(), TokenStore::Keychain::Unavailable);
     // This session has it; the file does not.
     QCOMPARE(store.endpoints().value(0).authValue, u"Bearer s3cret-a"_s);
-    QCOMPARE(store.endpoints().value(0).endpointConfig().headers.value(0).second, QByteArray("Bearer s3cret-a"));
+    HttpRequest request;
+    store.endpoints().value(0).endpointConfig().credentials->apply(request);
+    QCOMPARE(request.headers.value(0).second, QByteArray("Bearer s3cret-a"));
     QVERIFY2(!fileText().contains(u"s3cret"_s), qPrintable(fileText()));
     QVERIFY(fileText().contains(u"api.example.com/a"_s));
     QCOMPARE(tokens.storageDescription(false), u"No keychain available: the token is kept for this session only."_s);

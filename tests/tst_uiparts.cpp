@@ -491,12 +491,42 @@ void tst_UiParts::endpointConfigCarriesAuthorization()
     e.timeout = 5s;
     const EndpointConfig config = e.endpointConfig();
     QCOMPARE(config.name, u"abc"_s);
-    QCOMPARE(config.headers.size(), 1);
-    QCOMPARE(config.headers.first().first, QByteArray("Authorization"));
-    QCOMPARE(config.headers.first().second, QByteArray("Bearer s3cret"));
+    // The header goes as each request is sent (the credentials put it in).
+    QVERIFY(config.credentials);
+    HttpRequest request;
+    config.credentials->apply(request);
+    QCOMPARE(request.headers, (HttpHeaders{{"Authorization", "Bearer s3cret"}}));
     QCOMPARE(config.timeout, Millis(5000));
     e.authValue.clear();
-    QVERIFY(e.endpointConfig().headers.isEmpty());
+    QVERIFY(!e.endpointConfig().credentials);
+    // A bearer token, HTTP Basic, an API key in the query: each put where it goes.
+    e.signIn = EndpointSettings::SignIn::Bearer;
+    e.authValue = u"t0ken"_s;
+    request = {};
+    e.endpointConfig().credentials->apply(request);
+    QCOMPARE(request.headers, (HttpHeaders{{"Authorization", "Bearer t0ken"}}));
+    e.signIn = EndpointSettings::SignIn::Basic;
+    e.authUser = u"ada"_s;
+    e.authValue = u"pässword"_s;
+    request = {};
+    e.endpointConfig().credentials->apply(request);
+    QCOMPARE(request.headers, (HttpHeaders{{"Authorization", "Basic " + QByteArray("ada:p\xc3\xa4ssword").toBase64()}}));
+    e.signIn = EndpointSettings::SignIn::Query;
+    e.authHeader = u"api_key"_s;
+    e.authValue = u"k 1&2"_s;
+    request = {.url = QUrl(u"https://api.example.com/posts?_page=2"_s)};
+    e.endpointConfig().credentials->apply(request);
+    QCOMPARE(QUrlQuery(request.url).queryItemValue(u"api_key"_s, QUrl::FullyDecoded), u"k 1&2"_s);
+    QCOMPARE(QUrlQuery(request.url).queryItemValue(u"_page"_s), u"2"_s);
+    // Applied again (a request sent again after a renewal): replaced, not repeated.
+    e.endpointConfig().credentials->apply(request);
+    QCOMPARE(QUrlQuery(request.url).allQueryItemValues(u"api_key"_s).size(), 1);
+    // Whatever the user called it, it shows in no error or log.
+    QVERIFY(!QueryError::displayUrl(request.url).toString().contains(u"k%201"_s));
+    e.signIn = EndpointSettings::SignIn::Header;
+    e.authHeader = u"X-Custom-Pass"_s;
+    e.endpointConfig();
+    QCOMPARE(HttpTransport::loggable("X-Custom-Pass", "v"), QByteArray("<redacted>"));
     QCOMPARE(e.displayName(), u"api.example.com"_s);
 }
 

@@ -32,7 +32,7 @@ struct EndpointSettings
         ClientCredentials,  // OAuth 2.0 client credentials: oauthClientId and the client secret authValue
         AuthorizationCode,  // OAuth 2.0 authorization code with PKCE, in the system browser (RFC 8252)
     };
-    SignIn signIn = SignIn::None;
+    SignIn signIn = SignIn::Header;             // with no value, nothing is sent (the settings before methods)
     QString authHeader = QStringLiteral("Authorization");   // Header's header, Query's parameter
     QString authValue;                          // the secret; e.g. "Bearer abc123" for Header; empty: none
     QString authUser;                           // Basic's user name

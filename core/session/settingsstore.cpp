@@ -128,7 +128,7 @@ EndpointSettings SettingsStore::read(const QString &id) const
     if (const auto method = EndpointSettings::signInFromKey(m_settings->value(u"signIn"_s).toString()))
         e.signIn = *method;
     else
-        e.signIn = e.authValue.isEmpty() ? EndpointSettings::SignIn::None : EndpointSettings::SignIn::Header;
+        e.signIn = EndpointSettings::SignIn::Header;
     e.authUser = m_settings->value(u"authUser"_s).toString();
     e.oauthIssuer = m_settings->value(u"oauthIssuer"_s).toString();
     e.oauthAuthorizationUrl = m_settings->value(u"oauthAuthorizationUrl"_s).toString();
@@ -223,7 +223,7 @@ void SettingsStore::write(const EndpointSettings &e)
     // The token never goes into the file from here: the token store decides where it may be kept.
     // OAuth tokens are the connection's to write (setOAuthTokens, as they are renewed): settings read before a
     // renewal would put back a refresh token the server has replaced. Another method forgets them.
-    if (!e.usesOAuth())
+    if (!e.usesOAuth() && !token(oauthTokensId(e.id)).isEmpty())
         setOAuthTokens(e.id, QString(), e.tokenInPlainText);
     if (m_tokens) {
         m_tokens->setToken(e.id, e.authValue, e.tokenInPlainText);
