@@ -1,6 +1,9 @@
 #include "connectionset.h"
 
+#include "core/session/oauthcredentials.h"
 #include "core/session/settingsstore.h"
+
+#include <QDesktopServices>
 
 #include "core/client/queryclient.h"
 #include "core/mutation/mutationqueue.h"
@@ -91,8 +94,9 @@ void ConnectionSet::rebuild(const QList<EndpointSettings> &saved)
         // The OAuth tokens are the connection's own (renewed as it runs): another token is not other settings.
         EndpointSettings next = same ? *same : EndpointSettings();
         next.oauthTokens = c->settings().oauthTokens;
-        if (!same || !(next == c->settings()))
+        if (!same || !(next == c->settings())) {
             retired.append(c);
+        }
     }
     // Views of a retired connection close before it goes.
     if (!retired.isEmpty())
@@ -128,6 +132,16 @@ void ConnectionSet::rebuild(const QList<EndpointSettings> &saved)
             if (SettingsStore *store = m_session->store())
                 store->setOAuthTokens(id, tokens, plain);
         });
+        // OAuth's sign-in page opens in the system browser (QDesktopServices: a test can take http URLs itself).
+        if (OAuthCredentials *oauth = c->oauth()) {
+            connect(oauth, &OAuthCredentials::browserRequested, this, [oauth](const QUrl &url) {
+                if (!QDesktopServices::openUrl(url)) {
+                    qCWarning(lcUi) << "could not open the browser for the sign-in";
+                    oauth->cancelSignIn();
+                    Q_EMIT oauth->signInFailed(tr("Could not open a web browser for the sign-in page."));
+                }
+            });
+        }
         next.append(c);
     }
     m_connections = next;

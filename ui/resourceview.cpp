@@ -1,5 +1,7 @@
 #include "resourceview.h"
 
+#include "core/session/oauthcredentials.h"
+
 #include "columnlayout.h"
 #include "tablecopy.h"
 
@@ -52,6 +54,13 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
+    if (const Credentials *credentials = connection->credentials())
+        connect(credentials, &Credentials::stateChanged, this, [this] { QTimer::singleShot(0, this, &ResourceView::updateMessage); });
+    if (OAuthCredentials *oauth = connection->oauth()) {
+        connect(oauth, &OAuthCredentials::signInFailed, this, [this](const QString &message) {
+            m_message->showMessage(MessageBar::Kind::Error, tr("Could not sign in: %1").arg(message));
+        });
+    }
 
     auto *header = new QWidget(this);
     auto *headerLayout = new QHBoxLayout(header);
@@ -357,6 +366,17 @@ void ResourceView::followCurrentReference()
 
 void ResourceView::updateMessage()
 {
+    // The server refused the endpoint's sign-in and nothing could renew it: said above the list, with the way back.
+    const Credentials *credentials = m_connection ? m_connection->credentials() : nullptr;
+    if (credentials && credentials->state() == Credentials::State::SignInNeeded && m_model->hasError()) {
+        m_message->showMessage(MessageBar::Kind::Warning, tr("Not signed in to %1: %2").arg(m_connection->displayName(),
+                                                                                          credentials->problem()));
+        if (OAuthCredentials *oauth = m_connection->oauth())
+            connect(m_message->addButton(tr("Sign In…")), &QPushButton::clicked, oauth, &OAuthCredentials::signIn);
+        else
+            m_message->setText(m_message->text() + u' ' + tr("Give others in Settings."));
+        return;
+    }
     // With rows to show, an error goes above them: the last good data stays.
     if (m_model->hasError() && m_model->rowCount() > 0) {
         const QString when = m_model->lastUpdated().isValid()

@@ -1,5 +1,7 @@
 #include "settingsdialog.h"
 
+#include "signinsettings.h"
+
 #include "referencesettings.h"
 
 #include "core/session/apiconnection.h"
@@ -138,16 +140,18 @@ QWidget *SettingsDialog::makeForm()
     m_urlNote = new QLabel(connection);
     m_urlNote->setWordWrap(true);
     m_urlNote->hide();
-    m_authHeader = new QLineEdit(connection);
-    m_authHeader->setPlaceholderText(u"Authorization"_s);
-    m_authValue = new QLineEdit(connection);
-    m_authValue->setEchoMode(QLineEdit::Password);
-    m_authValue->setPlaceholderText(tr("e.g. Bearer eyJhbGciOi…; empty for none"));
-    QAction *reveal = m_authValue->addAction(icons::icon(u"eye"_s), QLineEdit::TrailingPosition);
-    reveal->setCheckable(true);
-    reveal->setToolTip(tr("Show the token"));
-    connect(reveal, &QAction::toggled, m_authValue, [this](bool on) {
-        m_authValue->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+    // The sign-in's own group, below: the header's name and the secret are its fields.
+    auto *signInGroup = new QGroupBox(tr("Sign-in"), form);
+    auto *signInLayout = new QVBoxLayout(signInGroup);
+    m_signIn = new SignInSettings(signInGroup);
+    signInLayout->addWidget(m_signIn);
+    m_authHeader = m_signIn->nameEdit();
+    m_authValue = m_signIn->secretEdit();
+    connect(m_signIn, &SignInSettings::edited, this, [this] {
+        store();
+        updateList();
+        updateError();
+        updateTokenStorage();
     });
     m_plainText = new QCheckBox(tr("Store the token in plain text in the settings file"), connection);
     m_plainText->setToolTip(tr("Without a system keychain the token is otherwise asked for again in every session"));
@@ -167,10 +171,6 @@ QWidget *SettingsDialog::makeForm()
     c->addRow(tr("&Name:"), m_name);
     c->addRow(tr("Base &URL:"), m_baseUrl);
     c->addRow(QString(), m_urlNote);
-    c->addRow(tr("Auth &header:"), m_authHeader);
-    c->addRow(tr("&Token:"), m_authValue);
-    c->addRow(QString(), m_plainText);
-    c->addRow(QString(), m_tokenStorage);
     m_ca = new CaCertificateRow(m_baseUrl, connection);
     for (QLabel *note : {m_ca->note(), m_ca->info()}) {
         note->setPalette(muted);
@@ -189,6 +189,10 @@ QWidget *SettingsDialog::makeForm()
         updateTokenStorage();
     });
     layout->addWidget(connection);
+    // Where the secret is kept, under the sign-in's fields.
+    m_signIn->form()->addRow(QString(), m_plainText);
+    m_signIn->form()->addRow(QString(), m_tokenStorage);
+    layout->addWidget(signInGroup);
 
     auto *freshness = new QGroupBox(tr("Fetching"), form);
     auto *f = new QFormLayout(freshness);
@@ -304,7 +308,7 @@ QWidget *SettingsDialog::makeForm()
     layout->addStretch();
 
     // One label column across the groups of each column.
-    for (const QList<QFormLayout *> &forms : {QList<QFormLayout *>{c, a}, QList<QFormLayout *>{f, l}}) {
+    for (const QList<QFormLayout *> &forms : {QList<QFormLayout *>{c, m_signIn->form(), a}, QList<QFormLayout *>{f, l}}) {
         int labelWidth = 0;
         for (QFormLayout *form : forms) {
             for (int row = 0; row < form->rowCount(); ++row) {
@@ -408,6 +412,13 @@ void SettingsDialog::removeEndpointAt(int row)
     load(next);
 }
 
+void SettingsDialog::setRunningSignIn(std::function<OAuthCredentials *(const EndpointSettings &endpoint)> running)
+{
+    m_runningSignIn = std::move(running);
+    if (m_row >= 0 && m_row < m_endpoints.size())
+        m_signIn->load(m_endpoints[m_row], m_runningSignIn(m_endpoints[m_row]));
+}
+
 void SettingsDialog::setKnownReferences(std::function<ReferenceSettings::Known(const QString &endpointId)> known)
 {
     m_knownReferences = std::move(known);
@@ -433,6 +444,7 @@ void SettingsDialog::load(int row)
                           "below is kept for the next one."));
     m_authHeader->setText(e.authHeader);
     m_authValue->setText(e.authValue);
+    m_signIn->load(e, valid && m_runningSignIn ? m_runningSignIn(e) : nullptr);
     const bool wasLoading = m_loading;
     m_loading = true;   // setChecked() below is not an edit
     m_plainText->setChecked(e.tokenInPlainText);
@@ -474,6 +486,7 @@ void SettingsDialog::store()
     }
     e.authHeader = m_authHeader->text().trimmed();
     e.authValue = m_authValue->text();
+    m_signIn->store(e);
     e.tokenInPlainText = m_plainText->isChecked();
     e.caCertificateFile = m_ca->fileEdit()->text().trimmed();
     e.maxResponseMegabytes = m_maxResponse->value();

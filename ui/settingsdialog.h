@@ -22,6 +22,9 @@ class QSpinBox;
 
 namespace refetch {
 
+class OAuthCredentials;
+class SignInSettings;
+
 class HttpTransport;
 class QueryClient;
 class TokenStore;
@@ -48,6 +51,10 @@ public:
     void setUnsentCounter(std::function<int(const QString &endpointId)> counter) { m_unsentCounter = std::move(counter); }
     // What a running endpoint knows of its references (its resources, the references its lists use): the
     // References table lists them for the user's word over them.
+    // The OAuth sign-in of the running endpoint these settings are (null: none, or the settings differ from the
+    // running ones): its state, Sign In… and Sign Out.
+    void setRunningSignIn(std::function<OAuthCredentials *(const EndpointSettings &endpoint)> running);
+    SignInSettings *signInSettings() const { return m_signIn; }
     void setKnownReferences(std::function<ReferenceSettings::Known(const QString &endpointId)> known);
     // The open "discard the changes not sent yet?" question, if any.
     QMessageBox *removeQuestion() const { return m_removeQuestion; }
@@ -104,6 +111,8 @@ private:
     QLineEdit *m_name;
     QLineEdit *m_baseUrl;
     QLabel *m_urlNote;
+    SignInSettings *m_signIn;
+    std::function<OAuthCredentials *(const EndpointSettings &)> m_runningSignIn;
     QLineEdit *m_authHeader;
     QLineEdit *m_authValue;
     QCheckBox *m_plainText;

@@ -1,5 +1,7 @@
 #include "settingsflow.h"
 
+#include "core/session/oauthcredentials.h"
+
 #include "connectionset.h"
 #include "recordpane.h"
 #include "settingsdialog.h"
@@ -40,6 +42,15 @@ void SettingsFlow::openWith(const QList<EndpointSettings> &endpoints, const QStr
     dialog->setTokenStore(m_session->store()->tokenStore());
     dialog->setNetwork(m_session->client(), m_session->transport());
     dialog->setUnsentCounter([this](const QString &id) { return unsentChanges(id); });
+    dialog->setRunningSignIn([this](const EndpointSettings &e) -> OAuthCredentials * {
+        // The running sign-in, while the dialog shows the settings it runs with.
+        const ApiConnection *c = m_connections->find(e.id);
+        if (!c || !c->oauth())
+            return nullptr;
+        EndpointSettings running = c->settings();
+        running.oauthTokens = e.oauthTokens;
+        return running == e ? c->oauth() : nullptr;
+    });
     dialog->setKnownReferences([this](const QString &id) {
         ReferenceSettings::Known known;
         if (const ApiConnection *c = m_connections->find(id)) {

@@ -35,6 +35,14 @@ ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, Mut
     , m_endpoint(std::make_unique<Endpoint>(transport, configOf(m_settings, client, transport)))
 {
     m_queue->addEndpoint(m_endpoint.get());
+    if (Credentials *credentials = this->credentials()) {
+        // Signed in again after the server refused: what is shown is fetched again as the user it now is (the
+        // writes that waited go by themselves, MutationQueue).
+        connect(credentials, &Credentials::stateChanged, this, [this, was = credentials->state()](Credentials::State now) mutable {
+            if (std::exchange(was, now) == Credentials::State::SignInNeeded && now == Credentials::State::SignedIn)
+                m_client->invalidateQueries(QueryFilters{.key = QueryKey{id()}});
+        });
+    }
     if ((m_oauth = qobject_cast<OAuthCredentials *>(m_endpoint->config().credentials.get()))) {
         connect(m_oauth, &OAuthCredentials::tokensChanged, this, &ApiConnection::tokensChanged);
         m_oauth->restore(OAuthCredentials::Tokens::fromJson(m_settings.oauthTokens));
