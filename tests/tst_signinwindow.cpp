@@ -189,6 +189,8 @@ void tst_SignInWindow::settingsShowTheMethodsFields()
     QTRY_COMPARE_WITH_TIMEOUT(c->credentials()->state(), Credentials::State::SignedIn, 15000);
     QTRY_VERIFY_WITH_TIMEOUT(signIn->statusLabel()->text().startsWith(u"Signed in as Ada Lovelace until "_s), 5000);
     QVERIFY(signIn->signOutButton()->isEnabled());
+    if (const QString shots = qEnvironmentVariable("REFETCH_SCREENSHOTS"); !shots.isEmpty())
+        settingsDialogOf(m_window.get())->grab().save(shots + u"/sign-in-settings.png"_s);
     QTest::mouseClick(signIn->signOutButton(), Qt::LeftButton);
     QCOMPARE(signIn->statusLabel()->text(), u"Signed out."_s);
     QCOMPARE(c->credentials()->state(), Credentials::State::SignInNeeded);

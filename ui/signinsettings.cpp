@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QVBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -65,20 +66,29 @@ SignInSettings::SignInSettings(QWidget *parent)
     m_status->setTextFormat(Qt::PlainText);
     m_signIn->setObjectName(u"signIn"_s);
     m_signOut->setObjectName(u"signOut"_s);
-    auto *statusLayout = new QHBoxLayout(m_statusRow);
+    // The buttons beside the method; the state under the fields, on a line of its own (it can be long: a
+    // server's reason).
+    auto *statusLayout = new QVBoxLayout(m_statusRow);
     statusLayout->setContentsMargins(0, 0, 0, 0);
-    statusLayout->addWidget(m_status, 1);
-    statusLayout->addWidget(m_signIn);
-    statusLayout->addWidget(m_signOut);
+    statusLayout->addWidget(m_status);
+    auto *methodRow = new QWidget(this);
+    auto *methodLayout = new QHBoxLayout(methodRow);
+    methodLayout->setContentsMargins(0, 0, 0, 0);
+    methodLayout->addWidget(m_method, 1);
+    m_signIn->setParent(methodRow);
+    m_signOut->setParent(methodRow);
+    methodLayout->addWidget(m_signIn);
+    methodLayout->addWidget(m_signOut);
 
-    m_form->addRow(tr("&Sign-in:"), m_method);
+    m_form->addRow(tr("&Sign-in:"), methodRow);
+    qobject_cast<QLabel *>(m_form->labelForField(methodRow))->setBuddy(m_method);
     m_form->addRow(tr("Header:"), m_name);
     m_form->addRow(tr("&User:"), m_user);
-    m_form->addRow(tr("&Token:"), m_secret);
     m_form->addRow(tr("Iss&uer:"), m_issuer);
     m_form->addRow(tr("Sign-in URL:"), m_authorizationUrl);
     m_form->addRow(tr("Token URL:"), m_tokenUrl);
     m_form->addRow(tr("Client &ID:"), m_clientId);
+    m_form->addRow(tr("&Token:"), m_secret);   // after the client's id: OAuth's client secret is the client's
     m_form->addRow(tr("Sco&pe:"), m_scope);
     m_form->addRow(QString(), m_statusRow);
 
@@ -158,6 +168,8 @@ void SignInSettings::showMethod()
         show(w, oauth);
     show(m_authorizationUrl, m == SignIn::AuthorizationCode);
     show(m_statusRow, oauth);
+    m_signIn->setVisible(oauth);
+    m_signOut->setVisible(oauth);
 
     auto *nameLabel = qobject_cast<QLabel *>(m_form->labelForField(m_name));
     auto *secretLabel = qobject_cast<QLabel *>(m_form->labelForField(m_secret));

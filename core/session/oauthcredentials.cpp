@@ -148,9 +148,10 @@ QString OAuthCredentials::statusText() const
         if (!m_tokens.expiresAt.isValid())
             return who;
         const QDateTime local = m_tokens.expiresAt.toLocalTime();
+        const QString time = QLocale().toString(local.time(), QLocale::ShortFormat);
         const QString until = local.date() == QDate::currentDate()
-            ? QLocale().toString(local.time(), QLocale::ShortFormat)
-            : QLocale().toString(local, QLocale::ShortFormat);
+            ? time
+            : QLocale().toString(local.date(), QLocale::ShortFormat) + u' ' + time;
         //: "Signed in as Ada until 14:32"; the token is renewed before then when the server allows it
         return tr("%1 until %2").arg(who, until);
     }
