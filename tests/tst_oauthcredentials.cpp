@@ -6,6 +6,7 @@
 #include "core/client/queryobserver.h"
 #include "core/http/httptransport.h"
 #include "core/mutation/mutationqueue.h"
+#include "core/mutation/pendingwrites.h"
 #include "core/session/apiconnection.h"
 #include "core/session/oauthcredentials.h"
 
@@ -306,6 +307,7 @@ void tst_OAuthCredentials::revokedRefreshTokenPausesWritesUntilSignedInAgain()
     QTRY_VERIFY_WITH_TIMEOUT(first->isPaused(), 20000);
     QVERIFY(!first->isSettled() && !second->isSettled());
     QVERIFY(m_queue->needsSignIn(c->id()));
+    QCOMPARE(PendingWrites::reason(first), u"waiting for you to sign in again"_s);
     QVERIFY2(c->oauth()->statusText().contains(u"Sign in again"_s), qPrintable(c->oauth()->statusText()));
     QVERIFY2(c->oauth()->statusText().contains(u"invalid_grant"_s), qPrintable(c->oauth()->statusText()));
     // A list that meets the 401 now fails with it (and keeps whatever it showed).

@@ -121,6 +121,8 @@ QString PendingWrites::reason(const Mutation *m)
 {
     switch (m->status()) {
     case Mutation::Status::Paused:
+        if (m->queue() && m->queue()->needsSignIn(m->data().endpoint))
+            return tr("waiting for you to sign in again");
         return tr("the server does not answer");
     case Mutation::Status::Unconfirmed:
         return m->matches().isEmpty()
