@@ -85,6 +85,11 @@ std::optional<CommandEndpoint> CommandEndpoint::open(QCoreApplication &app, cons
     out.connection = std::make_unique<ApiConnection>(settings, session.client(), session.mutations(), session.transport(),
                                                      cacheDirectory);
     ApiConnection &connection = *out.connection;
+    // A command signs in with the window's OAuth tokens (it opens no browser), and keeps what it renews.
+    QObject::connect(&connection, &ApiConnection::tokensChanged, &app,
+                     [store = session.store(), id = settings.id, plain = settings.tokenInPlainText](const QString &tokens) {
+        store->setOAuthTokens(id, tokens, plain);
+    });
     qCInfo(lcCommand) << "waiting for detection of" << settings.baseUrl;
     if (connection.isLoading()) {
         // The signal, and a look every 100 ms besides: a detection settled between the check and exec() is no wait.
