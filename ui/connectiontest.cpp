@@ -6,6 +6,7 @@
 #include "core/client/queryobserver.h"
 #include "core/http/endpoint.h"
 #include "core/session/apiconnection.h"
+#include "core/session/oauthcredentials.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -64,7 +65,15 @@ void ConnectionTest::run()
         update();
         return;
     }
-    EndpointConfig config = e.endpointConfig();
+    // Signed in as the endpoint is (OAuth with the access token it has). Never with its refresh token: a server
+    // that rotates them would take the running endpoint's away.
+    EndpointSettings signedIn = e;
+    if (e.usesOAuth()) {
+        OAuthCredentials::Tokens tokens = OAuthCredentials::Tokens::fromJson(e.oauthTokens);
+        tokens.refresh.clear();
+        signedIn.oauthTokens = tokens.toJson();
+    }
+    EndpointConfig config = ApiConnection::configOf(signedIn, m_client, m_transport);
     // A name of its own: the saved endpoint's detection (and everything cached under its id) stays as it is.
     config.name = u"settings-test-"_s + EndpointSettings::newId();
     const Endpoint endpoint(m_transport, config);

@@ -45,7 +45,6 @@ ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, Mut
     }
     if ((m_oauth = qobject_cast<OAuthCredentials *>(m_endpoint->config().credentials.get()))) {
         connect(m_oauth, &OAuthCredentials::tokensChanged, this, &ApiConnection::tokensChanged);
-        m_oauth->restore(OAuthCredentials::Tokens::fromJson(m_settings.oauthTokens));
     }
     if (!cacheDirectory.isEmpty()) {
         // Before any view (the discovery below is the first): the saved data shows at once and revalidates.
@@ -179,8 +178,11 @@ EndpointConfig ApiConnection::configOf(const EndpointSettings &settings, QueryCl
         .clientId = settings.oauthClientId.trimmed(),
         .clientSecret = settings.authValue,
         .scope = settings.oauthScope.simplified()};
-    config.credentials = std::make_shared<OAuthCredentials>(std::move(o), transport->networkAccessManager(),
-                                                            client ? client->scheduler() : nullptr);
+    auto oauth = std::make_shared<OAuthCredentials>(std::move(o), transport->networkAccessManager(),
+                                                    client ? client->scheduler() : nullptr);
+    // Signed in as the last session left it (a renewal it needs goes once control is back in the event loop).
+    oauth->restore(OAuthCredentials::Tokens::fromJson(settings.oauthTokens));
+    config.credentials = std::move(oauth);
     return config;
 }
 

@@ -43,6 +43,9 @@ public:
     QString id() const { return m_settings.id; }
     QString displayName() const { return m_settings.displayName(); }
     const Endpoint *endpoint() const { return m_endpoint.get(); }
+    // The settings' endpoint, its requests signed in as they say (OAuth through OAuthCredentials, with the tokens
+    // the settings carry).
+    static EndpointConfig configOf(const EndpointSettings &settings, QueryClient *client, HttpTransport *transport);
     // How its requests are signed in (null: they are not); the OAuth ones, when the settings say OAuth 2.0.
     Credentials *credentials() const { return m_endpoint->config().credentials.get(); }
     OAuthCredentials *oauth() const { return m_oauth; }
@@ -127,8 +130,7 @@ Q_SIGNALS:
 
 private:
     static void applyFreshness(const EndpointSettings &settings, QueryOptions &options);
-    // The settings' endpoint, its requests signed in as they say (OAuth through OAuthCredentials).
-    static EndpointConfig configOf(const EndpointSettings &settings, QueryClient *client, HttpTransport *transport);
+
     void onDetection();
 
     EndpointSettings m_settings;
