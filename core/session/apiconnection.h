@@ -17,6 +17,7 @@ namespace refetch {
 class CacheStore;
 class DraftStore;
 class HttpTransport;
+class LiveConnection;
 class MutationQueue;
 class MutationStore;
 class OAuthCredentials;
@@ -69,6 +70,13 @@ public:
     QString errorString() const;
     // Asks the server for its resources again (when they are discovered).
     void refresh();
+
+    // Live updates: follows the endpoint's change stream (settings().liveUrl, else <base URL>/events) from now
+    // on, unless the settings turn them off. While it is live, polling pauses; when it is not, focus and polling
+    // keep the data current as before.
+    void startLive();
+    // Null before startLive().
+    LiveConnection *live() const { return m_live; }
 
     // The file its cache and unsent writes persist in, or null when they do not.
     const StoreFile *storeFile() const { return m_storeFile.get(); }
@@ -126,7 +134,8 @@ Q_SIGNALS:
     void tokensChanged(const QString &tokens);
 
 private:
-    static void applyFreshness(const EndpointSettings &settings, QueryOptions &options);
+    static void applyFreshness(const EndpointSettings &settings, const std::shared_ptr<const bool> &live,
+                               QueryOptions &options);
     // The settings' endpoint, its requests signed in as they say (OAuth through OAuthCredentials).
     static EndpointConfig configOf(const EndpointSettings &settings, QueryClient *client, HttpTransport *transport);
     void onDetection();
@@ -144,6 +153,10 @@ private:
     QueryObserver *m_discovery = nullptr;
     OAuthCredentials *m_oauth = nullptr;             // the endpoint's credentials when they are OAuth's
     QHash<QString, QList<Reference>> m_references;
+    HttpTransport *m_transport;
+    LiveConnection *m_live = nullptr;
+    std::shared_ptr<bool> m_isLive = std::make_shared<bool>(false);   // read by the views' options, which may
+                                                                        // outlive this connection by a turn
 };
 
 } // namespace refetch

@@ -1,0 +1,106 @@
+#include "changestream.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcLive, "refetch.core.live", QtInfoMsg)
+
+namespace refetch {
+
+ChangeStream::ChangeStream(Scheduler *scheduler, BackoffOptions backoff, QObject *parent)
+    : QObject(parent), m_scheduler(scheduler), m_backoff(backoff)
+{
+}
+
+ChangeStream::~ChangeStream()
+{
+    m_scheduler->cancel(m_retryTask);
+}
+
+void ChangeStream::start()
+{
+    if (m_state == State::Connecting || m_state == State::Open)
+        return;
+    connectNow();
+}
+
+void ChangeStream::stop()
+{
+    m_scheduler->cancel(m_retryTask);
+    m_retryTask = 0;
+    if (m_state == State::Connecting || m_state == State::Open)
+        disconnectTransport();
+    setState(State::Idle);
+}
+
+void ChangeStream::reconnectNow()
+{
+    if (m_state != State::Waiting)
+        return;
+    m_scheduler->cancel(m_retryTask);
+    m_retryTask = 0;
+    connectNow();
+}
+
+bool ChangeStream::send(const QByteArray &)
+{
+    return false;
+}
+
+void ChangeStream::connectNow()
+{
+    m_resuming = !m_lastEventId.isEmpty();
+    setState(State::Connecting);
+    connectTransport();
+}
+
+void ChangeStream::transportOpened()
+{
+    if (m_state != State::Connecting)
+        return;
+    ++m_opens;
+    m_backoff.reset();
+    m_error.clear();
+    m_failure = Failure::Transient;
+    setState(State::Open);
+    Q_EMIT opened(m_resuming);
+}
+
+void ChangeStream::transportMessage(const QString &type, const QByteArray &data, const QString &eventId)
+{
+    if (m_state != State::Open)
+        return;
+    if (!eventId.isEmpty())
+        m_lastEventId = eventId;
+    Q_EMIT messageReceived(type, data, eventId);
+}
+
+void ChangeStream::transportFailed(const QString &why, Failure failure)
+{
+    if (m_state != State::Connecting && m_state != State::Open)
+        return;
+    m_error = why;
+    m_failure = failure;
+    if (failure != Failure::Transient) {
+        qCInfo(lcLive).noquote() << "change stream unavailable:" << why;
+        setState(State::Unavailable);
+        return;
+    }
+    const Millis wait = m_backoff.next();
+    m_retryAt = m_scheduler->clock()->now() + wait;
+    qCInfo(lcLive).noquote() << "change stream:" << why << "- connecting again in" << wait.count() << "ms";
+    m_retryTask = m_scheduler->schedule(m_retryAt, [this] {
+        m_retryTask = 0;
+        connectNow();
+    });
+    setState(State::Waiting);
+}
+
+void ChangeStream::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+} // namespace refetch
