@@ -37,6 +37,8 @@ private Q_SLOTS:
     void sseOfAServerWithoutAStreamIsUnavailable();
     void webSocketDeliversAndResumes();
     void stopEndsTheConnection();
+    void keepAlivesKeepAQuietStreamOpen();
+    void aSilentStreamIsCutAtItsIdleTimeout();
 
 private:
     bool write(const QByteArray &method, const QString &path, const QByteArray &body = {});
@@ -293,6 +295,37 @@ void tst_ChangeStream::stopEndsTheConnection()
     QCOMPARE(stream.state(), ChangeStream::State::Idle);
     QTRY_COMPARE(m_api->changeFeed()->subscriberCount(), 0);
     QCOMPARE(scheduler.pending(), 0);
+}
+
+void tst_ChangeStream::keepAlivesKeepAQuietStreamOpen()
+{
+    // No events for four idle timeouts, only comments: the stream stays open (each byte restarts the timeout).
+    m_api->changeFeed()->setKeepAliveInterval(100ms);
+    SystemClock clock;
+    Scheduler scheduler(&clock);
+    SseStream stream(&m_nam, &scheduler, {.url = m_api->eventsUrl(), .idleTimeout = 400ms});
+    QSignalSpy opened(&stream, &ChangeStream::opened);
+    QSignalSpy states(&stream, &ChangeStream::stateChanged);
+    stream.start();
+    QVERIFY(opened.wait(10000));
+    const int before = states.count();
+    QTRY_VERIFY_WITH_TIMEOUT(stream.keepAlives() >= 16, 10000);
+    QCOMPARE(states.count(), before);
+    QCOMPARE(stream.state(), ChangeStream::State::Open);
+}
+
+void tst_ChangeStream::aSilentStreamIsCutAtItsIdleTimeout()
+{
+    m_api->changeFeed()->setKeepAliveInterval(60s);
+    ManualClock clock;   // the backoff's; the idle timeout is the network's own, in real time
+    Scheduler scheduler(&clock);
+    SseStream stream(&m_nam, &scheduler, {.url = m_api->eventsUrl(), .idleTimeout = 300ms});
+    QSignalSpy opened(&stream, &ChangeStream::opened);
+    stream.start();
+    QVERIFY(opened.wait(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(stream.state(), ChangeStream::State::Waiting, 10000);
+    QVERIFY2(!stream.errorString().isEmpty(), qPrintable(stream.errorString()));
+    QCOMPARE(stream.failure(), ChangeStream::Failure::Transient);
 }
 
 QTEST_GUILESS_MAIN(tst_ChangeStream)

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void droppedStreamResumesAndMissesNothing();
     void pollingPausesWhileLive();
     void statusSaysWhyNot();
+    void tokenGoesOnlyToTheEndpointsOrigin();
 
 private:
     struct Client
@@ -53,6 +54,19 @@ private:
     EndpointSettings settings(const QUrl &liveUrl = {}) const;
     bool write(const QByteArray &method, const QString &path, const QByteArray &body = {});
     int gets(const QString &path) const { return m_gets.value(path); }
+    // Page 1 of posts, post 7, and a comment's detail to settle() with.
+    struct Views
+    {
+        Views(QueryClient *client, const ApiConnection &api)
+            : list(client, api.listQuery(QStringLiteral("posts"), ListParams{.page = 1, .pageSize = 10})),
+              post7(client, api.detailQuery(QStringLiteral("posts"), 7)),
+              sentinel(client, api.detailQuery(QStringLiteral("comments"), 1))
+        {
+        }
+        QueryObserver list, post7, sentinel;
+    };
+    // Starts `api`'s live updates and opens the views; null when it is not live or they did not load in time.
+    std::unique_ptr<Views> openViews(Client &c, ApiConnection &api);
     // Makes a change to a comment (whose detail `sentinel` shows, and no list) and waits until its refetch arrived: whatever the change before it was
     // going to refetch has been asked for by then (refetches go out at the end of the turn that read the event).
     void settle(QueryObserver *sentinel);
@@ -105,6 +119,17 @@ bool tst_LiveConnection::write(const QByteArray &method, const QString &path, co
     const bool ok = done.wait(10000) && reply->error() == QNetworkReply::NoError;
     reply->deleteLater();
     return ok;
+}
+
+std::unique_ptr<tst_LiveConnection::Views> tst_LiveConnection::openViews(Client &c, ApiConnection &api)
+{
+    api.startLive();
+    if (!QTest::qWaitFor([&] { return api.live()->isLive(); }, 10000))
+        return nullptr;
+    auto views = std::make_unique<Views>(&c.client, api);
+    if (!QTest::qWaitFor([&] { return views->list.isSuccess() && views->post7.isSuccess() && views->sentinel.isSuccess(); }, 10000))
+        return nullptr;
+    return views;
 }
 
 void tst_LiveConnection::settle(QueryObserver *sentinel)
@@ -173,12 +198,9 @@ void tst_LiveConnection::createdRefetchesTheListsOnly()
 {
     Client c;
     ApiConnection api(settings(), &c.client, &c.queue, &c.transport);
-    api.startLive();
-    QTRY_VERIFY(api.live()->isLive());
-    QueryObserver list(&c.client, api.listQuery(QStringLiteral("posts"), ListParams{.page = 1, .pageSize = 10}));
-    QueryObserver post7(&c.client, api.detailQuery(QStringLiteral("posts"), 7));
-    QueryObserver sentinel(&c.client, api.detailQuery(QStringLiteral("comments"), 1));
-    QTRY_VERIFY(list.isSuccess() && post7.isSuccess() && sentinel.isSuccess());
+    const std::unique_ptr<Views> views = openViews(c, api);
+    QVERIFY(views);
+    QueryObserver &list = views->list, &post7 = views->post7, &sentinel = views->sentinel;
     m_gets.clear();
     QVERIFY(write("POST", QStringLiteral("/posts"), R"({"title":"Brand new","userId":1})"));
     QTRY_COMPARE(gets(QStringLiteral("/posts")), 1);
@@ -191,12 +213,9 @@ void tst_LiveConnection::ourOwnWriteRefetchesOnce()
 {
     Client c;
     ApiConnection api(settings(), &c.client, &c.queue, &c.transport);
-    api.startLive();
-    QTRY_VERIFY(api.live()->isLive());
-    QueryObserver list(&c.client, api.listQuery(QStringLiteral("posts"), ListParams{.page = 1, .pageSize = 10}));
-    QueryObserver post7(&c.client, api.detailQuery(QStringLiteral("posts"), 7));
-    QueryObserver sentinel(&c.client, api.detailQuery(QStringLiteral("comments"), 1));
-    QTRY_VERIFY(list.isSuccess() && post7.isSuccess() && sentinel.isSuccess());
+    const std::unique_ptr<Views> views = openViews(c, api);
+    QVERIFY(views);
+    QueryObserver &list = views->list, &post7 = views->post7, &sentinel = views->sentinel;
     m_gets.clear();
 
     // Saved from the form: the write invalidates its record and lists; the server's echo of it must not
@@ -350,6 +369,31 @@ void tst_LiveConnection::statusSaysWhyNot()
         const QString text = api.live()->statusText();
         QVERIFY2(text == QStringLiteral("Live: reconnecting in 1 s") || text == QStringLiteral("Live: reconnecting…"), qPrintable(text));
         QTRY_COMPARE_WITH_TIMEOUT(api.live()->statusText(), QStringLiteral("Live"), 10000);
+    }
+}
+
+void tst_LiveConnection::tokenGoesOnlyToTheEndpointsOrigin()
+{
+    Client c;
+    HttpFixture own, elsewhere;
+    QVERIFY(own.start() && elsewhere.start());   // another port: another origin
+    EndpointSettings e = settings();
+    e.baseUrl = own.baseUrl();
+    e.authValue = QStringLiteral("Bearer s3cret");
+    {
+        ApiConnection api(e, &c.client, &c.queue, &c.transport);
+        api.startLive();
+        QTRY_COMPARE(api.live()->status(), LiveConnection::Status::Unavailable);
+        QCOMPARE(own.requests().last().headers.value("authorization"), QByteArray("Bearer s3cret"));
+        QCOMPARE(own.requests().last().headers.value("accept"), QByteArray("text/event-stream"));
+    }
+    e.liveUrl = elsewhere.baseUrl().resolved(QUrl(QStringLiteral("/stream")));
+    {
+        ApiConnection api(e, &c.client, &c.queue, &c.transport);
+        api.startLive();
+        QTRY_COMPARE(api.live()->status(), LiveConnection::Status::Unavailable);
+        QCOMPARE(elsewhere.count("GET", QStringLiteral("/stream")), 1);
+        QVERIFY(!elsewhere.requests().last().headers.contains("authorization"));
     }
 }
 

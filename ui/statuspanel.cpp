@@ -72,6 +72,9 @@ StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidge
     layout->addWidget(m_waitingButton);
     m_live->setObjectName(u"liveStatus"_s);
     m_live->hide();
+    m_liveSeparator = separator(this);
+    m_liveSeparator->hide();
+    layout->addWidget(m_liveSeparator);
     layout->addWidget(m_live);
 
     connect(client, &QueryClient::fetchingCountChanged, this, &StatusPanel::updateRequests);
@@ -210,12 +213,14 @@ void StatusPanel::updateLive()
 {
     if (!m_liveConnection) {
         m_live->hide();
+        m_liveSeparator->hide();
         return;
     }
     m_live->setText(m_liveConnection->statusText());
     m_live->setToolTip(m_liveConnection->detailText());
     m_live->setAccessibleName(m_liveConnection->statusText());
     m_live->show();
+    m_liveSeparator->show();
 }
 
 void StatusPanel::setEndpoint(const QUrl &baseUrl)

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QLabel;
+class QWidget;
 class QProgressBar;
 class QToolButton;
 
@@ -81,6 +82,7 @@ private:
     QLabel *m_updated;
     QLabel *m_onlineIcon;
     QLabel *m_online;
+    QWidget *m_liveSeparator;
     QLabel *m_live;
     QToolButton *m_waitingButton;
     QTimer m_tick;

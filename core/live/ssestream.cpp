@@ -44,6 +44,7 @@ void SseStream::connectTransport()
     request.setTransferTimeout(toTimerInterval(m_options.idleTimeout));
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(StreamAttribute, true);
     if (!m_options.caCertificates.isEmpty()) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.addCaCertificates(m_options.caCertificates);

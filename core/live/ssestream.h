@@ -4,6 +4,7 @@
 #include "core/live/sseparser.h"
 
 #include <QNetworkAccessManager>
+#include <QNetworkRequest>
 #include <QPointer>
 #include <QSslCertificate>
 #include <QUrl>
@@ -39,6 +40,8 @@ public:
     ~SseStream() override;
 
     const SseStreamOptions &options() const { return m_options; }
+    // Set (true) on the stream's request: a download that never ends, which a progress display leaves out.
+    static constexpr QNetworkRequest::Attribute StreamAttribute = QNetworkRequest::Attribute(QNetworkRequest::User + 1);
     // Keep-alive comments received so far.
     int keepAlives() const { return m_parser.comments(); }
     // The last answer's headers (a server may name other streams in a Link header).

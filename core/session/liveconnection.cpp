@@ -6,6 +6,8 @@
 #include "core/live/liveinvalidator.h"
 #include "core/live/ssestream.h"
 #include "core/client/queryerror.h"
+#include "core/http/httptransport.h"
+#include "core/http/redirectingreply.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -18,6 +20,25 @@ namespace {
 
 // A reconnect that sent the last event id waits this long for the server's word that it resumed.
 constexpr Millis ResumeGrace{2000};
+
+// The endpoint's headers for its stream: all of them on the endpoint's own origin (ws counting as http), none that
+// carries a secret anywhere else, as for a redirect to another origin.
+QList<std::pair<QByteArray, QByteArray>> streamHeaders(const EndpointConfig &config, const QUrl &stream)
+{
+    QUrl asHttp = stream;
+    if (asHttp.scheme() == u"ws")
+        asHttp.setScheme(QStringLiteral("http"));
+    else if (asHttp.scheme() == u"wss")
+        asHttp.setScheme(QStringLiteral("https"));
+    if (RedirectingReply::sameOrigin(asHttp, config.baseUrl))
+        return config.headers;
+    QList<std::pair<QByteArray, QByteArray>> kept;
+    for (const auto &header : config.headers) {
+        if (!HttpTransport::isSecretHeader(header.first))
+            kept.append(header);
+    }
+    return kept;
+}
 
 } // namespace
 
@@ -40,26 +61,28 @@ LiveConnection::LiveConnection(const EndpointSettings &settings, QueryClient *cl
         m_dialect = LiveDialect::create(QStringLiteral("plain"));
     m_subscription.resources = settings.resources;
     m_subscription.idField = settings.idField;
-    const QString auth = settings.authValue.trimmed();
-    if (auth.startsWith(QStringLiteral("Bearer "), Qt::CaseInsensitive))
-        m_subscription.token = auth.mid(7).trimmed();
 
     m_invalidator = new LiveInvalidator(client, queue, {.endpoint = settings.id, .idField = settings.idField}, this);
     if (!settings.live || !isStreamUrl(m_url))
         return;
 
     const EndpointConfig config = settings.endpointConfig();
+    const QList<std::pair<QByteArray, QByteArray>> headers = streamHeaders(config, m_url);
+    // Dialects that authenticate in a message (Directus, Supabase) get the token on the same terms.
+    const QString auth = settings.authValue.trimmed();
+    if (headers.size() == config.headers.size() && auth.startsWith(QStringLiteral("Bearer "), Qt::CaseInsensitive))
+        m_subscription.token = auth.mid(7).trimmed();
     const bool socket = m_url.scheme() == u"ws" || m_url.scheme() == u"wss";
     if (socket) {
         m_stream = std::make_unique<WebSocketStream>(client->scheduler(),
                                                      WebSocketStreamOptions{.url = m_url,
-                                                                            .headers = config.headers,
+                                                                            .headers = headers,
                                                                             .caCertificates = config.caCertificates,
                                                                             .resumeParameter = m_dialect->resumeParameter()});
     } else {
         m_stream = std::make_unique<SseStream>(nam, client->scheduler(),
                                                SseStreamOptions{.url = m_url,
-                                                                .headers = config.headers,
+                                                                .headers = headers,
                                                                 .caCertificates = config.caCertificates});
     }
     connect(m_stream.get(), &ChangeStream::stateChanged, this, &LiveConnection::onStreamState);
@@ -229,7 +252,9 @@ QString LiveConnection::statusText() const
     case Status::Off:
         if (!m_settings.live)
             return tr("Not live: turned off in the endpoint's settings");
-        return tr("Not live: no change stream is set");
+        if (m_stream)
+            return tr("Not live: stopped");
+        return tr("Not live: the change stream's URL is not an http(s) or ws(s) URL");
     case Status::Connecting:
         return tr("Live: connecting…");
     case Status::Live:
