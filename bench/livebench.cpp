@@ -102,9 +102,9 @@ void liveWorkload(const char *name, bool webSocket, std::chrono::milliseconds la
         ms.push_back(double(shownAt - changedAt) / 1e6);
         requests += gets - before;
     }
-    // What a change must not touch did not move.
-    if (other.isFetching() || users.isFetching())
-        fail("an unaffected view refetched");
+    // Exactly the affected views: the record and its list page, not the other record or the other resource.
+    if (requests != 2 * Changes || other.isFetching() || users.isFetching())
+        fail("a change refetched more than the views it affects");
     const double worst = *std::max_element(ms.begin(), ms.end());
     printLine({{"workload", QLatin1String(name)},
                {"changes", Changes},

@@ -14,6 +14,7 @@
 #include "core/session/liveconnection.h"
 #include "support/httpfixture.h"
 
+#include <QTcpServer>
 #include <QtTest>
 
 using namespace refetch;
@@ -200,11 +201,10 @@ void tst_LiveConnection::createdRefetchesTheListsOnly()
     ApiConnection api(settings(), &c.client, &c.queue, &c.transport);
     const std::unique_ptr<Views> views = openViews(c, api);
     QVERIFY(views);
-    QueryObserver &list = views->list, &post7 = views->post7, &sentinel = views->sentinel;
     m_gets.clear();
     QVERIFY(write("POST", QStringLiteral("/posts"), R"({"title":"Brand new","userId":1})"));
     QTRY_COMPARE(gets(QStringLiteral("/posts")), 1);
-    settle(&sentinel);
+    settle(&views->sentinel);
     QCOMPARE(gets(QStringLiteral("/posts")), 1);
     QCOMPARE(gets(QStringLiteral("/posts/7")), 0);
 }
@@ -215,7 +215,7 @@ void tst_LiveConnection::ourOwnWriteRefetchesOnce()
     ApiConnection api(settings(), &c.client, &c.queue, &c.transport);
     const std::unique_ptr<Views> views = openViews(c, api);
     QVERIFY(views);
-    QueryObserver &list = views->list, &post7 = views->post7, &sentinel = views->sentinel;
+    QueryObserver &post7 = views->post7;
     m_gets.clear();
 
     // Saved from the form: the write invalidates its record and lists; the server's echo of it must not
@@ -227,7 +227,7 @@ void tst_LiveConnection::ourOwnWriteRefetchesOnce()
         QSignalSpy succeeded(save, &Mutation::succeeded);
         QVERIFY(succeeded.wait(10000));
         QTRY_COMPARE(api.live()->invalidator()->echoCount(), echoes + 1);
-        settle(&sentinel);
+        settle(&views->sentinel);
         QCOMPARE(gets(QStringLiteral("/posts/7")), i + 1);
         QCOMPARE(gets(QStringLiteral("/posts")), i + 1);
     }
@@ -350,6 +350,20 @@ void tst_LiveConnection::statusSaysWhyNot()
         QTRY_COMPARE(api.live()->status(), LiveConnection::Status::Unavailable);
         QCOMPARE(api.live()->statusText(), QStringLiteral("Not live: the change stream refused the endpoint's credentials"));
         QVERIFY(api.live()->detailText().contains(QStringLiteral("HTTP 401")));
+    }
+    // Nobody listening: it keeps trying, and says it is not live (yet).
+    {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        EndpointSettings down = e;
+        down.liveUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/events").arg(closed.serverPort()));
+        closed.close();
+        ApiConnection api(down, &c.client, &c.queue, &c.transport);
+        api.startLive();
+        QTRY_COMPARE(api.live()->status(), LiveConnection::Status::Reconnecting);
+        QVERIFY2(api.live()->statusText().startsWith(QStringLiteral("Not live: the change stream cannot be reached; trying again in ")),
+                 qPrintable(api.live()->statusText()));
+        QVERIFY(api.live()->detailText().contains(QStringLiteral("127.0.0.1")));
     }
     // Turned off.
     e.live = false;

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace refetch {
 
 // What a server's change stream says happened to one record.

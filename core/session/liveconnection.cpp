@@ -264,6 +264,9 @@ QString LiveConnection::statusText() const
             return tr("Live: reconnecting…");
         const qint64 ms = (m_stream->retryAt() - m_client->now()).count();
         const qint64 s = std::max<qint64>(1, (ms + 999) / 1000);
+        // Never open yet (the server was down when the endpoint connected): it is not live, it tries.
+        if (m_stream->openCount() == 0)
+            return tr("Not live: the change stream cannot be reached; trying again in %1 s").arg(s);
         return tr("Live: reconnecting in %1 s").arg(s);
     }
     case Status::Unavailable:

@@ -48,7 +48,8 @@ public:
 
     Status status() const { return m_status; }
     bool isLive() const { return m_status == Status::Live; }
-    // "Live", "Live: connecting…", "Live: reconnecting in 4 s", "Not live: the server offers no change stream"
+    // "Live", "Live: connecting…", "Live: reconnecting in 4 s", "Not live: the server offers no change stream",
+    // "Not live: the change stream cannot be reached; trying again in 8 s"
     QString statusText() const;
     // What lies behind it: the stream's URL and the last error, for a tooltip.
     QString detailText() const;
