@@ -36,6 +36,7 @@ private Q_SLOTS:
     void ourOwnWriteRefetchesOnce();
     void timelineNamesTheEvent();
     void droppedStreamResumesAndMissesNothing();
+    void aServerThatCannotResumeRefetchesWhatIsShown();
     void pollingPausesWhileLive();
     void statusSaysWhyNot();
     void tokenGoesOnlyToTheEndpointsOrigin();
@@ -291,6 +292,43 @@ void tst_LiveConnection::droppedStreamResumesAndMissesNothing()
     QCOMPARE(gets(QStringLiteral("/posts/3")), 1);
     QCOMPARE(gets(QStringLiteral("/posts/4")), 0);
     QCOMPARE(api.live()->stream()->openCount(), 2);
+}
+
+void tst_LiveConnection::aServerThatCannotResumeRefetchesWhatIsShown()
+{
+    // A server that keeps only the last 2 events: 3 changes while the stream is down are more than it can replay.
+    m_api.reset();
+    m_api = std::make_unique<SampleApi>();
+    QVERIFY(m_api->start({.databasePath = m_dir->filePath(QStringLiteral("db.sqlite")), .eventBuffer = 2}));
+    connect(m_api.get(), &SampleApi::requestHandled, this, [this](const QByteArray &method, const QString &path) {
+        if (method == "GET")
+            ++m_gets[path];
+    });
+    Client c;
+    CacheEventLog log(&c.client);
+    ApiConnection api(settings(), &c.client, &c.queue, &c.transport);
+    api.startLive();
+    QTRY_VERIFY(api.live()->isLive());
+    QueryObserver post3(&c.client, api.detailQuery(QStringLiteral("posts"), 3));
+    QueryObserver post4(&c.client, api.detailQuery(QStringLiteral("posts"), 4));
+    QueryObserver users(&c.client, api.listQuery(QStringLiteral("users"), ListParams{.page = 1, .pageSize = 10}));
+    QTRY_VERIFY(post3.isSuccess() && post4.isSuccess() && users.isSuccess());
+    m_gets.clear();
+    const quint64 from = log.endSeq();
+
+    m_api->changeFeed()->dropSubscribers();
+    QTRY_COMPARE(api.live()->status(), LiveConnection::Status::Reconnecting);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(write("PATCH", QStringLiteral("/posts/3"), "{\"title\":\"away " + QByteArray::number(i) + "\"}"));
+    QTRY_COMPARE_WITH_TIMEOUT(api.live()->status(), LiveConnection::Status::Live, 10000);
+    // What changed meanwhile is not known: everything of the endpoint that is shown refetches, once.
+    QTRY_COMPARE(post3.data()["title"].toString(), QStringLiteral("away 2"));
+    QTRY_VERIFY(gets(QStringLiteral("/posts/4")) == 1 && gets(QStringLiteral("/users")) == 1 && !post4.isFetching() && !users.isFetching());
+    QCOMPARE(gets(QStringLiteral("/posts/3")), 1);
+    bool named = false;
+    for (quint64 seq = from; seq < log.endSeq(); ++seq)
+        named |= log.describe(log.at(seq)).contains(QStringLiteral("the server did not resume from the last event"));
+    QVERIFY(named);
 }
 
 void tst_LiveConnection::pollingPausesWhileLive()
