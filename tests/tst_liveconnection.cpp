@@ -6,6 +6,7 @@
 #include "app/sampleapi/sampleapi.h"
 #include "core/client/queryclient.h"
 #include "core/client/queryobserver.h"
+#include "core/http/credentials.h"
 #include "core/http/httptransport.h"
 #include "core/inspect/cacheeventlog.h"
 #include "core/live/liveinvalidator.h"
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void pollingPausesWhileLive();
     void statusSaysWhyNot();
     void tokenGoesOnlyToTheEndpointsOrigin();
+    void refusedCredentialsWaitForANewSignIn();
 
 private:
     struct Client
@@ -447,6 +449,32 @@ void tst_LiveConnection::tokenGoesOnlyToTheEndpointsOrigin()
         QCOMPARE(elsewhere.count("GET", QStringLiteral("/stream")), 1);
         QVERIFY(!elsewhere.requests().last().headers.contains("authorization"));
     }
+}
+
+void tst_LiveConnection::refusedCredentialsWaitForANewSignIn()
+{
+    Client c;
+    HttpFixture server;
+    QVERIFY(server.start());
+    server.route("GET", QStringLiteral("/events"), [](const RecordedRequest &r) {
+        return r.headers.value("authorization") == "Bearer good" ? Response::json("{}") : Response::json(R"({"error":"expired"})", 401);
+    });
+    EndpointSettings e = settings();
+    e.baseUrl = server.baseUrl();
+    e.authValue = QStringLiteral("Bearer old");
+    ApiConnection api(e, &c.client, &c.queue, &c.transport);
+    api.startLive();
+    QTRY_COMPARE(api.live()->status(), LiveConnection::Status::Unavailable);
+    QCOMPARE(api.live()->statusText(), QStringLiteral("Not live: the change stream refused the endpoint's credentials"));
+    // A token that cannot be renewed: the endpoint asks for a sign-in, and the stream waits for it.
+    QCOMPARE(api.credentials()->state(), Credentials::State::SignInNeeded);
+    QCOMPARE(server.count("GET", QStringLiteral("/events")), 1);
+    // The user gives another token: the stream tries again with it, at once.
+    auto *fixed = qobject_cast<FixedCredentials *>(api.credentials());
+    QVERIFY(fixed);
+    fixed->setValue("Bearer good");
+    QTRY_COMPARE(server.count("GET", QStringLiteral("/events")), 2);
+    QCOMPARE(server.requests().last().headers.value("authorization"), QByteArray("Bearer good"));
 }
 
 QTEST_GUILESS_MAIN(tst_LiveConnection)

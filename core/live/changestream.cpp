@@ -1,5 +1,7 @@
 #include "changestream.h"
 
+#include "core/http/credentials.h"
+
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcLive, "refetch.core.live", QtInfoMsg)
@@ -46,6 +48,58 @@ bool ChangeStream::send(const QByteArray &)
     return false;
 }
 
+void ChangeStream::setCredentials(std::shared_ptr<Credentials> credentials)
+{
+    if (m_credentials)
+        disconnect(m_credentials.get(), nullptr, this, nullptr);
+    m_credentials = std::move(credentials);
+    if (!m_credentials)
+        return;
+    // Signed in again (or a token renewed by a request elsewhere): a stream the old ones were refused for comes back.
+    connect(m_credentials.get(), &Credentials::renewed, this, [this] {
+        if (m_state == State::Unavailable && m_failure == Failure::Refused)
+            connectNow();
+    });
+}
+
+void ChangeStream::sign(HttpRequest &request)
+{
+    if (!m_credentials)
+        return;
+    m_credentials->apply(request);
+    m_signedWith = m_credentials->generation();
+}
+
+void ChangeStream::credentialsRefused(const QString &why, int status)
+{
+    if (m_state != State::Connecting && m_state != State::Open)
+        return;
+    if (!m_credentials || status != 401) {
+        transportFailed(why, Failure::Refused);
+        return;
+    }
+    // Waits out the backoff as any failure; renewed meanwhile, it connects at once with the new ones.
+    transportFailed(why);
+    m_credentials->renew(m_signedWith, this, [this, why](bool renewed) {
+        if (m_state != State::Waiting)
+            return;
+        if (renewed)
+            reconnectNow();
+        else
+            giveUp(why, Failure::Refused);
+    });
+}
+
+void ChangeStream::giveUp(const QString &why, Failure failure)
+{
+    m_scheduler->cancel(m_retryTask);
+    m_retryTask = 0;
+    m_error = why;
+    m_failure = failure;
+    qCInfo(lcLive).noquote() << "change stream unavailable:" << why;
+    setState(State::Unavailable);
+}
+
 void ChangeStream::connectNow()
 {
     m_resuming = !m_lastEventId.isEmpty();
@@ -78,13 +132,12 @@ void ChangeStream::transportFailed(const QString &why, Failure failure)
 {
     if (m_state != State::Connecting && m_state != State::Open)
         return;
-    m_error = why;
-    m_failure = failure;
     if (failure != Failure::Transient) {
-        qCInfo(lcLive).noquote() << "change stream unavailable:" << why;
-        setState(State::Unavailable);
+        giveUp(why, failure);
         return;
     }
+    m_error = why;
+    m_failure = failure;
     const Millis wait = m_backoff.next();
     m_retryAt = m_scheduler->clock()->now() + wait;
     qCInfo(lcLive).noquote() << "change stream:" << why << "- connecting again in" << wait.count() << "ms";

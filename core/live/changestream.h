@@ -1,12 +1,17 @@
 #pragma once
 
 #include "core/client/scheduler.h"
+#include "core/http/httptransport.h"
 #include "core/live/reconnectbackoff.h"
 
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
 namespace refetch {
+
+class Credentials;
 
 // A server's stream of change messages (Server-Sent Events, a WebSocket) kept open: it connects, and when the
 // connection fails or drops it connects again after a backoff with jitter, on the scheduler's clock, sending
@@ -59,6 +64,13 @@ public:
     // Sends a message to the server where the transport can (a WebSocket); SSE cannot and returns false.
     virtual bool send(const QByteArray &message);
 
+    // What signs each connection in (the endpoint's credentials: a header, a query parameter, an OAuth token);
+    // null: nothing. A 401 renews them once where they can be and connects again; refused for good, the stream is
+    // Unavailable (Refused) until they change (the user signs in again), then it connects by itself.
+    void setCredentials(std::shared_ptr<Credentials> credentials);
+    // `request` as the next connection sends it: the credentials applied.
+    void sign(HttpRequest &request);
+
 Q_SIGNALS:
     void stateChanged(refetch::ChangeStream::State state);
     // The connection opened; `resuming` when it carried a last event id from an earlier one.
@@ -78,10 +90,13 @@ protected:
     void transportFailed(const QString &why, Failure failure = Failure::Transient);
     // The server's word on the wait before reconnecting (SSE "retry").
     void setRetryDelay(Millis delay) { m_backoff.setInitial(delay); }
+    // The server refused the connection's credentials: `status` 401 renews them (see setCredentials), 403 does not.
+    void credentialsRefused(const QString &why, int status);
 
 private:
     void setState(State state);
     void connectNow();
+    void giveUp(const QString &why, Failure failure);
 
     Scheduler *m_scheduler;
     ReconnectBackoff m_backoff;
@@ -93,6 +108,8 @@ private:
     Scheduler::TaskId m_retryTask = 0;
     int m_opens = 0;
     bool m_resuming = false;
+    std::shared_ptr<Credentials> m_credentials;
+    quint64 m_signedWith = 0;   // the credentials' generation the last connection carried
 };
 
 } // namespace refetch

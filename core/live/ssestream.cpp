@@ -34,10 +34,12 @@ void SseStream::connectTransport()
         transportFailed(QStringLiteral("the network access manager is gone"), Failure::NoStream);
         return;
     }
-    QNetworkRequest request(m_options.url);
+    HttpRequest signedRequest{.url = m_options.url, .headers = m_options.headers};
+    sign(signedRequest);
+    QNetworkRequest request(signedRequest.url);
     request.setRawHeader("Accept", "text/event-stream");
     request.setRawHeader("Cache-Control", "no-cache");
-    for (const auto &[name, value] : m_options.headers)
+    for (const auto &[name, value] : std::as_const(signedRequest.headers))
         request.setRawHeader(name, value);
     if (!lastEventId().isEmpty())
         request.setRawHeader("Last-Event-ID", lastEventId().toUtf8());
@@ -137,12 +139,14 @@ void SseStream::onFinished()
     }
     const bool none = status == 404 || status == 405 || status == 406 || status == 410 || status == 501
         || (status >= 200 && status < 300);
-    const bool refused = status == 401 || status == 403;
     QByteArray body = reply->readAll().left(200).simplified();
     QString text = QStringLiteral("GET %1: HTTP %2").arg(url).arg(status);
     if (!body.isEmpty())
         text += QStringLiteral(": ") + QString::fromUtf8(body);
-    transportFailed(text, refused ? Failure::Refused : none ? Failure::NoStream : Failure::Transient);
+    if (status == 401 || status == 403)
+        credentialsRefused(text, status);
+    else
+        transportFailed(text, none ? Failure::NoStream : Failure::Transient);
 }
 
 } // namespace refetch

@@ -82,8 +82,11 @@ void ApiConnection::onDetection()
     // Before anyone hears of the resources: the views they open speak the detected dialect.
     if (m_discovery->isSuccess())
         m_endpoint->setProvider(makeProvider(m_settings, detected()));
-    if (m_live)
+    if (m_live) {
         m_live->setResources(resources());
+        if (m_discovery->isSuccess())
+            m_live->start();
+    }
     Q_EMIT resourcesChanged();
 }
 
@@ -91,9 +94,13 @@ void ApiConnection::startLive()
 {
     if (m_live)
         return;
-    m_live = new LiveConnection(m_settings, m_client, m_queue, m_transport->networkAccessManager(), this);
+    m_live = new LiveConnection(m_settings, m_endpoint->config(), m_client, m_queue, m_transport->networkAccessManager(), this);
     m_live->setResources(resources());
     connect(m_live, &LiveConnection::statusChanged, this, [this] { *m_isLive = m_live->isLive(); });
+    // Once the server has answered (detection): the stream does not compete with the first lists, and an
+    // endpoint that cannot be reached, or is not signed in yet, is not asked for one.
+    if (m_discovery && !m_discovery->isSuccess())
+        return;   // onDetection() starts it
     m_live->start();
 }
 

@@ -71,9 +71,10 @@ public:
     // Asks the server for its resources again (when they are discovered).
     void refresh();
 
-    // Live updates: follows the endpoint's change stream (settings().liveUrl, else <base URL>/events) from now
-    // on, unless the settings turn them off. While it is live, polling pauses; when it is not, focus and polling
-    // keep the data current as before.
+    // Live updates: follows the endpoint's change stream (settings().liveUrl, else <base URL>/events), unless the
+    // settings turn them off: from now on, or, while the server's dialect and resources are being detected, from
+    // its first answer. While it is live, polling pauses; when it is not, focus and polling keep the data current
+    // as before.
     void startLive();
     // Null before startLive().
     LiveConnection *live() const { return m_live; }

@@ -21,16 +21,22 @@ namespace {
 // A reconnect that sent the last event id waits this long for the server's word that it resumed.
 constexpr Millis ResumeGrace{2000};
 
-// The endpoint's headers for its stream: all of them on the endpoint's own origin (ws counting as http), none that
-// carries a secret anywhere else, as for a redirect to another origin.
-QList<std::pair<QByteArray, QByteArray>> streamHeaders(const EndpointConfig &config, const QUrl &stream)
+// Whether the stream is on the endpoint's own origin (scheme, host, port; ws counting as http, wss as https).
+bool sameOrigin(const QUrl &stream, const QUrl &base)
 {
     QUrl asHttp = stream;
     if (asHttp.scheme() == u"ws")
         asHttp.setScheme(QStringLiteral("http"));
     else if (asHttp.scheme() == u"wss")
         asHttp.setScheme(QStringLiteral("https"));
-    if (RedirectingReply::sameOrigin(asHttp, config.baseUrl))
+    return RedirectingReply::sameOrigin(asHttp, base);
+}
+
+// The endpoint's headers for its stream: all of them on its own origin, none that carries a secret anywhere else,
+// as for a redirect to another origin.
+QList<std::pair<QByteArray, QByteArray>> streamHeaders(const EndpointConfig &config, bool ownOrigin)
+{
+    if (ownOrigin)
         return config.headers;
     QList<std::pair<QByteArray, QByteArray>> kept;
     for (const auto &header : config.headers) {
@@ -42,8 +48,8 @@ QList<std::pair<QByteArray, QByteArray>> streamHeaders(const EndpointConfig &con
 
 } // namespace
 
-LiveConnection::LiveConnection(const EndpointSettings &settings, QueryClient *client, MutationQueue *queue,
-                               QNetworkAccessManager *nam, QObject *parent)
+LiveConnection::LiveConnection(const EndpointSettings &settings, const EndpointConfig &config, QueryClient *client,
+                               MutationQueue *queue, QNetworkAccessManager *nam, QObject *parent)
     : QObject(parent), m_settings(settings), m_client(client)
 {
     m_url = settings.liveUrl;
@@ -66,12 +72,8 @@ LiveConnection::LiveConnection(const EndpointSettings &settings, QueryClient *cl
     if (!settings.live || !isStreamUrl(m_url))
         return;
 
-    const EndpointConfig config = settings.endpointConfig();
-    const QList<std::pair<QByteArray, QByteArray>> headers = streamHeaders(config, m_url);
-    // Dialects that authenticate in a message (Directus, Supabase) get the token on the same terms.
-    const QString auth = settings.authValue.trimmed();
-    if (headers.size() == config.headers.size() && auth.startsWith(QStringLiteral("Bearer "), Qt::CaseInsensitive))
-        m_subscription.token = auth.mid(7).trimmed();
+    m_ownOrigin = sameOrigin(m_url, config.baseUrl);
+    const QList<std::pair<QByteArray, QByteArray>> headers = streamHeaders(config, m_ownOrigin);
     const bool socket = m_url.scheme() == u"ws" || m_url.scheme() == u"wss";
     if (socket) {
         m_stream = std::make_unique<WebSocketStream>(client->scheduler(),
@@ -85,6 +87,8 @@ LiveConnection::LiveConnection(const EndpointSettings &settings, QueryClient *cl
                                                                 .headers = headers,
                                                                 .caCertificates = config.caCertificates});
     }
+    if (m_ownOrigin)
+        m_stream->setCredentials(config.credentials);
     connect(m_stream.get(), &ChangeStream::stateChanged, this, &LiveConnection::onStreamState);
     connect(m_stream.get(), &ChangeStream::opened, this, &LiveConnection::onOpened);
     connect(m_stream.get(), &ChangeStream::messageReceived, this, &LiveConnection::onMessage);
@@ -118,7 +122,7 @@ bool LiveConnection::isStreamUrl(const QUrl &url)
 
 void LiveConnection::start()
 {
-    if (!m_stream)
+    if (!m_stream || std::exchange(m_started, true))
         return;
     setStatus(Status::Connecting);
     m_stream->start();
@@ -169,8 +173,23 @@ void LiveConnection::onStreamState(ChangeStream::State state)
     }
 }
 
+QString LiveConnection::bearerToken()
+{
+    if (!m_ownOrigin || !m_stream)
+        return {};
+    HttpRequest request;
+    m_stream->sign(request);
+    for (const auto &[name, value] : std::as_const(request.headers)) {
+        if (name.compare("Authorization", Qt::CaseInsensitive) == 0 && value.startsWith("Bearer "))
+            return QString::fromUtf8(value.mid(7).trimmed());
+    }
+    return {};
+}
+
 void LiveConnection::onOpened(bool resuming)
 {
+    // Dialects that authenticate in a message (Directus, Supabase) get the token the connection was signed with.
+    m_subscription.token = bearerToken();
     for (const QByteArray &message : m_dialect->openingMessages(m_subscription))
         m_stream->send(message);
     scheduleHeartbeat();
@@ -252,6 +271,8 @@ QString LiveConnection::statusText() const
     case Status::Off:
         if (!m_settings.live)
             return tr("Not live: turned off in the endpoint's settings");
+        if (m_stream && !m_started)
+            return tr("Live: connecting…");   // it starts once the server answered its first request
         if (m_stream)
             return tr("Not live: stopped");
         return tr("Not live: the change stream's URL is not an http(s) or ws(s) URL");

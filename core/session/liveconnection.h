@@ -36,12 +36,14 @@ public:
     };
     Q_ENUM(Status)
 
-    // `nam` carries the SSE stream; `queue` (may be null) lets our own writes' echoes be recognised.
-    LiveConnection(const EndpointSettings &settings, QueryClient *client, MutationQueue *queue,
-                   QNetworkAccessManager *nam, QObject *parent = nullptr);
+    // `config` is the endpoint's (its headers and credentials sign the stream in, on its own origin); `nam` carries
+    // the SSE stream; `queue` (may be null) lets our own writes' echoes be recognised.
+    LiveConnection(const EndpointSettings &settings, const EndpointConfig &config, QueryClient *client,
+                   MutationQueue *queue, QNetworkAccessManager *nam, QObject *parent = nullptr);
     ~LiveConnection() override;
 
-    // Starts following the stream (nothing when the settings turned live updates off).
+    // Starts following the stream (nothing when the settings turned live updates off); once: it reconnects by
+    // itself from then on.
     void start();
     // The endpoint's resources, for dialects that subscribe per collection and to read their names.
     void setResources(const QStringList &resources);
@@ -73,15 +75,19 @@ private:
     void settleResume(bool resumed);
     void scheduleHeartbeat();
     void setStatus(Status status);
+    // The bearer token the stream's requests carry, for dialects that send it in a message.
+    QString bearerToken();
 
     EndpointSettings m_settings;
     QPointer<QueryClient> m_client;
     QUrl m_url;
+    bool m_ownOrigin = false;          // the stream is on the endpoint's origin: it may carry the credentials
     std::unique_ptr<LiveDialect> m_dialect;
     LiveSubscription m_subscription;
     std::unique_ptr<ChangeStream> m_stream;
     LiveInvalidator *m_invalidator = nullptr;
     Status m_status = Status::Off;
+    bool m_started = false;
     bool m_awaitingResume = false;     // reconnected: does the server say it resumed?
     quint64 m_resumeTask = 0;
     quint64 m_heartbeatTask = 0;

@@ -43,8 +43,10 @@ void WebSocketStream::connectTransport()
 {
     auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_socket = socket;
-    QNetworkRequest request(connectionUrl());
-    for (const auto &[name, value] : m_options.headers)
+    HttpRequest signedRequest{.url = connectionUrl(), .headers = m_options.headers};
+    sign(signedRequest);
+    QNetworkRequest request(signedRequest.url);
+    for (const auto &[name, value] : std::as_const(signedRequest.headers))
         request.setRawHeader(name, value);
     if (!m_options.caCertificates.isEmpty()) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
