@@ -9,7 +9,6 @@
 #include "core/http/httptransport.h"
 #include "core/http/redirectingreply.h"
 
-#include <QCoreApplication>
 #include <QLoggingCategory>
 
 Q_DECLARE_LOGGING_CATEGORY(lcLive)
