@@ -1,5 +1,6 @@
 #include "benchutil.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -34,6 +35,17 @@ void fail(const char *what)
 {
     std::fprintf(stderr, "refetch-bench: check failed: %s\n", what);
     std::exit(1);
+}
+
+void waitFor(const std::function<bool()> &done, const char *what, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+        if (t.elapsed() > timeoutMs)
+            fail(what);
+    }
 }
 
 qint64 residentBytes()

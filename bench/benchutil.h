@@ -46,6 +46,8 @@ double median(std::vector<double> v);
 // Prints one JSON line with "system":"refetch".
 void printLine(QJsonObject o);
 [[noreturn]] void fail(const char *what);
+// Runs the event loop until `done` holds; fails the run after `timeoutMs` (a hang is a finding, not a wait).
+void waitFor(const std::function<bool()> &done, const char *what, int timeoutMs = 10000);
 qint64 residentBytes();
 
 // One warm-up repetition, then reps() timed ones; returns the median ns per op. setup and check are untimed.

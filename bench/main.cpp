@@ -394,6 +394,12 @@ int main(int argc, char **argv)
         millionMemoryWorkload();
     if (want("million_export"))
         millionExportWorkload();
+    void liveSseWorkload();
+    void liveWebSocketWorkload();
+    if (want("live_sse"))
+        liveSseWorkload();
+    if (want("live_websocket"))
+        liveWebSocketWorkload();
     // The soak run takes a minute or two: only when asked for by name.
     void soakWorkload(int cycles);
     if (wanted.contains(QLatin1String("soak")))

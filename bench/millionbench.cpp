@@ -39,19 +39,6 @@ namespace {
 constexpr qint64 Million = 1000000;
 constexpr int ViewRows = 30;   // the rows a list shows in a window of ordinary height
 
-// Runs the event loop until `done`, or fails after `ms`.
-template <typename F>
-void waitFor(F done, const char *what, int ms = 60000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-        if (t.elapsed() > ms)
-            fail(what);
-    }
-}
-
 // The process's peak resident set (VmHWM), in bytes.
 qint64 peakResidentBytes()
 {
@@ -117,7 +104,7 @@ std::unique_ptr<PagedTableModel> openList(MillionServer &m)
 {
     auto model = std::make_unique<PagedTableModel>(&m.client, m.connection->endpoint(),
                                                    m.connection->listOptions(QStringLiteral("rows")));
-    waitFor([&] { return model->isWindowed(); }, "million: the list is not windowed");
+    waitFor([&] { return model->isWindowed(); }, "million: the list is not windowed", 60000);
     if (model->rowCount() != Million)
         fail("million: not a million rows");
     return model;
@@ -161,7 +148,7 @@ void millionJumpWorkload(std::chrono::milliseconds latency)
         QElapsedTimer t;
         t.start();
         QueryObserver page(&m.client, o);
-        waitFor([&] { return page.isSuccess(); }, "million: the page alone did not come");
+        waitFor([&] { return page.isSuccess(); }, "million: the page alone did not come", 60000);
         const double pageTime = double(t.nsecsElapsed()) / 1e6;
 
         // The jump: a view shows rows it never showed; the end of the turn asks for their page.
@@ -169,7 +156,7 @@ void millionJumpWorkload(std::chrono::milliseconds latency)
         const int before = m.requests;
         t.restart();
         show(*model, row);
-        waitFor([&] { return shown(*model, row); }, "million: the rows did not come");
+        waitFor([&] { return shown(*model, row); }, "million: the rows did not come", 60000);
         const double jumpTime = double(t.nsecsElapsed()) / 1e6;
         QCoreApplication::processEvents();
         if (rep == 0)
@@ -206,7 +193,7 @@ int millionMemoryChild()
     for (int visit = 1; visit <= 100; ++visit) {
         const int row = int(lcg.next() % quint32(Million - ViewRows));
         show(*model, row);
-        waitFor([&] { return shown(*model, row); }, "million memory: the rows did not come");
+        waitFor([&] { return shown(*model, row); }, "million memory: the rows did not come", 60000);
         if (visit == 10)
             after10 = residentBytes();
     }

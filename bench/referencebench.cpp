@@ -24,19 +24,6 @@ namespace {
 
 constexpr int Rows = 50;
 
-// Runs the event loop until `done`, or fails after 10 s.
-template <typename F>
-void waitFor(F done, const char *what)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-        if (t.elapsed() > 10000)
-            fail(what);
-    }
-}
-
 } // namespace
 
 void referencePageWorkload()

@@ -30,19 +30,6 @@ namespace {
 constexpr int Pages = 400;    // distinct list keys (page size 5)
 constexpr int Records = 300;  // distinct records saved
 
-// Runs the event loop until `done` holds; fails the run after 10 s (a hang is a finding, not a wait).
-template <typename Done>
-void spinUntil(Done done, const char *what)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-        if (t.elapsed() > 10000)
-            fail(what);
-    }
-}
-
 } // namespace
 
 void soakWorkload(int cycles)
@@ -94,7 +81,7 @@ void soakWorkload(int cycles)
             return l && d && l->hasData() && d->hasData() && l->fetchStatus() == FetchStatus::Idle
                    && d->fetchStatus() == FetchStatus::Idle;
         };
-        spinUntil(settledFetch, "soak: a fetch did not settle");
+        waitFor(settledFetch, "soak: a fetch did not settle");
 
         bool settled = false;
         Mutation *save = queue.mutate(MutationOptions{.method = "PATCH",
@@ -105,25 +92,25 @@ void soakWorkload(int cycles)
                                                       .invalidatesTags = posts.detail(Json(id))},
                                       Json::object({{u"views", i}}));
         QObject::connect(save, &Mutation::settled, [&settled] { settled = true; });
-        spinUntil([&] { return settled; }, "soak: a save did not settle");
-        spinUntil(settledFetch, "soak: the refetch after a save did not settle");
+        waitFor([&] { return settled; }, "soak: a save did not settle");
+        waitFor(settledFetch, "soak: the refetch after a save did not settle");
         if (detailObserver->query()->data().value(u"views").toInteger() != i)
             fail("soak: the record does not show the saved value after the refetch");
 
         client.invalidateQueries({.key = QueryKey{"soak", "posts", "list"}});
-        spinUntil(settledFetch, "soak: the refetch after an invalidation did not settle");
+        waitFor(settledFetch, "soak: the refetch after an invalidation did not settle");
 
         listObserver.reset();
         detailObserver.reset();
         if (i + 1 == 1000) {
             // Let the last collections run, then measure.
-            spinUntil([&] { return client.cache()->size() == 0; }, "soak: gc did not run");
+            waitFor([&] { return client.cache()->size() == 0; }, "soak: gc did not run");
             malloc_trim(0);
             rssAt1000 = residentBytes();
         }
     }
-    spinUntil([&] { return client.cache()->size() == 0; }, "soak: gc did not run");
-    spinUntil([&] { return queue.mutations().isEmpty(); }, "soak: a write did not settle");
+    waitFor([&] { return client.cache()->size() == 0; }, "soak: gc did not run");
+    waitFor([&] { return queue.mutations().isEmpty(); }, "soak: a write did not settle");
     malloc_trim(0);
     const qint64 rssEnd = residentBytes();
     const double growth = rssAt1000 > 0 ? double(rssEnd - rssAt1000) / double(rssAt1000) : 0;

@@ -41,6 +41,8 @@
 #include "ui/settingsdialog.h"
 #include "core/session/settingsstore.h"
 #include "ui/statuspanel.h"
+#include "app/sampleapi/changefeed.h"
+#include "core/session/liveconnection.h"
 #include "core/session/transfermonitor.h"
 #include "ui/waitingchanges.h"
 #include "support/httpfixture.h"
@@ -184,6 +186,9 @@ struct Harness
         e.pageSize = 20;
         e.staleTime = 0ms;
         e.honoursIdempotencyKey = true;   // as main() says of it
+        // Most tests change records behind the window's back on purpose (a conflict, data gone stale until the
+        // window comes back); live updates would show those changes at once. They are the live tests' own.
+        e.live = QByteArrayView(QTest::currentTestFunction()).startsWith("live");
         return e;
     }
 
@@ -287,6 +292,7 @@ private Q_SLOTS:
     void conflictKeepsEdits();
     void cellEditsGoThroughTheFormsWrite();
     void focusRefetchesStaleData();
+    void liveShowsAChangeMadeByAnotherClient();
     void wrongUrlSaysSo();
     void listErrorKeepsDataWithRetry();
     void statusBarShowsState();
@@ -1812,6 +1818,53 @@ void tst_MainWindow::cellEditsGoThroughTheFormsWrite()
     QCOMPARE(fetchRecord(u"/posts/6"_s).value(u"views"_s).toInt(), 4242);
 }
 
+void tst_MainWindow::liveShowsAChangeMadeByAnotherClient()
+{
+    // The sample API has a change stream: a PATCH from another client (a terminal's curl) shows in the open list
+    // by itself, with no focus event and no polling, and the status bar says the endpoint is live.
+    QTRY_VERIFY(shownList(m_window.get()));
+    ResourceView *view = shownList(m_window.get());
+    QTRY_VERIFY(view->model()->rowCount() > 0);
+    auto *live = m_window->findChild<QLabel *>(u"liveStatus"_s);
+    QVERIFY(live);
+    QTRY_COMPARE(live->text(), u"Live"_s);
+    QVERIFY(live->isVisible());
+    QCOMPARE(connectionsOf(m_window.get())->find(u"sample-api"_s)->settings().pollInterval.count(), 0);
+    auto shows = [view](const QString &text) {
+        QAbstractItemModel *model = view->model();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            for (int column = 0; column < model->columnCount(); ++column) {
+                if (model->index(row, column).data().toString() == text)
+                    return true;
+            }
+        }
+        return false;
+    };
+    QVERIFY(!shows(u"Changed in a terminal"_s));
+    QElapsedTimer clock;
+    qint64 savedAt = -1, shownAt = -1;
+    connect(m_h->api->changeFeed(), &sampleapi::ChangeFeed::published, this, [&] { savedAt = clock.nsecsElapsed(); });
+    connect(view->model(), &QAbstractItemModel::dataChanged, this, [&] {
+        if (shownAt < 0 && shows(u"Changed in a terminal"_s))
+            shownAt = clock.nsecsElapsed();
+    });
+    clock.start();
+    QNetworkReply *reply = m_h->send("PATCH", u"/posts/3"_s, QJsonObject{{u"title"_s, u"Changed in a terminal"_s}});
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QTRY_VERIFY_WITH_TIMEOUT(shows(u"Changed in a terminal"_s), 5000);
+    qInfo("shown %.1f ms after the PATCH was sent, %.1f ms after the server saved it", shownAt / 1e6,
+          (shownAt - savedAt) / 1e6);
+    QVERIFY(finished.count() || finished.wait(5000));
+    reply->deleteLater();
+    // The open stream is not a download the status bar shows progress of.
+    QTRY_COMPARE(m_h->network.activeCount(), 0);
+
+    // The stream drops: the status says so, and it comes back by itself.
+    m_h->api->changeFeed()->dropSubscribers();
+    QTRY_VERIFY(live->text().startsWith(u"Live: reconnecting"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(live->text(), u"Live"_s, 10000);
+}
+
 void tst_MainWindow::focusRefetchesStaleData()
 {
     ResourceView *view = openList();
@@ -3257,7 +3310,11 @@ void tst_MainWindow::screenshots()
     QTRY_COMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->requestsText(), tr("Idle"));
     saveScreenshot(m_window.get(), u"main-window.png"_s);
 
-    // A save the server refused: the edits stay, the reason is above the form.
+    QCOMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->liveText(), u"Live"_s);
+
+    // A save the server refused: the edits stay, the reason is above the form. Made behind the window's back
+    // with the change stream stopped: live, the form would have read the other change before the save.
+    connectionsOf(m_window.get())->find(u"sample-api"_s)->live()->stream()->stop();
     std::unique_ptr<QNetworkReply> behind(m_h->send("PATCH", u"/posts/4"_s, {{u"views"_s, 4242}}));
     QTRY_VERIFY(behind->isFinished());
     QVERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->save());

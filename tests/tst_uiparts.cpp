@@ -76,6 +76,7 @@ private Q_SLOTS:
     void transientEndpointsKeepTuningNotUrl();
     void removingAnEndpointAsksAboutUnsentChanges();
     void settingsDialogDialectFieldsRoundTrip();
+    void settingsDialogLiveFieldsRoundTrip();
     void settingsDialogTestDetectsTheApi();
     void settingsDialogTestSaysWhyItFailed();
 
@@ -549,6 +550,9 @@ void tst_UiParts::settingsStoreRoundTrip()
     a.envelopePath = u"result.items"_s;
     a.resources = {u"orders"_s, u"customers"_s};
     a.caCertificateFile = u"/etc/ssl/company/root-ca.pem"_s;   // kept as given, read when connecting
+    a.live = false;
+    a.liveUrl = QUrl(u"wss://api.example.com/websocket"_s);
+    a.liveDialect = u"directus"_s;
     EndpointSettings b;
     b.id = u"b"_s;
     b.baseUrl = QUrl(u"http://localhost:3000"_s);
@@ -758,6 +762,51 @@ void tst_UiParts::settingsDialogDialectFieldsRoundTrip()
     expectedB.pageParam = u"page[offset]"_s;
     QCOMPARE(edited.at(0), expectedA);
     QCOMPARE(edited.at(1), expectedB);
+}
+
+// Settings' live updates: on or off, the stream's URL (checked: http, https, ws or wss with a host) and its dialect,
+// each with its label.
+void tst_UiParts::settingsDialogLiveFieldsRoundTrip()
+{
+    EndpointSettings a;
+    a.id = u"a"_s;
+    a.baseUrl = QUrl(u"http://127.0.0.1:5001"_s);
+    a.liveUrl = QUrl(u"ws://127.0.0.1:5002/events"_s);
+    a.liveDialect = u"supabase"_s;
+    SettingsDialog dialog({a});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *live = dialog.findChild<QCheckBox *>(u"liveUpdates"_s);
+    auto *url = dialog.findChild<QLineEdit *>(u"liveUrl"_s);
+    auto *dialectBox = dialog.findChild<QComboBox *>(u"liveDialect"_s);
+    QVERIFY(live && url && dialectBox);
+    const QList<QLabel *> labels = dialog.findChildren<QLabel *>();
+    for (QWidget *field : std::initializer_list<QWidget *>{live, url, dialectBox})
+        QVERIFY2(std::any_of(labels.cbegin(), labels.cend(), [&](QLabel *l) { return l->buddy() == field; }),
+                 qPrintable(field->objectName()));
+    QVERIFY(live->isChecked());
+    QCOMPARE(url->text(), u"ws://127.0.0.1:5002/events"_s);
+    QCOMPARE(dialectBox->currentData().toString(), u"supabase"_s);
+    QStringList dialects;
+    for (int i = 0; i < dialectBox->count(); ++i)
+        dialects.append(dialectBox->itemData(i).toString());
+    QCOMPARE(dialects, (QStringList{QString(), u"directus"_s, u"supabase"_s, u"strapi"_s}));
+
+    // Not a stream's URL: said, and not accepted.
+    url->selectAll();
+    QTest::keyClicks(url, u"ftp://example.com/feed"_s);
+    QVERIFY(!dialog.endpoints().first().validate().isEmpty());
+    url->clear();
+    QTest::keyClicks(url, u"x"_s);
+    QTest::keyClick(url, Qt::Key_Backspace);   // empty again: <base URL>/events
+    live->setChecked(false);
+    dialectBox->setCurrentIndex(0);
+    dialog.accept();
+    EndpointSettings expected = a;
+    expected.live = false;
+    expected.liveUrl = QUrl();
+    expected.liveDialect.clear();
+    QCOMPARE(dialog.endpoints().first(), expected);
 }
 
 // Test detects the API at what is typed, before saving: "Testing…", then the summary and the resources; the

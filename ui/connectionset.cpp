@@ -142,6 +142,8 @@ void ConnectionSet::rebuild(const QList<EndpointSettings> &saved)
                 }
             });
         }
+        // Changes made on the server by anyone show by themselves, where it has a change stream.
+        c->startLive();
         next.append(c);
     }
     m_connections = next;

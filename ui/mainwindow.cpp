@@ -372,6 +372,7 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
     });
     m_status->setList(m_view->model());
     m_status->setEndpoint(c->settings().baseUrl);
+    m_status->setLive(c->live());
     m_view->model()->setPendingWrites(m_writes, c->id(), resource);
     m_ui.pane->clear();
     m_open.remember(c->id(), resource);
@@ -387,6 +388,7 @@ void MainWindow::closeResource()
         return;
     m_status->setList(nullptr);
     m_status->setEndpoint(QUrl());
+    m_status->setLive(nullptr);
     m_ui.listStack->removeWidget(m_view);
     // Later: this may run inside one of the view's own signals.
     m_view->hide();

@@ -209,6 +209,24 @@ QWidget *SettingsDialog::makeForm()
     f->addRow(tr("&Stale after:"), m_staleTime);
     f->addRow(tr("On &focus:"), m_refetchOnFocus);
     f->addRow(tr("&Poll every:"), m_pollInterval);
+    m_live = new QCheckBox(tr("Follow the server's changes"), freshness);
+    m_live->setObjectName(u"liveUpdates"_s);
+    m_live->setToolTip(tr("Where the server offers a change stream, what changes there shows by itself within a "
+                          "second, without polling; while the stream is down, focus and polling take over"));
+    m_liveUrl = new QLineEdit(freshness);
+    m_liveUrl->setObjectName(u"liveUrl"_s);
+    m_liveUrl->setPlaceholderText(tr("automatic: <base URL>/events"));
+    m_liveUrl->setToolTip(tr("The change stream: an http(s) URL of Server-Sent Events or a ws(s) URL of a WebSocket"));
+    m_liveDialect = new QComboBox(freshness);
+    m_liveDialect->setObjectName(u"liveDialect"_s);
+    m_liveDialect->addItem(tr("Plain: {resource, id, action}"), QString());
+    m_liveDialect->addItem(u"Directus"_s, u"directus"_s);
+    m_liveDialect->addItem(tr("Supabase (Postgres changes)"), u"supabase"_s);
+    m_liveDialect->addItem(tr("Strapi (webhook events)"), u"strapi"_s);
+    m_liveDialect->setToolTip(tr("How the stream words its changes"));
+    f->addRow(tr("Li&ve updates:"), m_live);
+    f->addRow(tr("Stream &URL:"), m_liveUrl);
+    f->addRow(tr("Stream dialec&t:"), m_liveDialect);
     m_maxResponse = new QSpinBox(freshness);
     m_maxResponse->setObjectName(u"maxResponse"_s);
     m_maxResponse->setRange(1, EndpointSettings::maxResponseMegabytesLimit);
@@ -325,7 +343,7 @@ QWidget *SettingsDialog::makeForm()
     }
 
     for (QLineEdit *edit : {m_name, m_baseUrl, m_authHeader, m_authValue, m_ca->fileEdit(), m_idField, m_envelopePath,
-                            m_resources, m_pageParam, m_sizeParam})
+                            m_resources, m_pageParam, m_sizeParam, m_liveUrl})
         connect(edit, &QLineEdit::textEdited, this, [this] {
             store();
             updateList();
@@ -455,6 +473,9 @@ void SettingsDialog::load(int row)
     m_staleTime->setValue(toSeconds(e.staleTime));
     m_refetchOnFocus->setChecked(e.refetchOnFocus);
     m_pollInterval->setValue(toSeconds(e.pollInterval));
+    m_live->setChecked(e.live);
+    m_liveUrl->setText(e.liveUrl.toString());
+    m_liveDialect->setCurrentIndex(std::max(0, m_liveDialect->findData(e.liveDialect)));
     m_pageSize->setValue(e.pageSize);
     m_idField->setText(e.idField);
     m_envelopePath->setText(e.envelopePath);
@@ -494,6 +515,10 @@ void SettingsDialog::store()
     e.staleTime = seconds(m_staleTime->value());
     e.refetchOnFocus = m_refetchOnFocus->isChecked();
     e.pollInterval = seconds(m_pollInterval->value());
+    e.live = m_live->isChecked();
+    const QString liveUrl = m_liveUrl->text().trimmed();
+    e.liveUrl = liveUrl.isEmpty() ? QUrl() : QUrl(liveUrl);
+    e.liveDialect = m_liveDialect->currentData().toString();
     e.pageSize = m_pageSize->value();
     e.idField = m_idField->text().trimmed().isEmpty() ? u"id"_s : m_idField->text().trimmed();
     e.envelopePath = m_envelopePath->text().trimmed();

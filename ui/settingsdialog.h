@@ -127,6 +127,9 @@ private:
     QSpinBox *m_staleTime;
     QCheckBox *m_refetchOnFocus;
     QSpinBox *m_pollInterval;
+    QCheckBox *m_live;
+    QLineEdit *m_liveUrl;
+    QComboBox *m_liveDialect;
     QSpinBox *m_maxResponse;
     QSpinBox *m_pageSize;
     QLineEdit *m_idField;

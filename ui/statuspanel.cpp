@@ -2,6 +2,7 @@
 
 #include "busyindicator.h"
 #include "icons.h"
+#include "core/session/liveconnection.h"
 #include "core/session/transfermonitor.h"
 
 #include "core/models/jsontablemodel.h"
@@ -38,7 +39,8 @@ QFrame *separator(QWidget *parent)
 StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidget *parent)
     : QWidget(parent), m_client(client), m_busy(new BusyIndicator(this)), m_requests(new QLabel(this)),
       m_progress(new QProgressBar(this)), m_staleIcon(new QLabel(this)), m_updated(new QLabel(this)),
-      m_onlineIcon(new QLabel(this)), m_online(new QLabel(this)), m_waitingButton(new QToolButton(this))
+      m_onlineIcon(new QLabel(this)), m_online(new QLabel(this)), m_live(new QLabel(this)),
+      m_waitingButton(new QToolButton(this))
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 4, 0);
@@ -68,6 +70,12 @@ StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidge
     m_waitingButton->hide();
     connect(m_waitingButton, &QToolButton::clicked, this, &StatusPanel::waitingActivated);
     layout->addWidget(m_waitingButton);
+    m_live->setObjectName(u"liveStatus"_s);
+    m_live->hide();
+    m_liveSeparator = separator(this);
+    m_liveSeparator->hide();
+    layout->addWidget(m_liveSeparator);
+    layout->addWidget(m_live);
 
     connect(client, &QueryClient::fetchingCountChanged, this, &StatusPanel::updateRequests);
     if (transfers)
@@ -76,6 +84,7 @@ StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidge
         connect(online, &OnlineSource::onlineChanged, this, &StatusPanel::updateOnline);
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &StatusPanel::updateFreshness);
+    connect(&m_tick, &QTimer::timeout, this, &StatusPanel::updateLive);   // "reconnecting in 3 s" counts down
     updateRequests();
     updateFreshness();
     updateOnline();
@@ -183,6 +192,35 @@ void StatusPanel::setServer(HttpTransport *transport, MutationQueue *queue)
     if (queue)
         connect(queue, &MutationQueue::changed, this, &StatusPanel::updateOnline);
     updateOnline();
+}
+
+void StatusPanel::setLive(LiveConnection *live)
+{
+    if (m_liveConnection)
+        disconnect(m_liveConnection, nullptr, this, nullptr);
+    m_liveConnection = live;
+    if (live)
+        connect(live, &LiveConnection::statusChanged, this, &StatusPanel::updateLive);
+    updateLive();
+}
+
+QString StatusPanel::liveText() const
+{
+    return m_live->isHidden() ? QString() : m_live->text();
+}
+
+void StatusPanel::updateLive()
+{
+    if (!m_liveConnection) {
+        m_live->hide();
+        m_liveSeparator->hide();
+        return;
+    }
+    m_live->setText(m_liveConnection->statusText());
+    m_live->setToolTip(m_liveConnection->detailText());
+    m_live->setAccessibleName(m_liveConnection->statusText());
+    m_live->show();
+    m_liveSeparator->show();
 }
 
 void StatusPanel::setEndpoint(const QUrl &baseUrl)

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QLabel;
+class QWidget;
 class QProgressBar;
 class QToolButton;
 
@@ -14,6 +15,7 @@ namespace refetch {
 class BusyIndicator;
 class HttpTransport;
 class JsonTableModel;
+class LiveConnection;
 class MutationQueue;
 class PendingWrites;
 class QueryClient;
@@ -35,6 +37,9 @@ public:
     // network's state, with the writes waiting for it in `queue`; an empty URL: none.
     void setServer(HttpTransport *transport, MutationQueue *queue);
     void setEndpoint(const QUrl &baseUrl);
+    // The live updates of the endpoint shown ("Live", "Live: reconnecting in 4 s", "Not live: ..."); null: none.
+    void setLive(LiveConnection *live);
+    QString liveText() const;
     // The writes that wait for the server (counted instead of every unsettled write of the queue), and those the
     // server refused after their form was closed; a button shows them (waitingActivated).
     void setPendingWrites(PendingWrites *writes);
@@ -60,12 +65,14 @@ private:
     void updateProgress(qint64 received, qint64 total);
     void updateFreshness();
     void updateOnline();
+    void updateLive();
 
     QueryClient *m_client;
     QPointer<JsonTableModel> m_list;
     QPointer<HttpTransport> m_transport;
     QPointer<MutationQueue> m_queue;
     QPointer<PendingWrites> m_pending;
+    QPointer<LiveConnection> m_liveConnection;
     int m_refused = 0;
     QUrl m_endpoint;
     BusyIndicator *m_busy;
@@ -75,6 +82,8 @@ private:
     QLabel *m_updated;
     QLabel *m_onlineIcon;
     QLabel *m_online;
+    QWidget *m_liveSeparator;
+    QLabel *m_live;
     QToolButton *m_waitingButton;
     QTimer m_tick;
 };

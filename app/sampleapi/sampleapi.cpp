@@ -1,5 +1,6 @@
 #include "sampleapi.h"
 
+#include "changefeed.h"
 #include "localhttpserver.h"
 #include "restrouter.h"
 #include "sampledatabase.h"
@@ -120,6 +121,9 @@ SampleApi::~SampleApi()
     for (auto &[id, pending] : m_pending)
         disconnect(pending->disconnectWatch);
     m_pending.clear(); // responders go before the server and its sockets
+    if (m_db)
+        m_db->setChangeHandler({});
+    m_feed.reset();
 }
 
 QString SampleApi::defaultDatabasePath()
@@ -177,7 +181,16 @@ bool SampleApi::start(const Options &options, QString *error)
     QTcpServer *listener = listenOnLoopback(server.get(), &why, options.port);
     if (!listener)
         return failed(why);
+    auto feed = std::make_unique<sampleapi::ChangeFeed>(options.eventBuffer);
+    feed->setKeepAliveInterval(options.keepAlive);
+    if (options.webSocket && !feed->listenWebSocket(options.webSocketPort, &why))
+        return failed(why);
+    m_feed = std::move(feed);
     m_db = std::move(db);
+    // Every write's changes go out on the change stream as soon as they are saved, before the write's answer.
+    m_db->setChangeHandler([feed = m_feed.get()](const QString &resource, const QJsonValue &id, const char *action) {
+        feed->publish(resource, id, action);
+    });
     m_router = std::make_unique<sampleapi::RestRouter>(m_db.get(), &m_random);
     QList<sampleapi::GeneratedCollection> generated;
     for (const auto &[name, count] : options.generated)
@@ -219,6 +232,18 @@ QString SampleApi::databasePath() const
     return m_db ? m_db->path() : QString();
 }
 
+QUrl SampleApi::eventsUrl() const
+{
+    QUrl url = baseUrl();
+    url.setPath(QStringLiteral("/events"));
+    return url;
+}
+
+QUrl SampleApi::webSocketUrl() const
+{
+    return m_feed ? m_feed->webSocketUrl() : QUrl();
+}
+
 QString SampleApi::announcement() const
 {
     return QStringLiteral("Sample API at ") + baseUrl().toString();
@@ -232,6 +257,17 @@ bool SampleApi::chance(double rate)
 void SampleApi::handle(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder)
 {
     const Request request = toRequest(httpRequest, port());
+    // The change stream, unless the data has a collection of that name and the client asks for JSON. No
+    // faults or latency: they are the REST API's.
+    if (request.method == "GET" && (request.path == u"/events" || request.path == u"/events/")
+        && (request.header("accept").contains("text/event-stream") || !m_db->resource(u"events"))) {
+        qCDebug(lcSampleApi).noquote() << "GET /events: change stream, from" << request.header("last-event-id");
+        Q_EMIT requestHandled(request.method, request.path, 200);
+        QTcpSocket *socket = responder.socket();
+        m_feed->addSseClient(std::make_unique<QHttpServerResponder>(std::move(responder)), socket,
+                             QString::fromUtf8(request.header("last-event-id")));
+        return;
+    }
     Reply reply;
     if (chance(m_options.failRate)) {
         reply = Reply::error(503, QStringLiteral("service unavailable"),

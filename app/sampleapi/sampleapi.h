@@ -19,6 +19,7 @@ QT_END_NAMESPACE
 namespace refetch {
 
 namespace sampleapi {
+class ChangeFeed;
 class RestRouter;
 class SampleDatabase;
 struct Reply;
@@ -50,6 +51,11 @@ public:
         // Read-only collections of records made from their position, beside the data: {"rows", 1000000} serves a
         // million rows without holding them (GeneratedCollection). /db names them with no records.
         QList<std::pair<QString, qint64>> generated;
+        // The change stream: GET /events (Server-Sent Events) and a WebSocket on its own port.
+        bool webSocket = true;                       // false: SSE only
+        quint16 webSocketPort = 0;                   // 0: a free one
+        std::chrono::milliseconds keepAlive{15000};  // a comment to every SSE subscriber this often
+        int eventBuffer = 1000;                      // events kept for clients that resume
     };
 
     explicit SampleApi(QObject *parent = nullptr);
@@ -64,6 +70,11 @@ public:
     QString databasePath() const;
     // The line `refetch --demo` prints: "Sample API at http://127.0.0.1:PORT".
     QString announcement() const;
+    // The change stream: every write's changes, as Server-Sent Events at baseUrl()/events and over a WebSocket
+    // at webSocketUrl() (empty without Options::webSocket).
+    QUrl eventsUrl() const;
+    QUrl webSocketUrl() const;
+    sampleapi::ChangeFeed *changeFeed() const { return m_feed.get(); }
 
     // "sample-api.sqlite" in QStandardPaths::AppDataLocation.
     static QString defaultDatabasePath();
@@ -81,6 +92,7 @@ private:
 
     std::unique_ptr<sampleapi::SampleDatabase> m_db;
     std::unique_ptr<sampleapi::RestRouter> m_router;
+    std::unique_ptr<sampleapi::ChangeFeed> m_feed;
     QHttpServer *m_server = nullptr;
     QTcpServer *m_tcpServer = nullptr;
     Options m_options;

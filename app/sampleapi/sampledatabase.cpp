@@ -296,6 +296,8 @@ bool SampleDatabase::append(const QString &name, const Record &record, QString *
         return false;
     r->records.append(record);
     m_seqs[r->name].append(query.lastInsertId().toLongLong());
+    if (m_changed)
+        m_changed(r->name, record.value(u"id"), "created");
     return true;
 }
 
@@ -312,6 +314,8 @@ bool SampleDatabase::replace(const QString &name, qsizetype index, const Record 
     if (!exec(query, error))
         return false;
     r->records[index] = record;
+    if (m_changed)
+        m_changed(r->name, record.value(u"id"), "updated");
     return true;
 }
 
@@ -334,6 +338,7 @@ bool SampleDatabase::remove(const QHash<QString, QList<qsizetype>> &rows, QStrin
     }
     if (!db.commit())
         return fail(db.lastError().text(), error);
+    QList<std::pair<QString, QJsonValue>> removed;
     for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
         Resource *r = mutableResource(it.key());
         QList<qint64> &seqs = m_seqs[it.key()];
@@ -342,10 +347,15 @@ bool SampleDatabase::remove(const QHash<QString, QList<qsizetype>> &rows, QStrin
         indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
         for (qsizetype index : indexes) {
             if (r && index >= 0 && index < r->records.size()) {
+                removed.prepend({r->name, r->records.at(index).value(u"id")});
                 r->records.removeAt(index);
                 seqs.removeAt(index);
             }
         }
+    }
+    if (m_changed) {
+        for (const auto &[resource, id] : std::as_const(removed))
+            m_changed(resource, id, "deleted");
     }
     return true;
 }
@@ -362,6 +372,8 @@ bool SampleDatabase::setObject(const QString &name, const Record &object, QStrin
     if (!exec(query, error))
         return false;
     r->object = object;
+    if (m_changed)
+        m_changed(r->name, QJsonValue(QJsonValue::Null), "updated");
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 QT_BEGIN_NAMESPACE
@@ -57,6 +58,11 @@ public:
     bool remove(const QHash<QString, QList<qsizetype>> &rows, QString *error);
     bool setObject(const QString &resource, const Record &object, QString *error);
 
+    // Told of every record a write created ("created"), changed ("updated") or removed ("deleted"), once it is
+    // saved; a singular resource's change has a null id. Seeding tells nothing.
+    using ChangeFn = std::function<void(const QString &resource, const QJsonValue &id, const char *action)>;
+    void setChangeHandler(ChangeFn handler) { m_changed = std::move(handler); }
+
     // Everything, as GET /db answers it.
     QByteArray toJson() const;
 
@@ -86,6 +92,7 @@ private:
     QString m_seedSource;
     QList<Resource> m_resources;
     QHash<QString, QList<qint64>> m_seqs; // per collection, the SQLite row of each record (same order)
+    ChangeFn m_changed;
 };
 
 } // namespace refetch::sampleapi

@@ -144,7 +144,7 @@ void QueryObserver::scheduleInterval()
         return;
     m_intervalTask = s->scheduleIn(m_options->refetchInterval, [this] {
         m_intervalTask = 0;
-        if (m_query)
+        if (m_query && !(m_options->intervalPaused && m_options->intervalPaused()))
             m_client->fetch(m_query, FetchReason::Interval, FetchMode::Dedupe);
         scheduleInterval();
     });

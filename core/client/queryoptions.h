@@ -86,6 +86,8 @@ struct QueryOptions
     Millis staleTime{0};                          // how long fetched data counts as fresh
     Millis gcTime{std::chrono::minutes(5)};       // how long unobserved data is kept
     Millis refetchInterval{0};                    // poll while observed; 0 = never
+    std::function<bool()> intervalPaused;         // while it answers true, a poll is skipped (a change stream
+                                                  // keeps the data current); empty: never
     FocusRefetch refetchOnWindowFocus = FocusRefetch::WhenStale;
     bool refetchOnReconnect = true;
     bool refetchOnMount = true;                   // fetch on attach when the data is missing or stale

@@ -12,6 +12,8 @@
 #include "core/persist/storefile.h"
 #include "core/client/queryclient.h"
 #include "core/client/queryobserver.h"
+#include "core/http/httptransport.h"
+#include "liveconnection.h"
 
 #include <QDir>
 #include <QUrl>
@@ -33,6 +35,7 @@ ApiConnection::ApiConnection(EndpointSettings settings, QueryClient *client, Mut
     , m_client(client)
     , m_queue(queue)
     , m_endpoint(std::make_unique<Endpoint>(transport, configOf(m_settings, client, transport)))
+    , m_transport(transport)
 {
     m_queue->addEndpoint(m_endpoint.get());
     if (Credentials *credentials = this->credentials()) {
@@ -78,7 +81,26 @@ void ApiConnection::onDetection()
     // Before anyone hears of the resources: the views they open speak the detected dialect.
     if (m_discovery->isSuccess())
         m_endpoint->setProvider(makeProvider(m_settings, detected()));
+    if (m_live) {
+        m_live->setResources(resources());
+        if (m_discovery->isSuccess())
+            m_live->start();
+    }
     Q_EMIT resourcesChanged();
+}
+
+void ApiConnection::startLive()
+{
+    if (m_live)
+        return;
+    m_live = new LiveConnection(m_settings, m_endpoint->config(), m_client, m_queue, m_transport->networkAccessManager(), this);
+    m_live->setResources(resources());
+    connect(m_live, &LiveConnection::statusChanged, this, [this] { *m_isLive = m_live->isLive(); });
+    // Once the server has answered (detection): the stream does not compete with the first lists, and an
+    // endpoint that cannot be reached, or is not signed in yet, is not asked for one.
+    if (m_discovery && !m_discovery->isSuccess())
+        return;   // onDetection() starts it
+    m_live->start();
 }
 
 DetectedApi ApiConnection::detected() const
@@ -205,13 +227,17 @@ ResourceTags ApiConnection::tags(const QString &resource) const
     return ResourceTags(resource, id(), m_settings.idField);
 }
 
-void ApiConnection::applyFreshness(const EndpointSettings &settings, QueryOptions &options)
+void ApiConnection::applyFreshness(const EndpointSettings &settings, const std::shared_ptr<const bool> &live,
+                                   QueryOptions &options)
 {
     options.staleTime = settings.staleTime;
     // What is on screen refetches when the window comes back, however fresh (throttled by the client to once
     // per 5 s): a record changed in a terminal a moment ago shows when the user returns.
     options.refetchOnWindowFocus = settings.refetchOnFocus ? FocusRefetch::Always : FocusRefetch::Never;
     options.refetchInterval = settings.pollInterval;
+    // While the change stream is up it says what changed: polling would only ask again what it told.
+    if (settings.pollInterval.count() > 0)
+        options.intervalPaused = [live] { return *live; };
 }
 
 PagedTableOptions ApiConnection::listOptions(const QString &resource) const
@@ -221,7 +247,9 @@ PagedTableOptions ApiConnection::listOptions(const QString &resource) const
     o.pageSize = m_settings.pageSize;
     o.staleTime = m_settings.staleTime;
     // By value: a model may outlive this connection by an event-loop turn.
-    o.configure = [settings = m_settings](QueryOptions &q) { applyFreshness(settings, q); };
+    o.configure = [settings = m_settings, live = std::shared_ptr<const bool>(m_isLive)](QueryOptions &q) {
+        applyFreshness(settings, live, q);
+    };
     o.table.idField = m_settings.idField;
     // The provider hands pages over as {"data": rows, ...}, wherever the server put them.
     o.table.rowsPath.clear();
@@ -234,7 +262,7 @@ QueryOptions ApiConnection::detailQuery(const QString &resource, const Json &id)
     QueryOptions o;
     o.key = QueryKey{this->id(), resource, id};
     o.fn = provider()->recordFn(*m_endpoint, resource, id);
-    applyFreshness(m_settings, o);
+    applyFreshness(m_settings, m_isLive, o);
     tags(resource).provideDetail(o, id);
     return o;
 }
@@ -249,7 +277,7 @@ QueryOptions ApiConnection::listQuery(const QString &resource, const ListParams 
     QueryOptions o;
     o.key = PagedTableModel::pageKey(id(), resource, params);
     o.fn = provider()->listFn(*m_endpoint, resource, params);
-    applyFreshness(m_settings, o);
+    applyFreshness(m_settings, m_isLive, o);
     tags(resource).provideList(o);
     return o;
 }

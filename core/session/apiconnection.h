@@ -17,6 +17,7 @@ namespace refetch {
 class CacheStore;
 class DraftStore;
 class HttpTransport;
+class LiveConnection;
 class MutationQueue;
 class MutationStore;
 class OAuthCredentials;
@@ -72,6 +73,14 @@ public:
     QString errorString() const;
     // Asks the server for its resources again (when they are discovered).
     void refresh();
+
+    // Live updates: follows the endpoint's change stream (settings().liveUrl, else <base URL>/events), unless the
+    // settings turn them off: from now on, or, while the server's dialect and resources are being detected, from
+    // its first answer. While it is live, polling pauses; when it is not, focus and polling keep the data current
+    // as before.
+    void startLive();
+    // Null before startLive().
+    LiveConnection *live() const { return m_live; }
 
     // The file its cache and unsent writes persist in, or null when they do not.
     const StoreFile *storeFile() const { return m_storeFile.get(); }
@@ -129,7 +138,8 @@ Q_SIGNALS:
     void tokensChanged(const QString &tokens);
 
 private:
-    static void applyFreshness(const EndpointSettings &settings, QueryOptions &options);
+    static void applyFreshness(const EndpointSettings &settings, const std::shared_ptr<const bool> &live,
+                               QueryOptions &options);
 
     void onDetection();
 
@@ -146,6 +156,10 @@ private:
     QueryObserver *m_discovery = nullptr;
     OAuthCredentials *m_oauth = nullptr;             // the endpoint's credentials when they are OAuth's
     QHash<QString, QList<Reference>> m_references;
+    HttpTransport *m_transport;
+    LiveConnection *m_live = nullptr;
+    std::shared_ptr<bool> m_isLive = std::make_shared<bool>(false);   // read by the views' options, which may
+                                                                        // outlive this connection by a turn
 };
 
 } // namespace refetch

@@ -170,6 +170,12 @@ QString EndpointSettings::validate() const
     if (maxResponseMegabytes < 1 || maxResponseMegabytes > maxResponseMegabytesLimit)
         return QCoreApplication::translate("EndpointSettings", "The largest response must be between 1 and %1 MB.")
             .arg(maxResponseMegabytesLimit);
+    if (!liveUrl.isEmpty()) {
+        const QString scheme = liveUrl.scheme();
+        if (liveUrl.host().isEmpty() || (scheme != u"http" && scheme != u"https" && scheme != u"ws" && scheme != u"wss"))
+            return QCoreApplication::translate("EndpointSettings", "The change stream “%1” is not an http, https, ws or wss URL with a host name.")
+                .arg(liveUrl.toDisplayString(QUrl::RemoveUserInfo));
+    }
     if (!caCertificateFile.isEmpty()) {
         QString error;
         loadCaCertificates(caCertificateFile, &error);

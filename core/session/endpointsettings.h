@@ -49,6 +49,12 @@ struct EndpointSettings
     std::chrono::milliseconds staleTime{30000};
     bool refetchOnFocus = true;
     std::chrono::milliseconds pollInterval{0};  // 0: no polling
+    // Live updates: follow the server's change stream where it has one (its changes invalidate what they touch;
+    // while the stream is up, polling is not needed and pauses).
+    bool live = true;
+    QUrl liveUrl;                               // the stream (http(s): Server-Sent Events, ws(s): a WebSocket);
+                                                // empty: <base URL>/events, if the server answers there
+    QString liveDialect;                        // LiveDialect::names(); empty: "plain" ({resource, id, action})
     int pageSize = 50;
     QString idField = QStringLiteral("id");
     QString envelopePath;                       // where a list's rows are: empty for the array or its "data"

@@ -141,6 +141,9 @@ EndpointSettings SettingsStore::read(const QString &id) const
     e.staleTime = readMillis(*m_settings, u"staleTimeMs"_s, defaults.staleTime, EndpointSettings::maxStaleTime);
     e.refetchOnFocus = m_settings->value(u"refetchOnFocus"_s, defaults.refetchOnFocus).toBool();
     e.pollInterval = readMillis(*m_settings, u"pollIntervalMs"_s, defaults.pollInterval, EndpointSettings::maxPollInterval);
+    e.live = m_settings->value(u"live"_s, defaults.live).toBool();
+    e.liveUrl = QUrl(m_settings->value(u"liveUrl"_s).toString());
+    e.liveDialect = m_settings->value(u"liveDialect"_s).toString();
     e.pageSize = std::clamp(m_settings->value(u"pageSize"_s, defaults.pageSize).toInt(), 1, EndpointSettings::maxPageSize);
     e.idField = m_settings->value(u"idField"_s, defaults.idField).toString();
     if (e.idField.trimmed().isEmpty())
@@ -195,6 +198,9 @@ void SettingsStore::write(const EndpointSettings &e)
     m_settings->setValue(u"staleTimeMs"_s, qint64(e.staleTime.count()));
     m_settings->setValue(u"refetchOnFocus"_s, e.refetchOnFocus);
     m_settings->setValue(u"pollIntervalMs"_s, qint64(e.pollInterval.count()));
+    m_settings->setValue(u"live"_s, e.live);
+    m_settings->setValue(u"liveUrl"_s, e.liveUrl.toString());
+    m_settings->setValue(u"liveDialect"_s, e.liveDialect);
     m_settings->setValue(u"pageSize"_s, e.pageSize);
     m_settings->setValue(u"idField"_s, e.idField);
     m_settings->setValue(u"envelopePath"_s, e.envelopePath);

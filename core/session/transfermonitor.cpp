@@ -1,5 +1,7 @@
 #include "transfermonitor.h"
 
+#include "core/live/ssestream.h"
+
 #include <QNetworkReply>
 
 namespace refetch {
@@ -17,6 +19,9 @@ TransferMonitor::~TransferMonitor()
 QNetworkReply *TransferMonitor::createRequest(Operation op, const QNetworkRequest &request, QIODevice *outgoingData)
 {
     QNetworkReply *reply = QNetworkAccessManager::createRequest(op, request, outgoingData);
+    // A change stream downloads for as long as it is open: not a transfer to show progress of.
+    if (request.attribute(SseStream::StreamAttribute).toBool())
+        return reply;
     m_transfers.insert(reply, Transfer{});
     connect(reply, &QNetworkReply::downloadProgress, this,
             [this, reply](qint64 received, qint64 total) { update(reply, received, total); });
