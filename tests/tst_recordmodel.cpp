@@ -516,6 +516,44 @@ void tst_RecordModel::againstTheSampleApi()
     QVERIFY(failed.first().first().value<MutationError>().isConflict());
     QCOMPARE(m.changes(), Json::parse(R"({"title":"Mine"})"));
     QVERIFY(m.errorString().contains("412"));
+
+    // The form refetched (focus, a live event) while its title was being edited, and someone else had changed the
+    // title meanwhile: the save is refused too (412), not written over theirs. A change to another field is not
+    // the edit's business: the save goes.
+    auto otherClient = [&](const QByteArray &body) {
+        std::unique_ptr<QNetworkReply> r(h->nam.sendCustomRequest(other, "PATCH", body));
+        QSignalSpy done(r.get(), &QNetworkReply::finished);
+        return done.wait() && r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+    };
+    m.revertChanges();
+    m.observer()->refetch();
+    QTRY_COMPARE(m.fieldValue(u"views"), Json(1));
+    QVERIFY(m.setField("title", Json("Edited while they edit")));
+    QVERIFY(otherClient(R"({"title":"Theirs"})"));
+    m.observer()->refetch();
+    QTRY_COMPARE(m.data(m.index(m.rowOf(u"title"), RecordModel::ValueColumn), RecordModel::ServerValueRole)
+                     .value<Json>(), Json("Theirs"));
+    QCOMPARE(m.fieldValue(u"title"), Json("Edited while they edit"));
+    failed.clear();
+    QVERIFY(m.submitChanges());
+    QVERIFY(failed.wait());
+    QVERIFY(failed.first().first().value<MutationError>().isConflict());
+    QCOMPARE(m.changes(), Json::parse(R"({"title":"Edited while they edit"})"));
+    // Seen (the conflict shown): saved again, it goes over theirs, as the user chose.
+    succeeded.clear();
+    QVERIFY(m.submitChanges());
+    QVERIFY(succeeded.wait());
+
+    QTRY_COMPARE(m.fieldValue(u"title"), Json("Edited while they edit"));
+    QVERIFY(m.setField("title", Json("Only the title")));
+    QVERIFY(otherClient(R"({"views":2})"));
+    m.observer()->refetch();
+    QTRY_COMPARE(m.fieldValue(u"views"), Json(2));
+    succeeded.clear();
+    QVERIFY(m.submitChanges());
+    QVERIFY(succeeded.wait());
+    QTRY_COMPARE(m.observer()->data().value("title"), Json("Only the title"));
+    QCOMPARE(m.observer()->data().value("views"), Json(2));
 }
 
 QTEST_GUILESS_MAIN(tst_RecordModel)

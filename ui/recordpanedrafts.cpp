@@ -120,6 +120,8 @@ void RecordPane::showRestoredMessage()
             }
         }
         if (!changed.isEmpty()) {
+            // Said here, with what a save does: it overwrites them, as the user chooses.
+            m_model->acceptServerChanges();
             kind = MessageBar::Kind::Warning;
             text += u' ' + tr("The record changed on the server since: %1. Save to overwrite it with your edits, or "
                               "Discard them to keep the server's.").arg(changed.join(u"; "_s));

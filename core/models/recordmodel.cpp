@@ -301,6 +301,7 @@ void RecordModel::revertChanges()
         m_edits.clear();
         m_errors.clear();
     });
+    m_editedOver.clear();
     setSubmitError(QString());
 }
 
@@ -411,6 +412,7 @@ void RecordModel::readServer()
 {
     const Json data = m_observer->data();
     m_serverFrom = data;
+    m_serverEtag = m_observer->query() ? m_observer->query()->etag() : QByteArray();
     m_shapeError.clear();
     if (data.isObject()) {
         m_server = data;
@@ -425,11 +427,29 @@ void RecordModel::readServer()
 void RecordModel::onQueryChanged(QueryChanges what)
 {
     // Every settled fetch reads the record again: it also replaces what a submit's answer showed meanwhile.
-    if ((what & (QueryChange::Data | QueryChange::UpdatedAt)) && !m_observer->data().identical(m_serverFrom)) {
-        update([this] { readServer(); });
-    } else if ((what & QueryChange::UpdatedAt) && m_observer->isSuccess() && !m_server.identical(m_serverFrom)) {
-        update([this] { readServer(); });
+    const bool read = ((what & (QueryChange::Data | QueryChange::UpdatedAt)) && !m_observer->data().identical(m_serverFrom))
+        || ((what & QueryChange::UpdatedAt) && m_observer->isSuccess() && !m_server.identical(m_serverFrom));
+    if (read) {
+        update([this] {
+            const Json before = m_server;
+            const QByteArray beforeEtag = m_serverEtag;
+            readServer();
+            // Someone else changed a field being edited (a refetch on focus, a live event) to another value than
+            // the edit's: the save must not write over it unseen. The version the edits were made over goes with
+            // it, and the server refuses it. Decided before views hear of the change (one may accept it).
+            if (m_edits.isEmpty() || !m_editedOver.isEmpty() || beforeEtag.isEmpty() || beforeEtag == m_serverEtag)
+                return;
+            for (auto it = m_edits.cbegin(); it != m_edits.cend(); ++it) {
+                const Json now = m_server.value(QStringView(it.key()));
+                if (!fieldvalue::same(before.value(QStringView(it.key())), now) && !fieldvalue::same(now, *it)) {
+                    m_editedOver = beforeEtag;
+                    break;
+                }
+            }
+        });
     }
+    if (!isDirty())
+        m_editedOver.clear();
     updateState();
 }
 
@@ -442,7 +462,9 @@ Mutation *RecordModel::submitChanges()
     if (o.id.isUndefined() && o.method != "POST")
         o.id = m_server.value(QStringView(m_options.idField));
     // If-Match with the version this form last showed: a write over someone else's newer one is refused (412).
-    if (o.etag.isEmpty() && m_observer->query())
+    if (o.etag.isEmpty() && !m_editedOver.isEmpty())
+        o.etag = std::exchange(m_editedOver, {});
+    else if (o.etag.isEmpty() && m_observer->query())
         o.etag = m_observer->query()->etag();
     // The record refetches after the write, so that the form shows what the server keeps.
     o.invalidatesQueries.append(QueryFilters{.key = m_observer->options().key, .exact = true});

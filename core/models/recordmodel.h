@@ -80,6 +80,12 @@ public:
     // runs, it waits for a retry) is no longer an edit: it shows, marked WaitingRole, until the write settles; if
     // it fails, the value is an edit again with the server's errors.
     bool isDirty() const { return !m_edits.isEmpty(); }
+    // Whether the server changed an edited field since the edit began (someone else's change, read by a refetch):
+    // a save is then sent over the version the edits were made on, and refused (412) rather than writing over it.
+    bool serverChangedEditedFields() const { return !m_editedOver.isEmpty(); }
+    // The user was shown those changes (a restored draft's warning says a save overwrites them): a save goes over
+    // the version the form shows now.
+    void acceptServerChanges() { m_editedOver.clear(); }
     bool isFieldDirty(QStringView field) const;
     QStringList dirtyFields() const;
     QMap<QString, QStringList> fieldErrors() const { return m_errors; }
@@ -144,6 +150,11 @@ private:
     RecordModelOptions m_options;
     Json m_server = Json::object({});
     Json m_serverFrom;                      // the query data m_server was read from
+    QByteArray m_serverEtag;                // the version m_server is (its query's ETag when it was read)
+    // The version the edits were made over, kept once a refetch brought another value of an edited field: the
+    // save goes with it as If-Match and is refused (412, the conflict shown) instead of writing over their change.
+    // Empty while no edited field changed on the server (a change to other fields merges: only edits are sent).
+    QByteArray m_editedOver;
     QStringList m_fields;                   // rows
     QHash<QString, Json> m_edits;
     QMap<QString, QStringList> m_errors;

@@ -241,44 +241,45 @@ void OAuthCredentials::discoverThen(std::function<void()> next)
         next();
         return;
     }
+    readDiscovery(0, std::move(next));
+}
+
+void OAuthCredentials::readDiscovery(int attempt, std::function<void()> next)
+{
     // OpenID Connect Discovery, else RFC 8414's document.
-    auto tryDocument = std::make_shared<std::function<void(int)>>();
-    *tryDocument = [this, next, tryDocument](int attempt) {
-        static const char16_t *const paths[] = {u"/.well-known/openid-configuration", u"/.well-known/oauth-authorization-server"};
-        QUrl url = m_options.issuer;
-        QString path = url.path();
-        while (path.endsWith(u'/'))
-            path.chop(1);
-        url.setPath(path + QString::fromUtf16(paths[attempt]));
-        QNetworkRequest request(url);
-        request.setRawHeader("Accept", "application/json");
-        request.setTransferTimeout(30000);
-        QNetworkReply *reply = m_nam->get(request);
-        connect(reply, &QNetworkReply::finished, this, [this, reply, next, tryDocument, attempt, url] {
-            reply->deleteLater();
-            const QJsonObject doc = QJsonDocument::fromJson(reply->readAll()).object();
-            const QUrl authorization(doc.value(u"authorization_endpoint"_s).toString());
-            const QUrl token(doc.value(u"token_endpoint"_s).toString());
-            if (reply->error() != QNetworkReply::NoError || token.isEmpty()) {
-                if (attempt == 0) {
-                    (*tryDocument)(1);
-                    return;
-                }
-                fail(tr("Could not read the sign-in server's discovery document at %1: %2")
-                         .arg(url.toDisplayString(), reply->error() != QNetworkReply::NoError ? reply->errorString()
-                                                                                               : tr("it names no token endpoint")),
-                     m_renewing);
+    static const char16_t *const paths[] = {u"/.well-known/openid-configuration", u"/.well-known/oauth-authorization-server"};
+    QUrl url = m_options.issuer;
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    url.setPath(path + QString::fromUtf16(paths[attempt]));
+    QNetworkRequest request(url);
+    request.setRawHeader("Accept", "application/json");
+    request.setTransferTimeout(30000);
+    QNetworkReply *reply = m_nam->get(request);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, next = std::move(next), attempt, url] {
+        reply->deleteLater();
+        const QJsonObject doc = QJsonDocument::fromJson(reply->readAll()).object();
+        const QUrl authorization(doc.value(u"authorization_endpoint"_s).toString());
+        const QUrl token(doc.value(u"token_endpoint"_s).toString());
+        if (reply->error() != QNetworkReply::NoError || token.isEmpty()) {
+            if (attempt == 0) {
+                readDiscovery(1, next);
                 return;
             }
-            if (m_options.authorizationUrl.isEmpty())
-                m_options.authorizationUrl = authorization;
-            if (m_options.tokenUrl.isEmpty())
-                m_options.tokenUrl = token;
-            m_discovered = true;
-            next();
-        });
-    };
-    (*tryDocument)(0);
+            fail(tr("Could not read the sign-in server's discovery document at %1: %2")
+                     .arg(url.toDisplayString(), reply->error() != QNetworkReply::NoError ? reply->errorString()
+                                                                                           : tr("it names no token endpoint")),
+                 m_renewing);
+            return;
+        }
+        if (m_options.authorizationUrl.isEmpty())
+            m_options.authorizationUrl = authorization;
+        if (m_options.tokenUrl.isEmpty())
+            m_options.tokenUrl = token;
+        m_discovered = true;
+        next();
+    });
 }
 
 void OAuthCredentials::requestToken(const QList<std::pair<QString, QString>> &form, bool renewal)

@@ -97,6 +97,7 @@ protected:
 
 private:
     void discoverThen(std::function<void()> next);
+    void readDiscovery(int attempt, std::function<void()> next);
     void requestToken(const QList<std::pair<QString, QString>> &form, bool renewal);
     void takeTokenAnswer(const QByteArray &body, bool renewal);
     void setTokens(Tokens tokens);
