@@ -182,6 +182,15 @@ void tst_ReferenceLabels::linksAreReferences()
     // A field of ids is read as it is.
     QCOMPARE((Reference{u"userId"_s, u"users"_s, u"convention"_s, {}}).idOf(Json(7)), Json(7));
 
+    // Comments whose post has the comment's own id (comment 1 on post 1, 2 on 2): a reference to posts, not the
+    // comment's own URL, once the records' resource is known.
+    const Json sameIds = Json::parse(R"([
+        {"url": "http://127.0.0.1:8000/api/comments/1/", "id": 1, "on": "http://127.0.0.1:8000/api/posts/1/"},
+        {"url": "http://127.0.0.1:8000/api/comments/2/", "id": 2, "on": "http://127.0.0.1:8000/api/posts/2/"}
+    ])");
+    QCOMPARE(ReferenceFinder::find({}, sameIds, resources, u"id"_s, {}, base, u"comments"_s),
+             (QList<Reference>{{u"on"_s, u"posts"_s, u"link"_s, u"http://127.0.0.1:8000/api/posts/{id}/"_s}}));
+
     // Without a base URL nothing is a link.
     QVERIFY(ReferenceFinder::find({}, records, resources, u"id"_s).isEmpty());
 

@@ -505,7 +505,8 @@ void ResourceView::updateReferences(int first, int last)
         // What the schema and convention find, with the user's word (Settings, References) over it.
         m_references->setReferences(m_connection->settings().referencesWith(
             m_resource, ReferenceFinder::find(m_delegate->schema(), sample, m_connection->resources(), idField,
-                                              relationsOfFirstPage(), m_connection->settings().baseUrl)));
+                                              relationsOfFirstPage(), m_connection->settings().baseUrl,
+                                              m_resource)));
         m_referencesFound = true;
         widenReferenceColumns();
         first = 0;

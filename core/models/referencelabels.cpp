@@ -40,7 +40,7 @@ bool isIdLike(const Json &v)
 // records under `base` written the same way; not one when every such link names the record that holds it (its own
 // URL, DRF's "url"). An empty Reference otherwise.
 Reference linkIn(const Json &records, qsizetype sample, const QString &field, const QString &idField,
-                 const QStringList &resources, const QUrl &base)
+                 const QStringList &resources, const QUrl &base, const QString &ownResource)
 {
     Reference found;
     if (!base.isValid())
@@ -60,6 +60,8 @@ Reference linkIn(const Json &records, qsizetype sample, const QString &field, co
             return {};
         self = self && DataProvider::idText(found.idOf(v)) == DataProvider::idText(record.value(idField));
     }
+    if (!ownResource.isEmpty() && found.resource != ownResource)
+        self = false;   // another resource's records, whatever their ids
     return self ? Reference() : found;
 }
 
@@ -164,7 +166,7 @@ QString ReferenceFinder::resourceByName(const QString &field, const QStringList 
 
 QList<Reference> ReferenceFinder::find(const ResourceSchema &schema, const Json &records, const QStringList &resources,
                                        const QString &idField, const QMap<QString, QString> &relations,
-                                       const QUrl &base)
+                                       const QUrl &base, const QString &resource)
 {
     QList<Reference> out;
     QSet<QString> taken;
@@ -202,7 +204,7 @@ QList<Reference> ReferenceFinder::find(const ResourceSchema &schema, const Json 
             described && described->type != FieldSchema::Type::Unknown && described->type != FieldSchema::Type::Integer
             && described->type != FieldSchema::Type::String)
             continue;
-        if (const Reference link = linkIn(records, sample, field, idField, resources, base); !link.link.isEmpty()) {
+        if (const Reference link = linkIn(records, sample, field, idField, resources, base, resource); !link.link.isEmpty()) {
             out.append(link);
             continue;
         }

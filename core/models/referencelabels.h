@@ -57,9 +57,11 @@ struct ReferenceFinder
 {
     // `relations`: fields the server's answers say point at another type (JSON:API relationships), found first
     // like the schema's. `base`: the endpoint's base URL, under which links are looked for (none when empty).
+    // `resource`: the records' own, so that a link to the record itself (DRF's "url") is told from a reference
+    // that happens to name the same ids (comment 7's post 7); empty: any link naming each row's own id is its own.
     static QList<Reference> find(const ResourceSchema &schema, const Json &records, const QStringList &resources,
                                  const QString &idField, const QMap<QString, QString> &relations = {},
-                                 const QUrl &base = {});
+                                 const QUrl &base = {}, const QString &resource = {});
     // The resource a field's name points at by convention, among `resources`; empty when none.
     static QString resourceByName(const QString &field, const QStringList &resources);
 };

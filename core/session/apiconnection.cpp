@@ -310,7 +310,7 @@ QList<Reference> ApiConnection::knownReferences(const QString &resource) const
     return m_settings.referencesWith(resource, ReferenceFinder::find(schema, ResourceTags::records(page), resources(),
                                                                      m_settings.idField,
                                                                      DataProvider::pageOf(page).relations,
-                                                                     m_settings.baseUrl));
+                                                                     m_settings.baseUrl, resource));
 }
 
 QString ApiConnection::recordPath(const QString &resource, const Json &id) const

@@ -22,7 +22,8 @@ QString readableLabel(const Json &record, const QString &idField, const QString 
         if (record.keyAt(i) == idField || !record.valueAt(i).isString())
             continue;
         const QString text = record.valueAt(i).toString().simplified();
-        if (!text.isEmpty())
+        // A link (DRF's own "url", a hyperlinked reference) names no one: the text after it does.
+        if (!text.isEmpty() && !text.contains(u"://"))
             return text.size() > 80 ? text.left(79) + u'…' : text;
     }
     return DataProvider::idText(record.value(idField));
