@@ -500,6 +500,10 @@ void tst_Mutation::undoableSendsAfterDelay()
     observeDetail();
     settle();
     h->fixture.route("PATCH", "/posts/7", [](const RecordedRequest &) { return Response::json(R"({"id":7,"title":"new"})"); });
+    // The server keeps the write, as a real one does: the refetch after it reads "new" (it read "old"
+    // before, and the test passed only when it looked before the refetch's answer came).
+    h->fixture.setJson("/posts", R"([{"id":7,"title":"new"},{"id":8,"title":"b"}])");
+    h->fixture.setJson("/posts/7", R"({"id":7,"title":"new"})");
     MutationOptions o = patch7(MutationMode::Undoable);
     o.undoDelay = 3s;
     Mutation *m = queue->mutate(o, Json::parse(R"({"id":7,"title":"new"})"));
@@ -514,6 +518,8 @@ void tst_Mutation::undoableSendsAfterDelay()
     QTRY_COMPARE(succeeded.count(), 1);
     QTRY_COMPARE(h->fixture.count("GET", "/posts"), 1);
     QTRY_COMPARE(h->fixture.count("GET", "/posts/7"), 1);
+    QTRY_COMPARE(h->client.queryData({"posts", 7}).value("title").toString(), QStringLiteral("new"));
+    QTRY_VERIFY(!h->client.query({"posts", 7})->isFetching());
     QCOMPARE(h->client.queryData({"posts", 7}).value("title").toString(), QStringLiteral("new"));
 }
 
