@@ -41,6 +41,7 @@ private Q_SLOTS:
     void revokedRefreshTokenPausesWritesUntilSignedInAgain();
     void renewedBeforeItExpires();
     void keptAcrossARestart();
+    void signOutRevokesTheTokensAtTheServer();
 
 private:
     EndpointSettings settings(EndpointSettings::SignIn method) const;
@@ -167,7 +168,7 @@ bool tst_OAuthCredentials::signInWithBrowser(OAuthCredentials *oauth)
 Json tst_OAuthCredentials::page(ApiConnection *c, int number, QString *error)
 {
     QueryObserver o(m_client.get(), c->listQuery(u"posts"_s, ListParams{.page = number, .pageSize = 10}));
-    QTest::qWaitFor([&] { return !o.isFetching() && (o.isSuccess() || o.isError()); }, 20000);
+    (void)QTest::qWaitFor([&] { return !o.isFetching() && (o.isSuccess() || o.isError()); }, 20000);
     if (!o.isSuccess()) {
         if (error && !o.isError())
             *error = u"no answer in 20 s"_s;
@@ -368,4 +369,42 @@ void tst_OAuthCredentials::keptAcrossARestart()
 }
 
 QTEST_GUILESS_MAIN(tst_OAuthCredentials)
+// Sign Out forgets the tokens here and asks the server to revoke them (RFC 7009, the endpoint named by its
+// discovery document): the access token no longer opens the API, and the refresh token renews nothing, even for a
+// copy of them kept elsewhere (another window, a keychain backup).
+void tst_OAuthCredentials::signOutRevokesTheTokensAtTheServer()
+{
+    ApiConnection *c = connect(settings(EndpointSettings::SignIn::AuthorizationCode));
+    QVERIFY(signInWithBrowser(c->oauth()));
+    QCOMPARE(page(c, 1).size(), 10);
+    const OAuthCredentials::Tokens old = c->oauth()->tokens();
+    QVERIFY(!old.refresh.isEmpty());
+    c->oauth()->signOut();
+    QCOMPARE(c->credentials()->state(), State::SignInNeeded);
+    QVERIFY(c->oauth()->tokens().isEmpty());
+    QCOMPARE(m_tokens.last(), QString());   // forgotten in the keychain too
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->output().count("REVOCATION 200\n"), 2, 15000);   // refresh, then access token
+    QCOMPARE(c->oauth()->statusText(), u"Signed out."_s);
+
+    // The old access token, sent by hand.
+    QNetworkAccessManager nam;
+    QNetworkRequest request(m_server->baseUrl().resolved(QUrl(u"/posts/1"_s)));
+    request.setRawHeader("Authorization", "Bearer " + old.access.toUtf8());
+    std::unique_ptr<QNetworkReply> reply(nam.get(request));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 401);
+
+    // A copy of the tokens, in a connection of the same settings: its 401 cannot be mended by the refresh token.
+    ApiConnection *copy = connect(settings(EndpointSettings::SignIn::AuthorizationCode));
+    copy->oauth()->restore(old);
+    QCOMPARE(copy->credentials()->state(), State::SignedIn);
+    QString error;
+    QVERIFY(page(copy, 2, &error).isEmpty());
+    QVERIFY2(error.contains(u"401"_s), qPrintable(error));
+    QCOMPARE(copy->credentials()->state(), State::SignInNeeded);
+    QVERIFY2(copy->oauth()->statusText().contains(u"invalid_grant"_s), qPrintable(copy->oauth()->statusText()));
+    QCOMPARE(grants(u"refresh_token"_s), 0);
+}
+
 #include "tst_oauthcredentials.moc"

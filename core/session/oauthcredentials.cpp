@@ -170,24 +170,35 @@ void OAuthCredentials::signIn()
     cancelSignIn();
     m_signingIn = true;
     Q_EMIT statusChanged();
-    if (m_options.grant == Grant::ClientCredentials) {
-        discoverThen([this] {
-            QList<std::pair<QString, QString>> form{{u"grant_type"_s, u"client_credentials"_s}};
-            if (!m_options.scope.isEmpty())
-                form.append({u"scope"_s, m_options.scope});
-            requestToken(form, false);
-        });
-    } else {
+    if (m_options.grant == Grant::ClientCredentials)
+        discoverThen([this] { requestToken(tokenForm(), false); });
+    else
         discoverThen([this] { startCodeFlow(); });
-    }
 }
 
-void OAuthCredentials::cancelSignIn()
+QList<std::pair<QString, QString>> OAuthCredentials::tokenForm() const
+{
+    QList<std::pair<QString, QString>> form;
+    if (m_options.grant == Grant::ClientCredentials)
+        form = {{u"grant_type"_s, u"client_credentials"_s}};
+    else   // RFC 6749 §6
+        form = {{u"grant_type"_s, u"refresh_token"_s}, {u"refresh_token"_s, m_tokens.refresh}};
+    if (!m_options.scope.isEmpty())
+        form.append({u"scope"_s, m_options.scope});
+    return form;
+}
+
+void OAuthCredentials::dropFlow()
 {
     if (m_flow)
         m_flow->deleteLater();
     m_flow = nullptr;
     m_flowNam = nullptr;
+}
+
+void OAuthCredentials::cancelSignIn()
+{
+    dropFlow();
     if (std::exchange(m_signingIn, false))
         Q_EMIT statusChanged();
 }
@@ -197,10 +208,47 @@ void OAuthCredentials::signOut()
     cancelSignIn();
     if (m_scheduler)
         m_scheduler->cancel(std::exchange(m_renewTask, 0));
-    m_tokens = {};
+    const Tokens old = std::exchange(m_tokens, {});
     Q_EMIT tokensChanged(QString());
     needSignIn(tr("Signed out."));
     Q_EMIT statusChanged();
+    revoke(old);
+}
+
+void OAuthCredentials::revoke(const Tokens &tokens)
+{
+    // RFC 7009: the refresh token first (the server may end the access tokens of its grant with it), then the
+    // access token. Signing out here does not wait for it; a server that cannot be told is said in the status.
+    QList<std::pair<QString, QString>> tokenForms;
+    if (!tokens.refresh.isEmpty())
+        tokenForms.append({tokens.refresh, u"refresh_token"_s});
+    if (!tokens.access.isEmpty())
+        tokenForms.append({tokens.access, u"access_token"_s});
+    if (tokenForms.isEmpty() || !m_nam)
+        return;
+    if (m_options.revocationUrl.isEmpty()) {
+        if (m_options.issuer.isEmpty() || m_discovered)
+            return;   // the server names no revocation endpoint: the tokens run out by themselves
+        readDiscovery(0, [this, tokens](const QString &error) {
+            if (error.isEmpty() && !m_options.revocationUrl.isEmpty())
+                revoke(tokens);
+        });
+        return;
+    }
+    for (const auto &[token, hint] : tokenForms) {
+        QNetworkReply *reply = postForm(m_options.revocationUrl, {{u"token"_s, token}, {u"token_type_hint"_s, hint}});
+        const quint64 signedOutAt = generation();
+        connect(reply, &QNetworkReply::finished, this, [this, reply, signedOutAt] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 200 || generation() != signedOutAt || state() != State::SignInNeeded)
+                return;   // revoked (RFC 7009 §2.2: 200 also for a token the server no longer knows), or signed in since
+            const QString why = status ? oauthError(reply->readAll(), tr("HTTP %1").arg(status)) : reply->errorString();
+            needSignIn(tr("Signed out here, but the sign-in server could not be told (%1): the last token stays "
+                          "valid there until it expires.").arg(why));
+            Q_EMIT statusChanged();
+        });
+    }
 }
 
 bool OAuthCredentials::startRenewal(QString *why)
@@ -214,18 +262,7 @@ bool OAuthCredentials::startRenewal(QString *why)
     }
     m_renewing = true;
     Q_EMIT statusChanged();
-    discoverThen([this] {
-        QList<std::pair<QString, QString>> form;
-        if (m_options.grant == Grant::ClientCredentials) {
-            form = {{u"grant_type"_s, u"client_credentials"_s}};
-        } else {
-            // RFC 6749 §6.
-            form = {{u"grant_type"_s, u"refresh_token"_s}, {u"refresh_token"_s, m_tokens.refresh}};
-        }
-        if (!m_options.scope.isEmpty())
-            form.append({u"scope"_s, m_options.scope});
-        requestToken(form, true);
-    });
+    discoverThen([this] { requestToken(tokenForm(), true); });
     return true;
 }
 
@@ -241,10 +278,15 @@ void OAuthCredentials::discoverThen(std::function<void()> next)
         next();
         return;
     }
-    readDiscovery(0, std::move(next));
+    readDiscovery(0, [this, next = std::move(next)](const QString &error) {
+        if (error.isEmpty())
+            next();
+        else
+            fail(error, m_renewing);
+    });
 }
 
-void OAuthCredentials::readDiscovery(int attempt, std::function<void()> next)
+void OAuthCredentials::readDiscovery(int attempt, std::function<void(const QString &error)> done)
 {
     // OpenID Connect Discovery, else RFC 8414's document.
     static const char16_t *const paths[] = {u"/.well-known/openid-configuration", u"/.well-known/oauth-authorization-server"};
@@ -257,28 +299,29 @@ void OAuthCredentials::readDiscovery(int attempt, std::function<void()> next)
     request.setRawHeader("Accept", "application/json");
     request.setTransferTimeout(30000);
     QNetworkReply *reply = m_nam->get(request);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, next = std::move(next), attempt, url] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done), attempt, url] {
         reply->deleteLater();
         const QJsonObject doc = QJsonDocument::fromJson(reply->readAll()).object();
         const QUrl authorization(doc.value(u"authorization_endpoint"_s).toString());
         const QUrl token(doc.value(u"token_endpoint"_s).toString());
         if (reply->error() != QNetworkReply::NoError || token.isEmpty()) {
             if (attempt == 0) {
-                readDiscovery(1, next);
+                readDiscovery(1, done);
                 return;
             }
-            fail(tr("Could not read the sign-in server's discovery document at %1: %2")
+            done(tr("Could not read the sign-in server's discovery document at %1: %2")
                      .arg(url.toDisplayString(), reply->error() != QNetworkReply::NoError ? reply->errorString()
-                                                                                           : tr("it names no token endpoint")),
-                 m_renewing);
+                                                                                           : tr("it names no token endpoint")));
             return;
         }
         if (m_options.authorizationUrl.isEmpty())
             m_options.authorizationUrl = authorization;
         if (m_options.tokenUrl.isEmpty())
             m_options.tokenUrl = token;
+        if (m_options.revocationUrl.isEmpty())
+            m_options.revocationUrl = QUrl(doc.value(u"revocation_endpoint"_s).toString());
         m_discovered = true;
-        next();
+        done({});
     });
 }
 
@@ -288,21 +331,7 @@ void OAuthCredentials::requestToken(const QList<std::pair<QString, QString>> &fo
         fail(tr("The network access manager is gone."), renewal);
         return;
     }
-    QNetworkRequest request(m_options.tokenUrl);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("Accept", "application/json");
-    request.setTransferTimeout(30000);
-    QUrlQuery body;
-    for (const auto &[name, value] : form)
-        body.addQueryItem(name, QString::fromUtf8(QUrl::toPercentEncoding(value)));
-    if (!m_options.clientSecret.isEmpty()) {
-        // RFC 6749 §2.3.1: the id and secret form-encoded, then HTTP Basic.
-        const QByteArray id = QUrl::toPercentEncoding(m_options.clientId), secret = QUrl::toPercentEncoding(m_options.clientSecret);
-        request.setRawHeader("Authorization", "Basic " + (id + ':' + secret).toBase64());
-    } else {
-        body.addQueryItem(u"client_id"_s, QString::fromUtf8(QUrl::toPercentEncoding(m_options.clientId)));
-    }
-    QNetworkReply *reply = m_nam->post(request, body.query(QUrl::FullyEncoded).toUtf8());
+    QNetworkReply *reply = postForm(m_options.tokenUrl, form);
     connect(reply, &QNetworkReply::finished, this, [this, reply, renewal] {
         reply->deleteLater();
         const QByteArray answer = reply->readAll();
@@ -324,6 +353,25 @@ void OAuthCredentials::requestToken(const QList<std::pair<QString, QString>> &fo
     });
 }
 
+QNetworkReply *OAuthCredentials::postForm(const QUrl &url, const QList<std::pair<QString, QString>> &form)
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+    request.setRawHeader("Accept", "application/json");
+    request.setTransferTimeout(30000);
+    QUrlQuery body;
+    for (const auto &[name, value] : form)
+        body.addQueryItem(name, QString::fromUtf8(QUrl::toPercentEncoding(value)));
+    if (!m_options.clientSecret.isEmpty()) {
+        // RFC 6749 §2.3.1: the id and secret form-encoded, then HTTP Basic.
+        const QByteArray id = QUrl::toPercentEncoding(m_options.clientId), secret = QUrl::toPercentEncoding(m_options.clientSecret);
+        request.setRawHeader("Authorization", "Basic " + (id + ':' + secret).toBase64());
+    } else {
+        body.addQueryItem(u"client_id"_s, QString::fromUtf8(QUrl::toPercentEncoding(m_options.clientId)));
+    }
+    return m_nam->post(request, body.query(QUrl::FullyEncoded).toUtf8());
+}
+
 void OAuthCredentials::takeTokenAnswer(const QByteArray &body, bool renewal)
 {
     const QJsonObject o = QJsonDocument::fromJson(body).object();
@@ -340,15 +388,23 @@ void OAuthCredentials::takeTokenAnswer(const QByteArray &body, bool renewal)
     t.who = whoIn(o.value(u"id_token"_s).toString());
     if (t.who.isEmpty())
         t.who = m_options.grant == Grant::ClientCredentials ? m_options.clientId : m_tokens.who;
-    setTokens(t);
     if (renewal) {
+        setTokens(t);
         m_renewing = false;
         renewFinished(true);
+        Q_EMIT statusChanged();
     } else {
-        m_signingIn = false;
-        changed(true);
-        Q_EMIT signedIn();
+        finishSignIn(t);
     }
+}
+
+void OAuthCredentials::finishSignIn(const Tokens &tokens)
+{
+    dropFlow();
+    setTokens(tokens);
+    m_signingIn = false;
+    changed(true);
+    Q_EMIT signedIn();
     Q_EMIT statusChanged();
 }
 
@@ -384,10 +440,7 @@ void OAuthCredentials::fail(const QString &message, bool renewal)
         renewFinished(false, message);
     } else {
         m_signingIn = false;
-        if (m_flow)
-            m_flow->deleteLater();
-        m_flow = nullptr;
-        m_flowNam = nullptr;
+        dropFlow();
         // A refused sign-in does not end one that still works (a second window's, a token not yet expired).
         if (state() != State::SignedIn)
             needSignIn(message);
@@ -454,14 +507,7 @@ void OAuthCredentials::startCodeFlow()
         if (flow->expirationAt().isValid())
             t.expiresAt = flow->expirationAt().toUTC();
         t.who = whoIn(flow->extraTokens().value(u"id_token"_s).toString());
-        m_flow = nullptr;
-        m_flowNam = nullptr;
-        flow->deleteLater();
-        setTokens(t);
-        m_signingIn = false;
-        changed(true);
-        Q_EMIT signedIn();
-        Q_EMIT statusChanged();
+        finishSignIn(t);
     });
     flow->grant();
 }

@@ -9,6 +9,7 @@
 
 QT_BEGIN_NAMESPACE
 class QNetworkAccessManager;
+class QNetworkReply;
 class QOAuth2AuthorizationCodeFlow;
 QT_END_NAMESPACE
 
@@ -38,6 +39,7 @@ public:
         QUrl issuer;             // read for the two URLs below when they are empty (OpenID / RFC 8414 discovery)
         QUrl authorizationUrl;
         QUrl tokenUrl;
+        QUrl revocationUrl;      // RFC 7009; from the discovery document when empty. Sign out revokes the tokens there
         QString clientId;
         QString clientSecret;    // client credentials' secret; for a code flow, only a confidential client's
         QString scope;
@@ -66,7 +68,8 @@ public:
     // Stops a sign-in under way (the browser's page then goes nowhere).
     void cancelSignIn();
     bool isSigningIn() const { return m_signingIn; }
-    // Forgets the tokens: requests go without, and the state is SignInNeeded ("Signed out").
+    // Forgets the tokens: requests go without, and the state is SignInNeeded ("Signed out"). The server is asked to
+    // revoke them (RFC 7009) where it names a revocation endpoint.
     void signOut();
 
     // Tokens kept from an earlier session: used when they were issued for these settings.
@@ -97,9 +100,16 @@ protected:
 
 private:
     void discoverThen(std::function<void()> next);
-    void readDiscovery(int attempt, std::function<void()> next);
+    // Reads the discovery document into m_options; `done` with an empty error when it could.
+    void readDiscovery(int attempt, std::function<void(const QString &error)> done);
+    // The token request's form: client credentials, or the refresh token.
+    QList<std::pair<QString, QString>> tokenForm() const;
+    QNetworkReply *postForm(const QUrl &url, const QList<std::pair<QString, QString>> &form);
     void requestToken(const QList<std::pair<QString, QString>> &form, bool renewal);
     void takeTokenAnswer(const QByteArray &body, bool renewal);
+    void finishSignIn(const Tokens &tokens);
+    void dropFlow();
+    void revoke(const Tokens &tokens);
     void setTokens(Tokens tokens);
     void scheduleRenewal();
     void fail(const QString &message, bool renewal);

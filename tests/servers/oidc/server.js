@@ -5,8 +5,9 @@
 //   node server.js [--access-ttl SECONDS]
 //
 // It prints "Issuer http://127.0.0.1:P" and then "Listening on http://127.0.0.1:R" (the API), then
-// "REQUEST <METHOD> <path-with-query> <ok|401>" for every request to the API, and "TOKEN <grant>" for every token
-// the authorization server hands out.
+// "REQUEST <METHOD> <path-with-query> <ok|401>" for every request to the API, "TOKEN <grant>" for every token
+// the authorization server hands out, and "REVOCATION <status>" for every request to its revocation endpoint
+// (RFC 7009: revoking a token ends its grant's tokens).
 //
 // Clients:
 //   refetch          a native app (RFC 8252): authorization code with PKCE (S256, required), no secret, any
@@ -89,6 +90,8 @@ provider.on('grant.success', (ctx) => console.log(`GRANT ${ctx.oidc.params.grant
 
 const callback = provider.callback();
 oidcHttp.on('request', async (req, res) => {
+  if (req.url.startsWith('/token/revocation'))
+    res.on('finish', () => console.log(`REVOCATION ${res.statusCode}`));
   const match = /^\/interaction\/([^/?]+)/.exec(req.url);
   if (!match) {
     callback(req, res);
