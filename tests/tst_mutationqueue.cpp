@@ -1,3 +1,4 @@
+#include "core/http/credentials.h"
 #include "core/mutation/mutation.h"
 #include "core/mutation/mutationqueue.h"
 #include "core/mutation/resourcetags.h"
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void connectionRefusedPausesAndProbes();
     void timeoutBeforeAnyBytePauses();
     void serverErrorIsNoPause();
+    void refusedTokenPausesUntilANewOneIsGiven();
     void undoWhilePaused();
     void discardDropsOneEndpointsWrites();
     void discardDuringConflictSettlesOnce();
@@ -259,6 +261,48 @@ void tst_MutationQueue::pendingChangeHoldsOverARefetch()
 
     h->fixture.releaseAll();
     QTRY_COMPARE(m->status(), Mutation::Status::Succeeded);
+}
+
+// A token the server refuses (401) and nothing can renew: the write and those behind it wait, paused, in order,
+// and nothing more is sent with it. The user gives a new one (Settings make a new endpoint of that name, with
+// its new credentials): they go at once, in the order they were made, without another write or a reconnect
+// having to nudge the queue.
+void tst_MutationQueue::refusedTokenPausesUntilANewOneIsGiven()
+{
+    const auto authorized = [](const RecordedRequest &r) {
+        return r.headers.value("authorization") == "Bearer new" ? Response::json(r.body)
+                                                                : Response::json(R"({"error":"invalid token"})", 401);
+    };
+    h->fixture.route("PATCH", "/posts/7", authorized);
+    h->fixture.route("PATCH", "/posts/8", authorized);
+    auto oldToken = std::make_shared<FixedCredentials>(FixedCredentials::Place::Header, "Authorization", "Bearer old");
+    auto signedOld = std::make_unique<Endpoint>(&h->transport, EndpointConfig{.baseUrl = h->fixture.baseUrl(),
+                                                                              .credentials = oldToken});
+    queue->addEndpoint(signedOld.get());
+    Mutation *m1 = queue->mutate(patch(7), Json::parse(R"({"id":7,"n":1})"));
+    Mutation *m2 = queue->mutate(patch(8), Json::parse(R"({"id":8,"n":2})"));
+    Mutation *m3 = queue->mutate(patch(7), Json::parse(R"({"id":7,"n":3})"));
+    QSignalSpy failed(m1, &Mutation::failed);
+    for (Mutation *m : {m1, m2, m3})
+        QTRY_COMPARE(m->status(), Mutation::Status::Paused);
+    QCOMPARE(oldToken->state(), Credentials::State::SignInNeeded);
+    QCOMPARE(failed.count(), 0);
+    QCoreApplication::processEvents();
+    const qsizetype refused = h->fixture.count("PATCH");
+    QVERIFY(refused >= 1 && refused <= 2);   // the first of each record's writes at most; none after the 401
+
+    auto newToken = std::make_shared<FixedCredentials>(FixedCredentials::Place::Header, "Authorization", "Bearer new");
+    auto signedNew = std::make_unique<Endpoint>(&h->transport, EndpointConfig{.baseUrl = h->fixture.baseUrl(),
+                                                                              .credentials = newToken});
+    queue->addEndpoint(signedNew.get());
+    for (Mutation *m : {m1, m2, m3})
+        QTRY_COMPARE(m->status(), Mutation::Status::Succeeded);
+    QList<QByteArray> accepted;
+    for (const RecordedRequest &r : h->fixture.requests()) {
+        if (r.method == "PATCH" && r.headers.value("authorization") == "Bearer new")
+            accepted.append(r.body);
+    }
+    QCOMPARE(accepted, (QList<QByteArray>{R"({"id":7,"n":1})", R"({"id":8,"n":2})", R"({"id":7,"n":3})"}));
 }
 
 void tst_MutationQueue::offlinePausesAndResumesInOrder()

@@ -72,6 +72,9 @@ void MutationQueue::addEndpoint(const Endpoint *endpoint)
     // Writes that waited for a sign-in go once requests carry something new.
     if (const auto &credentials = endpoint->config().credentials)
         connect(credentials.get(), &Credentials::renewed, this, &MutationQueue::pumpLater, Qt::UniqueConnection);
+    // Another endpoint of a name writes wait for (new settings: a token given where the last was refused) may
+    // take them now.
+    pumpLater();
 }
 
 bool MutationQueue::needsSignIn(const QString &endpoint) const

@@ -26,8 +26,8 @@ public:
 
     QueryClient *client() const { return m_client; }
 
-    // Endpoints by EndpointConfig::name (a later one with the same name replaces the earlier one); they must
-    // outlive the queue or be removed first.
+    // Endpoints by EndpointConfig::name (a later one with the same name replaces the earlier one, and writes
+    // paused for its sign-in go if its credentials are good); they must outlive the queue or be removed first.
     void addEndpoint(const Endpoint *endpoint);
     void removeEndpoint(const QString &name);
     const Endpoint *endpoint(const QString &name) const { return m_endpoints.value(name); }
