@@ -74,6 +74,7 @@ private Q_SLOTS:
     void refusingKeychainFallsBack();
     void silentKeychainDoesNotHoldUpStart();
     void noWriteWhenNothingChanged();
+    void signInSettingsRoundTrip();
 
     // A real Secret Service (gnome-keyring in a private D-Bus session).
     void realSecretService();
@@ -251,6 +252,61 @@ void tst_TokenStore::keychainStoresAndDeletes()
     store.setEndpoints({endpoint(u"a"_s, QString())});
     QVERIFY(waitIdle(tokens));
     QVERIFY(backend->secrets().isEmpty());
+}
+
+// Every sign-in method's fields come back as they were written; the secrets (a password, a client secret, the
+// OAuth tokens) are in the keychain, never in the file, and an emptied field leaves the file.
+void tst_TokenStore::signInSettingsRoundTrip()
+{
+    auto *backend = new MemorySecretBackend(Mode::Available);
+    TokenStore tokens(m_settings.get(), std::unique_ptr<SecretBackend>(backend));
+    SettingsStore store(m_settings.get(), &tokens);
+    tokens.load({});
+    QVERIFY(waitReady(tokens));
+
+    EndpointSettings basic = endpoint(u"basic"_s, u"pa55word"_s);
+    basic.signIn = EndpointSettings::SignIn::Basic;
+    basic.authUser = u"ada"_s;
+    EndpointSettings oauth = endpoint(u"oauth"_s, u"client-s3cret"_s);
+    oauth.signIn = EndpointSettings::SignIn::ClientCredentials;
+    oauth.oauthIssuer = u"https://id.example.com/realms/x"_s;
+    oauth.oauthAuthorizationUrl = u"https://id.example.com/auth"_s;
+    oauth.oauthTokenUrl = u"https://id.example.com/token"_s;
+    oauth.oauthClientId = u"refetch-service"_s;
+    oauth.oauthScope = u"api read"_s;
+    store.setEndpoints({basic, oauth});
+    store.setOAuthTokens(u"oauth"_s, uR"({"access":"acc3ss","refresh":"r3fresh"})"_s, false);
+    QVERIFY(waitIdle(tokens));
+    const QString text = fileText();
+    for (const char *secret : {"pa55word", "client-s3cret", "acc3ss", "r3fresh"})
+        QVERIFY2(!text.contains(QLatin1StringView(secret)), secret);
+
+    auto again = reopen();
+    auto *same = new MemorySecretBackend(Mode::Available);
+    same->secrets() = backend->secrets();
+    TokenStore nextTokens(again.get(), std::unique_ptr<SecretBackend>(same));
+    SettingsStore next(again.get(), &nextTokens);
+    nextTokens.load(next.tokenIds());   // as AppSession loads them
+    QVERIFY(waitReady(nextTokens));
+    const EndpointSettings b = next.endpoints().value(0), o = next.endpoints().value(1);
+    QCOMPARE(b.signIn, EndpointSettings::SignIn::Basic);
+    QCOMPARE(b.authUser, u"ada"_s);
+    QCOMPARE(b.authValue, u"pa55word"_s);
+    QCOMPARE(o.signIn, EndpointSettings::SignIn::ClientCredentials);
+    QCOMPARE(o.oauthIssuer, oauth.oauthIssuer);
+    QCOMPARE(o.oauthAuthorizationUrl, oauth.oauthAuthorizationUrl);
+    QCOMPARE(o.oauthTokenUrl, oauth.oauthTokenUrl);
+    QCOMPARE(o.oauthClientId, oauth.oauthClientId);
+    QCOMPARE(o.oauthScope, oauth.oauthScope);
+    QCOMPARE(o.authValue, u"client-s3cret"_s);
+    QVERIFY(o.oauthTokens.contains(u"r3fresh"_s));
+
+    // Emptied: gone from the file, not kept as an empty key.
+    oauth.oauthScope.clear();
+    store.setEndpoints({basic, oauth});
+    QVERIFY(waitIdle(tokens));
+    QVERIFY(!fileText().contains(u"oauthScope"_s));
+    QVERIFY(fileText().contains(u"oauthClientId"_s));
 }
 
 void tst_TokenStore::migratesPlainTextTokensIntoKeychain()

@@ -22,6 +22,16 @@ milliseconds readMillis(const QSettings &s, const QString &key, milliseconds fal
     return std::clamp(milliseconds(ms), milliseconds(0), max);
 }
 
+// The sign-in's texts that are not secrets, by their keys in the settings file (secrets go to the keychain).
+constexpr std::pair<const char16_t *, QString EndpointSettings::*> signInTexts[] = {
+    {u"authUser", &EndpointSettings::authUser},
+    {u"oauthIssuer", &EndpointSettings::oauthIssuer},
+    {u"oauthAuthorizationUrl", &EndpointSettings::oauthAuthorizationUrl},
+    {u"oauthTokenUrl", &EndpointSettings::oauthTokenUrl},
+    {u"oauthClientId", &EndpointSettings::oauthClientId},
+    {u"oauthScope", &EndpointSettings::oauthScope},
+};
+
 } // namespace
 
 SettingsStore::SettingsStore(QSettings *settings, TokenStore *tokens) : m_settings(settings), m_tokens(tokens) {}
@@ -129,12 +139,8 @@ EndpointSettings SettingsStore::read(const QString &id) const
         e.signIn = *method;
     else
         e.signIn = EndpointSettings::SignIn::Header;
-    e.authUser = m_settings->value(u"authUser"_s).toString();
-    e.oauthIssuer = m_settings->value(u"oauthIssuer"_s).toString();
-    e.oauthAuthorizationUrl = m_settings->value(u"oauthAuthorizationUrl"_s).toString();
-    e.oauthTokenUrl = m_settings->value(u"oauthTokenUrl"_s).toString();
-    e.oauthClientId = m_settings->value(u"oauthClientId"_s).toString();
-    e.oauthScope = m_settings->value(u"oauthScope"_s).toString();
+    for (const auto &[key, field] : signInTexts)
+        e.*field = m_settings->value(QString::fromUtf16(key)).toString();
     e.oauthTokens = token(oauthTokensId(id));
     e.tokenInPlainText = m_settings->value(TokenStore::ConsentKey, false).toBool();
     e.timeout = readMillis(*m_settings, u"timeoutMs"_s, defaults.timeout, EndpointSettings::maxTimeout);
@@ -183,15 +189,11 @@ void SettingsStore::write(const EndpointSettings &e)
         m_settings->setValue(u"baseUrl"_s, e.baseUrl.toString());
     m_settings->setValue(u"authHeader"_s, e.authHeader);
     m_settings->setValue(u"signIn"_s, EndpointSettings::signInKey(e.signIn));
-    const std::pair<const char16_t *, const QString *> oauth[] = {
-        {u"authUser", &e.authUser},         {u"oauthIssuer", &e.oauthIssuer},
-        {u"oauthAuthorizationUrl", &e.oauthAuthorizationUrl}, {u"oauthTokenUrl", &e.oauthTokenUrl},
-        {u"oauthClientId", &e.oauthClientId}, {u"oauthScope", &e.oauthScope}};
-    for (const auto &[key, value] : oauth) {
-        if (value->isEmpty())
+    for (const auto &[key, field] : signInTexts) {
+        if ((e.*field).isEmpty())
             m_settings->remove(QString::fromUtf16(key));
         else
-            m_settings->setValue(QString::fromUtf16(key), *value);
+            m_settings->setValue(QString::fromUtf16(key), e.*field);
     }
     m_settings->setValue(TokenStore::ConsentKey, e.tokenInPlainText);
     m_settings->setValue(u"timeoutMs"_s, qint64(e.timeout.count()));
