@@ -81,11 +81,8 @@ private:
     // GET requests the server saw for the list of `resource` (its path, any query), since the last clear.
     int listRequests(const QString &resource) const;
     void clearRequests();
-    // A reference to record `id` of `resource` as the server writes it: the id, or (a hyperlinked DRF) its URL.
-    Json refTo(const QString &resource, int id) const
-    {
-        return m_peer.links ? Json(m_baseUrl.resolved(QUrl(u"%1/%2/"_s.arg(resource).arg(id))).toString()) : Json(id);
-    }
+    // A reference to record `id` of `resource` as this server writes it.
+    Json refTo(const QString &resource, int id) const { return m_peer.refTo(m_baseUrl, resource, id); }
 
     Peer m_peer;
     std::unique_ptr<QTemporaryDir> m_dir;

@@ -120,19 +120,9 @@ private:
     // The record as the server has it now, through a GET of its URL by another client; empty when it failed.
     QJsonObject serverRecord(const Json &id);
     int serverRequests() const;
-    // A reference to record `id` of `resource` as the server writes it: the id, or (a hyperlinked DRF) its URL.
-    Json refTo(const QString &resource, int id) const
-    {
-        return m_peer.links ? Json(m_baseUrl.resolved(QUrl(u"%1/%2/"_s.arg(resource).arg(id))).toString()) : Json(id);
-    }
-    // The id a reference's value names: the value, or the last part of its URL.
-    Json refId(const Json &value) const
-    {
-        if (!m_peer.links || !value.isString())
-            return value;
-        const QStringList parts = QUrl(value.toString()).path().split(u'/', Qt::SkipEmptyParts);
-        return parts.isEmpty() ? Json() : Json(parts.last().toLongLong());
-    }
+    // A reference to record `id` of `resource` as this server writes it.
+    Json refTo(const QString &resource, int id) const { return m_peer.refTo(m_baseUrl, resource, id); }
+    Json refId(const Json &value) const { return m_peer.refId(value); }
 
     Peer m_peer;
     std::unique_ptr<QTemporaryDir> m_dir;

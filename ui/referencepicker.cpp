@@ -1,6 +1,5 @@
 #include "referencepicker.h"
 
-#include "core/models/referencelabels.h"
 #include "core/models/referencesearch.h"
 #include "core/mutation/resourcetags.h"
 #include "core/providers/dataprovider.h"
@@ -84,19 +83,18 @@ void ReferencePicker::setLink(const QString &link)
 
 Json ReferencePicker::value() const
 {
-    const Reference linked{.field = {}, .resource = m_resource, .source = {}, .link = m_link};
     if (!m_typing)
-        return m_unlinked ? m_value : linked.valueOf(m_value);
+        return m_unlinked ? m_value : DataProvider::linkTo(m_link, m_value);
     if (m_edit->text().trimmed().isEmpty())
         return Json(nullptr);   // cleared: no reference (the schema says whether the field may be empty)
     const int match = matchingChoice();
-    return match >= 0 ? linked.valueOf(fieldId(m_search->choices().at(match).id)) : Json();
+    return match >= 0 ? DataProvider::linkTo(m_link, fieldId(m_search->choices().at(match).id)) : Json();
 }
 
 void ReferencePicker::setValue(const Json &value)
 {
     // A link that names no record of the resource stays as it is (shown as its text, sent back unchanged).
-    const Json id = Reference{.field = {}, .resource = m_resource, .source = {}, .link = m_link}.idOf(value);
+    const Json id = DataProvider::idInLink(m_link, value);
     m_value = value.isUndefined() || value.isNull() ? Json(nullptr) : id.isUndefined() ? value : id;
     m_unlinked = !m_value.isNull() && id.isUndefined();
     if (!m_value.isNull())

@@ -78,10 +78,7 @@ Json Reference::idOf(const Json &value) const
 
 Json Reference::valueOf(const Json &id) const
 {
-    if (link.isEmpty() || id.isNull() || id.isUndefined())
-        return id;
-    QString url = link;
-    return Json(url.replace(u"{id}"_s, QString::fromUtf8(QUrl::toPercentEncoding(DataProvider::idText(id)))));
+    return DataProvider::linkTo(link, id);
 }
 
 bool Reference::parseLink(const QString &url, const QUrl &base, const QStringList &resources, QString *resource,

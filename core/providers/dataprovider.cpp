@@ -491,6 +491,14 @@ std::shared_ptr<const DataProvider> DataProvider::create(const QString &dialect,
 
 namespace refetch {
 
+Json DataProvider::linkTo(const QString &link, const Json &id)
+{
+    if (link.isEmpty() || id.isNull() || id.isUndefined())
+        return id;
+    QString url = link;
+    return Json(url.replace(QStringLiteral("{id}"), QString::fromUtf8(QUrl::toPercentEncoding(idText(id)))));
+}
+
 Json DataProvider::idInLink(const QString &link, const Json &value)
 {
     if (link.isEmpty())

@@ -165,12 +165,14 @@ public:
     static Json pageData(const ListPage &page);
     static ListPage pageOf(const Json &data);
 
-    // A record's id as text: a string as it is, anything else as its JSON (7, 7.5, true). So it goes into a path
-    // or a parameter, and so the app names a record to a person ("posts · 7").
     // The id `value` names when a field holds links to records rather than their ids: `link` is a record's URL
     // with "{id}" for its id ("http://127.0.0.1:8000/posts/{id}/"); an id of digits is an integer. Undefined when
     // `value` is no such link; `value` itself when `link` is empty.
     static Json idInLink(const QString &link, const Json &value);
+    // The other way: what such a field holds for record `id` (the URL; `id` itself when `link` is empty or `id` null).
+    static Json linkTo(const QString &link, const Json &id);
+    // A record's id as text: a string as it is, anything else as its JSON (7, 7.5, true). So it goes into a path
+    // or a parameter, and so the app names a record to a person ("posts · 7").
     static QString idText(const Json &id);
 
     // The dialects there are, and one made from its name (an unknown name gives the generic one).

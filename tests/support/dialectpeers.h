@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStringList>
+#include <QUrl>
 
 #include <optional>
 
@@ -94,6 +95,21 @@ struct Peer
     Json invalidValue = Json(-1);               // set in the record model
     QString invalidText = QStringLiteral("-1"); // typed into the field's editor
     bool links = false;                         // references are the URLs of the records (DRF hyperlinked)
+
+    // A reference to record `id` of `resource` on the server at `base`, as the server writes it: the id, or (links)
+    // the record's URL.
+    Json refTo(const QUrl &base, const QString &resource, int id) const
+    {
+        return links ? Json(base.resolved(QUrl(QStringLiteral("%1/%2/").arg(resource).arg(id))).toString()) : Json(id);
+    }
+    // The id a reference's value names: the value, or the last part of its URL.
+    Json refId(const Json &value) const
+    {
+        if (!links || !value.isString())
+            return value;
+        const QStringList parts = QUrl(value.toString()).path().split(u'/', Qt::SkipEmptyParts);
+        return parts.isEmpty() ? Json() : Json(parts.last().toLongLong());
+    }
 };
 
 inline Peer peer(const QString &name)
