@@ -37,6 +37,7 @@ private Q_SLOTS:
     void ourOwnWriteRefetchesOnce();
     void timelineNamesTheEvent();
     void droppedStreamResumesAndMissesNothing();
+    void aChangeBeforeTheStreamOpenedIsShown();
     void aServerThatCannotResumeRefetchesWhatIsShown();
     void pollingPausesWhileLive();
     void statusSaysWhyNot();
@@ -294,6 +295,37 @@ void tst_LiveConnection::droppedStreamResumesAndMissesNothing()
     QCOMPARE(gets(QStringLiteral("/posts/3")), 1);
     QCOMPARE(gets(QStringLiteral("/posts/4")), 0);
     QCOMPARE(api.live()->stream()->openCount(), 2);
+}
+
+// The views load before the stream opens (a server slow to answer the stream, a window faster than it), and
+// another client changes a record in between: no event will ever tell of that change, so what was read before
+// the stream opened is read again once it is open, each once; what is read after is left alone.
+void tst_LiveConnection::aChangeBeforeTheStreamOpenedIsShown()
+{
+    Client c;
+    ApiConnection api(settings(), &c.client, &c.queue, &c.transport);
+    QueryObserver post3(&c.client, api.detailQuery(QStringLiteral("posts"), 3));
+    QueryObserver list(&c.client, api.listQuery(QStringLiteral("posts"), ListParams{.page = 1, .pageSize = 10}));
+    QTRY_VERIFY(post3.isSuccess() && list.isSuccess());
+    QVERIFY(write("PATCH", QStringLiteral("/posts/3"), R"({"title":"before the stream"})"));
+    QCOMPARE_NE(post3.data()["title"].toString(), QStringLiteral("before the stream"));
+    m_gets.clear();
+
+    api.startLive();
+    QTRY_VERIFY(api.live()->isLive());
+    QTRY_COMPARE(post3.data()["title"].toString(), QStringLiteral("before the stream"));
+    QTRY_VERIFY(gets(QStringLiteral("/posts")) == 1 && !list.isFetching() && !post3.isFetching());
+    QCOMPARE(gets(QStringLiteral("/posts/3")), 1);
+
+    // Read after it opened: not read twice.
+    m_gets.clear();
+    QueryObserver post4(&c.client, api.detailQuery(QStringLiteral("posts"), 4));
+    QTRY_VERIFY(post4.isSuccess());
+    QVERIFY(write("PATCH", QStringLiteral("/posts/4"), R"({"title":"after"})"));
+    QTRY_COMPARE(post4.data()["title"].toString(), QStringLiteral("after"));
+    QTRY_VERIFY(!post4.isFetching());
+    QCOMPARE(gets(QStringLiteral("/posts/4")), 2);   // its load, and the event's refetch
+    QCOMPARE(gets(QStringLiteral("/posts/3")), 0);
 }
 
 void tst_LiveConnection::aServerThatCannotResumeRefetchesWhatIsShown()

@@ -192,8 +192,13 @@ void LiveConnection::onOpened(bool resuming)
     for (const QByteArray &message : m_dialect->openingMessages(m_subscription))
         m_stream->send(message);
     scheduleHeartbeat();
-    if (m_stream->openCount() <= 1)
+    if (m_stream->openCount() <= 1) {
+        // What was read before the server knew of the stream (a list loaded while it opened) may have missed a
+        // change made in between: read again (a fetch under way goes again after it). What is read from now on
+        // is followed by the events.
+        m_invalidator->invalidateAll(tr("the stream opened after these were read"));
         return;
+    }
     // Reconnected: what changed while it was down is known only if the server resumes from our last event id.
     const bool canResume = resuming && (qobject_cast<SseStream *>(m_stream.get()) || !m_dialect->resumeParameter().isEmpty());
     if (!canResume) {
