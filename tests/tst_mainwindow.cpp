@@ -64,7 +64,9 @@
 #include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QDialog>
 #include <QPushButton>
+#include <QTimer>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -320,6 +322,7 @@ private Q_SLOTS:
     void referencesAreChangedInSettings();
     void columnsAreRemembered();
     void selectedRowsAreCopiedForASpreadsheet();
+    void copyingRowsNotLoadedSaysSo();
     void listIsExportedAsShown();
     void viewsAreSavedAndSurviveARestart();
     void screenshots();
@@ -358,7 +361,7 @@ void tst_MainWindow::init()
     m_h = std::make_unique<Harness>(m_dir->path());
     const QByteArrayView test(QTest::currentTestFunction());
     QVERIFY(m_h->start(m_dir->path(), test == "screenshots" || test == "sampleSchemaShapesTheForm",
-                       test == "aMillionRowsAreScrolledThrough" ? 1000000 : 0));
+                       test == "aMillionRowsAreScrolledThrough" || test == "copyingRowsNotLoadedSaysSo" ? 1000000 : 0));
     m_window = m_h->makeWindow();
     m_window->addSessionEndpoint(m_h->sampleEndpoint());
     // Small enough that a page of 20 rows fills the table (a view asks for more until it is full).
@@ -3074,6 +3077,59 @@ void tst_MainWindow::selectedRowsAreCopiedForASpreadsheet()
     // The form shows the current row, the last one clicked.
     QTRY_VERIFY(findPart<RecordPane>(m_window.get(), "recordPane")->recordId() == Json(4));
     view->findChild<ColumnLayout *>()->reset();
+}
+
+// Ctrl+A, Ctrl+C in a list of a million rows: the rows loaded go to the clipboard, and the list says how many
+// selected rows were not copied, with Export… (File > Export…) for them all; never a silent part of the selection.
+void tst_MainWindow::copyingRowsNotLoadedSaysSo()
+{
+    ResourceView *view = openList(u"rows"_s);
+    PagedTableModel *model = view->model();
+    QTRY_VERIFY(model->isWindowed());
+    QTRY_VERIFY(model->isRowLoaded(0) && !model->isFetching());
+    int loaded = 0;
+    for (int r = 0; r < 200; ++r)
+        loaded += model->isRowLoaded(r);
+    QVERIFY(loaded > 0 && loaded < 200);
+    QTableView *table = view->table();
+    table->setFocus();
+    table->selectAll();
+    QGuiApplication::clipboard()->clear();
+    QTest::keyClick(table, Qt::Key_C, Qt::ControlModifier);
+    const QStringList lines = QGuiApplication::clipboard()->text().split(u'\n');
+    QCOMPARE(lines.size(), loaded);
+    QVERIFY(lines.first().startsWith(u"1\t"_s));
+    MessageBar *bar = view->writeBar();
+    QVERIFY(bar->isVisible());
+    QCOMPARE(bar->kind(), MessageBar::Kind::Warning);
+    QVERIFY2(bar->text().contains(QLocale().toString(1000000 - loaded) + u" selected rows are not loaded and were not copied"_s),
+             qPrintable(bar->text()));
+    // Export… is File > Export…: its file chooser opens (closed here, the way a person cancels it).
+    QSignalSpy exportAsked(view, &ResourceView::exportRequested);
+    QPushButton *exportButton = findPart<QPushButton>(bar, "exportFromCopy");
+    QVERIFY(exportButton);
+    QString chooser;
+    QTimer closer;
+    closer.setInterval(20);
+    connect(&closer, &QTimer::timeout, this, [&] {
+        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())) {
+            chooser = dialog->windowTitle();
+            dialog->reject();
+        }
+    });
+    closer.start();
+    exportButton->click();
+    closer.stop();
+    QCOMPARE(exportAsked.count(), 1);
+    QCOMPARE(chooser, u"Export rows"_s);
+
+    // A few loaded rows: copied without a word.
+    bar->hide();
+    table->clearSelection();
+    table->selectRow(0);
+    QTest::keyClick(table, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QGuiApplication::clipboard()->text().split(u'\n').size(), 1);
+    QVERIFY(!bar->isVisible());
 }
 
 // #16: File > Export… writes the list as it is shown: its filter (on the server), its sort, its columns in their

@@ -13,6 +13,7 @@
 #include "ui/resourceview.h"
 #include "ui/settingsdialog.h"
 #include "ui/signinsettings.h"
+#include "ui/statuspanel.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -145,6 +146,8 @@ void tst_SignInWindow::signInFromTheList()
     auto *message = view->findChild<MessageBar *>();
     QTRY_VERIFY_WITH_TIMEOUT(message->isVisible() && message->text().contains(u"Not signed in"_s), 10000);
     QCOMPARE(view->model()->rowCount(), 0);
+    const StatusPanel *status = findPart<StatusPanel>(m_window.get(), "statusPanel");
+    QCOMPARE(status->signInText(), u"Not signed in"_s);
     QPushButton *signIn = nullptr;
     for (QPushButton *b : message->findChildren<QPushButton *>()) {
         if (b->text() == u"Sign In…")
@@ -160,6 +163,8 @@ void tst_SignInWindow::signInFromTheList()
     QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() >= 10, 15000);
     QTRY_VERIFY_WITH_TIMEOUT(message->isHidden(), 10000);
     QCOMPARE(view->model()->rowJson(0).value(u"title").toString(), u"Post 1"_s);
+    // The status bar says who (its tooltip until when).
+    QCOMPARE(status->signInText(), u"Signed in as Ada Lovelace"_s);
 
     // Kept for the next start: in the token store, never in the settings file.
     QTRY_VERIFY_WITH_TIMEOUT(!m_session->store()->endpoints().value(0).oauthTokens.isEmpty(), 10000);
@@ -194,6 +199,7 @@ void tst_SignInWindow::settingsShowTheMethodsFields()
     QTest::mouseClick(signIn->signOutButton(), Qt::LeftButton);
     QCOMPARE(signIn->statusLabel()->text(), u"Signed out."_s);
     QCOMPARE(c->credentials()->state(), Credentials::State::SignInNeeded);
+    QCOMPARE(findPart<StatusPanel>(m_window.get(), "statusPanel")->signInText(), u"Not signed in"_s);
 
     // Each method shows its own fields: HTTP Basic a user and a password, an API key its parameter and key.
     QComboBox *method = signIn->methodBox();

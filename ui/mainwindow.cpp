@@ -373,6 +373,7 @@ void MainWindow::showResource(ApiConnection *c, const QString &resource)
     m_status->setList(m_view->model());
     m_status->setEndpoint(c->settings().baseUrl);
     m_status->setLive(c->live());
+    m_status->setSignIn(c->credentials(), c->oauth());
     m_view->model()->setPendingWrites(m_writes, c->id(), resource);
     m_ui.pane->clear();
     m_open.remember(c->id(), resource);
@@ -389,6 +390,7 @@ void MainWindow::closeResource()
     m_status->setList(nullptr);
     m_status->setEndpoint(QUrl());
     m_status->setLive(nullptr);
+    m_status->setSignIn(nullptr, nullptr);
     m_ui.listStack->removeWidget(m_view);
     // Later: this may run inside one of the view's own signals.
     m_view->hide();

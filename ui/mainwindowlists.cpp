@@ -76,6 +76,7 @@ void MainWindow::watchListTools(ResourceView *view)
     connect(view, &ResourceView::pasteRequested, this, [this] {
         m_bulk->paste(m_view, QGuiApplication::clipboard()->text());
     });
+    connect(view, &ResourceView::exportRequested, m_actions->exportList, &QAction::trigger);
 }
 
 bool MainWindow::deleteSelectedRows()

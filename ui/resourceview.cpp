@@ -167,10 +167,7 @@ ResourceView::ResourceView(ApiConnection *connection, const QString &resource, Q
     // Ctrl+C: the selected rows as tab-separated text, for a spreadsheet.
     auto *copy = new QShortcut(QKeySequence::Copy, m_table);
     copy->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(copy, &QShortcut::activated, this, [this] {
-        if (const QString text = TableCopy::selectedRows(m_table); !text.isEmpty())
-            QGuiApplication::clipboard()->setText(text);
-    });
+    connect(copy, &QShortcut::activated, this, &ResourceView::copySelectedRows);
 
     m_stack->addWidget(m_table);
     m_stack->addWidget(m_empty);
@@ -255,6 +252,35 @@ void ResourceView::focusSearch()
 QString ResourceView::appliedSearch() const
 {
     return m_model->query().search;
+}
+
+void ResourceView::copySelectedRows()
+{
+    TableCopy::Counts counts;
+    if (const QString text = TableCopy::selectedRows(m_table, false, &counts); !text.isEmpty())
+        QGuiApplication::clipboard()->setText(text);
+    // Rows not loaded are not copied: a window's rows away from the view, or (Select All Matching in a list that
+    // loads as it scrolls) the records past the last page loaded.
+    qint64 left = counts.notLoaded;
+    bool unknownMore = false;
+    if (m_allMatching && !m_model->isWindowed()) {
+        const qint64 total = m_model->totalCount();
+        if (total > 0)
+            left += std::max<qint64>(0, total - m_model->loadedCount());
+        else
+            unknownMore = m_model->hasMore();
+    }
+    if (left == 0 && !unknownMore)
+        return;
+    const QLocale locale;
+    const QString copied = tr("Copied %n row(s).", nullptr, counts.copied);
+    const QString missing = unknownMore ? tr("The selected records not loaded yet were not copied.")
+                                        : tr("%1 selected rows are not loaded and were not copied.").arg(locale.toString(left));
+    m_writeBar->showMessage(MessageBar::Kind::Warning,
+                            copied + u' ' + missing + u' ' + tr("Export… writes every record of the list."));
+    QPushButton *exportList = m_writeBar->addButton(tr("Export…"));
+    exportList->setObjectName(u"exportFromCopy"_s);
+    connect(exportList, &QPushButton::clicked, this, &ResourceView::exportRequested);
 }
 
 void ResourceView::applySearch()

@@ -116,9 +116,13 @@ Q_SIGNALS:
     void saveViewRequested();
     // Ctrl+V in the table: paste a block of cells from the current one (BulkEdit::paste).
     void pasteRequested();
+    // Export… under a copy that could not hold every selected row: File > Export… for the list.
+    void exportRequested();
 
 private:
     void applySearch();
+    // Ctrl+C: the selected rows as tab-separated text, for a spreadsheet; rows that are not loaded are said.
+    void copySelectedRows();
     // The Filter button in `header`, and the chips under it in `layout` (resourceviewfilter.cpp).
     void setUpFilter(QHBoxLayout *header, QVBoxLayout *layout);
     // Cells edited in place (resourceviewedit.cpp).

@@ -3,6 +3,7 @@
 #include "busyindicator.h"
 #include "icons.h"
 #include "core/session/liveconnection.h"
+#include "core/session/oauthcredentials.h"
 #include "core/session/transfermonitor.h"
 
 #include "core/models/jsontablemodel.h"
@@ -39,7 +40,7 @@ QFrame *separator(QWidget *parent)
 StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidget *parent)
     : QWidget(parent), m_client(client), m_busy(new BusyIndicator(this)), m_requests(new QLabel(this)),
       m_progress(new QProgressBar(this)), m_staleIcon(new QLabel(this)), m_updated(new QLabel(this)),
-      m_onlineIcon(new QLabel(this)), m_online(new QLabel(this)), m_live(new QLabel(this)),
+      m_onlineIcon(new QLabel(this)), m_online(new QLabel(this)), m_live(new QLabel(this)), m_signIn(new QLabel(this)),
       m_waitingButton(new QToolButton(this))
 {
     auto *layout = new QHBoxLayout(this);
@@ -76,6 +77,12 @@ StatusPanel::StatusPanel(QueryClient *client, TransferMonitor *transfers, QWidge
     m_liveSeparator->hide();
     layout->addWidget(m_liveSeparator);
     layout->addWidget(m_live);
+    m_signIn->setObjectName(u"signInStatus"_s);
+    m_signIn->hide();
+    m_signInSeparator = separator(this);
+    m_signInSeparator->hide();
+    layout->addWidget(m_signInSeparator);
+    layout->addWidget(m_signIn);
 
     connect(client, &QueryClient::fetchingCountChanged, this, &StatusPanel::updateRequests);
     if (transfers)
@@ -221,6 +228,46 @@ void StatusPanel::updateLive()
     m_live->setAccessibleName(m_liveConnection->statusText());
     m_live->show();
     m_liveSeparator->show();
+}
+
+void StatusPanel::setSignIn(Credentials *credentials, OAuthCredentials *oauth)
+{
+    for (QObject *old : {static_cast<QObject *>(m_credentials.data()), static_cast<QObject *>(m_oauth.data())}) {
+        if (old)
+            disconnect(old, nullptr, this, nullptr);
+    }
+    m_credentials = credentials;
+    m_oauth = oauth;
+    if (credentials)
+        connect(credentials, &Credentials::stateChanged, this, &StatusPanel::updateSignIn);
+    if (oauth)
+        connect(oauth, &OAuthCredentials::statusChanged, this, &StatusPanel::updateSignIn);
+    updateSignIn();
+}
+
+QString StatusPanel::signInText() const
+{
+    return m_signIn->isHidden() ? QString() : m_signIn->text();
+}
+
+void StatusPanel::updateSignIn()
+{
+    QString text, tip;
+    if (m_credentials && m_credentials->state() == Credentials::State::SignInNeeded) {
+        text = tr("Not signed in");
+        tip = m_oauth ? m_oauth->statusText() : m_credentials->problem();
+    } else if (m_oauth && m_oauth->isSigningIn()) {
+        text = tr("Signing in…");
+        tip = m_oauth->statusText();
+    } else if (m_oauth && m_credentials && m_credentials->state() != Credentials::State::None) {
+        text = m_oauth->who().isEmpty() ? tr("Signed in") : tr("Signed in as %1").arg(m_oauth->who());
+        tip = m_oauth->statusText();
+    }
+    m_signIn->setText(text);
+    m_signIn->setToolTip(tip);
+    m_signIn->setAccessibleName(text);
+    m_signIn->setVisible(!text.isEmpty());
+    m_signInSeparator->setVisible(!text.isEmpty());
 }
 
 void StatusPanel::setEndpoint(const QUrl &baseUrl)

@@ -13,10 +13,12 @@ class QToolButton;
 namespace refetch {
 
 class BusyIndicator;
+class Credentials;
 class HttpTransport;
 class JsonTableModel;
 class LiveConnection;
 class MutationQueue;
+class OAuthCredentials;
 class PendingWrites;
 class QueryClient;
 class TransferMonitor;
@@ -40,6 +42,10 @@ public:
     // The live updates of the endpoint shown ("Live", "Live: reconnecting in 4 s", "Not live: ..."); null: none.
     void setLive(LiveConnection *live);
     QString liveText() const;
+    // Who the endpoint shown is signed in as ("Signed in as Ada Lovelace", for OAuth), or "Not signed in" when the
+    // server refused its credentials (any method); hidden otherwise. `oauth` may be null.
+    void setSignIn(Credentials *credentials, OAuthCredentials *oauth);
+    QString signInText() const;
     // The writes that wait for the server (counted instead of every unsettled write of the queue), and those the
     // server refused after their form was closed; a button shows them (waitingActivated).
     void setPendingWrites(PendingWrites *writes);
@@ -66,6 +72,7 @@ private:
     void updateFreshness();
     void updateOnline();
     void updateLive();
+    void updateSignIn();
 
     QueryClient *m_client;
     QPointer<JsonTableModel> m_list;
@@ -73,6 +80,8 @@ private:
     QPointer<MutationQueue> m_queue;
     QPointer<PendingWrites> m_pending;
     QPointer<LiveConnection> m_liveConnection;
+    QPointer<Credentials> m_credentials;
+    QPointer<OAuthCredentials> m_oauth;
     int m_refused = 0;
     QUrl m_endpoint;
     BusyIndicator *m_busy;
@@ -84,6 +93,8 @@ private:
     QLabel *m_online;
     QWidget *m_liveSeparator;
     QLabel *m_live;
+    QWidget *m_signInSeparator;
+    QLabel *m_signIn;
     QToolButton *m_waitingButton;
     QTimer m_tick;
 };

@@ -21,18 +21,31 @@ QString field(const QString &text)
     return u'"' + quoted + u'"';
 }
 
-QString selectedRows(const QTableView *table, bool header)
+QString selectedRows(const QTableView *table, bool header, Counts *counts)
 {
     const QAbstractItemModel *model = table->model();
     const QItemSelectionModel *selection = table->selectionModel();
     if (!model || !selection)
         return {};
     QList<int> rows;
-    for (const QModelIndex &index : selection->selectedRows())
-        rows.append(index.row());
-    if (rows.isEmpty() && selection->currentIndex().isValid())
+    const auto *json = qobject_cast<const JsonTableModel *>(model);
+    int notLoaded = 0;
+    // By ranges of whole rows: Ctrl+A in a million-row window is one range, not a million indexes.
+    for (const QItemSelectionRange &range : selection->selection()) {
+        if (range.left() != 0 || range.right() != model->columnCount() - 1)
+            continue;   // some cells, not whole rows
+        for (int r = range.top(); r <= range.bottom(); ++r) {
+            // A window's rows not loaded have nothing to copy (and asking for them would ask for their pages).
+            if (json && !json->isRowLoaded(r))
+                ++notLoaded;
+            else
+                rows.append(r);
+        }
+    }
+    if (rows.isEmpty() && !notLoaded && selection->currentIndex().isValid())
         rows.append(selection->currentIndex().row());
     std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     const QHeaderView *h = table->horizontalHeader();
     QList<int> columns;
     for (int v = 0; v < h->count(); ++v) {
@@ -41,17 +54,15 @@ QString selectedRows(const QTableView *table, bool header)
             columns.append(logical);
     }
     QStringList lines;
-    const auto *json = qobject_cast<const JsonTableModel *>(model);
     if (header) {
         QStringList names;
         for (int c : std::as_const(columns))
             names.append(field(json ? json->columnName(c) : model->headerData(c, Qt::Horizontal).toString()));
         lines.append(names.join(u'\t'));
     }
+    if (counts)
+        *counts = Counts{.copied = int(rows.size()), .notLoaded = notLoaded};
     for (int r : std::as_const(rows)) {
-        // A window's rows not loaded have nothing to copy (and asking for them would ask for their pages).
-        if (json && !json->isRowLoaded(r))
-            continue;
         QStringList cells;
         for (int c : std::as_const(columns)) {
             const QModelIndex index = model->index(r, c);
