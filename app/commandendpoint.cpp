@@ -6,6 +6,7 @@
 #include "core/session/keychainbackend.h"
 #include "core/session/settingsstore.h"
 #include "core/session/tokenstore.h"
+#include "ui/translations.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -45,6 +46,7 @@ void startCommand()
     QCoreApplication::setOrganizationName(u"Refetch"_s);
     // QT_LOGGING_RULES, read after these, still turns on what it names (refetch.command.info=true).
     QLoggingCategory::setFilterRules(u"refetch.*.info=false\nrefetch.*.debug=false"_s);
+    installTranslations(*QCoreApplication::instance());
 }
 
 std::optional<CommandEndpoint> CommandEndpoint::open(QCoreApplication &app, const QString &text,

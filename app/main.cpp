@@ -10,6 +10,7 @@
 #include "core/session/tokenstore.h"
 #include "ui/applicationstate.h"
 #include "ui/mainwindow.h"
+#include "ui/translations.h"
 #include "unixsignals.h"
 
 #include <QApplication>
@@ -76,6 +77,7 @@ int main(int argc, char *argv[])
         return *status;
 
     QApplication app(argc, argv);
+    refetch::installTranslations(app);
     // Its .desktop file's name: how a Wayland compositor finds the window's icon and name.
     QGuiApplication::setDesktopFileName(QStringLiteral(REFETCH_APP_ID));
 

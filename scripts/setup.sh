@@ -10,6 +10,8 @@ die() { log "error: $*"; exit 1; }
 packages=(
   build-essential cmake ninja-build git pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-networkauth-dev
+  # lrelease for the English plural forms (resources/translations), lupdate for tst_translations.
+  qt6-tools-dev qt6-l10n-tools
   libqt6sql6-sqlite qtkeychain-qt6-dev libgl-dev qt6-qpa-plugins
   xvfb xauth ccache
   # A private Secret Service for tst_tokenstore_keychain (the app itself needs neither).

@@ -351,7 +351,7 @@ void BulkSetDialog::onFieldChanged()
     m_value->setObjectName(u"bulkValue"_s);
     m_value->setAccessibleName(tr("New value of %1").arg(field->name));
     m_valueHolder->addWidget(m_value);
-    m_summary->setText(tr("Sets %1 on the %n selected record(s), one request each.", nullptr, m_rows).arg(field->name));
+    m_summary->setText(tr("Sets %1 on the %Ln selected record(s), one request each.", nullptr, m_rows).arg(field->name));
 }
 
 } // namespace refetch

@@ -123,7 +123,7 @@ void ExportFlow::onFinished(bool ok, const QString &error)
     }
     m_file.reset();
     if (ok) {
-        message = tr("Exported %n record(s) of %1 to %2.", nullptr, int(std::min<qint64>(rows, INT_MAX)))
+        message = tr("Exported %Ln record(s) of %1 to %2.", nullptr, int(std::min<qint64>(rows, INT_MAX)))
                       .arg(m_resource, QFileInfo(m_path).fileName());
         if (!warning.isEmpty())
             message += u' ' + warning;

@@ -121,7 +121,7 @@ QString ReferencePicker::validationError() const
         return tr("No record of %1 is “%2”: type another name, or its id.").arg(m_resource, text);
     if (!m_search->serverSearches())
         return tr("Pick one of the records of %1 offered under the field, or type its id.").arg(m_resource);
-    return tr("%n record(s) of %1 match “%2”: pick one from the list under the field.", nullptr,
+    return tr("%Ln record(s) of %1 match “%2”: pick one from the list under the field.", nullptr,
               int(m_search->choices().size())).arg(m_resource, text);
 }
 

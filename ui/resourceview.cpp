@@ -273,7 +273,7 @@ void ResourceView::copySelectedRows()
     if (left == 0 && !unknownMore)
         return;
     const QLocale locale;
-    const QString copied = tr("Copied %n row(s).", nullptr, counts.copied);
+    const QString copied = tr("Copied %Ln row(s).", nullptr, counts.copied);
     const QString missing = unknownMore ? tr("The selected records not loaded yet were not copied.")
                                         : tr("%1 selected rows are not loaded and were not copied.").arg(locale.toString(left));
     m_writeBar->showMessage(MessageBar::Kind::Warning,

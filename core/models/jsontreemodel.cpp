@@ -118,8 +118,8 @@ QString JsonTreeModel::valueText(const Json &value)
     switch (value.type()) {
     case Json::Type::Undefined: return QString();
     case Json::Type::String: return value.toString();
-    case Json::Type::Array: return tr("[%n items]", nullptr, int(value.size()));
-    case Json::Type::Object: return tr("{%n members}", nullptr, int(value.size()));
+    case Json::Type::Array: return tr("[%Ln items]", nullptr, int(value.size()));
+    case Json::Type::Object: return tr("{%Ln members}", nullptr, int(value.size()));
     default: return QString::fromUtf8(value.toJson());
     }
 }

@@ -270,7 +270,7 @@ void PagedTableModel::updateNotice()
             if (by.isEmpty() && (!m_windowed || p.placed))
                 by = p.unmatchedBy;
         });
-        parts.append(tr("The server sent %n record(s) that do not meet “%1”: it seems not to filter on it. They are "
+        parts.append(tr("The server sent %Ln record(s) that do not meet “%1”: it seems not to filter on it. They are "
                         "left out, and the count is of the records shown.", nullptr, int(unmatched)).arg(by));
     }
     setNotice(parts.join(u' '));

@@ -56,7 +56,7 @@ QString ListExport::warning() const
 {
     if (m_unmatched == 0)
         return {};
-    return tr("The server sent %n record(s) that do not meet “%1”: it seems not to filter on it. They were left "
+    return tr("The server sent %Ln record(s) that do not meet “%1”: it seems not to filter on it. They were left "
               "out.", nullptr, int(m_unmatched)).arg(m_unmatchedBy);
 }
 
