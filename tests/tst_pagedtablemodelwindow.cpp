@@ -14,6 +14,7 @@
 using namespace refetch;
 using namespace refetch::test;
 using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -25,11 +26,14 @@ struct Rows
     qint64 total = 1000000;
     std::set<qint64> deleted;   // ids gone since
     std::pair<qint64, qint64> swapped{-1, -1};   // two positions whose records changed places (a sort key changed)
+    std::pair<qint64, qint64> twin{-1, -1};      // the record at .first has the id of the one at .second (bad data)
     int cap = 0;
 
     qint64 count() const { return total - qint64(deleted.size()); }
     qint64 idAt(qint64 position) const
     {
+        if (position == twin.first)
+            position = twin.second;
         if (position == swapped.first)
             position = swapped.second;
         else if (position == swapped.second)
@@ -91,6 +95,7 @@ private Q_SLOTS:
     void aDeleteShowsAtOnceAndUndoBringsItBack();
     void aRecordThatMovedShowsOnce();
     void aFailedRefetchKeepsTheRows();
+    void twoRecordsWithOneIdOnAPageAreSaid();
     void offsetPagingAsksForTheRowsOfThePage();
     void sortedWindow();
     void listsThatCannotBeWindowedGrow_data();
@@ -367,6 +372,23 @@ void tst_PagedTableModelWindow::aRecordThatMovedShowsOnce()
     ids = loadedIds();
     QCOMPARE(std::set<qint64>(ids.begin(), ids.end()).size(), size_t(ids.size()));
     QCOMPARE(ids.size(), 60);
+}
+
+// Two records of one page with one id (the server's data is wrong): the window shows the first, once, and says so.
+void tst_PagedTableModelWindow::twoRecordsWithOneIdOnAPageAreSaid()
+{
+    rows.total = 20000;
+    rows.twin = {5005, 5002};   // page 251 (positions 5000..5019): ids 5001, 5002, 5003, 5004, 5005, 5003, 5007 ...
+    serve();
+    PagedTableModel *m = makeModel({.pageSize = 20, .staleTime = std::chrono::minutes(5)});
+    QTRY_VERIFY(m->isWindowed());
+    show(5000, 5019);
+    QTRY_VERIFY(m->isRowLoaded(5000) && !m->isFetching());
+    QTRY_COMPARE(m->rowCount(), 19999);
+    const QList<qint64> ids = loadedIds();
+    QCOMPARE(std::set<qint64>(ids.begin(), ids.end()).size(), size_t(ids.size()));
+    QVERIFY(!ids.contains(5006));   // its record carries 5003's id: it is the one left out
+    QVERIFY2(m->notice().contains(u"with the id of another record on the same page (“5003”)"_s), qPrintable(m->notice()));
 }
 
 void tst_PagedTableModelWindow::aFailedRefetchKeepsTheRows()

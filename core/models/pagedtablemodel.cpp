@@ -177,10 +177,22 @@ Json PagedTableModel::keepRows(Page &page, const Json &rows, const std::function
     const QString idField = options().idField;
     QJsonArray kept;
     bool dropped = false;
-    page.unmatched = page.leftOut = 0;
+    page.unmatched = page.leftOut = page.sameId = 0;
     page.unmatchedBy.clear();
+    page.sameIdExample.clear();
+    QSet<QString> ownKeys;
     for (const Json &r : rows) {
         const QString key = idKey(r, idField);
+        // Two records of one page with one id: the server's data is wrong (json-server 1.x's random ids collide).
+        // A row per id is what the list, the selection and every write go by: the first is shown, and it is said.
+        if (!key.isEmpty() && ownKeys.contains(key)) {
+            if (page.sameId++ == 0)
+                page.sameIdExample = key;
+            dropped = true;
+            continue;
+        }
+        if (!key.isEmpty())
+            ownKeys.insert(key);
         if (!key.isEmpty() && shownElsewhere(key)) {
             dropped = true;
             ++*repeats;
@@ -272,6 +284,20 @@ void PagedTableModel::updateNotice()
         });
         parts.append(tr("The server sent %Ln record(s) that do not meet “%1”: it seems not to filter on it. They are "
                         "left out, and the count is of the records shown.", nullptr, int(unmatched)).arg(by));
+    }
+    qint64 sameId = 0;
+    QString example;
+    forEachPage([&](const Page &p) {
+        if (m_windowed && !p.placed)
+            return;
+        sameId += p.sameId;
+        if (example.isEmpty())
+            example = p.sameIdExample;
+    });
+    if (sameId > 0) {
+        parts.append(tr("The server sent %Ln record(s) with the id of another record on the same page (“%1”): records "
+                        "are told apart by their id, so only the first is shown. The server's data needs other ids.",
+                        nullptr, int(sameId)).arg(example));
     }
     setNotice(parts.join(u' '));
 }

@@ -146,6 +146,8 @@ private:
         qsizetype unmatched = 0;            // rows left out for not meeting the conditions, the server unaware
         qsizetype leftOut = 0;              // ... and those the dialect sends knowingly (json-server 1's nulls)
         QString unmatchedBy;                // the first condition one of them failed
+        qsizetype sameId = 0;               // rows left out for the id of a row before them on the same page
+        QString sameIdExample;              // the first such id
         // Windowed:
         bool placed = false;                // its rows are shown (else its segment holds placeholders)
         Json placedRows;                    // the records it was placed with, as the server sent them

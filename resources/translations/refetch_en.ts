@@ -67,6 +67,13 @@
             <numerusform>The server sent %Ln records that do not meet “%1”: it seems not to filter on it. They are left out, and the count is of the records shown.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>The server sent %Ln record(s) with the id of another record on the same page (“%1”): records are told apart by their id, so only the first is shown. The server&apos;s data needs other ids.</source>
+        <translation>
+            <numerusform>The server sent %Ln record with the id of another record on the same page (“%1”): records are told apart by their id, so only the first is shown. The server&apos;s data needs other ids.</numerusform>
+            <numerusform>The server sent %Ln records with the ids of other records on the same page (“%1”, …): records are told apart by their id, so only the first of each is shown. The server&apos;s data needs other ids.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>refetch::ReferencePicker</name>
