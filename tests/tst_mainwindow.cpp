@@ -304,6 +304,7 @@ private Q_SLOTS:
     void remembersGeometryAndSplitters();
     void savedDataShowsAtStart();
     void deleteWaitingWhenTheAppWentIsOfferedAgain();
+    void batchDeleteWaitingWhenTheAppWentIsUndoneAsOne();
     void removingAnEndpointDeletesItsSavedData();
     void removingAnEndpointWithPausedWritesAsks();
     void removingAnEndpointWithAWriteInFlight();
@@ -2219,6 +2220,62 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
     QCOMPARE(fetchRecord(u"/posts/10"_s).value(u"id"_s).toInt(), 10);
     QCOMPARE(deletes("/posts/9"), 1);
     QCOMPARE(deletes("/posts/10"), 0);
+}
+
+// Rows deleted together, waiting out their undo time when the app went: the next start offers them as one ("3
+// records of posts in your last session"), and one Undo brings them all back, nothing sent.
+void tst_MainWindow::batchDeleteWaitingWhenTheAppWentIsUndoneAsOne()
+{
+    m_window.reset();
+    QList<QByteArray> deletes;
+    connect(m_h->api.get(), &SampleApi::requestHandled, this, [&](const QByteArray &method, const QString &path, int) {
+        if (method == "DELETE")
+            deletes.append(path.toUtf8());
+    });
+    const QString cache = m_dir->filePath(u"cache"_s);
+    const QString file = ApiConnection::cacheFile(cache, u"sample-api"_s);
+    QVERIFY(QDir(m_dir->path()).mkpath(u"app"_s));
+    auto start = [&](Harness &app) {
+        app.cacheDirectory = cache;
+        EndpointSettings e = app.store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, m_h->baseUrl);
+        e.pageSize = 20;
+        e.staleTime = 0ms;
+        auto window = app.makeWindow();
+        window->addSessionEndpoint(e);
+        window->resize(1100, 600);
+        window->show();
+        return window;
+    };
+    {
+        Harness first(m_dir->filePath(u"app"_s));
+        auto window = start(first);
+        QTRY_VERIFY(shownList(window.get()) && shownList(window.get())->model()->rowCount() >= 20
+                    && !shownList(window.get())->model()->isFetching());
+        ResourceView *view = shownList(window.get());
+        auto *bulk = findPart<BulkEdit>(window.get(), "bulkEdit");
+        QVERIFY(bulk->deleteRows(view, {Json(11), Json(12), Json(13)}));
+        QTRY_COMPARE(view->model()->rowOf(Json(12)), -1);
+        QVERIFY2(findPart<MessageBar>(window.get(), "undoBar")->text().startsWith(u"Deleted 3 records of posts."_s),
+                 qPrintable(findPart<MessageBar>(window.get(), "undoBar")->text()));
+        QTRY_COMPARE(test::storedMutationIds(file).size(), 3);
+    }   // the app goes with the three waiting
+    Harness second(m_dir->filePath(u"app"_s));
+    auto window = start(second);
+    MessageBar *undoBar = findPart<MessageBar>(window.get(), "undoBar");
+    QTRY_VERIFY(undoBar->isVisible());
+    QVERIFY2(undoBar->text().startsWith(u"Deleted 3 records of posts in your last session. They are sent to the server in"_s),
+             qPrintable(undoBar->text()));
+    QTRY_VERIFY(shownList(window.get()) && !shownList(window.get())->model()->isFetching());
+    ResourceView *view = shownList(window.get());
+    for (int id : {11, 12, 13})
+        QCOMPARE(view->model()->rowOf(Json(id)), -1);
+    undoBar->buttons().first()->click();
+    for (int id : {11, 12, 13})
+        QTRY_VERIFY(view->model()->rowOf(Json(id)) >= 0);
+    QTRY_VERIFY(!undoBar->isVisible());
+    QTRY_COMPARE(test::storedMutationIds(file).size(), 0);
+    QVERIFY(!findPart<QAction>(window.get(), "undoAction")->isEnabled());
+    QCOMPARE(deletes, QList<QByteArray>{});
 }
 
 void tst_MainWindow::removeInSettings(const QString &id, QMessageBox::ButtonRole answer, bool ok, QString *question)

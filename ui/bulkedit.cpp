@@ -28,6 +28,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QUuid>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -42,13 +43,16 @@ BulkWrite *BulkEdit::deleteRows(ResourceView *view, const QList<Json> &ids)
     if (!c || ids.isEmpty())
         return nullptr;
     const QString resource = view->resource();
+    // One Undo for them all, on the window's undo bar, counting down as one; after a restart too.
+    const QString batch = QUuid::createUuid().toString(QUuid::WithoutBraces);
     QList<BulkWrite::Item> items;
-    for (const Json &id : ids)
-        items.append(BulkWrite::Item{.id = id, .options = c->deleteOptions(resource, id), .variables = Json()});
+    for (const Json &id : ids) {
+        BulkWrite::Item item{.id = id, .options = c->deleteOptions(resource, id), .variables = Json()};
+        item.options.batch = batch;
+        items.append(item);
+    }
     auto *write = new BulkWrite(c->queue(), items, this);
     write->start();
-    // One Undo for them all, on the window's undo bar, counting down as one.
-    const quint64 batch = ++m_batches;
     for (Mutation *m : write->mutations()) {
         const PersistedMutation &d = m->data();
         m_undo->add(UndoDelete::Delete{m, c->id(), resource, d.recordId,

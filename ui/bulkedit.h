@@ -66,7 +66,6 @@ private:
     QWidget *m_window;
     UndoDelete *m_undo;
     QPointer<BulkWrite> m_last;
-    quint64 m_batches = 0;
 };
 
 // Edit > Set Field…: a field of the list and a value in its own editor, for the rows selected.

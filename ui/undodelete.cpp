@@ -44,7 +44,7 @@ void UndoDelete::offerRestored(Mutation *m)
     const QString label = d.resource.isEmpty() || d.recordId.isUndefined()
         ? d.path
         : u"%1 · %2"_s.arg(d.resource, DataProvider::idText(d.recordId));
-    add(Delete{m, d.endpoint, d.resource, d.recordId, label, true});
+    add(Delete{m, d.endpoint, d.resource, d.recordId, label, true, d.batch});
 }
 
 void UndoDelete::add(const Delete &pending)
@@ -54,9 +54,11 @@ void UndoDelete::add(const Delete &pending)
     m_deletes.append(pending);
     connect(m, &Mutation::statusChanged, this, &UndoDelete::update);
     connect(m, &Mutation::succeeded, this, [this, label] { Q_EMIT deleted(label); });
-    // A batch's failures are said by whoever deleted it, all in one (BulkEdit).
-    connect(m, &Mutation::failed, this, [this, label, batch = pending.batch](const MutationError &error) {
-        if (batch != 0)
+    // A batch's failures are said by whoever deleted it, all in one (BulkEdit); a batch of the last session's
+    // has nobody else to say them.
+    connect(m, &Mutation::failed, this, [this, label, batchFollowed = !pending.batch.isEmpty() && !pending.restored](
+                                            const MutationError &error) {
+        if (batchFollowed)
             return;
         m_bar->showMessage(MessageBar::Kind::Error,
                            tr("Could not delete %1; it is back in the list. %2").arg(label, error.toString()));
@@ -98,7 +100,7 @@ void UndoDelete::undo()
         // The newest, and the rest of its batch with it: one Undo for one Delete. (Copied first: undoing one
         // changes m_deletes.)
         QList<Delete> back;
-        if (it->batch == 0) {
+        if (it->batch.isEmpty()) {
             back.append(*it);
         } else {
             for (const Delete &other : std::as_const(m_deletes)) {
@@ -138,9 +140,12 @@ void UndoDelete::update()
     const qint64 left = std::max<qint64>(0, (last.mutation->undoDeadline() - m_client->now()).count());
     const int seconds = int((left + 999) / 1000);
     const QString what = last.restored ? tr("%1 in your last session").arg(last.label) : last.label;
-    const qsizetype inBatch = last.batch == 0 ? 0 : std::count_if(m_deletes.cbegin(), m_deletes.cend(),
-                                                                   [&](const Delete &p) { return p.batch == last.batch; });
-    QString text = inBatch > 1
+    const qsizetype inBatch = last.batch.isEmpty() ? 0 : std::count_if(m_deletes.cbegin(), m_deletes.cend(),
+                                                                        [&](const Delete &p) { return p.batch == last.batch; });
+    QString text = inBatch > 1 && last.restored
+        ? tr("Deleted %1 records of %2 in your last session. They are sent to the server in %3 s.")
+              .arg(inBatch).arg(last.resource).arg(seconds)
+        : inBatch > 1
         ? tr("Deleted %1 records of %2. They are sent to the server in %3 s.").arg(inBatch).arg(last.resource).arg(seconds)
         : m_deletes.size() == 1
         ? tr("Deleted %1. It is sent to the server in %2 s.").arg(what).arg(seconds)

@@ -29,7 +29,8 @@ public:
         Json id;
         QString label;      // "posts · 7"
         bool restored = false;   // made in the last session, not sent when it ended
-        quint64 batch = 0;       // deleted together with the others of its batch (rows selected): undone together
+        QString batch;           // deleted together with the others of its batch (rows selected): undone together
+                                 // (MutationOptions::batch, so after a restart too)
     };
 
     // `bar` shows the countdown and the Undo button; `client` tells the time the countdown counts in.

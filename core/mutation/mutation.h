@@ -89,6 +89,8 @@ struct MutationOptions
     QString idField = QStringLiteral("id");
     QByteArray etag;                                         // If-Match; default: the cached detail's ETag
     QString scope;                                           // same scope, one after another; default: the record
+    // Writes made together (rows deleted at once): a UI undoes them together, after a restart too. Any text.
+    QString batch;
     // The write's own id, which is also its Idempotency-Key; default: a new UUID. Given by a caller that must know
     // after a crash whether this write was made (an import resuming: MutationQueue::find()).
     QString mutationId;

@@ -144,6 +144,7 @@ Mutation *MutationQueue::mutate(const MutationOptions &options, const Json &vari
             d.invalidateKeys.append({*f.key, f.exact});
     }
     d.refetch = options.refetchType;
+    d.batch = options.batch;
     if (const Endpoint *endpoint = m_endpoints.value(d.endpoint))
         d.keyHonoured = endpoint->config().honoursIdempotencyKey;
     d.createdAt = m_client->now();

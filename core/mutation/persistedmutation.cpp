@@ -85,6 +85,7 @@ Json PersistedMutation::toJson() const
         {u"recordId", recordId},
         {u"idField", idField},
         {u"scope", scope.isEmpty() ? Json() : Json(scope)},
+        {u"batch", batch.isEmpty() ? Json() : Json(batch)},
         {u"etag", etag.isEmpty() ? Json() : bytes(etag)},
         {u"invalidates", tagList},
         {u"invalidateKeys", keyList},
@@ -130,6 +131,7 @@ std::optional<PersistedMutation> PersistedMutation::fromJson(const Json &json, Q
     m.recordId = json.value(QLatin1StringView("recordId"));
     m.idField = json.value(QLatin1StringView("idField")).toString(QStringLiteral("id"));
     m.scope = json.value(QLatin1StringView("scope")).toString();
+    m.batch = json.value(QLatin1StringView("batch")).toString();
     m.etag = bytesFrom(json.value(QLatin1StringView("etag")));
     for (const Json &t : json.value(QLatin1StringView("invalidates"))) {
         if (t.isObject())

@@ -41,6 +41,7 @@ struct PersistedMutation
     Json recordId;
     QString idField = QStringLiteral("id");
     QString scope;                     // mutations with the same scope run one after another
+    QString batch;                     // MutationOptions::batch: made together, undone together
     QByteArray etag;                   // sent as If-Match (PUT, PATCH, DELETE)
     TagList invalidates;               // on success
     QList<KeyFilter> invalidateKeys;   // on success
