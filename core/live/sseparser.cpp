@@ -49,6 +49,9 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
         }
         m_line.append(p + from, i - from);
         m_afterCr = c == '\r';
+        // The limit holds for a line that came whole as for one that came in pieces.
+        if (!lineWithinLimit())
+            return out;
         line(m_line, out);
         m_line.clear();
         if (!m_error.isEmpty())
@@ -58,12 +61,18 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
     if (from < bytes.size()) {
         m_afterCr = false;
         m_line.append(p + from, bytes.size() - from);
-        if (m_line.size() > m_maxLine) {
-            m_error = QStringLiteral("a line of the event stream is longer than %1 bytes").arg(m_maxLine);
-            m_line.clear();
-        }
+        lineWithinLimit();
     }
     return out;
+}
+
+bool SseParser::lineWithinLimit()
+{
+    if (m_line.size() <= m_maxLine)
+        return true;
+    m_error = QStringLiteral("a line of the event stream is longer than %1 bytes").arg(m_maxLine);
+    m_line.clear();
+    return false;
 }
 
 void SseParser::line(QByteArrayView text, QList<SseEvent> &out)

@@ -50,6 +50,8 @@ public:
 
 private:
     void line(QByteArrayView line, QList<SseEvent> &out);
+    // False, and the parser stopped, when the line read so far is over the limit.
+    bool lineWithinLimit();
     void dispatch(QList<SseEvent> &out);
 
     qsizetype m_maxLine;
