@@ -21,6 +21,7 @@ private Q_SLOTS:
     void realServer();
     void choicesAndHelp();
     void noWritableAction();
+    void oddAnswersNameNoFieldOrChoice();
 };
 
 void tst_DrfMetadata::realServer()
@@ -107,6 +108,24 @@ void tst_DrfMetadata::noWritableAction()
                                                     u"reports"_s, &error);
     QVERIFY(schema.isEmpty());
     QVERIFY(error.contains(u"describes no fields"));
+}
+
+// What fuzz_schema found: a field named "" (it has no editor or column to name) and choices that are not a list
+// of {value, display_name} (an object, an entry without a value) give no field and no choice, and the schema
+// reads the same from its cached form.
+void tst_DrfMetadata::oddAnswersNameNoFieldOrChoice()
+{
+    const Json options = Json::parse(R"({"actions": {"POST": {
+        "": {"type": "integer", "required": false, "read_only": false, "label": "Counter"},
+        "title": {"type": "string", "choices": {"type": "boolean", "label": "Published"}},
+        "status": {"type": "choice", "choices": [{"value": "a", "display_name": "A"}, {"display_name": "no value"}]}}}})");
+    const ResourceSchema schema = DrfMetadata::read(options, u"posts"_s);
+    QCOMPARE(schema.fields.size(), 2);
+    QVERIFY(!schema.field(u""));
+    QVERIFY(schema.field(u"title")->choices.isEmpty());
+    QCOMPARE(schema.field(u"status")->choices, QList<Json>{Json(u"a"_s)});
+    QCOMPARE(schema.field(u"status")->choiceLabels, QStringList{u"A"_s});
+    QCOMPARE(ResourceSchema::fromJson(Json::parse(schema.toJson().toJson())), schema);
 }
 
 QTEST_GUILESS_MAIN(tst_DrfMetadata)

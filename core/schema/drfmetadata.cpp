@@ -54,6 +54,8 @@ ResourceSchema DrfMetadata::read(const Json &options, const QString &resource, Q
     }
     for (qsizetype i = 0; i < fields.size(); ++i) {
         const Json d = fields.valueAt(i);
+        if (fields.keyAt(i).isEmpty())
+            continue;   // a field named "" has no editor or column to name (a record keeps it as it is)
         FieldSchema f;
         f.name = fields.keyAt(i);
         typeOf(d.value(u"type").toString(), f);
@@ -75,9 +77,12 @@ ResourceSchema DrfMetadata::read(const Json &options, const QString &resource, Q
             f.maximum = v.toDouble();
         if (d.contains(u"default"))
             f.defaultValue = d.value(u"default");
+        // [{"value": ..., "display_name": ...}]: anything else names no choice.
         const Json choices = d.value(u"choices");
-        for (qsizetype c = 0; c < choices.size(); ++c) {
+        for (qsizetype c = 0; choices.isArray() && c < choices.size(); ++c) {
             const Json choice = choices.at(c);
+            if (choice.value(u"value").isUndefined())
+                continue;
             f.choices.append(choice.value(u"value"));
             f.choiceLabels.append(choice.value(u"display_name").toString());
         }

@@ -234,7 +234,7 @@ public:
             f.type = FieldSchema::typeFromName(type.toString());
         }
         const Json choices = keyword(u"enum");
-        for (qsizetype i = 0; i < choices.size(); ++i) {
+        for (qsizetype i = 0; choices.isArray() && i < choices.size(); ++i) {
             if (choices.at(i).isNull())
                 f.nullable = true;
             else
@@ -403,6 +403,8 @@ QHash<QString, ResourceSchema> OpenApiSchema::read(const Json &document, QString
         };
         QSet<QString> seen;
         auto add = [&](const QString &name, const Json &property, bool inRecord) {
+            if (name.isEmpty())
+                return;   // a property named "" has no editor or column to name (a record keeps it as it is)
             const Json in = inputProperty(name);
             FieldSchema field = reader.field(name, in.isUndefined() ? property : in, resourceOfSchema);
             if (!in.isUndefined() && inRecord) {
