@@ -420,6 +420,15 @@ void tst_DataProvider::parseList_data()
     QTest::newRow("jsonapi: next as a link object") << ja << ProviderOptions{}
         << QByteArray(R"({"meta":{"page":{"total":7}},"links":{"next":{"href":"/posts?page%5Bnumber%5D=2"}},"data":[]})")
         << QByteArray() << QByteArray("[]") << qint64(7) << QByteArray(R"("/posts?page%5Bnumber%5D=2")");
+    // Numbers as the server wrote them (they went through a QJsonObject, which rounded them), found by fuzz_answers.
+    QTest::newRow("jsonapi: numbers as written") << ja << ProviderOptions{}
+        << QByteArray(R"({"data":[{"type":"posts","id":"1","attributes":{"big":12345678901234567890123,)"
+                      R"("exact":0.1000000000000000055511151231257827,"id":"1"}}]})")
+        << QByteArray() << QByteArray(R"([{"id":"1","big":12345678901234567890123,"exact":0.1000000000000000055511151231257827}])")
+        << qint64(-1) << QByteArray("undefined");
+    QTest::newRow("json-server-1: a negative count is no count") << js1 << ProviderOptions{}
+        << QByteArray(R"({"first":1,"prev":null,"next":null,"last":1,"pages":1,"items":-2,"data":[{"id":"4"}]})")
+        << QByteArray() << QByteArray(R"([{"id":"4"}])") << qint64(-1) << QByteArray("null");
     QTest::newRow("jsonapi: a record is no list") << ja << ProviderOptions{}
         << QByteArray(R"({"data":{"type":"posts","id":"7","attributes":{"title":"x"}}})") << QByteArray()
         << QByteArray("undefined") << qint64(-1) << QByteArray("undefined");
@@ -606,6 +615,9 @@ void tst_DataProvider::jsonApiWrites()
     const Headers jsonApi{{"Content-Type", "application/vnd.api+json"}, {"Accept", "application/vnd.api+json"}};
     QCOMPARE(plain->writeHeaders(), jsonApi);
     QCOMPARE(plain->readHeaders(), Headers({{"Accept", "application/vnd.api+json"}}));
+    // A number typed with more digits than a double keeps goes as typed.
+    const Json big = Json::object({{u"count", Json::fromNumberText(QByteArrayView("12345678901234567890123"))}});
+    QVERIFY(plain->writeBody(u"posts"_s, big, Json(7)).toJson().contains(R"("count":12345678901234567890123)"));
     QCOMPARE(plain->parseRecord(parsed(R"({"data":{"type":"posts","id":"7","attributes":{"title":"x"}}})")).canonical(),
              parsed(R"({"id":"7","title":"x"})").canonical());
 

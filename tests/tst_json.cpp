@@ -152,6 +152,7 @@ private slots:
     void hugeArrayAccess();
     void threadedCopies();
     void metaTypeAndDebug();
+    void builtFromListsKeepValuesAsTheyAre();
     void parseSpeed();
     void equalitySpeed();
 };
@@ -1658,6 +1659,23 @@ void tst_Json::equalitySpeed()
     QCOMPARE(qHash(a), qHash(c));
     qInfo("== on %d records: %.2f ms equal bytes, %.2f ms one row reordered, %.2f ms last row differs", Rows,
           sameMs, reorderedMs, differentMs);
+}
+
+// Json::array and Json::object from lists keep their values as they are: a text number stays that number (a
+// QJsonArray or QJsonObject rounds it to a double), Undefined elements are null, Undefined members are left out.
+void tst_Json::builtFromListsKeepValuesAsTheyAre()
+{
+    const Json big = Json::parse("12345678901234567890123");
+    const Json exact = Json::parse("0.1000000000000000055511151231257827");
+    QVERIFY(big.isTextNumber() && exact.isTextNumber());
+    const Json array = Json::array(QList<Json>{big, exact, Json(), Json(QStringLiteral("x"))});
+    QCOMPARE(array.toJson(), QByteArray(R"([12345678901234567890123,0.1000000000000000055511151231257827,null,"x"])"));
+    QVERIFY(array.at(0) == big);
+    const Json object = Json::object(QList<std::pair<QString, Json>>{{QStringLiteral("big"), big}, {QStringLiteral("gone"), Json()}, {QStringLiteral("a"), array}});
+    QCOMPARE(object.toJson(), QByteArray(R"({"big":12345678901234567890123,"a":[12345678901234567890123,)"
+                                         R"(0.1000000000000000055511151231257827,null,"x"]})"));
+    QCOMPARE(Json::array(QList<Json>{}).toJson(), QByteArray("[]"));
+    QCOMPARE(Json::object(QList<std::pair<QString, Json>>{}).toJson(), QByteArray("{}"));
 }
 
 QTEST_GUILESS_MAIN(tst_Json)

@@ -272,6 +272,17 @@ void tst_PagedTableModel::twoRecordsWithOneIdOnAPageAreSaid()
         ids.insert(m->rowJson(r).value(u"id").toInteger());
     QCOMPARE(ids.size(), 28);
     QVERIFY2(m->notice().contains(u"(“2”)"_s) && !m->notice().contains(u"(“7”)"_s), qPrintable(m->notice()));
+
+    // A page that lost a row keeps the others' values as the server wrote them (they went through a QJsonArray,
+    // which rounded a number of 23 digits to a double).
+    h->fixture.route("GET", "/exact", [](const RecordedRequest &) {
+        return Response::json(R"([{"id":1,"big":12345678901234567890123},{"id":1,"big":0},{"id":2,"big":0.1000000000000000055511151231257827}])");
+    });
+    PagedTableModel exact(&h->client, h->endpoint.get(), PagedTableOptions{.resource = u"exact"_s});
+    QAbstractItemModelTester exactTester(&exact, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QTRY_COMPARE(exact.rowCount(), 2);
+    QCOMPARE(exact.rowJson(0).value(u"big").toJson(), QByteArray("12345678901234567890123"));
+    QCOMPARE(exact.rowJson(1).value(u"big").toJson(), QByteArray("0.1000000000000000055511151231257827"));
 }
 
 void tst_PagedTableModel::rangeParameters()

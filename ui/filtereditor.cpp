@@ -194,7 +194,7 @@ void FilterEditor::onOperatorChanged()
 Json FilterEditor::listValue() const
 {
     const FilterField *field = m_context.field(m_field->currentData().toString());
-    QJsonArray out;
+    QList<Json> out;   // each value as typed: a number of 25 digits stays that number
     for (const QString &raw : m_list->text().split(u',')) {
         const QString part = raw.trimmed();
         if (part.isEmpty())
@@ -205,9 +205,9 @@ Json FilterEditor::listValue() const
             if (v.isUndefined() || !v.isNumber())
                 return Json();   // not a number: no value yet
         }
-        out.append(v.toQJsonValue());
+        out.append(v);
     }
-    return out.isEmpty() ? Json() : Json(out);
+    return out.isEmpty() ? Json() : Json::array(out);
 }
 
 FilterCondition FilterEditor::entered() const

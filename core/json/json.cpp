@@ -165,7 +165,10 @@ Json::Json(QStringView s) : Json(build(s.size() * 3 + 5, [s](Encoder &e) { e.put
 
 Json::Json(QLatin1StringView s) : Json(build(s.size() * 2 + 5, [s](Encoder &e) { e.putString(s); })) {}
 
-Json Json::array(std::initializer_list<Json> elements)
+namespace {
+
+template <typename Elements>
+Json arrayOf(const Elements &elements)
 {
     qsizetype size = 16;
     for (const Json &v : elements)
@@ -174,6 +177,36 @@ Json Json::array(std::initializer_list<Json> elements)
         e.beginContainer(false);
         for (const Json &v : elements) {
             e.mark();
+            e.putValue(v);
+        }
+        e.endContainer();
+    });
+}
+
+} // namespace
+
+Json Json::array(std::initializer_list<Json> elements)
+{
+    return arrayOf(elements);
+}
+
+Json Json::array(const QList<Json> &elements)
+{
+    return arrayOf(elements);
+}
+
+Json Json::object(const QList<std::pair<QString, Json>> &members)
+{
+    qsizetype size = 16;
+    for (const auto &[key, v] : members)
+        size += key.size() * 3 + 9 + v.encodedSize();
+    return build(size, [&](Encoder &e) {
+        e.beginContainer(true);
+        for (const auto &[key, v] : members) {
+            if (v.isUndefined())
+                continue;
+            e.mark();
+            e.putString(key);
             e.putValue(v);
         }
         e.endContainer();

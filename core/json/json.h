@@ -139,6 +139,11 @@ public:
     }
 
     static Json array(std::initializer_list<Json> elements); // Undefined elements become null
+    // The elements as they are (text numbers stay text numbers, which a QJsonArray would round to doubles).
+    static Json array(const QList<Json> &elements);
+    // Members in the given order, each key once (the caller's to see to); Undefined values are left out. Values kept
+    // as they are, unlike a QJsonObject's.
+    static Json object(const QList<std::pair<QString, Json>> &members);
     // Keys are kept in the given order; members whose value is Undefined are left out. Integers, booleans, null and
     // text are written straight into the object (see JsonArg).
     static Json object(std::initializer_list<std::pair<QStringView, JsonArg>> members);

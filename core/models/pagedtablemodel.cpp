@@ -57,10 +57,10 @@ QueryKey PagedTableModel::pageKey(const QString &endpoint, const QString &resour
     }
     Json where;
     if (!params.conditions.isEmpty()) {
-        QJsonArray conditions;
+        QList<Json> conditions;
         for (const FilterCondition &c : params.conditions)
-            conditions.append(c.toJson().toQJsonValue());
-        where = Json(conditions);
+            conditions.append(c.toJson());
+        where = Json::array(conditions);
     }
     return QueryKey{endpoint, resource, {
         {u"page", params.page},
@@ -175,7 +175,7 @@ Json PagedTableModel::keepRows(Page &page, const Json &rows, const std::function
                                const std::function<void(const QString &id)> &keep, qsizetype *repeats) const
 {
     const QString idField = options().idField;
-    QJsonArray kept;
+    QList<Json> kept;
     bool dropped = false;
     page.unmatched = page.leftOut = page.sameId = 0;
     page.unmatchedBy.clear();
@@ -214,9 +214,10 @@ Json PagedTableModel::keepRows(Page &page, const Json &rows, const std::function
         }
         if (!key.isEmpty())
             keep(key);
-        kept.append(r.toQJsonValue());
+        kept.append(r);
     }
-    return dropped ? Json(kept) : rows;
+    // The rows as the server wrote them (through a QJsonArray a number of 25 digits would be rounded).
+    return dropped ? Json::array(kept) : rows;
 }
 
 void PagedTableModel::refreshShown(int from, bool inReset)

@@ -344,6 +344,7 @@ ListPage DataProvider::readEnvelope(const Json &body, const Json &meta, const QS
         if (t.isNumber())
             page.total = t.toInteger();
     }
+    page.total = std::max<qint64>(page.total, -1);   // a negative count says nothing: not known
     page.next = nextFromMeta(meta);
     return page;
 }
@@ -380,7 +381,7 @@ ListPage DataProvider::pageOf(const Json &data)
     }
     page.rows = data.value(u"data");
     const Json total = data.value(u"total");
-    page.total = total.isNumber() ? total.toInteger() : -1;
+    page.total = total.isNumber() ? std::max<qint64>(total.toInteger(), -1) : -1;
     page.next = data.value(u"next");
     const Json relations = data.value(u"relations");
     for (qsizetype i = 0; i < relations.size(); ++i) {

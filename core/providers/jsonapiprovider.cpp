@@ -60,26 +60,37 @@ Json JsonApiProvider::flatten(const Json &object)
 {
     if (!object.isObject() || !object.contains(u"attributes"))
         return object;
-    QJsonObject out;
-    out.insert(u"id"_s, object.value(u"id").toQJsonValue());
+    // Values as the server wrote them (a number of 25 digits stays that number: a QJsonObject would round it).
+    // A later member of a name replaces an earlier one, in its place.
+    QList<std::pair<QString, Json>> out;
+    auto put = [&out](const QString &key, const Json &value) {
+        for (auto &member : out) {
+            if (member.first == key) {
+                member.second = value;
+                return;
+            }
+        }
+        out.append({key, value});
+    };
+    put(u"id"_s, object.value(u"id"));   // Undefined: left out
     const Json attributes = object.value(u"attributes");
-    for (qsizetype i = 0; i < attributes.size(); ++i)
-        out.insert(attributes.keyAt(i), attributes.valueAt(i).toQJsonValue());
+    for (qsizetype i = 0; attributes.isObject() && i < attributes.size(); ++i)
+        put(attributes.keyAt(i), attributes.valueAt(i));
     const Json relationships = object.value(u"relationships");
-    for (qsizetype i = 0; i < relationships.size(); ++i) {
+    for (qsizetype i = 0; relationships.isObject() && i < relationships.size(); ++i) {
         const Json data = relationships.valueAt(i).value(u"data");
         if (data.isObject()) {
-            out.insert(relationships.keyAt(i), data.value(u"id").toQJsonValue());
+            put(relationships.keyAt(i), data.value(u"id"));
         } else if (data.isArray()) {
-            QJsonArray ids;
+            QList<Json> ids;
             for (const Json &r : data)
-                ids.append(r.value(u"id").toQJsonValue());
-            out.insert(relationships.keyAt(i), ids);
+                ids.append(r.value(u"id").isUndefined() ? Json(nullptr) : r.value(u"id"));
+            put(relationships.keyAt(i), Json::array(ids));
         } else if (data.isNull()) {
-            out.insert(relationships.keyAt(i), QJsonValue::Null);
+            put(relationships.keyAt(i), Json(nullptr));
         }
     }
-    return Json(out);
+    return Json::object(out);
 }
 
 QMap<QString, QString> JsonApiProvider::relationsOf(const Json &object)
@@ -113,13 +124,14 @@ ListPage JsonApiProvider::parseList(const Json &body, const Json &meta, const Li
         page.rows = Json();
         return page;
     }
-    QJsonArray rows;
+    QList<Json> rows;
+    rows.reserve(data.size());
     for (const Json &r : data) {
-        rows.append(flatten(r).toQJsonValue());
+        rows.append(flatten(r));
         noteRelations(r);
         page.relations.insert(relationsOf(r));
     }
-    page.rows = Json(rows);
+    page.rows = Json::array(rows);
     const Json m = body.value(u"meta");
     for (const char16_t *path : {u"count", u"total", u"totalCount", u"total_count", u"page.total", u"pagination.total"}) {
         const Json t = at(m, QStringView(path));
@@ -130,6 +142,7 @@ ListPage JsonApiProvider::parseList(const Json &body, const Json &meta, const Li
     }
     if (page.total < 0 && meta.value(u"total").isInteger())
         page.total = meta.value(u"total").toInteger();
+    page.total = std::max<qint64>(page.total, -1);   // a negative count says nothing: not known
     const Json links = body.value(u"links");
     if (links.isObject()) {
         Json next = links.value(u"next");
@@ -150,7 +163,8 @@ Json JsonApiProvider::parseRecord(const Json &body) const
 
 Json JsonApiProvider::writeBody(const QString &resource, const Json &fields, const Json &id) const
 {
-    QJsonObject attributes, relationships;
+    QList<std::pair<QString, Json>> attributes;
+    QJsonObject relationships;
     const QMap<QString, QString> relations = m_relations.value(typeOf(resource));
     for (qsizetype i = 0; i < fields.size(); ++i) {
         const QString field = fields.keyAt(i);
@@ -163,15 +177,17 @@ Json JsonApiProvider::writeBody(const QString &resource, const Json &fields, con
                                                                     : QJsonValue(QJsonObject{{u"type"_s, *related},
                                                                                              {u"id"_s, idText(id)}})}});
         } else {
-            attributes.insert(field, fields.valueAt(i).toQJsonValue());
+            // As the form has it: a number the user typed with more digits than a double keeps goes as typed.
+            attributes.append({field, fields.valueAt(i)});
         }
     }
-    QJsonObject data{{u"type"_s, typeOf(resource)}, {u"attributes"_s, attributes}};
-    if (!relationships.isEmpty())
-        data.insert(u"relationships"_s, relationships);
-    if (!id.isUndefined() && !id.isNull())
-        data.insert(u"id"_s, idText(id));
-    return Json(QJsonObject{{u"data"_s, data}});
+    const Json data = Json::object({
+        {u"type", typeOf(resource)},
+        {u"id", !id.isUndefined() && !id.isNull() ? JsonArg(idText(id)) : JsonArg()},
+        {u"attributes", Json::object(attributes)},
+        {u"relationships", relationships.isEmpty() ? JsonArg() : JsonArg(Json(relationships))},
+    });
+    return Json::object({{u"data", data}});
 }
 
 HttpHeaders JsonApiProvider::writeHeaders() const

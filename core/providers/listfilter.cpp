@@ -300,10 +300,10 @@ std::optional<FilterCondition> FilterCondition::parse(const QString &text, QStri
             return fail(tr("“%1” needs a value: %2:%1=VALUE.").arg(key.toString(), c.field));
         const QString value = rest.mid(eq + 1).toString();
         if (c.op == FilterOp::In) {
-            QJsonArray values;
+            QList<Json> values;
             for (const QString &part : value.split(u','))
-                values.append(typedValue(part).toQJsonValue());
-            c.value = Json(values);
+                values.append(typedValue(part));
+            c.value = Json::array(values);
         } else {
             c.value = c.op == FilterOp::Contains || c.op == FilterOp::StartsWith ? Json(value) : typedValue(value);
         }

@@ -11,13 +11,13 @@ namespace refetch {
 
 Json SavedView::toJson() const
 {
-    QJsonArray where;
+    QList<Json> where;
     for (const FilterCondition &c : conditions)
-        where.append(c.toJson().toQJsonValue());
+        where.append(c.toJson());
     auto text = [](const QString &s) { return s.isEmpty() ? JsonArg() : JsonArg(s); };
     return Json::object({
         {u"name", name},
-        {u"where", where.isEmpty() ? Json() : Json(where)},
+        {u"where", where.isEmpty() ? Json() : Json::array(where)},
         {u"search", text(search)},
         {u"sort", text(sort)},
         {u"order", sort.isEmpty() ? JsonArg() : JsonArg(order == Qt::AscendingOrder ? u"asc" : u"desc")},
@@ -67,10 +67,10 @@ QList<SavedView> load(const SettingsStore *store, const QString &endpoint, const
 
 void save(SettingsStore *store, const QString &endpoint, const QString &resource, const QList<SavedView> &views)
 {
-    QJsonArray array;
+    QList<Json> array;
     for (const SavedView &v : views)
-        array.append(v.toJson().toQJsonValue());
-    store->setValue(settingsKey(endpoint, resource), views.isEmpty() ? QByteArray() : Json(array).toJson());
+        array.append(v.toJson());
+    store->setValue(settingsKey(endpoint, resource), views.isEmpty() ? QByteArray() : Json::array(array).toJson());
 }
 
 void put(SettingsStore *store, const QString &endpoint, const QString &resource, const SavedView &view)
