@@ -51,6 +51,8 @@ void tst_Csv::roundTrip_data()
     QTest::newRow("line breaks") << QStringList{u"one\ntwo"_s, u"crlf\r\ninside"_s, u"cr\ronly"_s};
     QTest::newRow("spaces and unicode") << QStringList{u"  lead"_s, u"trail  "_s, u"naïve — 日本"_s};
     QTest::newRow("separators of others") << QStringList{u"a;b"_s, u"c\td"_s};
+    // The file's first cell starting with U+FEFF: unquoted, a reader takes it for the byte order mark (fuzz_csv).
+    QTest::newRow("a first cell starting with U+FEFF") << QStringList{QString(QChar(0xfeff)), u"x"_s};
 }
 
 void tst_Csv::roundTrip()

@@ -10,8 +10,9 @@ namespace refetch::Csv {
 
 QString field(const QString &text)
 {
+    // A text starting with U+FEFF is quoted too: at the start of a file a reader takes it for the byte order mark.
     const bool quote = text.contains(u',') || text.contains(u'"') || text.contains(u'\n') || text.contains(u'\r')
-                    || (!text.isEmpty() && (text.front().isSpace() || text.back().isSpace()));
+                    || (!text.isEmpty() && (text.front().isSpace() || text.back().isSpace() || text.front() == QChar(0xfeff)));
     if (!quote)
         return text;
     QString out = text;
