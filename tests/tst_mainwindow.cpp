@@ -340,6 +340,9 @@ private:
     void selectRow(ResourceView *view, int id);
     QJsonObject fetchRecord(const QString &path);
     void saveScreenshot(QWidget *widget, const QString &name);
+    // A window of `app` (one run of the app) on m_h's sample API, keeping its cache in `cache`: what two runs of
+    // the app share. Pages of 20, always stale.
+    std::unique_ptr<MainWindow> startOnTheSampleApi(Harness &app, const QString &cache);
     // With a cache folder: types `suffix` at the end of post `id`'s title and waits for the draft on disk. Returns
     // the edited title.
     QString editIntoDraft(int id, const QString &suffix);
@@ -2123,6 +2126,19 @@ void tst_MainWindow::savedDataShowsAtStart()
     QVERIFY(QFile::exists(ApiConnection::cacheFile(cache, u"sample-api"_s)));
 }
 
+std::unique_ptr<MainWindow> tst_MainWindow::startOnTheSampleApi(Harness &app, const QString &cache)
+{
+    app.cacheDirectory = cache;
+    EndpointSettings e = app.store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, m_h->baseUrl);
+    e.pageSize = 20;
+    e.staleTime = 0ms;
+    auto window = app.makeWindow();
+    window->addSessionEndpoint(e);
+    window->resize(1100, 600);
+    window->show();
+    return window;
+}
+
 // Deletes waiting out their undo time when the app went (killed, or crashed): the next start offers them again with
 // a new undo time, keeps their rows out of the list it revalidates, and Undo brings one back with nothing sent;
 // the other is sent once its time is over, once.
@@ -2137,17 +2153,7 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
     const QString cache = m_dir->filePath(u"cache"_s);
     const QString file = ApiConnection::cacheFile(cache, u"sample-api"_s);
     QVERIFY(QDir(m_dir->path()).mkpath(u"app"_s));
-    auto start = [&](Harness &app) {
-        app.cacheDirectory = cache;
-        EndpointSettings e = app.store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, m_h->baseUrl);
-        e.pageSize = 20;
-        e.staleTime = 0ms;
-        auto window = app.makeWindow();
-        window->addSessionEndpoint(e);
-        window->resize(1100, 600);
-        window->show();
-        return window;
-    };
+    auto start = [&](Harness &app) { return startOnTheSampleApi(app, cache); };
     {
         Harness first(m_dir->filePath(u"app"_s));
         auto window = start(first);
@@ -2235,17 +2241,7 @@ void tst_MainWindow::batchDeleteWaitingWhenTheAppWentIsUndoneAsOne()
     const QString cache = m_dir->filePath(u"cache"_s);
     const QString file = ApiConnection::cacheFile(cache, u"sample-api"_s);
     QVERIFY(QDir(m_dir->path()).mkpath(u"app"_s));
-    auto start = [&](Harness &app) {
-        app.cacheDirectory = cache;
-        EndpointSettings e = app.store.transientEndpoint(u"sample-api"_s, u"Sample API"_s, m_h->baseUrl);
-        e.pageSize = 20;
-        e.staleTime = 0ms;
-        auto window = app.makeWindow();
-        window->addSessionEndpoint(e);
-        window->resize(1100, 600);
-        window->show();
-        return window;
-    };
+    auto start = [&](Harness &app) { return startOnTheSampleApi(app, cache); };
     {
         Harness first(m_dir->filePath(u"app"_s));
         auto window = start(first);
