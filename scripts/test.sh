@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: first the sanitizer build's suite (AddressSanitizer +
-# UndefinedBehaviorSanitizer over everything below the widgets, and a 60 s run of each libFuzzer target), then the
+# UndefinedBehaviorSanitizer over everything below the widgets, and a 30 s run of each libFuzzer target), then the
 # main build's whole suite, whose CTest summary ends the output. Extra arguments go to both ctest runs
 # (e.g. -R tst_json). REFETCH_SANITIZERS=0 skips the sanitizer build.
 set -euo pipefail
