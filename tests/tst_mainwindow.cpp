@@ -2153,10 +2153,9 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
     const QString cache = m_dir->filePath(u"cache"_s);
     const QString file = ApiConnection::cacheFile(cache, u"sample-api"_s);
     QVERIFY(QDir(m_dir->path()).mkpath(u"app"_s));
-    auto start = [&](Harness &app) { return startOnTheSampleApi(app, cache); };
     {
         Harness first(m_dir->filePath(u"app"_s));
-        auto window = start(first);
+        auto window = startOnTheSampleApi(first, cache);
         QTRY_VERIFY(shownList(window.get()) && shownList(window.get())->model()->rowCount() >= 20
                     && !shownList(window.get())->model()->isFetching());
         ResourceView *view = shownList(window.get());
@@ -2185,7 +2184,7 @@ void tst_MainWindow::deleteWaitingWhenTheAppWentIsOfferedAgain()
     Harness second(m_dir->filePath(u"app"_s));
     QElapsedTimer started;
     started.start();
-    auto window = start(second);
+    auto window = startOnTheSampleApi(second, cache);
     // Offered at once, with a new undo time (longer than a fresh delete's).
     MessageBar *undoBar = findPart<MessageBar>(window.get(), "undoBar");
     QTRY_VERIFY(undoBar->isVisible());
@@ -2241,10 +2240,9 @@ void tst_MainWindow::batchDeleteWaitingWhenTheAppWentIsUndoneAsOne()
     const QString cache = m_dir->filePath(u"cache"_s);
     const QString file = ApiConnection::cacheFile(cache, u"sample-api"_s);
     QVERIFY(QDir(m_dir->path()).mkpath(u"app"_s));
-    auto start = [&](Harness &app) { return startOnTheSampleApi(app, cache); };
     {
         Harness first(m_dir->filePath(u"app"_s));
-        auto window = start(first);
+        auto window = startOnTheSampleApi(first, cache);
         QTRY_VERIFY(shownList(window.get()) && shownList(window.get())->model()->rowCount() >= 20
                     && !shownList(window.get())->model()->isFetching());
         ResourceView *view = shownList(window.get());
@@ -2256,7 +2254,7 @@ void tst_MainWindow::batchDeleteWaitingWhenTheAppWentIsUndoneAsOne()
         QTRY_COMPARE(test::storedMutationIds(file).size(), 3);
     }   // the app goes with the three waiting
     Harness second(m_dir->filePath(u"app"_s));
-    auto window = start(second);
+    auto window = startOnTheSampleApi(second, cache);
     MessageBar *undoBar = findPart<MessageBar>(window.get(), "undoBar");
     QTRY_VERIFY(undoBar->isVisible());
     QVERIFY2(undoBar->text().startsWith(u"Deleted 3 records of posts in your last session. They are sent to the server in"_s),

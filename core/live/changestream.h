@@ -68,8 +68,9 @@ public:
     // null: nothing. A 401 renews them once where they can be and connects again; refused for good, the stream is
     // Unavailable (Refused) until they change (the user signs in again), then it connects by itself.
     void setCredentials(std::shared_ptr<Credentials> credentials);
-    // `request` as the next connection sends it: the credentials applied.
+    // `request` as the next connection sends it: the credentials applied (and their generation noted for a 401).
     void sign(HttpRequest &request);
+    const Credentials *credentials() const { return m_credentials.get(); }
 
 Q_SIGNALS:
     void stateChanged(refetch::ChangeStream::State state);

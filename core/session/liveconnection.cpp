@@ -174,10 +174,12 @@ void LiveConnection::onStreamState(ChangeStream::State state)
 
 QString LiveConnection::bearerToken()
 {
-    if (!m_ownOrigin || !m_stream)
+    if (!m_ownOrigin || !m_stream || !m_stream->credentials())
         return {};
+    // What the credentials put on a request, read without counting as a connection's signing (sign() would note
+    // their generation, and a later 401 of the connection signed before would not renew).
     HttpRequest request;
-    m_stream->sign(request);
+    m_stream->credentials()->apply(request);
     for (const auto &[name, value] : std::as_const(request.headers)) {
         if (name.compare("Authorization", Qt::CaseInsensitive) == 0 && value.startsWith("Bearer "))
             return QString::fromUtf8(value.mid(7).trimmed());
